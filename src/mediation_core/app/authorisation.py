@@ -1,0 +1,46 @@
+"""Who may do what: every command and query passes through here with its ``Actor``."""
+
+from __future__ import annotations
+
+from mediation_core.domain.actors import Actor, Role
+from mediation_core.domain.errors import AuthorisationError
+from mediation_core.domain.organisations import Registry
+
+UNRESTRICTED = frozenset({Role.ADMINISTRATOR, Role.SYSTEM})
+CASE_WRITERS = frozenset({Role.MEDIATOR, Role.ROOM_DIRECTOR})
+CASE_READERS = CASE_WRITERS | {Role.JUSTICE_OFFICE, Role.TOWNSHIP, Role.COORDINATION_CENTRE}
+
+
+def in_scope(actor: Actor, org_id: str, registry: Registry) -> bool:
+    """True when ``org_id`` is the actor's organisation or lies under it."""
+    return actor.scope_id == org_id or registry.covers(actor.scope_id, org_id)
+
+
+def authorise_case_command(actor: Actor, room_id: str, registry: Registry) -> None:
+    """Mediators and room directors act on their own room's cases; administrators anywhere."""
+    if actor.role in UNRESTRICTED:
+        return
+    if actor.role in CASE_WRITERS and in_scope(actor, room_id, registry):
+        return
+    msg = f"{actor} 无权办理调解室 {room_id} 的案件 / may not act on cases of room {room_id}"
+    raise AuthorisationError(msg)
+
+
+def may_read_case(actor: Actor, room_id: str, registry: Registry) -> bool:
+    """Case files are read by their room and by the bodies above it."""
+    return actor.role in UNRESTRICTED or (actor.role in CASE_READERS and in_scope(actor, room_id, registry))
+
+
+def authorise_case_read(actor: Actor, room_id: str, registry: Registry) -> None:
+    """Raise unless :func:`may_read_case`."""
+    if may_read_case(actor, room_id, registry):
+        return
+    msg = f"{actor} 无权查阅调解室 {room_id} 的案件 / may not read cases of room {room_id}"
+    raise AuthorisationError(msg)
+
+
+def authorise_administration(actor: Actor) -> None:
+    """Registry changes are for administrators."""
+    if actor.role not in UNRESTRICTED:
+        msg = f"{actor} 无权维护组织名册 / may not change the registry"
+        raise AuthorisationError(msg)

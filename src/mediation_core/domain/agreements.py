@@ -1,0 +1,114 @@
+"""Agreements: oral (effective the day reached) and written (effective on the last signature).
+
+人民调解法 arts. 28–30 and 33; 人民调解工作若干规定 art. 35; 民诉法解释 art. 355.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+
+from attrs import field, frozen
+
+
+class AgreementForm(enum.Enum):
+    ORAL = "oral"  # 口头协议
+    WRITTEN = "written"  # 调解协议书
+
+
+class AgreementSubject(enum.Enum):
+    """What the agreement settles; some subjects can never be judicially confirmed."""
+
+    CIVIL_RIGHTS = "civil_rights"  # ordinary civil rights and duties
+    IDENTITY_RELATION = "identity_relation"  # 婚姻、亲子、收养等身份关系
+    REAL_RIGHT_OWNERSHIP = "real_right_ownership"  # 物权确权
+    IP_OWNERSHIP = "ip_ownership"  # 知识产权确权
+
+    @property
+    def confirmable(self) -> bool:
+        """民诉法解释 art. 355: identity relations and ownership confirmations are excluded."""
+        return self is AgreementSubject.CIVIL_RIGHTS
+
+
+class SignatoryKind(enum.Enum):
+    PARTY = "party"
+    MEDIATOR = "mediator"
+    COMMITTEE_SEAL = "committee_seal"
+
+
+class Mark(enum.Enum):
+    """How a signatory marked the agreement (签名、盖章或者按指印)."""
+
+    SIGNATURE = "signature"
+    SEAL = "seal"
+    FINGERPRINT = "fingerprint"
+
+
+@frozen(kw_only=True)
+class Signature:
+    """One mark on the written agreement. ``signer_id`` is a party or mediator id."""
+
+    kind: SignatoryKind
+    signer_id: str
+    mark: Mark
+    on: dt.date
+
+
+@frozen(kw_only=True)
+class Responsibility:
+    """A party's responsibility as the agreement states it."""
+
+    party_id: str
+    text: str
+
+
+@frozen(kw_only=True)
+class WrittenTerms:
+    """The contents of a written agreement (人民调解法 art. 29; 若干规定 art. 35)."""
+
+    facts: str
+    points_in_dispute: str
+    responsibilities: tuple[Responsibility, ...]
+    obligations: str
+    performance_method: str
+    performance_place: str
+    performance_deadline: dt.date
+    subject: AgreementSubject = AgreementSubject.CIVIL_RIGHTS
+
+
+@frozen(kw_only=True)
+class Agreement:
+    """A concluded agreement as the case file holds it."""
+
+    form: AgreementForm
+    effective_on: dt.date
+    subject: AgreementSubject
+    content: str = ""
+    terms: WrittenTerms | None = None
+    signatures: tuple[Signature, ...] = field(factory=tuple)
+    copies: int = 0
+    immediate_performance: bool = True
+
+
+def written_effective_on(party_ids: Iterable[str], signatures: Iterable[Signature]) -> dt.date | None:
+    """The latest of every party's mark, the mediator's signature and the committee seal;
+    ``None`` while any of them is missing (人民调解法 art. 29, §9 rule 3)."""
+    sigs = tuple(signatures)
+    latest: dict[str, dt.date] = {}
+    for s in sigs:
+        key = s.signer_id if s.kind is SignatoryKind.PARTY else s.kind.value
+        latest[key] = max(latest.get(key, s.on), s.on)
+    needed = [*party_ids, SignatoryKind.MEDIATOR.value, SignatoryKind.COMMITTEE_SEAL.value]
+    if any(k not in latest for k in needed):
+        return None
+    return max(latest[k] for k in needed)
+
+
+def copies_for(party_count: int) -> int:
+    """Each party keeps one copy and the committee keeps one (§9 rule 5)."""
+    return party_count + 1
+
+
+JUDICIAL_CONFIRMATION_DAYS = 30
+"""Joint application within 30 days of the agreement taking effect (人民调解法 art. 33)."""

@@ -1,0 +1,34 @@
+"""What ``decide`` may read besides the command and the state: injected, never looked up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from attrs import field, frozen
+
+from mediation_core.domain.calendar import WorkingDayCalendar, local_date
+from mediation_core.domain.categories import MINISTRY_CATEGORIES, Category
+from mediation_core.domain.organisations import Registry
+from mediation_core.domain.policy import Policy
+
+
+@frozen(kw_only=True)
+class DecisionContext:
+    """The clock reading, the county's policy and calendar, and the registry snapshot.
+
+    ``case_sequence`` is the gap-free number the store allocated for an ``AcceptCase`` in
+    the same transaction; it is ``None`` for every other command.
+    """
+
+    now: dt.datetime
+    policy: Policy
+    calendar: WorkingDayCalendar
+    registry: Registry = field(factory=Registry)
+    categories: Mapping[str, Category] = field(factory=lambda: {c.code: c for c in MINISTRY_CATEGORIES})
+    case_sequence: int | None = None
+
+    @property
+    def today(self) -> dt.date:
+        """Today's date in China."""
+        return local_date(self.now)

@@ -1,0 +1,61 @@
+"""The core's exceptions: every refusal names the rule, the field and the legal basis."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from mediation_core.domain.rulebook import Violation
+
+
+class DomainError(Exception):
+    """Base of every error the core raises on purpose."""
+
+
+class RuleViolationError(DomainError):
+    """A command broke one or more rules; ``violations`` holds all of them at once."""
+
+    def __init__(self, violations: Iterable[Violation]) -> None:
+        self.violations: tuple[Violation, ...] = tuple(violations)
+        if not self.violations:
+            msg = "RuleViolationError needs at least one violation"
+            raise ValueError(msg)
+        super().__init__(
+            f"{len(self.violations)} rule violation(s):\n" + "\n".join(f"  - {v}" for v in self.violations)
+        )
+
+    @property
+    def rules(self) -> frozenset[str]:
+        """Names of the rules that were broken."""
+        return frozenset(v.rule for v in self.violations)
+
+
+class InvalidTransitionError(DomainError):
+    """An event does not fit the case's current state (the transition table forbids it)."""
+
+
+class ConcurrencyConflictError(DomainError):
+    """Another writer appended to the case first; reload and retry."""
+
+
+class CaseNotFoundError(DomainError):
+    """No case with this id exists in the store."""
+
+
+class CalendarRangeError(DomainError):
+    """A working-day count ran past the calendar's published range and policy refuses."""
+
+
+class AuthorisationError(DomainError):
+    """The actor's role or organisational scope does not cover the command or query."""
+
+
+class StoreError(DomainError):
+    """The storage backend failed; adapters translate driver errors into this."""
+
+
+class IntegrityError(StoreError):
+    """Stored data broke an integrity rule (a constraint, or a hash chain)."""
+
+
+class OperationalError(StoreError):
+    """The storage backend is unavailable (locked, disconnected, full)."""

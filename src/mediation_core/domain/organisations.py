@@ -1,0 +1,147 @@
+"""Who does the work: the district's organisations, mediators and liaison deputy directors.
+
+DESIGN §2.5: district → township / sub-district → police station ↔ mediation room; the
+justice office, the governance office and the coordination centre; full-time (purchased
+service) and part-time mediators; liaison deputy directors from the township and the station.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TypeVar
+
+from attrs import field, frozen
+
+T = TypeVar("T")
+
+
+class OrgKind(enum.Enum):
+    """Kinds of organisation in the 公调对接 network."""
+
+    DISTRICT = "district"  # 区/县
+    TOWNSHIP = "township"  # 乡镇/街道
+    POLICE_STATION = "police_station"  # 派出所
+    MEDIATION_ROOM = "mediation_room"  # 驻所调解室 / 治安纠纷人民调解委员会
+    JUSTICE_OFFICE = "justice_office"  # 司法所
+    GOVERNANCE_OFFICE = "governance_office"  # 综治办
+    COORDINATION_CENTRE = "coordination_centre"  # 矛盾纠纷多元化解协调中心
+
+
+@frozen(kw_only=True)
+class Organisation:
+    """One organisation. ``parent_id`` is the township for township-level bodies and the
+    district for townships and the coordination centre; a room names its station."""
+
+    org_id: str
+    kind: OrgKind
+    name: str
+    parent_id: str | None = None
+    code: str = ""
+    station_id: str | None = None
+
+
+class Employment(enum.Enum):
+    """专职 (purchased service) or 兼职."""
+
+    FULL_TIME = "full_time"
+    PART_TIME = "part_time"
+
+
+@frozen(kw_only=True)
+class Mediator:
+    """A mediator engaged by a room's committee (人民调解法 arts. 13–14)."""
+
+    mediator_id: str
+    name: str
+    room_id: str
+    employment: Employment
+    phone: str = ""
+    director: bool = False
+
+
+@frozen(kw_only=True)
+class Liaison:
+    """A liaison deputy director of a room, from the township or from the police station."""
+
+    person_id: str
+    name: str
+    room_id: str
+    from_org_id: str
+    phone: str = ""
+
+
+@frozen(kw_only=True)
+class Registry:
+    """A snapshot of the network. Pure lookups; the store keeps the data."""
+
+    organisations: Mapping[str, Organisation] = field(factory=dict)
+    mediators: Mapping[str, Mediator] = field(factory=dict)
+    liaisons: Mapping[str, Liaison] = field(factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        organisations: Iterable[Organisation] = (),
+        mediators: Iterable[Mediator] = (),
+        liaisons: Iterable[Liaison] = (),
+    ) -> Registry:
+        """Build from lists; duplicate ids are an error."""
+        return cls(
+            organisations=_unique(organisations, lambda o: o.org_id, "organisation"),
+            mediators=_unique(mediators, lambda m: m.mediator_id, "mediator"),
+            liaisons=_unique(liaisons, lambda p: p.person_id, "liaison"),
+        )
+
+    def merged(self, other: Registry) -> Registry:
+        """This registry with ``other``'s records added or replaced."""
+        return Registry(
+            organisations={**self.organisations, **other.organisations},
+            mediators={**self.mediators, **other.mediators},
+            liaisons={**self.liaisons, **other.liaisons},
+        )
+
+    def org(self, org_id: str) -> Organisation | None:
+        return self.organisations.get(org_id)
+
+    def rooms(self) -> Iterator[Organisation]:
+        return (o for o in self.organisations.values() if o.kind is OrgKind.MEDIATION_ROOM)
+
+    def ancestors(self, org_id: str) -> Iterator[Organisation]:
+        """The organisation itself, then its parents up to the district."""
+        seen: set[str] = set()
+        current = self.organisations.get(org_id)
+        while current is not None and current.org_id not in seen:
+            seen.add(current.org_id)
+            yield current
+            current = self.organisations.get(current.parent_id) if current.parent_id else None
+
+    def township_of(self, org_id: str) -> Organisation | None:
+        return next((o for o in self.ancestors(org_id) if o.kind is OrgKind.TOWNSHIP), None)
+
+    def district_of(self, org_id: str) -> Organisation | None:
+        return next((o for o in self.ancestors(org_id) if o.kind is OrgKind.DISTRICT), None)
+
+    def covers(self, scope_id: str, org_id: str) -> bool:
+        """True when ``org_id`` is ``scope_id`` or lies under it. A station covers its rooms."""
+        if any(o.org_id == scope_id for o in self.ancestors(org_id)):
+            return True
+        org = self.organisations.get(org_id)
+        return org is not None and org.station_id == scope_id
+
+    def mediators_of(self, room_id: str) -> list[Mediator]:
+        return sorted(
+            (m for m in self.mediators.values() if m.room_id == room_id),
+            key=lambda m: m.mediator_id,
+        )
+
+
+def _unique(items: Iterable[T], key: Callable[[T], str], what: str) -> dict[str, T]:
+    out: dict[str, T] = {}
+    for item in items:
+        k = key(item)
+        if k in out:
+            msg = f"duplicate {what} id {k!r}"
+            raise ValueError(msg)
+        out[k] = item
+    return out

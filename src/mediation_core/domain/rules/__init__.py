@@ -1,0 +1,29 @@
+"""The rulebook, grouped by theme. Importing this package declares every case rule."""
+
+from mediation_core.domain.rules import (
+    agreement,
+    archive,
+    common,
+    confirmation,
+    consent,
+    escalation,
+    followup,
+    intake,
+    mediators,
+    termination,
+    terms,
+)
+
+__all__ = [
+    "agreement",
+    "archive",
+    "common",
+    "confirmation",
+    "consent",
+    "escalation",
+    "followup",
+    "intake",
+    "mediators",
+    "termination",
+    "terms",
+]

@@ -1,0 +1,134 @@
+# mypy: disable-error-code="empty-body"
+"""Hook specifications: the only door between the core and the outside.
+
+Three kinds only (STYLE §5.4): *registration* hooks yield named records (broadcast; a
+duplicate name is an error), *observer* hooks return nothing (broadcast), *decision* hooks
+stop at the first non-None result and have the core's default registered ``trylast``.
+Hooks are always called with keyword arguments; an implementation may accept a subset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from mediation_core.plugins._markers import hookspec
+
+if TYPE_CHECKING:
+    from mediation_core.domain.calendar import WorkingDayCalendar
+    from mediation_core.domain.case import CaseState
+    from mediation_core.domain.categories import Category
+    from mediation_core.domain.context import DecisionContext
+    from mediation_core.domain.notices import Notice
+    from mediation_core.domain.policy import Policy
+    from mediation_core.domain.rulebook import Violation
+    from mediation_core.plugins.types import Renderer, StoreBackend
+    from mediation_core.records import RecordedEvent
+
+
+class StorageSpecs:
+    """Hooks that contribute persistence."""
+
+    @hookspec
+    def mediation_store_backends(self) -> Iterable[StoreBackend]:
+        """Contribute storage backends, selectable by name in the configuration.
+
+        Registration (broadcast): every plugin's records are collected; two records with
+        the same ``name`` are an error naming both plugins.
+
+        Example::
+
+            @hookimpl
+            def mediation_store_backends():
+                yield StoreBackend(name="county-db", open=open_county_store)
+
+        .. versionadded:: 0.1
+        """
+
+
+class PolicySpecs:
+    """Hooks that adapt the core to a county."""
+
+    @hookspec(firstresult=True)
+    def mediation_policy(self, default: Policy, region: str) -> Policy | None:
+        """Return the county's policy for ``region``, usually ``attrs.evolve(default, ...)``.
+
+        Decision: stops at first non-None result. The core's default (``trylast``)
+        returns ``default`` unchanged.
+
+        .. versionadded:: 0.1
+        """
+
+    @hookspec(firstresult=True)
+    def mediation_calendar(self, region: str) -> WorkingDayCalendar | None:
+        """Return the working-day calendar for ``region`` (for example the national one
+        with local closures added by ``calendar.with_closures(...)``).
+
+        Decision: stops at first non-None result. The core's default (``trylast``)
+        returns the national calendar.
+
+        .. versionadded:: 0.1
+        """
+
+    @hookspec
+    def mediation_categories(self) -> Iterable[Category]:
+        """Contribute local dispute categories beyond the Ministry's list.
+
+        Registration (broadcast): a code that clashes with another category is an error.
+
+        .. versionadded:: 0.1
+        """
+
+    @hookspec
+    def mediation_referral_checks(self, referral: object, context: DecisionContext) -> Iterable[Violation]:
+        """Return extra local violations for a referral about to be accepted.
+
+        Broadcast: every plugin's violations are added to the legal checks; a plugin can
+        add violations, never remove the legal ones.
+
+        .. versionadded:: 0.1
+        """
+
+
+class NotificationSpecs:
+    """Hooks that turn recorded facts into notices."""
+
+    @hookspec
+    def mediation_notices(self, event: RecordedEvent, case: CaseState) -> Iterable[Notice]:
+        """Return notices caused by ``event`` (the case is ``case`` after it).
+
+        Broadcast: all notices are written to the outbox in the same transaction as the
+        event; each notice's ``key`` must be unique and deterministic.
+
+        .. versionadded:: 0.1
+        """
+
+
+class ReportingSpecs:
+    """Hooks that contribute output formats."""
+
+    @hookspec
+    def mediation_renderers(self) -> Iterable[Renderer]:
+        """Contribute report and document formats, selectable by name.
+
+        Registration (broadcast): two renderers with the same ``name`` are an error.
+
+        .. versionadded:: 0.1
+        """
+
+
+class LifecycleSpecs:
+    """Hooks that observe what happened."""
+
+    @hookspec
+    def mediation_event_recorded(self, event: RecordedEvent, case: CaseState) -> None:
+        """Called once per event after its transaction committed, for integrations.
+
+        Observer (broadcast, returns nothing). An exception propagates to the caller of
+        the command, but the event stays committed.
+
+        .. versionadded:: 0.1
+        """
+
+
+SPEC_CLASSES = (StorageSpecs, PolicySpecs, NotificationSpecs, ReportingSpecs, LifecycleSpecs)

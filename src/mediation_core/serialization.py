@@ -1,0 +1,94 @@
+"""The one converter: events, commands and values to JSON-ready dicts and back (cattrs).
+
+Stored events keep their type tag and schema version beside the body, so the body has no
+tag; :data:`UPCASTERS` lifts old bodies to the current schema before structuring.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import cattrs
+from cattrs.preconf.json import make_converter as make_json_converter
+from cattrs.strategies import configure_tagged_union
+
+from mediation_core.domain import commands as c
+from mediation_core.domain.events import EVENT_BY_TAG, CaseEvent
+from mediation_core.domain.parties import GroupParty, NaturalPerson, OrganisationParty, Party
+
+PARTY_TAGS: dict[type, str] = {NaturalPerson: "person", OrganisationParty: "organisation", GroupParty: "group"}
+COMMAND_BY_NAME: dict[str, type[c.CaseCommand]] = {t.__name__: t for t in c.COMMAND_TYPES}
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+"""(event type, from schema version) → function returning the body at version + 1."""
+
+
+def configure_converter(conv: cattrs.Converter) -> cattrs.Converter:
+    """Add the domain's hooks to ``conv``; adapters may layer their own on top."""
+    conv.register_unstructure_hook(Decimal, str)
+    conv.register_structure_hook(Decimal, lambda v, _: Decimal(str(v)))
+    conv.register_unstructure_hook(dt.date, lambda d: d.isoformat())
+    conv.register_structure_hook(dt.date, lambda v, _: v if isinstance(v, dt.date) else dt.date.fromisoformat(v))
+    conv.register_unstructure_hook(dt.datetime, lambda d: d.isoformat())
+    conv.register_structure_hook(
+        dt.datetime, lambda v, _: v if isinstance(v, dt.datetime) else dt.datetime.fromisoformat(v)
+    )
+    conv.register_unstructure_hook(frozenset, lambda s: sorted(conv.unstructure(x) for x in s))
+    configure_tagged_union(Party, conv, tag_name="kind", tag_generator=PARTY_TAGS.__getitem__)
+    return conv
+
+
+@functools.cache
+def converter() -> cattrs.Converter:
+    """The shared private converter (never cattrs' global one). Built once, on first use."""
+    return configure_converter(make_json_converter(forbid_extra_keys=True))
+
+
+def unstructure(value: Any) -> Any:
+    return converter().unstructure(value)
+
+
+def structure(data: Any, cls: Any) -> Any:
+    return converter().structure(data, cls)
+
+
+def event_body(event: CaseEvent) -> dict[str, Any]:
+    """The JSON-ready body of an event (its tag and schema version travel beside it)."""
+    body: dict[str, Any] = converter().unstructure(event)
+    return body
+
+
+def event_from_body(event_type: str, schema_version: int, body: Mapping[str, Any]) -> CaseEvent:
+    """Structure a stored body, upcasting it from ``schema_version`` first."""
+    cls = EVENT_BY_TAG.get(event_type)
+    if cls is None:
+        msg = f"unknown event type {event_type!r}"
+        raise ValueError(msg)
+    data = dict(body)
+    version = schema_version
+    while version < cls.SCHEMA_VERSION:
+        data = UPCASTERS[(event_type, version)](data)
+        version += 1
+    event: CaseEvent = converter().structure(data, cls)
+    return event
+
+
+def command_from_json(data: Mapping[str, Any]) -> c.CaseCommand:
+    """Build a command from ``{"command": "AcceptCase", ...fields}``; unknown keys are errors."""
+    payload = dict(data)
+    name = payload.pop("command", None)
+    cls = COMMAND_BY_NAME.get(name) if isinstance(name, str) else None
+    if cls is None:
+        msg = f"command: unknown command {name!r}; expected one of {', '.join(sorted(COMMAND_BY_NAME))}"
+        raise ValueError(msg)
+    command: c.CaseCommand = converter().structure(payload, cls)
+    return command
+
+
+def command_to_json(command: c.CaseCommand) -> dict[str, Any]:
+    return {"command": type(command).__name__, **converter().unstructure(command)}

@@ -1,0 +1,401 @@
+"""The storage contract: behaviour every store must show, ours or a third party's.
+
+Subclass :class:`StorageContract` as ``Test<Name>Storage`` and override the ``open_store``
+fixture to return a zero-argument callable that creates a fresh, empty store::
+
+    class TestCountyStorage(StorageContract):
+        @pytest.fixture
+        def open_store(self, tmp_path):
+            paths = (tmp_path / f"db{n}.sqlite" for n in itertools.count())
+            return lambda: open_county_store(next(paths))
+
+The base class is not collected by pytest (its name does not start with ``Test``).
+Property tests use inner ``@given`` functions and the state machine runs through
+``run_state_machine_as_test``, so subclasses for several stores do not trip hypothesis'
+executor health check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+
+from mediation_core.app.ports import Append, DeliveryStatus, OutboxEntry, Store
+from mediation_core.domain.case import CaseStatus
+from mediation_core.domain.deadlines import Deadline, DeadlineKind
+from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError
+from mediation_core.domain.ledger import LedgerRow, Outcome
+from mediation_core.domain.notices import Notice, NoticeKind, Recipient
+from mediation_core.domain.organisations import Employment, Mediator, Organisation, OrgKind, Registry
+from mediation_core.records import GENESIS_HASH, RecordedEvent, record, verify_stream
+from mediation_core.testing import strategies as mst
+
+OpenStore = Callable[[], Store]
+T0 = dt.datetime(2026, 3, 2, 1, 30, tzinfo=dt.UTC)
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | mst.short_text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(mst.short_text, inner, max_size=3),
+    max_leaves=8,
+)
+bodies = st.dictionaries(st.text("abcdefghij_", min_size=1, max_size=8), json_values, max_size=5)
+
+
+def chain(
+    case_id: str, bodies_: Sequence[dict[str, Any]], *, after: Sequence[RecordedEvent] = (), at: dt.datetime = T0
+) -> list[RecordedEvent]:
+    """Records continuing ``after`` with the given bodies."""
+    prev = after[-1].hash if after else GENESIS_HASH
+    out = []
+    for version, body in enumerate(bodies_, start=len(after) + 1):
+        r = record(case_id=case_id, version=version, event_type="test.event", schema_version=1, body=body,
+                   recorded_at=at + dt.timedelta(microseconds=version), actor="system:test@*", prev_hash=prev)
+        out.append(r)
+        prev = r.hash
+    return out
+
+
+def row_for(case_id: str, version: int, room_id: str = "room-a", **changes: Any) -> LedgerRow:
+    """A ledger row for tests; only the identifying columns matter to a store."""
+    base = _ROW_TEMPLATE
+    return attrs.evolve(base, case_id=case_id, version=version, room_id=room_id, **changes)
+
+
+_ROW_TEMPLATE = LedgerRow(
+    case_id="", version=0, room_id="", number=None, status=CaseStatus.RECEIVED, outcome=Outcome.OPEN,
+    source="walk_in", category="neighbourhood", summary="邻里纠纷", party_names=("甲", "乙"), parties=2, persons=2,
+    amount_involved=Decimal("12.50"), received_on=dt.date(2026, 3, 2), accepted_on=None,
+    concluded_on=None, archived_on=None, agreement_form=None, termination_reason=None, decline_reason=None,
+    difficulty="ordinary", civil_to_criminal_persons=0, public_order_persons=0, mass_incident_persons=0,
+    suicide_persons=0, presiding_mediator=None, mediators=(), sessions=0, follow_ups=0, first_follow_up_on=None,
+    performance=None, satisfaction=None, referral_id=None, repeat_of=None,
+)
+
+
+def deadline(kind: DeadlineKind, due: dt.date) -> Deadline:
+    return Deadline(kind=kind, due=due, basis="test", policy="default@test", calendar="calendar-days")
+
+
+def notice(key: str, case_id: str = "") -> Notice:
+    return Notice(key=key, kind=NoticeKind.CASE_CONCLUDED, subject="主题", body="正文",
+                  recipients=(Recipient(role="mediator", org_id="room-a"),), case_id=case_id, payload={"k": "v"})
+
+
+def append(
+    store: Store,
+    case_id: str,
+    bodies_: Sequence[dict[str, Any]],
+    *,
+    deadlines: Sequence[Deadline] = (),
+    notices: Sequence[Notice] = (),
+    room_id: str = "room-a",
+    row: LedgerRow | None = None,
+) -> list[RecordedEvent]:
+    """Append to a case in its own committed transaction; return the new records."""
+    with store.transaction() as tx:
+        existing = tx.read(case_id)
+        records = chain(case_id, bodies_, after=existing)
+        tx.append(Append(case_id=case_id, expected_version=len(existing), records=records,
+                         row=row or row_for(case_id, len(existing) + len(records), room_id),
+                         deadlines=deadlines, notices=notices, created_at=T0))
+        tx.commit()
+    return records
+
+
+def json_faithful(records: Sequence[RecordedEvent]) -> list[RecordedEvent]:
+    """The records as they must come back: bodies survive JSON unchanged."""
+    return [attrs.evolve(r, body=json.loads(json.dumps(r.body))) for r in records]
+
+
+class StorageContract:
+    """Behaviour every storage adapter must show. Override :meth:`open_store`."""
+
+    @pytest.fixture
+    def open_store(self) -> OpenStore:
+        raise NotImplementedError("adapter test classes must override the `open_store` fixture")
+
+    @pytest.fixture
+    def store(self, open_store: OpenStore) -> Iterator[Store]:
+        s = open_store()
+        yield s
+        s.close()
+
+    # -- streams ----------------------------------------------------------------------------
+    def test_missing_case_reads_empty(self, store: Store) -> None:
+        assert store.read("nope") == []
+        with store.transaction() as tx:
+            assert tx.read("nope") == []
+        assert store.ledger_row("nope") is None
+
+    def test_appended_stream_reads_back_json_faithfully(self, open_store: OpenStore) -> None:
+        @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+        @given(streams=st.lists(st.lists(bodies, min_size=1, max_size=4), min_size=1, max_size=3))
+        def check(streams: list[list[dict[str, Any]]]) -> None:
+            store = open_store()
+            try:
+                expected: list[RecordedEvent] = []
+                for batch in streams:
+                    expected += append(store, "case-1", batch)
+                assert store.read("case-1") == json_faithful(expected)
+                assert verify_stream("case-1", store.read("case-1")) is None
+            finally:
+                store.close()
+
+        check()
+
+    def test_recorded_at_keeps_microseconds_and_utc(self, store: Store) -> None:
+        at = dt.datetime(2026, 12, 31, 23, 59, 59, 999_998, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        with store.transaction() as tx:
+            records = chain("c", [{"a": 1}], at=at)
+            tx.append(Append(case_id="c", expected_version=0, records=records, row=row_for("c", 1), deadlines=(),
+                             notices=(), created_at=T0))
+            tx.commit()
+        (back,) = store.read("c")
+        assert back.recorded_at == at + dt.timedelta(microseconds=1)
+        assert back.recorded_at.utcoffset() == dt.timedelta(0)
+        assert store.verify() == []
+
+    def test_uncommitted_work_is_discarded(self, store: Store) -> None:
+        with store.transaction() as tx:
+            tx.append(Append(case_id="c", expected_version=0, records=chain("c", [{"a": 1}]), row=row_for("c", 1),
+                             deadlines=[deadline(DeadlineKind.FOLLOW_UP, dt.date(2026, 1, 1))],
+                             notices=[notice("n1", "c")], created_at=T0))
+            assert [r.version for r in tx.read("c")] == [1]
+        assert store.read("c") == []
+        assert store.ledger_row("c") is None
+        assert store.deadlines_due(dt.date(2030, 1, 1)) == []
+        assert store.outbox() == []
+        assert list(store.case_ids()) == []
+
+    def test_explicit_rollback_discards(self, store: Store) -> None:
+        with store.transaction() as tx:
+            tx.append(Append(case_id="c", expected_version=0, records=chain("c", [{"a": 1}]), row=row_for("c", 1),
+                             deadlines=(), notices=(), created_at=T0))
+            tx.rollback()
+        assert store.read("c") == []
+
+    def test_stale_expected_version_conflicts_and_writes_nothing(self, store: Store) -> None:
+        first = append(store, "c", [{"a": 1}, {"a": 2}], notices=[notice("n1", "c")])
+        with store.transaction() as tx:
+            stale = chain("c", [{"b": 1}])  # claims version 1 again
+            with pytest.raises(ConcurrencyConflictError):
+                tx.append(Append(case_id="c", expected_version=0, records=stale, row=row_for("c", 1),
+                                 deadlines=[deadline(DeadlineKind.FOLLOW_UP, dt.date(2026, 1, 1))],
+                                 notices=[notice("n2", "c")], created_at=T0))
+        assert store.read("c") == json_faithful(first)
+        assert store.ledger_row("c") == row_for("c", 2)
+        assert [e.notice.key for e in store.outbox()] == ["n1"]
+        assert store.deadlines_due(dt.date(2030, 1, 1)) == []
+
+    def test_interleaved_writers_second_commit_conflicts(self, store: Store) -> None:
+        append(store, "c", [{"a": 1}])
+        base = store.read("c")
+        with store.transaction() as one, store.transaction() as two:
+            one.append(Append(case_id="c", expected_version=1, records=chain("c", [{"one": 1}], after=base),
+                              row=row_for("c", 2), deadlines=(), notices=(), created_at=T0))
+            one.commit()
+            with pytest.raises(ConcurrencyConflictError):
+                two.append(Append(case_id="c", expected_version=1, records=chain("c", [{"two": 1}], after=base),
+                                  row=row_for("c", 2), deadlines=(), notices=(), created_at=T0))
+                two.commit()
+        assert [r.body for r in store.read("c")] == [{"a": 1}, {"one": 1}]
+
+    def test_several_cases_in_one_unit_of_work_commit_together(self, store: Store) -> None:
+        with store.transaction() as tx:
+            for case_id in ("a", "b", "c"):
+                tx.append(Append(case_id=case_id, expected_version=0, records=chain(case_id, [{"x": case_id}]),
+                                 row=row_for(case_id, 1), deadlines=(), notices=(), created_at=T0))
+            tx.append(Append(case_id="a", expected_version=1, records=chain("a", [{"y": 2}], after=tx.read("a")),
+                             row=row_for("a", 2), deadlines=(), notices=(), created_at=T0))
+            assert list(store.case_ids()) == []
+            tx.commit()
+        assert list(store.case_ids()) == ["a", "b", "c"]
+        assert [r.version for r in store.read("a")] == [1, 2]
+        assert store.verify() == []
+
+    # -- case numbers -----------------------------------------------------------------------
+    def test_case_numbers_are_gap_free_per_room_and_year(self, store: Store) -> None:
+        with store.transaction() as tx:
+            assert [tx.allocate_case_number("room-a", 2026) for _ in range(3)] == [1, 2, 3]
+            assert tx.allocate_case_number("room-b", 2026) == 1
+            assert tx.allocate_case_number("room-a", 2027) == 1
+            tx.commit()
+        with store.transaction() as tx:
+            assert tx.allocate_case_number("room-a", 2026) == 4
+            tx.commit()
+
+    def test_rolled_back_numbers_are_reused(self, store: Store) -> None:
+        with store.transaction() as tx:
+            assert tx.allocate_case_number("room-a", 2026) == 1
+        with store.transaction() as tx:
+            assert tx.allocate_case_number("room-a", 2026) == 1
+            tx.commit()
+        with store.transaction() as tx:
+            assert tx.allocate_case_number("room-a", 2026) == 2
+
+    # -- projections ------------------------------------------------------------------------
+    def test_ledger_row_is_replaced_and_filtered_by_room(self, store: Store) -> None:
+        append(store, "b", [{"a": 1}], room_id="room-b")
+        append(store, "a", [{"a": 1}], room_id="room-a")
+        append(store, "a", [{"a": 2}], room_id="room-a", row=row_for("a", 2, summary="改了"))
+        assert [r.case_id for r in store.ledger()] == ["a", "b"]
+        assert store.ledger_row("a") == row_for("a", 2, summary="改了")
+        assert [r.case_id for r in store.ledger(["room-b"])] == ["b"]
+        assert list(store.ledger([])) == []
+
+    def test_ledger_row_round_trips_every_column(self, open_store: OpenStore) -> None:
+        @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+        @given(row=mst.of(LedgerRow, case_id=st.just("c"), version=st.just(1), room_id=st.just("room-a")))
+        def check(row: LedgerRow) -> None:
+            store = open_store()
+            try:
+                append(store, "c", [{"a": 1}], row=row)
+                assert store.ledger_row("c") == row
+                assert list(store.ledger()) == [row]
+            finally:
+                store.close()
+
+        check()
+
+    def test_deadlines_are_replaced_per_case_and_listed_by_due_date(self, store: Store) -> None:
+        d1 = deadline(DeadlineKind.MEDIATION_TERM, dt.date(2026, 4, 1))
+        d2 = deadline(DeadlineKind.FOLLOW_UP, dt.date(2026, 3, 10))
+        append(store, "a", [{"a": 1}], deadlines=[d1])
+        append(store, "b", [{"b": 1}], deadlines=[d2, attrs.evolve(d1, estimated=True)])
+        assert store.deadlines_due(dt.date(2026, 3, 31)) == [("b", d2)]
+        assert store.deadlines_due(dt.date(2026, 4, 1)) == [("b", d2), ("a", d1), ("b", attrs.evolve(d1, estimated=True))]
+        append(store, "a", [{"a": 2}], deadlines=[])
+        assert [cid for cid, _ in store.deadlines_due(dt.date(2027, 1, 1))] == ["b", "b"]
+
+    # -- outbox -----------------------------------------------------------------------------
+    def test_outbox_keeps_notices_in_order_and_updates_them(self, store: Store) -> None:
+        append(store, "a", [{"a": 1}], notices=[notice("k1", "a"), notice("k2", "a")])
+        append(store, "b", [{"b": 1}], notices=[notice("k3", "b")])
+        entries = store.outbox()
+        assert [e.notice for e in entries] == [notice("k1", "a"), notice("k2", "a"), notice("k3", "b")]
+        assert all(e.status is DeliveryStatus.PENDING and e.attempts == 0 for e in entries)
+        later = T0 + dt.timedelta(minutes=5)
+        store.update_outbox(attrs.evolve(entries[1], status=DeliveryStatus.DELIVERED, attempts=1))
+        store.update_outbox(attrs.evolve(entries[2], attempts=2, next_attempt_at=later, last_error="SMTP 451"))
+        assert [e.notice.key for e in store.outbox(DeliveryStatus.PENDING)] == ["k1", "k3"]
+        assert store.outbox(DeliveryStatus.DELIVERED)[0].attempts == 1
+        k3 = store.outbox(DeliveryStatus.PENDING)[1]
+        assert (k3.attempts, k3.next_attempt_at, k3.last_error) == (2, later, "SMTP 451")
+
+    def test_duplicate_notice_key_writes_nothing(self, store: Store) -> None:
+        append(store, "a", [{"a": 1}], notices=[notice("k1", "a")])
+        with pytest.raises(IntegrityError):
+            append(store, "b", [{"b": 1}], notices=[notice("k1", "b")])
+        assert store.read("b") == []
+        assert [e.notice.case_id for e in store.outbox()] == ["a"]
+
+    def test_outbox_entry_equals_what_was_written(self, store: Store) -> None:
+        append(store, "a", [{"a": 1}], notices=[notice("k1", "a")])
+        assert store.outbox() == [OutboxEntry(notice=notice("k1", "a"), created_at=T0)]
+
+    # -- registry ---------------------------------------------------------------------------
+    def test_registry_round_trips_and_merges(self, store: Store) -> None:
+        assert store.registry() == Registry()
+        first = Registry.of(
+            [Organisation(org_id="d", kind=OrgKind.DISTRICT, name="区"),
+             Organisation(org_id="r", kind=OrgKind.MEDIATION_ROOM, name="调解室", parent_id="d", code="R",
+                          station_id="s")],
+            [Mediator(mediator_id="m", name="张", room_id="r", employment=Employment.FULL_TIME, phone="1")],
+        )
+        store.save_registry(first)
+        assert store.registry() == first
+        renamed = Registry.of([Organisation(org_id="d", kind=OrgKind.DISTRICT, name="新区")])
+        store.save_registry(renamed)
+        assert store.registry() == first.merged(renamed)
+
+    # -- verification and stateful behaviour ------------------------------------------------
+    def test_verify_reports_nothing_for_whole_chains(self, store: Store) -> None:
+        for case_id in ("a", "b"):
+            append(store, case_id, [{"n": 1}, {"n": 2}])
+        assert store.verify() == []
+
+    def test_behaves_like_a_dict_of_streams(self, open_store: OpenStore) -> None:
+        run_state_machine_as_test(
+            lambda: StorageMachine(open_store()),
+            settings=settings(max_examples=20, stateful_step_count=15, deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow]),
+        )
+
+
+class StorageMachine(RuleBasedStateMachine):
+    """The store under test must behave like a dict of committed streams and counters."""
+
+    case_ids = Bundle("case_ids")
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.streams: dict[str, list[RecordedEvent]] = {}
+        self.numbers: dict[tuple[str, int], int] = {}
+        self.outbox: list[str] = []
+        self.serial = 0
+
+    def teardown(self) -> None:
+        self.store.close()
+
+    @rule(target=case_ids, body=bodies)
+    def new_case(self, body: dict[str, Any]) -> str:
+        self.serial += 1
+        case_id = f"case-{self.serial}"
+        self.streams[case_id] = json_faithful(append(self.store, case_id, [body], notices=[notice(f"{case_id}:1")]))
+        self.outbox.append(f"{case_id}:1")
+        return case_id
+
+    @rule(case_id=case_ids, batch=st.lists(bodies, min_size=1, max_size=3))
+    def append_more(self, case_id: str, batch: list[dict[str, Any]]) -> None:
+        self.streams[case_id] += json_faithful(append(self.store, case_id, batch))
+
+    @precondition(lambda self: bool(self.streams))
+    @rule(data=st.data())
+    def stale_append_changes_nothing(self, data: st.DataObject) -> None:
+        case_id = data.draw(st.sampled_from(sorted(self.streams)))
+        current = self.streams[case_id]
+        stale_version = data.draw(st.integers(0, len(current) - 1))
+        records = chain(case_id, [{"stale": True}], after=current[:stale_version])
+        with self.store.transaction() as tx, pytest.raises(ConcurrencyConflictError):
+            tx.append(Append(case_id=case_id, expected_version=stale_version, records=records,
+                             row=row_for(case_id, stale_version + 1), deadlines=(),
+                             notices=[notice(f"stale-{self.serial}")], created_at=T0))
+            tx.commit()
+
+    @rule(room=st.sampled_from(["room-a", "room-b"]), year=st.sampled_from([2026, 2027]),
+          count=st.integers(1, 3), commit=st.booleans())
+    def allocate_numbers(self, room: str, year: int, count: int, commit: bool) -> None:
+        start = self.numbers.get((room, year), 0)
+        with self.store.transaction() as tx:
+            got = [tx.allocate_case_number(room, year) for _ in range(count)]
+            if commit:
+                tx.commit()
+        assert got == list(range(start + 1, start + count + 1))
+        if commit:
+            self.numbers[(room, year)] = start + count
+
+    @invariant()
+    def streams_match(self) -> None:
+        assert list(self.store.case_ids()) == sorted(self.streams)
+        for case_id, stream in self.streams.items():
+            assert self.store.read(case_id) == stream
+            row = self.store.ledger_row(case_id)
+            assert row is not None and row.version == len(stream)
+
+    @invariant()
+    def outbox_matches(self) -> None:
+        assert [e.notice.key for e in self.store.outbox()] == self.outbox
+
+    @invariant()
+    def chains_verify(self) -> None:
+        assert self.store.verify() == []
