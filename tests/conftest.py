@@ -16,8 +16,9 @@ from mediation_core.walkthrough import StoryClock, demo_registry
 from mediation_memory import MemoryStore
 
 settings.register_profile("dev", max_examples=50, deadline=None)
-settings.register_profile("ci", max_examples=150, deadline=None, print_blob=True,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci", max_examples=150, deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.register_profile("fast", max_examples=10, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
@@ -39,6 +40,7 @@ def clock() -> StoryClock:
 
 @pytest.fixture
 def service(plugins: Plugins, clock: StoryClock) -> MediationService:
-    svc = MediationService(MemoryStore(), plugins=plugins, clock=clock, new_id=iter(f"case-{n}" for n in range(1, 10**6)).__next__)
+    ids = (f"case-{n}" for n in range(1, 10**6))
+    svc = MediationService(MemoryStore(), plugins=plugins, clock=clock, new_id=ids.__next__)
     svc.register(demo_registry(), ADMIN)
     return svc

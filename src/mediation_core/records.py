@@ -1,6 +1,6 @@
-"""Stored events: the envelope around an event body, and the hash chain over a case's stream.
+"""Stored events: the envelope around an event body, and the hash chain over each stream.
 
-Every stored event carries its case id, its gap-free version, when and by whom it was
+Every stored event carries its stream id (a case id for a case), its gap-free version, when and by whom it was
 recorded, and a SHA-256 hash over all of that plus the previous event's hash, so any edit,
 deletion or reordering of a stored file is detectable (:func:`verify_stream`).
 """
@@ -16,7 +16,7 @@ from typing import Any
 from attrs import frozen
 
 GENESIS_HASH = "0" * 64
-"""The ``prev_hash`` of every case's first event."""
+"""The ``prev_hash`` of every stream's first event."""
 
 
 def canonical_json(value: Any) -> str:
@@ -34,9 +34,9 @@ def utc(moment: dt.datetime) -> dt.datetime:
 
 @frozen(kw_only=True)
 class RecordedEvent:
-    """One stored event of a case stream."""
+    """One stored event of a stream (a case, a referral, a meeting …)."""
 
-    case_id: str
+    stream_id: str
     version: int
     event_type: str
     schema_version: int
@@ -50,7 +50,7 @@ class RecordedEvent:
 def chain_hash(
     *,
     prev_hash: str,
-    case_id: str,
+    stream_id: str,
     version: int,
     event_type: str,
     schema_version: int,
@@ -61,7 +61,7 @@ def chain_hash(
     """SHA-256 over the canonical envelope and the previous hash."""
     envelope = {
         "prev": prev_hash,
-        "case_id": case_id,
+        "stream_id": stream_id,
         "version": version,
         "type": event_type,
         "schema": schema_version,
@@ -74,7 +74,7 @@ def chain_hash(
 
 def record(
     *,
-    case_id: str,
+    stream_id: str,
     version: int,
     event_type: str,
     schema_version: int,
@@ -86,7 +86,7 @@ def record(
     """Seal one event into the chain after ``prev_hash``."""
     at = utc(recorded_at)
     return RecordedEvent(
-        case_id=case_id,
+        stream_id=stream_id,
         version=version,
         event_type=event_type,
         schema_version=schema_version,
@@ -96,7 +96,7 @@ def record(
         prev_hash=prev_hash,
         hash=chain_hash(
             prev_hash=prev_hash,
-            case_id=case_id,
+            stream_id=stream_id,
             version=version,
             event_type=event_type,
             schema_version=schema_version,
@@ -109,17 +109,17 @@ def record(
 
 @frozen(kw_only=True)
 class ChainBreak:
-    """The first broken link of a case's chain: where, and what is wrong."""
+    """The first broken link of a stream's chain: where, and what is wrong."""
 
-    case_id: str
+    stream_id: str
     position: int
     reason: str
 
     def __str__(self) -> str:
-        return f"case {self.case_id} event {self.position}: {self.reason}"
+        return f"stream {self.stream_id} event {self.position}: {self.reason}"
 
 
-def verify_stream(case_id: str, records: Iterable[RecordedEvent]) -> ChainBreak | None:
+def verify_stream(stream_id: str, records: Iterable[RecordedEvent]) -> ChainBreak | None:
     """The first broken link of the stream, or ``None`` when the chain is whole.
 
     ``position`` is the 1-based place in the stream as read; a deleted or reordered event
@@ -127,23 +127,23 @@ def verify_stream(case_id: str, records: Iterable[RecordedEvent]) -> ChainBreak 
     """
     prev = GENESIS_HASH
     for position, r in enumerate(records, start=1):
-        if r.case_id != case_id:
-            return ChainBreak(case_id=case_id, position=position, reason=f"belongs to case {r.case_id}")
+        if r.stream_id != stream_id:
+            return ChainBreak(stream_id=stream_id, position=position, reason=f"belongs to stream {r.stream_id}")
         if r.version != position:
             return ChainBreak(
-                case_id=case_id,
+                stream_id=stream_id,
                 position=position,
                 reason=f"version {r.version} where {position} was expected (deleted or reordered)",
             )
         if r.prev_hash != prev:
             return ChainBreak(
-                case_id=case_id,
+                stream_id=stream_id,
                 position=position,
                 reason="previous-hash link broken (an earlier event was changed, deleted or moved)",
             )
         expected = chain_hash(
             prev_hash=r.prev_hash,
-            case_id=r.case_id,
+            stream_id=r.stream_id,
             version=r.version,
             event_type=r.event_type,
             schema_version=r.schema_version,
@@ -152,6 +152,6 @@ def verify_stream(case_id: str, records: Iterable[RecordedEvent]) -> ChainBreak 
             actor=r.actor,
         )
         if expected != r.hash:
-            return ChainBreak(case_id=case_id, position=position, reason="content does not match its hash (edited)")
+            return ChainBreak(stream_id=stream_id, position=position, reason="content does not match its hash (edited)")
         prev = r.hash
     return None

@@ -17,11 +17,13 @@ from cattrs.preconf.json import make_converter as make_json_converter
 from cattrs.strategies import configure_tagged_union
 
 from mediation_core.domain import commands as c
-from mediation_core.domain.events import EVENT_BY_TAG, CaseEvent
+from mediation_core.domain.events import EVENT_TYPES, DomainEvent
 from mediation_core.domain.parties import GroupParty, NaturalPerson, OrganisationParty, Party
 
 PARTY_TAGS: dict[type, str] = {NaturalPerson: "person", OrganisationParty: "organisation", GroupParty: "group"}
-COMMAND_BY_NAME: dict[str, type[c.CaseCommand]] = {t.__name__: t for t in c.COMMAND_TYPES}
+COMMAND_BY_NAME: dict[str, type[object]] = {t.__name__: t for t in c.COMMAND_TYPES}
+EVENT_BY_TAG: dict[str, type[DomainEvent]] = {t.EVENT_TYPE: t for t in EVENT_TYPES}
+"""Every aggregate's event types by wire tag; each aggregate's tuple is listed here."""
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 UPCASTERS: dict[tuple[str, int], Upcaster] = {}
@@ -57,13 +59,13 @@ def structure(data: Any, cls: Any) -> Any:
     return converter().structure(data, cls)
 
 
-def event_body(event: CaseEvent) -> dict[str, Any]:
+def event_body(event: DomainEvent) -> dict[str, Any]:
     """The JSON-ready body of an event (its tag and schema version travel beside it)."""
     body: dict[str, Any] = converter().unstructure(event)
     return body
 
 
-def event_from_body(event_type: str, schema_version: int, body: Mapping[str, Any]) -> CaseEvent:
+def event_from_body(event_type: str, schema_version: int, body: Mapping[str, Any]) -> DomainEvent:
     """Structure a stored body, upcasting it from ``schema_version`` first."""
     cls = EVENT_BY_TAG.get(event_type)
     if cls is None:
@@ -74,11 +76,11 @@ def event_from_body(event_type: str, schema_version: int, body: Mapping[str, Any
     while version < cls.SCHEMA_VERSION:
         data = UPCASTERS[(event_type, version)](data)
         version += 1
-    event: CaseEvent = converter().structure(data, cls)
+    event: DomainEvent = converter().structure(data, cls)
     return event
 
 
-def command_from_json(data: Mapping[str, Any]) -> c.CaseCommand:
+def command_from_json(data: Mapping[str, Any]) -> Any:
     """Build a command from ``{"command": "AcceptCase", ...fields}``; unknown keys are errors."""
     payload = dict(data)
     name = payload.pop("command", None)
@@ -86,9 +88,8 @@ def command_from_json(data: Mapping[str, Any]) -> c.CaseCommand:
     if cls is None:
         msg = f"command: unknown command {name!r}; expected one of {', '.join(sorted(COMMAND_BY_NAME))}"
         raise ValueError(msg)
-    command: c.CaseCommand = converter().structure(payload, cls)
-    return command
+    return converter().structure(payload, cls)
 
 
-def command_to_json(command: c.CaseCommand) -> dict[str, Any]:
+def command_to_json(command: Any) -> dict[str, Any]:
     return {"command": type(command).__name__, **converter().unstructure(command)}

@@ -1,48 +1,53 @@
 """A store held in process memory. Fast, thread-safe, gone when the process ends.
 
 Transactions stage their writes and apply them on commit under one lock; a commit re-checks
-every expected version and case-number base, so two interleaved units of work in one
-thread behave like two database transactions: the second to commit gets a conflict.
+every expected version and number base, so two interleaved units of work in one thread
+behave like two database transactions: the second to commit gets a conflict.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import Self
 
-from mediation_core.app.ports import Append, DeliveryStatus, OutboxEntry
+from mediation_core.app.ports import Append, DeliveryStatus, Document, OutboxEntry
 from mediation_core.domain.deadlines import Deadline
 from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError, StoreError
 from mediation_core.domain.ledger import LedgerRow
 from mediation_core.domain.organisations import Registry
 from mediation_core.records import ChainBreak, RecordedEvent, verify_stream
 
+Numbers = dict[tuple[str, int], tuple[int, int]]  # (series, year) -> (base, allocated here)
+
 
 class MemoryStore:
-    """Streams, ledger rows, deadlines, outbox, case numbers and registry in dicts."""
+    """Streams, ledger rows, deadlines, documents, outbox, numbers and registry in dicts."""
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._streams: dict[str, list[RecordedEvent]] = {}
         self._rows: dict[str, LedgerRow] = {}
         self._deadlines: dict[str, tuple[Deadline, ...]] = {}
+        self._documents: dict[tuple[str, str], Document] = {}
         self._outbox: dict[str, OutboxEntry] = {}
         self._numbers: dict[tuple[str, int], int] = {}
         self._registry = Registry()
         self._closed = False
 
     def transaction(self) -> MemoryUnitOfWork:
-        self._check_open()
+        if self._closed:
+            msg = "the memory store is closed"
+            raise StoreError(msg)
         return MemoryUnitOfWork(self)
 
-    def read(self, case_id: str) -> list[RecordedEvent]:
+    def read(self, stream_id: str) -> list[RecordedEvent]:
         with self._lock:
-            return list(self._streams.get(case_id, ()))
+            return list(self._streams.get(stream_id, ()))
 
-    def case_ids(self) -> Iterator[str]:
+    def stream_ids(self) -> Iterator[str]:
         with self._lock:
             return iter(sorted(self._streams))
 
@@ -58,8 +63,18 @@ class MemoryStore:
 
     def deadlines_due(self, until: dt.date) -> list[tuple[str, Deadline]]:
         with self._lock:
-            found = [(cid, d) for cid, ds in self._deadlines.items() for d in ds if d.due <= until]
+            found = [(sid, d) for sid, ds in self._deadlines.items() for d in ds if d.due <= until]
         return sorted(found, key=lambda item: (item[1].due, item[0], item[1].kind.value))
+
+    def document(self, kind: str, key: str) -> Document | None:
+        with self._lock:
+            return self._documents.get((kind, key))
+
+    def documents(self, kind: str, tags: Mapping[str, str] | None = None) -> list[Document]:
+        wanted = dict(tags or {})
+        with self._lock:
+            docs = [d for (k, _), d in self._documents.items() if k == kind]
+        return sorted((d for d in docs if all(d.tags.get(t) == v for t, v in wanted.items())), key=lambda d: d.key)
 
     def outbox(self, status: DeliveryStatus | None = None) -> list[OutboxEntry]:
         with self._lock:
@@ -83,47 +98,49 @@ class MemoryStore:
     def verify(self) -> list[ChainBreak]:
         with self._lock:
             streams = {k: list(v) for k, v in self._streams.items()}
-        breaks = (verify_stream(cid, recs) for cid, recs in sorted(streams.items()))
+        breaks = (verify_stream(sid, recs) for sid, recs in sorted(streams.items()))
         return [b for b in breaks if b is not None]
 
     def close(self) -> None:
         self._closed = True
 
-    def last_case_number(self, room_id: str, year: int) -> int:
+    def has_notice(self, key: str) -> bool:
         with self._lock:
-            return self._numbers.get((room_id, year), 0)
+            return key in self._outbox
 
-    def apply(self, appends: list[Append], numbers: dict[tuple[str, int], tuple[int, int]]) -> None:
+    def last_number(self, series: str, year: int) -> int:
+        with self._lock:
+            return self._numbers.get((series, year), 0)
+
+    def apply(self, appends: list[Append], numbers: Numbers) -> None:
         """Check a unit of work against what is committed now, then apply it whole."""
         with self._lock:
             versions: dict[str, int] = {}
             for batch in appends:
-                committed = versions.get(batch.case_id, len(self._streams.get(batch.case_id, ())))
+                committed = versions.get(batch.stream_id, len(self._streams.get(batch.stream_id, ())))
                 if committed != batch.expected_version:
-                    msg = f"case {batch.case_id} moved to version {committed} before this commit"
+                    msg = f"stream {batch.stream_id} moved to version {committed} before this commit"
                     raise ConcurrencyConflictError(msg)
-                versions[batch.case_id] = committed + len(batch.records)
-            for (room_id, year), (base, _) in numbers.items():
-                if self._numbers.get((room_id, year), 0) != base:
-                    msg = f"case numbers of room {room_id} in {year} were allocated concurrently"
+                versions[batch.stream_id] = committed + len(batch.records)
+            for (series, year), (base, _) in numbers.items():
+                if self._numbers.get((series, year), 0) != base:
+                    msg = f"numbers of {series} in {year} were allocated concurrently"
                     raise ConcurrencyConflictError(msg)
             for notice_key in (n.key for b in appends for n in b.notices):
                 if notice_key in self._outbox:
                     msg = f"notice {notice_key!r} is already in the outbox"
                     raise IntegrityError(msg)
             for batch in appends:
-                self._streams.setdefault(batch.case_id, []).extend(batch.records)
-                self._rows[batch.case_id] = batch.row
-                self._deadlines[batch.case_id] = tuple(batch.deadlines)
+                self._streams.setdefault(batch.stream_id, []).extend(batch.records)
+                if batch.row is not None:
+                    self._rows[batch.stream_id] = batch.row
+                self._deadlines[batch.stream_id] = tuple(batch.deadlines)
+                for doc in batch.documents:
+                    self._documents[(doc.kind, doc.key)] = doc
                 for notice in batch.notices:
                     self._outbox[notice.key] = OutboxEntry(notice=notice, created_at=batch.created_at)
             for key, (base, allocated) in numbers.items():
                 self._numbers[key] = base + allocated
-
-    def _check_open(self) -> None:
-        if self._closed:
-            msg = "the memory store is closed"
-            raise StoreError(msg)
 
 
 class MemoryUnitOfWork:
@@ -132,7 +149,7 @@ class MemoryUnitOfWork:
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
         self._appends: list[Append] = []
-        self._numbers: dict[tuple[str, int], tuple[int, int]] = {}  # key -> (base, allocated)
+        self._numbers: Numbers = {}
         self._done = False
 
     def __enter__(self) -> Self:
@@ -144,33 +161,34 @@ class MemoryUnitOfWork:
         if not self._done:
             self.rollback()
 
-    def read(self, case_id: str) -> list[RecordedEvent]:
-        records = self._store.read(case_id)
+    def read(self, stream_id: str) -> list[RecordedEvent]:
+        records = self._store.read(stream_id)
         for batch in self._appends:
-            if batch.case_id == case_id:
+            if batch.stream_id == stream_id:
                 records.extend(batch.records)
         return records
 
-    def allocate_case_number(self, room_id: str, year: int) -> int:
-        key = (room_id, year)
-        base, allocated = self._numbers.get(key, (self._store.last_case_number(room_id, year), 0))
+    def allocate_number(self, series: str, year: int) -> int:
+        self._check_active()
+        key = (series, year)
+        base, allocated = self._numbers.get(key, (self._store.last_number(series, year), 0))
         self._numbers[key] = (base, allocated + 1)
         return base + allocated + 1
 
     def append(self, batch: Append) -> None:
         self._check_active()
-        current = len(self.read(batch.case_id))
+        current = len(self.read(batch.stream_id))
         if current != batch.expected_version:
-            msg = f"case {batch.case_id} is at version {current}, not {batch.expected_version}"
+            msg = f"stream {batch.stream_id} is at version {current}, not {batch.expected_version}"
             raise ConcurrencyConflictError(msg)
         for offset, rec in enumerate(batch.records, start=1):
-            if rec.case_id != batch.case_id or rec.version != batch.expected_version + offset:
-                msg = f"record {rec.case_id}#{rec.version} does not continue {batch.case_id}#{batch.expected_version}"
+            if rec.stream_id != batch.stream_id or rec.version != batch.expected_version + offset:
+                msg = f"record {rec.stream_id}#{rec.version} does not continue {batch.stream_id}"
                 raise IntegrityError(msg)
         keys = {n.key for b in self._appends for n in b.notices}
         for notice in batch.notices:
-            if notice.key in keys:
-                msg = f"duplicate notice key {notice.key!r}"
+            if notice.key in keys or self._store.has_notice(notice.key):
+                msg = f"notice {notice.key!r} is already in the outbox"
                 raise IntegrityError(msg)
             keys.add(notice.key)
         self._appends.append(batch)

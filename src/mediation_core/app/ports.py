@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
-from attrs import frozen
+from attrs import field, frozen
 
 from mediation_core.domain.deadlines import Deadline
 from mediation_core.domain.ledger import LedgerRow
@@ -40,16 +40,31 @@ class OutboxEntry:
 
 
 @frozen(kw_only=True)
-class Append:
-    """Everything one command writes, atomically: the new events and what they project."""
+class Document:
+    """A projection other than the case ledger (a referral, a meeting, a locked return …).
 
-    case_id: str
+    ``body`` is JSON-ready; ``tags`` are the string fields a store can filter on."""
+
+    kind: str
+    key: str
+    body: Mapping[str, Any]
+    tags: Mapping[str, str] = field(factory=dict)
+
+
+@frozen(kw_only=True)
+class Append:
+    """Everything one command writes to one stream, atomically: the new events and what
+    they project. ``row`` is the case's ledger row (``None`` for streams that are not
+    cases); ``deadlines`` replace the stream's open deadlines; ``documents`` are upserted."""
+
+    stream_id: str
     expected_version: int
     records: Sequence[RecordedEvent]
-    row: LedgerRow
+    row: LedgerRow | None
     deadlines: Sequence[Deadline]
     notices: Sequence[Notice]
     created_at: dt.datetime
+    documents: Sequence[Document] = ()
 
 
 class UnitOfWork(Protocol):
@@ -65,18 +80,21 @@ class UnitOfWork(Protocol):
         tb: TracebackType | None,
     ) -> None: ...
 
-    def read(self, case_id: str) -> list[RecordedEvent]:
-        """The case's stream in version order (empty when the case does not exist)."""
+    def read(self, stream_id: str) -> list[RecordedEvent]:
+        """The stream in version order, including this unit's own appends (empty when the
+        stream does not exist)."""
         ...
 
-    def allocate_case_number(self, room_id: str, year: int) -> int:
-        """The next number for the room and year: 1, 2, 3 … with no gap once committed."""
+    def allocate_number(self, series: str, year: int) -> int:
+        """The next number of ``series`` (a room's cases, a station's letters) in ``year``:
+        1, 2, 3 … with no gap once committed; a rolled-back number is handed out again."""
         ...
 
     def append(self, batch: Append) -> None:
-        """Append the records after ``expected_version`` and replace the case's ledger row,
-        open deadlines and add its notices. Raises ``ConcurrencyConflictError`` (and writes
-        nothing) when the stream is no longer at ``expected_version``."""
+        """Append the records after ``expected_version``, replace the stream's ledger row
+        (if any) and open deadlines, upsert its documents and add its notices. Raises
+        ``ConcurrencyConflictError`` (and writes nothing) when the stream is no longer at
+        ``expected_version``, ``IntegrityError`` for a notice key already used."""
         ...
 
     def commit(self) -> None: ...
@@ -91,12 +109,12 @@ class Store(Protocol):
         """A new unit of work (use it as a context manager)."""
         ...
 
-    def read(self, case_id: str) -> list[RecordedEvent]:
-        """The committed stream of a case."""
+    def read(self, stream_id: str) -> list[RecordedEvent]:
+        """The committed stream."""
         ...
 
-    def case_ids(self) -> Iterator[str]:
-        """Every case id, sorted."""
+    def stream_ids(self) -> Iterator[str]:
+        """Every stream id, sorted."""
         ...
 
     def ledger(self, room_ids: Iterable[str] | None = None) -> Iterator[LedgerRow]:
@@ -106,7 +124,14 @@ class Store(Protocol):
     def ledger_row(self, case_id: str) -> LedgerRow | None: ...
 
     def deadlines_due(self, until: dt.date) -> list[tuple[str, Deadline]]:
-        """Open deadlines falling due on or before ``until``, by due date then case id."""
+        """(stream id, deadline) of open deadlines due on or before ``until``, ordered by
+        due date, stream id and kind."""
+        ...
+
+    def document(self, kind: str, key: str) -> Document | None: ...
+
+    def documents(self, kind: str, tags: Mapping[str, str] | None = None) -> list[Document]:
+        """Documents of ``kind`` whose tags include all of ``tags``, ordered by key."""
         ...
 
     def outbox(self, status: DeliveryStatus | None = None) -> list[OutboxEntry]:
@@ -126,7 +151,7 @@ class Store(Protocol):
         ...
 
     def verify(self) -> list[ChainBreak]:
-        """The first broken link of every case whose chain is broken."""
+        """The first broken link of every stream whose chain is broken, by stream id."""
         ...
 
     def close(self) -> None: ...

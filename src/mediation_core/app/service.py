@@ -10,33 +10,34 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import attrs
 from attrs import frozen
 
-from mediation_core.app.authorisation import (
-    authorise_administration,
-    authorise_case_command,
-    authorise_case_read,
-    may_read_case,
-)
+from mediation_core.app.aggregates import CASES, AggregateType
+from mediation_core.app.authorisation import authorise_administration, authorise_case_read, may_read_case
 from mediation_core.app.ports import Append, Store
 from mediation_core.calendars import NATIONAL
-from mediation_core.domain import commands as c
 from mediation_core.domain.actors import Actor
 from mediation_core.domain.calendar import WorkingDayCalendar, local_date
-from mediation_core.domain.case import CaseState, CaseStatus, evolve
+from mediation_core.domain.case import CaseState
 from mediation_core.domain.context import DecisionContext
 from mediation_core.domain.deadlines import DueItem, due
-from mediation_core.domain.decide import execute
 from mediation_core.domain.errors import CaseNotFoundError
-from mediation_core.domain.events import CaseEvent
+from mediation_core.domain.events import DomainEvent
 from mediation_core.domain.ledger import LedgerRow, ledger_row
 from mediation_core.domain.organisations import Registry
 from mediation_core.domain.policy import Policy
 from mediation_core.plugins.manager import Plugins
 from mediation_core.records import GENESIS_HASH, ChainBreak, RecordedEvent, record
 from mediation_core.serialization import event_body, event_from_body
+
+AGGREGATES: tuple[AggregateType, ...] = (CASES,)
+"""Every aggregate type the service handles."""
+
+_ID_FIELD = {"case": "case_id"}
+"""The command field that carries a new stream's id, per aggregate type."""
 
 
 def utc_now() -> dt.datetime:
@@ -50,21 +51,24 @@ class CaseFile:
 
     state: CaseState
     records: tuple[RecordedEvent, ...]
-    events: tuple[CaseEvent, ...]
+    events: tuple[DomainEvent, ...]
     row: LedgerRow
 
 
+def event_of(r: RecordedEvent) -> DomainEvent:
+    """The typed event inside a stored record (upcast to the current schema)."""
+    return event_from_body(r.event_type, r.schema_version, r.body)
+
+
 def replay_records(case_id: str, records: Sequence[RecordedEvent]) -> CaseState | None:
-    """Fold stored records into the case state."""
-    state: CaseState | None = None
-    for r in records:
-        state = evolve(state, event_from_body(r.event_type, r.schema_version, r.body), case_id=case_id)
+    """Fold a case's stored records into its state."""
+    state: CaseState | None = CASES.replay(case_id, [event_of(r) for r in records])
     return state
 
 
 def seal(
-    case_id: str,
-    events: Sequence[CaseEvent],
+    stream_id: str,
+    events: Sequence[DomainEvent],
     *,
     after: Sequence[RecordedEvent],
     recorded_at: dt.datetime,
@@ -75,7 +79,7 @@ def seal(
     out = []
     for offset, event in enumerate(events, start=len(after) + 1):
         sealed = record(
-            case_id=case_id,
+            stream_id=stream_id,
             version=offset,
             event_type=event.EVENT_TYPE,
             schema_version=event.SCHEMA_VERSION,
@@ -112,6 +116,7 @@ class MediationService:
         self.clock = clock
         self.new_id = new_id
         self._registry: Registry | None = None
+        self._aggregates: dict[type, AggregateType] = {t: a for a in AGGREGATES for t in a.command_types}
 
     # -- registry -------------------------------------------------------------------------
     def registry(self) -> Registry:
@@ -128,59 +133,61 @@ class MediationService:
         return self._registry
 
     # -- commands -------------------------------------------------------------------------
-    def context(self, now: dt.datetime, case_sequence: int | None = None) -> DecisionContext:
+    def context(self, now: dt.datetime, sequence: int | None = None) -> DecisionContext:
         return DecisionContext(
             now=now,
             policy=self.policy,
             calendar=self.calendar,
             registry=self.registry(),
             categories=self.categories,
-            case_sequence=case_sequence,
+            sequence=sequence,
         )
 
-    def handle(self, command: c.CaseCommand, actor: Actor) -> CaseState:
+    def handle(self, command: Any, actor: Actor) -> Any:
         """Decide ``command`` and record its events atomically; return the new state.
 
         Raises ``RuleViolationError`` (every broken rule), ``AuthorisationError``,
-        ``CaseNotFoundError`` or ``ConcurrencyConflictError`` (reload and retry); in each
-        case nothing is written.
+        a not-found error or ``ConcurrencyConflictError`` (reload and retry); in each case
+        nothing is written.
         """
-        if isinstance(command, c.ReceiveDispute) and not command.case_id:
-            command = attrs.evolve(command, case_id=self.new_id())
+        aggregate = self._aggregate_of(command)
+        if isinstance(command, aggregate.creates) and not aggregate.stream_id(command):
+            command = attrs.evolve(command, **{_ID_FIELD[aggregate.name]: self.new_id()})  # type: ignore[misc]
+        stream_id = aggregate.stream_id(command)
         now = self.clock()
         with self.store.transaction() as tx:
-            records = tx.read(command.case_id)
-            state = replay_records(command.case_id, records)
-            room_id = command.room_id if isinstance(command, c.ReceiveDispute) else self._room_of(command, state)
-            authorise_case_command(actor, room_id, self.registry())
-            sequence = None
-            if isinstance(command, c.AcceptCase) and state is not None and state.status is CaseStatus.RECEIVED:
-                sequence = tx.allocate_case_number(state.room_id, command.on.year)
-            events, new_state = execute(command, state, self.context(now, sequence))
-            sealed = seal(command.case_id, events, after=records, recorded_at=now, actor=actor)
-            notices = [n for r in sealed for n in self.plugins.notices(event=r, case=new_state)]
+            records = tx.read(stream_id)
+            state = aggregate.replay(stream_id, [event_of(r) for r in records])
+            aggregate.authorise(actor, aggregate.scope(command, state), self.registry())
+            series = aggregate.numbering(command, state)
+            sequence = tx.allocate_number(*series) if series else None
+            events, new_state = aggregate.execute(command, state, self.context(now, sequence))
+            sealed = seal(stream_id, events, after=records, recorded_at=now, actor=actor)
+            notices = [n for r in sealed for n in self.plugins.notices(event=r, state=new_state)]
+            projection = aggregate.project(new_state)
             tx.append(
                 Append(
-                    case_id=command.case_id,
+                    stream_id=stream_id,
                     expected_version=len(records),
                     records=sealed,
-                    row=ledger_row(new_state),
-                    deadlines=tuple(new_state.deadlines.values()),
+                    row=projection.row,
+                    deadlines=projection.deadlines,
+                    documents=projection.documents,
                     notices=notices,
                     created_at=now,
                 )
             )
             tx.commit()
         for r in sealed:
-            self.plugins.event_recorded(event=r, case=new_state)
+            self.plugins.event_recorded(event=r, state=new_state)
         return new_state
 
-    @staticmethod
-    def _room_of(command: c.CaseCommand, state: CaseState | None) -> str:
-        if state is None:
-            msg = f"case {command.case_id!r} does not exist"
-            raise CaseNotFoundError(msg)
-        return state.room_id
+    def _aggregate_of(self, command: object) -> AggregateType:
+        aggregate = self._aggregates.get(type(command))
+        if aggregate is None:
+            msg = f"command: {type(command).__name__} is not a command this service handles"
+            raise TypeError(msg)
+        return aggregate
 
     # -- queries --------------------------------------------------------------------------
     def case_file(self, case_id: str, actor: Actor) -> CaseFile:
@@ -191,7 +198,7 @@ class MediationService:
             msg = f"case {case_id!r} does not exist"
             raise CaseNotFoundError(msg)
         authorise_case_read(actor, state.room_id, self.registry())
-        events = tuple(event_from_body(r.event_type, r.schema_version, r.body) for r in records)
+        events = tuple(event_of(r) for r in records)
         return CaseFile(state=state, records=tuple(records), events=events, row=ledger_row(state))
 
     def ledger(self, actor: Actor, room_ids: Sequence[str] | None = None) -> list[LedgerRow]:

@@ -17,8 +17,8 @@ from mediation_core.domain.policy import Policy
 class DecisionContext:
     """The clock reading, the county's policy and calendar, and the registry snapshot.
 
-    ``case_sequence`` is the gap-free number the store allocated for an ``AcceptCase`` in
-    the same transaction; it is ``None`` for every other command.
+    ``sequence`` is the gap-free number the store allocated in the same transaction (for an
+    ``AcceptCase``, the room's next case number); ``None`` when the command needs none.
     """
 
     now: dt.datetime
@@ -26,7 +26,7 @@ class DecisionContext:
     calendar: WorkingDayCalendar
     registry: Registry = field(factory=Registry)
     categories: Mapping[str, Category] = field(factory=lambda: {c.code: c for c in MINISTRY_CATEGORIES})
-    case_sequence: int | None = None
+    sequence: int | None = None
 
     @property
     def today(self) -> dt.date:

@@ -90,9 +90,10 @@ class Urgency(enum.Enum):
 
 @frozen(kw_only=True)
 class DueItem:
-    """A deadline found by the sweep, with how urgent it is today."""
+    """A deadline found by the sweep, with how urgent it is today. ``stream_id`` is the
+    case (or referral, meeting …) the deadline belongs to."""
 
-    case_id: str
+    stream_id: str
     deadline: Deadline
     urgency: Urgency
     days_left: int
@@ -101,10 +102,10 @@ class DueItem:
 def due(open_deadlines: Iterable[tuple[str, Deadline]], today: dt.date, warning_days: int) -> list[DueItem]:
     """Every open deadline that is overdue, due today, or due within ``warning_days``.
 
-    Sorted most urgent first, then by case id, so repeated sweeps list the same order.
+    Sorted most urgent first, then by stream id, so repeated sweeps list the same order.
     """
     found = []
-    for case_id, deadline in open_deadlines:
+    for stream_id, deadline in open_deadlines:
         days_left = (deadline.due - today).days
         if days_left > warning_days:
             continue
@@ -114,5 +115,5 @@ def due(open_deadlines: Iterable[tuple[str, Deadline]], today: dt.date, warning_
             urgency = Urgency.DUE_TODAY
         else:
             urgency = Urgency.DUE_SOON
-        found.append(DueItem(case_id=case_id, deadline=deadline, urgency=urgency, days_left=days_left))
-    return sorted(found, key=lambda item: (item.days_left, item.case_id, item.deadline.kind.value))
+        found.append(DueItem(stream_id=stream_id, deadline=deadline, urgency=urgency, days_left=days_left))
+    return sorted(found, key=lambda item: (item.days_left, item.stream_id, item.deadline.kind.value))

@@ -92,7 +92,7 @@ def _received(cmd: c.ReceiveDispute, state: None, ctx: DecisionContext) -> list[
 
 def _accepted(cmd: c.AcceptCase, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
     room = ctx.registry.org(state.room_id)
-    seq = ctx.case_sequence or 0
+    seq = ctx.sequence or 0
     number = ctx.policy.case_number(year=cmd.on.year, room_code=(room.code if room else "") or state.room_id, seq=seq)
     term = calendar_deadline(
         DeadlineKind.MEDIATION_TERM,

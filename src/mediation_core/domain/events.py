@@ -24,11 +24,16 @@ from mediation_core.domain.sources import CaseSource
 
 
 @frozen(kw_only=True)
-class CaseEvent:
-    """Base of every case event."""
+class DomainEvent:
+    """Base of every event of every aggregate: a stable wire tag and a schema version."""
 
     EVENT_TYPE: ClassVar[str] = ""
     SCHEMA_VERSION: ClassVar[int] = 1
+
+
+@frozen(kw_only=True)
+class CaseEvent(DomainEvent):
+    """Base of every case event."""
 
 
 @frozen(kw_only=True)

@@ -26,13 +26,14 @@ def mediation_calendar(region: str) -> WorkingDayCalendar:
 
 
 @hookimpl
-def mediation_notices(event: RecordedEvent, case: CaseState) -> Iterator[Notice]:
+def mediation_notices(event: RecordedEvent, state: object) -> Iterator[Notice]:
     """An escalation risk goes at once to the station liaison and the coordination centre."""
-    if event.event_type != "case.risk_flagged":
+    if event.event_type != "case.risk_flagged" or not isinstance(state, CaseState):
         return
+    case = state
     kind = RiskKind(event.body["kind"])
     yield Notice(
-        key=f"{event.case_id}:{event.version}:escalation_risk",
+        key=f"{event.stream_id}:{event.version}:escalation_risk",
         kind=NoticeKind.ESCALATION_RISK,
         subject=f"【风险预警】{case.number or case.case_id} {kind.title_zh}",
         body=(
@@ -43,6 +44,6 @@ def mediation_notices(event: RecordedEvent, case: CaseState) -> Iterator[Notice]
             Recipient(role="station_liaison", org_id=case.room_id),
             Recipient(role="coordination_centre", org_id=case.room_id),
         ),
-        case_id=event.case_id,
+        case_id=event.stream_id,
         payload={"risk": kind.value, "persons": str(event.body["persons"])},
     )

@@ -16,7 +16,6 @@ from mediation_core.plugins._markers import hookspec
 
 if TYPE_CHECKING:
     from mediation_core.domain.calendar import WorkingDayCalendar
-    from mediation_core.domain.case import CaseState
     from mediation_core.domain.categories import Category
     from mediation_core.domain.context import DecisionContext
     from mediation_core.domain.notices import Notice
@@ -94,8 +93,9 @@ class NotificationSpecs:
     """Hooks that turn recorded facts into notices."""
 
     @hookspec
-    def mediation_notices(self, event: RecordedEvent, case: CaseState) -> Iterable[Notice]:
-        """Return notices caused by ``event`` (the case is ``case`` after it).
+    def mediation_notices(self, event: RecordedEvent, state: object) -> Iterable[Notice]:
+        """Return notices caused by ``event``; ``state`` is its aggregate after the command
+        (a :class:`~mediation_core.domain.case.CaseState` for ``case.*`` events).
 
         Broadcast: all notices are written to the outbox in the same transaction as the
         event; each notice's ``key`` must be unique and deterministic.
@@ -121,8 +121,9 @@ class LifecycleSpecs:
     """Hooks that observe what happened."""
 
     @hookspec
-    def mediation_event_recorded(self, event: RecordedEvent, case: CaseState) -> None:
-        """Called once per event after its transaction committed, for integrations.
+    def mediation_event_recorded(self, event: RecordedEvent, state: object) -> None:
+        """Called once per event after its transaction committed, for integrations;
+        ``state`` is the event's aggregate after the command.
 
         Observer (broadcast, returns nothing). An exception propagates to the caller of
         the command, but the event stays committed.

@@ -17,7 +17,6 @@ import pluggy
 from attrs import frozen
 
 from mediation_core.domain.calendar import WorkingDayCalendar
-from mediation_core.domain.case import CaseState
 from mediation_core.domain.categories import Category, category_table
 from mediation_core.domain.context import DecisionContext
 from mediation_core.domain.notices import Notice
@@ -162,8 +161,8 @@ class Plugins:
             for v in batch or ()
         ]
 
-    def notices(self, event: RecordedEvent, case: CaseState) -> list[Notice]:
-        return [n for batch in self.pm.hook.mediation_notices(event=event, case=case) for n in batch or ()]
+    def notices(self, event: RecordedEvent, state: object) -> list[Notice]:
+        return [n for batch in self.pm.hook.mediation_notices(event=event, state=state) for n in batch or ()]
 
-    def event_recorded(self, event: RecordedEvent, case: CaseState) -> None:
-        self.pm.hook.mediation_event_recorded(event=event, case=case)
+    def event_recorded(self, event: RecordedEvent, state: object) -> None:
+        self.pm.hook.mediation_event_recorded(event=event, state=state)

@@ -32,8 +32,10 @@ aware_datetimes = st.datetimes(
     min_value=dt.datetime(2010, 1, 1), max_value=dt.datetime(2030, 12, 31), timezones=st.just(dt.UTC)
 )
 amounts = st.decimals(min_value=0, max_value=10_000_000, places=2, allow_nan=False, allow_infinity=False)
-short_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
-names = st.text("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕明华建国芳", min_size=2, max_size=4)
+short_text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)
+names = st.text(
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕明华建国芳", min_size=2, max_size=4
+)
 ids = st.text("abcdefghjkmnpqrstuvwxyz0123456789", min_size=1, max_size=12)
 
 
@@ -61,24 +63,36 @@ phones = st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)
 def natural_persons(party_id: str = "p1", side: Side = Side.APPLICANT) -> st.SearchStrategy[NaturalPerson]:
     """Adults with valid IDs and contact details (so they may sign written agreements)."""
     return st.builds(
-        NaturalPerson, party_id=st.just(party_id), side=st.just(side), name=names,
+        NaturalPerson,
+        party_id=st.just(party_id),
+        side=st.just(side),
+        name=names,
         id_number=resident_ids(st.dates(min_value=dt.date(1940, 1, 1), max_value=dt.date(2000, 12, 31))),
-        phone=phones, address=st.just("幸福路1号"),
+        phone=phones,
+        address=st.just("幸福路1号"),
     )
 
 
 def organisation_parties(party_id: str = "o1", side: Side = Side.RESPONDENT) -> st.SearchStrategy[OrganisationParty]:
     return st.builds(
-        OrganisationParty, party_id=st.just(party_id), side=st.just(side),
-        name=names.map(lambda n: f"{n}有限公司"), credit_code=credit_codes(), legal_representative=names,
-        phone=phones, address=st.just("工业园区2号"),
+        OrganisationParty,
+        party_id=st.just(party_id),
+        side=st.just(side),
+        name=names.map(lambda n: f"{n}有限公司"),
+        credit_code=credit_codes(),
+        legal_representative=names,
+        phone=phones,
+        address=st.just("工业园区2号"),
     )
 
 
 def group_parties(party_id: str = "g1", side: Side = Side.APPLICANT) -> st.SearchStrategy[GroupParty]:
     return st.integers(1, 5).flatmap(
         lambda n: st.builds(
-            GroupParty, party_id=st.just(party_id), side=st.just(side), name=names.map(lambda x: f"{x}等村民"),
+            GroupParty,
+            party_id=st.just(party_id),
+            side=st.just(side),
+            name=names.map(lambda x: f"{x}等村民"),
             headcount=st.integers(max(n, 2), 200),
             representatives=st.tuples(*[natural_persons(f"{party_id}r{i}", side) for i in range(n)]),
         )
@@ -86,7 +100,9 @@ def group_parties(party_id: str = "g1", side: Side = Side.APPLICANT) -> st.Searc
 
 
 def any_party(party_id: str, side: Side) -> st.SearchStrategy[Party]:
-    return st.one_of(natural_persons(party_id, side), organisation_parties(party_id, side), group_parties(party_id, side))
+    return st.one_of(
+        natural_persons(party_id, side), organisation_parties(party_id, side), group_parties(party_id, side)
+    )
 
 
 @st.composite
@@ -111,7 +127,10 @@ _OVERRIDES: dict[Any, st.SearchStrategy[Any]] = {
 def of(cls: type[T], **fields: st.SearchStrategy[Any]) -> st.SearchStrategy[T]:
     """A strategy for any attrs class of the core, built from its field types."""
     hints = typing.get_type_hints(cls)
-    kwargs = {a.name: fields[a.name] if a.name in fields else _for_type(hints[a.name]) for a in attrs.fields(cls)}
+    kwargs = {
+        a.name: fields[a.name] if a.name in fields else _for_type(hints[a.name])
+        for a in attrs.fields(cls)  # type: ignore[arg-type]
+    }
     return st.builds(cls, **kwargs)
 
 

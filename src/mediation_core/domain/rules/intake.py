@@ -238,5 +238,5 @@ def acceptance_not_excluded(cmd: AcceptCase, state: CaseState, ctx: DecisionCont
     en="acceptance needs the room's next gap-free number for the year",
 )
 def acceptance_numbered(cmd: AcceptCase, state: CaseState, ctx: DecisionContext) -> Iterator[Violation]:
-    if ctx.case_sequence is None or ctx.case_sequence < 1:
-        yield acceptance_numbered.violation("case_sequence", "未分配受理编号", "no case number was allocated")
+    if ctx.sequence is None or ctx.sequence < 1:
+        yield acceptance_numbered.violation("sequence", "未分配受理编号", "no case number was allocated")

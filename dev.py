@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""One-command setup and run, for a fresh machine that has only Python 3.11+.
+
+    python3 dev.py demo     # set up, then run the main job
+    python3 dev.py test     # set up, then run the whole test suite
+    python3 dev.py lint     # set up, then ruff, mypy and the import contracts
+
+The virtual environment lives in ``.venv`` (or ``$MEDIATION_VENV``) and is created on first
+use; later runs only re-install when ``pyproject.toml`` changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = Path(os.environ.get("MEDIATION_VENV", ROOT / ".venv"))
+EXTRAS = {"demo": "", "test": "[dev]", "lint": "[dev]"}
+
+
+def bin_path(name: str) -> Path:
+    return VENV / ("Scripts" if os.name == "nt" else "bin") / name
+
+
+def ensure_venv(extras: str) -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"Python 3.11 or newer is required; this is {sys.version.split()[0]}")
+    if not bin_path("python").exists():
+        print(f"creating virtual environment in {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    stamp = VENV / f".installed{extras or '[]'}"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    pip = [str(bin_path("python")), "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "install", "-U", "pip"], check=True)
+    subprocess.run([*pip, "install", "-e", f"{ROOT}{extras}"], check=True)
+    stamp.write_text(digest)
+
+
+def run(*argv: str) -> int:
+    return subprocess.run(argv, cwd=ROOT, check=False).returncode
+
+
+def main(argv: list[str]) -> int:
+    task = argv[0] if argv else "help"
+    if task not in EXTRAS:
+        print(__doc__)
+        return 2
+    ensure_venv(EXTRAS[task])
+    extra = argv[1:]
+    if task == "demo":
+        return run(str(bin_path("mediation")), "walkthrough", *extra)
+    if task == "test":
+        return run(str(bin_path("python")), "-m", "pytest", *extra)
+    return (
+        run(str(bin_path("ruff")), "check", "src", "tests", "benchmarks")
+        or run(str(bin_path("ruff")), "format", "--check", "src", "tests", "benchmarks")
+        or run(str(bin_path("mypy")))
+        or run(str(bin_path("lint-imports")))
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
