@@ -165,6 +165,8 @@ class CaseState:
     police_reports: tuple[PoliceReport, ...] = ()
     extensions: int = 0
     deadlines: Mapping[DeadlineKind, Deadline] = field(factory=dict)
+    term_due: dt.date | None = None
+    follow_up_due: dt.date | None = None
     draft: WrittenTerms | None = None
     drafted_on: dt.date | None = None
     signatures: tuple[Signature, ...] = ()
@@ -231,7 +233,7 @@ def _on(event_type: type[ev.CaseEvent]) -> Callable[[_Apply], _Apply]:
 
 @_on(ev.CaseAccepted)
 def _accepted(s: CaseState, e: ev.CaseAccepted) -> dict[str, Any]:
-    return {"number": e.number, "accepted_on": e.on, "deadlines": _with_deadline(s, e.term)}
+    return {"number": e.number, "accepted_on": e.on, "deadlines": _with_deadline(s, e.term), "term_due": e.term.due}
 
 
 @_on(ev.CaseDeclined)
@@ -320,7 +322,7 @@ def _reported(s: CaseState, e: ev.PoliceReportRecorded) -> dict[str, Any]:
 
 @_on(ev.TermExtended)
 def _extended(s: CaseState, e: ev.TermExtended) -> dict[str, Any]:
-    return {"extensions": s.extensions + 1, "deadlines": _with_deadline(s, e.term)}
+    return {"extensions": s.extensions + 1, "deadlines": _with_deadline(s, e.term), "term_due": e.term.due}
 
 
 @_on(ev.OralAgreementReached)
@@ -334,6 +336,7 @@ def _oral(s: CaseState, e: ev.OralAgreementReached) -> dict[str, Any]:
     )
     changes = _conclude(s, e.on)
     changes["deadlines"] = {**changes["deadlines"], e.follow_up.kind: e.follow_up}
+    changes["follow_up_due"] = e.follow_up.due
     return {**changes, "agreement": agreement, "documents": _file(s, CaseFileItem.AGREEMENT)}
 
 
@@ -363,6 +366,7 @@ def _effective(s: CaseState, e: ev.AgreementTookEffect) -> dict[str, Any]:
     )
     changes = _conclude(s, e.effective_on)
     changes["deadlines"] = {**changes["deadlines"], e.follow_up.kind: e.follow_up}
+    changes["follow_up_due"] = e.follow_up.due
     return {**changes, "agreement": agreement, "documents": _file(s, CaseFileItem.AGREEMENT)}
 
 

@@ -27,7 +27,11 @@ class Outcome(enum.Enum):
 
 @frozen(kw_only=True)
 class LedgerRow:
-    """One 台账 row. Risk columns hold the persons involved (0 when not flagged)."""
+    """One 台账 row. Risk columns hold the persons involved (0 when not flagged).
+
+    ``term_due`` is the last mediation-term due date set (after any extension) and
+    ``follow_up_due`` the 回访 due date set when the agreement took effect; both stay on the
+    row after the deadline closes, so timeliness can be judged from rows alone."""
 
     case_id: str
     version: int
@@ -44,6 +48,7 @@ class LedgerRow:
     amount_involved: Decimal
     received_on: dt.date
     accepted_on: dt.date | None
+    term_due: dt.date | None
     concluded_on: dt.date | None
     archived_on: dt.date | None
     agreement_form: str | None
@@ -57,6 +62,7 @@ class LedgerRow:
     presiding_mediator: str | None
     mediators: tuple[str, ...]
     sessions: int
+    follow_up_due: dt.date | None
     follow_ups: int
     first_follow_up_on: dt.date | None
     performance: str | None
@@ -98,6 +104,7 @@ def ledger_row(state: CaseState) -> LedgerRow:
         amount_involved=state.amount_involved,
         received_on=state.received_on,
         accepted_on=state.accepted_on,
+        term_due=state.term_due,
         concluded_on=state.concluded_on,
         archived_on=state.archived_on,
         agreement_form=state.agreement.form.value if state.agreement else None,
@@ -111,6 +118,7 @@ def ledger_row(state: CaseState) -> LedgerRow:
         presiding_mediator=state.presiding,
         mediators=tuple(sorted(state.ever_assigned - state.recused)),
         sessions=state.sessions,
+        follow_up_due=state.follow_up_due,
         follow_ups=len(state.follow_ups),
         first_follow_up_on=state.follow_ups[0].on if state.follow_ups else None,
         performance=last_visit.performance.value if last_visit and last_visit.performance else None,
@@ -136,6 +144,7 @@ LEDGER_HEADERS_ZH: dict[str, str] = {
     "amount_involved": "涉及金额（元）",
     "received_on": "登记日期",
     "accepted_on": "受理日期",
+    "term_due": "调解期限",
     "concluded_on": "结案日期",
     "archived_on": "归档日期",
     "agreement_form": "协议形式",
@@ -149,6 +158,7 @@ LEDGER_HEADERS_ZH: dict[str, str] = {
     "presiding_mediator": "主持调解员",
     "mediators": "调解员",
     "sessions": "调解次数",
+    "follow_up_due": "回访期限",
     "follow_ups": "回访次数",
     "first_follow_up_on": "首次回访日期",
     "performance": "履行情况",
