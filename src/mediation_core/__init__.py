@@ -3,7 +3,7 @@
 The public API. Importing it has no side effects: no plugin is loaded, nothing is read.
 """
 
-from mediation_core.app.bootstrap import Config, open_service, open_store
+from mediation_core.app.bootstrap import Config, ConfigurationError, open_service, open_store
 from mediation_core.app.service import CaseFile, MediationService
 from mediation_core.domain.actors import Actor, Role
 from mediation_core.domain.case import TRANSITIONS, CaseState, CaseStatus, evolve, replay
@@ -33,6 +33,7 @@ __all__ = [
     "CaseStatus",
     "ConcurrencyConflictError",
     "Config",
+    "ConfigurationError",
     "DomainError",
     "InvalidTransitionError",
     "MediationService",

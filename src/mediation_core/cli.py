@@ -14,12 +14,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("walkthrough", help="walk one dispute from intake to archive and print its file")
     args = parser.parse_args(argv)
+    from mediation_core.app.bootstrap import ConfigurationError  # noqa: PLC0415 - keep --help instant
+
     try:
         if args.command == "walkthrough":
             from mediation_core.walkthrough import main as walk  # noqa: PLC0415
 
             sys.stdout.write(walk())
-    except DomainError as exc:
+    except (DomainError, ConfigurationError) as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 1
     return 0

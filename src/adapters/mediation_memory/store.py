@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import Self
 
@@ -30,6 +30,7 @@ class MemoryStore:
         self._lock = threading.RLock()
         self._streams: dict[str, list[RecordedEvent]] = {}
         self._rows: dict[str, LedgerRow] = {}
+        self._by_party: dict[str, set[str]] = {}
         self._deadlines: dict[str, tuple[Deadline, ...]] = {}
         self._documents: dict[tuple[str, str], Document] = {}
         self._outbox: dict[str, OutboxEntry] = {}
@@ -60,6 +61,11 @@ class MemoryStore:
     def ledger_row(self, case_id: str) -> LedgerRow | None:
         with self._lock:
             return self._rows.get(case_id)
+
+    def ledger_sharing_parties(self, party_keys: Collection[str]) -> list[LedgerRow]:
+        with self._lock:
+            ids = set().union(*(self._by_party.get(k, set()) for k in party_keys))
+            return [self._rows[i] for i in sorted(ids)]
 
     def deadlines_due(self, until: dt.date) -> list[tuple[str, Deadline]]:
         with self._lock:
@@ -133,7 +139,7 @@ class MemoryStore:
             for batch in appends:
                 self._streams.setdefault(batch.stream_id, []).extend(batch.records)
                 if batch.row is not None:
-                    self._rows[batch.stream_id] = batch.row
+                    self._index_row(batch.stream_id, batch.row)
                 self._deadlines[batch.stream_id] = tuple(batch.deadlines)
                 for doc in batch.documents:
                     self._documents[(doc.kind, doc.key)] = doc
@@ -141,6 +147,14 @@ class MemoryStore:
                     self._outbox[notice.key] = OutboxEntry(notice=notice, created_at=batch.created_at)
             for key, (base, allocated) in numbers.items():
                 self._numbers[key] = base + allocated
+
+    def _index_row(self, stream_id: str, row: LedgerRow) -> None:
+        old = self._rows.get(stream_id)
+        for key in old.party_keys if old else ():
+            self._by_party[key].discard(stream_id)
+        for key in row.party_keys:
+            self._by_party.setdefault(key, set()).add(stream_id)
+        self._rows[stream_id] = row
 
 
 class MemoryUnitOfWork:

@@ -5,13 +5,13 @@ so the service has one load → decide → append loop for all of them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from attrs import field, frozen
 
 from mediation_core.app.authorisation import authorise_case_command
-from mediation_core.app.ports import Document
+from mediation_core.app.ports import Document, Store
 from mediation_core.domain import commands as c
 from mediation_core.domain.actors import Actor
 from mediation_core.domain.case import CaseState, CaseStatus, evolve
@@ -20,8 +20,10 @@ from mediation_core.domain.deadlines import Deadline
 from mediation_core.domain.decide import execute
 from mediation_core.domain.errors import CaseNotFoundError
 from mediation_core.domain.events import DomainEvent
-from mediation_core.domain.ledger import LedgerRow, ledger_row
+from mediation_core.domain.ledger import LedgerRow, earlier_case, ledger_row
 from mediation_core.domain.organisations import Registry
+from mediation_core.domain.rulebook import Violation
+from mediation_core.plugins.manager import Plugins
 
 
 @frozen(kw_only=True)
@@ -43,8 +45,17 @@ class AggregateType:
       a not-found error when the command needs a state and there is none);
     - ``authorise(actor, org_id, registry)``: raises ``AuthorisationError`` or returns;
     - ``numbering(command, state)``: the (series, year) to draw a gap-free number from, or ``None``;
+    - ``lookup(store, command, context)``: context fields read from committed storage before
+      deciding (repeat detection reads earlier cases of the same parties);
+    - ``local_checks(plugins, command, state, context)``: violations the county's plugins add;
+      they are reported together with the legal ones and can never remove them;
     - ``execute(command, state, context)``: the pure decision, returning events and new state;
-    - ``project(state)``: the ledger row, documents and open deadlines to store.
+    - ``follow_ons(command, events, state)``: commands for other streams (or the same one) that
+      the decision entails; the service runs them in the same unit of work;
+    - ``project(state, context)``: the ledger row, documents and open deadlines to store.
+
+    ``fresh_ids`` names, per command type, the id fields the service fills with new ids when
+    they are blank; ``internal`` lists the command types that only follow-ons may issue.
     """
 
     name: str
@@ -55,8 +66,14 @@ class AggregateType:
     authorise: Callable[[Actor, str, Registry], None]
     numbering: Callable[[Any, Any], tuple[str, int] | None]
     execute: Callable[[Any, Any, DecisionContext], tuple[list[Any], Any]]
-    project: Callable[[Any], Projection]
-    creates: tuple[type, ...] = field(default=())
+    project: Callable[[Any, DecisionContext], Projection]
+    fresh_ids: Mapping[type, tuple[str, ...]] = field(factory=dict)
+    internal: tuple[type, ...] = ()
+    lookup: Callable[[Store, Any, DecisionContext], Mapping[str, Any]] = field(default=lambda store, command, ctx: {})
+    local_checks: Callable[[Plugins, Any, Any, DecisionContext], Sequence[Violation]] = field(
+        default=lambda plugins, command, state, ctx: ()
+    )
+    follow_ons: Callable[[Any, Sequence[Any], Any], Sequence[Any]] = field(default=lambda command, events, state: ())
 
     def replay(self, stream_id: str, events: Sequence[DomainEvent]) -> Any:
         state = None
@@ -80,8 +97,17 @@ def _case_numbering(command: c.CaseCommand, state: CaseState | None) -> tuple[st
     return None
 
 
-def _case_projection(state: CaseState) -> Projection:
-    return Projection(row=ledger_row(state), deadlines=tuple(state.deadlines.values()))
+def _case_projection(state: CaseState, ctx: DecisionContext) -> Projection:
+    return Projection(row=ledger_row(state, ctx.party_keyer), deadlines=tuple(state.deadlines.values()))
+
+
+def _case_lookup(store: Store, command: c.CaseCommand, ctx: DecisionContext) -> Mapping[str, Any]:
+    """An intake reads the earlier cases that share a party with it, for repeat detection."""
+    if not isinstance(command, c.ReceiveDispute):
+        return {}
+    keys = ctx.party_keyer.keys(command.parties)
+    rows = store.ledger_sharing_parties(keys) if keys else []
+    return {"earlier_cases": tuple(earlier_case(r) for r in rows)}
 
 
 CASES = AggregateType(
@@ -94,5 +120,6 @@ CASES = AggregateType(
     numbering=_case_numbering,
     execute=execute,
     project=_case_projection,
-    creates=(c.ReceiveDispute,),
+    fresh_ids={c.ReceiveDispute: ("case_id",)},
+    lookup=_case_lookup,
 )

@@ -6,7 +6,7 @@ import datetime as dt
 import os
 from collections.abc import Callable
 
-from attrs import frozen
+from attrs import field, frozen
 
 from mediation_core.app.ports import Store
 from mediation_core.app.service import MediationService, utc_now
@@ -14,24 +14,34 @@ from mediation_core.calendars import NATIONAL
 from mediation_core.plugins.manager import PluginError, Plugins, load_plugins
 
 DEFAULT_STORE = "memory"
+EPHEMERAL_STORE = "memory"
+"""The one backend whose data dies with the process, so a per-process identity key suffices."""
+
+
+class ConfigurationError(Exception):
+    """The deployment's configuration is incomplete or contradictory."""
 
 
 @frozen(kw_only=True)
 class Config:
-    """A deployment's choices. ``store`` names a backend registered by a plugin."""
+    """A deployment's choices. ``store`` names a backend registered by a plugin;
+    ``identity_key`` is the secret for the keyed digests of party identities (repeat
+    detection), required for every store that outlives the process."""
 
     store: str = DEFAULT_STORE
     url: str = ""
     region: str = NATIONAL
     strict_plugins: bool = False
+    identity_key: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls) -> Config:
-        """``MEDIATION_STORE``, ``MEDIATION_DB_URL``, ``MEDIATION_REGION``."""
+        """``MEDIATION_STORE``, ``MEDIATION_DB_URL``, ``MEDIATION_REGION``, ``MEDIATION_IDENTITY_KEY``."""
         return cls(
             store=os.environ.get("MEDIATION_STORE", DEFAULT_STORE),
             url=os.environ.get("MEDIATION_DB_URL", ""),
             region=os.environ.get("MEDIATION_REGION", NATIONAL),
+            identity_key=os.environ.get("MEDIATION_IDENTITY_KEY", ""),
         )
 
 
@@ -56,5 +66,17 @@ def open_service(
 ) -> MediationService:
     """A service over the configured store, policy and calendar."""
     config = config or Config.from_env()
+    if not config.identity_key and config.store != EPHEMERAL_STORE:
+        msg = (
+            f"store {config.store!r} keeps data across restarts, so it needs the deployment's identity key "
+            "(MEDIATION_IDENTITY_KEY): repeat disputes are found by keyed digests of ID numbers"
+        )
+        raise ConfigurationError(msg)
     plugins = plugins or load_plugins(strict=config.strict_plugins)
-    return MediationService(open_store(config, plugins), plugins=plugins, region=config.region, clock=clock)
+    return MediationService(
+        open_store(config, plugins),
+        plugins=plugins,
+        region=config.region,
+        clock=clock,
+        identity_key=config.identity_key.encode() if config.identity_key else None,
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Protocol, Self
 
@@ -122,6 +122,11 @@ class Store(Protocol):
         ...
 
     def ledger_row(self, case_id: str) -> LedgerRow | None: ...
+
+    def ledger_sharing_parties(self, party_keys: Collection[str]) -> list[LedgerRow]:
+        """Committed ledger rows whose ``party_keys`` include at least one of ``party_keys``,
+        ordered by case id (repeat detection; stores index the keys)."""
+        ...
 
     def deadlines_due(self, until: dt.date) -> list[tuple[str, Deadline]]:
         """(stream id, deadline) of open deadlines due on or before ``until``, ordered by

@@ -8,6 +8,7 @@ transaction against the expected version. Observers run after the commit.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -17,18 +18,24 @@ from attrs import frozen
 
 from mediation_core.app.aggregates import CASES, AggregateType
 from mediation_core.app.authorisation import authorise_administration, authorise_case_read, may_read_case
-from mediation_core.app.ports import Append, Store
+from mediation_core.app.ports import Append, Store, UnitOfWork
 from mediation_core.calendars import NATIONAL
 from mediation_core.domain.actors import Actor
 from mediation_core.domain.calendar import WorkingDayCalendar, local_date
 from mediation_core.domain.case import CaseState
 from mediation_core.domain.context import DecisionContext
 from mediation_core.domain.deadlines import DueItem, due
-from mediation_core.domain.errors import CaseNotFoundError
+from mediation_core.domain.errors import (
+    AuthorisationError,
+    CaseNotFoundError,
+    InvalidTransitionError,
+    RuleViolationError,
+)
 from mediation_core.domain.events import DomainEvent
 from mediation_core.domain.ledger import LedgerRow, ledger_row
 from mediation_core.domain.organisations import Registry
 from mediation_core.domain.policy import Policy
+from mediation_core.domain.repeats import PartyKeyer
 from mediation_core.plugins.manager import Plugins
 from mediation_core.records import GENESIS_HASH, ChainBreak, RecordedEvent, record
 from mediation_core.serialization import event_body, event_from_body
@@ -36,13 +43,21 @@ from mediation_core.serialization import event_body, event_from_body
 AGGREGATES: tuple[AggregateType, ...] = (CASES,)
 """Every aggregate type the service handles."""
 
-_ID_FIELD = {"case": "case_id"}
-"""The command field that carries a new stream's id, per aggregate type."""
+MAX_STEPS = 64
+"""How many commands one command may entail in a unit of work; more means a decision loops."""
 
 
 def utc_now() -> dt.datetime:
     """The real clock; inject another for tests and replays."""
     return dt.datetime.now(dt.UTC)
+
+
+@frozen(kw_only=True)
+class _Step:
+    """One decided command of a unit of work: its sealed records and its stream's new state."""
+
+    records: tuple[RecordedEvent, ...]
+    state: Any
 
 
 @frozen(kw_only=True)
@@ -94,7 +109,13 @@ def seal(
 
 
 class MediationService:
-    """Use cases over one store, with the county's policy, calendar and plugins."""
+    """Use cases over one store, with the county's policy, calendar and plugins.
+
+    ``identity_key`` is the deployment's secret for the keyed digests of party identities
+    that find repeat disputes. Without one, a random key lives as long as the service, which
+    suits only a store that dies with the process (the memory store); a persistent store
+    needs the same key on every start, or earlier cases stop matching.
+    """
 
     def __init__(
         self,
@@ -106,6 +127,7 @@ class MediationService:
         calendar: WorkingDayCalendar | None = None,
         clock: Callable[[], dt.datetime] = utc_now,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+        identity_key: bytes | None = None,
     ) -> None:
         self.store = store
         self.plugins = plugins or Plugins.default()
@@ -115,6 +137,7 @@ class MediationService:
         self.categories = self.plugins.categories()
         self.clock = clock
         self.new_id = new_id
+        self.party_keyer = PartyKeyer(key=identity_key if identity_key is not None else secrets.token_bytes(32))
         self._registry: Registry | None = None
         self._aggregates: dict[type, AggregateType] = {t: a for a in AGGREGATES for t in a.command_types}
 
@@ -133,7 +156,7 @@ class MediationService:
         return self._registry
 
     # -- commands -------------------------------------------------------------------------
-    def context(self, now: dt.datetime, sequence: int | None = None) -> DecisionContext:
+    def context(self, now: dt.datetime, sequence: int | None = None, **extra: Any) -> DecisionContext:
         return DecisionContext(
             now=now,
             policy=self.policy,
@@ -141,30 +164,65 @@ class MediationService:
             registry=self.registry(),
             categories=self.categories,
             sequence=sequence,
+            party_keyer=self.party_keyer,
+            **extra,
         )
 
     def handle(self, command: Any, actor: Actor) -> Any:
         """Decide ``command`` and record its events atomically; return the new state.
 
-        Raises ``RuleViolationError`` (every broken rule), ``AuthorisationError``,
-        a not-found error or ``ConcurrencyConflictError`` (reload and retry); in each case
-        nothing is written.
+        A decision may entail commands for other streams (accepting a referral opens its
+        case; a concluded entrusted case reports back to the referral): they run in the same
+        unit of work, each against its own stream's expected version, so either everything
+        is written or nothing is. Raises ``RuleViolationError`` (every broken rule),
+        ``AuthorisationError``, a not-found error or ``ConcurrencyConflictError`` (reload and
+        retry); in each case nothing is written.
         """
         aggregate = self._aggregate_of(command)
-        if isinstance(command, aggregate.creates) and not aggregate.stream_id(command):
-            command = attrs.evolve(command, **{_ID_FIELD[aggregate.name]: self.new_id()})  # type: ignore[misc]
-        stream_id = aggregate.stream_id(command)
+        if isinstance(command, aggregate.internal):
+            msg = f"command: {type(command).__name__} is recorded only as the consequence of another command"
+            raise AuthorisationError(msg)
         now = self.clock()
         with self.store.transaction() as tx:
+            steps = self._run(tx, command, actor, now)
+            tx.commit()
+        for step in steps:
+            for r in step.records:
+                self.plugins.event_recorded(event=r, state=step.state)
+        return steps[0].state
+
+    def _run(self, tx: UnitOfWork, command: Any, actor: Actor, now: dt.datetime) -> list[_Step]:
+        """Decide ``command`` and, depth first, every follow-on it entails; append each."""
+        steps: list[_Step] = []
+        pending: list[tuple[Any, bool]] = [(command, True)]
+        while pending:
+            if len(steps) >= MAX_STEPS:
+                msg = f"{type(command).__name__} entailed more than {MAX_STEPS} commands"
+                raise InvalidTransitionError(msg)
+            cmd, primary = pending.pop(0)
+            aggregate = self._aggregate_of(cmd)
+            cmd = self._with_fresh_ids(aggregate, cmd)
+            stream_id = aggregate.stream_id(cmd)
             records = tx.read(stream_id)
             state = aggregate.replay(stream_id, [event_of(r) for r in records])
-            aggregate.authorise(actor, aggregate.scope(command, state), self.registry())
-            series = aggregate.numbering(command, state)
-            sequence = tx.allocate_number(*series) if series else None
-            events, new_state = aggregate.execute(command, state, self.context(now, sequence))
+            org_id = aggregate.scope(cmd, state)
+            if primary:  # a follow-on is the decision's own consequence, authorised with its cause
+                aggregate.authorise(actor, org_id, self.registry())
+            series = aggregate.numbering(cmd, state)
+            context = self.context(now, tx.allocate_number(*series) if series else None)
+            extra = aggregate.lookup(self.store, cmd, context)
+            if extra:
+                context = attrs.evolve(context, **extra)
+            local = tuple(aggregate.local_checks(self.plugins, cmd, state, context))
+            try:
+                events, new_state = aggregate.execute(cmd, state, context)
+            except RuleViolationError as refused:
+                raise RuleViolationError((*refused.violations, *local)) from None
+            if local:
+                raise RuleViolationError(local)
             sealed = seal(stream_id, events, after=records, recorded_at=now, actor=actor)
             notices = [n for r in sealed for n in self.plugins.notices(event=r, state=new_state)]
-            projection = aggregate.project(new_state)
+            projection = aggregate.project(new_state, context)
             tx.append(
                 Append(
                     stream_id=stream_id,
@@ -177,10 +235,13 @@ class MediationService:
                     created_at=now,
                 )
             )
-            tx.commit()
-        for r in sealed:
-            self.plugins.event_recorded(event=r, state=new_state)
-        return new_state
+            steps.append(_Step(records=tuple(sealed), state=new_state))
+            pending[:0] = [(follow_on, False) for follow_on in aggregate.follow_ons(cmd, events, new_state)]
+        return steps
+
+    def _with_fresh_ids(self, aggregate: AggregateType, command: Any) -> Any:
+        blank = [name for name in aggregate.fresh_ids.get(type(command), ()) if not getattr(command, name)]
+        return attrs.evolve(command, **{name: self.new_id() for name in blank}) if blank else command
 
     def _aggregate_of(self, command: object) -> AggregateType:
         aggregate = self._aggregates.get(type(command))
@@ -199,7 +260,8 @@ class MediationService:
             raise CaseNotFoundError(msg)
         authorise_case_read(actor, state.room_id, self.registry())
         events = tuple(event_of(r) for r in records)
-        return CaseFile(state=state, records=tuple(records), events=events, row=ledger_row(state))
+        row = ledger_row(state, self.party_keyer)
+        return CaseFile(state=state, records=tuple(records), events=events, row=row)
 
     def ledger(self, actor: Actor, room_ids: Sequence[str] | None = None) -> list[LedgerRow]:
         """Ledger rows the actor may see, optionally of some rooms only."""

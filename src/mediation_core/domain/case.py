@@ -30,7 +30,7 @@ from mediation_core.domain.followups import FollowUp
 from mediation_core.domain.outcomes import DeclineReason, TerminationReason
 from mediation_core.domain.parties import Party, persons
 from mediation_core.domain.risks import Difficulty, PoliceReport, RiskFlag
-from mediation_core.domain.sources import CaseSource
+from mediation_core.domain.sources import CaseSource, ReferralMode
 
 
 class CaseStatus(enum.Enum):
@@ -146,6 +146,8 @@ class CaseState:
     received_on: dt.date
     amount_involved: Decimal = Decimal(0)
     referral_id: str | None = None
+    referral_mode: ReferralMode | None = None
+    dispatch_id: str | None = None
     repeat_of: str | None = None
     number: str | None = None
     accepted_on: dt.date | None = None
@@ -415,6 +417,8 @@ def start(case_id: str, version: int, event: ev.DisputeReceived) -> CaseState:
         received_on=event.received_on,
         amount_involved=event.amount_involved,
         referral_id=event.referral_id,
+        referral_mode=event.referral_mode,
+        dispatch_id=event.dispatch_id,
         repeat_of=event.repeat_of,
         documents=frozenset({CaseFileItem.REGISTRATION}),
         last_activity_on=event.received_on,

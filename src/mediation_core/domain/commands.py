@@ -18,7 +18,7 @@ from mediation_core.domain.followups import Performance, Satisfaction
 from mediation_core.domain.outcomes import DeclineReason, TerminationReason
 from mediation_core.domain.parties import Party
 from mediation_core.domain.risks import Difficulty, RiskKind
-from mediation_core.domain.sources import CaseSource
+from mediation_core.domain.sources import CaseSource, ReferralMode
 
 
 @frozen(kw_only=True)
@@ -30,7 +30,12 @@ class CaseCommand:
 
 @frozen(kw_only=True)
 class ReceiveDispute(CaseCommand):
-    """登记 a dispute. ``case_id`` is chosen by the caller (the service makes one)."""
+    """登记 a dispute. ``case_id`` is chosen by the caller (the service makes one when blank).
+
+    A repeat of an earlier case is detected, not declared: the service looks up earlier
+    cases of the same parties and the decision links the most recent one within the policy
+    window. ``referral_id``/``referral_mode`` and ``dispatch_id`` are set when accepting a
+    referral or settling a 110 dispatch opens the case."""
 
     room_id: str
     received_on: dt.date
@@ -40,7 +45,8 @@ class ReceiveDispute(CaseCommand):
     parties: tuple[Party, ...]
     amount_involved: Decimal = Decimal(0)
     referral_id: str | None = None
-    repeat_of: str | None = None
+    referral_mode: ReferralMode | None = None
+    dispatch_id: str | None = None
 
 
 class Authority(enum.Enum):

@@ -11,6 +11,7 @@ from mediation_core.domain.calendar import WorkingDayCalendar, local_date
 from mediation_core.domain.categories import MINISTRY_CATEGORIES, Category
 from mediation_core.domain.organisations import Registry
 from mediation_core.domain.policy import Policy
+from mediation_core.domain.repeats import UNKEYED, EarlierCase, PartyKeyer
 
 
 @frozen(kw_only=True)
@@ -19,6 +20,9 @@ class DecisionContext:
 
     ``sequence`` is the gap-free number the store allocated in the same transaction (for an
     ``AcceptCase``, the room's next case number); ``None`` when the command needs none.
+    ``party_keyer`` digests party identities under the deployment's key, and
+    ``earlier_cases`` are the earlier cases sharing a party with an intake, which the service
+    looked up so that the decision can link a repeat.
     """
 
     now: dt.datetime
@@ -27,6 +31,8 @@ class DecisionContext:
     registry: Registry = field(factory=Registry)
     categories: Mapping[str, Category] = field(factory=lambda: {c.code: c for c in MINISTRY_CATEGORIES})
     sequence: int | None = None
+    party_keyer: PartyKeyer = UNKEYED
+    earlier_cases: tuple[EarlierCase, ...] = ()
 
     @property
     def today(self) -> dt.date:

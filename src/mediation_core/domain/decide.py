@@ -24,6 +24,7 @@ from mediation_core.domain.deadlines import Deadline, DeadlineKind, calendar_dea
 from mediation_core.domain.errors import InvalidTransitionError, RuleViolationError
 from mediation_core.domain.followups import FollowUp
 from mediation_core.domain.outcomes import ALL_ROUTES, ROUTES_NOTICE_ZH, TerminationReason
+from mediation_core.domain.repeats import find_repeat
 from mediation_core.domain.rulebook import Rule, RuleKind, Violation, rule, run_rules
 from mediation_core.domain.rules import (
     agreement,
@@ -85,7 +86,17 @@ def _received(cmd: c.ReceiveDispute, state: None, ctx: DecisionContext) -> list[
             parties=cmd.parties,
             amount_involved=cmd.amount_involved,
             referral_id=cmd.referral_id,
-            repeat_of=cmd.repeat_of,
+            referral_mode=cmd.referral_mode,
+            dispatch_id=cmd.dispatch_id,
+            repeat_of=find_repeat(
+                ctx.earlier_cases,
+                case_id=cmd.case_id,
+                keys=ctx.party_keyer.keys(cmd.parties),
+                category=cmd.category,
+                received_on=cmd.received_on,
+                window_days=ctx.policy.repeat_window_days,
+                min_shared=ctx.policy.repeat_min_shared_parties,
+            ),
         )
     ]
 

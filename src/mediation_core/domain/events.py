@@ -20,7 +20,7 @@ from mediation_core.domain.followups import FollowUp
 from mediation_core.domain.outcomes import DeclineReason, Route, TerminationReason
 from mediation_core.domain.parties import Party
 from mediation_core.domain.risks import Difficulty, RiskKind
-from mediation_core.domain.sources import CaseSource
+from mediation_core.domain.sources import CaseSource, ReferralMode
 
 
 @frozen(kw_only=True)
@@ -38,7 +38,9 @@ class CaseEvent(DomainEvent):
 
 @frozen(kw_only=True)
 class DisputeReceived(CaseEvent):
-    """登记: the dispute is registered; the case exists from here."""
+    """登记: the dispute is registered; the case exists from here. ``referral_id`` and
+    ``referral_mode`` link a case opened by accepting a referral, ``dispatch_id`` a case
+    settled on the scene of a 110 dispatch, ``repeat_of`` the earlier case it repeats."""
 
     EVENT_TYPE: ClassVar[str] = "case.received"
     room_id: str
@@ -49,6 +51,8 @@ class DisputeReceived(CaseEvent):
     parties: tuple[Party, ...]
     amount_involved: Decimal = Decimal(0)
     referral_id: str | None = None
+    referral_mode: ReferralMode | None = None
+    dispatch_id: str | None = None
     repeat_of: str | None = None
 
 

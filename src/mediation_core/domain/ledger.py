@@ -13,6 +13,7 @@ from decimal import Decimal
 from attrs import frozen
 
 from mediation_core.domain.case import CaseState, CaseStatus
+from mediation_core.domain.repeats import EarlierCase, PartyKeyer
 from mediation_core.domain.risks import RiskKind
 
 
@@ -31,7 +32,13 @@ class LedgerRow:
 
     ``term_due`` is the last mediation-term due date set (after any extension) and
     ``follow_up_due`` the 回访 due date set when the agreement took effect; both stay on the
-    row after the deadline closes, so timeliness can be judged from rows alone."""
+    row after the deadline closes, so timeliness can be judged from rows alone.
+
+    ``referral_mode`` says whether a referred case was transferred or entrusted,
+    ``dispatch_id`` names the 110 dispatch a case settled on the scene came from, and
+    ``repeat_of`` the earlier case this intake repeats. ``party_keys`` are keyed digests of the
+    parties' ID numbers and credit codes (:class:`~mediation_core.domain.repeats.PartyKeyer`):
+    stores index them to find repeats, and they reveal no ID number."""
 
     case_id: str
     version: int
@@ -68,7 +75,10 @@ class LedgerRow:
     performance: str | None
     satisfaction: str | None
     referral_id: str | None
+    referral_mode: str | None
+    dispatch_id: str | None
     repeat_of: str | None
+    party_keys: tuple[str, ...]
 
 
 def outcome_of(state: CaseState) -> Outcome:
@@ -85,8 +95,8 @@ def _risk_persons(state: CaseState, kind: RiskKind) -> int:
     return max((r.persons for r in state.risks if r.kind is kind), default=0)
 
 
-def ledger_row(state: CaseState) -> LedgerRow:
-    """Project a case onto its ledger row."""
+def ledger_row(state: CaseState, keyer: PartyKeyer) -> LedgerRow:
+    """Project a case onto its ledger row; ``keyer`` digests the parties' identities."""
     last_visit = state.follow_ups[-1] if state.follow_ups else None
     return LedgerRow(
         case_id=state.case_id,
@@ -124,7 +134,21 @@ def ledger_row(state: CaseState) -> LedgerRow:
         performance=last_visit.performance.value if last_visit and last_visit.performance else None,
         satisfaction=last_visit.satisfaction.value if last_visit else None,
         referral_id=state.referral_id,
+        referral_mode=state.referral_mode.value if state.referral_mode else None,
+        dispatch_id=state.dispatch_id,
         repeat_of=state.repeat_of,
+        party_keys=keyer.keys(state.parties),
+    )
+
+
+def earlier_case(row: LedgerRow) -> EarlierCase:
+    """What repeat detection reads from a ledger row."""
+    return EarlierCase(
+        case_id=row.case_id,
+        category=row.category,
+        party_keys=row.party_keys,
+        received_on=row.received_on,
+        concluded_on=row.concluded_on,
     )
 
 
@@ -164,6 +188,9 @@ LEDGER_HEADERS_ZH: dict[str, str] = {
     "performance": "履行情况",
     "satisfaction": "满意度",
     "referral_id": "移送/委托编号",
+    "referral_mode": "移送/委托",
+    "dispatch_id": "110接处警编号",
     "repeat_of": "重复纠纷关联案件",
 }
-"""Chinese column headers of the ledger, in column order."""
+"""Chinese column headers of the ledger, in column order. ``party_keys`` is an index for
+repeat detection, not a column anyone reads, so exports leave it out."""

@@ -46,6 +46,8 @@ class Policy:
     archive_required_items: tuple[CaseFileItem, ...] = DEFAULT_REQUIRED_ITEMS
     beyond_calendar: BeyondRange = BeyondRange.WEEKENDS_ONLY
     deadline_warning_days: int = field(default=3, validator=_non_negative)
+    repeat_window_days: int = field(default=180, validator=_non_negative)
+    repeat_min_shared_parties: int = field(default=2, validator=_positive)
 
     @property
     def label(self) -> str:
@@ -76,6 +78,15 @@ POLICY_FIELDS_BASIS: dict[str, str] = {
     "archive_required_items": "卷宗 required items (§5.1.3, one county template).",
     "beyond_calendar": "Past the calendar's published range: refuse, or count weekends only and flag.",
     "deadline_warning_days": "A deadline is 'due soon' this many calendar days before it falls due.",
+    "repeat_window_days": (
+        "An intake repeats an earlier case of the same parties and category received at most this many days "
+        "after that case was concluded (or received, while open). Fewer repeat calls about the same dispute "
+        "is a stated goal of 公调对接 (川司法发〔2016〕65号, legal-basis §3.2); the window is county practice."
+    ),
+    "repeat_min_shared_parties": (
+        "How many parties (by resident ID number or credit code) the earlier case must share; when an intake "
+        "identifies fewer parties, all of them must be shared."
+    ),
 }
 
 if set(POLICY_FIELDS_BASIS) != {f.name for f in fields(Policy)}:  # pragma: no cover

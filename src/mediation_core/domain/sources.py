@@ -13,6 +13,7 @@ class CaseSource(enum.Enum):
     ONLINE_PATROL = "online_patrol"  # 网上巡查
     STATION_TRANSFER = "station_transfer"  # 派出所移送
     STATION_ENTRUSTMENT = "station_entrustment"  # 派出所委托
+    TRAFFIC_POLICE = "traffic_police"  # 交警部门移送 (道路交通事故"1+4"联合调解)
     COURT = "court"  # 法院委托移送
     PETITION_OFFICE = "petition_office"  # 信访部门委托移送
     OTHER_AGENCY = "other_agency"  # 其他部门委托移送
@@ -35,6 +36,7 @@ _TITLES = {
     CaseSource.ONLINE_PATROL: "网上巡查",
     CaseSource.STATION_TRANSFER: "派出所移送",
     CaseSource.STATION_ENTRUSTMENT: "派出所委托",
+    CaseSource.TRAFFIC_POLICE: "交警部门移送",
     CaseSource.COURT: "法院委托移送",
     CaseSource.PETITION_OFFICE: "信访部门委托移送",
     CaseSource.OTHER_AGENCY: "其他部门委托移送",
@@ -49,5 +51,22 @@ _POLICE = frozenset(
         CaseSource.ONLINE_PATROL,
         CaseSource.STATION_TRANSFER,
         CaseSource.STATION_ENTRUSTMENT,
+        CaseSource.TRAFFIC_POLICE,
     }
 )
+"""Channels fed by the police (a station, its 110 desk, or the traffic police)."""
+
+
+class ReferralMode(enum.Enum):
+    """How a referred dispute reaches the room (legal-basis §3.4).
+
+    A transfer (移送) hands the dispute over: the referrer's role ends and it is only told
+    the result. An entrustment (委托) keeps the referrer's own case open (typically a mediable
+    治安 case): the room reports back (反馈) and the referrer decides what follows."""
+
+    TRANSFER = "transfer"  # 移送
+    ENTRUSTMENT = "entrustment"  # 委托
+
+    @property
+    def title_zh(self) -> str:
+        return "移送" if self is ReferralMode.TRANSFER else "委托"

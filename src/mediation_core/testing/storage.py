@@ -114,7 +114,10 @@ _ROW_TEMPLATE = LedgerRow(
     performance=None,
     satisfaction=None,
     referral_id=None,
+    referral_mode=None,
+    dispatch_id=None,
     repeat_of=None,
+    party_keys=(),
 )
 
 
@@ -383,6 +386,51 @@ class StorageContract:
                 append(store, "c", [{"a": 1}], row=row)
                 assert store.ledger_row("c") == row
                 assert list(store.ledger()) == [row]
+            finally:
+                store.close()
+
+        check()
+
+    def test_ledger_rows_are_found_by_shared_party_keys(self, store: Store) -> None:
+        append(store, "a", [{"a": 1}], row=row_for("a", 1, party_keys=("k1", "k2")))
+        append(store, "b", [{"b": 1}], row=row_for("b", 1, party_keys=("k2", "k3")))
+        append(store, "c", [{"c": 1}], row=row_for("c", 1))
+        assert [r.case_id for r in store.ledger_sharing_parties(["k2"])] == ["a", "b"]
+        assert [r.case_id for r in store.ledger_sharing_parties(["zz", "k3"])] == ["b"]
+        assert store.ledger_sharing_parties(["k1", "k3"]) == [store.ledger_row("a"), store.ledger_row("b")]
+        assert store.ledger_sharing_parties([]) == []
+        append(store, "a", [{"a": 2}], row=row_for("a", 2, party_keys=("k4",)))
+        assert store.ledger_sharing_parties(["k1"]) == []
+        assert [r.case_id for r in store.ledger_sharing_parties(["k4", "k2"])] == ["a", "b"]
+        with store.transaction() as tx:
+            tx.append(
+                Append(
+                    stream_id="d",
+                    expected_version=0,
+                    records=chain("d", [{"d": 1}]),
+                    row=row_for("d", 1, party_keys=("k4",)),
+                    deadlines=(),
+                    notices=(),
+                    created_at=T0,
+                )
+            )
+        assert [r.case_id for r in store.ledger_sharing_parties(["k4"])] == ["a"]  # d was rolled back
+
+    def test_party_key_lookup_matches_a_scan_of_the_ledger(self, open_store: OpenStore) -> None:
+        keys = st.sampled_from(["k1", "k2", "k3", "k4", "k5"])
+
+        @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+        @given(
+            rows=st.lists(st.lists(keys, max_size=3, unique=True).map(tuple), min_size=1, max_size=6),
+            wanted=st.lists(keys, max_size=3),
+        )
+        def check(rows: list[tuple[str, ...]], wanted: list[str]) -> None:
+            store = open_store()
+            try:
+                for n, party_keys in enumerate(rows):
+                    append(store, f"c{n}", [{"n": n}], row=row_for(f"c{n}", 1, party_keys=party_keys))
+                expected = [r for r in store.ledger() if set(r.party_keys) & set(wanted)]
+                assert store.ledger_sharing_parties(wanted) == expected
             finally:
                 store.close()
 

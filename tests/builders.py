@@ -1,0 +1,71 @@
+"""Small builders the tests share: parties with valid identity numbers, and intake commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from mediation_core.domain import commands as c
+from mediation_core.domain.identifiers import resident_id_check_char, uscc_check_char
+from mediation_core.domain.parties import NaturalPerson, OrganisationParty, Party, Side
+from mediation_core.domain.sources import CaseSource
+
+ROOM = "pengshanlu-room"
+STATION = "pengshanlu-station"
+
+
+def resident_id(birth: str = "19800101", seq: int = 1, area: str = "511102") -> str:
+    """A valid resident ID number born on ``birth`` (YYYYMMDD)."""
+    first17 = f"{area}{birth}{seq:03d}"
+    return first17 + resident_id_check_char(first17)
+
+
+def credit_code(body: str = "MA1234567") -> str:
+    first17 = f"91511102{body}"
+    return first17 + uscc_check_char(first17)
+
+
+def person(party_id: str, side: Side, *, seq: int = 1, name: str = "", birth: str = "19800101") -> NaturalPerson:
+    return NaturalPerson(
+        party_id=party_id,
+        side=side,
+        name=name or f"当事人{party_id}",
+        id_number=resident_id(birth, seq),
+        phone="13800138000",
+        address="柏杨街道幸福路1号",
+    )
+
+
+def company(party_id: str, side: Side, *, body: str = "MA1234567") -> OrganisationParty:
+    return OrganisationParty(
+        party_id=party_id,
+        side=side,
+        name="某某物业有限公司",
+        credit_code=credit_code(body),
+        legal_representative="赵总",
+        phone="02812345678",
+        address="工业园区2号",
+    )
+
+
+def two_people(first: int = 1, second: int = 2) -> tuple[Party, ...]:
+    """An applicant and a respondent with distinct ID numbers."""
+    return (person("p1", Side.APPLICANT, seq=first), person("p2", Side.RESPONDENT, seq=second))
+
+
+def intake(
+    on: dt.date,
+    parties: tuple[Party, ...] | None = None,
+    *,
+    category: str = "neighbourhood",
+    source: CaseSource = CaseSource.WALK_IN,
+    case_id: str = "",
+) -> c.ReceiveDispute:
+    return c.ReceiveDispute(
+        case_id=case_id,
+        room_id=ROOM,
+        received_on=on,
+        source=source,
+        category=category,
+        summary="邻里纠纷",
+        parties=parties or two_people(),
+    )
