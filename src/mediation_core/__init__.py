@@ -1,51 +1,103 @@
 """mediation_core: 公调对接, the linkage between police stations and people's-mediation rooms.
 
-The public API. Importing it has no side effects: no plugin is loaded, nothing is read.
+The public API. Importing the package loads nothing but this file: each name is imported on
+first use (PEP 562), so ``import mediation_core.domain`` stays pure and ``import
+mediation_core`` stays cheap. No plugin is loaded and nothing is read at import.
 """
 
-from mediation_core.app.bootstrap import Config, ConfigurationError, open_service, open_store
-from mediation_core.app.service import CaseFile, MediationService
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.case import TRANSITIONS, CaseState, CaseStatus, evolve, replay
-from mediation_core.domain.decide import decide, execute
-from mediation_core.domain.errors import (
-    AuthorisationError,
-    CalendarRangeError,
-    CaseNotFoundError,
-    ConcurrencyConflictError,
-    DomainError,
-    InvalidTransitionError,
-    RuleViolationError,
-    StoreError,
-)
-from mediation_core.domain.policy import Policy
-from mediation_core.domain.rulebook import RULEBOOK, Violation
+from __future__ import annotations
 
-__all__ = [
-    "RULEBOOK",
-    "TRANSITIONS",
-    "Actor",
-    "AuthorisationError",
-    "CalendarRangeError",
-    "CaseFile",
-    "CaseNotFoundError",
-    "CaseState",
-    "CaseStatus",
-    "ConcurrencyConflictError",
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS: dict[str, str] = {
+    "Config": "mediation_core.app.bootstrap",
+    "ConfigurationError": "mediation_core.app.bootstrap",
+    "open_service": "mediation_core.app.bootstrap",
+    "open_store": "mediation_core.app.bootstrap",
+    "CaseFile": "mediation_core.app.service",
+    "MediationService": "mediation_core.app.service",
+    "Actor": "mediation_core.domain.actors",
+    "Role": "mediation_core.domain.actors",
+    "TRANSITIONS": "mediation_core.domain.case",
+    "CaseState": "mediation_core.domain.case",
+    "CaseStatus": "mediation_core.domain.case",
+    "evolve": "mediation_core.domain.case",
+    "replay": "mediation_core.domain.case",
+    "decide": "mediation_core.domain.decide",
+    "execute": "mediation_core.domain.decide",
+    "AuthorisationError": "mediation_core.domain.errors",
+    "CalendarRangeError": "mediation_core.domain.errors",
+    "CaseNotFoundError": "mediation_core.domain.errors",
+    "ConcurrencyConflictError": "mediation_core.domain.errors",
+    "DomainError": "mediation_core.domain.errors",
+    "InvalidTransitionError": "mediation_core.domain.errors",
+    "RuleViolationError": "mediation_core.domain.errors",
+    "StoreError": "mediation_core.domain.errors",
+    "Policy": "mediation_core.domain.policy",
+    "RULEBOOK": "mediation_core.domain.rulebook",
+    "Violation": "mediation_core.domain.rulebook",
+}
+
+__all__ = [  # noqa: RUF022 - kept in the order of _EXPORTS
     "Config",
     "ConfigurationError",
-    "DomainError",
-    "InvalidTransitionError",
-    "MediationService",
-    "Policy",
-    "Role",
-    "RuleViolationError",
-    "StoreError",
-    "Violation",
-    "decide",
-    "evolve",
-    "execute",
     "open_service",
     "open_store",
+    "CaseFile",
+    "MediationService",
+    "Actor",
+    "Role",
+    "TRANSITIONS",
+    "CaseState",
+    "CaseStatus",
+    "evolve",
     "replay",
+    "decide",
+    "execute",
+    "AuthorisationError",
+    "CalendarRangeError",
+    "CaseNotFoundError",
+    "ConcurrencyConflictError",
+    "DomainError",
+    "InvalidTransitionError",
+    "RuleViolationError",
+    "StoreError",
+    "Policy",
+    "RULEBOOK",
+    "Violation",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        msg = f"module 'mediation_core' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+if TYPE_CHECKING:  # re-exported names for type checkers; resolved lazily at runtime
+    from mediation_core.app.bootstrap import Config, ConfigurationError, open_service, open_store
+    from mediation_core.app.service import CaseFile, MediationService
+    from mediation_core.domain.actors import Actor, Role
+    from mediation_core.domain.case import TRANSITIONS, CaseState, CaseStatus, evolve, replay
+    from mediation_core.domain.decide import decide, execute
+    from mediation_core.domain.errors import (
+        AuthorisationError,
+        CalendarRangeError,
+        CaseNotFoundError,
+        ConcurrencyConflictError,
+        DomainError,
+        InvalidTransitionError,
+        RuleViolationError,
+        StoreError,
+    )
+    from mediation_core.domain.policy import Policy
+    from mediation_core.domain.rulebook import RULEBOOK, Violation

@@ -80,15 +80,31 @@ def event_from_body(event_type: str, schema_version: int, body: Mapping[str, Any
     return event
 
 
+class CommandFormatError(ValueError):
+    """A command's JSON does not fit its type; ``problems`` name each field (``$.on`` …)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
 def command_from_json(data: Mapping[str, Any]) -> Any:
-    """Build a command from ``{"command": "AcceptCase", ...fields}``; unknown keys are errors."""
+    """Build a command from ``{"command": "AcceptCase", ...fields}``; unknown keys are errors.
+
+    Raises :class:`CommandFormatError` naming every field that is missing, extra or of the
+    wrong type (rules are checked later, by ``decide``)."""
+    if not isinstance(data, Mapping):
+        raise CommandFormatError([f"a command is a JSON object, not {type(data).__name__} @ $"])
     payload = dict(data)
     name = payload.pop("command", None)
     cls = COMMAND_BY_NAME.get(name) if isinstance(name, str) else None
     if cls is None:
-        msg = f"command: unknown command {name!r}; expected one of {', '.join(sorted(COMMAND_BY_NAME))}"
-        raise ValueError(msg)
-    return converter().structure(payload, cls)
+        expected = ", ".join(sorted(COMMAND_BY_NAME))
+        raise CommandFormatError([f"unknown command {name!r}; expected one of {expected} @ $.command"])
+    try:
+        return converter().structure(payload, cls)
+    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
+        raise CommandFormatError(cattrs.transform_error(exc, path="$")) from exc
 
 
 def command_to_json(command: Any) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from mediation_core.domain.casefile import CaseFileItem
 from mediation_core.domain.deadlines import Deadline, DeadlineKind
 from mediation_core.domain.errors import InvalidTransitionError
 from mediation_core.domain.followups import FollowUp
-from mediation_core.domain.outcomes import DeclineReason, TerminationReason
+from mediation_core.domain.outcomes import DeclineReason, Route, TerminationReason
 from mediation_core.domain.parties import Party, persons
 from mediation_core.domain.risks import Difficulty, PoliceReport, RiskFlag
 from mediation_core.domain.sources import CaseSource, ReferralMode
@@ -174,6 +174,7 @@ class CaseState:
     signatures: tuple[Signature, ...] = ()
     agreement: Agreement | None = None
     termination: TerminationReason | None = None
+    routes_notified: tuple[Route, ...] = ()
     concluded_on: dt.date | None = None
     confirmation_applied_on: dt.date | None = None
     follow_ups: tuple[FollowUp, ...] = ()
@@ -377,6 +378,7 @@ def _terminated(s: CaseState, e: ev.CaseTerminated) -> dict[str, Any]:
     return {
         **_conclude(s, e.on),
         "termination": e.reason,
+        "routes_notified": e.routes,
         "documents": _file(s, CaseFileItem.TERMINATION_RECORD),
     }
 

@@ -52,7 +52,7 @@ class PolicySpecs:
     def mediation_policy(self, default: Policy, region: str) -> Policy | None:
         """Return the county's policy for ``region``, usually ``attrs.evolve(default, ...)``.
 
-        Decision: stops at first non-None result. The core's default (``trylast``)
+        Decision. Stops at first non-None result. The core's default (``trylast``)
         returns ``default`` unchanged.
 
         .. versionadded:: 0.1
@@ -63,7 +63,7 @@ class PolicySpecs:
         """Return the working-day calendar for ``region`` (for example the national one
         with local closures added by ``calendar.with_closures(...)``).
 
-        Decision: stops at first non-None result. The core's default (``trylast``)
+        Decision. Stops at first non-None result. The core's default (``trylast``)
         returns the national calendar.
 
         .. versionadded:: 0.1

@@ -42,7 +42,9 @@ ids = st.text("abcdefghjkmnpqrstuvwxyz0123456789", min_size=1, max_size=12)
 @st.composite
 def resident_ids(draw: st.DrawFn, born: st.SearchStrategy[dt.date] | None = None) -> str:
     """Valid 18-character resident ID numbers (GB 11643)."""
-    birth = draw(born if born is not None else st.dates(min_value=dt.date(1930, 1, 1), max_value=dt.date(2015, 12, 31)))
+    if born is None:
+        born = st.dates(min_value=dt.date(1930, 1, 1), max_value=dt.date(2015, 12, 31))
+    birth = draw(born)
     first17 = f"{draw(st.sampled_from(ADDRESS_CODES))}{birth:%Y%m%d}{draw(st.integers(0, 999)):03d}"
     return first17 + resident_id_check_char(first17)
 

@@ -1,0 +1,237 @@
+"""Legal-basis §9 rules 1, 3–9, 13, 14 and 34 as hypothesis properties over the pure decider."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from mediation_core.calendars import national_calendar
+from mediation_core.domain import commands as c
+from mediation_core.domain.agreements import AgreementSubject, SignatoryKind
+from mediation_core.domain.case import CaseStatus
+from mediation_core.domain.casefile import BINDING_ORDER, STATUTORY_MINIMUM, CaseFileItem
+from mediation_core.domain.deadlines import DeadlineKind
+from mediation_core.domain.ledger import Outcome, ledger_row
+from mediation_core.domain.outcomes import ALL_ROUTES, DeclineReason, TerminationReason
+from mediation_core.domain.policy import Policy
+from mediation_core.domain.risks import RiskKind
+from mediation_core.domain.rules.confirmation import confirmation_eligible
+from mediation_core.testing.strategies import party_lists
+from support import D0, MEDIATOR, Story, day, terms
+
+CAL = national_calendar()
+
+
+@given(st.lists(st.tuples(st.sampled_from(["p1", "p2"]), st.booleans()), max_size=8))
+def test_rule1_mediation_starts_only_when_no_refusal_stands(toggles: list[tuple[str, bool]]) -> None:
+    story = Story().receive().accept().prepare()
+    standing: set[str] = set()
+    for party, consents in toggles:
+        story.do(c.RecordConsent(case_id="c1", party_id=party, consents=consents, on=D0))
+        standing = standing - {party} if consents else standing | {party}
+    if standing:
+        err = story.refuse(c.StartMediation(case_id="c1", on=D0))
+        assert "consent_gate" in err.rules
+    else:
+        story.start()
+        assert story.s.status is CaseStatus.MEDIATING
+
+
+@given(st.sampled_from(["p1", "p2"]), st.integers(0, 3))
+def test_rule1_a_refusal_in_mediation_never_ends_in_agreement(party: str, sessions: int) -> None:
+    story = Story().mediating()
+    for n in range(sessions):
+        story.session(day(n))
+    story.do(c.RecordConsent(case_id="c1", party_id=party, consents=False, on=day(sessions)))
+    assert story.s.status is CaseStatus.TERMINATED
+    err = story.refuse(c.ReachOralAgreement(case_id="c1", on=day(sessions), content="x"))
+    assert "transition_allowed" in err.rules
+
+
+marks = st.lists(st.integers(0, 20), min_size=4, max_size=4)
+
+
+@given(offsets=marks, order=st.permutations(range(4)))
+def test_rule3_written_agreement_is_effective_on_the_latest_mark(offsets: list[int], order: list[int]) -> None:
+    story = Story().mediating().session().draft()
+    signers = [
+        (SignatoryKind.PARTY, "p1"),
+        (SignatoryKind.PARTY, "p2"),
+        (SignatoryKind.MEDIATOR, MEDIATOR),
+        (SignatoryKind.COMMITTEE_SEAL, ""),
+    ]
+    for step, i in enumerate(order):
+        kind, signer = signers[i]
+        assert story.s.agreement is None
+        story.do(
+            c.SignAgreement(case_id="c1", kind=kind, signer_id=signer, on=day(offsets[i])), today=day(max(offsets))
+        )
+        assert (story.s.agreement is None) == (step < 3)
+    agreement = story.s.agreement
+    assert agreement is not None
+    assert agreement.effective_on == day(max(offsets))
+
+
+REQUIRED = ("facts", "points_in_dispute", "obligations", "performance_method", "performance_place")
+
+
+@given(st.sets(st.sampled_from(REQUIRED)))
+def test_rule4_every_blank_required_field_is_named(blank: set[str]) -> None:
+    story = Story().mediating().session()
+    changes = dict.fromkeys(blank, " ")
+    cmd = c.DraftWrittenAgreement(case_id="c1", on=D0, terms=attrs.evolve(terms(D0), **changes))
+    if not blank:
+        story.do(cmd)
+        return
+    err = story.refuse(cmd)
+    assert {v.field for v in err.violations} == {f"terms.{n}" for n in blank}
+
+
+@given(party_lists(max_size=6))
+def test_rule5_copies_are_parties_plus_one(parties: tuple) -> None:  # type: ignore[type-arg]
+    story = Story().receive(parties=parties).accept().prepare().start().session()
+    story.draft().sign_all()
+    agreement = story.s.agreement
+    assert agreement is not None
+    assert agreement.copies == len(parties) + 1
+
+
+@given(st.integers(0, 30))
+def test_rule6_an_oral_agreement_is_effective_the_day_reached(offset: int) -> None:
+    story = Story().mediating().session().oral(day(offset))
+    agreement = story.s.agreement
+    assert agreement is not None
+    assert agreement.effective_on == day(offset) == story.s.concluded_on
+
+
+@given(effective=st.integers(0, 25), k=st.integers(-3, 40), applicants=st.sets(st.sampled_from(["p1", "p2"])))
+def test_rule7_confirmation_window_is_thirty_days_and_joint(effective: int, k: int, applicants: set[str]) -> None:
+    story = Story().mediating().session(day(effective)).draft(day(effective)).sign_all(day(effective))
+    on = day(effective + k)
+    cmd = c.ApplyJudicialConfirmation(case_id="c1", on=on, applicant_ids=tuple(sorted(applicants)), court="法院")
+    allowed = 0 <= k <= 30 and applicants == {"p1", "p2"}
+    if k < 0:
+        assume(False)  # before the effective date the date order rule refuses anyway
+    if allowed:
+        story.do(cmd, today=max(on, day(effective)))
+        assert story.s.confirmation_applied_on == on
+    else:
+        err = story.refuse(cmd, today=max(on, day(effective)))
+        assert "confirmation_window" in err.rules
+
+
+@given(subject=st.sampled_from(AgreementSubject), k=st.integers(0, 30))
+def test_rule8_excluded_subjects_are_never_eligible(subject: AgreementSubject, k: int) -> None:
+    story = Story().mediating().session().draft(subject=subject).sign_all()
+    eligible = confirmation_eligible(story.s.agreement, story.s.party_ids, ("p1", "p2"), day(k))
+    assert eligible == (subject is AgreementSubject.CIVIL_RIGHTS)
+
+
+@given(
+    st.sampled_from(
+        [r for r in TerminationReason if r not in {TerminationReason.TIME_LIMIT_EXPIRED, TerminationReason.OTHER}]
+    ),
+    st.booleans(),
+)
+def test_rule9_every_termination_records_all_routes(reason: TerminationReason, started: bool) -> None:
+    story = Story().receive().accept().prepare()
+    if started:
+        story.start()
+    story.terminate(reason=reason)
+    assert story.s.routes_notified == ALL_ROUTES
+    assert CaseFileItem.TERMINATION_RECORD in story.s.documents
+
+
+@given(st.sets(st.sampled_from([i for i in BINDING_ORDER if i not in {CaseFileItem.REGISTRATION}])))
+def test_rule13_archive_iff_the_file_holds_every_required_item(filed: set[CaseFileItem]) -> None:
+    story = Story(policy=Policy(follow_up_required_for_archive=False)).receive().accept()
+    story.do(c.AssignMediator(case_id="c1", mediator_id=MEDIATOR, presiding=True, on=D0))
+    story.do(c.NotifyRights(case_id="c1", on=D0))
+    story.start()
+    if CaseFileItem.MEDIATION_RECORD in filed:
+        story.session()
+    story.terminate()
+    for item in sorted(filed - {CaseFileItem.MEDIATION_RECORD}, key=BINDING_ORDER.index):
+        story.do(c.FileDocument(case_id="c1", item=item, title=item.title_zh, on=D0))
+    required = STATUTORY_MINIMUM | {CaseFileItem.TERMINATION_RECORD} | set(Policy().archive_required_items)
+    cmd = c.ArchiveCase(case_id="c1", on=D0, archivist_id=MEDIATOR)
+    if required <= story.s.documents:
+        story.do(cmd)
+        assert story.s.status is CaseStatus.ARCHIVED
+    else:
+        err = story.refuse(cmd)
+        missing = {v.field for v in err.violations}
+        assert missing == {f"documents.{i.value}" for i in required - story.s.documents}
+
+
+@given(offset=st.integers(0, 70), extend=st.booleans(), term=st.integers(10, 40))
+def test_rule14_agreements_fall_inside_the_term_or_its_consented_extension(
+    offset: int, extend: bool, term: int
+) -> None:
+    policy = Policy(mediation_term_days=term, term_extension_days=30)
+    story = Story(policy=policy).mediating()
+    if extend:
+        story.do(c.ExtendTerm(case_id="c1", on=day(min(offset, term)), consenting_party_ids=("p1", "p2")))
+    limit = term + (30 if extend else 0)
+    story.session(day(min(offset, limit)))
+    cmd = c.ReachOralAgreement(case_id="c1", on=day(offset), content="赔偿")
+    if offset <= limit:
+        story.do(cmd)
+        assert story.s.status is CaseStatus.AGREED
+    else:
+        err = story.refuse(cmd)
+        assert "within_mediation_term" in err.rules
+
+
+@given(st.dates(min_value=dt.date(2010, 1, 1), max_value=dt.date(2026, 11, 30)), st.integers(1, 20))
+def test_working_day_deadlines_land_on_working_days(start: dt.date, days: int) -> None:
+    counted = CAL.add_working_days(start, days)
+    assert CAL.is_working_day(counted.date)
+    assert CAL.working_days_between(start, counted.date) == days
+    assert not counted.estimated
+
+
+@given(st.dates(min_value=dt.date(2026, 6, 1), max_value=dt.date(2026, 12, 31)), st.integers(0, 30))
+def test_follow_up_deadline_records_its_policy_and_calendar(accepted: dt.date, offset: int) -> None:
+    effective = accepted + dt.timedelta(days=offset)
+    story = Story().receive(on=accepted).accept(accepted).prepare(accepted).start(accepted).session(effective)
+    story.oral(effective)
+    deadline = story.s.deadlines[DeadlineKind.FOLLOW_UP]
+    assert deadline.policy == Policy().label
+    assert deadline.calendar == CAL.version
+    assert deadline.estimated == (deadline.due > CAL.last_day)
+
+
+outcomes = st.sampled_from(["declined", "open", "oral", "written", "failed", "risk-settled"])
+
+
+@given(st.lists(outcomes, min_size=1, max_size=12))
+def test_rule34_ledger_counts_are_consistent(paths: list[str]) -> None:
+    rows = []
+    for n, path in enumerate(paths):
+        story = Story(case_id=f"c{n}").receive()
+        if path == "declined":
+            story.do(c.DeclineCase(case_id=f"c{n}", on=D0, reason=DeclineReason.OUTSIDE_SCOPE))
+        elif path != "open":
+            story.accept().prepare().start().session()
+            if path == "risk-settled":
+                story.do(c.FlagRisk(case_id=f"c{n}", kind=RiskKind.MASS_INCIDENT, persons=7, on=D0))
+            if path in {"oral", "risk-settled"}:
+                story.oral()
+            elif path == "written":
+                story.draft().sign_all()
+            else:
+                story.terminate()
+        rows.append(ledger_row(story.s))
+    received = len(rows)
+    accepted = sum(r.accepted_on is not None for r in rows)
+    concluded = sum(r.outcome in {Outcome.SETTLED, Outcome.FAILED} for r in rows)
+    settled = sum(r.outcome is Outcome.SETTLED for r in rows)
+    assert settled <= concluded <= accepted <= received
+    prevented_cases = sum(r.mass_incident_persons > 0 for r in rows)
+    prevented_persons = sum(r.mass_incident_persons for r in rows)
+    assert prevented_persons >= prevented_cases >= 0
+    assert sum(r.persons for r in rows) >= received

@@ -1,0 +1,207 @@
+"""Test helpers: a story that drives the pure decider step by step, with sensible defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+
+from mediation_core.calendars import national_calendar
+from mediation_core.domain import commands as c
+from mediation_core.domain.agreements import Mark, Responsibility, SignatoryKind, WrittenTerms
+from mediation_core.domain.calendar import CHINA_TZ
+from mediation_core.domain.case import CaseState
+from mediation_core.domain.casefile import CaseFileItem
+from mediation_core.domain.context import DecisionContext
+from mediation_core.domain.decide import execute
+from mediation_core.domain.errors import RuleViolationError
+from mediation_core.domain.events import CaseEvent
+from mediation_core.domain.followups import Performance, Satisfaction
+from mediation_core.domain.outcomes import TerminationReason
+from mediation_core.domain.parties import NaturalPerson, Party, Side
+from mediation_core.domain.policy import Policy
+from mediation_core.domain.sources import CaseSource
+from mediation_core.walkthrough import demo_registry
+
+ROOM = "pengshanlu-room"
+STATION = "pengshanlu-station"
+MEDIATOR = "m-zhang"
+OTHER_MEDIATOR = "m-liu"
+D0 = dt.date(2026, 5, 6)  # a Wednesday
+REGISTRY = demo_registry()
+
+
+def day(n: int) -> dt.date:
+    """``n`` calendar days after D0."""
+    return D0 + dt.timedelta(days=n)
+
+
+def person(party_id: str, side: Side, id_number: str = "11010519491231002X", **kw: Any) -> NaturalPerson:
+    return NaturalPerson(
+        party_id=party_id,
+        side=side,
+        name=kw.pop("name", "王某"),
+        id_number=id_number,
+        phone=kw.pop("phone", "13800138000"),
+        address=kw.pop("address", "幸福路1号"),
+        **kw,
+    )
+
+
+PARTIES: tuple[Party, ...] = (
+    person("p1", Side.APPLICANT),
+    person("p2", Side.RESPONDENT, "360426199101010071", name="李某"),
+)
+
+
+def terms(on: dt.date = D0, party_ids: Sequence[str] = ("p1", "p2"), **changes: Any) -> WrittenTerms:
+    base = WrittenTerms(
+        facts="事实",
+        points_in_dispute="争议",
+        obligations="赔偿3000元",
+        performance_method="现金",
+        performance_place="调解室",
+        performance_deadline=on + dt.timedelta(days=10),
+        responsibilities=tuple(Responsibility(party_id=p, text="责任") for p in party_ids),
+    )
+    return attrs.evolve(base, **changes)
+
+
+class Story:
+    """A case driven through ``execute`` with the clock set to each command's date."""
+
+    def __init__(self, *, policy: Policy | None = None, case_id: str = "c1") -> None:
+        self.case_id = case_id
+        self.policy = policy or Policy()
+        self.state: CaseState | None = None
+        self.events: list[CaseEvent] = []
+        self.next_number = 1
+
+    def context(self, on: dt.date, sequence: int | None = None) -> DecisionContext:
+        return DecisionContext(
+            now=dt.datetime.combine(on, dt.time(18), CHINA_TZ),
+            policy=self.policy,
+            calendar=national_calendar(),
+            registry=REGISTRY,
+            sequence=sequence,
+        )
+
+    def _prepare(self, cmd: c.CaseCommand, today: dt.date | None) -> tuple[c.CaseCommand, DecisionContext]:
+        cmd = attrs.evolve(cmd, case_id=self.case_id)
+        on = today or getattr(cmd, "on", None) or getattr(cmd, "received_on", D0)
+        seq = self.next_number if isinstance(cmd, c.AcceptCase) else None
+        return cmd, self.context(on, seq)
+
+    def do(self, cmd: c.CaseCommand, today: dt.date | None = None) -> list[CaseEvent]:
+        cmd, ctx = self._prepare(cmd, today)
+        events, self.state = execute(cmd, self.state, ctx)
+        self.events += events
+        if isinstance(cmd, c.AcceptCase):
+            self.next_number += 1
+        return events
+
+    def refuse(self, cmd: c.CaseCommand, today: dt.date | None = None) -> RuleViolationError:
+        """Assert ``cmd`` is refused and changes nothing; return the error."""
+        before = self.state
+        cmd, ctx = self._prepare(cmd, today)
+        with pytest.raises(RuleViolationError) as caught:
+            execute(cmd, self.state, ctx)
+        assert self.state is before
+        return caught.value
+
+    @property
+    def s(self) -> CaseState:
+        assert self.state is not None
+        return self.state
+
+    # -- shortcuts through the lifecycle ------------------------------------------------------
+    def receive(self, parties: tuple[Party, ...] = PARTIES, on: dt.date = D0, **kw: Any) -> Story:
+        self.do(
+            c.ReceiveDispute(
+                case_id=self.case_id,
+                room_id=ROOM,
+                received_on=on,
+                source=kw.pop("source", CaseSource.WALK_IN),
+                category=kw.pop("category", "neighbourhood"),
+                summary=kw.pop("summary", "邻里纠纷"),
+                parties=parties,
+                amount_involved=kw.pop("amount_involved", Decimal(0)),
+                **kw,
+            )
+        )
+        return self
+
+    def accept(self, on: dt.date = D0) -> Story:
+        self.do(c.AcceptCase(case_id=self.case_id, on=on))
+        return self
+
+    def prepare(self, on: dt.date = D0) -> Story:
+        """Assign the presiding mediator, notify rights, file identity proof."""
+        self.do(c.AssignMediator(case_id=self.case_id, mediator_id=MEDIATOR, presiding=True, on=on))
+        self.do(c.NotifyRights(case_id=self.case_id, on=on))
+        self.do(c.FileDocument(case_id=self.case_id, item=CaseFileItem.IDENTITY_PROOF, title="身份证", on=on))
+        return self
+
+    def start(self, on: dt.date = D0) -> Story:
+        self.do(c.StartMediation(case_id=self.case_id, on=on))
+        return self
+
+    def session(self, on: dt.date = D0, **kw: Any) -> Story:
+        self.do(
+            c.HoldSession(
+                case_id=self.case_id,
+                on=on,
+                place="调解室",
+                mediator_ids=(MEDIATOR,),
+                party_ids=self.s.party_ids,
+                summary="调解",
+                **kw,
+            )
+        )
+        return self
+
+    def mediating(self, on: dt.date = D0) -> Story:
+        return self.receive(on=on).accept(on).prepare(on).start(on)
+
+    def oral(self, on: dt.date = D0, **kw: Any) -> Story:
+        self.do(c.ReachOralAgreement(case_id=self.case_id, on=on, content=kw.pop("content", "当场赔偿200元"), **kw))
+        return self
+
+    def draft(self, on: dt.date = D0, **kw: Any) -> Story:
+        self.do(c.DraftWrittenAgreement(case_id=self.case_id, on=on, terms=terms(on, self.s.party_ids, **kw)))
+        return self
+
+    def sign_all(self, on: dt.date = D0) -> Story:
+        for pid in self.s.party_ids:
+            self.do(
+                c.SignAgreement(
+                    case_id=self.case_id, kind=SignatoryKind.PARTY, signer_id=pid, on=on, mark=Mark.FINGERPRINT
+                )
+            )
+        self.do(c.SignAgreement(case_id=self.case_id, kind=SignatoryKind.MEDIATOR, signer_id=MEDIATOR, on=on))
+        self.do(c.SignAgreement(case_id=self.case_id, kind=SignatoryKind.COMMITTEE_SEAL, on=on, mark=Mark.SEAL))
+        return self
+
+    def written(self, on: dt.date = D0) -> Story:
+        return self.session(on).draft(on).sign_all(on)
+
+    def terminate(self, on: dt.date = D0, reason: TerminationReason = TerminationReason.FAILED) -> Story:
+        self.do(c.TerminateCase(case_id=self.case_id, on=on, reason=reason))
+        return self
+
+    def follow_up(self, on: dt.date, performance: Performance | None = Performance.PERFORMED) -> Story:
+        self.do(
+            c.RecordFollowUp(
+                case_id=self.case_id,
+                on=on,
+                visitor_id=MEDIATOR,
+                party_id="p1",
+                performance=performance,
+                satisfaction=Satisfaction.SATISFIED,
+            )
+        )
+        return self
