@@ -15,6 +15,7 @@ from mediation_core.domain.case import CaseStatus
 from mediation_core.domain.casefile import BINDING_ORDER, STATUTORY_MINIMUM, CaseFileItem
 from mediation_core.domain.deadlines import DeadlineKind
 from mediation_core.domain.ledger import Outcome, ledger_row
+from mediation_core.domain.repeats import UNKEYED
 from mediation_core.domain.outcomes import ALL_ROUTES, DeclineReason, TerminationReason
 from mediation_core.domain.policy import Policy
 from mediation_core.domain.risks import RiskKind
@@ -225,7 +226,7 @@ def test_rule34_ledger_counts_are_consistent(paths: list[str]) -> None:
                 story.draft().sign_all()
             else:
                 story.terminate()
-        rows.append(ledger_row(story.s))
+        rows.append(ledger_row(story.s, UNKEYED))
     received = len(rows)
     accepted = sum(r.accepted_on is not None for r in rows)
     concluded = sum(r.outcome in {Outcome.SETTLED, Outcome.FAILED} for r in rows)

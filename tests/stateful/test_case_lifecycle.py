@@ -397,7 +397,7 @@ class CaseLifecycle(RuleBasedStateMachine):
     @invariant()
     def ledger_row_is_the_states_row(self) -> None:
         if self.state is not None:
-            assert self.service.store.ledger_row(CASE) == ledger_row(self.state)
+            assert self.service.store.ledger_row(CASE) == ledger_row(self.state, self.service.party_keyer)
             assert sorted(self.service.store.deadlines_due(dt.date(2100, 1, 1)), key=str) == sorted(
                 ((CASE, d) for d in self.state.deadlines.values()), key=str
             )
