@@ -15,9 +15,9 @@ from mediation_core.domain.case import CaseStatus
 from mediation_core.domain.casefile import BINDING_ORDER, STATUTORY_MINIMUM, CaseFileItem
 from mediation_core.domain.deadlines import DeadlineKind
 from mediation_core.domain.ledger import Outcome, ledger_row
-from mediation_core.domain.repeats import UNKEYED
 from mediation_core.domain.outcomes import ALL_ROUTES, DeclineReason, TerminationReason
 from mediation_core.domain.policy import Policy
+from mediation_core.domain.repeats import UNKEYED
 from mediation_core.domain.risks import RiskKind
 from mediation_core.domain.rules.confirmation import confirmation_eligible
 from mediation_core.testing.strategies import party_lists
