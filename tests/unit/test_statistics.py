@@ -101,6 +101,12 @@ def test_a_prevented_escalation_is_a_flagged_risk_on_a_settled_case(column: str,
     assert result[figure] == Tally(cases=1, persons=7, amount=Decimal("12.50"))
 
 
+def test_a_case_settled_on_the_scene_of_a_dispatch() -> None:
+    assert "settled_on_scene" in counted(settled("a", dispatch_id="110-0001"))
+    assert "settled_on_scene" not in counted(settled("a"))
+    assert "settled_on_scene" not in counted(settled("a", dispatch_id="110-0001", outcome=Outcome.FAILED))
+
+
 def test_a_repeat_counts_by_its_registration_date() -> None:
     row = row_for("r", 1, received_on=D(2026, 5, 9), repeat_of="earlier")
     assert counted(row) == {"received", "repeats"}

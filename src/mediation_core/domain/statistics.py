@@ -238,6 +238,14 @@ FIGURES: tuple[Figure, ...] = (
         ),
     ),
     Figure(
+        key="settled_on_scene",
+        title_zh="随警现场调解成功",
+        title_en="settled on the scene of a 110 dispatch",
+        date="concluded_on",
+        where=(OneOf(column="outcome", values=(Outcome.SETTLED.value,)), Present(column="dispatch_id")),
+        note="the case was registered from a 110 dispatch the mediator went out on",
+    ),
+    Figure(
         key="repeats",
         title_zh="重复纠纷",
         title_en="repeat disputes received",

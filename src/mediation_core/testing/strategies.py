@@ -298,6 +298,7 @@ def ledger_row_of(
     presiding = None if accepted is None else f.pick(room_mediators)
     agreement = f.pick(("oral", "written")) if outcome is Outcome.SETTLED else None
     settled_and_visited = first_visit is not None and outcome is Outcome.SETTLED
+    referral = f"ref-{case_id}" if f.take(2) else None
     return LedgerRow(
         case_id=case_id,
         version=1 + f.take(30),
@@ -333,8 +334,11 @@ def ledger_row_of(
         first_follow_up_on=first_visit,
         performance=f.pick(tuple(Performance)).value if settled_and_visited else None,
         satisfaction=f.pick(tuple(Satisfaction)).value if first_visit else None,
-        referral_id=f"ref-{case_id}" if f.take(2) else None,
+        referral_id=referral,
+        referral_mode=f.pick(("transfer", "entrustment")) if referral else None,
+        dispatch_id=f"dispatch-{case_id}" if f.take(8) == 7 else None,
         repeat_of=f.pick(earlier) if earlier and f.take(4) == 3 else None,
+        party_keys=tuple(f"key-{case_id}-{i}" for i in range(parties)),
     )
 
 
