@@ -5,12 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 from mediation_core.domain import commands as c
+from mediation_core.domain.actors import Actor, Role
 from mediation_core.domain.identifiers import resident_id_check_char, uscc_check_char
 from mediation_core.domain.parties import NaturalPerson, OrganisationParty, Party, Side
-from mediation_core.domain.sources import CaseSource
+from mediation_core.domain.referral import commands as rc
+from mediation_core.domain.referral.letters import ConsentEvidence, ConsentForm
+from mediation_core.domain.sources import CaseSource, ReferralMode
 
 ROOM = "pengshanlu-room"
 STATION = "pengshanlu-station"
+MEDIATOR = Actor(actor_id="m-zhang", role=Role.MEDIATOR, scope_id=ROOM, name="张明")
+OFFICER = Actor(actor_id="o-chen", role=Role.POLICE_OFFICER, scope_id=STATION, name="陈警官")
+LIAISON = Actor(actor_id="l-police", role=Role.STATION_LIAISON, scope_id=STATION, name="陈警官")
+ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")
 
 
 def resident_id(birth: str = "19800101", seq: int = 1, area: str = "511102") -> str:
@@ -68,4 +75,38 @@ def intake(
         category=category,
         summary="邻里纠纷",
         parties=parties or two_people(),
+    )
+
+
+def consents(on: dt.date, *party_ids: str, consents: bool = True) -> tuple[ConsentEvidence, ...]:
+    return tuple(
+        ConsentEvidence(party_id=p, consents=consents, on=on, form=ConsentForm.WRITTEN, reference=f"同意书-{p}")
+        for p in party_ids
+    )
+
+
+def referral(
+    on: dt.date,
+    parties: tuple[Party, ...] | None = None,
+    *,
+    source: CaseSource = CaseSource.STATION_TRANSFER,
+    mode: ReferralMode = ReferralMode.TRANSFER,
+    category: str = "neighbourhood",
+    consenting: tuple[str, ...] = ("p1", "p2"),
+    referral_id: str = "",
+) -> rc.IssueReferral:
+    """A station's 移送函 with both parties' written consent."""
+    return rc.IssueReferral(
+        referral_id=referral_id,
+        room_id=ROOM,
+        source=source,
+        mode=mode,
+        issuer_id=STATION,
+        signed_by="王所长",
+        issued_on=on,
+        category=category,
+        cause="邻里排水纠纷",
+        facts="双方因排水沟堵塞发生争执，民警出警后双方同意人民调解",
+        parties=parties or two_people(),
+        consents=consents(on, *consenting),
     )

@@ -19,11 +19,17 @@ from cattrs.strategies import configure_tagged_union
 from mediation_core.domain import commands as c
 from mediation_core.domain.events import EVENT_TYPES, DomainEvent
 from mediation_core.domain.parties import GroupParty, NaturalPerson, OrganisationParty, Party
+from mediation_core.domain.referral import commands as rc
+from mediation_core.domain.referral.events import EVENT_TYPES as REFERRAL_EVENT_TYPES
 
 PARTY_TAGS: dict[type, str] = {NaturalPerson: "person", OrganisationParty: "organisation", GroupParty: "group"}
-COMMAND_BY_NAME: dict[str, type[object]] = {t.__name__: t for t in c.COMMAND_TYPES}
-EVENT_BY_TAG: dict[str, type[DomainEvent]] = {t.EVENT_TYPE: t for t in EVENT_TYPES}
+COMMAND_BY_NAME: dict[str, type[object]] = {t.__name__: t for t in (*c.COMMAND_TYPES, *rc.COMMAND_TYPES)}
+ALL_EVENT_TYPES: tuple[type[DomainEvent], ...] = (*EVENT_TYPES, *REFERRAL_EVENT_TYPES)
+EVENT_BY_TAG: dict[str, type[DomainEvent]] = {t.EVENT_TYPE: t for t in ALL_EVENT_TYPES}
 """Every aggregate's event types by wire tag; each aggregate's tuple is listed here."""
+if len(EVENT_BY_TAG) != len(ALL_EVENT_TYPES) or "" in EVENT_BY_TAG:  # pragma: no cover
+    msg = "every event class of every aggregate needs its own non-empty EVENT_TYPE"
+    raise RuntimeError(msg)
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 UPCASTERS: dict[tuple[str, int], Upcaster] = {}

@@ -53,7 +53,11 @@ def demo_registry() -> Registry:
             org_id="baiyang-governance", kind=OrgKind.GOVERNANCE_OFFICE, name="柏杨街道综治办", parent_id="baiyang"
         ),
         Organisation(
-            org_id="pengshanlu-station", kind=OrgKind.POLICE_STATION, name="彭山路派出所", parent_id="baiyang"
+            org_id="pengshanlu-station",
+            kind=OrgKind.POLICE_STATION,
+            name="彭山路派出所",
+            parent_id="baiyang",
+            code="彭公",
         ),
         Organisation(
             org_id="pengshanlu-room",

@@ -10,20 +10,27 @@ from typing import Any
 
 from attrs import field, frozen
 
-from mediation_core.app.authorisation import authorise_case_command
+from mediation_core.app.authorisation import authorise_case_command, authorise_linkage_command
 from mediation_core.app.ports import Document, Store
 from mediation_core.domain import commands as c
 from mediation_core.domain.actors import Actor
 from mediation_core.domain.case import CaseState, CaseStatus, evolve
 from mediation_core.domain.context import DecisionContext
-from mediation_core.domain.deadlines import Deadline
+from mediation_core.domain.deadlines import Deadline, DeadlineKind
 from mediation_core.domain.decide import execute
-from mediation_core.domain.errors import CaseNotFoundError
+from mediation_core.domain.errors import CaseNotFoundError, NotFoundError
 from mediation_core.domain.events import DomainEvent
 from mediation_core.domain.ledger import LedgerRow, earlier_case, ledger_row
+from mediation_core.domain.linkage import case_follow_ons, referral_follow_ons
 from mediation_core.domain.organisations import Registry
+from mediation_core.domain.referral import commands as rc
+from mediation_core.domain.referral.decide import execute as referral_execute
+from mediation_core.domain.referral.state import ReferralState
+from mediation_core.domain.referral.state import evolve as referral_evolve
 from mediation_core.domain.rulebook import Violation
+from mediation_core.domain.rules.referral import issued_by_station
 from mediation_core.plugins.manager import Plugins
+from mediation_core.serialization import unstructure
 
 
 @frozen(kw_only=True)
@@ -54,7 +61,8 @@ class AggregateType:
       the decision entails; the service runs them in the same unit of work;
     - ``project(state, context)``: the ledger row, documents and open deadlines to store.
 
-    ``fresh_ids`` names, per command type, the id fields the service fills with new ids when
+    ``readers(state)`` names the organisations whose staff (and the bodies above them) may
+    read the stream. ``fresh_ids`` names, per command type, the id fields the service fills with new ids when
     they are blank; ``internal`` lists the command types that only follow-ons may issue.
     """
 
@@ -74,6 +82,7 @@ class AggregateType:
         default=lambda plugins, command, state, ctx: ()
     )
     follow_ons: Callable[[Any, Sequence[Any], Any], Sequence[Any]] = field(default=lambda command, events, state: ())
+    readers: Callable[[Any], tuple[str, ...]] = field(default=lambda state: ())
 
     def replay(self, stream_id: str, events: Sequence[DomainEvent]) -> Any:
         state = None
@@ -122,4 +131,108 @@ CASES = AggregateType(
     project=_case_projection,
     fresh_ids={c.ReceiveDispute: ("case_id",)},
     lookup=_case_lookup,
+    follow_ons=case_follow_ons,
+    readers=lambda state: (state.room_id,),
+)
+
+
+# -- referrals ---------------------------------------------------------------------------------
+
+
+def _missing(what: str, stream_id: str) -> NotFoundError:
+    return NotFoundError(f"{what} {stream_id!r} does not exist")
+
+
+def _referral_scope(command: rc.ReferralCommand, state: ReferralState | None) -> str:
+    """A station's letters are issued and withdrawn by its staff, every other letter by the
+    room that records it; the room accepts, declines and returns."""
+    if isinstance(command, rc.IssueReferral):
+        return command.issuer_id if issued_by_station(command.source) else command.room_id
+    if state is None:
+        raise _missing("referral", command.referral_id)
+    if isinstance(command, rc.WithdrawReferral) and issued_by_station(state.source):
+        return state.issuer_id
+    return state.room_id
+
+
+def _referral_numbering(command: rc.ReferralCommand, state: ReferralState | None) -> tuple[str, int] | None:
+    if isinstance(command, rc.IssueReferral) and not command.letter_number and issued_by_station(command.source):
+        return f"referral-letters:{command.issuer_id}", command.issued_on.year
+    return None
+
+
+def referral_document(state: ReferralState) -> Document:
+    """The referral as the station and the room list it (party names only, never ID numbers)."""
+    ack = state.deadlines.get(DeadlineKind.REFERRAL_ACKNOWLEDGEMENT)
+    body = {
+        "referral_id": state.referral_id,
+        "status": state.status.value,
+        "status_zh": state.status.title_zh,
+        "room_id": state.room_id,
+        "source": state.source.value,
+        "mode": state.mode.value,
+        "issuer_id": state.issuer_id,
+        "issuer_name": state.issuer_name,
+        "letter_number": state.letter_number,
+        "signed_by": state.signed_by,
+        "issued_on": state.issued_on.isoformat(),
+        "category": state.category,
+        "cause": state.cause,
+        "party_names": [p.name for p in state.parties],
+        "acknowledgement_due": ack.due.isoformat() if ack else None,
+        "acknowledged_on": state.acknowledged_on.isoformat() if state.acknowledged_on else None,
+        "acknowledged_late": state.acknowledged_late,
+        "case_id": state.case_id,
+        "declination": unstructure(state.declination) if state.declination else None,
+        "closing_reason": state.closing_reason,
+        "feedback": unstructure(state.feedback),
+        "origin": unstructure(state.origin) if state.origin else None,
+    }
+    tags = {
+        "room_id": state.room_id,
+        "station_id": state.issuer_id if issued_by_station(state.source) else "",
+        "status": state.status.value,
+        "source": state.source.value,
+        "mode": state.mode.value,
+        "case_id": state.case_id or "",
+    }
+    return Document(kind="referral", key=state.referral_id, body=body, tags=tags)
+
+
+def _referral_projection(state: ReferralState, ctx: DecisionContext) -> Projection:
+    return Projection(documents=(referral_document(state),), deadlines=tuple(state.deadlines.values()))
+
+
+def _referral_checks(
+    plugins: Plugins, command: rc.ReferralCommand, state: ReferralState | None, ctx: DecisionContext
+) -> Sequence[Violation]:
+    """A county's extra acceptance checks (``mediation_referral_checks``)."""
+    if isinstance(command, rc.AcceptReferral) and state is not None:
+        return plugins.referral_checks(referral=state, acceptance=command, context=ctx)
+    return ()
+
+
+def _referral_readers(state: ReferralState) -> tuple[str, ...]:
+    return (state.room_id, state.issuer_id)
+
+
+REFERRALS = AggregateType(
+    name="referral",
+    command_types=rc.COMMAND_TYPES,
+    stream_id=lambda command: command.referral_id,
+    evolve=lambda state, event, stream_id: referral_evolve(state, event, referral_id=stream_id),  # type: ignore[arg-type]
+    scope=_referral_scope,
+    authorise=authorise_linkage_command,
+    numbering=_referral_numbering,
+    execute=referral_execute,
+    project=_referral_projection,
+    fresh_ids={
+        rc.IssueReferral: ("referral_id",),
+        rc.IssueLinkedReferral: ("referral_id",),
+        rc.AcceptReferral: ("case_id",),
+    },
+    internal=rc.INTERNAL,
+    local_checks=_referral_checks,
+    follow_ons=referral_follow_ons,
+    readers=_referral_readers,
 )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from mediation_core.domain.actors import Actor, Role
 from mediation_core.domain.errors import AuthorisationError
-from mediation_core.domain.organisations import Registry
+from mediation_core.domain.organisations import OrgKind, Registry
 
 UNRESTRICTED = frozenset({Role.ADMINISTRATOR, Role.SYSTEM})
 CASE_WRITERS = frozenset({Role.MEDIATOR, Role.ROOM_DIRECTOR})
@@ -44,3 +46,32 @@ def authorise_administration(actor: Actor) -> None:
     if actor.role not in UNRESTRICTED:
         msg = f"{actor} 无权维护组织名册 / may not change the registry"
         raise AuthorisationError(msg)
+
+
+STATION_STAFF = frozenset({Role.STATION_LIAISON, Role.POLICE_OFFICER})
+"""Who acts for a police station: its officers and its liaison deputy director of the room."""
+LINKAGE_READERS = CASE_READERS | STATION_STAFF
+
+
+def authorise_linkage_command(actor: Actor, org_id: str, registry: Registry) -> None:
+    """Commands shared between a station and a room: a station's staff act for the station
+    (issuing a letter, their 治安 case, a 110 dispatch), a room's mediators for the room
+    (accepting, declining, settling on the scene); administrators anywhere."""
+    if actor.role in UNRESTRICTED:
+        return
+    org = registry.org(org_id)
+    station = org is not None and org.kind is OrgKind.POLICE_STATION
+    allowed = STATION_STAFF if station else CASE_WRITERS
+    if actor.role in allowed and in_scope(actor, org_id, registry):
+        return
+    whose = "派出所" if station else "调解室"
+    msg = f"{actor} 无权代表{whose} {org_id} 办理 / may not act for {org_id}"
+    raise AuthorisationError(msg)
+
+
+def may_read_linked(actor: Actor, org_ids: Iterable[str], registry: Registry) -> bool:
+    """A referral, 治安 case, dispatch or traffic record is read by the station and the room it
+    links, and by the bodies above them."""
+    if actor.role in UNRESTRICTED:
+        return True
+    return actor.role in LINKAGE_READERS and any(in_scope(actor, org_id, registry) for org_id in org_ids if org_id)

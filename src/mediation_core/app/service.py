@@ -16,9 +16,14 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from mediation_core.app.aggregates import CASES, AggregateType
-from mediation_core.app.authorisation import authorise_administration, authorise_case_read, may_read_case
-from mediation_core.app.ports import Append, Store, UnitOfWork
+from mediation_core.app.aggregates import CASES, REFERRALS, AggregateType
+from mediation_core.app.authorisation import (
+    authorise_administration,
+    authorise_case_read,
+    may_read_case,
+    may_read_linked,
+)
+from mediation_core.app.ports import Append, Document, Store, UnitOfWork
 from mediation_core.calendars import NATIONAL
 from mediation_core.domain.actors import Actor
 from mediation_core.domain.calendar import WorkingDayCalendar, local_date
@@ -29,18 +34,20 @@ from mediation_core.domain.errors import (
     AuthorisationError,
     CaseNotFoundError,
     InvalidTransitionError,
+    NotFoundError,
     RuleViolationError,
 )
 from mediation_core.domain.events import DomainEvent
 from mediation_core.domain.ledger import LedgerRow, ledger_row
 from mediation_core.domain.organisations import Registry
 from mediation_core.domain.policy import Policy
+from mediation_core.domain.referral.state import ReferralState
 from mediation_core.domain.repeats import PartyKeyer
 from mediation_core.plugins.manager import Plugins
 from mediation_core.records import GENESIS_HASH, ChainBreak, RecordedEvent, record
 from mediation_core.serialization import event_body, event_from_body
 
-AGGREGATES: tuple[AggregateType, ...] = (CASES,)
+AGGREGATES: tuple[AggregateType, ...] = (CASES, REFERRALS)
 """Every aggregate type the service handles."""
 
 MAX_STEPS = 64
@@ -140,6 +147,7 @@ class MediationService:
         self.party_keyer = PartyKeyer(key=identity_key if identity_key is not None else secrets.token_bytes(32))
         self._registry: Registry | None = None
         self._aggregates: dict[type, AggregateType] = {t: a for a in AGGREGATES for t in a.command_types}
+        self._by_name: dict[str, AggregateType] = {a.name: a for a in AGGREGATES}
 
     # -- registry -------------------------------------------------------------------------
     def registry(self) -> Registry:
@@ -262,6 +270,37 @@ class MediationService:
         events = tuple(event_of(r) for r in records)
         row = ledger_row(state, self.party_keyer)
         return CaseFile(state=state, records=tuple(records), events=events, row=row)
+
+    def load(self, aggregate: str, stream_id: str, actor: Actor) -> Any:
+        """The current state of a referral (``"referral"``) or another linked record, if the
+        actor may read it: the station and the room it links, and the bodies above them."""
+        kind = self._by_name.get(aggregate)
+        if kind is None or kind is CASES:
+            msg = f"aggregate: {aggregate!r} is not one of {', '.join(n for n in self._by_name if n != 'case')}"
+            raise ValueError(msg)
+        records = [r for r in self.store.read(stream_id) if r.event_type.startswith(f"{kind.name}.")]
+        state = kind.replay(stream_id, [event_of(r) for r in records])
+        if state is None:
+            msg = f"{kind.name} {stream_id!r} does not exist"
+            raise NotFoundError(msg)
+        if not may_read_linked(actor, kind.readers(state), self.registry()):
+            msg = f"{actor} 无权查阅 {stream_id} / may not read {kind.name} {stream_id}"
+            raise AuthorisationError(msg)
+        return state
+
+    def referral(self, referral_id: str, actor: Actor) -> ReferralState:
+        """A referral as it stands, for its station, its room and the bodies above them."""
+        state: ReferralState = self.load("referral", referral_id, actor)
+        return state
+
+    def documents(self, kind: str, actor: Actor, **tags: str) -> list[Document]:
+        """Projections of ``kind`` (``"referral"`` …) with all of ``tags``, that the actor may read."""
+        registry = self.registry()
+        return [
+            d
+            for d in self.store.documents(kind, tags)
+            if may_read_linked(actor, (d.tags.get("room_id", ""), d.tags.get("station_id", "")), registry)
+        ]
 
     def ledger(self, actor: Actor, room_ids: Sequence[str] | None = None) -> list[LedgerRow]:
         """Ledger rows the actor may see, optionally of some rooms only."""

@@ -197,6 +197,13 @@ class CaseState:
         return self.deadlines.get(DeadlineKind.MEDIATION_TERM)
 
     @property
+    def entrusted_by_police(self) -> bool:
+        """The police keep their own case and entrusted this dispute (the exception of §9 rule 15)."""
+        return self.source is CaseSource.STATION_ENTRUSTMENT or (
+            self.referral_mode is ReferralMode.ENTRUSTMENT and self.source.from_police
+        )
+
+    @property
     def settled(self) -> bool:
         """An agreement took effect (调解成功)."""
         return self.agreement is not None

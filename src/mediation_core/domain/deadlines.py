@@ -25,6 +25,11 @@ class DeadlineKind(enum.Enum):
     MEDIATION_TERM = "mediation_term"  # 调解期限
     ESCALATION_REPORT = "escalation_report"  # 向公安机关报告
     FOLLOW_UP = "follow_up"  # 回访
+    REFERRAL_ACKNOWLEDGEMENT = "referral_acknowledgement"  # 调解室签收移送/委托函
+    REFERRAL_FEEDBACK = "referral_feedback"  # 委托调解结果反馈
+    POLICE_TIME_LIMIT = "police_time_limit"  # 治安案件办案期限
+    POLICE_FIRST_SESSION = "police_first_session"  # 治安调解首次调解
+    TRAFFIC_MEDIATION = "traffic_mediation"  # 交通事故调解书或调解终结书
 
     @property
     def title_zh(self) -> str:
@@ -35,6 +40,11 @@ _TITLES = {
     DeadlineKind.MEDIATION_TERM: "调解期限届满",
     DeadlineKind.ESCALATION_REPORT: "向公安机关报告期限",
     DeadlineKind.FOLLOW_UP: "回访期限",
+    DeadlineKind.REFERRAL_ACKNOWLEDGEMENT: "移送/委托函签收期限",
+    DeadlineKind.REFERRAL_FEEDBACK: "委托调解结果反馈期限",
+    DeadlineKind.POLICE_TIME_LIMIT: "治安案件办案期限",
+    DeadlineKind.POLICE_FIRST_SESSION: "治安调解首次调解期限",
+    DeadlineKind.TRAFFIC_MEDIATION: "交通事故调解书/调解终结书制作期限",
 }
 
 

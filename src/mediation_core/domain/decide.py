@@ -12,8 +12,6 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from attrs import frozen
-
 from mediation_core.domain import commands as c
 from mediation_core.domain import events as ev
 from mediation_core.domain.agreements import Signature, copies_for, written_effective_on
@@ -21,11 +19,12 @@ from mediation_core.domain.case import TRANSITIONS, CaseState, CaseStatus, evolv
 from mediation_core.domain.casefile import BINDING_ORDER
 from mediation_core.domain.context import DecisionContext
 from mediation_core.domain.deadlines import Deadline, DeadlineKind, calendar_deadline, working_day_deadline
+from mediation_core.domain.deciders import Decider
 from mediation_core.domain.errors import InvalidTransitionError, RuleViolationError
 from mediation_core.domain.followups import FollowUp
 from mediation_core.domain.outcomes import ALL_ROUTES, ROUTES_NOTICE_ZH, TerminationReason
 from mediation_core.domain.repeats import find_repeat
-from mediation_core.domain.rulebook import Rule, RuleKind, Violation, rule, run_rules
+from mediation_core.domain.rulebook import RuleKind, Violation, rule, run_rules
 from mediation_core.domain.rules import (
     agreement,
     archive,
@@ -39,15 +38,6 @@ from mediation_core.domain.rules import (
     termination,
     terms,
 )
-
-
-@frozen(kw_only=True)
-class Decider:
-    """How one command is decided: the event it mainly produces, its rules, its builder."""
-
-    emits: type[ev.CaseEvent]
-    rules: tuple[Rule[Any, Any, Any], ...]
-    build: Callable[[Any, Any, DecisionContext], list[ev.CaseEvent]]
 
 
 @rule(

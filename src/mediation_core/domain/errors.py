@@ -37,7 +37,11 @@ class ConcurrencyConflictError(DomainError):
     """Another writer appended to the case first; reload and retry."""
 
 
-class CaseNotFoundError(DomainError):
+class NotFoundError(DomainError):
+    """No stream (case, referral, 治安 case, dispatch …) with this id exists in the store."""
+
+
+class CaseNotFoundError(NotFoundError):
     """No case with this id exists in the store."""
 
 

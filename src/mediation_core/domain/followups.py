@@ -13,6 +13,10 @@ class Performance(enum.Enum):
     PARTLY = "partly"  # 部分履行
     NOT_PERFORMED = "not_performed"  # 未履行
 
+    @property
+    def title_zh(self) -> str:
+        return {"performed": "已履行", "partly": "部分履行", "not_performed": "未履行"}[self.value]
+
 
 class Satisfaction(enum.Enum):
     SATISFIED = "satisfied"

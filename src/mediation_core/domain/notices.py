@@ -14,9 +14,13 @@ from attrs import field, frozen
 
 class NoticeKind(enum.Enum):
     ESCALATION_RISK = "escalation_risk"
+    REFERRAL_RECEIVED = "referral_received"
     REFERRAL_ACKNOWLEDGED = "referral_acknowledged"
     REFERRAL_DECLINED = "referral_declined"
+    REFERRAL_RETURNED = "referral_returned"
+    REFERRAL_RESULT = "referral_result"
     ENTRUSTED_CASE_CONCLUDED = "entrusted_case_concluded"
+    POLICE_DECISION_DUE = "police_decision_due"
     DEADLINE_DUE = "deadline_due"
     DEADLINE_OVERDUE = "deadline_overdue"
     MEETING_SCHEDULED = "meeting_scheduled"

@@ -3,14 +3,19 @@ plugin can override them) and the built-in notice rules."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from mediation_core.calendars import national_calendar
 from mediation_core.domain.calendar import WorkingDayCalendar
 from mediation_core.domain.case import CaseState
+from mediation_core.domain.deadlines import DeadlineKind
+from mediation_core.domain.ledger import Outcome
 from mediation_core.domain.notices import Notice, NoticeKind, Recipient
 from mediation_core.domain.policy import Policy
+from mediation_core.domain.referral.state import ReferralState
 from mediation_core.domain.risks import RiskKind
+from mediation_core.domain.rules.referral import issued_by_station
+from mediation_core.domain.sources import ReferralMode
 from mediation_core.plugins._markers import hookimpl
 from mediation_core.records import RecordedEvent
 
@@ -27,8 +32,16 @@ def mediation_calendar(region: str) -> WorkingDayCalendar:
 
 @hookimpl
 def mediation_notices(event: RecordedEvent, state: object) -> Iterator[Notice]:
+    """The built-in notices: escalation risks, and the letters and results passing between a
+    station and a room."""
+    build = _NOTICES.get(event.event_type)
+    if build is not None:
+        yield from build(event, state)
+
+
+def _escalation_risk(event: RecordedEvent, state: object) -> Iterator[Notice]:
     """An escalation risk goes at once to the station liaison and the coordination centre."""
-    if event.event_type != "case.risk_flagged" or not isinstance(state, CaseState):
+    if not isinstance(state, CaseState):
         return
     case = state
     kind = RiskKind(event.body["kind"])
@@ -47,3 +60,109 @@ def mediation_notices(event: RecordedEvent, state: object) -> Iterator[Notice]:
         case_id=event.stream_id,
         payload={"risk": kind.value, "persons": str(event.body["persons"])},
     )
+
+
+def _referrer(referral: ReferralState) -> Recipient:
+    if issued_by_station(referral.source):
+        return Recipient(role="station_liaison", org_id=referral.issuer_id)
+    return Recipient(role="referrer", org_id=referral.issuer_id)
+
+
+def _referral_notice(
+    event: RecordedEvent, referral: ReferralState, kind: NoticeKind, subject: str, body: str, *to: Recipient
+) -> Notice:
+    return Notice(
+        key=f"{event.stream_id}:{event.version}:{kind.value}",
+        kind=kind,
+        subject=subject,
+        body=body,
+        recipients=to,
+        case_id=referral.case_id or "",
+        payload={"referral_id": referral.referral_id, "letter_number": referral.letter_number},
+    )
+
+
+def _referral_issued(event: RecordedEvent, state: object) -> Iterator[Notice]:
+    if not isinstance(state, ReferralState):
+        return
+    due = state.deadlines.get(DeadlineKind.REFERRAL_ACKNOWLEDGEMENT)
+    yield _referral_notice(
+        event,
+        state,
+        NoticeKind.REFERRAL_RECEIVED,
+        f"【{state.mode.title_zh}】{state.letter_number} {state.cause}",
+        f"{state.issuer_name}{state.mode.title_zh}「{state.cause}」纠纷至调解室，"
+        f"请于 {due.due.isoformat() if due else '—'} 前签收（受理、不予调解或退回）。",
+        Recipient(role="mediator", org_id=state.room_id),
+    )
+
+
+def _referral_accepted(event: RecordedEvent, state: object) -> Iterator[Notice]:
+    if not isinstance(state, ReferralState):
+        return
+    yield _referral_notice(
+        event,
+        state,
+        NoticeKind.REFERRAL_ACKNOWLEDGED,
+        f"【已受理】{state.letter_number} {state.cause}",
+        f"调解室已于 {event.body['on']} 受理{state.mode.title_zh}的「{state.cause}」纠纷。",
+        _referrer(state),
+    )
+
+
+def _referral_declined(event: RecordedEvent, state: object) -> Iterator[Notice]:
+    if not isinstance(state, ReferralState) or state.declination is None:
+        return
+    parties = (Recipient(role="party", person_id=a.party_id) for a in state.declination.addressees if a.party_id)
+    yield _referral_notice(
+        event,
+        state,
+        NoticeKind.REFERRAL_DECLINED,
+        f"【不予调解函】{state.letter_number} {state.cause}",
+        state.declination.text,
+        _referrer(state),
+        *parties,
+    )
+
+
+def _referral_returned(event: RecordedEvent, state: object) -> Iterator[Notice]:
+    if not isinstance(state, ReferralState):
+        return
+    yield _referral_notice(
+        event,
+        state,
+        NoticeKind.REFERRAL_RETURNED,
+        f"【退回】{state.letter_number} {state.cause}",
+        f"调解室退回{state.mode.title_zh}函：{state.closing_reason}",
+        _referrer(state),
+    )
+
+
+def _referral_result(event: RecordedEvent, state: object) -> Iterator[Notice]:
+    if not isinstance(state, ReferralState) or not state.feedback:
+        return
+    latest = state.feedback[-1]
+    entrusted = state.mode is ReferralMode.ENTRUSTMENT
+    result = "调解成功" if latest.outcome is Outcome.SETTLED else "调解不成"
+    if latest.performance is not None:
+        result = f"协议履行情况：{latest.performance.title_zh}"
+    follow = "请依法作出处理决定。" if entrusted else ""
+    yield _referral_notice(
+        event,
+        state,
+        NoticeKind.ENTRUSTED_CASE_CONCLUDED if entrusted else NoticeKind.REFERRAL_RESULT,
+        f"【{'委托调解反馈' if entrusted else '移送结果'}】{state.letter_number} {state.cause}",
+        f"{state.mode.title_zh}的「{state.cause}」纠纷（案件 {latest.case_id}）：{result}。{follow}",
+        _referrer(state),
+    )
+
+
+_NOTICES: dict[str, Callable[[RecordedEvent, object], Iterator[Notice]]] = {
+    "case.risk_flagged": _escalation_risk,
+    "referral.issued": _referral_issued,
+    "referral.accepted": _referral_accepted,
+    "referral.declined": _referral_declined,
+    "referral.returned": _referral_returned,
+    "referral.outcome_reported": _referral_result,
+    "referral.performance_reported": _referral_result,
+}

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from mediation_core.domain.context import DecisionContext
     from mediation_core.domain.notices import Notice
     from mediation_core.domain.policy import Policy
+    from mediation_core.domain.referral.commands import AcceptReferral
+    from mediation_core.domain.referral.state import ReferralState
     from mediation_core.domain.rulebook import Violation
     from mediation_core.plugins.types import Renderer, StoreBackend
     from mediation_core.records import RecordedEvent
@@ -79,13 +81,27 @@ class PolicySpecs:
         """
 
     @hookspec
-    def mediation_referral_checks(self, referral: object, context: DecisionContext) -> Iterable[Violation]:
-        """Return extra local violations for a referral about to be accepted.
+    def mediation_referral_checks(
+        self, referral: ReferralState, acceptance: AcceptReferral, context: DecisionContext
+    ) -> Iterable[Violation]:
+        """Return extra local violations for ``referral`` about to be accepted by ``acceptance``.
 
-        Broadcast: every plugin's violations are added to the legal checks; a plugin can
-        add violations, never remove the legal ones.
+        Broadcast: every plugin's violations are reported together with the legal checks'
+        (all at once, and nothing is written); a plugin can add violations, never remove the
+        legal ones. Name your own rule, the field and its local basis in each violation.
+
+        Example::
+
+            @hookimpl
+            def mediation_referral_checks(referral, acceptance, context):
+                if referral.category == "land_requisition":
+                    yield Violation(rule="county_land_to_centre", field="category",
+                                    basis="某县矛盾纠纷分流办法 第5条",
+                                    message_zh="征地拆迁纠纷由协调中心分流",
+                                    message_en="land requisition disputes go to the coordination centre")
 
         .. versionadded:: 0.1
+        .. versionchanged:: 0.1 typed: a ``ReferralState`` and its ``AcceptReferral``.
         """
 
 

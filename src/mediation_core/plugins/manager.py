@@ -21,6 +21,8 @@ from mediation_core.domain.categories import Category, category_table
 from mediation_core.domain.context import DecisionContext
 from mediation_core.domain.notices import Notice
 from mediation_core.domain.policy import Policy
+from mediation_core.domain.referral.commands import AcceptReferral
+from mediation_core.domain.referral.state import ReferralState
 from mediation_core.domain.rulebook import Violation
 from mediation_core.plugins import defaults
 from mediation_core.plugins._markers import ENTRY_POINT_GROUP, PROJECT
@@ -154,12 +156,11 @@ class Plugins:
         extra = [c for batch in self.pm.hook.mediation_categories() for c in batch or ()]
         return category_table(extra)
 
-    def referral_checks(self, referral: object, context: DecisionContext) -> list[Violation]:
-        return [
-            v
-            for batch in self.pm.hook.mediation_referral_checks(referral=referral, context=context)
-            for v in batch or ()
-        ]
+    def referral_checks(
+        self, referral: ReferralState, acceptance: AcceptReferral, context: DecisionContext
+    ) -> list[Violation]:
+        found = self.pm.hook.mediation_referral_checks(referral=referral, acceptance=acceptance, context=context)
+        return [v for batch in found for v in batch or ()]
 
     def notices(self, event: RecordedEvent, state: object) -> list[Notice]:
         return [n for batch in self.pm.hook.mediation_notices(event=event, state=state) for n in batch or ()]

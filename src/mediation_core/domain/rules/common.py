@@ -13,7 +13,7 @@ from mediation_core.domain.rulebook import RuleKind, Violation, rule
 
 def command_date(command: Any) -> tuple[str, dt.date] | None:
     """The command's own date field and value, if it has one."""
-    for name in ("on", "received_on"):
+    for name in ("on", "received_on", "issued_on", "accepted_on"):
         value = getattr(command, name, None)
         if isinstance(value, dt.date):
             return name, value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, Protocol
 
 from mediation_core.domain.case import CaseState
 from mediation_core.domain.categories import Jurisdiction
@@ -19,8 +20,7 @@ from mediation_core.domain.parties import (
     age_on,
 )
 from mediation_core.domain.rulebook import RuleKind, Violation, rule
-from mediation_core.domain.rules.common import text_required
-from mediation_core.domain.sources import CaseSource
+from mediation_core.domain.rules.common import command_date, text_required
 
 
 @rule(
@@ -147,11 +147,14 @@ def credit_code_valid(cmd: ReceiveDispute, state: None, ctx: DecisionContext) ->
     zh="未成年当事人须有监护人代理或参与 (16周岁以上以自己劳动收入为主要生活来源的除外)",
     en="a party under 18 needs a guardian (unless 16+ and self-supporting)",
 )
-def minor_has_guardian(cmd: ReceiveDispute, state: None, ctx: DecisionContext) -> Iterator[Violation]:
+def minor_has_guardian(cmd: Any, state: None, ctx: DecisionContext) -> Iterator[Violation]:
     for i, party in enumerate(cmd.parties):
         if not isinstance(party, NaturalPerson) or party.guardian is not None:
             continue
-        age = age_on(party, cmd.received_on)
+        found = command_date(cmd)
+        if found is None:
+            continue
+        age = age_on(party, found[1])
         if age is not None and age < 18 and not (age >= 16 and party.self_supporting):
             yield minor_has_guardian.violation(
                 f"parties[{i}].guardian",
@@ -213,8 +216,8 @@ _AUTHORITY_ZH = {Authority.COURT: "人民法院", Authority.POLICE: "公安机�
     "specialised organ, cannot be accepted (a police entrustment excepted)",
     section9=(15,),
 )
-def acceptance_not_excluded(cmd: AcceptCase, state: CaseState, ctx: DecisionContext) -> Iterator[Violation]:
-    entrusted_by_police = state.source is CaseSource.STATION_ENTRUSTMENT
+def acceptance_not_excluded(cmd: AcceptCase, state: Intake, ctx: DecisionContext) -> Iterator[Violation]:
+    entrusted_by_police = state.entrusted_by_police
     for i, prior in enumerate(cmd.prior_proceedings):
         if prior.authority is Authority.POLICE and entrusted_by_police:
             continue
@@ -228,6 +231,16 @@ def acceptance_not_excluded(cmd: AcceptCase, state: CaseState, ctx: DecisionCont
         yield acceptance_not_excluded.violation(
             "reserved_to_specialised_organ", "法律规定由专门机关管辖的纠纷", "reserved by law to a specialised organ"
         )
+
+
+class Intake(Protocol):
+    """What acceptance checks read of a case or a referral."""
+
+    @property
+    def category(self) -> str: ...
+
+    @property
+    def entrusted_by_police(self) -> bool: ...
 
 
 @rule(
