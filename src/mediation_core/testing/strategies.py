@@ -19,9 +19,16 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
+from mediation_core.domain.case import CaseStatus
+from mediation_core.domain.categories import MINISTRY_CATEGORIES
 from mediation_core.domain.events import EVENT_TYPES, CaseEvent
+from mediation_core.domain.followups import Performance, Satisfaction
 from mediation_core.domain.identifiers import USCC_ALPHABET, resident_id_check_char, uscc_check_char
+from mediation_core.domain.ledger import LedgerRow, Outcome
+from mediation_core.domain.organisations import Employment, Mediator, Organisation, OrgKind, Registry
 from mediation_core.domain.parties import GroupParty, NaturalPerson, OrganisationParty, Party, Side
+from mediation_core.domain.risks import Difficulty
+from mediation_core.domain.sources import CaseSource
 
 T = typing.TypeVar("T")
 
@@ -168,3 +175,198 @@ def _for_type(tp: Any) -> st.SearchStrategy[Any]:  # noqa: PLR0911 - one branch 
 def events() -> st.SearchStrategy[CaseEvent]:
     """Any case event of any type (field values need not tell a coherent story)."""
     return st.one_of(*[of(cls) for cls in EVENT_TYPES])
+
+
+# -- districts and ledgers (statistics, evaluation, SQL push-down) -----------------------------
+@st.composite
+def districts(draw: st.DrawFn, max_townships: int = 3, max_rooms: int = 3) -> Registry:
+    """A district with townships, each with a justice office, a governance office, stations
+    and rooms stationed in them, mediators per room, and sometimes a room directly under the
+    district (which belongs to no township)."""
+    orgs = [
+        Organisation(org_id="d", kind=OrgKind.DISTRICT, name="区"),
+        Organisation(org_id="d-centre", kind=OrgKind.COORDINATION_CENTRE, name="协调中心", parent_id="d"),
+    ]
+    mediators = []
+    rooms: list[str] = []
+    for t in range(draw(st.integers(1, max_townships))):
+        town = f"t{t}"
+        orgs += [
+            Organisation(org_id=town, kind=OrgKind.TOWNSHIP, name=f"街道{t}", parent_id="d"),
+            Organisation(org_id=f"{town}-justice", kind=OrgKind.JUSTICE_OFFICE, name=f"司法所{t}", parent_id=town),
+            Organisation(org_id=f"{town}-gov", kind=OrgKind.GOVERNANCE_OFFICE, name=f"综治办{t}", parent_id=town),
+        ]
+        for r in range(draw(st.integers(1, max_rooms))):
+            station, room = f"{town}-s{r}", f"{town}-r{r}"
+            orgs += [
+                Organisation(org_id=station, kind=OrgKind.POLICE_STATION, name=f"派出所{t}{r}", parent_id=town),
+                Organisation(
+                    org_id=room,
+                    kind=OrgKind.MEDIATION_ROOM,
+                    name=f"调解室{t}{r}",
+                    parent_id=town,
+                    code=f"T{t}R{r}",
+                    station_id=station,
+                ),
+            ]
+            rooms.append(room)
+    if draw(st.booleans()):
+        orgs.append(
+            Organisation(org_id="d-r", kind=OrgKind.MEDIATION_ROOM, name="区直调解室", parent_id="d", code="DR")
+        )
+        rooms.append("d-r")
+    for room in rooms:
+        for m in range(draw(st.integers(1, 3))):
+            mediators.append(
+                Mediator(
+                    mediator_id=f"{room}-m{m}",
+                    name=f"调解员{m}",
+                    room_id=room,
+                    employment=Employment.FULL_TIME if m == 0 else Employment.PART_TIME,
+                    director=m == 0,
+                )
+            )
+    return Registry.of(orgs, mediators)
+
+
+_SETTLED_STATUSES = (CaseStatus.AGREED, CaseStatus.FOLLOWING_UP, CaseStatus.ARCHIVED)
+_FAILED_STATUSES = (CaseStatus.TERMINATED, CaseStatus.FOLLOWING_UP, CaseStatus.ARCHIVED)
+_OPEN_STATUSES = (CaseStatus.RECEIVED, CaseStatus.ACCEPTED, CaseStatus.MEDIATING)
+
+
+class _Facets:
+    """Minor columns of a generated row, read off one drawn integer: a single draw per row
+    keeps generation cheap, and shrinking the integer to 0 gives the plainest row."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def take(self, n: int) -> int:
+        """A number in ``range(n)``."""
+        self.value, out = divmod(self.value, n)
+        return out
+
+    def pick(self, options: typing.Sequence[T]) -> T:
+        return options[self.take(len(options))]
+
+
+_SOURCES = tuple(CaseSource)
+_CATEGORIES = tuple(c.code for c in MINISTRY_CATEGORIES)
+
+
+@st.composite
+def ledger_row_of(
+    draw: st.DrawFn,
+    case_id: str,
+    *,
+    room_ids: typing.Sequence[str],
+    mediator_ids: typing.Mapping[str, typing.Sequence[str]] | None = None,
+    earlier: typing.Sequence[str] = (),
+    first_day: dt.date = dt.date(2025, 10, 1),
+    last_day: dt.date = dt.date(2026, 6, 30),
+) -> LedgerRow:
+    """A ledger row as a real case would project it: dates in lifecycle order, outcome and
+    status agreeing, persons ≥ parties ≥ 2, risk persons 0 or ≥ 1, due dates set where the
+    lifecycle sets them. ``earlier`` are case ids a repeat may point back to."""
+    room = draw(st.sampled_from(list(room_ids)))
+    outcome = draw(st.sampled_from(Outcome))
+    received = draw(st.dates(min_value=first_day, max_value=last_day))
+    f = _Facets(draw(st.integers(0, 2**160)))
+    accepted = None if outcome is Outcome.DECLINED else received + dt.timedelta(days=f.take(4))
+    if outcome is Outcome.OPEN and f.take(5) == 4:
+        accepted = None
+    term_due = None if accepted is None else accepted + dt.timedelta(days=f.pick((30, 60)))
+    concluded = None
+    if outcome is Outcome.DECLINED:
+        concluded = received + dt.timedelta(days=f.take(6))
+    elif outcome in (Outcome.SETTLED, Outcome.FAILED) and accepted is not None:
+        concluded = accepted + dt.timedelta(days=f.take(76))
+    if outcome is Outcome.SETTLED:
+        status = f.pick(_SETTLED_STATUSES)
+    elif outcome is Outcome.FAILED:
+        status = f.pick(_FAILED_STATUSES)
+    elif outcome is Outcome.DECLINED:
+        status = CaseStatus.DECLINED
+    else:
+        status = CaseStatus.RECEIVED if accepted is None else f.pick(_OPEN_STATUSES[1:])
+    follow_up_due = concluded + dt.timedelta(days=21) if outcome is Outcome.SETTLED and concluded else None
+    followed = status in (CaseStatus.FOLLOWING_UP, CaseStatus.ARCHIVED) and concluded is not None
+    first_visit = concluded + dt.timedelta(days=f.take(41)) if followed and concluded else None
+    parties = 2 + f.take(3)
+    risks = [0 if f.take(3) else 1 + f.take(40) for _ in range(4)]
+    room_mediators = list((mediator_ids or {}).get(room, ())) or [f"{room}-m0"]
+    presiding = None if accepted is None else f.pick(room_mediators)
+    agreement = f.pick(("oral", "written")) if outcome is Outcome.SETTLED else None
+    settled_and_visited = first_visit is not None and outcome is Outcome.SETTLED
+    referral = f"ref-{case_id}" if f.take(2) else None
+    return LedgerRow(
+        case_id=case_id,
+        version=1 + f.take(30),
+        room_id=room,
+        number=None if accepted is None else f"（{accepted.year}）{room}人调字第{case_id}号",
+        status=status,
+        outcome=outcome,
+        source=f.pick(_SOURCES).value,
+        category=f.pick(_CATEGORIES),
+        summary="纠纷",
+        party_names=tuple(f"当事人{i}" for i in range(parties)),
+        parties=parties,
+        persons=parties + f.take(31),
+        amount_involved=Decimal(f.take(20_000_001)) / 100,
+        received_on=received,
+        accepted_on=accepted,
+        term_due=term_due,
+        concluded_on=concluded,
+        archived_on=concluded + dt.timedelta(days=50) if status is CaseStatus.ARCHIVED and concluded else None,
+        agreement_form=agreement,
+        termination_reason="failed" if outcome is Outcome.FAILED else None,
+        decline_reason="outside_scope" if outcome is Outcome.DECLINED else None,
+        difficulty=f.pick(tuple(Difficulty)).value,
+        civil_to_criminal_persons=risks[0],
+        public_order_persons=risks[1],
+        mass_incident_persons=risks[2],
+        suicide_persons=risks[3],
+        presiding_mediator=presiding,
+        mediators=() if presiding is None else (presiding,),
+        sessions=0 if accepted is None else f.take(4),
+        follow_up_due=follow_up_due,
+        follow_ups=1 if first_visit else 0,
+        first_follow_up_on=first_visit,
+        performance=f.pick(tuple(Performance)).value if settled_and_visited else None,
+        satisfaction=f.pick(tuple(Satisfaction)).value if first_visit else None,
+        referral_id=referral,
+        referral_mode=f.pick(("transfer", "entrustment")) if referral else None,
+        dispatch_id=f"dispatch-{case_id}" if f.take(8) == 7 else None,
+        repeat_of=f.pick(earlier) if earlier and f.take(4) == 3 else None,
+        party_keys=tuple(f"key-{case_id}-{i}" for i in range(parties)),
+    )
+
+
+@st.composite
+def ledgers(
+    draw: st.DrawFn,
+    registry: Registry,
+    max_size: int = 40,
+    first_day: dt.date = dt.date(2025, 10, 1),
+    last_day: dt.date = dt.date(2026, 6, 30),
+) -> list[LedgerRow]:
+    """Ledger rows of the registry's rooms, with unique case ids; repeats point backwards."""
+    room_ids = sorted(o.org_id for o in registry.rooms())
+    by_room: dict[str, list[str]] = {}
+    for m in registry.mediators.values():
+        by_room.setdefault(m.room_id, []).append(m.mediator_id)
+    rows: list[LedgerRow] = []
+    for n in range(draw(st.integers(0, max_size))):
+        rows.append(
+            draw(
+                ledger_row_of(
+                    f"c{n:04d}",
+                    room_ids=room_ids,
+                    mediator_ids=by_room,
+                    earlier=[r.case_id for r in rows[-5:]],
+                    first_day=first_day,
+                    last_day=last_day,
+                )
+            )
+        )
+    return rows
