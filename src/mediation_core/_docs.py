@@ -7,7 +7,7 @@ suite regenerates them in memory and fails when a committed page has drifted.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from attrs import fields
@@ -16,7 +16,9 @@ import mediation_core.app.service  # noqa: F401 - importing every aggregate decl
 from mediation_core.domain.case import TERMINAL, TRANSITIONS, CaseStatus
 from mediation_core.domain.decide import DECIDERS
 from mediation_core.domain.invariants import INVARIANTS
+from mediation_core.domain.lifecycles import Lifecycle
 from mediation_core.domain.policy import POLICY_FIELDS_BASIS, Policy
+from mediation_core.domain.returns import RETURNS
 from mediation_core.domain.rulebook import RULEBOOK
 from mediation_core.domain.statistics import FIGURES, MEDIAN_DAYS_TO_CONCLUDE, RATES, describe
 
@@ -101,6 +103,15 @@ def rules_page() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _shown(value: object) -> object:
+    """A policy default as the docs print it: enums by value, collections item by item."""
+    if isinstance(value, tuple):
+        return ", ".join(str(_shown(v)) for v in value)
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {_shown(v)}" for k, v in value.items()) or "(none)"
+    return getattr(value, "value", value)
+
+
 def policy_page() -> str:
     """Every Policy field with its default and basis."""
     lines = [
@@ -117,7 +128,7 @@ def policy_page() -> str:
     default = Policy()
     for f in fields(Policy):
         value = getattr(default, f.name)
-        shown = ", ".join(v.value for v in value) if isinstance(value, tuple) else getattr(value, "value", value)
+        shown = _shown(value)
         lines.append(f"| `{f.name}` | `{shown}` | {POLICY_FIELDS_BASIS[f.name]} |")
     return "\n".join(lines) + "\n"
 
@@ -177,8 +188,35 @@ def statistics_page() -> str:
         "breakdown sums to the total (`reconcile(report)` lists any figure that does not), and a "
         "district's figures equal the sum of its townships' and the sum of its rooms' "
         "(`reconcile_levels(parent, children)`); both are property-tested.",
+        "",
+        "## Returns (统计报表): locking, nil returns, resubmission",
+        "",
+        "A room (or a station, township or the district) submits its figures for a reporting period "
+        "with `SubmitReturn`; the service reads the scope's ledger report inside the same command and "
+        "the return locks exactly those figures (totals and the category, source and month lines). "
+        "Later ledger changes dated inside the period do not alter a locked return: "
+        "`MediationService.filings()` shows them as *drift*, and `ResubmitReturn` locks the current "
+        "figures again with a reason and the cell-by-cell diff against the version it replaces. A nil "
+        "return (零上报, `nil=True`) is accepted only when the ledger has nothing for the period, and "
+        "a period with nothing must be filed as a nil return; a room that filed nothing has a "
+        "*missing* return. Returns are due `return_due_working_days` working days after the period "
+        "ends (policy); filing status says missing, nil or submitted, late, overdue, resubmissions "
+        "and drift.",
+        "",
+        *lifecycle_tables(RETURNS),
     ]
     return "\n".join(lines) + "\n"
+
+
+def lifecycle_tables(lifecycle: Lifecycle) -> list[str]:
+    """A record's transition table and, per command, the event it records and its rules."""
+    lines = ["| from | event | to |", "|---|---|---|"]
+    lines += [f"| `{a}` | `{e}` | `{b}` |" for a, e, b in lifecycle.table()]
+    lines += ["", "| command | event it records | rules checked |", "|---|---|---|"]
+    for command, decider in lifecycle.deciders.items():
+        names = ", ".join(f"`{r.name}`" for r in decider.rules)
+        lines.append(f"| `{command.__name__}` | `{decider.emits.__name__}` | {names} |")
+    return lines
 
 
 PAGES: dict[str, Callable[[], str]] = {

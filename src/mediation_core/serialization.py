@@ -21,10 +21,20 @@ from mediation_core.domain.events import EVENT_TYPES, DomainEvent
 from mediation_core.domain.parties import GroupParty, NaturalPerson, OrganisationParty, Party
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.events import EVENT_TYPES as REFERRAL_EVENT_TYPES
+from mediation_core.domain.returns import RETURNS
 
 PARTY_TAGS: dict[type, str] = {NaturalPerson: "person", OrganisationParty: "organisation", GroupParty: "group"}
-COMMAND_BY_NAME: dict[str, type[object]] = {t.__name__: t for t in (*c.COMMAND_TYPES, *rc.COMMAND_TYPES)}
-ALL_EVENT_TYPES: tuple[type[DomainEvent], ...] = (*EVENT_TYPES, *REFERRAL_EVENT_TYPES)
+RECORD_LIFECYCLES = (RETURNS,)
+"""The coordination records (returns, meetings, evaluations …), each a domain Lifecycle."""
+COMMAND_BY_NAME: dict[str, type[object]] = {
+    t.__name__: t
+    for t in (*c.COMMAND_TYPES, *rc.COMMAND_TYPES, *(t for lc in RECORD_LIFECYCLES for t in lc.command_types))
+}
+ALL_EVENT_TYPES: tuple[type[DomainEvent], ...] = (
+    *EVENT_TYPES,
+    *REFERRAL_EVENT_TYPES,
+    *(t for lc in RECORD_LIFECYCLES for t in lc.event_types),
+)
 EVENT_BY_TAG: dict[str, type[DomainEvent]] = {t.EVENT_TYPE: t for t in ALL_EVENT_TYPES}
 """Every aggregate's event types by wire tag; each aggregate's tuple is listed here."""
 if len(EVENT_BY_TAG) != len(ALL_EVENT_TYPES) or "" in EVENT_BY_TAG:  # pragma: no cover

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from mediation_core.domain.actors import Actor, Role
 from mediation_core.domain.errors import AuthorisationError
@@ -75,3 +75,37 @@ def may_read_linked(actor: Actor, org_ids: Iterable[str], registry: Registry) ->
     if actor.role in UNRESTRICTED:
         return True
     return actor.role in LINKAGE_READERS and any(in_scope(actor, org_id, registry) for org_id in org_ids if org_id)
+
+
+REPORTERS = CASE_WRITERS | {Role.JUSTICE_OFFICE, Role.TOWNSHIP, Role.COORDINATION_CENTRE}
+"""Who files returns and keeps meeting, training and supervision records: staff of the
+organisation the record belongs to, or of a body above it."""
+
+SUPERVISORS = frozenset({Role.JUSTICE_OFFICE, Role.COORDINATION_CENTRE})
+"""Who evaluates mediators, records misconduct findings and inspects rooms (the justice
+bureau's offices and the coordination centre)."""
+
+
+def authorise_within(roles: frozenset[Role], what_zh: str, what_en: str) -> Callable[[Actor, str, Registry], None]:
+    """An authorisation check: one of ``roles``, acting for ``org_id`` or a body above it."""
+
+    def authorise(actor: Actor, org_id: str, registry: Registry) -> None:
+        if actor.role in UNRESTRICTED or (actor.role in roles and in_scope(actor, org_id, registry)):
+            return
+        msg = f"{actor} 无权{what_zh}（{org_id}） / may not {what_en} for {org_id}"
+        raise AuthorisationError(msg)
+
+    return authorise
+
+
+def may_read_within(actor: Actor, org_id: str, registry: Registry, roles: frozenset[Role] = CASE_READERS) -> bool:
+    """Reports about ``org_id`` are read by its staff and by the bodies above it."""
+    return actor.role in UNRESTRICTED or (actor.role in roles and in_scope(actor, org_id, registry))
+
+
+def authorise_report_read(actor: Actor, org_id: str, registry: Registry) -> None:
+    """Raise unless the actor may read reports about ``org_id``."""
+    if may_read_within(actor, org_id, registry):
+        return
+    msg = f"{actor} 无权查阅 {org_id} 的统计与报告 / may not read reports of {org_id}"
+    raise AuthorisationError(msg)

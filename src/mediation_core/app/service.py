@@ -16,13 +16,16 @@ from typing import Any
 import attrs
 from attrs import frozen
 
+from mediation_core.app import reports
 from mediation_core.app.aggregates import CASES, REFERRALS, AggregateType
 from mediation_core.app.authorisation import (
     authorise_administration,
     authorise_case_read,
+    authorise_report_read,
     may_read_case,
     may_read_linked,
 )
+from mediation_core.app.coordination import COORDINATION_AGGREGATES
 from mediation_core.app.ports import Append, Document, Store, UnitOfWork
 from mediation_core.calendars import NATIONAL
 from mediation_core.domain.actors import Actor
@@ -40,14 +43,17 @@ from mediation_core.domain.errors import (
 from mediation_core.domain.events import DomainEvent
 from mediation_core.domain.ledger import LedgerRow, ledger_row
 from mediation_core.domain.organisations import Registry
+from mediation_core.domain.periods import Period
 from mediation_core.domain.policy import Policy
 from mediation_core.domain.referral.state import ReferralState
 from mediation_core.domain.repeats import PartyKeyer
+from mediation_core.domain.returns import FilingStatus
+from mediation_core.domain.statistics import StatisticsReport
 from mediation_core.plugins.manager import Plugins
 from mediation_core.records import GENESIS_HASH, ChainBreak, RecordedEvent, record
 from mediation_core.serialization import event_body, event_from_body
 
-AGGREGATES: tuple[AggregateType, ...] = (CASES, REFERRALS)
+AGGREGATES: tuple[AggregateType, ...] = (CASES, REFERRALS, *COORDINATION_AGGREGATES)
 """Every aggregate type the service handles."""
 
 MAX_STEPS = 64
@@ -312,6 +318,28 @@ class MediationService:
         today = local_date(now or self.clock())
         until = today + dt.timedelta(days=self.policy.deadline_warning_days)
         return due(self.store.deadlines_due(until), today, self.policy.deadline_warning_days)
+
+    # -- coordination reports ----------------------------------------------------------------
+    def statistics(self, period: Period, scope_id: str, actor: Actor) -> StatisticsReport:
+        """The live statistics report of a room, station, township or district."""
+        authorise_report_read(actor, scope_id, self.registry())
+        return reports.statistics(self.store, self.registry(), self.categories, period, scope_id)
+
+    def filings(
+        self, period: Period, scope_id: str, actor: Actor, now: dt.datetime | None = None
+    ) -> list[FilingStatus]:
+        """Where every room's return stands for each reporting period of ``period`` that has ended."""
+        authorise_report_read(actor, scope_id, self.registry())
+        return reports.filings(
+            self.store,
+            self.registry(),
+            self.categories,
+            self.policy,
+            self.calendar,
+            period=period,
+            scope_id=scope_id,
+            today=local_date(now or self.clock()),
+        )
 
     def verify(self) -> list[ChainBreak]:
         """Every case whose hash chain is broken, with its first broken link."""

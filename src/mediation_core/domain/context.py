@@ -12,6 +12,7 @@ from mediation_core.domain.categories import MINISTRY_CATEGORIES, Category
 from mediation_core.domain.organisations import Registry
 from mediation_core.domain.policy import Policy
 from mediation_core.domain.repeats import UNKEYED, EarlierCase, PartyKeyer
+from mediation_core.domain.statistics import StatisticsReport
 
 
 @frozen(kw_only=True)
@@ -22,7 +23,8 @@ class DecisionContext:
     ``AcceptCase``, the room's next case number); ``None`` when the command needs none.
     ``party_keyer`` digests party identities under the deployment's key, and
     ``earlier_cases`` are the earlier cases sharing a party with an intake, which the service
-    looked up so that the decision can link a repeat.
+    looked up so that the decision can link a repeat. ``report`` is the ledger's statistics
+    report for the scope and period a return locks, read in the same command.
     """
 
     now: dt.datetime
@@ -33,6 +35,7 @@ class DecisionContext:
     sequence: int | None = None
     party_keyer: PartyKeyer = UNKEYED
     earlier_cases: tuple[EarlierCase, ...] = ()
+    report: StatisticsReport | None = None
 
     @property
     def today(self) -> dt.date:

@@ -6,6 +6,9 @@ basis; ``docs/policy.md`` is generated from :data:`POLICY_FIELDS_BASIS`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from decimal import Decimal
+
 from attrs import field, fields, frozen
 
 from mediation_core.domain.calendar import BeyondRange
@@ -54,6 +57,30 @@ class Policy:
     entrustment_feedback_days: int = field(default=30, validator=_positive)
     police_first_session_working_days: int = field(default=3, validator=_positive)
     insurer_notice_days: int = field(default=3, validator=_non_negative)
+    return_cadence_months: int = field(default=1, validator=_positive)
+    return_due_working_days: int = field(default=5, validator=_non_negative)
+    joint_meeting_cadence_months: int = field(default=1, validator=_positive)
+    case_analysis_cadence_months: int = field(default=1, validator=_positive)
+    meeting_working_day: int = field(default=8, validator=_positive)
+    case_analysis_quorum_percent: int = field(default=50, validator=_positive)
+    duty_weight: int = field(default=30, validator=_non_negative)
+    discipline_weight: int = field(default=20, validator=_non_negative)
+    results_weight: int = field(default=50, validator=_non_negative)
+    evaluation_item_points: Mapping[str, int] = field(factory=dict)
+    grade_excellent_min: int = field(default=90, validator=_non_negative)
+    grade_competent_min: int = field(default=70, validator=_non_negative)
+    grade_basic_min: int = field(default=60, validator=_non_negative)
+    excellent_quota_percent: int = field(default=15, validator=_non_negative)
+    call_out_target: int = field(default=12, validator=_positive)
+    cases_target: int = field(default=30, validator=_positive)
+    difficulty_weights: Mapping[str, int] = field(factory=lambda: {"ordinary": 1, "difficult": 2, "major": 3})
+    weighted_cases_target: int = field(default=45, validator=_positive)
+    training_target: int = field(default=2, validator=_positive)
+    misconduct_bars_excellent: bool = True
+    subsidy_by_difficulty: Mapping[str, Decimal] = field(
+        factory=lambda: {"ordinary": Decimal(50), "difficult": Decimal(200), "major": Decimal(500)}
+    )
+    subsidy_oral_ordinary: Decimal = Decimal(10)
 
     @property
     def label(self) -> str:
@@ -118,6 +145,59 @@ POLICY_FIELDS_BASIS: dict[str, str] = {
         "How many parties (by resident ID number or credit code) the earlier case must share; when an intake "
         "identifies fewer parties, all of them must be shared."
     ),
+    "return_cadence_months": (
+        "Rooms report to the coordination centre every this many months (seed report §5: 定期报送区矛盾纠纷多元化解"
+        "协调中心; the 2010 司法部 statistics tables were not read, legal-basis §8.5): monthly by default."
+    ),
+    "return_due_working_days": "A return is due this many working days after its period ends (county practice).",
+    "joint_meeting_cadence_months": (
+        "司法所、综治办、派出所「每月召开例会」 (seed report §5 一, 双例会): one joint meeting per township per block "
+        "of this many months."
+    ),
+    "case_analysis_cadence_months": (
+        "驻所调解室「定期召开案情分析会」 (seed report §5 一); the frequency is county practice: monthly by default."
+    ),
+    "meeting_working_day": (
+        "Meetings are proposed on this working day of their month, after the month's returns are due "
+        "(return_due_working_days), so the meeting has the filed figures."
+    ),
+    "case_analysis_quorum_percent": (
+        "A case-analysis meeting has its quorum when at least this share of the room's mediators attend "
+        "(county practice; the joint meeting's quorum is 司法所 + 综治办 + 派出所 and is not configurable)."
+    ),
+    "duty_weight": (
+        "Weight of 尽责履职 (duty performance) in the 100-point evaluation. The three headings come from the seed "
+        "report §5 四; weights are county practice (legal-basis §6.3: 平邑 puts 70 of 100 on 业务工作)."
+    ),
+    "discipline_weight": "Weight of 遵章守纪 (discipline): 人民调解法 art. 15 findings and recusal breaches.",
+    "results_weight": (
+        "Weight of 工作业绩 (work results); the national appraisal model stresses results (公务员法 art. 35)."
+    ),
+    "evaluation_item_points": (
+        "Maximum points per evaluation item code, overriding each item's default; 0 drops an item. Items are "
+        "listed in docs/evaluation.md; counties add items through the mediation_evaluation_items hook."
+    ),
+    "grade_excellent_min": "Score for 优秀 (grades as in 公务员法 art. 38; thresholds are county practice).",
+    "grade_competent_min": "Score for 称职.",
+    "grade_basic_min": "Score for 基本称职; below it 不称职.",
+    "excellent_quota_percent": (
+        "At most this share of the mediators evaluated together are 优秀 (公务员考核规定: 优秀 一般不超过 15%); "
+        "the quota is rounded down."
+    ),
+    "call_out_target": "On-scene call-outs (随警出警) a year for full points (seed report §4 二: 同步介入).",
+    "cases_target": "Cases concluded a year for full points on the caseload item.",
+    "difficulty_weights": "Weight of a settled case by difficulty grade for the difficulty-weighted item (S20 厚街).",
+    "weighted_cases_target": "Difficulty-weighted settled cases a year for full points.",
+    "training_target": "Training sessions attended a year for full points (人民调解法 art. 14: regular training).",
+    "misconduct_bars_excellent": (
+        "A mediator with a confirmed misconduct finding in the year cannot be 优秀 (as a 受处分 civil servant "
+        "cannot, 公务员考核规定). A serious finding always makes the year 不称职 (人民调解法 art. 15)."
+    ),
+    "subsidy_by_difficulty": (
+        "以案定补 amount (yuan) per settled, filed and performed case by difficulty grade (S20: 雅安 10–3000 by "
+        "difficulty; 厚街 by difficulty, persons and amount)."
+    ),
+    "subsidy_oral_ordinary": "以案定补 amount for an ordinary case settled by oral agreement (S20: 板桥镇 10 yuan).",
 }
 
 if set(POLICY_FIELDS_BASIS) != {f.name for f in fields(Policy)}:  # pragma: no cover

@@ -27,6 +27,7 @@ from mediation_core.domain.identifiers import USCC_ALPHABET, resident_id_check_c
 from mediation_core.domain.ledger import LedgerRow, Outcome
 from mediation_core.domain.organisations import Employment, Mediator, Organisation, OrgKind, Registry
 from mediation_core.domain.parties import GroupParty, NaturalPerson, OrganisationParty, Party, Side
+from mediation_core.domain.periods import Period
 from mediation_core.domain.risks import Difficulty
 from mediation_core.domain.sources import CaseSource
 
@@ -122,7 +123,13 @@ def party_lists(draw: st.DrawFn, max_size: int = 4) -> tuple[Party, ...]:
     return tuple(draw(any_party(f"p{i + 1}", side)) for i, side in enumerate(sides))
 
 
+periods = st.tuples(dates, st.integers(0, 400)).map(
+    lambda pair: Period(start=pair[0], end=pair[0] + dt.timedelta(days=pair[1]))
+)
+"""Reporting periods (start ≤ end)."""
+
 _OVERRIDES: dict[Any, st.SearchStrategy[Any]] = {
+    Period: periods,
     str: short_text,
     int: st.integers(0, 10_000),
     bool: st.booleans(),

@@ -1,0 +1,68 @@
+"""Read-side reports over committed storage: statistics, filing status of returns, and the
+other coordination reports. Pure domain functions do the counting; this module only reads
+rows and Documents and turns Document bodies back into domain values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from mediation_core.app.coordination import rooms_in
+from mediation_core.app.ports import Store
+from mediation_core.domain.calendar import WorkingDayCalendar
+from mediation_core.domain.categories import Category
+from mediation_core.domain.organisations import Registry
+from mediation_core.domain.periods import Period
+from mediation_core.domain.policy import Policy
+from mediation_core.domain.returns import (
+    FilingStatus,
+    ReturnFigures,
+    StatisticalReturn,
+    filing_status,
+    return_due,
+    return_id,
+)
+from mediation_core.domain.statistics import StatisticsReport, report
+from mediation_core.serialization import structure
+
+
+def statistics(
+    store: Store, registry: Registry, categories: Mapping[str, Category], period: Period, scope_id: str
+) -> StatisticsReport:
+    """The live report of ``scope_id`` for ``period`` from the committed ledger."""
+    return report(store.ledger(rooms_in(registry, scope_id)), period, scope_id, registry, categories)
+
+
+def locked_return(store: Store, org_id: str, period: Period) -> StatisticalReturn | None:
+    """The return ``org_id`` submitted for ``period``, as locked (``None`` when missing)."""
+    doc = store.document("return", return_id(org_id, period))
+    if doc is None:
+        return None
+    locked: StatisticalReturn = structure(doc.body, StatisticalReturn)
+    return locked
+
+
+def filings(
+    store: Store,
+    registry: Registry,
+    categories: Mapping[str, Category],
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    *,
+    period: Period,
+    scope_id: str,
+    today: dt.date,
+) -> list[FilingStatus]:
+    """Every room's return for every reporting period of ``period`` that has ended: filed,
+    nil or missing, on time or late, and drifted when the ledger moved after locking."""
+    out = []
+    rows = list(store.ledger(rooms_in(registry, scope_id)))
+    for room in rooms_in(registry, scope_id):
+        for slot in period.slots(policy.return_cadence_months):
+            if slot.end >= today:
+                continue
+            locked = locked_return(store, room, slot)
+            live = ReturnFigures.of(report(rows, slot, room, registry, categories)) if locked else None
+            due = return_due(slot, policy, calendar)
+            out.append(filing_status(room, slot, locked, live, registry=registry, today=today, due=due))
+    return out
