@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
+
 from mediation_core.domain import commands as c
 from mediation_core.domain.actors import Actor, Role
 from mediation_core.domain.identifiers import resident_id_check_char, uscc_check_char
 from mediation_core.domain.parties import NaturalPerson, OrganisationParty, Party, Side
+from mediation_core.domain.police import commands as pc
+from mediation_core.domain.police.mediability import Assessment, Circumstance, PoliceAct
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.letters import ConsentEvidence, ConsentForm
 from mediation_core.domain.sources import CaseSource, ReferralMode
@@ -110,3 +114,63 @@ def referral(
         parties=parties or two_people(),
         consents=consents(on, *consenting),
     )
+
+
+def mediable_assessment(**changes: object) -> Assessment:
+    base = Assessment(
+        act=PoliceAct.ASSAULT,
+        from_civil_dispute=True,
+        minor=True,
+        circumstances=frozenset({Circumstance.RELATIONSHIP_TRIVIAL}),
+    )
+    return attrs.evolve(base, **changes)
+
+
+def police_case(
+    on: dt.date,
+    parties: tuple[Party, ...] | None = None,
+    *,
+    assessment: Assessment | None = None,
+    assessment_needed: bool = False,
+    police_case_id: str = "",
+) -> pc.OpenPoliceCase:
+    """A station's 治安 case: p1 the victim, p2 the suspect, a minor assault between neighbours."""
+    return pc.OpenPoliceCase(
+        police_case_id=police_case_id,
+        station_id=STATION,
+        case_number=f"彭公(治)受案字〔{on.year}〕101号",
+        accepted_on=on,
+        summary="邻里口角引发推搡，致轻微伤",
+        parties=parties or two_people(),
+        suspect_ids=("p2",),
+        assessment=assessment or mediable_assessment(),
+        assessment_needed=assessment_needed,
+    )
+
+
+def police_session(police_case_id: str, on: dt.date, **kwargs: object) -> pc.HoldPoliceSession:
+    fields: dict[str, object] = {
+        "police_case_id": police_case_id,
+        "on": on,
+        "presiding_officer": "陈警官",
+        "place": "彭山路派出所调解室",
+        "party_ids": ("p1", "p2"),
+        "summary": "双方陈述，民警释法",
+        **kwargs,
+    }
+    return pc.HoldPoliceSession(**fields)  # type: ignore[arg-type]
+
+
+def entrust(police_case_id: str, on: dt.date, **kwargs: object) -> pc.EntrustToRoom:
+    fields: dict[str, object] = {
+        "police_case_id": police_case_id,
+        "on": on,
+        "room_id": ROOM,
+        "signed_by": "王所长",
+        "category": "damages",
+        "cause": "邻里纠纷致轻微伤",
+        "facts": "双方因琐事推搡，p1轻微伤，双方同意由调解室调解赔偿",
+        "consents": consents(on, "p1", "p2"),
+        **kwargs,
+    }
+    return pc.EntrustToRoom(**fields)  # type: ignore[arg-type]

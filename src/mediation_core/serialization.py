@@ -19,6 +19,8 @@ from cattrs.strategies import configure_tagged_union
 from mediation_core.domain import commands as c
 from mediation_core.domain.events import EVENT_TYPES, DomainEvent
 from mediation_core.domain.parties import GroupParty, NaturalPerson, OrganisationParty, Party
+from mediation_core.domain.police import commands as pc
+from mediation_core.domain.police.events import EVENT_TYPES as POLICE_EVENT_TYPES
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.events import EVENT_TYPES as REFERRAL_EVENT_TYPES
 from mediation_core.domain.returns import RETURNS
@@ -28,11 +30,17 @@ RECORD_LIFECYCLES = (RETURNS,)
 """The coordination records (returns, meetings, evaluations …), each a domain Lifecycle."""
 COMMAND_BY_NAME: dict[str, type[object]] = {
     t.__name__: t
-    for t in (*c.COMMAND_TYPES, *rc.COMMAND_TYPES, *(t for lc in RECORD_LIFECYCLES for t in lc.command_types))
+    for t in (
+        *c.COMMAND_TYPES,
+        *rc.COMMAND_TYPES,
+        *pc.COMMAND_TYPES,
+        *(t for lc in RECORD_LIFECYCLES for t in lc.command_types),
+    )
 }
 ALL_EVENT_TYPES: tuple[type[DomainEvent], ...] = (
     *EVENT_TYPES,
     *REFERRAL_EVENT_TYPES,
+    *POLICE_EVENT_TYPES,
     *(t for lc in RECORD_LIFECYCLES for t in lc.event_types),
 )
 EVENT_BY_TAG: dict[str, type[DomainEvent]] = {t.EVENT_TYPE: t for t in ALL_EVENT_TYPES}

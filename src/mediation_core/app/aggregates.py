@@ -21,8 +21,12 @@ from mediation_core.domain.decide import execute
 from mediation_core.domain.errors import CaseNotFoundError, NotFoundError
 from mediation_core.domain.events import DomainEvent
 from mediation_core.domain.ledger import LedgerRow, earlier_case, ledger_row
-from mediation_core.domain.linkage import case_follow_ons, referral_follow_ons
+from mediation_core.domain.linkage import case_follow_ons, police_follow_ons, referral_follow_ons
 from mediation_core.domain.organisations import Registry
+from mediation_core.domain.police import commands as pc
+from mediation_core.domain.police.decide import execute as police_execute
+from mediation_core.domain.police.state import PoliceCaseState
+from mediation_core.domain.police.state import evolve as police_evolve
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.decide import execute as referral_execute
 from mediation_core.domain.referral.state import ReferralState
@@ -235,4 +239,73 @@ REFERRALS = AggregateType(
     local_checks=_referral_checks,
     follow_ons=referral_follow_ons,
     readers=_referral_readers,
+)
+
+
+# -- 治安 cases ---------------------------------------------------------------------------------
+
+
+def _police_scope(command: pc.PoliceCaseCommand, state: PoliceCaseState | None) -> str:
+    """Everything about a 治安 case is done by its station's staff."""
+    if isinstance(command, pc.OpenPoliceCase):
+        return command.station_id
+    if state is None:
+        raise _missing("治安 case", command.police_case_id)
+    return state.station_id
+
+
+def police_case_document(state: PoliceCaseState) -> Document:
+    """The 治安 case as its station and the entrusted room list it (names only)."""
+    limit = state.deadlines.get(DeadlineKind.POLICE_TIME_LIMIT)
+    body = {
+        "police_case_id": state.police_case_id,
+        "status": state.status.value,
+        "status_zh": state.status.title_zh,
+        "station_id": state.station_id,
+        "case_number": state.case_number,
+        "accepted_on": state.accepted_on.isoformat(),
+        "summary": state.summary,
+        "party_names": [p.name for p in state.parties],
+        "act": state.assessment.act.value,
+        "mediable": state.mediable,
+        "exclusions": sorted(x.value for x in state.assessment.exclusions),
+        "sessions": len(state.sessions),
+        "agreed_on": state.agreed_on.isoformat() if state.agreed_on else None,
+        "on_the_spot": state.on_the_spot,
+        "performed": state.performed,
+        "referral_id": state.referral_id,
+        "room_id": state.room_id,
+        "peoples_case_id": state.peoples_case_id,
+        "peoples_settled": state.peoples_settled,
+        "peoples_performed": state.peoples_performed,
+        "failed_on": state.failed_on.isoformat() if state.failed_on else None,
+        "time_limit_due": limit.due.isoformat() if limit else None,
+        "decision": state.decision.value if state.decision else None,
+        "decided_on": state.decided_on.isoformat() if state.decided_on else None,
+    }
+    tags = {
+        "station_id": state.station_id,
+        "room_id": state.room_id or "",
+        "status": state.status.value,
+        "referral_id": state.referral_id or "",
+    }
+    return Document(kind="police_case", key=state.police_case_id, body=body, tags=tags)
+
+
+POLICE_CASES = AggregateType(
+    name="police_case",
+    command_types=pc.COMMAND_TYPES,
+    stream_id=lambda command: command.police_case_id,
+    evolve=lambda state, event, stream_id: police_evolve(state, event, police_case_id=stream_id),  # type: ignore[arg-type]
+    scope=_police_scope,
+    authorise=authorise_linkage_command,
+    numbering=lambda command, state: None,
+    execute=police_execute,
+    project=lambda state, ctx: Projection(
+        documents=(police_case_document(state),), deadlines=tuple(state.deadlines.values())
+    ),
+    fresh_ids={pc.OpenPoliceCase: ("police_case_id",), pc.EntrustToRoom: ("referral_id",)},
+    internal=pc.INTERNAL,
+    follow_ons=police_follow_ons,
+    readers=lambda state: (state.station_id, state.room_id or ""),
 )

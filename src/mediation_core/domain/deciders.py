@@ -22,11 +22,19 @@ from mediation_core.domain.rulebook import Rule, RuleKind, Violation, rule, run_
 
 @frozen(kw_only=True)
 class Decider:
-    """How one command is decided: the event it mainly produces, its rules, its builder."""
+    """How one command is decided: the event it mainly produces, its rules, its builder.
+
+    ``choose``, when given, picks the main event from the command's data (a performance
+    report is either "performed" or "not performed", and the two move the state differently)."""
 
     emits: type[DomainEvent]
     rules: tuple[Rule[Any, Any, Any], ...]
     build: Callable[[Any, Any, DecisionContext], list[Any]]
+    choose: Callable[[Any], type[DomainEvent]] | None = None
+
+    def main_event(self, command: Any) -> type[DomainEvent]:
+        """The event whose transition decides whether ``command`` is allowed."""
+        return self.choose(command) if self.choose is not None else self.emits
 
 
 class _HasStatus(Protocol):
@@ -56,7 +64,7 @@ def lifecycle_rule(
         en=f"the {what_en}'s state does not allow this command",
     )
     def check(cmd: Any, state: _HasStatus | None, ctx: DecisionContext) -> Iterator[Violation]:
-        emits = deciders[type(cmd)].emits
+        emits = deciders[type(cmd)].main_event(cmd)
         if state is None:
             if emits is not creating:
                 yield check.violation(id_field, f"{what_zh}不存在", f"the {what_en} does not exist")

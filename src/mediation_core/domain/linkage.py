@@ -15,11 +15,17 @@ from typing import Any
 from mediation_core.domain import commands as cc
 from mediation_core.domain import events as ce
 from mediation_core.domain.case import CaseState
+from mediation_core.domain.followups import Performance
 from mediation_core.domain.ledger import Outcome
+from mediation_core.domain.police import commands as pc
+from mediation_core.domain.police import events as pe
+from mediation_core.domain.police.mediability import FeedbackKind
+from mediation_core.domain.police.state import PoliceCaseState
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral import events as re
+from mediation_core.domain.referral.letters import Origin, OriginKind
 from mediation_core.domain.referral.state import ReferralState
-from mediation_core.domain.sources import ReferralMode
+from mediation_core.domain.sources import CaseSource, ReferralMode
 
 
 def case_follow_ons(command: Any, events: Sequence[Any], state: CaseState) -> list[Any]:
@@ -68,9 +74,11 @@ def case_follow_ons(command: Any, events: Sequence[Any], state: CaseState) -> li
 
 
 def referral_follow_ons(command: Any, events: Sequence[Any], state: ReferralState) -> list[Any]:
-    """Accepting a referral registers and accepts its case (numbered) on the same day."""
+    """Accepting a referral registers and accepts its case (numbered) on the same day; what the
+    room reports goes on to the stream that issued the referral."""
     out: list[Any] = []
     for event in events:
+        out += _to_origin(event, state)
         if isinstance(event, re.ReferralAccepted):
             out += [
                 cc.ReceiveDispute(
@@ -87,4 +95,68 @@ def referral_follow_ons(command: Any, events: Sequence[Any], state: ReferralStat
                 ),
                 cc.AcceptCase(case_id=event.case_id, on=event.on),
             ]
+    return out
+
+
+_PERFORMANCE_FEEDBACK = {
+    Performance.PERFORMED: FeedbackKind.PERFORMED,
+    Performance.PARTLY: FeedbackKind.NOT_PERFORMED,
+    Performance.NOT_PERFORMED: FeedbackKind.NOT_PERFORMED,
+}
+
+
+def _to_origin(event: Any, state: ReferralState) -> list[Any]:
+    """The room's answer to an entrustment, passed on to the 治安 case that entrusted it."""
+    origin = state.origin
+    if origin is None or origin.kind is not OriginKind.POLICE_CASE:
+        return []
+    kind: FeedbackKind | None = None
+    case_id, note = state.case_id or "", ""
+    if isinstance(event, re.ReferralDeclined):
+        kind, note = FeedbackKind.DECLINED, event.letter.text
+    elif isinstance(event, re.ReferralReturned | re.ReferralWithdrawn):
+        kind, note = FeedbackKind.DECLINED, event.reason
+    elif isinstance(event, re.ReferralOutcomeReported):
+        kind = FeedbackKind.SETTLED if event.outcome is Outcome.SETTLED else FeedbackKind.FAILED
+        note = event.termination_reason or event.agreement_form or ""
+    elif isinstance(event, re.ReferralPerformanceReported):
+        kind = _PERFORMANCE_FEEDBACK[event.performance]
+    if kind is None:
+        return []
+    return [
+        pc.ReceiveReferralFeedback(
+            police_case_id=origin.stream_id,
+            referral_id=state.referral_id,
+            on=event.on,
+            kind=kind,
+            case_id=case_id,
+            note=note,
+        )
+    ]
+
+
+def police_follow_ons(command: Any, events: Sequence[Any], state: PoliceCaseState) -> list[Any]:
+    """Entrusting a 治安 case issues the 委托函 to the room, linked back to the case."""
+    out: list[Any] = []
+    for event in events:
+        if isinstance(event, pe.EntrustedToRoom) and isinstance(command, pc.EntrustToRoom):
+            out.append(
+                rc.IssueLinkedReferral(
+                    referral_id=event.referral_id,
+                    room_id=event.room_id,
+                    source=CaseSource.STATION_ENTRUSTMENT,
+                    mode=ReferralMode.ENTRUSTMENT,
+                    issuer_id=state.station_id,
+                    signed_by=command.signed_by,
+                    issued_on=event.on,
+                    category=command.category,
+                    cause=command.cause,
+                    facts=command.facts,
+                    parties=state.parties,
+                    consents=command.consents,
+                    letter_number=command.letter_number,
+                    police_case_number=state.case_number,
+                    origin=Origin(kind=OriginKind.POLICE_CASE, stream_id=state.police_case_id),
+                )
+            )
     return out

@@ -11,6 +11,7 @@ from mediation_core.domain.case import CaseState
 from mediation_core.domain.deadlines import DeadlineKind
 from mediation_core.domain.ledger import Outcome
 from mediation_core.domain.notices import Notice, NoticeKind, Recipient
+from mediation_core.domain.police.state import PoliceCaseState, PoliceCaseStatus
 from mediation_core.domain.policy import Policy
 from mediation_core.domain.referral.state import ReferralState
 from mediation_core.domain.risks import RiskKind
@@ -157,7 +158,37 @@ def _referral_result(event: RecordedEvent, state: object) -> Iterator[Notice]:
     )
 
 
+def _police_decision_due(event: RecordedEvent, state: object) -> Iterator[Notice]:
+    """Mediation failed or went unperformed: the station decides, within the restarted time limit."""
+    if not isinstance(state, PoliceCaseState) or state.status is not PoliceCaseStatus.FAILED:
+        return
+    if state.failed_on is None or state.failed_on.isoformat() != event.body["on"]:
+        return  # already back with the station: the time limit did not restart
+    limit = state.deadlines.get(DeadlineKind.POLICE_TIME_LIMIT)
+    yield Notice(
+        key=f"{event.stream_id}:{event.version}:{NoticeKind.POLICE_DECISION_DUE.value}",
+        kind=NoticeKind.POLICE_DECISION_DUE,
+        subject=f"【待作出处理决定】{state.case_number} {state.summary}",
+        body=(
+            f"治安案件 {state.case_number} 调解未成或协议未履行，已退回派出所依法处理；"
+            f"办案期限自 {event.body['on']} 起重新计算，至 {limit.due.isoformat() if limit else '—'} 届满。"
+        ),
+        recipients=(Recipient(role="station_liaison", org_id=state.station_id),),
+        payload={"police_case_id": state.police_case_id},
+    )
+
+
 _NOTICES: dict[str, Callable[[RecordedEvent, object], Iterator[Notice]]] = {
+    **{
+        f"police_case.{name}": _police_decision_due
+        for name in (
+            "mediation_failed",
+            "agreement_not_performed",
+            "entrustment_ended",
+            "peoples_mediation_failed",
+            "peoples_agreement_not_performed",
+        )
+    },
     "case.risk_flagged": _escalation_risk,
     "referral.issued": _referral_issued,
     "referral.accepted": _referral_accepted,

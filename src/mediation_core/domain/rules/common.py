@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from mediation_core.domain.case import CaseState
 from mediation_core.domain.context import DecisionContext
+from mediation_core.domain.parties import Party
 from mediation_core.domain.rulebook import RuleKind, Violation, rule
 
 
@@ -59,7 +60,13 @@ def date_in_case_order(cmd: Any, state: CaseState | None, ctx: DecisionContext) 
         )
 
 
-def known_party(state: CaseState, party_id: str, field: str) -> Iterator[Violation]:
+class HasParties(Protocol):
+    """A case, a referral or a 治安 case: anything that knows its parties."""
+
+    def party(self, party_id: str) -> Party | None: ...
+
+
+def known_party(state: HasParties, party_id: str, field: str) -> Iterator[Violation]:
     """A violation of ``party_known`` when ``party_id`` is not a party of the case."""
     if state.party(party_id) is None:
         yield party_known.violation(
@@ -101,6 +108,8 @@ _RECORD_FIELDS: dict[str, tuple[str, ...]] = {
     "RequestRecusal": ("reason",),
     "ArchiveCase": ("archivist_id",),
     "DeclineCase": (),
+    "RecordAssessment": ("kind", "result"),
+    "RecordPoliceMediationFailed": ("reason",),
 }
 
 
