@@ -17,6 +17,8 @@ from cattrs.preconf.json import make_converter as make_json_converter
 from cattrs.strategies import configure_tagged_union
 
 from mediation_core.domain import commands as c
+from mediation_core.domain.dispatch import commands as dc
+from mediation_core.domain.dispatch.events import EVENT_TYPES as DISPATCH_EVENT_TYPES
 from mediation_core.domain.events import EVENT_TYPES, DomainEvent
 from mediation_core.domain.parties import GroupParty, NaturalPerson, OrganisationParty, Party
 from mediation_core.domain.police import commands as pc
@@ -34,6 +36,7 @@ COMMAND_BY_NAME: dict[str, type[object]] = {
         *c.COMMAND_TYPES,
         *rc.COMMAND_TYPES,
         *pc.COMMAND_TYPES,
+        *dc.COMMAND_TYPES,
         *(t for lc in RECORD_LIFECYCLES for t in lc.command_types),
     )
 }
@@ -41,6 +44,7 @@ ALL_EVENT_TYPES: tuple[type[DomainEvent], ...] = (
     *EVENT_TYPES,
     *REFERRAL_EVENT_TYPES,
     *POLICE_EVENT_TYPES,
+    *DISPATCH_EVENT_TYPES,
     *(t for lc in RECORD_LIFECYCLES for t in lc.event_types),
 )
 EVENT_BY_TAG: dict[str, type[DomainEvent]] = {t.EVENT_TYPE: t for t in ALL_EVENT_TYPES}

@@ -18,10 +18,14 @@ from mediation_core.domain.case import CaseState, CaseStatus, evolve
 from mediation_core.domain.context import DecisionContext
 from mediation_core.domain.deadlines import Deadline, DeadlineKind
 from mediation_core.domain.decide import execute
+from mediation_core.domain.dispatch import commands as dc
+from mediation_core.domain.dispatch.decide import execute as dispatch_execute
+from mediation_core.domain.dispatch.state import DispatchState
+from mediation_core.domain.dispatch.state import evolve as dispatch_evolve
 from mediation_core.domain.errors import CaseNotFoundError, NotFoundError
 from mediation_core.domain.events import DomainEvent
 from mediation_core.domain.ledger import LedgerRow, earlier_case, ledger_row
-from mediation_core.domain.linkage import case_follow_ons, police_follow_ons, referral_follow_ons
+from mediation_core.domain.linkage import case_follow_ons, dispatch_follow_ons, police_follow_ons, referral_follow_ons
 from mediation_core.domain.organisations import Registry
 from mediation_core.domain.police import commands as pc
 from mediation_core.domain.police.decide import execute as police_execute
@@ -308,4 +312,66 @@ POLICE_CASES = AggregateType(
     internal=pc.INTERNAL,
     follow_ons=police_follow_ons,
     readers=lambda state: (state.station_id, state.room_id or ""),
+)
+
+
+# -- 110 dispatches ----------------------------------------------------------------------------
+
+
+def _dispatch_scope(command: dc.DispatchCommand, state: DispatchState | None) -> str:
+    """The station records the call and decides what becomes of it; a settlement on the scene is
+    the room's mediator's own record."""
+    if isinstance(command, dc.RecordDispatch):
+        return command.station_id
+    if state is None:
+        raise _missing("dispatch", command.dispatch_id)
+    return state.room_id if isinstance(command, dc.SettleOnScene) else state.station_id
+
+
+def dispatch_document(state: DispatchState) -> Document:
+    body = {
+        "dispatch_id": state.dispatch_id,
+        "status": state.status.value,
+        "status_zh": state.status.title_zh,
+        "station_id": state.station_id,
+        "room_id": state.room_id,
+        "incident_number": state.incident_number,
+        "call_received_at": state.call_received_at.isoformat(),
+        "place": state.place,
+        "officers": list(state.officers),
+        "mediator_id": state.mediator_id,
+        "summary": state.summary,
+        "concluded_on": state.concluded_on.isoformat() if state.concluded_on else None,
+        "case_id": state.case_id,
+        "referral_id": state.referral_id,
+        "reason": state.reason,
+        "police_reference": state.police_reference,
+    }
+    tags = {
+        "station_id": state.station_id,
+        "room_id": state.room_id,
+        "status": state.status.value,
+        "call_date": state.call_date.isoformat(),
+        "with_mediator": "yes" if state.mediator_id else "no",
+    }
+    return Document(kind="dispatch", key=state.dispatch_id, body=body, tags=tags)
+
+
+DISPATCHES = AggregateType(
+    name="dispatch",
+    command_types=dc.COMMAND_TYPES,
+    stream_id=lambda command: command.dispatch_id,
+    evolve=lambda state, event, stream_id: dispatch_evolve(state, event, dispatch_id=stream_id),  # type: ignore[arg-type]
+    scope=_dispatch_scope,
+    authorise=authorise_linkage_command,
+    numbering=lambda command, state: None,
+    execute=dispatch_execute,
+    project=lambda state, ctx: Projection(documents=(dispatch_document(state),)),
+    fresh_ids={
+        dc.RecordDispatch: ("dispatch_id",),
+        dc.SettleOnScene: ("case_id",),
+        dc.HandDispatchToRoom: ("referral_id",),
+    },
+    follow_ons=dispatch_follow_ons,
+    readers=lambda state: (state.station_id, state.room_id),
 )

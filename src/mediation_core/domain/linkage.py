@@ -15,6 +15,9 @@ from typing import Any
 from mediation_core.domain import commands as cc
 from mediation_core.domain import events as ce
 from mediation_core.domain.case import CaseState
+from mediation_core.domain.dispatch import commands as dc
+from mediation_core.domain.dispatch import events as de
+from mediation_core.domain.dispatch.state import DispatchState
 from mediation_core.domain.followups import Performance
 from mediation_core.domain.ledger import Outcome
 from mediation_core.domain.police import commands as pc
@@ -160,3 +163,63 @@ def police_follow_ons(command: Any, events: Sequence[Any], state: PoliceCaseStat
                 )
             )
     return out
+
+
+def dispatch_follow_ons(command: Any, events: Sequence[Any], state: DispatchState) -> list[Any]:
+    """A settlement on the scene is a case registered, accepted, mediated and concluded that
+    day, every step under the case's own rules; a dispute handed over gets its 移送函."""
+    out: list[Any] = []
+    for event in events:
+        if isinstance(event, de.SettledOnScene) and isinstance(command, dc.SettleOnScene):
+            out += _case_on_scene(command, event, state)
+        elif isinstance(event, de.HandedToRoom) and isinstance(command, dc.HandDispatchToRoom):
+            out.append(
+                rc.IssueLinkedReferral(
+                    referral_id=event.referral_id,
+                    room_id=state.room_id,
+                    source=CaseSource.DISPATCH_110,
+                    mode=ReferralMode.TRANSFER,
+                    issuer_id=state.station_id,
+                    signed_by=command.signed_by,
+                    issued_on=event.on,
+                    category=command.category,
+                    cause=command.cause,
+                    facts=command.facts,
+                    parties=command.parties,
+                    consents=command.consents,
+                    letter_number=command.letter_number,
+                    police_case_number=state.incident_number,
+                    origin=Origin(kind=OriginKind.DISPATCH, stream_id=state.dispatch_id),
+                )
+            )
+    return out
+
+
+def _case_on_scene(command: dc.SettleOnScene, event: de.SettledOnScene, state: DispatchState) -> list[Any]:
+    case_id, on, mediator = event.case_id, event.on, event.mediator_id
+    return [
+        cc.ReceiveDispute(
+            case_id=case_id,
+            room_id=state.room_id,
+            received_on=on,
+            source=CaseSource.DISPATCH_110,
+            category=command.category,
+            summary=command.summary,
+            parties=command.parties,
+            amount_involved=command.amount_involved,
+            dispatch_id=state.dispatch_id,
+        ),
+        cc.AcceptCase(case_id=case_id, on=on),
+        cc.AssignMediator(case_id=case_id, mediator_id=mediator, presiding=True, on=on),
+        cc.NotifyRights(case_id=case_id, on=on, written=False),
+        cc.StartMediation(case_id=case_id, on=on),
+        cc.HoldSession(
+            case_id=case_id,
+            on=on,
+            place=state.place,
+            mediator_ids=(mediator,),
+            party_ids=tuple(p.party_id for p in command.parties),
+            summary=f"110接处警（{state.incident_number}）随警现场调解：{command.summary}",
+        ),
+        cc.ReachOralAgreement(case_id=case_id, on=on, content=command.content, subject=command.subject),
+    ]

@@ -1,0 +1,79 @@
+"""``execute(command, state, context)`` for 110 dispatches."""
+
+from __future__ import annotations
+
+from mediation_core.domain.context import DecisionContext
+from mediation_core.domain.deciders import Decider, execute_with, lifecycle_rule
+from mediation_core.domain.dispatch import commands as c
+from mediation_core.domain.dispatch import events as ev
+from mediation_core.domain.dispatch.state import TRANSITIONS, DispatchState, evolve
+from mediation_core.domain.rules import common
+from mediation_core.domain.rules import dispatch as r
+
+
+def _recorded(cmd: c.RecordDispatch, state: None, ctx: DecisionContext) -> list[ev.DispatchEvent]:
+    return [
+        ev.DispatchRecorded(
+            station_id=cmd.station_id,
+            room_id=cmd.room_id,
+            incident_number=cmd.incident_number,
+            call_received_at=cmd.call_received_at,
+            place=cmd.place,
+            officers=cmd.officers,
+            summary=cmd.summary,
+            mediator_id=cmd.mediator_id,
+        )
+    ]
+
+
+DECIDERS: dict[type[c.DispatchCommand], Decider] = {}
+
+lifecycle = lifecycle_rule(
+    "dispatch_lifecycle",
+    what_zh="接处警记录",
+    what_en="dispatch",
+    id_field="dispatch_id",
+    deciders=DECIDERS,
+    transitions=TRANSITIONS,
+    creating=ev.DispatchRecorded,
+    basis="接处警流程 (transition table of mediation_core.domain.dispatch.state)",
+)
+
+BASE = (lifecycle, common.date_not_in_future, r.dispatch_date_order)
+
+DECIDERS.update(
+    {
+        c.RecordDispatch: Decider(emits=ev.DispatchRecorded, rules=(lifecycle, r.dispatch_recorded), build=_recorded),
+        c.SettleOnScene: Decider(
+            emits=ev.SettledOnScene,
+            rules=(*BASE, r.settled_on_the_scene),
+            build=lambda cmd, state, ctx: [
+                ev.SettledOnScene(on=cmd.on, case_id=cmd.case_id, mediator_id=cmd.mediator_id)
+            ],
+        ),
+        c.HandDispatchToRoom: Decider(
+            emits=ev.HandedToRoom,
+            rules=BASE,
+            build=lambda cmd, state, ctx: [ev.HandedToRoom(on=cmd.on, referral_id=cmd.referral_id)],
+        ),
+        c.KeepAsPoliceMatter: Decider(
+            emits=ev.KeptAsPoliceMatter,
+            rules=(*BASE, r.police_matter_reasoned),
+            build=lambda cmd, state, ctx: [
+                ev.KeptAsPoliceMatter(on=cmd.on, reason=cmd.reason, police_reference=cmd.police_reference)
+            ],
+        ),
+    }
+)
+
+
+def _evolve(state: DispatchState | None, event: ev.DispatchEvent, stream_id: str) -> DispatchState:
+    return evolve(state, event, dispatch_id=stream_id)
+
+
+def execute(
+    command: c.DispatchCommand, state: DispatchState | None, context: DecisionContext
+) -> tuple[list[ev.DispatchEvent], DispatchState]:
+    """The events ``command`` produces and the dispatch after them, or ``RuleViolationError``."""
+    events, new_state = execute_with(DECIDERS, command, state, context, evolve=_evolve, stream_id=command.dispatch_id)
+    return events, new_state

@@ -1,0 +1,114 @@
+"""The 110 dispatch aggregate: its state, the one transition table, and the pure ``evolve``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+from attrs import frozen
+
+from mediation_core.domain.calendar import local_date
+from mediation_core.domain.dispatch import events as ev
+from mediation_core.domain.errors import InvalidTransitionError
+
+
+class DispatchStatus(enum.Enum):
+    OPEN = "open"  # 已出警
+    SETTLED_ON_SCENE = "settled_on_scene"  # 现场调解成功
+    HANDED_TO_ROOM = "handed_to_room"  # 移送调解室
+    POLICE_MATTER = "police_matter"  # 公安机关依法处理
+
+    @property
+    def title_zh(self) -> str:
+        return _TITLES[self]
+
+
+_TITLES = {
+    DispatchStatus.OPEN: "已出警",
+    DispatchStatus.SETTLED_ON_SCENE: "现场调解成功",
+    DispatchStatus.HANDED_TO_ROOM: "移送调解室",
+    DispatchStatus.POLICE_MATTER: "公安机关依法处理",
+}
+
+D = DispatchStatus
+TRANSITIONS: Mapping[tuple[DispatchStatus, type[ev.DispatchEvent]], DispatchStatus] = MappingProxyType(
+    {
+        (D.OPEN, ev.SettledOnScene): D.SETTLED_ON_SCENE,
+        (D.OPEN, ev.HandedToRoom): D.HANDED_TO_ROOM,
+        (D.OPEN, ev.KeptAsPoliceMatter): D.POLICE_MATTER,
+    }
+)
+"""(status, event type) → next status. DispatchRecorded creates a dispatch in ``open``."""
+
+INITIAL_EVENT = ev.DispatchRecorded
+TERMINAL = frozenset(s for s in DispatchStatus if not any(k[0] is s for k in TRANSITIONS))
+
+
+@frozen(kw_only=True)
+class DispatchState:
+    dispatch_id: str
+    version: int
+    status: DispatchStatus
+    station_id: str
+    room_id: str
+    incident_number: str
+    call_received_at: dt.datetime
+    place: str
+    officers: tuple[str, ...]
+    summary: str
+    mediator_id: str = ""
+    concluded_on: dt.date | None = None
+    case_id: str | None = None
+    referral_id: str | None = None
+    reason: str = ""
+    police_reference: str = ""
+
+    @property
+    def call_date(self) -> dt.date:
+        """The day of the call in China."""
+        return local_date(self.call_received_at)
+
+
+_APPLY: dict[type[ev.DispatchEvent], Callable[[DispatchState, Any], dict[str, Any]]] = {
+    ev.SettledOnScene: lambda s, e: {"concluded_on": e.on, "case_id": e.case_id, "mediator_id": e.mediator_id},
+    ev.HandedToRoom: lambda s, e: {"concluded_on": e.on, "referral_id": e.referral_id},
+    ev.KeptAsPoliceMatter: lambda s, e: {
+        "concluded_on": e.on,
+        "reason": e.reason,
+        "police_reference": e.police_reference,
+    },
+}
+
+
+def evolve(state: DispatchState | None, event: ev.DispatchEvent, *, dispatch_id: str = "") -> DispatchState:
+    """The dispatch after ``event``. Pure; raises for an event the table does not allow."""
+    if state is None:
+        if not isinstance(event, ev.DispatchRecorded):
+            msg = f"{type(event).__name__} before the dispatch was recorded"
+            raise InvalidTransitionError(msg)
+        return DispatchState(
+            dispatch_id=dispatch_id,
+            version=1,
+            status=DispatchStatus.OPEN,
+            station_id=event.station_id,
+            room_id=event.room_id,
+            incident_number=event.incident_number,
+            call_received_at=event.call_received_at,
+            place=event.place,
+            officers=event.officers,
+            summary=event.summary,
+            mediator_id=event.mediator_id,
+        )
+    if isinstance(event, ev.DispatchRecorded):
+        msg = f"dispatch {state.dispatch_id} already exists"
+        raise InvalidTransitionError(msg)
+    try:
+        status = TRANSITIONS[(state.status, type(event))]
+    except KeyError:
+        msg = f"{type(event).__name__} is not allowed when the dispatch is {state.status.value}"
+        raise InvalidTransitionError(msg) from None
+    return attrs.evolve(state, status=status, version=state.version + 1, **_APPLY[type(event)](state, event))
