@@ -20,7 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("MEDIATION_VENV", ROOT / ".venv"))
-EXTRAS = {"demo": "", "test": "[dev]", "lint": "[dev]"}
+EXTRAS = {"demo": "", "test": "[dev,webhook]", "lint": "[dev,webhook]"}
+"""The extras each task installs: the tests exercise every optional adapter against real servers."""
 
 
 def bin_path(name: str) -> Path:

@@ -11,18 +11,22 @@ from mediation_core.plugins import defaults
 from mediation_core.plugins._markers import PROJECT
 from mediation_core.plugins.hookspecs import SPEC_CLASSES
 from mediation_memory import plugin as memory_plugin
+from mediation_notify import plugin as notify_plugin
 
 SPECS = {name: fn for cls in SPEC_CLASSES for name, fn in vars(cls).items() if name.startswith("mediation_")}
-BUILT_IN = [defaults, memory_plugin]
+BUILT_IN = [defaults, memory_plugin, notify_plugin]
 
 
 def spec_namespace() -> dict[str, object]:
     """The names hookspecs.py imports only for type checking."""
     from mediation_core import plugins, records
-    from mediation_core.domain import calendar, case, categories, context, notices, policy, rulebook
+    from mediation_core.domain import calendar, case, categories, context, deadlines, notices, policy, rulebook
+    from mediation_core.plugins import types
 
     return {
         "StoreBackend": plugins.StoreBackend,
+        "Notifier": types.Notifier,
+        "DueItem": deadlines.DueItem,
         "Renderer": plugins.Renderer,
         "Policy": policy.Policy,
         "WorkingDayCalendar": calendar.WorkingDayCalendar,

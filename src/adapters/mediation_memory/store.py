@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Self
+
+import attrs
 
 from mediation_core.app.ports import Append, DeliveryStatus, Document, OutboxEntry
 from mediation_core.domain.deadlines import Deadline
 from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError, StoreError
 from mediation_core.domain.ledger import LedgerRow
+from mediation_core.domain.notices import Notice
 from mediation_core.domain.organisations import Registry
 from mediation_core.records import ChainBreak, RecordedEvent, verify_stream
 
@@ -86,12 +89,20 @@ class MemoryStore:
         with self._lock:
             return [e for e in self._outbox.values() if status is None or e.status is status]
 
-    def update_outbox(self, entry: OutboxEntry) -> None:
+    def outbox_entry(self, key: str) -> OutboxEntry | None:
         with self._lock:
-            if entry.notice.key not in self._outbox:
+            return self._outbox.get(key)
+
+    def update_outbox(self, entry: OutboxEntry, *, expected_attempts: int | None = None) -> None:
+        with self._lock:
+            stored = self._outbox.get(entry.notice.key)
+            if stored is None:
                 msg = f"no outbox entry with key {entry.notice.key!r}"
                 raise StoreError(msg)
-            self._outbox[entry.notice.key] = entry
+            if expected_attempts is not None and stored.attempts != expected_attempts:
+                msg = f"outbox entry {entry.notice.key!r} has {stored.attempts} attempts, not {expected_attempts}"
+                raise ConcurrencyConflictError(msg)
+            self._outbox[entry.notice.key] = attrs.evolve(entry, notice=stored.notice, created_at=stored.created_at)
 
     def registry(self) -> Registry:
         with self._lock:
@@ -118,7 +129,7 @@ class MemoryStore:
         with self._lock:
             return self._numbers.get((series, year), 0)
 
-    def apply(self, appends: list[Append], numbers: Numbers) -> None:
+    def apply(self, appends: list[Append], numbers: Numbers, queued: list[OutboxEntry] | None = None) -> None:
         """Check a unit of work against what is committed now, then apply it whole."""
         with self._lock:
             versions: dict[str, int] = {}
@@ -147,6 +158,8 @@ class MemoryStore:
                     self._outbox[notice.key] = OutboxEntry(notice=notice, created_at=batch.created_at)
             for key, (base, allocated) in numbers.items():
                 self._numbers[key] = base + allocated
+            for entry in queued or ():
+                self._outbox.setdefault(entry.notice.key, entry)
 
     def _index_row(self, stream_id: str, row: LedgerRow) -> None:
         old = self._rows.get(stream_id)
@@ -164,6 +177,7 @@ class MemoryUnitOfWork:
         self._store = store
         self._appends: list[Append] = []
         self._numbers: Numbers = {}
+        self._queued: list[OutboxEntry] = []
         self._done = False
 
     def __enter__(self) -> Self:
@@ -199,7 +213,7 @@ class MemoryUnitOfWork:
             if rec.stream_id != batch.stream_id or rec.version != batch.expected_version + offset:
                 msg = f"record {rec.stream_id}#{rec.version} does not continue {batch.stream_id}"
                 raise IntegrityError(msg)
-        keys = {n.key for b in self._appends for n in b.notices}
+        keys = {n.key for b in self._appends for n in b.notices} | {e.notice.key for e in self._queued}
         for notice in batch.notices:
             if notice.key in keys or self._store.has_notice(notice.key):
                 msg = f"notice {notice.key!r} is already in the outbox"
@@ -207,14 +221,27 @@ class MemoryUnitOfWork:
             keys.add(notice.key)
         self._appends.append(batch)
 
+    def enqueue(self, notices: Sequence[Notice], created_at: dt.datetime) -> list[str]:
+        self._check_active()
+        staged = {n.key for b in self._appends for n in b.notices} | {e.notice.key for e in self._queued}
+        added = []
+        for notice in notices:
+            if notice.key in staged or self._store.has_notice(notice.key):
+                continue
+            staged.add(notice.key)
+            self._queued.append(OutboxEntry(notice=notice, created_at=created_at))
+            added.append(notice.key)
+        return added
+
     def commit(self) -> None:
         self._check_active()
         self._done = True
-        self._store.apply(self._appends, self._numbers)
+        self._store.apply(self._appends, self._numbers, self._queued)
 
     def rollback(self) -> None:
         self._appends.clear()
         self._numbers.clear()
+        self._queued.clear()
         self._done = True
 
     def _check_active(self) -> None:

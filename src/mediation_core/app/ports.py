@@ -24,12 +24,18 @@ from mediation_core.records import ChainBreak, RecordedEvent
 class DeliveryStatus(enum.Enum):
     PENDING = "pending"
     DELIVERED = "delivered"
-    DEAD = "dead"  # gave up after the configured attempts
+    DEAD = "dead"  # a dead letter: gave up after the configured attempts, or on a permanent failure
 
 
 @frozen(kw_only=True)
 class OutboxEntry:
-    """A notice in the outbox with its delivery bookkeeping."""
+    """A notice in the outbox with its delivery bookkeeping.
+
+    ``attempts`` grows with every claim (a worker claims an entry by raising it, see
+    :meth:`Store.update_outbox`; a requeued dead letter starts again from 0);
+    ``next_attempt_at`` is when a retry is due (``None``: at once); ``delivered_by`` names the
+    configured notifiers that have delivered it, so a retry after a partial failure goes only
+    to the others; ``last_error`` says why the last attempt failed, notifier by notifier."""
 
     notice: Notice
     created_at: dt.datetime
@@ -37,6 +43,8 @@ class OutboxEntry:
     attempts: int = 0
     next_attempt_at: dt.datetime | None = None
     last_error: str = ""
+    delivered_by: tuple[str, ...] = ()
+    delivered_at: dt.datetime | None = None
 
 
 @frozen(kw_only=True)
@@ -97,6 +105,12 @@ class UnitOfWork(Protocol):
         ``expected_version``, ``IntegrityError`` for a notice key already used."""
         ...
 
+    def enqueue(self, notices: Sequence[Notice], created_at: dt.datetime) -> list[str]:
+        """Add to the outbox the notices whose keys it does not hold yet (committed or
+        staged in this unit); return the keys added, in order. Idempotent: the deadline
+        sweep raises the same notices on every run and only the first run adds them."""
+        ...
+
     def commit(self) -> None: ...
 
     def rollback(self) -> None: ...
@@ -143,8 +157,15 @@ class Store(Protocol):
         """Outbox entries in creation order, optionally of one status."""
         ...
 
-    def update_outbox(self, entry: OutboxEntry) -> None:
-        """Store new delivery bookkeeping for ``entry.notice.key``."""
+    def outbox_entry(self, key: str) -> OutboxEntry | None:
+        """The outbox entry of the notice ``key``."""
+        ...
+
+    def update_outbox(self, entry: OutboxEntry, *, expected_attempts: int | None = None) -> None:
+        """Store new delivery bookkeeping for ``entry.notice.key`` (the notice itself and
+        ``created_at`` never change). With ``expected_attempts``, only if the stored entry
+        still has that many attempts, else ``ConcurrencyConflictError`` and nothing changes:
+        two delivery workers cannot both claim one notice. ``StoreError`` for an unknown key."""
         ...
 
     def registry(self) -> Registry:

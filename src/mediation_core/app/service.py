@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from mediation_core.app import reports
+from mediation_core.app import delivery, reports
 from mediation_core.app.aggregates import CASES, DISPATCHES, POLICE_CASES, REFERRALS, AggregateType
 from mediation_core.app.authorisation import (
     authorise_administration,
@@ -26,7 +26,8 @@ from mediation_core.app.authorisation import (
     may_read_linked,
 )
 from mediation_core.app.coordination import COORDINATION_AGGREGATES
-from mediation_core.app.ports import Append, Document, Store, UnitOfWork
+from mediation_core.app.delivery import Channel, DeliveryPolicy, DeliveryReport
+from mediation_core.app.ports import Append, Document, OutboxEntry, Store, UnitOfWork
 from mediation_core.calendars import NATIONAL
 from mediation_core.domain.actors import Actor
 from mediation_core.domain.calendar import WorkingDayCalendar, local_date
@@ -124,6 +125,8 @@ def seal(
 class MediationService:
     """Use cases over one store, with the county's policy, calendar and plugins.
 
+    ``channels`` are the configured notifiers the outbox is delivered through
+    (:func:`mediation_core.app.delivery.open_channels`), ``delivery_policy`` how hard it tries.
     ``identity_key`` is the deployment's secret for the keyed digests of party identities
     that find repeat disputes. Without one, a random key lives as long as the service, which
     suits only a store that dies with the process (the memory store); a persistent store
@@ -141,8 +144,12 @@ class MediationService:
         clock: Callable[[], dt.datetime] = utc_now,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
         identity_key: bytes | None = None,
+        channels: Sequence[Channel] = (),
+        delivery_policy: DeliveryPolicy | None = None,
     ) -> None:
         self.store = store
+        self.channels = tuple(channels)
+        self.delivery_policy = delivery_policy or DeliveryPolicy()
         self.plugins = plugins or Plugins.default()
         self.region = region
         self.policy = policy or self.plugins.policy(region)
@@ -314,10 +321,53 @@ class MediationService:
         return [r for r in self.store.ledger(room_ids) if may_read_case(actor, r.room_id, registry)]
 
     def sweep(self, now: dt.datetime | None = None) -> list[DueItem]:
-        """Deadlines due soon, due today, or overdue (the pure ``due`` over stored deadlines)."""
-        today = local_date(now or self.clock())
+        """Deadlines due soon, due today, or overdue (the pure ``due`` over stored deadlines),
+        and their reminders added to the outbox (``mediation_deadline_notices``). Run it as
+        often as you like: a reminder already in the outbox is not added again."""
+        now = now or self.clock()
+        today = local_date(now)
         until = today + dt.timedelta(days=self.policy.deadline_warning_days)
-        return due(self.store.deadlines_due(until), today, self.policy.deadline_warning_days)
+        items = due(self.store.deadlines_due(until), today, self.policy.deadline_warning_days)
+        states: dict[str, Any] = {}
+        notices = []
+        for item in items:
+            if item.stream_id not in states:
+                states[item.stream_id] = self._state_of(item.stream_id)
+            notices += self.plugins.deadline_notices(item=item, state=states[item.stream_id])
+        if notices:
+            with self.store.transaction() as tx:
+                tx.enqueue(notices, now)
+                tx.commit()
+        return items
+
+    def _state_of(self, stream_id: str) -> Any:
+        """A stream's aggregate state: the aggregate is named by its events' prefix
+        (``case.received`` belongs to ``case``)."""
+        records = self.store.read(stream_id)
+        if not records:
+            return None
+        prefix = records[0].event_type.split(".", 1)[0]
+        aggregate = self._by_name.get(prefix)
+        return aggregate.replay(stream_id, [event_of(r) for r in records]) if aggregate else None
+
+    # -- notifications ----------------------------------------------------------------------
+    def deliver_pending(self, now: dt.datetime | None = None, limit: int | None = None) -> DeliveryReport:
+        """Deliver the outbox's due notices through the configured channels (retries,
+        backoff, dead letters: see :mod:`mediation_core.app.delivery`)."""
+        if not self.channels:
+            msg = "no notifier is configured: nothing can deliver the outbox (see docs/notifications.md)"
+            raise delivery.NoChannelsError(msg)
+        return delivery.deliver_pending(self.store, self.channels, now or self.clock(), self.delivery_policy, limit)
+
+    def dead_letters(self, actor: Actor) -> list[OutboxEntry]:
+        """Notices the outbox gave up on, with their last error (administrators)."""
+        authorise_administration(actor)
+        return delivery.dead_letters(self.store)
+
+    def requeue(self, keys: Sequence[str], actor: Actor) -> list[str]:
+        """Put dead letters back in the queue once the cause is fixed (administrators)."""
+        authorise_administration(actor)
+        return delivery.requeue(self.store, keys, self.clock())
 
     # -- coordination reports ----------------------------------------------------------------
     def statistics(self, period: Period, scope_id: str, actor: Actor) -> StatisticsReport:

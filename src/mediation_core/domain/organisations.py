@@ -31,7 +31,8 @@ class OrgKind(enum.Enum):
 @frozen(kw_only=True)
 class Organisation:
     """One organisation. ``parent_id`` is the township for township-level bodies and the
-    district for townships and the coordination centre; a room names its station."""
+    district for townships and the coordination centre; a room names its station.
+    ``phone`` and ``email`` are its duty desk, where notices to the organisation go."""
 
     org_id: str
     kind: OrgKind
@@ -39,6 +40,8 @@ class Organisation:
     parent_id: str | None = None
     code: str = ""
     station_id: str | None = None
+    phone: str = ""
+    email: str = ""
 
 
 class Employment(enum.Enum):
@@ -58,6 +61,7 @@ class Mediator:
     employment: Employment
     phone: str = ""
     director: bool = False
+    email: str = ""
 
 
 @frozen(kw_only=True)
@@ -69,6 +73,7 @@ class Liaison:
     room_id: str
     from_org_id: str
     phone: str = ""
+    email: str = ""
 
 
 @frozen(kw_only=True)

@@ -8,12 +8,13 @@ from collections.abc import Callable, Iterator
 from mediation_core.calendars import national_calendar
 from mediation_core.domain.calendar import WorkingDayCalendar
 from mediation_core.domain.case import CaseState
-from mediation_core.domain.deadlines import DeadlineKind
+from mediation_core.domain.deadlines import DeadlineKind, DueItem
 from mediation_core.domain.ledger import Outcome
 from mediation_core.domain.notices import Notice, NoticeKind, Recipient
 from mediation_core.domain.police.state import PoliceCaseState, PoliceCaseStatus
 from mediation_core.domain.policy import Policy
 from mediation_core.domain.referral.state import ReferralState
+from mediation_core.domain.reminders import case_deadline_notice
 from mediation_core.domain.risks import RiskKind
 from mediation_core.domain.rules.referral import issued_by_station
 from mediation_core.domain.sources import ReferralMode
@@ -197,3 +198,10 @@ _NOTICES: dict[str, Callable[[RecordedEvent, object], Iterator[Notice]]] = {
     "referral.outcome_reported": _referral_result,
     "referral.performance_reported": _referral_result,
 }
+
+
+@hookimpl
+def mediation_deadline_notices(item: DueItem, state: object) -> Iterator[Notice]:
+    """A case's deadline due soon, today or overdue goes to its mediators and the room's director."""
+    if isinstance(state, CaseState):
+        yield case_deadline_notice(item, state)

@@ -18,12 +18,13 @@ if TYPE_CHECKING:
     from mediation_core.domain.calendar import WorkingDayCalendar
     from mediation_core.domain.categories import Category
     from mediation_core.domain.context import DecisionContext
+    from mediation_core.domain.deadlines import DueItem
     from mediation_core.domain.notices import Notice
     from mediation_core.domain.policy import Policy
     from mediation_core.domain.referral.commands import AcceptReferral
     from mediation_core.domain.referral.state import ReferralState
     from mediation_core.domain.rulebook import Violation
-    from mediation_core.plugins.types import Renderer, StoreBackend
+    from mediation_core.plugins.types import Notifier, Renderer, StoreBackend
     from mediation_core.records import RecordedEvent
 
 
@@ -115,6 +116,46 @@ class NotificationSpecs:
 
         Broadcast: all notices are written to the outbox in the same transaction as the
         event; each notice's ``key`` must be unique and deterministic.
+
+        .. versionadded:: 0.1
+        """
+
+    @hookspec
+    def mediation_deadline_notices(self, item: DueItem, state: object) -> Iterable[Notice]:
+        """Return notices for a deadline the sweep found due soon, due today or overdue;
+        ``state`` is the aggregate the deadline belongs to (a ``CaseState`` for a case).
+
+        Broadcast: the notices are added to the outbox unless their key is already there,
+        so every sweep may raise them again. Make the key deterministic in the stream, the
+        deadline kind, the due date and the urgency (``item.stream_id``, ``item.deadline.kind``,
+        ``item.deadline.due``, ``item.urgency``): one notice per deadline and urgency.
+
+        Example::
+
+            @hookimpl
+            def mediation_deadline_notices(item, state):
+                if item.urgency is Urgency.OVERDUE:
+                    yield Notice(key=f"{item.stream_id}:township:{item.deadline.kind.value}:{item.deadline.due}",
+                                 kind=NoticeKind.DEADLINE_OVERDUE, subject="逾期", body="…",
+                                 recipients=(Recipient(role="township_liaison", org_id=state.room_id),))
+
+        .. versionadded:: 0.1
+        """
+
+    @hookspec
+    def mediation_notifiers(self) -> Iterable[Notifier]:
+        """Contribute delivery channels (email, a group robot, an SMS gateway …), which the
+        deployment's configuration selects and sets up by name.
+
+        Registration (broadcast): two notifiers with the same ``name`` are an error. The core
+        delivers through every configured one, isolating each one's failures.
+
+        Example::
+
+            @hookimpl
+            def mediation_notifiers():
+                yield Notifier(name="county-sms", open=open_county_sms, requires=("httpx",),
+                               extra="webhook", settings=("url", "token"))
 
         .. versionadded:: 0.1
         """

@@ -19,6 +19,7 @@ from attrs import frozen
 from mediation_core.domain.calendar import WorkingDayCalendar
 from mediation_core.domain.categories import Category, category_table
 from mediation_core.domain.context import DecisionContext
+from mediation_core.domain.deadlines import DueItem
 from mediation_core.domain.notices import Notice
 from mediation_core.domain.policy import Policy
 from mediation_core.domain.referral.commands import AcceptReferral
@@ -27,7 +28,7 @@ from mediation_core.domain.rulebook import Violation
 from mediation_core.plugins import defaults
 from mediation_core.plugins._markers import ENTRY_POINT_GROUP, PROJECT
 from mediation_core.plugins.hookspecs import SPEC_CLASSES
-from mediation_core.plugins.types import Renderer, StoreBackend
+from mediation_core.plugins.types import Notifier, Renderer, StoreBackend
 from mediation_core.records import RecordedEvent
 
 
@@ -144,6 +145,9 @@ class Plugins:
     def renderers(self) -> Mapping[str, Renderer]:
         return _unique(self.pm.hook.mediation_renderers(), "renderer")
 
+    def notifiers(self) -> Mapping[str, Notifier]:
+        return _unique(self.pm.hook.mediation_notifiers(), "notifier")
+
     def policy(self, region: str, default: Policy | None = None) -> Policy:
         result: Policy = self.pm.hook.mediation_policy(default=default or Policy(), region=region)
         return result
@@ -164,6 +168,9 @@ class Plugins:
 
     def notices(self, event: RecordedEvent, state: object) -> list[Notice]:
         return [n for batch in self.pm.hook.mediation_notices(event=event, state=state) for n in batch or ()]
+
+    def deadline_notices(self, item: DueItem, state: object) -> list[Notice]:
+        return [n for batch in self.pm.hook.mediation_deadline_notices(item=item, state=state) for n in batch or ()]
 
     def event_recorded(self, event: RecordedEvent, state: object) -> None:
         self.pm.hook.mediation_event_recorded(event=event, state=state)

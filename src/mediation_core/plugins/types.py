@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from attrs import field, frozen
 
 from mediation_core.app.ports import Store
+from mediation_core.domain.notices import Notice, Recipient
+from mediation_core.domain.recipients import Addressee
 
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9_-]*")
 
@@ -39,3 +41,54 @@ class Renderer:
     render: Callable[[Any], bytes] = field(eq=False, repr=False)
     description: str = ""
     subject: str = "report"
+
+
+class DeliveryError(Exception):
+    """A notifier could not deliver. ``permanent``: retrying cannot help (a rejected payload,
+    no usable address), so the notice goes straight to the dead letters."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+@frozen(kw_only=True)
+class Delivery:
+    """One notice handed to one configured notifier.
+
+    ``key`` is the notice's idempotency key: send it along (a header, a Message-ID) so the
+    receiving end can drop a repeat. ``addressees`` are the people and duty desks the
+    notice's recipients resolved to (only those of the roles this notifier serves);
+    ``unresolved`` the recipients nobody is registered for. ``attempt`` counts from 1.
+    ``channel`` is the configured notifier's name."""
+
+    notice: Notice
+    addressees: tuple[Addressee, ...]
+    unresolved: tuple[Recipient, ...]
+    attempt: int
+    channel: str
+
+    @property
+    def key(self) -> str:
+        return self.notice.key
+
+
+Deliver = Callable[[Delivery], None]
+"""Deliver one notice or raise (:class:`DeliveryError`, or any exception: a transient failure)."""
+
+
+@frozen(kw_only=True)
+class Notifier:
+    """A delivery channel a deployment can configure by name.
+
+    ``open(settings)`` checks the settings and returns the function that delivers; it raises
+    ``ValueError`` naming a missing or bad setting. ``requires`` are the modules it imports
+    (checked before opening, so a missing optional extra is a clear error naming ``extra``);
+    ``settings`` documents the keys it reads."""
+
+    name: str = field(validator=_valid_name)
+    open: Callable[[Mapping[str, str]], Deliver] = field(eq=False, repr=False)
+    description: str = ""
+    requires: tuple[str, ...] = ()
+    extra: str = ""
+    settings: tuple[str, ...] = ()

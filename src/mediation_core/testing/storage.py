@@ -32,7 +32,7 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, precon
 from mediation_core.app.ports import Append, DeliveryStatus, Document, OutboxEntry, Store
 from mediation_core.domain.case import CaseStatus
 from mediation_core.domain.deadlines import Deadline, DeadlineKind
-from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError
+from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError, StoreError
 from mediation_core.domain.ledger import LedgerRow, Outcome
 from mediation_core.domain.notices import Notice, NoticeKind, Recipient
 from mediation_core.domain.organisations import Employment, Mediator, Organisation, OrgKind, Registry
@@ -475,6 +475,81 @@ class StorageContract:
     def test_outbox_entry_equals_what_was_written(self, store: Store) -> None:
         append(store, "a", [{"a": 1}], notices=[notice("k1", "a")])
         assert store.outbox() == [OutboxEntry(notice=notice("k1", "a"), created_at=T0)]
+
+    def test_enqueue_adds_each_key_once(self, store: Store) -> None:
+        append(store, "a", [{"a": 1}], notices=[notice("k1", "a")])
+        later = T0 + dt.timedelta(hours=1)
+        with store.transaction() as tx:
+            assert tx.enqueue([notice("k1", "a"), notice("d1", "a"), notice("d2", "b")], later) == ["d1", "d2"]
+            assert tx.enqueue([notice("d2", "b"), notice("d3", "b")], later) == ["d3"]  # staged keys count
+            assert [e.notice.key for e in store.outbox()] == ["k1"]  # nothing visible before commit
+            tx.commit()
+        with store.transaction() as tx:
+            assert tx.enqueue([notice("d1", "a"), notice("d3", "b")], later) == []
+            tx.commit()
+        with store.transaction() as tx:
+            assert tx.enqueue([notice("d4", "c")], later) == ["d4"]  # rolled back: not kept
+        assert [e.notice.key for e in store.outbox()] == ["k1", "d1", "d2", "d3"]
+        assert store.outbox_entry("d2") == OutboxEntry(notice=notice("d2", "b"), created_at=later)
+        assert store.outbox_entry("d4") is None
+        with pytest.raises(IntegrityError):
+            append(store, "b", [{"b": 1}], notices=[notice("d2", "b")])  # an append never reuses a key
+
+    def test_enqueue_and_append_in_one_unit_keep_keys_unique(self, store: Store) -> None:
+        with store.transaction() as tx:
+            assert tx.enqueue([notice("k1", "a")], T0) == ["k1"]
+            with pytest.raises(IntegrityError):
+                tx.append(
+                    Append(
+                        stream_id="a",
+                        expected_version=0,
+                        records=chain("a", [{"a": 1}]),
+                        row=row_for("a", 1),
+                        deadlines=(),
+                        notices=[notice("k1", "a")],
+                        created_at=T0,
+                    )
+                )
+            tx.commit()
+        assert [e.notice.key for e in store.outbox()] == ["k1"]
+        assert store.read("a") == []
+
+    def test_delivery_bookkeeping_round_trips(self, store: Store) -> None:
+        append(store, "a", [{"a": 1}], notices=[notice("k1", "a"), notice("k2", "a")])
+        at = dt.datetime(2026, 3, 2, 9, 30, 15, 123_456, tzinfo=dt.UTC)
+        delivered = attrs.evolve(
+            store.outbox()[0],
+            status=DeliveryStatus.DELIVERED,
+            attempts=3,
+            next_attempt_at=None,
+            last_error="dingtalk: HTTP 503",
+            delivered_by=("mail", "centre-robot"),
+            delivered_at=at,
+        )
+        store.update_outbox(delivered)
+        dead = attrs.evolve(store.outbox()[1], status=DeliveryStatus.DEAD, attempts=8, last_error="超时 / timeout")
+        store.update_outbox(dead)
+        assert store.outbox_entry("k1") == delivered
+        assert store.outbox(DeliveryStatus.DEAD) == [dead]
+        assert store.outbox(DeliveryStatus.PENDING) == []
+
+    def test_update_outbox_never_changes_the_notice(self, store: Store) -> None:
+        append(store, "a", [{"a": 1}], notices=[notice("k1", "a")])
+        entry = store.outbox()[0]
+        forged = attrs.evolve(entry, notice=attrs.evolve(entry.notice, body="改过的正文"), attempts=1)
+        store.update_outbox(forged)
+        assert store.outbox_entry("k1") == attrs.evolve(entry, attempts=1)
+
+    def test_update_outbox_with_expected_attempts_is_compare_and_set(self, store: Store) -> None:
+        append(store, "a", [{"a": 1}], notices=[notice("k1", "a")])
+        entry = store.outbox()[0]
+        claim = attrs.evolve(entry, attempts=1, next_attempt_at=T0 + dt.timedelta(minutes=5))
+        store.update_outbox(claim, expected_attempts=0)
+        with pytest.raises(ConcurrencyConflictError):
+            store.update_outbox(attrs.evolve(entry, attempts=1, last_error="second worker"), expected_attempts=0)
+        assert store.outbox_entry("k1") == claim
+        with pytest.raises(StoreError):
+            store.update_outbox(OutboxEntry(notice=notice("nope"), created_at=T0))
 
     # -- documents --------------------------------------------------------------------------
     def test_documents_upsert_with_their_stream_and_filter_by_tags(self, store: Store) -> None:
