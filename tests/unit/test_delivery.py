@@ -21,6 +21,7 @@ from mediation_core.app.ports import DeliveryStatus
 from mediation_core.app.service import MediationService
 from mediation_core.domain import commands as c
 from mediation_core.domain.actors import Actor, Role
+from mediation_core.domain.deadlines import DeadlineKind
 from mediation_core.domain.errors import AuthorisationError
 from mediation_core.domain.notices import NoticeKind
 from mediation_core.domain.risks import RiskKind
@@ -419,3 +420,18 @@ def test_open_service_opens_the_configured_channels(tmp_path: object) -> None:
     broken = Config(notifiers=(NotifierConfig(name="a", backend="echo"),))
     with pytest.raises(PluginError):
         open_service(broken, plugins=plugins)
+
+
+def test_an_unacknowledged_referral_reminds_the_room(service: MediationService, clock: StoryClock) -> None:
+    from builders import LIAISON, referral
+
+    clock.set(D0)
+    letter = service.handle(referral(D0), LIAISON)
+    due = letter.deadlines[DeadlineKind.REFERRAL_ACKNOWLEDGEMENT].due
+    clock.set(due + dt.timedelta(days=1))
+    service.sweep()
+    service.sweep()
+    [reminder] = [e.notice for e in service.store.outbox() if e.notice.kind is NoticeKind.DEADLINE_OVERDUE]
+    assert reminder.key == f"{letter.referral_id}:deadline:referral_acknowledgement:{due}:overdue"
+    assert letter.letter_number in reminder.subject
+    assert {r.role for r in reminder.recipients} == {"mediator", "room_director"}

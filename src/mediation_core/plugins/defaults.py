@@ -14,7 +14,7 @@ from mediation_core.domain.notices import Notice, NoticeKind, Recipient
 from mediation_core.domain.police.state import PoliceCaseState, PoliceCaseStatus
 from mediation_core.domain.policy import Policy
 from mediation_core.domain.referral.state import ReferralState
-from mediation_core.domain.reminders import case_deadline_notice
+from mediation_core.domain.reminders import case_deadline_notice, referral_deadline_notice
 from mediation_core.domain.risks import RiskKind
 from mediation_core.domain.rules.referral import issued_by_station
 from mediation_core.domain.sources import ReferralMode
@@ -202,6 +202,8 @@ _NOTICES: dict[str, Callable[[RecordedEvent, object], Iterator[Notice]]] = {
 
 @hookimpl
 def mediation_deadline_notices(item: DueItem, state: object) -> Iterator[Notice]:
-    """A case's deadline due soon, today or overdue goes to its mediators and the room's director."""
+    """A deadline due soon, today or overdue goes to the mediators and the room's director."""
     if isinstance(state, CaseState):
         yield case_deadline_notice(item, state)
+    elif isinstance(state, ReferralState):
+        yield referral_deadline_notice(item, state)
