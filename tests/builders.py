@@ -9,12 +9,15 @@ import attrs
 from mediation_core.domain import commands as c
 from mediation_core.domain.actors import Actor, Role
 from mediation_core.domain.identifiers import resident_id_check_char, uscc_check_char
+from mediation_core.domain.organisations import Employment, Mediator, Organisation, OrgKind, Registry
 from mediation_core.domain.parties import NaturalPerson, OrganisationParty, Party, Side
 from mediation_core.domain.police import commands as pc
 from mediation_core.domain.police.mediability import Assessment, Circumstance, PoliceAct
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.letters import ConsentEvidence, ConsentForm
 from mediation_core.domain.sources import CaseSource, ReferralMode
+from mediation_core.domain.traffic import commands as tc
+from mediation_core.domain.traffic.accident import Determination, DeterminationKind
 
 ROOM = "pengshanlu-room"
 STATION = "pengshanlu-station"
@@ -174,3 +177,45 @@ def entrust(police_case_id: str, on: dt.date, **kwargs: object) -> pc.EntrustToR
         **kwargs,
     }
     return pc.EntrustToRoom(**fields)  # type: ignore[arg-type]
+
+
+BRIGADE = "traffic-brigade-1"
+JOINT_ROOM = "traffic-joint-room"
+TRAFFIC_OFFICER = Actor(actor_id="t-he", role=Role.POLICE_OFFICER, scope_id=BRIGADE, name="何警官")
+JOINT_MEDIATOR = Actor(actor_id="m-wang", role=Role.MEDIATOR, scope_id=JOINT_ROOM, name="王调解员")
+
+
+def traffic_registry() -> Registry:
+    """The traffic police brigade and the joint mediation room it hosts ("1+4")."""
+    return Registry.of(
+        [
+            Organisation(org_id=BRIGADE, kind=OrgKind.TRAFFIC_POLICE, name="交警一大队", parent_id="district"),
+            Organisation(
+                org_id=JOINT_ROOM,
+                kind=OrgKind.MEDIATION_ROOM,
+                name="交通事故纠纷联合调解室",
+                parent_id="district",
+                code="交调",
+            ),
+        ],
+        [Mediator(mediator_id="m-wang", name="王调解员", room_id=JOINT_ROOM, employment=Employment.FULL_TIME)],
+    )
+
+
+def accident(
+    received_on: dt.date, *, simple: bool = False, insurers: tuple[str, ...] = ("人保财险",)
+) -> tc.RegisterAccident:
+    return tc.RegisterAccident(
+        traffic_id="",
+        brigade_id=BRIGADE,
+        room_id=JOINT_ROOM,
+        accident_number="511102120260501001",
+        accident_on=received_on - dt.timedelta(days=5),
+        determination=Determination(
+            kind=DeterminationKind.DETERMINATION, number="乐公交认字〔2026〕第0501号", received_on=received_on
+        ),
+        parties=two_people(),
+        summary="小型轿车与电动自行车相撞，电动车驾驶人受伤",
+        simple_procedure=simple,
+        insurers=insurers,
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import typing
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -26,6 +27,9 @@ from mediation_core.domain.police.events import EVENT_TYPES as POLICE_EVENT_TYPE
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.events import EVENT_TYPES as REFERRAL_EVENT_TYPES
 from mediation_core.domain.returns import RETURNS
+from mediation_core.domain.traffic import commands as tc
+from mediation_core.domain.traffic.events import EVENT_TYPES as TRAFFIC_EVENT_TYPES
+from mediation_core.records import canonical_json
 
 PARTY_TAGS: dict[type, str] = {NaturalPerson: "person", OrganisationParty: "organisation", GroupParty: "group"}
 RECORD_LIFECYCLES = (RETURNS,)
@@ -37,6 +41,7 @@ COMMAND_BY_NAME: dict[str, type[object]] = {
         *rc.COMMAND_TYPES,
         *pc.COMMAND_TYPES,
         *dc.COMMAND_TYPES,
+        *tc.COMMAND_TYPES,
         *(t for lc in RECORD_LIFECYCLES for t in lc.command_types),
     )
 }
@@ -45,6 +50,7 @@ ALL_EVENT_TYPES: tuple[type[DomainEvent], ...] = (
     *REFERRAL_EVENT_TYPES,
     *POLICE_EVENT_TYPES,
     *DISPATCH_EVENT_TYPES,
+    *TRAFFIC_EVENT_TYPES,
     *(t for lc in RECORD_LIFECYCLES for t in lc.event_types),
 )
 EVENT_BY_TAG: dict[str, type[DomainEvent]] = {t.EVENT_TYPE: t for t in ALL_EVENT_TYPES}
@@ -58,6 +64,11 @@ UPCASTERS: dict[tuple[str, int], Upcaster] = {}
 """(event type, from schema version) → function returning the body at version + 1."""
 
 
+def _is_frozenset(tp: Any) -> bool:
+    """``frozenset`` and ``frozenset[X]``: stored sorted, so a body never depends on hash order."""
+    return tp is frozenset or typing.get_origin(tp) is frozenset
+
+
 def configure_converter(conv: cattrs.Converter) -> cattrs.Converter:
     """Add the domain's hooks to ``conv``; adapters may layer their own on top."""
     conv.register_unstructure_hook(Decimal, str)
@@ -68,7 +79,9 @@ def configure_converter(conv: cattrs.Converter) -> cattrs.Converter:
     conv.register_structure_hook(
         dt.datetime, lambda v, _: v if isinstance(v, dt.datetime) else dt.datetime.fromisoformat(v)
     )
-    conv.register_unstructure_hook(frozenset, lambda s: sorted(conv.unstructure(x) for x in s))
+    conv.register_unstructure_hook_func(
+        _is_frozenset, lambda s: sorted((conv.unstructure(x) for x in s), key=canonical_json)
+    )
     configure_tagged_union(Party, conv, tag_name="kind", tag_generator=PARTY_TAGS.__getitem__)
     return conv
 

@@ -34,7 +34,6 @@ from mediation_core.domain.police import commands as pc
 from mediation_core.domain.police.mediability import (
     Delegate,
     Exclusion,
-    FeedbackKind,
     Incident,
     OnTheSpotConditions,
     PoliceAct,
@@ -44,6 +43,7 @@ from mediation_core.domain.police.mediability import (
 )
 from mediation_core.domain.police.state import PoliceCaseState, PoliceCaseStatus
 from mediation_core.domain.referral import commands as rc
+from mediation_core.domain.referral.letters import FeedbackKind
 from mediation_core.domain.referral.state import ReferralStatus
 from mediation_core.walkthrough import StoryClock
 

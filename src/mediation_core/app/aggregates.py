@@ -25,7 +25,13 @@ from mediation_core.domain.dispatch.state import evolve as dispatch_evolve
 from mediation_core.domain.errors import CaseNotFoundError, NotFoundError
 from mediation_core.domain.events import DomainEvent
 from mediation_core.domain.ledger import LedgerRow, earlier_case, ledger_row
-from mediation_core.domain.linkage import case_follow_ons, dispatch_follow_ons, police_follow_ons, referral_follow_ons
+from mediation_core.domain.linkage import (
+    case_follow_ons,
+    dispatch_follow_ons,
+    police_follow_ons,
+    referral_follow_ons,
+    traffic_follow_ons,
+)
 from mediation_core.domain.organisations import Registry
 from mediation_core.domain.police import commands as pc
 from mediation_core.domain.police.decide import execute as police_execute
@@ -37,6 +43,10 @@ from mediation_core.domain.referral.state import ReferralState
 from mediation_core.domain.referral.state import evolve as referral_evolve
 from mediation_core.domain.rulebook import Violation
 from mediation_core.domain.rules.referral import issued_by_station
+from mediation_core.domain.traffic import commands as tc
+from mediation_core.domain.traffic.decide import execute as traffic_execute
+from mediation_core.domain.traffic.state import TrafficState
+from mediation_core.domain.traffic.state import evolve as traffic_evolve
 from mediation_core.plugins.manager import Plugins
 from mediation_core.serialization import unstructure
 
@@ -374,4 +384,67 @@ DISPATCHES = AggregateType(
     },
     follow_ons=dispatch_follow_ons,
     readers=lambda state: (state.station_id, state.room_id),
+)
+
+
+# -- traffic accidents ---------------------------------------------------------------------------
+
+
+def _traffic_scope(command: tc.TrafficCommand, state: TrafficState | None) -> str:
+    """The traffic police unit registers the dispute and runs its own mediation."""
+    if isinstance(command, tc.RegisterAccident):
+        return command.brigade_id
+    if state is None:
+        raise _missing("traffic record", command.traffic_id)
+    return state.brigade_id
+
+
+def traffic_document(state: TrafficState) -> Document:
+    due = state.document_due
+    body = {
+        "traffic_id": state.traffic_id,
+        "status": state.status.value,
+        "status_zh": state.status.title_zh,
+        "brigade_id": state.brigade_id,
+        "room_id": state.room_id,
+        "accident_number": state.accident_number,
+        "accident_on": state.accident_on.isoformat(),
+        "determination_received_on": state.determination.received_on.isoformat(),
+        "party_names": [p.name for p in state.parties],
+        "insurers": list(state.insurers),
+        "route": state.route.value if state.route else None,
+        "start_on": state.start_on.isoformat() if state.start_on else None,
+        "document_due": due.isoformat() if due else None,
+        "sessions": [{"on": s.on.isoformat(), "bodies": sorted(b.value for b in s.bodies)} for s in state.sessions],
+        "agreed_on": state.agreed_on.isoformat() if state.agreed_on else None,
+        "termination": state.termination.value if state.termination else None,
+        "referral_id": state.referral_id,
+        "peoples_case_id": state.peoples_case_id,
+    }
+    tags = {
+        "brigade_id": state.brigade_id,
+        "station_id": state.brigade_id,
+        "room_id": state.room_id,
+        "status": state.status.value,
+        "route": state.route.value if state.route else "",
+    }
+    return Document(kind="traffic", key=state.traffic_id, body=body, tags=tags)
+
+
+TRAFFIC = AggregateType(
+    name="traffic",
+    command_types=tc.COMMAND_TYPES,
+    stream_id=lambda command: command.traffic_id,
+    evolve=lambda state, event, stream_id: traffic_evolve(state, event, traffic_id=stream_id),  # type: ignore[arg-type]
+    scope=_traffic_scope,
+    authorise=authorise_linkage_command,
+    numbering=lambda command, state: None,
+    execute=traffic_execute,
+    project=lambda state, ctx: Projection(
+        documents=(traffic_document(state),), deadlines=tuple(state.deadlines.values())
+    ),
+    fresh_ids={tc.RegisterAccident: ("traffic_id",), tc.SendToPeoplesMediation: ("referral_id",)},
+    internal=tc.INTERNAL,
+    follow_ons=traffic_follow_ons,
+    readers=lambda state: (state.brigade_id, state.room_id),
 )

@@ -49,18 +49,20 @@ def authorise_administration(actor: Actor) -> None:
 
 
 STATION_STAFF = frozenset({Role.STATION_LIAISON, Role.POLICE_OFFICER})
+POLICE_UNITS = frozenset({OrgKind.POLICE_STATION, OrgKind.TRAFFIC_POLICE})
 """Who acts for a police station: its officers and its liaison deputy director of the room."""
 LINKAGE_READERS = CASE_READERS | STATION_STAFF
 
 
 def authorise_linkage_command(actor: Actor, org_id: str, registry: Registry) -> None:
-    """Commands shared between a station and a room: a station's staff act for the station
-    (issuing a letter, their 治安 case, a 110 dispatch), a room's mediators for the room
-    (accepting, declining, settling on the scene); administrators anywhere."""
+    """Commands shared between a station and a room: a station's (or the traffic police's)
+    staff act for it (issuing a letter, their 治安 case, a 110 dispatch, a traffic accident), a
+    room's mediators for the room (accepting, declining, settling on the scene); administrators
+    anywhere."""
     if actor.role in UNRESTRICTED:
         return
     org = registry.org(org_id)
-    station = org is not None and org.kind is OrgKind.POLICE_STATION
+    station = org is not None and org.kind in POLICE_UNITS
     allowed = STATION_STAFF if station else CASE_WRITERS
     if actor.role in allowed and in_scope(actor, org_id, registry):
         return

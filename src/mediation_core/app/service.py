@@ -17,7 +17,7 @@ import attrs
 from attrs import frozen
 
 from mediation_core.app import delivery, reports
-from mediation_core.app.aggregates import CASES, DISPATCHES, POLICE_CASES, REFERRALS, AggregateType
+from mediation_core.app.aggregates import CASES, DISPATCHES, POLICE_CASES, REFERRALS, TRAFFIC, AggregateType
 from mediation_core.app.authorisation import (
     authorise_administration,
     authorise_case_read,
@@ -54,7 +54,7 @@ from mediation_core.plugins.manager import Plugins
 from mediation_core.records import GENESIS_HASH, ChainBreak, RecordedEvent, record
 from mediation_core.serialization import event_body, event_from_body
 
-AGGREGATES: tuple[AggregateType, ...] = (CASES, REFERRALS, POLICE_CASES, DISPATCHES, *COORDINATION_AGGREGATES)
+AGGREGATES: tuple[AggregateType, ...] = (CASES, REFERRALS, POLICE_CASES, DISPATCHES, TRAFFIC, *COORDINATION_AGGREGATES)
 """Every aggregate type the service handles."""
 
 MAX_STEPS = 64

@@ -149,6 +149,7 @@ class CaseState:
     referral_mode: ReferralMode | None = None
     dispatch_id: str | None = None
     repeat_of: str | None = None
+    insurers: tuple[str, ...] = ()
     number: str | None = None
     accepted_on: dt.date | None = None
     declined: DeclineReason | None = None
@@ -429,6 +430,7 @@ def start(case_id: str, version: int, event: ev.DisputeReceived) -> CaseState:
         referral_mode=event.referral_mode,
         dispatch_id=event.dispatch_id,
         repeat_of=event.repeat_of,
+        insurers=event.insurers,
         documents=frozenset({CaseFileItem.REGISTRATION}),
         last_activity_on=event.received_on,
     )

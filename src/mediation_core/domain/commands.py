@@ -19,6 +19,7 @@ from mediation_core.domain.outcomes import DeclineReason, TerminationReason
 from mediation_core.domain.parties import Party
 from mediation_core.domain.risks import Difficulty, RiskKind
 from mediation_core.domain.sources import CaseSource, ReferralMode
+from mediation_core.domain.traffic.accident import InsurerNotice, JointBody
 
 
 @frozen(kw_only=True)
@@ -35,7 +36,8 @@ class ReceiveDispute(CaseCommand):
     A repeat of an earlier case is detected, not declared: the service looks up earlier
     cases of the same parties and the decision links the most recent one within the policy
     window. ``referral_id``/``referral_mode`` and ``dispatch_id`` are set when accepting a
-    referral or settling a 110 dispatch opens the case."""
+    referral or settling a 110 dispatch opens the case; ``insurers`` are the insurers of the
+    vehicles in a traffic accident dispute, to be notified of every session."""
 
     room_id: str
     received_on: dt.date
@@ -47,6 +49,7 @@ class ReceiveDispute(CaseCommand):
     referral_id: str | None = None
     referral_mode: ReferralMode | None = None
     dispatch_id: str | None = None
+    insurers: tuple[str, ...] = ()
 
 
 class Authority(enum.Enum):
@@ -144,6 +147,8 @@ class HoldSession(CaseCommand):
     invitees: tuple[str, ...] = ()
     public: bool = False
     private_requested_by: tuple[str, ...] = ()
+    joint_bodies: frozenset[JointBody] = frozenset()
+    insurer_notices: tuple[InsurerNotice, ...] = ()
 
 
 @frozen(kw_only=True)

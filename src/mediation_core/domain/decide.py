@@ -37,6 +37,7 @@ from mediation_core.domain.rules import (
     mediators,
     termination,
     terms,
+    traffic,
 )
 
 
@@ -78,6 +79,7 @@ def _received(cmd: c.ReceiveDispute, state: None, ctx: DecisionContext) -> list[
             referral_id=cmd.referral_id,
             referral_mode=cmd.referral_mode,
             dispatch_id=cmd.dispatch_id,
+            insurers=cmd.insurers,
             repeat_of=find_repeat(
                 ctx.earlier_cases,
                 case_id=cmd.case_id,
@@ -282,9 +284,22 @@ DECIDERS: dict[type[c.CaseCommand], Decider] = {
             mediators.recused_never_active,
             consent.invitees_need_consent,
             consent.publicity_choice,
+            traffic.insurer_notified_in_time,
+            traffic.joint_session_bodies,
             TERM,
         ),
-        build=_simple(ev.SessionHeld, "on", "place", "mediator_ids", "party_ids", "invitees", "public", "summary"),
+        build=_simple(
+            ev.SessionHeld,
+            "on",
+            "place",
+            "mediator_ids",
+            "party_ids",
+            "invitees",
+            "public",
+            "summary",
+            "joint_bodies",
+            "insurer_notices",
+        ),
     ),
     c.RequestRecusal: Decider(
         emits=ev.MediatorRecused,

@@ -21,6 +21,7 @@ from mediation_core.domain.outcomes import DeclineReason, Route, TerminationReas
 from mediation_core.domain.parties import Party
 from mediation_core.domain.risks import Difficulty, RiskKind
 from mediation_core.domain.sources import CaseSource, ReferralMode
+from mediation_core.domain.traffic.accident import InsurerNotice, JointBody
 
 
 @frozen(kw_only=True)
@@ -54,6 +55,7 @@ class DisputeReceived(CaseEvent):
     referral_mode: ReferralMode | None = None
     dispatch_id: str | None = None
     repeat_of: str | None = None
+    insurers: tuple[str, ...] = ()
 
 
 @frozen(kw_only=True)
@@ -150,7 +152,8 @@ class InvestigationRecorded(CaseEvent):
 
 @frozen(kw_only=True)
 class SessionHeld(CaseEvent):
-    """调解会 and its 调解记录."""
+    """调解会 and its 调解记录; a joint session records which other bodies took part ("1+4")
+    and when each insurer was told of it."""
 
     EVENT_TYPE: ClassVar[str] = "case.session_held"
     on: dt.date
@@ -160,6 +163,8 @@ class SessionHeld(CaseEvent):
     invitees: tuple[str, ...]
     public: bool
     summary: str
+    joint_bodies: frozenset[JointBody] = frozenset()
+    insurer_notices: tuple[InsurerNotice, ...] = ()
 
 
 @frozen(kw_only=True)

@@ -22,13 +22,18 @@ from mediation_core.domain.followups import Performance
 from mediation_core.domain.ledger import Outcome
 from mediation_core.domain.police import commands as pc
 from mediation_core.domain.police import events as pe
-from mediation_core.domain.police.mediability import FeedbackKind
 from mediation_core.domain.police.state import PoliceCaseState
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral import events as re
-from mediation_core.domain.referral.letters import Origin, OriginKind
+from mediation_core.domain.referral.letters import FeedbackKind, Origin, OriginKind
 from mediation_core.domain.referral.state import ReferralState
 from mediation_core.domain.sources import CaseSource, ReferralMode
+from mediation_core.domain.traffic import commands as tc
+from mediation_core.domain.traffic import events as te
+from mediation_core.domain.traffic.state import TrafficState
+
+TRAFFIC_CATEGORY = "traffic_accident"
+"""The Ministry's category of a traffic accident compensation dispute."""
 
 
 def case_follow_ons(command: Any, events: Sequence[Any], state: CaseState) -> list[Any]:
@@ -95,6 +100,7 @@ def referral_follow_ons(command: Any, events: Sequence[Any], state: ReferralStat
                     amount_involved=state.amount_involved,
                     referral_id=state.referral_id,
                     referral_mode=state.mode,
+                    insurers=state.insurers,
                 ),
                 cc.AcceptCase(case_id=event.case_id, on=event.on),
             ]
@@ -109,9 +115,9 @@ _PERFORMANCE_FEEDBACK = {
 
 
 def _to_origin(event: Any, state: ReferralState) -> list[Any]:
-    """The room's answer to an entrustment, passed on to the 治安 case that entrusted it."""
+    """The room's answer, passed on to the 治安 case or traffic record that sent the dispute."""
     origin = state.origin
-    if origin is None or origin.kind is not OriginKind.POLICE_CASE:
+    if origin is None or origin.kind is OriginKind.DISPATCH:
         return []
     kind: FeedbackKind | None = None
     case_id, note = state.case_id or "", ""
@@ -126,9 +132,22 @@ def _to_origin(event: Any, state: ReferralState) -> list[Any]:
         kind = _PERFORMANCE_FEEDBACK[event.performance]
     if kind is None:
         return []
+    if origin.kind is OriginKind.POLICE_CASE:
+        return [
+            pc.ReceiveReferralFeedback(
+                police_case_id=origin.stream_id,
+                referral_id=state.referral_id,
+                on=event.on,
+                kind=kind,
+                case_id=case_id,
+                note=note,
+            )
+        ]
+    if kind in {FeedbackKind.PERFORMED, FeedbackKind.NOT_PERFORMED}:
+        return []  # the traffic police hear the result; performance stays with the room
     return [
-        pc.ReceiveReferralFeedback(
-            police_case_id=origin.stream_id,
+        tc.ReceivePeoplesMediationReport(
+            traffic_id=origin.stream_id,
             referral_id=state.referral_id,
             on=event.on,
             kind=kind,
@@ -223,3 +242,33 @@ def _case_on_scene(command: dc.SettleOnScene, event: de.SettledOnScene, state: D
         ),
         cc.ReachOralAgreement(case_id=case_id, on=on, content=command.content, subject=command.subject),
     ]
+
+
+def traffic_follow_ons(command: Any, events: Sequence[Any], state: TrafficState) -> list[Any]:
+    """Choosing people's mediation sends the dispute to the room with the traffic police's
+    transfer letter; the vehicles' insurers go with it, to be notified of every session."""
+    out: list[Any] = []
+    for event in events:
+        if isinstance(event, te.SentToPeoplesMediation) and isinstance(command, tc.SendToPeoplesMediation):
+            out.append(
+                rc.IssueLinkedReferral(
+                    referral_id=event.referral_id,
+                    room_id=event.room_id,
+                    source=CaseSource.TRAFFIC_POLICE,
+                    mode=ReferralMode.TRANSFER,
+                    issuer_id=state.brigade_id,
+                    issuer_name=state.brigade_name,
+                    signed_by=command.signed_by,
+                    issued_on=event.on,
+                    category=TRAFFIC_CATEGORY,
+                    cause=f"道路交通事故损害赔偿纠纷（{state.accident_number}）",
+                    facts=state.summary,
+                    parties=state.parties,
+                    consents=command.consents,
+                    letter_number=command.letter_number,
+                    police_case_number=state.accident_number,
+                    insurers=state.insurers,
+                    origin=Origin(kind=OriginKind.TRAFFIC, stream_id=state.traffic_id),
+                )
+            )
+    return out

@@ -17,11 +17,13 @@ T = TypeVar("T")
 
 
 class OrgKind(enum.Enum):
-    """Kinds of organisation in the 公调对接 network."""
+    """Kinds of organisation in the 公调对接 network. The traffic police unit hosts the joint
+    traffic-accident mediation room ("1+4")."""
 
     DISTRICT = "district"  # 区/县
     TOWNSHIP = "township"  # 乡镇/街道
     POLICE_STATION = "police_station"  # 派出所
+    TRAFFIC_POLICE = "traffic_police"  # 交警大队 / 中队
     MEDIATION_ROOM = "mediation_room"  # 驻所调解室 / 治安纠纷人民调解委员会
     JUSTICE_OFFICE = "justice_office"  # 司法所
     GOVERNANCE_OFFICE = "governance_office"  # 综治办

@@ -11,13 +11,12 @@ from mediation_core.domain.police.mediability import (
     Assessment,
     Delegate,
     Exclusion,
-    FeedbackKind,
     OnTheSpotConditions,
     PoliceAgreementTerms,
     Punishment,
     SessionReason,
 )
-from mediation_core.domain.referral.letters import ConsentEvidence
+from mediation_core.domain.referral.letters import ConsentEvidence, FeedbackKind
 
 
 @frozen(kw_only=True)

@@ -9,8 +9,9 @@ from mediation_core.domain.deadlines import Deadline, DeadlineKind, calendar_dea
 from mediation_core.domain.deciders import Decider, execute_with, lifecycle_rule
 from mediation_core.domain.police import commands as c
 from mediation_core.domain.police import events as ev
-from mediation_core.domain.police.mediability import FeedbackKind, PoliceSession
+from mediation_core.domain.police.mediability import PoliceSession
 from mediation_core.domain.police.state import TRANSITIONS, PoliceCaseState, PoliceCaseStatus, evolve
+from mediation_core.domain.referral.letters import FeedbackKind
 from mediation_core.domain.rules import common, intake
 from mediation_core.domain.rules import police as r
 from mediation_core.domain.rules.police import TIME_LIMIT_DAYS, first_session_due

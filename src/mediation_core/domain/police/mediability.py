@@ -203,13 +203,3 @@ class Punishment(enum.Enum):
     @property
     def title_zh(self) -> str:
         return "不予处罚" if self is Punishment.NO_PUNISHMENT else "依法处罚"
-
-
-class FeedbackKind(enum.Enum):
-    """What a room's report on an entrusted dispute says."""
-
-    DECLINED = "declined"  # 不予调解 / 退回 / 撤回: the entrustment ended without mediation
-    SETTLED = "settled"
-    FAILED = "failed"
-    PERFORMED = "performed"
-    NOT_PERFORMED = "not_performed"  # including partly performed

@@ -106,3 +106,13 @@ class Feedback:
     agreement_form: str | None = None
     termination_reason: str | None = None
     performance: Performance | None = None
+
+
+class FeedbackKind(enum.Enum):
+    """What a room's report to the stream that referred a dispute says."""
+
+    DECLINED = "declined"  # 不予调解 / 退回 / 撤回: ended without mediation
+    SETTLED = "settled"
+    FAILED = "failed"
+    PERFORMED = "performed"
+    NOT_PERFORMED = "not_performed"  # including partly performed
