@@ -17,6 +17,7 @@ from mediation_core.domain.case import TERMINAL, TRANSITIONS, CaseStatus
 from mediation_core.domain.decide import DECIDERS
 from mediation_core.domain.invariants import INVARIANTS
 from mediation_core.domain.lifecycles import Lifecycle
+from mediation_core.domain.meetings import MEETINGS
 from mediation_core.domain.policy import POLICY_FIELDS_BASIS, Policy
 from mediation_core.domain.returns import RETURNS
 from mediation_core.domain.rulebook import RULEBOOK
@@ -208,6 +209,72 @@ def statistics_page() -> str:
     return "\n".join(lines) + "\n"
 
 
+def meetings_page() -> str:
+    """The standing meetings: kinds, quorum, agenda, action items, compliance, and the table."""
+    default = Policy()
+    lines = [
+        GENERATED,
+        "",
+        "# Standing meetings (双例会)",
+        "",
+        "Two standing meetings keep the police station, the township and the mediation room in step "
+        "(seed report §5 一): the **joint meeting** (联席例会) of each township, where the justice office "
+        "(司法所), the governance office (综治办) and the police station(s) (派出所) report and analyse the "
+        "month's disputes, and the **case-analysis meeting** (案情分析会) inside each room. Both are "
+        "aggregates (`mediation_core.domain.meetings`) recorded through `MediationService.handle`.",
+        "",
+        "## Scheduling",
+        "",
+        f"One meeting of each kind is due per cadence block: `joint_meeting_cadence_months` "
+        f"(default {default.joint_meeting_cadence_months}) for joint meetings, "
+        f"`case_analysis_cadence_months` (default {default.case_analysis_cadence_months}) for case-analysis "
+        "meetings. `ScheduleMeeting(on=None)` proposes the block's "
+        f"`meeting_working_day`-th working day (default {default.meeting_working_day}) on the working-day "
+        "calendar, 调休 included; a date given explicitly must be a working day. The meeting date is a "
+        "deadline (`meeting`) until the meeting is held or cancelled, so the sweep reports a meeting "
+        "that did not happen.",
+        "",
+        "## Agenda",
+        "",
+        "Scheduling reads the agenda from the ledger of the township's (or room's) cases in the same "
+        "command: every case with an overdue deadline, every open case with an escalation risk "
+        "(civil-to-criminal, public order, mass incident, suicide), every open difficult case, and every "
+        "repeat dispute that is open or arrived in the last month; each case once, with all its reasons, "
+        "most pressing first. The open action items of the body's earlier meetings that are due follow. "
+        "`MediationService.proposed_agenda(kind, org_id, actor)` shows the agenda before scheduling.",
+        "",
+        "## Quorum",
+        "",
+        "A joint meeting has its quorum only when every justice office, governance office and police "
+        "station of the township sent someone; a township without all three in the registry cannot "
+        "schedule one. A case-analysis meeting has its quorum when at least "
+        f"`case_analysis_quorum_percent` (default {default.case_analysis_quorum_percent} %) of the room's "
+        "mediators attend (at least one). A meeting held without its quorum is recorded, with what was "
+        "missing; it is not refused, because the compliance report must show it.",
+        "",
+        "## Minutes, decisions and action items",
+        "",
+        "`HoldMeeting` records the attendees (person, name, body), the minutes, the decisions and the "
+        "action items (owner, body, task, due date, linked cases). Linked cases must be cases of the "
+        "meeting's own scope. Each action item's due date becomes a deadline (`action_item`, with the "
+        "item number as `ref`) until `CompleteActionItem` records it done; one done after its due date "
+        "is marked late.",
+        "",
+        "## Compliance report",
+        "",
+        "`MediationService.meeting_compliance(period, scope_id, actor)` lists, for every township and "
+        "room in scope and every cadence block of the period: **held** (a meeting held in the block with "
+        "its quorum), **no quorum** (held, but never with its quorum; the missing bodies or mediators are "
+        "named), **missed** (the block ended with no meeting held; a cancelled meeting does not count) or "
+        "**pending** (the block has not ended). It also counts the open action items past due.",
+        "",
+        "## Lifecycle",
+        "",
+        *lifecycle_tables(MEETINGS),
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def lifecycle_tables(lifecycle: Lifecycle) -> list[str]:
     """A record's transition table and, per command, the event it records and its rules."""
     lines = ["| from | event | to |", "|---|---|---|"]
@@ -220,6 +287,7 @@ def lifecycle_tables(lifecycle: Lifecycle) -> list[str]:
 
 
 PAGES: dict[str, Callable[[], str]] = {
+    "meetings.md": meetings_page,
     "statistics.md": statistics_page,
     "lifecycle.md": lifecycle_page,
     "rules.md": rules_page,

@@ -21,6 +21,7 @@ from mediation_core.domain import commands as c
 from mediation_core.domain.dispatch import commands as dc
 from mediation_core.domain.dispatch.events import EVENT_TYPES as DISPATCH_EVENT_TYPES
 from mediation_core.domain.events import EVENT_TYPES, DomainEvent
+from mediation_core.domain.meetings import MEETINGS
 from mediation_core.domain.parties import GroupParty, NaturalPerson, OrganisationParty, Party
 from mediation_core.domain.police import commands as pc
 from mediation_core.domain.police.events import EVENT_TYPES as POLICE_EVENT_TYPES
@@ -32,7 +33,7 @@ from mediation_core.domain.traffic.events import EVENT_TYPES as TRAFFIC_EVENT_TY
 from mediation_core.records import canonical_json
 
 PARTY_TAGS: dict[type, str] = {NaturalPerson: "person", OrganisationParty: "organisation", GroupParty: "group"}
-RECORD_LIFECYCLES = (RETURNS,)
+RECORD_LIFECYCLES = (RETURNS, MEETINGS)
 """The coordination records (returns, meetings, evaluations …), each a domain Lifecycle."""
 COMMAND_BY_NAME: dict[str, type[object]] = {
     t.__name__: t

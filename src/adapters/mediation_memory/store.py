@@ -73,7 +73,7 @@ class MemoryStore:
     def deadlines_due(self, until: dt.date) -> list[tuple[str, Deadline]]:
         with self._lock:
             found = [(sid, d) for sid, ds in self._deadlines.items() for d in ds if d.due <= until]
-        return sorted(found, key=lambda item: (item[1].due, item[0], item[1].kind.value))
+        return sorted(found, key=lambda item: (item[1].due, item[0], item[1].kind.value, item[1].ref))
 
     def document(self, kind: str, key: str) -> Document | None:
         with self._lock:

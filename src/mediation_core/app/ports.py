@@ -144,7 +144,7 @@ class Store(Protocol):
 
     def deadlines_due(self, until: dt.date) -> list[tuple[str, Deadline]]:
         """(stream id, deadline) of open deadlines due on or before ``until``, ordered by
-        due date, stream id and kind."""
+        due date, stream id, kind and ref."""
         ...
 
     def document(self, kind: str, key: str) -> Document | None: ...

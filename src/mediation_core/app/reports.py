@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from mediation_core.app.coordination import rooms_in
+from mediation_core.app.coordination import agenda_from, meetings_of, rooms_in
 from mediation_core.app.ports import Store
+from mediation_core.domain.agenda import AgendaItem
 from mediation_core.domain.calendar import WorkingDayCalendar
 from mediation_core.domain.categories import Category
+from mediation_core.domain.meetings import MeetingKind, MeetingSlot, compliance
 from mediation_core.domain.organisations import Registry
 from mediation_core.domain.periods import Period
 from mediation_core.domain.policy import Policy
@@ -66,3 +68,21 @@ def filings(
             due = return_due(slot, policy, calendar)
             out.append(filing_status(room, slot, locked, live, registry=registry, today=today, due=due))
     return out
+
+
+def meeting_compliance(
+    store: Store, registry: Registry, policy: Policy, *, period: Period, scope_id: str, today: dt.date
+) -> list[MeetingSlot]:
+    """Every township's joint meetings and every room's case-analysis meetings per cadence
+    block of ``period``: held, held without quorum, missed or pending."""
+    return compliance(
+        meetings_of(store), registry=registry, scope_id=scope_id, period=period, policy=policy, today=today
+    )
+
+
+def proposed_agenda(
+    store: Store, registry: Registry, *, kind: MeetingKind, org_id: str, today: dt.date
+) -> tuple[AgendaItem, ...]:
+    """The agenda a meeting of ``org_id`` scheduled today would take from the ledger."""
+    rows = list(store.ledger(rooms_in(registry, org_id)))
+    return agenda_from(store, rows, kind=kind, org_id=org_id, today=today)

@@ -25,11 +25,12 @@ from mediation_core.app.authorisation import (
     may_read_case,
     may_read_linked,
 )
-from mediation_core.app.coordination import COORDINATION_AGGREGATES
+from mediation_core.app.coordination import COORDINATION_AGGREGATES, meetings_of
 from mediation_core.app.delivery import Channel, DeliveryPolicy, DeliveryReport
 from mediation_core.app.ports import Append, Document, OutboxEntry, Store, UnitOfWork
 from mediation_core.calendars import NATIONAL
 from mediation_core.domain.actors import Actor
+from mediation_core.domain.agenda import AgendaItem
 from mediation_core.domain.calendar import WorkingDayCalendar, local_date
 from mediation_core.domain.case import CaseState
 from mediation_core.domain.context import DecisionContext
@@ -43,6 +44,7 @@ from mediation_core.domain.errors import (
 )
 from mediation_core.domain.events import DomainEvent
 from mediation_core.domain.ledger import LedgerRow, ledger_row
+from mediation_core.domain.meetings import Meeting, MeetingKind, MeetingSlot
 from mediation_core.domain.organisations import Registry
 from mediation_core.domain.periods import Period
 from mediation_core.domain.policy import Policy
@@ -390,6 +392,29 @@ class MediationService:
             scope_id=scope_id,
             today=local_date(now or self.clock()),
         )
+
+    def meeting_compliance(
+        self, period: Period, scope_id: str, actor: Actor, now: dt.datetime | None = None
+    ) -> list[MeetingSlot]:
+        """Joint and case-analysis meetings per cadence block: held, no quorum, missed, pending."""
+        authorise_report_read(actor, scope_id, self.registry())
+        today = local_date(now or self.clock())
+        return reports.meeting_compliance(
+            self.store, self.registry(), self.policy, period=period, scope_id=scope_id, today=today
+        )
+
+    def proposed_agenda(self, kind: MeetingKind, org_id: str, actor: Actor) -> tuple[AgendaItem, ...]:
+        """The agenda a meeting of ``org_id`` scheduled now would take from the ledger."""
+        authorise_report_read(actor, org_id, self.registry())
+        today = local_date(self.clock())
+        return reports.proposed_agenda(self.store, self.registry(), kind=kind, org_id=org_id, today=today)
+
+    def meetings(self, scope_id: str, actor: Actor) -> list[Meeting]:
+        """The meetings of the townships and rooms in scope, by date."""
+        registry = self.registry()
+        authorise_report_read(actor, scope_id, registry)
+        found = [m for m in meetings_of(self.store) if m.org_id == scope_id or registry.covers(scope_id, m.org_id)]
+        return sorted(found, key=lambda m: (m.on, m.stream_id))
 
     def verify(self) -> list[ChainBreak]:
         """Every case whose hash chain is broken, with its first broken link."""

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from attrs import field, frozen
 
+from mediation_core.domain.agenda import AgendaItem
 from mediation_core.domain.calendar import WorkingDayCalendar, local_date
 from mediation_core.domain.categories import MINISTRY_CATEGORIES, Category
 from mediation_core.domain.organisations import Registry
@@ -24,7 +25,9 @@ class DecisionContext:
     ``party_keyer`` digests party identities under the deployment's key, and
     ``earlier_cases`` are the earlier cases sharing a party with an intake, which the service
     looked up so that the decision can link a repeat. ``report`` is the ledger's statistics
-    report for the scope and period a return locks, read in the same command.
+    report for the scope and period a return locks, read in the same command; ``agenda`` the
+    agenda a scheduled meeting takes from the ledger, and ``scope_cases`` the case ids of the
+    meeting's scope that its decisions and action items may name.
     """
 
     now: dt.datetime
@@ -36,6 +39,8 @@ class DecisionContext:
     party_keyer: PartyKeyer = UNKEYED
     earlier_cases: tuple[EarlierCase, ...] = ()
     report: StatisticsReport | None = None
+    agenda: tuple[AgendaItem, ...] = ()
+    scope_cases: frozenset[str] = frozenset()
 
     @property
     def today(self) -> dt.date:

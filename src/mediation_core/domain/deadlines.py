@@ -30,6 +30,9 @@ class DeadlineKind(enum.Enum):
     POLICE_TIME_LIMIT = "police_time_limit"  # 治安案件办案期限
     POLICE_FIRST_SESSION = "police_first_session"  # 治安调解首次调解
     TRAFFIC_MEDIATION = "traffic_mediation"  # 交通事故调解书或调解终结书
+    MEETING = "meeting"  # 例会召开
+    ACTION_ITEM = "action_item"  # 会议议定事项办理
+    RECTIFICATION = "rectification"  # 督导检查整改
 
     @property
     def title_zh(self) -> str:
@@ -45,12 +48,17 @@ _TITLES = {
     DeadlineKind.POLICE_TIME_LIMIT: "治安案件办案期限",
     DeadlineKind.POLICE_FIRST_SESSION: "治安调解首次调解期限",
     DeadlineKind.TRAFFIC_MEDIATION: "交通事故调解书/调解终结书制作期限",
+    DeadlineKind.MEETING: "例会召开日期",
+    DeadlineKind.ACTION_ITEM: "会议议定事项办理期限",
+    DeadlineKind.RECTIFICATION: "督导检查整改期限",
 }
 
 
 @frozen(kw_only=True)
 class Deadline:
-    """A due date with its provenance. ``estimated``: counted past the calendar's range."""
+    """A due date with its provenance. ``estimated``: counted past the calendar's range.
+    ``ref`` says which item of the stream falls due when a stream has several of one kind (a
+    meeting's action item number); empty when the kind alone says."""
 
     kind: DeadlineKind
     due: dt.date
@@ -58,6 +66,7 @@ class Deadline:
     policy: str
     calendar: str
     estimated: bool = False
+    ref: str = ""
 
 
 def calendar_deadline(kind: DeadlineKind, start: dt.date, days: int, basis: str, policy: Policy) -> Deadline:
@@ -126,4 +135,4 @@ def due(open_deadlines: Iterable[tuple[str, Deadline]], today: dt.date, warning_
         else:
             urgency = Urgency.DUE_SOON
         found.append(DueItem(stream_id=stream_id, deadline=deadline, urgency=urgency, days_left=days_left))
-    return sorted(found, key=lambda item: (item.days_left, item.stream_id, item.deadline.kind.value))
+    return sorted(found, key=lambda item: (item.days_left, item.stream_id, item.deadline.kind.value, item.deadline.ref))

@@ -10,7 +10,9 @@ from mediation_core.domain.calendar import WorkingDayCalendar
 from mediation_core.domain.case import CaseState
 from mediation_core.domain.deadlines import DeadlineKind, DueItem
 from mediation_core.domain.ledger import Outcome
+from mediation_core.domain.meetings import Meeting, MeetingKind
 from mediation_core.domain.notices import Notice, NoticeKind, Recipient
+from mediation_core.domain.organisations import OrgKind
 from mediation_core.domain.police.state import PoliceCaseState, PoliceCaseStatus
 from mediation_core.domain.policy import Policy
 from mediation_core.domain.referral.state import ReferralState
@@ -179,6 +181,26 @@ def _police_decision_due(event: RecordedEvent, state: object) -> Iterator[Notice
     )
 
 
+def _meeting_scheduled(event: RecordedEvent, state: object) -> Iterator[Notice]:
+    """A scheduled meeting goes to the bodies it needs (joint) or the room's mediators."""
+    if not isinstance(state, Meeting):
+        return
+    if state.kind is MeetingKind.JOINT:
+        roles = {OrgKind.JUSTICE_OFFICE: "justice_office", OrgKind.GOVERNANCE_OFFICE: "township"}
+        recipients = tuple(Recipient(role=roles.get(b.kind, "station_liaison"), org_id=b.org_id) for b in state.bodies)
+    else:
+        recipients = tuple(Recipient(role="mediator", org_id=state.org_id, person_id=m) for m in state.members)
+    items = "；".join(item.title for item in state.agenda[:10]) or "无"
+    yield Notice(
+        key=f"{event.stream_id}:{event.version}:meeting_scheduled",
+        kind=NoticeKind.MEETING_SCHEDULED,
+        subject=f"【{state.kind.title_zh}】{state.on.isoformat()} {state.place}".rstrip(),
+        body=f"定于 {state.on.isoformat()} 召开{state.kind.title_zh}，议题 {len(state.agenda)} 项：{items}",
+        recipients=recipients,
+        payload={"meeting_id": state.stream_id, "on": state.on.isoformat(), "kind": state.kind.value},
+    )
+
+
 _NOTICES: dict[str, Callable[[RecordedEvent, object], Iterator[Notice]]] = {
     **{
         f"police_case.{name}": _police_decision_due
@@ -190,6 +212,7 @@ _NOTICES: dict[str, Callable[[RecordedEvent, object], Iterator[Notice]]] = {
             "peoples_agreement_not_performed",
         )
     },
+    "meeting.scheduled": _meeting_scheduled,
     "case.risk_flagged": _escalation_risk,
     "referral.issued": _referral_issued,
     "referral.accepted": _referral_accepted,

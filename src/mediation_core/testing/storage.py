@@ -449,6 +449,13 @@ class StorageContract:
         ]
         append(store, "a", [{"a": 2}], deadlines=[])
         assert [cid for cid, _ in store.deadlines_due(dt.date(2027, 1, 1))] == ["b", "b"]
+        items = [attrs.evolve(deadline(DeadlineKind.ACTION_ITEM, dt.date(2026, 4, 2)), ref=str(n)) for n in (1, 2)]
+        append(store, "m", [{"m": 1}], deadlines=list(reversed(items)))
+        assert store.deadlines_due(dt.date(2026, 4, 2)) == [
+            ("b", d2),
+            ("b", attrs.evolve(d1, estimated=True)),
+            *[("m", item) for item in items],
+        ]
 
     # -- outbox -----------------------------------------------------------------------------
     def test_outbox_keeps_notices_in_order_and_updates_them(self, store: Store) -> None:
