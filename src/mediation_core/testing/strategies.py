@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
+from mediation_core.domain.calendar import WorkingDayCalendar
 from mediation_core.domain.case import CaseStatus
 from mediation_core.domain.categories import MINISTRY_CATEGORIES
 from mediation_core.domain.events import EVENT_TYPES, CaseEvent
@@ -377,3 +378,38 @@ def ledgers(
             )
         )
     return rows
+
+
+CALENDAR_FIRST = dt.date(2025, 1, 1)
+CALENDAR_LAST = dt.date(2027, 12, 31)
+
+
+@st.composite
+def working_day_calendars(
+    draw: st.DrawFn, first_day: dt.date = CALENDAR_FIRST, last_day: dt.date = CALENDAR_LAST
+) -> WorkingDayCalendar:
+    """Working-day calendars with holiday periods and 调休: each period is a run of rest days
+    (weekdays among them become holidays), often paid for by working a nearby weekend day, as
+    the State Council's arrangements do. Windows counted on these must land on exact days."""
+    holidays: set[dt.date] = set()
+    working: set[dt.date] = set()
+    for _ in range(draw(st.integers(0, 12))):
+        start = draw(st.dates(min_value=first_day, max_value=last_day - dt.timedelta(days=10)))
+        length = draw(st.integers(1, 8))
+        period = {start + dt.timedelta(days=n) for n in range(length)}
+        holidays |= period
+        if draw(st.booleans()):
+            shift = draw(st.integers(-10, 10))
+            swapped = start + dt.timedelta(days=shift)
+            while swapped.weekday() < 5:
+                swapped += dt.timedelta(days=1)
+            if first_day <= swapped <= last_day and swapped not in holidays:
+                working.add(swapped)
+    return WorkingDayCalendar(
+        version=f"test-{len(holidays)}-{len(working)}",
+        region="TEST",
+        first_day=first_day,
+        last_day=last_day,
+        holidays=frozenset(holidays),
+        working_weekends=frozenset(working - holidays),
+    )
