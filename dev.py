@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("MEDIATION_VENV", ROOT / ".venv"))
-EXTRAS = {"demo": "", "test": "[dev,webhook]", "lint": "[dev,webhook]"}
+EXTRAS = {"demo": "", "test": "[dev,webhook,xlsx,docx]", "lint": "[dev,webhook,xlsx,docx]"}
 """The extras each task installs: the tests exercise every optional adapter against real servers."""
 
 

@@ -21,6 +21,7 @@ from mediation_core.domain import commands as c
 from mediation_core.domain.dispatch import commands as dc
 from mediation_core.domain.dispatch.events import EVENT_TYPES as DISPATCH_EVENT_TYPES
 from mediation_core.domain.events import EVENT_TYPES, DomainEvent
+from mediation_core.domain.imports import EVENT_TYPES as IMPORT_EVENT_TYPES
 from mediation_core.domain.meetings import MEETINGS
 from mediation_core.domain.parties import GroupParty, NaturalPerson, OrganisationParty, Party
 from mediation_core.domain.police import commands as pc
@@ -52,6 +53,7 @@ ALL_EVENT_TYPES: tuple[type[DomainEvent], ...] = (
     *POLICE_EVENT_TYPES,
     *DISPATCH_EVENT_TYPES,
     *TRAFFIC_EVENT_TYPES,
+    *IMPORT_EVENT_TYPES,
     *(t for lc in RECORD_LIFECYCLES for t in lc.event_types),
 )
 EVENT_BY_TAG: dict[str, type[DomainEvent]] = {t.EVENT_TYPE: t for t in ALL_EVENT_TYPES}

@@ -12,9 +12,10 @@ from mediation_core.plugins._markers import PROJECT
 from mediation_core.plugins.hookspecs import SPEC_CLASSES
 from mediation_memory import plugin as memory_plugin
 from mediation_notify import plugin as notify_plugin
+from mediation_reports import plugin as reports_plugin
 
 SPECS = {name: fn for cls in SPEC_CLASSES for name, fn in vars(cls).items() if name.startswith("mediation_")}
-BUILT_IN = [defaults, memory_plugin, notify_plugin]
+BUILT_IN = [defaults, memory_plugin, notify_plugin, reports_plugin]
 
 
 def spec_namespace() -> dict[str, object]:
@@ -26,6 +27,7 @@ def spec_namespace() -> dict[str, object]:
     return {
         "StoreBackend": plugins.StoreBackend,
         "Notifier": types.Notifier,
+        "LedgerReader": types.LedgerReader,
         "DueItem": deadlines.DueItem,
         "Renderer": plugins.Renderer,
         "Policy": policy.Policy,

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from mediation_core.app import delivery, reports
+from mediation_core.app import delivery, exporting, reports
 from mediation_core.app.aggregates import CASES, DISPATCHES, POLICE_CASES, REFERRALS, TRAFFIC, AggregateType
 from mediation_core.app.authorisation import (
     authorise_administration,
@@ -43,6 +43,7 @@ from mediation_core.domain.errors import (
     RuleViolationError,
 )
 from mediation_core.domain.events import DomainEvent
+from mediation_core.domain.imports import LedgerRowImported
 from mediation_core.domain.ledger import LedgerRow, ledger_row
 from mediation_core.domain.meetings import Meeting, MeetingKind, MeetingSlot
 from mediation_core.domain.organisations import Registry
@@ -52,6 +53,8 @@ from mediation_core.domain.referral.state import ReferralState
 from mediation_core.domain.repeats import PartyKeyer
 from mediation_core.domain.returns import FilingStatus
 from mediation_core.domain.statistics import StatisticsReport
+from mediation_core.exports.forms import DocumentForm
+from mediation_core.exports.ledger import LedgerTable
 from mediation_core.plugins.manager import Plugins
 from mediation_core.records import GENESIS_HASH, ChainBreak, RecordedEvent, record
 from mediation_core.serialization import event_body, event_from_body
@@ -277,6 +280,9 @@ class MediationService:
     def case_file(self, case_id: str, actor: Actor) -> CaseFile:
         """The whole case file, if the actor may read it."""
         records = self.store.read(case_id)
+        if records and records[0].event_type == LedgerRowImported.EVENT_TYPE:
+            msg = f"case {case_id!r} was imported from a ledger file: it has a ledger row, not a case file"
+            raise CaseNotFoundError(msg)
         state = replay_records(case_id, records)
         if state is None:
             msg = f"case {case_id!r} does not exist"
@@ -351,6 +357,29 @@ class MediationService:
         prefix = records[0].event_type.split(".", 1)[0]
         aggregate = self._by_name.get(prefix)
         return aggregate.replay(stream_id, [event_of(r) for r in records]) if aggregate else None
+
+    # -- reports, exports and documents ----------------------------------------------------
+    def ledger_table(self, actor: Actor, room_ids: Sequence[str] | None = None) -> LedgerTable:
+        """The ledger (台账) the actor may read, with Chinese headers, masked for the actor."""
+        return exporting.table(self, actor, room_ids)
+
+    def export_ledger(self, actor: Actor, fmt: str = "xlsx", room_ids: Sequence[str] | None = None) -> bytes:
+        """The ledger as a file: ``fmt`` is ``xlsx``, ``csv``, ``json`` or a plugin's format."""
+        return exporting.render(self, "ledger", fmt, self.ledger_table(actor, room_ids))
+
+    def import_ledger(self, data: bytes, fmt: str, actor: Actor, source: str = "") -> list[LedgerRow]:
+        """Import a ledger file (cases kept outside the system): every row in one transaction,
+        or none, with :class:`~mediation_core.exports.ledger.LedgerImportError` naming each
+        bad cell by row and column."""
+        return exporting.import_ledger(self, data, fmt, actor, source)
+
+    def document(self, case_id: str, form: DocumentForm, actor: Actor, fmt: str = "docx") -> bytes:
+        """A case's document in the Ministry's form (受理登记表, 调解协议书 …) as a file."""
+        return exporting.render(self, "document", fmt, exporting.case_document(self, case_id, form, actor))
+
+    def referral_document(self, referral_id: str, form: DocumentForm, actor: Actor, fmt: str = "docx") -> bytes:
+        """A referral's letter (移送/委托人民调解函) or the room's reply, as a file."""
+        return exporting.render(self, "document", fmt, exporting.referral_document(self, referral_id, form, actor))
 
     # -- notifications ----------------------------------------------------------------------
     def deliver_pending(self, now: dt.datetime | None = None, limit: int | None = None) -> DeliveryReport:

@@ -11,8 +11,10 @@ from decimal import Decimal
 
 from attrs import field, fields, frozen
 
+from mediation_core.domain.actors import Role
 from mediation_core.domain.calendar import BeyondRange
 from mediation_core.domain.casefile import DEFAULT_REQUIRED_ITEMS, CaseFileItem
+from mediation_core.domain.privacy import DEFAULT_PERSONAL_DATA_ROLES
 from mediation_core.domain.sources import ReferralMode
 
 
@@ -51,6 +53,7 @@ class Policy:
     archive_required_items: tuple[CaseFileItem, ...] = DEFAULT_REQUIRED_ITEMS
     beyond_calendar: BeyondRange = BeyondRange.WEEKENDS_ONLY
     deadline_warning_days: int = field(default=3, validator=_non_negative)
+    personal_data_roles: tuple[Role, ...] = DEFAULT_PERSONAL_DATA_ROLES
     repeat_window_days: int = field(default=180, validator=_non_negative)
     repeat_min_shared_parties: int = field(default=2, validator=_positive)
     referral_ack_working_days: int = field(default=1, validator=_positive)
@@ -119,6 +122,10 @@ POLICY_FIELDS_BASIS: dict[str, str] = {
     "archive_required_items": "卷宗 required items (§5.1.3, one county template).",
     "beyond_calendar": "Past the calendar's published range: refuse, or count weekends only and flag.",
     "deadline_warning_days": "A deadline is 'due soon' this many calendar days before it falls due.",
+    "personal_data_roles": (
+        "Roles that read parties' ID and phone numbers in full in reports, exports and documents, within their "
+        "scope; everyone else gets them masked (个人信息保护法 arts. 6, 51; 人民调解法 art. 15)."
+    ),
     "repeat_window_days": (
         "An intake repeats an earlier case of the same parties and category received at most this many days "
         "after that case was concluded (or received, while open). Fewer repeat calls about the same dispute "

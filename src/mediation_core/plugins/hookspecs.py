@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from mediation_core.domain.referral.commands import AcceptReferral
     from mediation_core.domain.referral.state import ReferralState
     from mediation_core.domain.rulebook import Violation
-    from mediation_core.plugins.types import Notifier, Renderer, StoreBackend
+    from mediation_core.plugins.types import LedgerReader, Notifier, Renderer, StoreBackend
     from mediation_core.records import RecordedEvent
 
 
@@ -169,6 +169,24 @@ class ReportingSpecs:
         """Contribute report and document formats, selectable by name.
 
         Registration (broadcast): two renderers with the same ``name`` are an error.
+
+        .. versionadded:: 0.1
+        """
+
+    @hookspec
+    def mediation_ledger_readers(self) -> Iterable[LedgerReader]:
+        """Contribute ledger file formats that can be imported, selectable by name (a county's
+        own Excel layout, say). A reader unpacks the file into header cells and rows; the core
+        checks every cell and imports all rows or none.
+
+        Registration (broadcast): two readers with the same ``name`` are an error.
+
+        Example::
+
+            @hookimpl
+            def mediation_ledger_readers():
+                yield LedgerReader(name="county-xls", media_type="application/vnd.ms-excel",
+                                   suffix=".xls", read=read_county_xls, requires=("xlrd",))
 
         .. versionadded:: 0.1
         """

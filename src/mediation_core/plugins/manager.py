@@ -28,7 +28,7 @@ from mediation_core.domain.rulebook import Violation
 from mediation_core.plugins import defaults
 from mediation_core.plugins._markers import ENTRY_POINT_GROUP, PROJECT
 from mediation_core.plugins.hookspecs import SPEC_CLASSES
-from mediation_core.plugins.types import Notifier, Renderer, StoreBackend
+from mediation_core.plugins.types import LedgerReader, Notifier, Renderer, StoreBackend
 from mediation_core.records import RecordedEvent
 
 
@@ -144,6 +144,9 @@ class Plugins:
 
     def renderers(self) -> Mapping[str, Renderer]:
         return _unique(self.pm.hook.mediation_renderers(), "renderer")
+
+    def ledger_readers(self) -> Mapping[str, LedgerReader]:
+        return _unique(self.pm.hook.mediation_ledger_readers(), "ledger reader")
 
     def notifiers(self) -> Mapping[str, Notifier]:
         return _unique(self.pm.hook.mediation_notifiers(), "notifier")

@@ -11,6 +11,7 @@ from attrs import field, frozen
 from mediation_core.app.ports import Store
 from mediation_core.domain.notices import Notice, Recipient
 from mediation_core.domain.recipients import Addressee
+from mediation_core.exports.ledger import RawTable
 
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9_-]*")
 
@@ -33,7 +34,12 @@ class StoreBackend:
 
 @frozen(kw_only=True)
 class Renderer:
-    """A report or document format; ``render(subject)`` returns the file's bytes."""
+    """A report or document format; ``render(subject)`` returns the file's bytes.
+
+    ``subject`` says what it renders: ``"ledger"`` (a :class:`~mediation_core.exports.ledger.LedgerTable`),
+    ``"document"`` (a :class:`~mediation_core.exports.forms.FormDocument`), ``"statistics"``.
+    ``requires`` are the modules it imports (checked first, so a missing optional extra is a
+    clear error naming ``extra``)."""
 
     name: str = field(validator=_valid_name)
     media_type: str
@@ -41,6 +47,8 @@ class Renderer:
     render: Callable[[Any], bytes] = field(eq=False, repr=False)
     description: str = ""
     subject: str = "report"
+    requires: tuple[str, ...] = ()
+    extra: str = ""
 
 
 class DeliveryError(Exception):
@@ -92,3 +100,18 @@ class Notifier:
     requires: tuple[str, ...] = ()
     extra: str = ""
     settings: tuple[str, ...] = ()
+
+
+@frozen(kw_only=True)
+class LedgerReader:
+    """A ledger file format that can be imported; ``read(data)`` returns the file's header
+    cells and data rows (:class:`~mediation_core.exports.ledger.RawTable`). The core checks
+    every cell; a reader only unpacks the format."""
+
+    name: str = field(validator=_valid_name)
+    media_type: str
+    suffix: str
+    read: Callable[[bytes], RawTable] = field(eq=False, repr=False)
+    description: str = ""
+    requires: tuple[str, ...] = ()
+    extra: str = ""

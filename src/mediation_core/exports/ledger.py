@@ -1,0 +1,410 @@
+"""The ledger (台账) as a table with Chinese headers, one row per case, and back.
+
+:func:`ledger_table` turns ledger rows into cells a clerk reads (dates, numbers, Chinese titles
+for coded values); :func:`rows_from_table` reads such a table back, checking every cell and
+reporting *every* problem by row and column at once (:class:`LedgerImportError`), so a file
+is imported whole or not at all. Reading back what was written gives the same rows (only the
+``party_keys`` index, which exports leave out, is empty).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import attrs
+from attrs import frozen
+
+from mediation_core.domain.agreements import AgreementForm
+from mediation_core.domain.case import CaseStatus
+from mediation_core.domain.categories import Category
+from mediation_core.domain.followups import Performance, Satisfaction
+from mediation_core.domain.ledger import LEDGER_HEADERS_ZH, LedgerRow, Outcome
+from mediation_core.domain.outcomes import DeclineReason, TerminationReason
+from mediation_core.domain.privacy import mask_text
+from mediation_core.domain.risks import Difficulty
+from mediation_core.domain.sources import CaseSource, ReferralMode
+
+Cell = str | int | Decimal | dt.date | None
+SEPARATOR = "、"
+"""Joins the names in one cell (当事人, 调解员)."""
+
+TITLE = "人民调解案件台账"
+
+
+def _titles(pairs: Mapping[str, str]) -> dict[str, str]:
+    if len(set(pairs.values())) != len(pairs):  # pragma: no cover - a table of titles must be one-to-one
+        msg = "two values share a Chinese title"
+        raise RuntimeError(msg)
+    return dict(pairs)
+
+
+def _enum_titles(members: Sequence[enum.Enum]) -> dict[str, str]:
+    return _titles({m.value: m.title_zh for m in members})  # type: ignore[attr-defined]
+
+
+OUTCOME_TITLES = _titles({"open": "未结", "declined": "不予受理", "settled": "调解成功", "failed": "调解不成"})
+FORM_TITLES = _titles({AgreementForm.ORAL.value: "口头协议", AgreementForm.WRITTEN.value: "书面协议"})
+DIFFICULTY_TITLES = _titles(
+    {Difficulty.ORDINARY.value: "一般", Difficulty.DIFFICULT.value: "疑难复杂", Difficulty.MAJOR.value: "重大"}
+)
+SATISFACTION_TITLES = _titles(
+    {
+        Satisfaction.SATISFIED.value: "满意",
+        Satisfaction.BASICALLY_SATISFIED.value: "基本满意",
+        Satisfaction.DISSATISFIED.value: "不满意",
+    }
+)
+CODED: dict[str, dict[str, str]] = {
+    "status": _enum_titles(list(CaseStatus)),
+    "outcome": OUTCOME_TITLES,
+    "source": _enum_titles(list(CaseSource)),
+    "agreement_form": FORM_TITLES,
+    "termination_reason": _enum_titles(list(TerminationReason)),
+    "decline_reason": _enum_titles(list(DeclineReason)),
+    "difficulty": DIFFICULTY_TITLES,
+    "performance": _enum_titles(list(Performance)),
+    "satisfaction": SATISFACTION_TITLES,
+    "referral_mode": _enum_titles(list(ReferralMode)),
+}
+"""Columns holding a code, shown by its Chinese title (and read back from it, or the code)."""
+
+LIST_COLUMNS = frozenset({"party_names", "mediators"})
+_TYPES: dict[str, object] = {f.name: f.type for f in attrs.fields(LedgerRow)}
+DATE_COLUMNS = frozenset(n for n, t in _TYPES.items() if str(t) in {"dt.date", "dt.date | None"})
+INT_COLUMNS = frozenset(n for n, t in _TYPES.items() if str(t) == "int")
+REQUIRED = frozenset({"case_id", "version", "room_id", "status", "outcome", "source", "category", "received_on"})
+FREE_TEXT = frozenset({"summary"})
+COLUMNS: tuple[str, ...] = tuple(LEDGER_HEADERS_ZH)
+HEADERS: tuple[str, ...] = tuple(LEDGER_HEADERS_ZH.values())
+
+
+@frozen(kw_only=True)
+class LedgerTable:
+    """The ledger as a renderer lays it out: a title, the Chinese headers and the cells.
+
+    ``masked`` says whether ID and phone numbers inside free text were masked for the reader;
+    ``scope`` names whose cases these are."""
+
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    masked: bool = False
+    scope: str = ""
+    generated_at: dt.datetime | None = None
+
+
+@frozen(kw_only=True)
+class RawTable:
+    """A ledger file unpacked: its header cells and its data rows, as the file holds them.
+    ``first_row`` is the file's number of the first data row (for problem reports)."""
+
+    headers: tuple[Any, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    first_row: int = 2
+
+
+@frozen(kw_only=True)
+class ImportProblem:
+    """One bad cell (or a bad header, ``row`` 1): the row as the file numbers it, the column
+    header, the value found and what is wrong, in Chinese and English."""
+
+    row: int
+    column: str
+    value: str
+    message_zh: str
+    message_en: str
+
+    def __str__(self) -> str:
+        return f"第{self.row}行「{self.column}」{self.value!r}: {self.message_zh} / {self.message_en}"
+
+
+class LedgerImportError(ValueError):
+    """A ledger file was not imported; ``problems`` lists every bad cell at once."""
+
+    def __init__(self, problems: Sequence[ImportProblem]) -> None:
+        self.problems = tuple(problems)
+        shown = "\n".join(f"  - {p}" for p in self.problems[:50])
+        more = f"\n  … and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
+        super().__init__(f"{len(self.problems)} problem(s) in the ledger file; nothing was imported:\n{shown}{more}")
+
+
+@frozen(kw_only=True)
+class ParsedLedger:
+    """Rows read from a file, each with the row number the file gave it."""
+
+    rows: tuple[LedgerRow, ...]
+    line_numbers: tuple[int, ...]
+
+
+def _cell(row: LedgerRow, column: str, categories: Mapping[str, Category], masked: bool) -> Cell:
+    value = getattr(row, column)
+    if value is None:
+        return None
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if column in CODED:
+        return CODED[column].get(str(value), str(value))
+    if column == "category":
+        category = categories.get(value)
+        return category.name_zh if category else value
+    if column in LIST_COLUMNS:
+        return SEPARATOR.join(value)
+    if masked and column in FREE_TEXT:
+        return mask_text(value)
+    if isinstance(value, (str, int, Decimal, dt.date)):
+        return value
+    msg = f"ledger column {column} holds a {type(value).__name__}"  # pragma: no cover
+    raise TypeError(msg)
+
+
+def ledger_table(
+    rows: Sequence[LedgerRow],
+    categories: Mapping[str, Category],
+    *,
+    masked: bool,
+    scope: str = "",
+    generated_at: dt.datetime | None = None,
+) -> LedgerTable:
+    """The rows as the ledger's cells, one row per case, in the order given."""
+    return LedgerTable(
+        title=TITLE,
+        headers=HEADERS,
+        rows=tuple(tuple(_cell(r, c, categories, masked) for c in COLUMNS) for r in rows),
+        masked=masked,
+        scope=scope,
+        generated_at=generated_at,
+    )
+
+
+# -- reading back ----------------------------------------------------------------------------------
+_DATE_FORMS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+)
+
+
+class _BadCellError(ValueError):
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip() if not isinstance(value, str) else value.strip()
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time():
+            raise _BadCellError("日期不应带时间", "a date must not carry a time of day")
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value)
+    for form in _DATE_FORMS:
+        match = form.match(text)
+        if match:
+            try:
+                return dt.date(*(int(g) for g in match.groups()))
+            except ValueError:
+                break
+    raise _BadCellError("不是有效日期（如 2026-05-06）", "not a valid date (e.g. 2026-05-06)")
+
+
+def _int(value: Any) -> int:
+    if value is None or value == "":
+        return 0
+    if isinstance(value, bool):
+        raise _BadCellError("应为非负整数", "must be a whole number of 0 or more")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    else:
+        text = _text(value)
+        if not re.fullmatch(r"\d+", text):
+            raise _BadCellError("应为非负整数", "must be a whole number of 0 or more")
+        number = int(text)
+    if number < 0:
+        raise _BadCellError("应为非负整数", "must be a whole number of 0 or more")
+    return number
+
+
+def _amount(value: Any) -> Decimal:
+    if value is None or value == "":
+        return Decimal(0)
+    try:
+        amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(_text(value).replace(",", ""))
+    except InvalidOperation:
+        raise _BadCellError("应为金额（元）", "must be an amount in yuan") from None
+    if not amount.is_finite() or amount < 0:
+        raise _BadCellError("应为非负金额", "must be an amount of 0 or more")
+    return amount
+
+
+def _coded(column: str) -> Callable[[Any], str | None]:
+    titles = CODED[column]
+    by_title = {title: code for code, title in titles.items()}
+
+    def parse(value: Any) -> str | None:
+        text = _text(value)
+        if not text:
+            return None
+        if text in by_title:
+            return by_title[text]
+        if text in titles:
+            return text
+        choices = "、".join(titles.values())
+        raise _BadCellError(f"应为以下之一：{choices}", f"must be one of: {choices}")
+
+    return parse
+
+
+def _parsers(categories: Mapping[str, Category]) -> dict[str, Callable[[Any], Any]]:
+    by_name = {c.name_zh: code for code, c in categories.items()}
+
+    def category(value: Any) -> str:
+        text = _text(value)
+        if text in by_name:
+            return by_name[text]
+        if text in categories:
+            return text
+        raise _BadCellError("不是已登记的纠纷类型", "not a registered dispute category")
+
+    parsers: dict[str, Callable[[Any], Any]] = {c: _coded(c) for c in CODED}
+    parsers["category"] = category
+    for column in DATE_COLUMNS:
+        parsers[column] = _date
+    for column in INT_COLUMNS:
+        parsers[column] = _int
+    parsers["amount_involved"] = _amount
+    for column in LIST_COLUMNS:
+        parsers[column] = lambda v: tuple(n.strip() for n in _text(v).split(SEPARATOR) if n.strip())
+    return parsers
+
+
+def _optional_text(value: Any) -> str | None:
+    return _text(value) or None
+
+
+def _free_text(value: Any) -> str:
+    """Free text is kept exactly as written (no trimming)."""
+    return "" if value is None else value if isinstance(value, str) else _text(value)
+
+
+_TEXT_PARSERS: dict[str, Callable[[Any], Any]] = {"case_id": _text, "room_id": _text, "summary": _free_text}
+
+
+def _positions(headers: Sequence[Any], header_row: int) -> dict[str, int]:
+    """Where each ledger column is; raises for a missing or repeated header."""
+    problems: list[ImportProblem] = []
+    by_header = {h: c for c, h in LEDGER_HEADERS_ZH.items()}
+    positions: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        column = by_header.get(_text(header))
+        if column is None:
+            continue
+        if column in positions:
+            problems.append(
+                ImportProblem(
+                    row=header_row,
+                    column=_text(header),
+                    value="",
+                    message_zh="表头重复",
+                    message_en="the header appears twice",
+                )
+            )
+        positions[column] = index
+    problems += [
+        ImportProblem(
+            row=header_row,
+            column=LEDGER_HEADERS_ZH[c],
+            value="",
+            message_zh="缺少此列",
+            message_en="the column is missing",
+        )
+        for c in COLUMNS
+        if c not in positions
+    ]
+    if problems:
+        raise LedgerImportError(problems)
+    return positions
+
+
+def _read_row(
+    cells: Sequence[Any], line: int, positions: Mapping[str, int], parsers: Mapping[str, Callable[[Any], Any]]
+) -> tuple[dict[str, Any], list[ImportProblem]]:
+    values: dict[str, Any] = {}
+    problems: list[ImportProblem] = []
+    for column in COLUMNS:
+        index = positions[column]
+        raw = cells[index] if index < len(cells) else None
+        header = LEDGER_HEADERS_ZH[column]
+        if column in REQUIRED and _text(raw) == "":
+            problems.append(ImportProblem(row=line, column=header, value="", message_zh="必填", message_en="required"))
+            continue
+        try:
+            values[column] = parsers.get(column, _TEXT_PARSERS.get(column, _optional_text))(raw)
+        except _BadCellError as bad:
+            problems.append(
+                ImportProblem(row=line, column=header, value=_text(raw), message_zh=bad.zh, message_en=bad.en)
+            )
+    return values, problems
+
+
+def rows_from_table(
+    headers: Sequence[Any], rows: Sequence[Sequence[Any]], categories: Mapping[str, Category], *, first_row: int = 2
+) -> ParsedLedger:
+    """Read a ledger table back. ``headers`` are the header cells (row ``first_row - 1`` of the
+    file), ``rows`` the data rows from ``first_row`` on; blank rows are skipped. Columns may
+    come in any order; columns that are not the ledger's are ignored. Raises
+    :class:`LedgerImportError` listing every problem: a missing column, a bad cell, a
+    required cell left empty, or a case id used twice."""
+    positions = _positions(headers, first_row - 1)
+    parsers = _parsers(categories)
+    problems: list[ImportProblem] = []
+    parsed: list[LedgerRow] = []
+    numbers: list[int] = []
+    seen: dict[str, int] = {}
+    for offset, cells in enumerate(rows):
+        line = first_row + offset
+        if all(_text(c) == "" for c in cells):
+            continue
+        values, row_problems = _read_row(cells, line, positions, parsers)
+        case_id = values.get("case_id")
+        if case_id and case_id in seen:
+            row_problems.append(
+                ImportProblem(
+                    row=line,
+                    column=LEDGER_HEADERS_ZH["case_id"],
+                    value=case_id,
+                    message_zh=f"与第{seen[case_id]}行重复",
+                    message_en=f"the same case as row {seen[case_id]}",
+                )
+            )
+        if case_id:
+            seen.setdefault(case_id, line)
+        if row_problems:
+            problems += row_problems
+            continue
+        values["status"] = CaseStatus(values["status"])
+        values["outcome"] = Outcome(values["outcome"])
+        values["difficulty"] = values["difficulty"] or Difficulty.ORDINARY.value
+        parsed.append(LedgerRow(**values, party_keys=()))
+        numbers.append(line)
+    if problems:
+        raise LedgerImportError(problems)
+    return ParsedLedger(rows=tuple(parsed), line_numbers=tuple(numbers))

@@ -1,0 +1,385 @@
+"""Ledger exports and imports, and case documents, through the service with the shipped renderers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import attrs
+import pytest
+from docx import Document
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
+
+from mediation_core.app.authorisation import UNRESTRICTED, may_read_case
+from mediation_core.app.service import MediationService
+from mediation_core.domain.actors import Actor, Role
+from mediation_core.domain.calendar import CHINA_TZ
+from mediation_core.domain.casefile import BINDING_ORDER
+from mediation_core.domain.errors import AuthorisationError, CaseNotFoundError
+from mediation_core.exports.forms import DocumentForm, DocumentUnavailableError
+from mediation_core.exports.ledger import HEADERS, LedgerImportError
+from mediation_core.plugins.manager import PluginError, Plugins, load_plugins
+from mediation_core.walkthrough import StoryClock, walk
+from mediation_memory import MemoryStore
+from mediation_reports import plugin as reports_plugin
+
+pytestmark = pytest.mark.integration
+
+CASE = "walkthrough-0001"
+ROOM = "pengshanlu-room"
+ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")
+MEDIATOR = Actor(actor_id="m-zhang", role=Role.MEDIATOR, scope_id=ROOM)
+CENTRE = Actor(actor_id="c-1", role=Role.COORDINATION_CENTRE, scope_id="district")
+ID_1, PHONE_1 = "11010519491231002X", "13800138000"
+
+
+def new_service(plugins: Plugins) -> tuple[MediationService, StoryClock]:
+    clock = StoryClock(dt.datetime(2026, 5, 6, 10, tzinfo=CHINA_TZ))
+    return MediationService(MemoryStore(), plugins=plugins, clock=clock), clock
+
+
+@pytest.fixture(scope="module")
+def plugins() -> Plugins:
+    return load_plugins(autoload=False, strict=True, plugins=[reports_plugin])
+
+
+@pytest.fixture(scope="module")
+def walked(plugins: Plugins) -> MediationService:
+    """One dispute walked from intake to archive (written agreement, follow-up visit)."""
+    service, clock = new_service(plugins)
+    walk(service, clock)
+    return service
+
+
+def docx_text(data: bytes) -> str:
+    doc = Document(io.BytesIO(data))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        parts += [" | ".join(c.text for c in row.cells) for row in table.rows]
+    return "\n".join(parts)
+
+
+# -- the ledger ------------------------------------------------------------------------------------
+def test_the_ledger_workbook_has_chinese_headers_and_one_row_per_case(walked: MediationService) -> None:
+    book = load_workbook(io.BytesIO(walked.export_ledger(ADMIN, "xlsx")))
+    sheet = book["台账"]
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0] == HEADERS
+    assert len(values) == 2
+    row = dict(zip(values[0], values[1], strict=True))
+    assert row["案号"] == "（2026）彭调人调字第001号"
+    assert row["状态"] == "已归档"
+    assert row["调解结果"] == "调解成功"
+    assert row["受理日期"] == dt.datetime(2026, 5, 6)
+    assert row["涉及金额（元）"] == 3000
+    assert sheet.freeze_panes == "A2"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
+def test_an_exported_ledger_imports_into_another_deployment_as_the_same_rows(
+    plugins: Plugins, walked: MediationService, fmt: str
+) -> None:
+    data = walked.export_ledger(ADMIN, fmt)
+    other, _ = new_service(plugins)
+    other.register(walked.registry(), ADMIN)
+    imported = other.import_ledger(data, fmt, ADMIN, source=f"ledger.{fmt}")
+    expected = [attrs.evolve(r, party_keys=()) for r in walked.store.ledger()]
+    assert imported == expected
+    assert list(other.store.ledger()) == expected
+    [record] = other.store.read(CASE)
+    assert record.event_type == "ledger.row_imported"
+    assert record.body["source"] == f"ledger.{fmt}"
+    assert other.verify() == []
+    with pytest.raises(CaseNotFoundError, match="imported from a ledger file"):
+        other.case_file(CASE, ADMIN)
+    with pytest.raises(LedgerImportError) as again:
+        other.import_ledger(data, fmt, ADMIN)
+    assert [(p.row, p.column, p.message_en) for p in again.value.problems] == [
+        (2 if fmt != "json" else 1, "案件标识", "this case is already in the system")
+    ]
+
+
+def _workbook(rows: list[list[object]], headers: tuple[str, ...] = HEADERS) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(headers))
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_bad_rows_are_all_reported_by_row_and_column_and_nothing_is_imported(
+    plugins: Plugins, walked: MediationService
+) -> None:
+    good = list(load_workbook(io.BytesIO(walked.export_ledger(ADMIN, "xlsx"))).active.iter_rows(values_only=True))[1]  # type: ignore[union-attr]
+    col = {h: i for i, h in enumerate(HEADERS)}
+
+    def changed(**cells: object) -> list[object]:
+        row = list(good)
+        for header, value in cells.items():
+            row[col[header]] = value
+        return row
+
+    data = _workbook(
+        [
+            changed(案件标识="a-1"),
+            changed(案件标识="a-2", 受理日期="2026-02-30", 状态="已完成"),
+            [None] * len(HEADERS),
+            changed(案件标识="a-1", 调解次数=-1),
+            changed(案件标识="", 纠纷类型="外星人纠纷", 调解室="no-such-room"),
+            changed(案件标识="a-5", 调解室="no-such-room", 登记日期="2026年5月6日"),
+        ]
+    )
+    other, _ = new_service(plugins)
+    other.register(walked.registry(), ADMIN)
+    with pytest.raises(LedgerImportError) as caught:
+        other.import_ledger(data, "xlsx", ADMIN)
+    found = [(p.row, p.column) for p in caught.value.problems]
+    assert found == [
+        (3, "状态"),
+        (3, "受理日期"),
+        (5, "调解次数"),
+        (5, "案件标识"),
+        (6, "案件标识"),
+        (6, "纠纷类型"),
+    ]
+    assert "第3行「受理日期」" in str(caught.value)
+    assert list(other.store.ledger()) == []
+    with pytest.raises(LedgerImportError) as rooms:  # the cells are fine; the room is not registered
+        other.import_ledger(
+            _workbook([changed(案件标识="a-5", 调解室="no-such-room", 登记日期="2026年5月6日")]), "xlsx", ADMIN
+        )
+    assert [(p.row, p.column, p.message_en) for p in rooms.value.problems] == [
+        (2, "调解室", "not a registered mediation room")
+    ]
+    missing = _workbook([], headers=HEADERS[:-1])
+    with pytest.raises(LedgerImportError, match="缺少此列"):
+        other.import_ledger(missing, "xlsx", ADMIN)
+    assert list(other.store.ledger()) == []
+
+
+def test_a_mediator_imports_only_the_cases_of_their_room(plugins: Plugins, walked: MediationService) -> None:
+    other, _ = new_service(plugins)
+    other.register(walked.registry(), ADMIN)
+    stranger = Actor(actor_id="m-x", role=Role.MEDIATOR, scope_id="another-room")
+    with pytest.raises(LedgerImportError, match="may not write cases of this room"):
+        other.import_ledger(walked.export_ledger(ADMIN, "csv"), "csv", stranger)
+    assert other.import_ledger(walked.export_ledger(ADMIN, "csv"), "csv", MEDIATOR)
+
+
+def test_an_unknown_format_names_the_installed_ones(walked: MediationService) -> None:
+    with pytest.raises(PluginError, match="ledger-csv, ledger-json, ledger-xlsx"):
+        walked.export_ledger(ADMIN, "pdf")
+    with pytest.raises(PluginError, match="installed: csv, json, xlsx"):
+        walked.import_ledger(b"", "pdf", ADMIN)
+
+
+# -- documents -------------------------------------------------------------------------------------
+def test_the_agreement_has_one_copy_per_party_and_one_for_the_committee(walked: MediationService) -> None:
+    data = walked.document(CASE, DocumentForm.AGREEMENT, MEDIATOR)
+    doc = Document(io.BytesIO(data))
+    text = docx_text(data)
+    assert len(doc.sections) == 3
+    for n, holder in enumerate(["当事人王建国执", "当事人李海执", "人民调解委员会存档"], start=1):
+        assert f"第{n}份 共3份 {holder}" in text
+    assert text.count("人民调解协议书") == 3
+    assert "（2026）彭调人调字第001号" in text
+    assert "李海于5月15日前清理排水沟并赔偿王建国损失人民币3000元" in text
+    assert "履行期限 | 2026年5月15日" in text
+    assert "本协议一式3份" in text
+    assert f"公民身份号码 | {ID_1}" in text  # the mediator of the room sees it in full
+    assert doc.core_properties.title == "人民调解协议书"
+
+
+@pytest.mark.parametrize(
+    ("form", "expected"),
+    [
+        (
+            DocumentForm.ACCEPTANCE_REGISTER,
+            ["人民调解受理登记表", "纠纷类型", "案件来源 | 110接处警", "登记日期 | 2026年5月6日"],
+        ),
+        (
+            DocumentForm.RIGHTS_NOTICE,
+            ["人民调解当事人权利义务告知书", "（二）接受调解、拒绝调解或者要求终止调解；", "如实陈述纠纷事实"],
+        ),
+        (
+            DocumentForm.MEDIATION_RECORD,
+            ["人民调解记录", "第1次调解", "调解地点 | 彭山路派出所联合调解室", "人民调解员 | 张明"],
+        ),
+        (DocumentForm.FOLLOW_UP_RECORD, ["人民调解回访记录", "履行情况 | 已履行", "回访日期 | 2026年5月20日"]),
+    ],
+)
+def test_each_case_form_reads_back_with_its_facts(
+    walked: MediationService, form: DocumentForm, expected: list[str]
+) -> None:
+    text = docx_text(walked.document(CASE, form, MEDIATOR))
+    for piece in expected:
+        assert piece in text
+
+
+def test_the_file_index_follows_the_binding_order_of_the_one_case_one_file_list(walked: MediationService) -> None:
+    doc = Document(io.BytesIO(walked.document(CASE, DocumentForm.FILE_COVER, MEDIATOR)))
+    cover = {row.cells[0].text: row.cells[1].text for row in doc.tables[0].rows}
+    assert cover["卷号"] == "（2026）彭调人调字第001号"
+    assert cover["保管期限"].endswith("年")
+    assert cover["立卷人"] == "张明"
+    index = doc.tables[1]
+    assert [c.text for c in index.rows[0].cells] == ["序号", "文件材料名称", "日期", "页号", "备注"]
+    names = [row.cells[1].text for row in index.rows[1:]]
+    titles = [item.title_zh for item in BINDING_ORDER]
+    positions = [next(i for i, t in enumerate(titles) if n.startswith(t)) for n in names]
+    assert positions == sorted(positions)
+    assert names[0] == "人民调解申请书/受理登记表"
+    assert names[-1].startswith("封底")
+    assert [row.cells[0].text for row in index.rows[1:]] == [str(n) for n in range(1, len(names) + 1)]
+
+
+def test_a_form_the_case_has_not_reached_is_refused(plugins: Plugins) -> None:
+    from mediation_core.domain import commands as c
+    from mediation_core.domain.sources import CaseSource
+    from mediation_core.walkthrough import demo_registry
+    from support import PARTIES
+
+    service, _ = new_service(plugins)
+    service.register(demo_registry(), ADMIN)
+    case = service.handle(
+        c.ReceiveDispute(
+            case_id="x",
+            room_id=ROOM,
+            received_on=dt.date(2026, 5, 6),
+            source=CaseSource.WALK_IN,
+            category="neighbourhood",
+            summary="邻里纠纷",
+            parties=PARTIES,
+        ),
+        MEDIATOR,
+    )
+    with pytest.raises(DocumentUnavailableError, match="has no agreement"):
+        service.document(case.case_id, DocumentForm.AGREEMENT, MEDIATOR)
+    with pytest.raises(ValueError, match="referral's document"):
+        service.document(case.case_id, DocumentForm.REFERRAL_LETTER, MEDIATOR)
+
+
+# -- personal data ---------------------------------------------------------------------------------
+SCOPES = {
+    Role.MEDIATOR: ROOM,
+    Role.ROOM_DIRECTOR: ROOM,
+    Role.STATION_LIAISON: "pengshanlu-station",
+    Role.POLICE_OFFICER: "pengshanlu-station",
+    Role.JUSTICE_OFFICE: "baiyang",
+    Role.TOWNSHIP: "baiyang",
+    Role.COORDINATION_CENTRE: "district",
+    Role.ADMINISTRATOR: "district",
+    Role.SYSTEM: "*",
+}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    role=st.sampled_from(list(Role)),
+    elsewhere=st.booleans(),
+    form=st.sampled_from([DocumentForm.ACCEPTANCE_REGISTER, DocumentForm.AGREEMENT]),
+)
+def test_documents_show_id_and_phone_numbers_only_to_roles_that_may_see_them(
+    walked: MediationService, role: Role, elsewhere: bool, form: DocumentForm
+) -> None:
+    scope = "another-room" if elsewhere else SCOPES[role]
+    actor = Actor(actor_id="a", role=role, scope_id=scope)
+    try:
+        text = docx_text(walked.document(CASE, form, actor))
+    except AuthorisationError:
+        assert not may_read_case(actor, ROOM, walked.registry())
+        return
+    assert may_read_case(actor, ROOM, walked.registry())
+    sees = role in walked.policy.personal_data_roles and (not elsewhere or role in UNRESTRICTED)
+    assert (ID_1 in text) == sees
+    assert (PHONE_1 in text) == sees
+    if not sees:
+        assert "110105********002X" in text
+        assert "138****8000" in text
+
+
+def test_a_county_may_let_more_roles_see_personal_data(plugins: Plugins, walked: MediationService) -> None:
+    walked_centre = MediationService(
+        walked.store,
+        plugins=plugins,
+        policy=attrs.evolve(
+            walked.policy, personal_data_roles=(*walked.policy.personal_data_roles, Role.COORDINATION_CENTRE)
+        ),
+    )
+    assert ID_1 in docx_text(walked_centre.document(CASE, DocumentForm.AGREEMENT, CENTRE))
+    assert ID_1 not in docx_text(walked.document(CASE, DocumentForm.AGREEMENT, CENTRE))
+
+
+def test_the_ledger_masks_numbers_written_in_free_text_for_readers_who_may_not_see_them(
+    plugins: Plugins,
+) -> None:
+    from mediation_core.domain import commands as c
+    from mediation_core.domain.sources import CaseSource
+    from mediation_core.walkthrough import demo_registry
+    from support import PARTIES
+
+    service, _ = new_service(plugins)
+    service.register(demo_registry(), ADMIN)
+    service.handle(
+        c.ReceiveDispute(
+            case_id="x",
+            room_id=ROOM,
+            received_on=dt.date(2026, 5, 6),
+            source=CaseSource.WALK_IN,
+            category="neighbourhood",
+            summary=f"王某（{ID_1}，{PHONE_1}）与邻居争执",
+            parties=PARTIES,
+        ),
+        MEDIATOR,
+    )
+    assert PHONE_1 in service.export_ledger(MEDIATOR, "csv").decode("utf-8-sig")
+    centre = service.export_ledger(CENTRE, "csv").decode("utf-8-sig")
+    assert PHONE_1 not in centre
+    assert ID_1 not in centre
+    assert "王某（110105********002X，138****8000）与邻居争执" in centre
+    assert service.ledger_table(CENTRE).masked
+
+
+# -- referral letters ------------------------------------------------------------------------------
+def test_the_referral_letter_and_the_rooms_replies_read_back(plugins: Plugins) -> None:
+    from builders import LIAISON, referral
+    from mediation_core.domain.outcomes import DeclineReason
+    from mediation_core.domain.referral import commands as rc
+    from mediation_core.walkthrough import demo_registry
+
+    service, clock = new_service(plugins)
+    service.register(demo_registry(), ADMIN)
+    may_6 = dt.date(2026, 5, 6)
+    clock.set(may_6)
+    first = service.handle(referral(may_6), LIAISON)
+    second = service.handle(referral(may_6), LIAISON)
+
+    letter = docx_text(service.referral_document(first.referral_id, DocumentForm.REFERRAL_LETTER, MEDIATOR))
+    assert "移送人民调解函" in letter
+    assert first.letter_number in letter
+    assert "彭山路派出所联合调解室：" in letter
+    assert "第十八条移送你委员会调解" in letter
+    party = first.parties[0]
+    assert f"公民身份号码 | {party.id_number}" in letter  # type: ignore[union-attr]
+    masked = docx_text(service.referral_document(first.referral_id, DocumentForm.REFERRAL_LETTER, LIAISON))
+    assert party.id_number not in masked  # type: ignore[union-attr]
+
+    with pytest.raises(DocumentUnavailableError, match="has not accepted"):
+        service.referral_document(first.referral_id, DocumentForm.REFERRAL_REPLY, MEDIATOR)
+    service.handle(rc.AcceptReferral(referral_id=first.referral_id, on=may_6), MEDIATOR)
+    reply = docx_text(service.referral_document(first.referral_id, DocumentForm.REFERRAL_REPLY, LIAISON))
+    assert "受理回执" in reply
+    assert "本委员会已于2026年5月6日受理" in reply
+
+    service.handle(
+        rc.DeclineReferral(referral_id=second.referral_id, on=may_6, reason=DeclineReason.ALREADY_HANDLED), MEDIATOR
+    )
+    declined = docx_text(service.referral_document(second.referral_id, DocumentForm.REFERRAL_REPLY, MEDIATOR))
+    assert "不予调解函" in declined
+    assert "不予调解理由：人民法院、公安机关或者其他行政机关已经受理或者解决的纠纷" in declined
