@@ -297,10 +297,10 @@ def lifecycle_tables(lifecycle: Lifecycle) -> list[str]:
 def linkage_lifecycles_page() -> str:
     """The referral, 治安 case, 110 dispatch and traffic accident state machines."""
     machines = (
-        ("Referral (移送 / 委托)", referral_state.INITIAL_EVENT, referral_state.TRANSITIONS, referral.DECIDERS),
-        ("治安 case", police_state.INITIAL_EVENT, police_state.TRANSITIONS, police.DECIDERS),
-        ("110 dispatch", dispatch_state.INITIAL_EVENT, dispatch_state.TRANSITIONS, dispatch.DECIDERS),
-        ("Traffic accident mediation", traffic_state.INITIAL_EVENT, traffic_state.TRANSITIONS, traffic.DECIDERS),
+        ("Referral (移送 / 委托)", referral_state, referral.DECIDERS),
+        ("治安 case", police_state, police.DECIDERS),
+        ("110 dispatch", dispatch_state, dispatch.DECIDERS),
+        ("Traffic accident mediation", traffic_state, traffic.DECIDERS),
     )
     lines = [
         GENERATED,
@@ -310,10 +310,17 @@ def linkage_lifecycles_page() -> str:
         "The state machines of the linkage records (see [linkage.md](linkage.md) for what they mean). "
         "Each is one transition table; every command's main event must fit it.",
     ]
-    for title, initial, transitions, deciders in machines:
-        lines += ["", f"## {title}", "", f"`{initial.__name__}` creates the record in its first state.", ""]
+    for title, machine, deciders in machines:
+        final = ", ".join(f"`{s.value}`" for s in sorted(machine.TERMINAL, key=lambda s: s.value)) or "none"
+        lines += [
+            "",
+            f"## {title}",
+            "",
+            f"`{machine.INITIAL_EVENT.__name__}` creates the record in its first state. Final states: {final}.",
+            "",
+        ]
         lines += ["| from | event | to |", "|---|---|---|"]
-        lines += [f"| `{a.value}` | `{e.__name__}` | `{b.value}` |" for (a, e), b in transitions.items()]
+        lines += [f"| `{a.value}` | `{e.__name__}` | `{b.value}` |" for (a, e), b in machine.TRANSITIONS.items()]
         lines += ["", "| command | event it records | rules checked |", "|---|---|---|"]
         for command, decider in deciders.items():
             names = ", ".join(f"`{r.name}`" for r in decider.rules)

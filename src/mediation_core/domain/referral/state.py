@@ -22,7 +22,6 @@ from mediation_core.domain.referral.letters import (
     DeclinationLetter,
     Feedback,
     Origin,
-    latest_consent,
 )
 from mediation_core.domain.sources import CaseSource, ReferralMode
 
@@ -111,10 +110,6 @@ class ReferralState:
     def entrusted_by_police(self) -> bool:
         """The police keep their own case and entrust the dispute (the exception of §9 rule 15)."""
         return self.mode is ReferralMode.ENTRUSTMENT and self.source.from_police
-
-    def consent_of(self, party_id: str) -> ConsentEvidence | None:
-        """The latest consent evidence of ``party_id`` (a later record supersedes an earlier one)."""
-        return latest_consent(self.consents, party_id)
 
     @property
     def outcome(self) -> Outcome | None:
