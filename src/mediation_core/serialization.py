@@ -20,9 +20,12 @@ from cattrs.strategies import configure_tagged_union
 from mediation_core.domain import commands as c
 from mediation_core.domain.dispatch import commands as dc
 from mediation_core.domain.dispatch.events import EVENT_TYPES as DISPATCH_EVENT_TYPES
+from mediation_core.domain.evaluation_rounds import EVALUATION_ROUNDS
 from mediation_core.domain.events import EVENT_TYPES, DomainEvent
 from mediation_core.domain.imports import EVENT_TYPES as IMPORT_EVENT_TYPES
+from mediation_core.domain.inspections import INSPECTIONS
 from mediation_core.domain.meetings import MEETINGS
+from mediation_core.domain.misconduct import FINDINGS
 from mediation_core.domain.parties import GroupParty, NaturalPerson, OrganisationParty, Party
 from mediation_core.domain.police import commands as pc
 from mediation_core.domain.police.events import EVENT_TYPES as POLICE_EVENT_TYPES
@@ -31,10 +34,11 @@ from mediation_core.domain.referral.events import EVENT_TYPES as REFERRAL_EVENT_
 from mediation_core.domain.returns import RETURNS
 from mediation_core.domain.traffic import commands as tc
 from mediation_core.domain.traffic.events import EVENT_TYPES as TRAFFIC_EVENT_TYPES
+from mediation_core.domain.training import TRAININGS
 from mediation_core.records import canonical_json
 
 PARTY_TAGS: dict[type, str] = {NaturalPerson: "person", OrganisationParty: "organisation", GroupParty: "group"}
-RECORD_LIFECYCLES = (RETURNS, MEETINGS)
+RECORD_LIFECYCLES = (RETURNS, MEETINGS, TRAININGS, INSPECTIONS, FINDINGS, EVALUATION_ROUNDS)
 """The coordination records (returns, meetings, evaluations …), each a domain Lifecycle."""
 COMMAND_BY_NAME: dict[str, type[object]] = {
     t.__name__: t

@@ -21,7 +21,17 @@ BUILT_IN = [defaults, memory_plugin, notify_plugin, reports_plugin]
 def spec_namespace() -> dict[str, object]:
     """The names hookspecs.py imports only for type checking."""
     from mediation_core import plugins, records
-    from mediation_core.domain import calendar, case, categories, context, deadlines, notices, policy, rulebook
+    from mediation_core.domain import (
+        calendar,
+        case,
+        categories,
+        context,
+        deadlines,
+        evaluation,
+        notices,
+        policy,
+        rulebook,
+    )
     from mediation_core.plugins import types
 
     return {
@@ -33,6 +43,7 @@ def spec_namespace() -> dict[str, object]:
         "Policy": policy.Policy,
         "WorkingDayCalendar": calendar.WorkingDayCalendar,
         "Category": categories.Category,
+        "EvaluationItem": evaluation.EvaluationItem,
         "DecisionContext": context.DecisionContext,
         "Notice": notices.Notice,
         "Violation": rulebook.Violation,

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from mediation_core.app.aggregates import AggregateType, Projection
-from mediation_core.app.authorisation import REPORTERS, authorise_within
+from mediation_core.app.authorisation import REPORTERS, SUPERVISORS, authorise_within
 from mediation_core.app.ports import Document, Store
-from mediation_core.domain.actors import Actor
+from mediation_core.domain.actors import Actor, Role
 from mediation_core.domain.agenda import AgendaItem, agenda_for
 from mediation_core.domain.context import DecisionContext
 from mediation_core.domain.errors import NotFoundError
-from mediation_core.domain.ledger import LedgerRow
+from mediation_core.domain.evaluation import EvaluationInputs, Grade, MediatorFacts
+from mediation_core.domain.evaluation_rounds import EVALUATION_ROUNDS, EvaluationRound, RoundCommand, round_id
+from mediation_core.domain.inspections import INSPECTIONS, Inspection, RecordInspection
+from mediation_core.domain.ledger import LedgerRow, Outcome
 from mediation_core.domain.lifecycles import Lifecycle
 from mediation_core.domain.meetings import (
     MEETINGS,
@@ -28,11 +31,17 @@ from mediation_core.domain.meetings import (
     MeetingCommand,
     MeetingKind,
     ScheduleMeeting,
+    attendance,
 )
+from mediation_core.domain.misconduct import FINDINGS, MisconductFinding, MisconductKind, RecordMisconduct, Sanction
 from mediation_core.domain.organisations import Registry
-from mediation_core.domain.periods import month_label
+from mediation_core.domain.periods import Period, month_label
+from mediation_core.domain.policy import Policy
+from mediation_core.domain.repeats import came_back
 from mediation_core.domain.returns import RETURNS, ReturnCommand, StatisticalReturn
 from mediation_core.domain.statistics import in_scope, report
+from mediation_core.domain.subsidies import payee, subsidies
+from mediation_core.domain.training import TRAININGS, RecordTraining, TrainingSession, sessions_attended
 from mediation_core.serialization import structure, unstructure
 
 Lookup = Callable[[Store, Any, DecisionContext], Mapping[str, Any]]
@@ -46,6 +55,7 @@ def lifecycle_aggregate(
     project: Callable[[Any, DecisionContext], Projection],
     lookup: Lookup | None = None,
     fresh_ids: Mapping[type, tuple[str, ...]] | None = None,
+    readers: Callable[[Any], tuple[str, ...]] = lambda state: (state.org_id,),
 ) -> AggregateType:
     """An aggregate type for the service loop from a domain lifecycle."""
     return AggregateType(
@@ -60,6 +70,7 @@ def lifecycle_aggregate(
         project=project,
         fresh_ids=fresh_ids or {},
         lookup=lookup or (lambda store, command, ctx: {}),
+        readers=readers,
     )
 
 
@@ -171,5 +182,243 @@ MEETING_AGGREGATE = lifecycle_aggregate(
     fresh_ids={ScheduleMeeting: ("meeting_id",)},
 )
 
-COORDINATION_AGGREGATES: tuple[AggregateType, ...] = (RETURN_AGGREGATE, MEETING_AGGREGATE)
+T = TypeVar("T")
 """Every aggregate type of the coordination work, in the order the service registers them."""
+
+
+# -- training, supervision, misconduct ----------------------------------------------------------
+def _structured(store: Store, kind: str, cls: type[T], tags: Mapping[str, str] | None = None) -> list[T]:
+    return [structure(d.body, cls) for d in store.documents(kind, tags)]
+
+
+def _existing(kind: str, id_field: str) -> Callable[[Any, Any], str]:
+    """The scope of a command on an existing record: the record's ``org_id``."""
+
+    def scope(command: Any, state: Any) -> str:
+        if state is None:
+            msg = f"{kind} {getattr(command, id_field)!r} does not exist"
+            raise NotFoundError(msg)
+        return str(state.org_id)
+
+    return scope
+
+
+TRAINING_AGGREGATE = lifecycle_aggregate(
+    TRAININGS,
+    scope=lambda command, state: (
+        command.org_id if isinstance(command, RecordTraining) else _existing("training", "training_id")(command, state)
+    ),
+    authorise=authorise_within(REPORTERS, "登记培训", "record training"),
+    project=lambda state, ctx: Projection(
+        documents=(document("training", state, {"org_id": state.org_id, "month": month_label(state.on)}),)
+    ),
+    fresh_ids={RecordTraining: ("training_id",)},
+    readers=lambda state: (state.org_id,),
+)
+
+
+def _inspection_scope(command: Any, state: Inspection | None) -> str:
+    """The inspecting body records an inspection; the inspected one its rectification."""
+    if isinstance(command, RecordInspection):
+        return command.by_org_id
+    return _existing("inspection", "inspection_id")(command, state)
+
+
+INSPECTION_AGGREGATE = lifecycle_aggregate(
+    INSPECTIONS,
+    scope=_inspection_scope,
+    authorise=authorise_within(REPORTERS, "登记督导检查及整改", "record inspections"),
+    project=lambda state, ctx: Projection(
+        documents=(
+            document(
+                "inspection",
+                state,
+                {
+                    "org_id": state.org_id,
+                    "by_org_id": state.by_org_id,
+                    "status": state.status.value,
+                    "month": month_label(state.on),
+                },
+            ),
+        ),
+        deadlines=state.deadlines,
+    ),
+    fresh_ids={RecordInspection: ("inspection_id",)},
+    readers=lambda state: (state.org_id, state.by_org_id),
+)
+
+
+def _finding_scope(command: Any, state: MisconductFinding | None) -> str:
+    if isinstance(command, RecordMisconduct):
+        return command.room_id
+    if state is None:
+        msg = f"misconduct finding {command.finding_id!r} does not exist"
+        raise NotFoundError(msg)
+    return state.room_id
+
+
+FINDING_AGGREGATE = lifecycle_aggregate(
+    FINDINGS,
+    scope=_finding_scope,
+    authorise=authorise_within(SUPERVISORS | {Role.ROOM_DIRECTOR}, "认定调解员违纪", "record misconduct findings"),
+    project=lambda state, ctx: Projection(
+        documents=(
+            document(
+                "misconduct",
+                state,
+                {
+                    "mediator_id": state.mediator_id,
+                    "room_id": state.room_id,
+                    "year": str(state.on.year),
+                    "status": state.status.value,
+                },
+            ),
+        )
+    ),
+    fresh_ids={RecordMisconduct: ("finding_id",)},
+    readers=lambda state: (state.room_id,),
+)
+
+
+# -- evaluation rounds ------------------------------------------------------------------------
+def _graded(store: Store, year: int) -> list[tuple[str, str, dict[str, Any]]]:
+    """(round, mediator, result body) of every mediator graded for ``year``."""
+    return [
+        (d.tags["round"], d.tags["mediator_id"], dict(d.body["result"]))
+        for d in store.documents("mediator-evaluation", {"year": str(year)})
+    ]
+
+
+def _followed_up_on_time(row: LedgerRow) -> bool:
+    return (
+        row.first_follow_up_on is not None
+        and row.follow_up_due is not None
+        and row.first_follow_up_on <= row.follow_up_due
+    )
+
+
+def _within_term(row: LedgerRow) -> bool:
+    return row.term_due is not None and row.concluded_on is not None and row.concluded_on <= row.term_due
+
+
+def evaluation_inputs(
+    store: Store, registry: Registry, policy: Policy, *, scope_id: str, year: int, today: dt.date
+) -> EvaluationInputs:
+    """Every fact a round of ``scope_id`` for ``year`` reads, as committed now."""
+    this_round = round_id(scope_id, year)
+    whole_year = Period.year(year)
+    mediators = sorted(
+        (m for m in registry.mediators.values() if in_scope(registry, scope_id, m.room_id)), key=lambda m: m.mediator_id
+    )
+    rows = list(store.ledger(rooms_in(registry, scope_id)))
+    returned = came_back(rows)
+    by_payee: dict[str, list[LedgerRow]] = {}
+    for row in rows:
+        mediator = payee(row)
+        concluded = row.outcome in (Outcome.SETTLED, Outcome.FAILED) and row.concluded_on in whole_year
+        if mediator is not None and concluded:
+            by_payee.setdefault(mediator, []).append(row)
+    meetings = meetings_of(store)
+    sessions = _structured(store, "training", TrainingSession)
+    findings = [f for f in _structured(store, "misconduct", MisconductFinding) if f.confirmed and f.on in whole_year]
+    call_outs: dict[str, int] = {}
+    for doc in store.documents("dispatch", {"with_mediator": "yes"}):
+        if dt.date.fromisoformat(doc.tags["call_date"]) in whole_year:
+            mediator_id = str(doc.body.get("mediator_id") or "")
+            call_outs[mediator_id] = call_outs.get(mediator_id, 0) + 1
+    facts = []
+    for m in mediators:
+        cases = by_payee.get(m.mediator_id, [])
+        settled = [r for r in cases if r.outcome is Outcome.SETTLED]
+        due = [r for r in settled if r.follow_up_due is not None and r.follow_up_due <= today]
+        mine = [f for f in findings if f.mediator_id == m.mediator_id]
+        expected, attended = attendance(meetings, m.mediator_id, m.room_id, whole_year)
+        facts.append(
+            MediatorFacts(
+                mediator_id=m.mediator_id,
+                name=m.name,
+                room_id=m.room_id,
+                year=year,
+                meetings_expected=expected,
+                meetings_attended=attended,
+                call_outs=call_outs.get(m.mediator_id, 0),
+                follow_ups_due=len(due),
+                follow_ups_on_time=sum(1 for r in due if _followed_up_on_time(r)),
+                files_due=len(cases),
+                files_complete=sum(1 for r in cases if r.archived_on is not None),
+                trainings=sessions_attended(sessions, m.mediator_id, whole_year),
+                misconduct=sum(1 for f in mine if f.kind.under_art_15),
+                serious_misconduct=sum(1 for f in mine if f.serious),
+                removals=sum(1 for f in mine if f.sanction is Sanction.REMOVAL),
+                recusal_breaches=sum(1 for f in mine if f.kind is MisconductKind.RECUSAL_BREACH),
+                concluded=len(cases),
+                settled=len(settled),
+                weighted_settled=sum(policy.difficulty_weights.get(r.difficulty, 1) for r in settled),
+                within_term=sum(1 for r in cases if _within_term(r)),
+                repeats=sum(1 for r in cases if r.case_id in returned),
+            )
+        )
+    in_round = {m.mediator_id for m in mediators}
+    previous = {mid: Grade(body["grade"]) for _, mid, body in _graded(store, year - 1) if mid in in_round}
+    elsewhere = {mid: rnd for rnd, mid, _ in _graded(store, year) if rnd != this_round and mid in in_round}
+    paid = frozenset(
+        line["dispute_id"]
+        for d in store.documents("mediator-evaluation")
+        if d.tags["round"] != this_round and int(d.tags["year"]) <= year
+        for line in d.body["result"]["subsidies"]
+    )
+    return EvaluationInputs(
+        scope_id=scope_id,
+        year=year,
+        facts=tuple(facts),
+        previous=previous,
+        subsidies=subsidies(rows, until=whole_year.end, policy=policy, paid_disputes=paid),
+        graded_elsewhere=elsewhere,
+    )
+
+
+def _evaluation_lookup(store: Store, command: RoundCommand, ctx: DecisionContext) -> Mapping[str, Any]:
+    inputs = evaluation_inputs(
+        store, ctx.registry, ctx.policy, scope_id=command.scope_id, year=command.year, today=ctx.today
+    )
+    return {"evaluation": inputs}
+
+
+def _evaluation_projection(state: EvaluationRound, ctx: DecisionContext) -> Projection:
+    year = str(state.year)
+    docs = [document("evaluation", state, {"scope_id": state.scope_id, "year": year})]
+    docs += [
+        Document(
+            kind="mediator-evaluation",
+            key=f"{state.year}:{r.mediator_id}",
+            body={"round": state.stream_id, "result": unstructure(r)},
+            tags={
+                "round": state.stream_id,
+                "mediator_id": r.mediator_id,
+                "room_id": r.room_id,
+                "year": year,
+                "grade": r.grade.value,
+            },
+        )
+        for r in state.results
+    ]
+    return Projection(documents=tuple(docs))
+
+
+EVALUATION_AGGREGATE = lifecycle_aggregate(
+    EVALUATION_ROUNDS,
+    scope=lambda command, state: command.scope_id,
+    authorise=authorise_within(SUPERVISORS, "组织调解员年度考评", "evaluate mediators"),
+    project=_evaluation_projection,
+    lookup=_evaluation_lookup,
+    readers=lambda state: (state.scope_id,),
+)
+
+COORDINATION_AGGREGATES: tuple[AggregateType, ...] = (
+    RETURN_AGGREGATE,
+    MEETING_AGGREGATE,
+    TRAINING_AGGREGATE,
+    INSPECTION_AGGREGATE,
+    FINDING_AGGREGATE,
+    EVALUATION_AGGREGATE,
+)

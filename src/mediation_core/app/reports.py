@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from mediation_core.app.coordination import agenda_from, meetings_of, rooms_in
+from mediation_core.app.coordination import agenda_from, evaluation_inputs, meetings_of, rooms_in
 from mediation_core.app.ports import Store
 from mediation_core.domain.agenda import AgendaItem
 from mediation_core.domain.calendar import WorkingDayCalendar
 from mediation_core.domain.categories import Category
+from mediation_core.domain.evaluation import EvaluationItem, MediatorResult, evaluate
+from mediation_core.domain.inspections import Inspection, InspectionLine, inspection_report
 from mediation_core.domain.meetings import MeetingKind, MeetingSlot, compliance
 from mediation_core.domain.organisations import Registry
 from mediation_core.domain.periods import Period
@@ -25,6 +27,7 @@ from mediation_core.domain.returns import (
     return_id,
 )
 from mediation_core.domain.statistics import StatisticsReport, report
+from mediation_core.domain.training import TrainingLine, TrainingSession, training_report
 from mediation_core.serialization import structure
 
 
@@ -86,3 +89,30 @@ def proposed_agenda(
     """The agenda a meeting of ``org_id`` scheduled today would take from the ledger."""
     rows = list(store.ledger(rooms_in(registry, org_id)))
     return agenda_from(store, rows, kind=kind, org_id=org_id, today=today)
+
+
+def evaluation_preview(
+    store: Store,
+    registry: Registry,
+    policy: Policy,
+    items: Mapping[str, EvaluationItem],
+    *,
+    scope_id: str,
+    year: int,
+    today: dt.date,
+) -> tuple[MediatorResult, ...]:
+    """What concluding the round now would give: the same inputs, the same pure evaluation."""
+    inputs = evaluation_inputs(store, registry, policy, scope_id=scope_id, year=year, today=today)
+    return evaluate(inputs.facts, items, policy, previous=inputs.previous, subsidies=inputs.subsidies)
+
+
+def training(store: Store, registry: Registry, *, period: Period, scope_id: str) -> list[TrainingLine]:
+    sessions = [structure(d.body, TrainingSession) for d in store.documents("training")]
+    return training_report(sessions, registry, scope_id, period)
+
+
+def inspections(
+    store: Store, registry: Registry, *, period: Period, scope_id: str, today: dt.date
+) -> list[InspectionLine]:
+    found = [structure(d.body, Inspection) for d in store.documents("inspection")]
+    return inspection_report(found, registry, scope_id, period, today)

@@ -42,8 +42,11 @@ from mediation_core.domain.errors import (
     NotFoundError,
     RuleViolationError,
 )
+from mediation_core.domain.evaluation import MediatorResult
+from mediation_core.domain.evaluation_rounds import EvaluationRound, round_id
 from mediation_core.domain.events import DomainEvent
 from mediation_core.domain.imports import LedgerRowImported
+from mediation_core.domain.inspections import InspectionLine
 from mediation_core.domain.ledger import LedgerRow, ledger_row
 from mediation_core.domain.meetings import Meeting, MeetingKind, MeetingSlot
 from mediation_core.domain.organisations import Registry
@@ -53,6 +56,7 @@ from mediation_core.domain.referral.state import ReferralState
 from mediation_core.domain.repeats import PartyKeyer
 from mediation_core.domain.returns import FilingStatus
 from mediation_core.domain.statistics import StatisticsReport
+from mediation_core.domain.training import TrainingLine
 from mediation_core.exports.forms import DocumentForm
 from mediation_core.exports.ledger import LedgerTable
 from mediation_core.plugins.manager import Plugins
@@ -160,6 +164,7 @@ class MediationService:
         self.policy = policy or self.plugins.policy(region)
         self.calendar = calendar or self.plugins.calendar(region)
         self.categories = self.plugins.categories()
+        self.evaluation_items = self.plugins.evaluation_items()
         self.clock = clock
         self.new_id = new_id
         self.party_keyer = PartyKeyer(key=identity_key if identity_key is not None else secrets.token_bytes(32))
@@ -189,6 +194,7 @@ class MediationService:
             calendar=self.calendar,
             registry=self.registry(),
             categories=self.categories,
+            evaluation_items=self.evaluation_items,
             sequence=sequence,
             party_keyer=self.party_keyer,
             **extra,
@@ -444,6 +450,31 @@ class MediationService:
         authorise_report_read(actor, scope_id, registry)
         found = [m for m in meetings_of(self.store) if m.org_id == scope_id or registry.covers(scope_id, m.org_id)]
         return sorted(found, key=lambda m: (m.on, m.stream_id))
+
+    def evaluation_preview(self, year: int, scope_id: str, actor: Actor) -> tuple[MediatorResult, ...]:
+        """The evaluation of ``scope_id``'s mediators for ``year`` from the facts as they stand
+        now, without locking anything (the same computation ``ConcludeEvaluation`` locks)."""
+        authorise_report_read(actor, scope_id, self.registry())
+        today = local_date(self.clock())
+        return reports.evaluation_preview(
+            self.store, self.registry(), self.policy, self.evaluation_items, scope_id=scope_id, year=year, today=today
+        )
+
+    def evaluation(self, year: int, scope_id: str, actor: Actor) -> EvaluationRound:
+        """The locked evaluation round of ``scope_id`` for ``year``."""
+        state: EvaluationRound = self.load("evaluation", round_id(scope_id, year), actor)
+        return state
+
+    def training_report(self, period: Period, scope_id: str, actor: Actor) -> list[TrainingLine]:
+        """Training sessions, person-times and hours of the staff of each organisation in scope."""
+        authorise_report_read(actor, scope_id, self.registry())
+        return reports.training(self.store, self.registry(), period=period, scope_id=scope_id)
+
+    def inspection_report(self, period: Period, scope_id: str, actor: Actor) -> list[InspectionLine]:
+        """Supervision inspections of each organisation in scope and their rectification."""
+        authorise_report_read(actor, scope_id, self.registry())
+        today = local_date(self.clock())
+        return reports.inspections(self.store, self.registry(), period=period, scope_id=scope_id, today=today)
 
     def verify(self) -> list[ChainBreak]:
         """Every case whose hash chain is broken, with its first broken link."""

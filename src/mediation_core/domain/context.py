@@ -10,6 +10,7 @@ from attrs import field, frozen
 from mediation_core.domain.agenda import AgendaItem
 from mediation_core.domain.calendar import WorkingDayCalendar, local_date
 from mediation_core.domain.categories import MINISTRY_CATEGORIES, Category
+from mediation_core.domain.evaluation import EvaluationInputs, EvaluationItem, item_table
 from mediation_core.domain.organisations import Registry
 from mediation_core.domain.policy import Policy
 from mediation_core.domain.repeats import UNKEYED, EarlierCase, PartyKeyer
@@ -27,7 +28,9 @@ class DecisionContext:
     looked up so that the decision can link a repeat. ``report`` is the ledger's statistics
     report for the scope and period a return locks, read in the same command; ``agenda`` the
     agenda a scheduled meeting takes from the ledger, and ``scope_cases`` the case ids of the
-    meeting's scope that its decisions and action items may name.
+    meeting's scope that its decisions and action items may name. ``evaluation_items`` are the
+    scoring items (built in and the county's, from ``mediation_evaluation_items``) and
+    ``evaluation`` the facts an evaluation round reads.
     """
 
     now: dt.datetime
@@ -41,6 +44,8 @@ class DecisionContext:
     report: StatisticsReport | None = None
     agenda: tuple[AgendaItem, ...] = ()
     scope_cases: frozenset[str] = frozenset()
+    evaluation_items: Mapping[str, EvaluationItem] = field(factory=item_table)
+    evaluation: EvaluationInputs | None = None
 
     @property
     def today(self) -> dt.date:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from mediation_core.domain.categories import Category
     from mediation_core.domain.context import DecisionContext
     from mediation_core.domain.deadlines import DueItem
+    from mediation_core.domain.evaluation import EvaluationItem
     from mediation_core.domain.notices import Notice
     from mediation_core.domain.policy import Policy
     from mediation_core.domain.referral.commands import AcceptReferral
@@ -77,6 +78,32 @@ class PolicySpecs:
         """Contribute local dispute categories beyond the Ministry's list.
 
         Registration (broadcast): a code that clashes with another category is an error.
+
+        .. versionadded:: 0.1
+        """
+
+    @hookspec
+    def mediation_evaluation_items(self) -> Iterable[EvaluationItem]:
+        """Contribute local scoring items for the year-end evaluation of mediators (考评).
+
+        Registration (broadcast): every plugin's items are added to the built-in ones; an
+        item code that clashes with another item is an error. ``Policy.evaluation_item_points``
+        sets each item's maximum points (0 drops it). An item's ``measure(facts, policy)``
+        returns the share (clamped to [0, 1]) of its points and must rise, or stay, with
+        good facts so that scores remain monotone.
+
+        Example::
+
+            @hookimpl
+            def mediation_evaluation_items():
+                yield EvaluationItem(
+                    code="county_publicity",
+                    dimension=Dimension.DUTY,
+                    title_zh="参加普法宣传",
+                    title_en="legal publicity",
+                    max_points=10,
+                    measure=lambda facts, policy: capped(facts.trainings, 4),
+                )
 
         .. versionadded:: 0.1
         """

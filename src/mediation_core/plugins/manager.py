@@ -20,6 +20,7 @@ from mediation_core.domain.calendar import WorkingDayCalendar
 from mediation_core.domain.categories import Category, category_table
 from mediation_core.domain.context import DecisionContext
 from mediation_core.domain.deadlines import DueItem
+from mediation_core.domain.evaluation import EvaluationItem, item_table
 from mediation_core.domain.notices import Notice
 from mediation_core.domain.policy import Policy
 from mediation_core.domain.referral.commands import AcceptReferral
@@ -162,6 +163,14 @@ class Plugins:
     def categories(self) -> Mapping[str, Category]:
         extra = [c for batch in self.pm.hook.mediation_categories() for c in batch or ()]
         return category_table(extra)
+
+    def evaluation_items(self) -> Mapping[str, EvaluationItem]:
+        """The built-in evaluation items and every plugin's, by code; a clash is an error."""
+        extra = [i for batch in self.pm.hook.mediation_evaluation_items() for i in batch or ()]
+        try:
+            return item_table(extra)
+        except ValueError as exc:
+            raise PluginError(str(exc)) from exc
 
     def referral_checks(
         self, referral: ReferralState, acceptance: AcceptReferral, context: DecisionContext
