@@ -14,6 +14,7 @@ from attrs import fields
 
 import mediation_core.app.service  # noqa: F401 - importing every aggregate declares every rule
 from mediation_core.domain.case import TERMINAL, TRANSITIONS, CaseStatus
+from mediation_core.domain.crosscheck import Discrepancy
 from mediation_core.domain.decide import DECIDERS
 from mediation_core.domain.dispatch import decide as dispatch
 from mediation_core.domain.dispatch import state as dispatch_state
@@ -218,6 +219,20 @@ def statistics_page() -> str:
         "and drift.",
         "",
         *lifecycle_tables(RETURNS),
+        "",
+        "## Police side against mediation side",
+        "",
+        "`MediationService.cross_check(period, scope_id, actor)` compares, for every station in scope, "
+        "the letters (移送函 / 委托函) it issued in the period and the 110 dispatches it took a mediator "
+        "on, as the station records them, with the cases the rooms' ledger shows for them: letters by "
+        "status, letters awaiting acknowledgement and overdue, cases opened from letters and their "
+        "outcomes, dispatches settled on the scene and their cases. A station agrees when its accepted "
+        "letters equal the cases opened from them and its on-scene settlements equal their cases. "
+        "Every disagreement is listed:",
+        "",
+        "| finding | 说明 |",
+        "|---|---|",
+        *[f"| `{d.value}` | {d.title_zh} |" for d in Discrepancy],
     ]
     return "\n".join(lines) + "\n"
 

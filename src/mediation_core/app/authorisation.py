@@ -105,9 +105,10 @@ def may_read_within(actor: Actor, org_id: str, registry: Registry, roles: frozen
     return actor.role in UNRESTRICTED or (actor.role in roles and in_scope(actor, org_id, registry))
 
 
-def authorise_report_read(actor: Actor, org_id: str, registry: Registry) -> None:
-    """Raise unless the actor may read reports about ``org_id``."""
-    if may_read_within(actor, org_id, registry):
+def authorise_report_read(actor: Actor, org_id: str, registry: Registry, roles: frozenset[Role] = CASE_READERS) -> None:
+    """Raise unless the actor may read reports about ``org_id`` (stations' staff too when
+    ``roles`` is :data:`LINKAGE_READERS`)."""
+    if may_read_within(actor, org_id, registry, roles):
         return
     msg = f"{actor} 无权查阅 {org_id} 的统计与报告 / may not read reports of {org_id}"
     raise AuthorisationError(msg)

@@ -12,6 +12,7 @@ from mediation_core.app.ports import Store
 from mediation_core.domain.agenda import AgendaItem
 from mediation_core.domain.calendar import WorkingDayCalendar
 from mediation_core.domain.categories import Category
+from mediation_core.domain.crosscheck import CrossCheck, DispatchRecord, ReferralRecord, cross_check
 from mediation_core.domain.evaluation import EvaluationItem, MediatorResult, evaluate
 from mediation_core.domain.inspections import Inspection, InspectionLine, inspection_report
 from mediation_core.domain.meetings import MeetingKind, MeetingSlot, compliance
@@ -116,3 +117,57 @@ def inspections(
 ) -> list[InspectionLine]:
     found = [structure(d.body, Inspection) for d in store.documents("inspection")]
     return inspection_report(found, registry, scope_id, period, today)
+
+
+def referral_records(store: Store) -> list[ReferralRecord]:
+    """The stations' letters as the referral Documents list them (court and agency letters,
+    which no station issued, are left out)."""
+    out = []
+    for doc in store.documents("referral"):
+        station_id = doc.tags.get("station_id", "")
+        if not station_id:
+            continue
+        body = doc.body
+        due = body.get("acknowledgement_due")
+        out.append(
+            ReferralRecord(
+                referral_id=doc.key,
+                station_id=station_id,
+                room_id=str(body["room_id"]),
+                issued_on=dt.date.fromisoformat(str(body["issued_on"])),
+                status=str(body["status"]),
+                case_id=body.get("case_id"),
+                acknowledgement_due=dt.date.fromisoformat(str(due)) if due else None,
+            )
+        )
+    return out
+
+
+def dispatch_records(store: Store) -> list[DispatchRecord]:
+    """The 110 dispatches a mediator went out on, as the dispatch Documents list them."""
+    return [
+        DispatchRecord(
+            dispatch_id=doc.key,
+            station_id=str(doc.body["station_id"]),
+            room_id=str(doc.body["room_id"]),
+            call_date=dt.date.fromisoformat(doc.tags["call_date"]),
+            status=str(doc.body["status"]),
+            case_id=doc.body.get("case_id"),
+        )
+        for doc in store.documents("dispatch", {"with_mediator": "yes"})
+    ]
+
+
+def police_cross_check(
+    store: Store, registry: Registry, *, period: Period, scope_id: str, today: dt.date
+) -> CrossCheck:
+    """The stations' letters and dispatches against the rooms' ledger (see ``domain.crosscheck``)."""
+    return cross_check(
+        referral_records(store),
+        dispatch_records(store),
+        store.ledger(),
+        registry=registry,
+        scope_id=scope_id,
+        period=period,
+        today=today,
+    )

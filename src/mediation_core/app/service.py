@@ -19,6 +19,7 @@ from attrs import frozen
 from mediation_core.app import delivery, exporting, reports
 from mediation_core.app.aggregates import CASES, DISPATCHES, POLICE_CASES, REFERRALS, TRAFFIC, AggregateType
 from mediation_core.app.authorisation import (
+    LINKAGE_READERS,
     authorise_administration,
     authorise_case_read,
     authorise_report_read,
@@ -34,6 +35,7 @@ from mediation_core.domain.agenda import AgendaItem
 from mediation_core.domain.calendar import WorkingDayCalendar, local_date
 from mediation_core.domain.case import CaseState
 from mediation_core.domain.context import DecisionContext
+from mediation_core.domain.crosscheck import CrossCheck
 from mediation_core.domain.deadlines import DueItem, due
 from mediation_core.domain.errors import (
     AuthorisationError,
@@ -475,6 +477,14 @@ class MediationService:
         authorise_report_read(actor, scope_id, self.registry())
         today = local_date(self.clock())
         return reports.inspections(self.store, self.registry(), period=period, scope_id=scope_id, today=today)
+
+    def cross_check(self, period: Period, scope_id: str, actor: Actor) -> CrossCheck:
+        """The stations' letters and 110 dispatches of ``period`` against the rooms' ledger:
+        per station what was sent and what the ledger shows, and every disagreement. Stations'
+        staff read it too."""
+        authorise_report_read(actor, scope_id, self.registry(), LINKAGE_READERS)
+        today = local_date(self.clock())
+        return reports.police_cross_check(self.store, self.registry(), period=period, scope_id=scope_id, today=today)
 
     def verify(self) -> list[ChainBreak]:
         """Every case whose hash chain is broken, with its first broken link."""
