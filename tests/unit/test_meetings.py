@@ -32,6 +32,7 @@ from mediation_core.domain.meetings import (
 from mediation_core.domain.notices import NoticeKind
 from mediation_core.domain.organisations import Organisation, OrgKind, Registry
 from mediation_core.domain.periods import Period
+from mediation_core.domain.recipients import resolve
 from mediation_core.domain.risks import Difficulty, RiskKind
 from mediation_core.domain.sources import CaseSource
 from mediation_core.walkthrough import StoryClock, walk
@@ -335,9 +336,12 @@ def test_a_scheduled_meeting_notifies_the_bodies_and_is_stored(busy: MediationSe
     (entry,) = [e for e in busy.store.outbox() if e.notice.kind is NoticeKind.MEETING_SCHEDULED]
     assert [(r.role, r.org_id) for r in entry.notice.recipients] == [
         ("justice_office", "baiyang-justice"),
-        ("township", "baiyang-governance"),
+        ("governance_office", "baiyang-governance"),
         ("station_liaison", "pengshanlu-station"),
     ]
+    resolution = resolve(entry.notice.recipients, busy.registry())
+    assert [a.name for a in resolution.addressees] == ["柏杨司法所", "柏杨街道综治办", "陈警官"]
+    assert resolution.unresolved == ()
     doc = busy.store.document("meeting", meeting.stream_id)
     assert doc is not None
     assert doc.tags == {"org_id": "baiyang", "kind": "joint", "status": "scheduled", "month": "2026-07"}

@@ -43,6 +43,9 @@ REGISTRY = demo_registry().merged(
         (Recipient(role="justice_office", org_id=ROOM), ["柏杨司法所"]),
         (Recipient(role="governance_office", org_id="pengshanlu-station"), ["柏杨街道综治办"]),
         (Recipient(role="referrer", org_id="pengshanlu-station"), ["彭山路派出所"]),
+        (Recipient(role="township", org_id=ROOM), ["柏杨街道"]),
+        (Recipient(role="justice_office", org_id="baiyang-justice"), ["柏杨司法所"]),
+        (Recipient(role="governance_office", org_id="baiyang-governance"), ["柏杨街道综治办"]),
         (Recipient(role="person", person_id="l-township"), ["赵主任"]),
     ],
 )

@@ -403,3 +403,35 @@ def test_after_peoples_mediation_fails_police_mediation_may_follow_within_three_
     assert refused(svc, clock, late) == {("traffic_reentry_window", "on")}
     applied(svc, clock, tid, ended + dt.timedelta(days=3))
     assert svc.load("traffic", tid, TRAFFIC_OFFICER).status is TrafficStatus.APPLIED
+
+
+def test_a_fixed_session_notifies_the_insurers_and_the_room(svc: MediationService, clock: StoryClock) -> None:
+    from mediation_core.domain.notices import NoticeKind
+    from mediation_core.domain.organisations import Organisation, OrgKind, Registry
+    from mediation_core.domain.recipients import resolve
+
+    svc.register(
+        Registry.of([Organisation(org_id="picc-leshan", kind=OrgKind.INSURER, name="人保财险", phone="0833-95518")]),
+        ADMIN,
+    )
+    tid = registered(svc, clock)
+    started(svc, clock, tid)
+    scheduled(svc, clock, tid, RECEIVED + dt.timedelta(days=10))
+    [entry] = [e for e in svc.store.outbox() if e.notice.kind is NoticeKind.INSURER_SESSION]
+    notice = entry.notice
+    assert notice.key.endswith(":insurer_session")
+    assert "2026-05-16" in notice.subject
+    assert "距调解 3 日" in notice.body
+    resolution = resolve(notice.recipients, svc.registry())
+    assert next((a.name, a.role, a.phone) for a in resolution.addressees) == ("人保财险", "insurer", "0833-95518")
+    assert {a.role for a in resolution.addressees} == {"insurer", "mediator"}
+    assert resolution.unresolved == ()
+
+
+def test_an_accident_without_insurers_sends_no_insurer_notice(svc: MediationService, clock: StoryClock) -> None:
+    from mediation_core.domain.notices import NoticeKind
+
+    tid = registered(svc, clock, insurers=())
+    started(svc, clock, tid)
+    scheduled(svc, clock, tid, RECEIVED + dt.timedelta(days=10))
+    assert not [e for e in svc.store.outbox() if e.notice.kind is NoticeKind.INSURER_SESSION]

@@ -13,7 +13,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 @hookimpl
 def mediation_renderers() -> Iterator[Renderer]:
-    from mediation_reports import docx_forms, tables, xlsx  # noqa: PLC0415 - each imports its library lazily
+    from mediation_reports import dashboard, docx_forms, statistics_files, tables, xlsx  # noqa: PLC0415 - lazy libraries
 
     yield Renderer(
         name="ledger-json",
@@ -40,6 +40,40 @@ def mediation_renderers() -> Iterator[Renderer]:
         subject="ledger",
         requires=("openpyxl",),
         extra="xlsx",
+    )
+    yield Renderer(
+        name="statistics-json",
+        media_type="application/json",
+        suffix=".json",
+        render=statistics_files.statistics_json,
+        description="The statistics report as JSON: every figure (cases, persons, amount) and rate, with breakdowns.",
+        subject="statistics",
+    )
+    yield Renderer(
+        name="statistics-csv",
+        media_type="text/csv",
+        suffix=".csv",
+        render=statistics_files.statistics_csv,
+        description="The statistics report as CSV: one line per scope, month, unit, category and source.",
+        subject="statistics",
+    )
+    yield Renderer(
+        name="statistics-xlsx",
+        media_type=XLSX,
+        suffix=".xlsx",
+        render=statistics_files.statistics_xlsx,
+        description="The coordination-centre statistics workbook (总表 and one sheet per breakdown).",
+        subject="statistics",
+        requires=("openpyxl",),
+        extra="xlsx",
+    )
+    yield Renderer(
+        name="statistics-html",
+        media_type="text/html",
+        suffix=".html",
+        render=dashboard.dashboard_html,
+        description="The dashboard: one self-contained HTML file, figures and inline SVG charts.",
+        subject="statistics",
     )
     yield Renderer(
         name="document-docx",

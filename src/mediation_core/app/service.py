@@ -381,6 +381,15 @@ class MediationService:
         bad cell by row and column."""
         return exporting.import_ledger(self, data, fmt, actor, source)
 
+    def statistics_file(self, period: Period, scope_id: str, actor: Actor, fmt: str = "xlsx") -> bytes:
+        """The statistics report of ``scope_id`` as a file: ``xlsx`` (the coordination
+        centre's workbook), ``html`` (the dashboard), ``json`` or ``csv``."""
+        return exporting.render(self, "statistics", fmt, self.statistics(period, scope_id, actor))
+
+    def dashboard(self, period: Period, scope_id: str, actor: Actor) -> bytes:
+        """The dashboard: one self-contained HTML file with the figures and inline SVG charts."""
+        return self.statistics_file(period, scope_id, actor, "html")
+
     def document(self, case_id: str, form: DocumentForm, actor: Actor, fmt: str = "docx") -> bytes:
         """A case's document in the Ministry's form (受理登记表, 调解协议书 …) as a file."""
         return exporting.render(self, "document", fmt, exporting.case_document(self, case_id, form, actor))

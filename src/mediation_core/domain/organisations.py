@@ -28,6 +28,7 @@ class OrgKind(enum.Enum):
     JUSTICE_OFFICE = "justice_office"  # 司法所
     GOVERNANCE_OFFICE = "governance_office"  # 综治办
     COORDINATION_CENTRE = "coordination_centre"  # 矛盾纠纷多元化解协调中心
+    INSURER = "insurer"  # 保险公司 (joins traffic mediation; its duty desk takes the session notices)
 
 
 @frozen(kw_only=True)

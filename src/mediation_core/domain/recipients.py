@@ -8,7 +8,7 @@ the registry as it stands then: a liaison replaced in the meantime is not writte
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from attrs import frozen
 
@@ -24,12 +24,14 @@ class RecipientRole(enum.Enum):
     STATION_LIAISON = "station_liaison"  # 派出所联络副主任
     TOWNSHIP_LIAISON = "township_liaison"  # 乡镇（街道）联络副主任
     STATION = "station"  # 派出所 (its duty desk)
+    TOWNSHIP = "township"  # 乡镇（街道） (its duty desk)
     COORDINATION_CENTRE = "coordination_centre"  # 区矛盾纠纷多元化解协调中心
     JUSTICE_OFFICE = "justice_office"  # 司法所
     GOVERNANCE_OFFICE = "governance_office"  # 综治办
     ORGANISATION = "organisation"  # the organisation ``org_id`` itself
     REFERRER = "referrer"  # the organisation that referred the dispute (``org_id``)
     PERSON = "person"  # one mediator or liaison by ``person_id``
+    INSURER = "insurer"  # the insurer named ``org_id`` (its registry id or its name)
 
 
 @frozen(kw_only=True)
@@ -110,35 +112,56 @@ def _person(registry: Registry, person_id: str, role: str) -> Iterator[Addressee
         yield _liaison(registry.liaisons[person_id], role)
 
 
+def _org_desk(registry: Registry, org_id: str, role: str) -> Iterator[Addressee]:
+    org = registry.org(org_id)
+    if org is not None:
+        yield _desk(org, role)
+
+
+def _station(registry: Registry, org_id: str, role: str) -> Iterator[Addressee]:
+    station = _station_of(registry, org_id)
+    if station is not None:
+        yield _desk(station, role)
+
+
+def _township(registry: Registry, org_id: str, role: str) -> Iterator[Addressee]:
+    township = registry.township_of(org_id)
+    if township is not None:
+        yield _desk(township, role)
+
+
+def _insurers(registry: Registry, org_id: str, role: str) -> Iterator[Addressee]:
+    for org in sorted(registry.organisations.values(), key=lambda o: o.org_id):
+        if org.kind is OrgKind.INSURER and org_id in {org.org_id, org.name}:
+            yield _desk(org, role)
+
+
+_Resolver = Callable[[Registry, str, str], Iterable[Addressee]]
+_BY_ROLE: dict[str, _Resolver] = {
+    RecipientRole.MEDIATOR.value: lambda r, org, role: (_mediator(m, role) for m in r.mediators_of(org)),
+    RecipientRole.ROOM_DIRECTOR.value: lambda r, org, role: (
+        _mediator(m, role) for m in r.mediators_of(org) if m.director
+    ),
+    RecipientRole.STATION_LIAISON.value: lambda r, org, role: _liaisons(r, org, OrgKind.POLICE_STATION, role),
+    RecipientRole.TOWNSHIP_LIAISON.value: lambda r, org, role: _liaisons(r, org, OrgKind.TOWNSHIP, role),
+    RecipientRole.STATION.value: _station,
+    RecipientRole.TOWNSHIP.value: _township,
+    RecipientRole.COORDINATION_CENTRE.value: _centres,
+    RecipientRole.JUSTICE_OFFICE.value: lambda r, org, role: _in_township(r, org, OrgKind.JUSTICE_OFFICE, role),
+    RecipientRole.GOVERNANCE_OFFICE.value: lambda r, org, role: _in_township(r, org, OrgKind.GOVERNANCE_OFFICE, role),
+    RecipientRole.ORGANISATION.value: _org_desk,
+    RecipientRole.REFERRER.value: _org_desk,
+    RecipientRole.INSURER.value: _insurers,
+}
+
+
 def addressees_of(recipient: Recipient, registry: Registry) -> list[Addressee]:
     """The people or duty desks one recipient stands for (empty when none is registered)."""
-    role, org_id = recipient.role, recipient.org_id
-    found: Iterable[Addressee]
+    role = recipient.role
     if recipient.person_id and role in {RecipientRole.PERSON.value, RecipientRole.MEDIATOR.value}:
-        found = _person(registry, recipient.person_id, role)
-    elif role == RecipientRole.MEDIATOR.value:
-        found = (_mediator(m, role) for m in registry.mediators_of(org_id))
-    elif role == RecipientRole.ROOM_DIRECTOR.value:
-        found = (_mediator(m, role) for m in registry.mediators_of(org_id) if m.director)
-    elif role == RecipientRole.STATION_LIAISON.value:
-        found = _liaisons(registry, org_id, OrgKind.POLICE_STATION, role)
-    elif role == RecipientRole.TOWNSHIP_LIAISON.value:
-        found = _liaisons(registry, org_id, OrgKind.TOWNSHIP, role)
-    elif role == RecipientRole.STATION.value:
-        station = _station_of(registry, org_id)
-        found = [_desk(station, role)] if station else []
-    elif role == RecipientRole.COORDINATION_CENTRE.value:
-        found = _centres(registry, org_id, role)
-    elif role == RecipientRole.JUSTICE_OFFICE.value:
-        found = _in_township(registry, org_id, OrgKind.JUSTICE_OFFICE, role)
-    elif role == RecipientRole.GOVERNANCE_OFFICE.value:
-        found = _in_township(registry, org_id, OrgKind.GOVERNANCE_OFFICE, role)
-    elif role in {RecipientRole.ORGANISATION.value, RecipientRole.REFERRER.value}:
-        org = registry.org(org_id)
-        found = [_desk(org, role)] if org else []
-    else:
-        found = ()
-    return list(found)
+        return list(_person(registry, recipient.person_id, role))
+    resolver = _BY_ROLE.get(role)
+    return list(resolver(registry, recipient.org_id, role)) if resolver else []
 
 
 def resolve(recipients: Iterable[Recipient], registry: Registry) -> Resolution:

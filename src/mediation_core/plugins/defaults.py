@@ -9,6 +9,7 @@ from mediation_core.calendars import national_calendar
 from mediation_core.domain.calendar import WorkingDayCalendar
 from mediation_core.domain.case import CaseState
 from mediation_core.domain.deadlines import DeadlineKind, DueItem
+from mediation_core.domain.insurers import insurer_session_notice
 from mediation_core.domain.ledger import Outcome
 from mediation_core.domain.meetings import Meeting, MeetingKind
 from mediation_core.domain.notices import Notice, NoticeKind, Recipient
@@ -20,6 +21,7 @@ from mediation_core.domain.reminders import case_deadline_notice, referral_deadl
 from mediation_core.domain.risks import RiskKind
 from mediation_core.domain.rules.referral import issued_by_station
 from mediation_core.domain.sources import ReferralMode
+from mediation_core.domain.traffic.state import TrafficState
 from mediation_core.plugins._markers import hookimpl
 from mediation_core.records import RecordedEvent
 
@@ -186,7 +188,7 @@ def _meeting_scheduled(event: RecordedEvent, state: object) -> Iterator[Notice]:
     if not isinstance(state, Meeting):
         return
     if state.kind is MeetingKind.JOINT:
-        roles = {OrgKind.JUSTICE_OFFICE: "justice_office", OrgKind.GOVERNANCE_OFFICE: "township"}
+        roles = {OrgKind.JUSTICE_OFFICE: "justice_office", OrgKind.GOVERNANCE_OFFICE: "governance_office"}
         recipients = tuple(Recipient(role=roles.get(b.kind, "station_liaison"), org_id=b.org_id) for b in state.bodies)
     else:
         recipients = tuple(Recipient(role="mediator", org_id=state.org_id, person_id=m) for m in state.members)
@@ -201,6 +203,14 @@ def _meeting_scheduled(event: RecordedEvent, state: object) -> Iterator[Notice]:
     )
 
 
+def _insurer_session(event: RecordedEvent, state: object) -> Iterator[Notice]:
+    """A traffic session fixed: its insurers (and the room's mediators) are told when and where."""
+    if isinstance(state, TrafficState):
+        notice = insurer_session_notice(f"{event.stream_id}:{event.version}:insurer_session", state)
+        if notice is not None:
+            yield notice
+
+
 _NOTICES: dict[str, Callable[[RecordedEvent, object], Iterator[Notice]]] = {
     **{
         f"police_case.{name}": _police_decision_due
@@ -213,6 +223,7 @@ _NOTICES: dict[str, Callable[[RecordedEvent, object], Iterator[Notice]]] = {
         )
     },
     "meeting.scheduled": _meeting_scheduled,
+    "traffic.session_scheduled": _insurer_session,
     "case.risk_flagged": _escalation_risk,
     "referral.issued": _referral_issued,
     "referral.accepted": _referral_accepted,

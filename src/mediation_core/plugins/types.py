@@ -37,7 +37,8 @@ class Renderer:
     """A report or document format; ``render(subject)`` returns the file's bytes.
 
     ``subject`` says what it renders: ``"ledger"`` (a :class:`~mediation_core.exports.ledger.LedgerTable`),
-    ``"document"`` (a :class:`~mediation_core.exports.forms.FormDocument`), ``"statistics"``.
+    ``"document"`` (a :class:`~mediation_core.exports.forms.FormDocument`), ``"statistics"``
+    (a :class:`~mediation_core.domain.statistics.StatisticsReport`).
     ``requires`` are the modules it imports (checked first, so a missing optional extra is a
     clear error naming ``extra``)."""
 
