@@ -19,7 +19,8 @@ from mediation_core.calendars import NATIONAL
 from mediation_core.plugins.manager import PluginError, Plugins, load_plugins
 from mediation_core.serialization import structure
 
-DEFAULT_STORE = "memory"
+DEFAULT_STORE = "sqlite"
+"""The embedded SQLite file (``mediation_sqlalchemy``); ``memory`` keeps nothing on exit."""
 EPHEMERAL_STORE = "memory"
 """The one backend whose data dies with the process, so a per-process identity key suffices."""
 
@@ -30,9 +31,10 @@ class ConfigurationError(Exception):
 
 @frozen(kw_only=True)
 class Config:
-    """A deployment's choices. ``store`` names a backend registered by a plugin;
-    ``identity_key`` is the secret for the keyed digests of party identities (repeat
-    detection), required for every store that outlives the process."""
+    """A deployment's choices. ``store`` names a backend registered by a plugin; ``url``
+    is handed to it (empty: the backend's default, for ``sqlite`` a file in the user's data
+    folder); ``identity_key`` is the secret for the keyed digests of party identities
+    (repeat detection), required for every store that outlives the process."""
 
     store: str = DEFAULT_STORE
     url: str = ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Any, Protocol, Self
 
@@ -77,7 +78,10 @@ class Append:
 
 class UnitOfWork(Protocol):
     """A transaction. Nothing is visible to others until :meth:`commit`; leaving the
-    ``with`` block without committing rolls everything back, case numbers included."""
+    ``with`` block without committing rolls everything back, case numbers included.
+
+    If :meth:`append` or :meth:`allocate_number` raises, the unit can only be rolled back
+    (:meth:`commit` raises ``StoreError``), unless the call was inside :meth:`savepoint`."""
 
     def __enter__(self) -> Self: ...
 
@@ -109,6 +113,12 @@ class UnitOfWork(Protocol):
         """Add to the outbox the notices whose keys it does not hold yet (committed or
         staged in this unit); return the keys added, in order. Idempotent: the deadline
         sweep raises the same notices on every run and only the first run adds them."""
+        ...
+
+    def savepoint(self) -> AbstractContextManager[None]:
+        """A step of a larger unit (one command of a bulk import): if the ``with`` block
+        raises, everything done in it, numbers included, is undone, the unit goes on, and
+        the exception propagates."""
         ...
 
     def commit(self) -> None: ...

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import attrs
@@ -83,6 +84,10 @@ class _Step:
 
     records: tuple[RecordedEvent, ...]
     state: Any
+
+
+_Known = dict[str, tuple[list[RecordedEvent], Any]]
+"""Streams a bulk unit of work has loaded or written: their records so far and state."""
 
 
 @frozen(kw_only=True)
@@ -212,21 +217,47 @@ class MediationService:
         ``AuthorisationError``, a not-found error or ``ConcurrencyConflictError`` (reload and
         retry); in each case nothing is written.
         """
-        aggregate = self._aggregate_of(command)
-        if isinstance(command, aggregate.internal):
-            msg = f"command: {type(command).__name__} is recorded only as the consequence of another command"
-            raise AuthorisationError(msg)
+        self._refuse_internal(command)
         now = self.clock()
         with self.store.transaction() as tx:
             steps = self._run(tx, command, actor, now)
             tx.commit()
+        self._observe(steps)
+        return steps[0].state
+
+    @contextmanager
+    def bulk(self) -> Iterator[Bulk]:
+        """One unit of work for many commands: imports and migrations from other systems.
+
+        ``with service.bulk() as batch: batch.handle(command, actor)`` runs each command
+        through the same loop as :meth:`handle`, in one transaction committed when the block
+        ends (and rolled back whole if it raises). A refused command leaves no trace (its
+        savepoint is undone, its case number handed out again) and the batch may go on.
+        Observers run after the commit. Keep a batch to thousands of commands, not millions:
+        the transaction holds SQLite's write lock, and the batch keeps the states it touched.
+        Repeat detection sees committed cases only, not those earlier in the same batch.
+        """
+        with self.store.transaction() as tx:
+            batch = Bulk(self, tx)
+            yield batch
+            tx.commit()
+        self._observe(batch.steps)
+
+    def _refuse_internal(self, command: Any) -> None:
+        if isinstance(command, self._aggregate_of(command).internal):
+            msg = f"command: {type(command).__name__} is recorded only as the consequence of another command"
+            raise AuthorisationError(msg)
+
+    def _observe(self, steps: Iterable[_Step]) -> None:
         for step in steps:
             for r in step.records:
                 self.plugins.event_recorded(event=r, state=step.state)
-        return steps[0].state
 
-    def _run(self, tx: UnitOfWork, command: Any, actor: Actor, now: dt.datetime) -> list[_Step]:
-        """Decide ``command`` and, depth first, every follow-on it entails; append each."""
+    def _run(
+        self, tx: UnitOfWork, command: Any, actor: Actor, now: dt.datetime, known: _Known | None = None
+    ) -> list[_Step]:
+        """Decide ``command`` and, depth first, every follow-on it entails; append each.
+        ``known`` (bulk units only) holds the streams this unit already loaded or wrote."""
         steps: list[_Step] = []
         pending: list[tuple[Any, bool]] = [(command, True)]
         while pending:
@@ -237,8 +268,11 @@ class MediationService:
             aggregate = self._aggregate_of(cmd)
             cmd = self._with_fresh_ids(aggregate, cmd)
             stream_id = aggregate.stream_id(cmd)
-            records = tx.read(stream_id)
-            state = aggregate.replay(stream_id, [event_of(r) for r in records])
+            if known is not None and stream_id in known:
+                records, state = known[stream_id]
+            else:
+                records = tx.read(stream_id)
+                state = aggregate.replay(stream_id, [event_of(r) for r in records])
             org_id = aggregate.scope(cmd, state)
             if primary:  # a follow-on is the decision's own consequence, authorised with its cause
                 aggregate.authorise(actor, org_id, self.registry())
@@ -270,6 +304,8 @@ class MediationService:
                 )
             )
             steps.append(_Step(records=tuple(sealed), state=new_state))
+            if known is not None:
+                known[stream_id] = ([*records, *sealed], new_state)
             pending[:0] = [(follow_on, False) for follow_on in aggregate.follow_ons(cmd, events, new_state)]
         return steps
 
@@ -498,3 +534,28 @@ class MediationService:
     def verify(self) -> list[ChainBreak]:
         """Every case whose hash chain is broken, with its first broken link."""
         return self.store.verify()
+
+
+class Bulk:
+    """The commands of one bulk unit of work (see :meth:`MediationService.bulk`)."""
+
+    def __init__(self, service: MediationService, tx: UnitOfWork) -> None:
+        self._service = service
+        self._tx = tx
+        self._known: _Known = {}
+        self.steps: list[_Step] = []
+
+    def handle(self, command: Any, actor: Actor) -> Any:
+        """Decide and append ``command`` (and what it entails) inside the bulk unit; return
+        the new state. If it raises, nothing of it stays in the unit and the batch may go on."""
+        service = self._service
+        service._refuse_internal(command)  # noqa: SLF001 - the service's own loop, shared on purpose
+        now = service.clock()
+        try:
+            with self._tx.savepoint():
+                steps = service._run(self._tx, command, actor, now, self._known)  # noqa: SLF001
+        except BaseException:
+            self._known.clear()  # what the refused command cached may describe writes its savepoint undid
+            raise
+        self.steps.extend(steps)
+        return steps[0].state

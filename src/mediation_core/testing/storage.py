@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import typing
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -48,6 +49,25 @@ json_values = st.recursive(
     max_leaves=8,
 )
 bodies = st.dictionaries(st.text("abcdefghij_", min_size=1, max_size=8), json_values, max_size=5)
+
+storable_text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"], exclude_characters="\x00"), max_size=40)
+"""Text every store must keep in typed columns: any Unicode but NUL, which PostgreSQL's text
+type cannot hold (JSON bodies keep NUL as an escape and may contain it)."""
+
+
+def storable(cls: type[Any], **fields: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """:func:`mediation_core.testing.strategies.of` with :data:`storable_text` for text fields."""
+    hints = typing.get_type_hints(cls)
+    text: dict[str, st.SearchStrategy[Any]] = {}
+    for f in attrs.fields(cls):
+        hint = hints[f.name]
+        if hint is str:
+            text[f.name] = storable_text
+        elif hint == (str | None):
+            text[f.name] = st.none() | storable_text
+        elif hint == tuple[str, ...]:
+            text[f.name] = st.lists(storable_text, max_size=3).map(tuple)
+    return mst.of(cls, **{**text, **fields})
 
 
 def chain(
@@ -164,6 +184,19 @@ def append(
         )
         tx.commit()
     return records
+
+
+def _append_of(stream_id: str, records: Sequence[RecordedEvent], notices: Sequence[Notice] = ()) -> Append:
+    """An append of fresh records to a new stream (``expected_version`` from the records)."""
+    return Append(
+        stream_id=stream_id,
+        expected_version=records[0].version - 1,
+        records=records,
+        row=row_for(stream_id, records[-1].version),
+        deadlines=(),
+        notices=notices,
+        created_at=T0,
+    )
 
 
 def json_faithful(records: Sequence[RecordedEvent]) -> list[RecordedEvent]:
@@ -347,6 +380,40 @@ class StorageContract:
         assert [r.version for r in store.read("a")] == [1, 2]
         assert store.verify() == []
 
+    def test_failed_append_leaves_the_unit_only_to_roll_back(self, store: Store) -> None:
+        append(store, "a", [{"a": 1}], notices=[notice("k1", "a")])
+        with store.transaction() as tx:
+            tx.append(_append_of("b", chain("b", [{"b": 1}])))
+            with pytest.raises(IntegrityError):
+                tx.append(_append_of("c", chain("c", [{"c": 1}]), notices=[notice("k1", "c")]))
+            with pytest.raises(StoreError):
+                tx.commit()
+        assert list(store.stream_ids()) == ["a"]
+
+    def test_savepoint_undoes_a_failed_step_and_the_unit_goes_on(self, store: Store) -> None:
+        append(store, "a", [{"a": 1}])
+        with store.transaction() as tx:
+            assert tx.allocate_number("room-a", 2026) == 1
+            tx.append(_append_of("b", chain("b", [{"b": 1}]), notices=[notice("kb", "b")]))
+            with pytest.raises(ValueError, match="rejected"), tx.savepoint():
+                assert tx.allocate_number("room-a", 2026) == 2
+                tx.append(_append_of("c", chain("c", [{"c": 1}]), notices=[notice("kc", "c")]))
+                raise ValueError("rejected")  # a command refused half-way
+            with pytest.raises(ConcurrencyConflictError), tx.savepoint():
+                tx.append(_append_of("a", chain("a", [{"stale": 1}])))
+            with pytest.raises(IntegrityError), tx.savepoint():
+                tx.append(_append_of("d", chain("d", [{"d": 1}]), notices=[notice("kb", "d")]))
+            assert tx.read("c") == []
+            with tx.savepoint():
+                assert tx.allocate_number("room-a", 2026) == 2
+                tx.append(_append_of("e", chain("e", [{"e": 1}])))
+            tx.commit()
+        assert list(store.stream_ids()) == ["a", "b", "e"]
+        assert [e.notice.key for e in store.outbox()] == ["kb"]
+        assert [r.body for r in store.read("a")] == [{"a": 1}]
+        with store.transaction() as tx:
+            assert tx.allocate_number("room-a", 2026) == 3
+
     # -- case numbers -----------------------------------------------------------------------
     def test_case_numbers_are_gap_free_per_room_and_year(self, store: Store) -> None:
         with store.transaction() as tx:
@@ -379,7 +446,7 @@ class StorageContract:
 
     def test_ledger_row_round_trips_every_column(self, open_store: OpenStore) -> None:
         @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-        @given(row=mst.of(LedgerRow, case_id=st.just("c"), version=st.just(1), room_id=st.just("room-a")))
+        @given(row=storable(LedgerRow, case_id=st.just("c"), version=st.just(1), room_id=st.just("room-a")))
         def check(row: LedgerRow) -> None:
             store = open_store()
             try:

@@ -1,0 +1,95 @@
+"""Engines for the two supported databases, configured the way the store relies on.
+
+SQLite: a file (created with its folder on first use), WAL journal, foreign keys on, a busy
+timeout, and pysqlite's own transaction handling switched off (the documented SQLAlchemy
+recipe): the driver otherwise defers ``BEGIN`` and silently commits around ``SAVEPOINT``,
+which once let a rolled-back savepoint's rows survive. We emit ``BEGIN`` ourselves:
+``BEGIN IMMEDIATE`` for units of work, so writers queue on the database lock at their first
+statement instead of failing when they upgrade a read lock; plain ``BEGIN`` for reads, which
+WAL lets run beside a writer.
+
+PostgreSQL: ``postgresql+psycopg://user@host:port/db`` (``postgresql://`` and
+``postgres://`` mean the same); add ``?options=-csearch_path%3Dmyschema`` to keep the
+tables in a schema of their own.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+
+from mediation_core.domain.errors import StoreError
+
+WRITE = "mediation_write"
+"""Execution option marking a connection that opens a write transaction."""
+
+SQLITE_BUSY_TIMEOUT_S = float(os.environ.get("MEDIATION_SQLITE_BUSY_TIMEOUT", "30"))
+
+_json = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+
+
+def normalise_url(url: str) -> URL:
+    """A SQLAlchemy URL from what a deployment wrote: a URL, or a bare SQLite file path."""
+    if "://" not in url:
+        url = f"sqlite:///{Path(url).expanduser().resolve()}"
+    parsed = make_url(url)
+    if parsed.drivername in {"postgresql", "postgres"}:
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.drivername != "sqlite":
+            msg = f"SQLite is supported through the standard library driver only, not {parsed.drivername!r}"
+            raise StoreError(msg)
+        if not parsed.database or parsed.database == ":memory:" or parsed.database.startswith("file:"):
+            msg = "the SQLite store needs a file path (an in-memory database cannot be shared by connections)"
+            raise StoreError(msg)
+    elif parsed.get_backend_name() != "postgresql":
+        msg = f"unsupported database {parsed.get_backend_name()!r}: use sqlite:///path or postgresql+psycopg://…"
+        raise StoreError(msg)
+    return parsed
+
+
+def create_engine(url: str | URL, **kwargs: Any) -> sa.Engine:
+    """An engine for ``url`` with the settings the store depends on."""
+    parsed = normalise_url(url) if isinstance(url, str) else url
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, **kwargs)
+    try:
+        return sa.create_engine(parsed, json_serializer=_json, **kwargs)
+    except ModuleNotFoundError as exc:
+        msg = f"the PostgreSQL driver is not installed ({exc.name}); install mediation-core[postgres]"
+        raise StoreError(msg) from exc
+
+
+def _sqlite_engine(url: URL, **kwargs: Any) -> sa.Engine:
+    assert url.database is not None
+    Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(
+        url,
+        json_serializer=_json,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
+        **kwargs,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see module docstring)
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+
+    return engine

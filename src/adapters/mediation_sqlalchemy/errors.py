@@ -1,0 +1,51 @@
+"""Driver errors translated into the core's storage errors (eventsourcing's discipline).
+
+Callers of a store see only :class:`~mediation_core.domain.errors.StoreError` and its
+subclasses, whatever the database: a broken constraint is an ``IntegrityError``, a locked,
+unreachable or full database an ``OperationalError``, a PostgreSQL serialisation failure or
+deadlock a ``ConcurrencyConflictError`` (reload and retry), anything else a ``StoreError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy.exc as sa_exc
+
+from mediation_core.domain.errors import (
+    ConcurrencyConflictError,
+    DomainError,
+    IntegrityError,
+    OperationalError,
+    StoreError,
+)
+
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization_failure, deadlock_detected
+
+
+def translate(exc: Exception) -> DomainError:
+    """The core error that stands for ``exc``."""
+    message = _message(exc)
+    if isinstance(exc, sa_exc.DBAPIError) and getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES:
+        return ConcurrencyConflictError(message)
+    if isinstance(exc, sa_exc.IntegrityError):
+        return IntegrityError(message)
+    if isinstance(exc, sa_exc.OperationalError | sa_exc.TimeoutError | sa_exc.DisconnectionError):
+        return OperationalError(message)
+    return StoreError(message)
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, sa_exc.DBAPIError) and exc.orig is not None:
+        return f"{type(exc.orig).__name__}: {str(exc.orig).strip()}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+@contextmanager
+def translated() -> Iterator[None]:
+    """Re-raise SQLAlchemy and driver errors as the core's errors."""
+    try:
+        yield
+    except sa_exc.SQLAlchemyError as exc:
+        raise translate(exc) from exc

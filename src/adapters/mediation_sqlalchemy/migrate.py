@@ -1,0 +1,96 @@
+"""Schema migrations: applied on first use by the store, or explicitly by :func:`upgrade`.
+
+The Alembic scripts live inside the package (``migrations/``), so an installed wheel can
+migrate its own database with no ``alembic.ini``. Migrations run inside one transaction
+under a lock (SQLite's write lock, a PostgreSQL advisory lock), so several processes
+opening a new database at once create it exactly once. The version is kept in the table
+``mediation_schema_version`` so a county's own Alembic history can share the database.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from mediation_core.domain.errors import StoreError
+from mediation_sqlalchemy.engine import WRITE, create_engine
+from mediation_sqlalchemy.errors import translated
+
+VERSION_TABLE = "mediation_schema_version"
+SCRIPT_LOCATION = str(Path(__file__).with_name("migrations"))
+_ADVISORY_LOCK = 0x6D65_6469  # "medi": serialises migrations of one PostgreSQL database
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", SCRIPT_LOCATION)
+    return cfg
+
+
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(_config())
+
+
+def head_revision() -> str:
+    """The newest revision this version of the package knows."""
+    head = _scripts().get_current_head()
+    assert head is not None
+    return head
+
+
+def revisions() -> list[str]:
+    """Every revision, oldest first."""
+    return [s.revision for s in reversed(list(_scripts().walk_revisions()))]
+
+
+def current_revision(engine: sa.Engine) -> str | None:
+    """The database's revision (``None`` for an empty database)."""
+    with translated(), engine.connect() as conn:
+        return MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE}).get_current_revision()
+
+
+def upgrade(target: sa.Engine | str, revision: str = "head") -> None:
+    """Bring the database to ``revision`` (default: the newest), creating it if empty."""
+    _run(target, lambda cfg: command.upgrade(cfg, revision))
+
+
+def downgrade(target: sa.Engine | str, revision: str) -> None:
+    """Take the database back to ``revision`` (``"base"`` drops every table of the store)."""
+    _run(target, lambda cfg: command.downgrade(cfg, revision))
+
+
+def ensure_current(engine: sa.Engine) -> None:
+    """Migrate to head if needed; refuse a database written by a newer package."""
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return
+    if current is not None and current not in revisions():
+        msg = (
+            f"the database is at schema revision {current!r}, which this version of mediation-core does not "
+            f"know (newest known: {head!r}); upgrade mediation-core"
+        )
+        raise StoreError(msg)
+    upgrade(engine)
+
+
+def _run(target: sa.Engine | str, action: Callable[[Config], None]) -> None:
+    engine = create_engine(target) if isinstance(target, str) else target
+    try:
+        with translated(), engine.execution_options(**{WRITE: True}).connect() as conn, conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK})
+            cfg = _config()
+            cfg.attributes["connection"] = conn
+            action(cfg)
+    finally:
+        if isinstance(target, str):
+            engine.dispose()

@@ -1,0 +1,1 @@
+"""Alembic migrations of the mediation store, shipped inside the package (see ``migrate``)."""

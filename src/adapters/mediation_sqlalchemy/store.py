@@ -1,0 +1,565 @@
+"""The SQLAlchemy store: the storage port on SQLite or PostgreSQL, through SQLAlchemy Core.
+
+One unit of work is one database transaction on one connection, opened at its first
+statement. An append checks and moves the stream's version first (``INSERT … ON CONFLICT
+DO NOTHING`` for a new stream, ``UPDATE … WHERE version = :expected`` otherwise), so a stale
+writer is refused before it writes anything; the primary key (stream id, version) of the
+events table is the second guard. Case numbers come from an upsert that returns the new
+value, which locks the (series, year) row until commit: numbers are gap-free because a
+rolled-back transaction rolls the counter back too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any, Self
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from mediation_core.app.ports import Append, DeliveryStatus, Document, OutboxEntry
+from mediation_core.domain.deadlines import Deadline, DeadlineKind
+from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError, StoreError
+from mediation_core.domain.ledger import LedgerRow
+from mediation_core.domain.notices import Notice
+from mediation_core.domain.organisations import Registry
+from mediation_core.records import GENESIS_HASH, ChainBreak, RecordedEvent, verify_stream
+from mediation_core.serialization import converter
+from mediation_sqlalchemy import tables as t
+from mediation_sqlalchemy.codecs import ledger_codec, registry_from_rows, registry_rows
+from mediation_sqlalchemy.engine import WRITE, create_engine, normalise_url
+from mediation_sqlalchemy.errors import translated
+from mediation_sqlalchemy.migrate import ensure_current
+
+READ_BATCH = 2_000
+"""Rows fetched at a time when streaming the ledger or verifying every chain."""
+
+
+def open_sqlalchemy(url: str, *, migrate: bool = True, **engine_options: Any) -> SqlStore:
+    """Open (and on first use create) the store at ``url``: ``sqlite:///path`` or a bare
+    path for the embedded database, ``postgresql+psycopg://user@host/db`` for PostgreSQL.
+    With ``migrate`` (the default) the schema is brought to the newest revision first."""
+    with translated():
+        engine = create_engine(normalise_url(url), **engine_options)
+    try:
+        return SqlStore(engine, migrate=migrate)
+    except BaseException:
+        engine.dispose()
+        raise
+
+
+class _Statements:
+    """The store's statements, built once per store for its dialect."""
+
+    def __init__(self, dialect: str) -> None:
+        insert: Callable[[sa.Table], Any] = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        bp = sa.bindparam
+        self.new_stream = (
+            insert(t.streams)
+            .on_conflict_do_nothing(index_elements=[t.streams.c.stream_id])
+            .returning(t.streams.c.version)
+        )
+        self.move_stream = (
+            sa.update(t.streams)
+            .where(t.streams.c.stream_id == bp("b_stream_id"), t.streams.c.version == bp("b_expected"))
+            .values(
+                version=bp("b_version"),
+                head_hash=sa.func.coalesce(bp("b_head", type_=sa.String), t.streams.c.head_hash),
+                updated_at=bp("b_at", type_=t.UTCDateTime),
+            )
+        )
+        self.insert_events = sa.insert(t.events)
+        ledger_insert = insert(t.ledger)
+        self.upsert_row = ledger_insert.on_conflict_do_update(
+            index_elements=[t.ledger.c.case_id],
+            set_={c.name: ledger_insert.excluded[c.name] for c in t.ledger.c if c.name != "case_id"},
+        )
+        self.clear_deadlines = sa.delete(t.deadlines).where(t.deadlines.c.stream_id == bp("b_stream_id"))
+        self.insert_deadlines = sa.insert(t.deadlines)
+        doc_insert = insert(t.documents)
+        self.upsert_document = doc_insert.on_conflict_do_update(
+            index_elements=[t.documents.c.kind, t.documents.c.key],
+            set_={"body": doc_insert.excluded.body, "tags": doc_insert.excluded.tags},
+        )
+        self.clear_tags = sa.delete(t.document_tags).where(
+            t.document_tags.c.kind == bp("b_kind"), t.document_tags.c.key == bp("b_key")
+        )
+        self.insert_tags = sa.insert(t.document_tags)
+        self.insert_outbox = sa.insert(t.outbox)
+        num_insert = insert(t.numbers).values(series=bp("b_series"), year=bp("b_year"), last=1)
+        self.next_number = num_insert.on_conflict_do_update(
+            index_elements=[t.numbers.c.series, t.numbers.c.year], set_={"last": t.numbers.c.last + 1}
+        ).returning(t.numbers.c.last)
+        reg_insert = insert(t.registry)
+        self.upsert_registry = reg_insert.on_conflict_do_update(
+            index_elements=[t.registry.c.section, t.registry.c.record_id], set_={"body": reg_insert.excluded.body}
+        )
+        self.read_stream = (
+            sa.select(*_EVENT_COLUMNS).where(t.events.c.stream_id == bp("b_stream_id")).order_by(t.events.c.version)
+        )
+
+
+_EVENT_COLUMNS = (
+    t.events.c.stream_id,
+    t.events.c.version,
+    t.events.c.event_type,
+    t.events.c.schema_version,
+    t.events.c.body,
+    t.events.c.recorded_at,
+    t.events.c.actor,
+    t.events.c.prev_hash,
+    t.events.c.hash,
+)
+
+
+def _recorded(row: Sequence[Any]) -> RecordedEvent:
+    stream_id, version, event_type, schema_version, body, recorded_at, actor, prev_hash, hash_ = row
+    return RecordedEvent(
+        stream_id=stream_id,
+        version=version,
+        event_type=event_type,
+        schema_version=schema_version,
+        body=body,
+        recorded_at=recorded_at,
+        actor=actor,
+        prev_hash=prev_hash,
+        hash=hash_,
+    )
+
+
+def _event_values(r: RecordedEvent) -> dict[str, Any]:
+    return {
+        "stream_id": r.stream_id,
+        "version": r.version,
+        "event_type": r.event_type,
+        "schema_version": r.schema_version,
+        "body": r.body,
+        "recorded_at": r.recorded_at,
+        "actor": r.actor,
+        "prev_hash": r.prev_hash,
+        "hash": r.hash,
+    }
+
+
+def _deadline(row: Any) -> tuple[str, Deadline]:
+    return row.stream_id, Deadline(
+        kind=DeadlineKind(row.kind),
+        due=row.due if isinstance(row.due, dt.date) else dt.date.fromisoformat(row.due),
+        basis=row.basis,
+        policy=row.policy,
+        calendar=row.calendar,
+        estimated=bool(row.estimated),
+    )
+
+
+def _document(row: Any) -> Document:
+    return Document(kind=row.kind, key=row.key, body=row.body, tags=row.tags)
+
+
+def _outbox_entry(row: Any) -> OutboxEntry:
+    return OutboxEntry(
+        notice=converter().structure(row.notice, Notice),
+        created_at=row.created_at,
+        status=DeliveryStatus(row.status),
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        last_error=row.last_error,
+    )
+
+
+class SqlStore:
+    """Streams, ledger, deadlines, documents, outbox, numbers and registry in SQL tables."""
+
+    def __init__(self, engine: sa.Engine, *, migrate: bool = True) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self.statements = _Statements(self.dialect)
+        self._writer = engine.execution_options(**{WRITE: True})
+        self.ledger_codec = ledger_codec()
+        if migrate:
+            ensure_current(engine)
+
+    def __repr__(self) -> str:
+        return f"SqlStore({self.engine.url.render_as_string(hide_password=True)!r})"
+
+    # -- units of work ------------------------------------------------------------------------
+    def transaction(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self)
+
+    def connect_for_writing(self) -> sa.Connection:
+        """A connection whose transactions take the write lock at once (SQLite)."""
+        return self._writer.connect()
+
+    @contextmanager
+    def _reading(self) -> Iterator[sa.Connection]:
+        with translated(), self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _writing(self) -> Iterator[sa.Connection]:
+        with translated(), self._writer.connect() as conn, conn.begin():
+            yield conn
+
+    # -- streams ------------------------------------------------------------------------------
+    def read(self, stream_id: str) -> list[RecordedEvent]:
+        with self._reading() as conn:
+            return self.read_on(conn, stream_id)
+
+    def read_on(self, conn: sa.Connection, stream_id: str) -> list[RecordedEvent]:
+        rows = conn.execute(self.statements.read_stream, {"b_stream_id": stream_id})
+        return [_recorded(r) for r in rows]
+
+    def stream_ids(self) -> Iterator[str]:
+        with self._reading() as conn:
+            ids = conn.scalars(sa.select(t.streams.c.stream_id).order_by(t.streams.c.stream_id)).all()
+        return iter(ids)
+
+    # -- projections --------------------------------------------------------------------------
+    def ledger(self, room_ids: Iterable[str] | None = None) -> Iterator[LedgerRow]:
+        query = sa.select(t.ledger).order_by(t.ledger.c.case_id)
+        if room_ids is not None:
+            rooms = sorted(set(room_ids))
+            if not rooms:
+                return iter(())
+            query = query.where(t.ledger.c.room_id.in_(rooms))
+        return self._stream_rows(query, self.ledger_codec.decode)
+
+    def _stream_rows(self, query: sa.Select[Any], decode: Callable[[Any], Any]) -> Iterator[Any]:
+        with self._reading() as conn:
+            result = conn.execution_options(yield_per=READ_BATCH).execute(query).mappings()
+            for row in result:
+                yield decode(row)
+
+    def ledger_row(self, case_id: str) -> LedgerRow | None:
+        with self._reading() as conn:
+            row = conn.execute(sa.select(t.ledger).where(t.ledger.c.case_id == case_id)).mappings().first()
+        return None if row is None else self.ledger_codec.decode(row)
+
+    def deadlines_due(self, until: dt.date) -> list[tuple[str, Deadline]]:
+        d = t.deadlines.c
+        query = sa.select(t.deadlines).where(d.due <= until).order_by(d.due, d.stream_id, d.kind)
+        with self._reading() as conn:
+            return [_deadline(r) for r in conn.execute(query)]
+
+    def document(self, kind: str, key: str) -> Document | None:
+        with self._reading() as conn:
+            row = conn.execute(
+                sa.select(t.documents).where(t.documents.c.kind == kind, t.documents.c.key == key)
+            ).first()
+        return None if row is None else _document(row)
+
+    def documents(self, kind: str, tags: Mapping[str, str] | None = None) -> list[Document]:
+        query = sa.select(t.documents).where(t.documents.c.kind == kind).order_by(t.documents.c.key)
+        dt_ = t.document_tags.c
+        for tag, value in sorted((tags or {}).items()):
+            query = query.where(
+                t.documents.c.key.in_(sa.select(dt_.key).where(dt_.kind == kind, dt_.tag == tag, dt_.value == value))
+            )
+        with self._reading() as conn:
+            return [_document(r) for r in conn.execute(query)]
+
+    # -- outbox -------------------------------------------------------------------------------
+    def outbox(self, status: DeliveryStatus | None = None) -> list[OutboxEntry]:
+        query = sa.select(t.outbox).order_by(t.outbox.c.id)
+        if status is not None:
+            query = query.where(t.outbox.c.status == status.value)
+        with self._reading() as conn:
+            return [_outbox_entry(r) for r in conn.execute(query)]
+
+    def update_outbox(self, entry: OutboxEntry) -> None:
+        with self._writing() as conn:
+            result = conn.execute(
+                sa.update(t.outbox)
+                .where(t.outbox.c.key == entry.notice.key)
+                .values(
+                    status=entry.status.value,
+                    attempts=entry.attempts,
+                    next_attempt_at=entry.next_attempt_at,
+                    last_error=entry.last_error,
+                )
+            )
+            if result.rowcount != 1:
+                msg = f"no outbox entry with key {entry.notice.key!r}"
+                raise StoreError(msg)
+
+    # -- registry -----------------------------------------------------------------------------
+    def registry(self) -> Registry:
+        with self._reading() as conn:
+            rows = conn.execute(sa.select(t.registry)).mappings().all()
+        return registry_from_rows(rows)
+
+    def save_registry(self, registry: Registry) -> None:
+        rows = registry_rows(registry)
+        if not rows:
+            return
+        with self._writing() as conn:
+            conn.execute(self.statements.upsert_registry, rows)
+
+    # -- verification -------------------------------------------------------------------------
+    def verify(self) -> list[ChainBreak]:
+        """Walk every chain in stream order; a stream whose events stop short of (or run
+        past) the version its head row records has lost (or gained) events at the end."""
+        breaks: list[ChainBreak] = []
+        with self._reading() as conn:
+            heads = {
+                r.stream_id: (r.version, r.head_hash)
+                for r in conn.execute(sa.select(t.streams.c.stream_id, t.streams.c.version, t.streams.c.head_hash))
+            }
+            query = sa.select(*_EVENT_COLUMNS).order_by(t.events.c.stream_id, t.events.c.version)
+            result = conn.execution_options(yield_per=READ_BATCH).execute(query)
+            current: str | None = None
+            batch: list[RecordedEvent] = []
+            for row in result:
+                record = _recorded(row)
+                if record.stream_id != current:
+                    if current is not None:
+                        self._check_stream(current, batch, heads.pop(current, None), breaks)
+                    current, batch = record.stream_id, []
+                batch.append(record)
+            if current is not None:
+                self._check_stream(current, batch, heads.pop(current, None), breaks)
+        for stream_id, head in heads.items():
+            self._check_stream(stream_id, [], head, breaks)
+        return sorted(breaks, key=lambda b: b.stream_id)
+
+    @staticmethod
+    def _check_stream(
+        stream_id: str, records: list[RecordedEvent], head: tuple[int, str] | None, breaks: list[ChainBreak]
+    ) -> None:
+        found = verify_stream(stream_id, records)
+        if found is None and head is not None:
+            version, head_hash = head
+            last = records[-1].hash if records else GENESIS_HASH
+            if len(records) < version:
+                found = ChainBreak(
+                    stream_id=stream_id,
+                    position=len(records) + 1,
+                    reason=f"missing: the stream is at version {version} but its events stop at {len(records)} "
+                    "(deleted)",
+                )
+            elif len(records) > version:
+                found = ChainBreak(
+                    stream_id=stream_id,
+                    position=version + 1,
+                    reason=f"not part of the stream, which ends at version {version} (added outside the store)",
+                )
+            elif last != head_hash:
+                found = ChainBreak(
+                    stream_id=stream_id,
+                    position=len(records),
+                    reason="does not match the stream's recorded head hash (replaced)",
+                )
+        if found is None and head is None:
+            found = ChainBreak(stream_id=stream_id, position=1, reason="events of a stream the store never opened")
+        if found is not None:
+            breaks.append(found)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+class SqlUnitOfWork:
+    """One transaction on one connection, begun at the first statement.
+
+    If ``append`` or ``allocate_number`` raises, the unit can only be rolled back, unless
+    the call was inside :meth:`savepoint`, which undoes just that step."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self._store = store
+        self._statements = store.statements
+        self._conn: sa.Connection | None = None
+        self._tx: sa.RootTransaction | None = None
+        self._done = False
+        self._failed: BaseException | None = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if not self._done:
+            self.rollback()
+
+    def _connection(self) -> sa.Connection:
+        if self._done:
+            msg = "this unit of work is already finished"
+            raise StoreError(msg)
+        if self._conn is None:
+            with translated():
+                self._conn = self._store.connect_for_writing()
+                try:
+                    self._tx = self._conn.begin()
+                except BaseException:
+                    self._conn.close()
+                    self._conn = None
+                    raise
+        return self._conn
+
+    @contextmanager
+    def _step(self) -> Iterator[sa.Connection]:
+        conn = self._connection()
+        try:
+            with translated():
+                yield conn
+        except BaseException as exc:
+            self._failed = exc
+            raise
+
+    def read(self, stream_id: str) -> list[RecordedEvent]:
+        conn = self._connection()
+        with translated():
+            return self._store.read_on(conn, stream_id)
+
+    def allocate_number(self, series: str, year: int) -> int:
+        with self._step() as conn:
+            value: int = conn.execute(self._statements.next_number, {"b_series": series, "b_year": year}).scalar_one()
+            return value
+
+    def append(self, batch: Append) -> None:
+        with self._step() as conn:
+            self._append(conn, batch)
+
+    def _append(self, conn: sa.Connection, batch: Append) -> None:
+        stream_id, expected = batch.stream_id, batch.expected_version
+        for offset, rec in enumerate(batch.records, start=1):
+            if rec.stream_id != stream_id or rec.version != expected + offset:
+                msg = f"record {rec.stream_id}#{rec.version} does not continue {stream_id} at version {expected}"
+                raise IntegrityError(msg)
+        if batch.row is not None and batch.row.case_id != stream_id:
+            msg = f"ledger row of case {batch.row.case_id!r} appended to stream {stream_id!r}"
+            raise IntegrityError(msg)
+        self._move_stream(conn, batch)
+        if batch.records:
+            conn.execute(self._statements.insert_events, [_event_values(r) for r in batch.records])
+        if batch.row is not None:
+            conn.execute(self._statements.upsert_row, self._store.ledger_codec.encode(batch.row))
+        self._replace_deadlines(conn, batch)
+        for doc in batch.documents:
+            self._upsert_document(conn, doc)
+        if batch.notices:
+            self._add_notices(conn, batch)
+
+    def _move_stream(self, conn: sa.Connection, batch: Append) -> None:
+        """Claim the stream's next versions, or raise the conflict before writing anything."""
+        s = self._statements
+        expected = batch.expected_version
+        version = expected + len(batch.records)
+        head = batch.records[-1].hash if batch.records else None
+        if expected == 0:
+            values = {
+                "stream_id": batch.stream_id,
+                "version": version,
+                "head_hash": head or GENESIS_HASH,
+                "updated_at": batch.created_at,
+            }
+            moved = conn.execute(s.new_stream, values).first() is not None
+        else:
+            values = {
+                "b_stream_id": batch.stream_id,
+                "b_expected": expected,
+                "b_version": version,
+                "b_head": head,
+                "b_at": batch.created_at,
+            }
+            moved = conn.execute(s.move_stream, values).rowcount == 1
+        if not moved:
+            msg = f"stream {batch.stream_id} is no longer at version {expected}"
+            raise ConcurrencyConflictError(msg)
+
+    def _replace_deadlines(self, conn: sa.Connection, batch: Append) -> None:
+        if batch.expected_version:
+            conn.execute(self._statements.clear_deadlines, {"b_stream_id": batch.stream_id})
+        if batch.deadlines:
+            rows = [
+                {
+                    "stream_id": batch.stream_id,
+                    "position": position,
+                    "kind": d.kind.value,
+                    "due": d.due,
+                    "basis": d.basis,
+                    "policy": d.policy,
+                    "calendar": d.calendar,
+                    "estimated": d.estimated,
+                }
+                for position, d in enumerate(batch.deadlines, start=1)
+            ]
+            conn.execute(self._statements.insert_deadlines, rows)
+
+    def _upsert_document(self, conn: sa.Connection, doc: Document) -> None:
+        s = self._statements
+        tags = dict(doc.tags)
+        conn.execute(s.upsert_document, {"kind": doc.kind, "key": doc.key, "body": doc.body, "tags": tags})
+        conn.execute(s.clear_tags, {"b_kind": doc.kind, "b_key": doc.key})
+        if tags:
+            rows = [{"kind": doc.kind, "key": doc.key, "tag": k, "value": v} for k, v in tags.items()]
+            conn.execute(s.insert_tags, rows)
+
+    def _add_notices(self, conn: sa.Connection, batch: Append) -> None:
+        conv = converter()
+        rows = [
+            {
+                "key": n.key,
+                "kind": n.kind.value,
+                "case_id": n.case_id,
+                "notice": conv.unstructure(n),
+                "created_at": batch.created_at,
+                "status": DeliveryStatus.PENDING.value,
+                "attempts": 0,
+                "next_attempt_at": None,
+                "last_error": "",
+            }
+            for n in batch.notices
+        ]
+        conn.execute(self._statements.insert_outbox, rows)
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Undo everything done in the block if it raises, and let the unit go on."""
+        conn = self._connection()
+        failed = self._failed
+        with translated():
+            nested = conn.begin_nested()
+        try:
+            yield
+        except BaseException:
+            if nested.is_active:
+                with translated():
+                    nested.rollback()
+            self._failed = failed
+            raise
+        with translated():
+            nested.commit()
+
+    def commit(self) -> None:
+        if self._done:
+            msg = "this unit of work is already finished"
+            raise StoreError(msg)
+        if self._failed is not None:
+            msg = f"this unit of work failed ({self._failed!r}); roll it back"
+            raise StoreError(msg)
+        self._done = True
+        try:
+            if self._tx is not None:
+                with translated():
+                    self._tx.commit()
+        finally:
+            self._close()
+
+    def rollback(self) -> None:
+        self._done = True
+        try:
+            if self._tx is not None and self._tx.is_active:
+                with translated():
+                    self._tx.rollback()
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            conn, self._conn, self._tx = self._conn, None, None
+            with translated():
+                conn.close()
