@@ -4,6 +4,7 @@
     python3 dev.py demo     # set up, then run the main job
     python3 dev.py test     # set up, then run the whole test suite
     python3 dev.py lint     # set up, then ruff, mypy and the import contracts
+    python3 dev.py bench    # set up, then the storage benchmark (python -m benchmarks.storage)
 
 The virtual environment lives in ``.venv`` (or ``$MEDIATION_VENV``) and is created on first
 use; later runs only re-install when ``pyproject.toml`` changed.
@@ -20,8 +21,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("MEDIATION_VENV", ROOT / ".venv"))
-EXTRAS = {"demo": "", "test": "[dev,webhook,xlsx,docx]", "lint": "[dev,webhook,xlsx,docx]"}
-"""The extras each task installs: the tests exercise every optional adapter against real servers."""
+EXTRAS = {
+    "demo": "",
+    "test": "[dev,webhook,xlsx,docx,postgres]",
+    "lint": "[dev,webhook,xlsx,docx,postgres]",
+    "bench": "[bench]",
+}
+"""The extras each task installs: the tests exercise every optional adapter against real servers
+(PostgreSQL at 127.0.0.1:5432 among them); the benchmark also needs the eventsourcing library it
+compares against."""
 
 
 def bin_path(name: str) -> Path:
@@ -59,6 +67,8 @@ def main(argv: list[str]) -> int:
         return run(str(bin_path("mediation")), "walkthrough", *extra)
     if task == "test":
         return run(str(bin_path("python")), "-m", "pytest", *extra)
+    if task == "bench":
+        return run(str(bin_path("python")), "-m", "benchmarks.storage", *extra)
     return (
         run(str(bin_path("ruff")), "check", "src", "tests", "benchmarks")
         or run(str(bin_path("ruff")), "format", "--check", "src", "tests", "benchmarks")

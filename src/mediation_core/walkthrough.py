@@ -12,6 +12,8 @@ import json
 from collections.abc import Iterator
 from decimal import Decimal
 
+import attrs
+
 from mediation_core.app.bootstrap import Config, open_service
 from mediation_core.app.service import CaseFile, MediationService
 from mediation_core.domain import commands as c
@@ -231,9 +233,18 @@ def _ledger_cells(row: LedgerRow) -> Iterator[tuple[str, object]]:
         yield key, data[key]
 
 
+DEMO_IDENTITY_KEY = "walkthrough-demonstration-key"
+"""The identity key of the walk when the environment gives none. A demonstration key is not
+secret: a deployment sets ``MEDIATION_IDENTITY_KEY`` before recording real parties."""
+
+
 def main(config: Config | None = None) -> str:
-    """Run the walk on the configured store (the default store unless configured)."""
+    """Run the walk on the configured store (the embedded SQLite file unless configured)."""
     clock = StoryClock(dt.datetime(2026, 5, 6, 10, tzinfo=CHINA_TZ))
+    if config is None:
+        config = Config.from_env()
+        if not config.identity_key:
+            config = attrs.evolve(config, identity_key=DEMO_IDENTITY_KEY)
     service = open_service(config, clock=clock)
     try:
         return render(walk(service, clock))

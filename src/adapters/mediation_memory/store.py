@@ -191,12 +191,12 @@ class MemoryUnitOfWork:
         if not self._done:
             self.rollback()
 
-    def read(self, stream_id: str) -> list[RecordedEvent]:
+    def read(self, stream_id: str, after: int = 0) -> list[RecordedEvent]:
         records = self._store.read(stream_id)
         for batch in self._appends:
             if batch.stream_id == stream_id:
                 records.extend(batch.records)
-        return records
+        return records[after:]
 
     def allocate_number(self, series: str, year: int) -> int:
         self._check_active()

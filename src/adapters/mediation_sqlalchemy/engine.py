@@ -31,6 +31,9 @@ WRITE = "mediation_write"
 """Execution option marking a connection that opens a write transaction."""
 
 SQLITE_BUSY_TIMEOUT_S = float(os.environ.get("MEDIATION_SQLITE_BUSY_TIMEOUT", "30"))
+SQLITE_SYNCHRONOUS = os.environ.get("MEDIATION_SQLITE_SYNCHRONOUS", "FULL").upper()
+"""FULL (the default) makes every commit durable on power loss; NORMAL keeps the database
+consistent but may lose the last commits on power loss (not on a crash of the process)."""
 
 _json = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
 
@@ -55,11 +58,14 @@ def normalise_url(url: str) -> URL:
     return parsed
 
 
-def create_engine(url: str | URL, **kwargs: Any) -> sa.Engine:
-    """An engine for ``url`` with the settings the store depends on."""
+def create_engine(url: str | URL, *, sqlite_busy_timeout: float | None = None, **kwargs: Any) -> sa.Engine:
+    """An engine for ``url`` with the settings the store depends on. ``sqlite_busy_timeout``
+    (seconds; default ``$MEDIATION_SQLITE_BUSY_TIMEOUT`` or 30) is how long a SQLite writer
+    waits for the database lock before giving up with an ``OperationalError``."""
     parsed = normalise_url(url) if isinstance(url, str) else url
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, **kwargs)
+        timeout = SQLITE_BUSY_TIMEOUT_S if sqlite_busy_timeout is None else sqlite_busy_timeout
+        return _sqlite_engine(parsed, timeout, **kwargs)
     try:
         return sa.create_engine(parsed, json_serializer=_json, **kwargs)
     except ModuleNotFoundError as exc:
@@ -67,13 +73,20 @@ def create_engine(url: str | URL, **kwargs: Any) -> sa.Engine:
         raise StoreError(msg) from exc
 
 
-def _sqlite_engine(url: URL, **kwargs: Any) -> sa.Engine:
+def _synchronous() -> str:
+    if SQLITE_SYNCHRONOUS not in {"FULL", "NORMAL", "EXTRA"}:
+        msg = f"MEDIATION_SQLITE_SYNCHRONOUS must be FULL, NORMAL or EXTRA, not {SQLITE_SYNCHRONOUS!r}"
+        raise StoreError(msg)
+    return SQLITE_SYNCHRONOUS
+
+
+def _sqlite_engine(url: URL, timeout: float, **kwargs: Any) -> sa.Engine:
     assert url.database is not None
     Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(
         url,
         json_serializer=_json,
-        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
+        connect_args={"timeout": timeout, "check_same_thread": False},
         **kwargs,
     )
 
@@ -82,9 +95,10 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> sa.Engine:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see module docstring)
         cursor = dbapi_connection.cursor()
         try:
+            cursor.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+            cursor.execute(f"PRAGMA synchronous={_synchronous()}")
         finally:
             cursor.close()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import sqlalchemy.exc as sa_exc
 
@@ -24,14 +25,18 @@ from mediation_core.domain.errors import (
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization_failure, deadlock_detected
 
 
-def translate(exc: Exception) -> DomainError:
-    """The core error that stands for ``exc``."""
+def translate(exc: Exception, dbapi: Any = None) -> DomainError:
+    """The core error that stands for ``exc``, a SQLAlchemy error or an error of the
+    driver module ``dbapi`` (PEP 249 names its classes the same in every driver)."""
     message = _message(exc)
-    if isinstance(exc, sa_exc.DBAPIError) and getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES:
+    orig = exc.orig if isinstance(exc, sa_exc.DBAPIError) else exc
+    if getattr(orig, "sqlstate", None) in RETRYABLE_SQLSTATES:
         return ConcurrencyConflictError(message)
-    if isinstance(exc, sa_exc.IntegrityError):
+    if isinstance(exc, sa_exc.IntegrityError) or (dbapi is not None and isinstance(exc, dbapi.IntegrityError)):
         return IntegrityError(message)
-    if isinstance(exc, sa_exc.OperationalError | sa_exc.TimeoutError | sa_exc.DisconnectionError):
+    if isinstance(exc, sa_exc.OperationalError | sa_exc.TimeoutError | sa_exc.DisconnectionError) or (
+        dbapi is not None and isinstance(exc, dbapi.OperationalError)
+    ):
         return OperationalError(message)
     return StoreError(message)
 
@@ -43,9 +48,13 @@ def _message(exc: Exception) -> str:
 
 
 @contextmanager
-def translated() -> Iterator[None]:
-    """Re-raise SQLAlchemy and driver errors as the core's errors."""
+def translated(dbapi: Any = None) -> Iterator[None]:
+    """Re-raise SQLAlchemy errors, and errors of the driver module ``dbapi`` when given,
+    as the core's errors."""
+    caught: tuple[type[Exception], ...] = (sa_exc.SQLAlchemyError,)
+    if dbapi is not None:
+        caught += (dbapi.Error,)
     try:
         yield
-    except sa_exc.SQLAlchemyError as exc:
-        raise translate(exc) from exc
+    except caught as exc:
+        raise translate(exc, dbapi) from exc

@@ -12,11 +12,14 @@ rolled-back transaction rolls the counter back too.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, Self
 
+import attrs
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -32,6 +35,7 @@ from mediation_sqlalchemy import tables as t
 from mediation_sqlalchemy.codecs import ledger_codec, registry_from_rows, registry_rows
 from mediation_sqlalchemy.engine import WRITE, create_engine, normalise_url
 from mediation_sqlalchemy.errors import translated
+from mediation_sqlalchemy.hotpath import HotPath, event_rows
 from mediation_sqlalchemy.migrate import ensure_current
 
 READ_BATCH = 2_000
@@ -77,6 +81,8 @@ class _Statements:
             index_elements=[t.ledger.c.case_id],
             set_={c.name: ledger_insert.excluded[c.name] for c in t.ledger.c if c.name != "case_id"},
         )
+        self.clear_party_keys = sa.delete(t.ledger_party_keys).where(t.ledger_party_keys.c.case_id == bp("b_stream_id"))
+        self.insert_party_keys = sa.insert(t.ledger_party_keys)
         self.clear_deadlines = sa.delete(t.deadlines).where(t.deadlines.c.stream_id == bp("b_stream_id"))
         self.insert_deadlines = sa.insert(t.deadlines)
         doc_insert = insert(t.documents)
@@ -98,7 +104,9 @@ class _Statements:
             index_elements=[t.registry.c.section, t.registry.c.record_id], set_={"body": reg_insert.excluded.body}
         )
         self.read_stream = (
-            sa.select(*_EVENT_COLUMNS).where(t.events.c.stream_id == bp("b_stream_id")).order_by(t.events.c.version)
+            sa.select(*_EVENT_COLUMNS)
+            .where(t.events.c.stream_id == bp("b_stream_id"), t.events.c.version > bp("b_after"))
+            .order_by(t.events.c.version)
         )
 
 
@@ -130,20 +138,6 @@ def _recorded(row: Sequence[Any]) -> RecordedEvent:
     )
 
 
-def _event_values(r: RecordedEvent) -> dict[str, Any]:
-    return {
-        "stream_id": r.stream_id,
-        "version": r.version,
-        "event_type": r.event_type,
-        "schema_version": r.schema_version,
-        "body": r.body,
-        "recorded_at": r.recorded_at,
-        "actor": r.actor,
-        "prev_hash": r.prev_hash,
-        "hash": r.hash,
-    }
-
-
 def _deadline(row: Any) -> tuple[str, Deadline]:
     return row.stream_id, Deadline(
         kind=DeadlineKind(row.kind),
@@ -170,15 +164,36 @@ def _outbox_entry(row: Any) -> OutboxEntry:
     )
 
 
+@attrs.frozen
+class _SideTables:
+    """What a committed append left in the per-stream side tables, at which version."""
+
+    version: int
+    party_keys: tuple[str, ...] | None
+    deadlines: tuple[Deadline, ...]
+
+
+SIDE_TABLE_MEMORY = 4096
+"""How many streams' side-table contents a store remembers, to skip rewriting them unchanged."""
+
+
 class SqlStore:
-    """Streams, ledger, deadlines, documents, outbox, numbers and registry in SQL tables."""
+    """Streams, ledger, deadlines, documents, outbox, numbers and registry in SQL tables.
+
+    The store remembers, per stream, the party keys and deadlines its own last committed
+    append wrote and at which version. When the next append expects that same version, no
+    other writer can have touched them (versions are claimed one writer at a time), so
+    unchanged keys and deadlines are not deleted and written again."""
 
     def __init__(self, engine: sa.Engine, *, migrate: bool = True) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
         self.statements = _Statements(self.dialect)
+        self.hot = HotPath(self.dialect, self.statements)
         self._writer = engine.execution_options(**{WRITE: True})
         self.ledger_codec = ledger_codec()
+        self._side: OrderedDict[str, _SideTables] = OrderedDict()
+        self._side_lock = threading.Lock()
         if migrate:
             ensure_current(engine)
 
@@ -188,10 +203,6 @@ class SqlStore:
     # -- units of work ------------------------------------------------------------------------
     def transaction(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self)
-
-    def connect_for_writing(self) -> sa.Connection:
-        """A connection whose transactions take the write lock at once (SQLite)."""
-        return self._writer.connect()
 
     @contextmanager
     def _reading(self) -> Iterator[sa.Connection]:
@@ -203,13 +214,26 @@ class SqlStore:
         with translated(), self._writer.connect() as conn, conn.begin():
             yield conn
 
+    def side_tables(self, stream_id: str) -> _SideTables | None:
+        with self._side_lock:
+            return self._side.get(stream_id)
+
+    def wrote(self, streams: Mapping[str, _SideTables]) -> None:
+        """Remember what a committed unit left in the side tables."""
+        with self._side_lock:
+            for stream_id, side in streams.items():
+                self._side[stream_id] = side
+                self._side.move_to_end(stream_id)
+            while len(self._side) > SIDE_TABLE_MEMORY:
+                self._side.popitem(last=False)
+
     # -- streams ------------------------------------------------------------------------------
     def read(self, stream_id: str) -> list[RecordedEvent]:
         with self._reading() as conn:
             return self.read_on(conn, stream_id)
 
     def read_on(self, conn: sa.Connection, stream_id: str) -> list[RecordedEvent]:
-        rows = conn.execute(self.statements.read_stream, {"b_stream_id": stream_id})
+        rows = conn.execute(self.statements.read_stream, {"b_stream_id": stream_id, "b_after": 0})
         return [_recorded(r) for r in rows]
 
     def stream_ids(self) -> Iterator[str]:
@@ -237,6 +261,15 @@ class SqlStore:
         with self._reading() as conn:
             row = conn.execute(sa.select(t.ledger).where(t.ledger.c.case_id == case_id)).mappings().first()
         return None if row is None else self.ledger_codec.decode(row)
+
+    def ledger_sharing_parties(self, party_keys: Collection[str]) -> list[LedgerRow]:
+        keys = sorted(set(party_keys))
+        if not keys:
+            return []
+        sharing = sa.select(t.ledger_party_keys.c.case_id).where(t.ledger_party_keys.c.party_key.in_(keys))
+        query = sa.select(t.ledger).where(t.ledger.c.case_id.in_(sharing)).order_by(t.ledger.c.case_id)
+        with self._reading() as conn:
+            return [self.ledger_codec.decode(r) for r in conn.execute(query).mappings()]
 
     def deadlines_due(self, until: dt.date) -> list[tuple[str, Deadline]]:
         d = t.deadlines.c
@@ -362,16 +395,20 @@ class SqlStore:
 
 
 class SqlUnitOfWork:
-    """One transaction on one connection, begun at the first statement.
+    """One transaction on one pooled driver connection, begun at the first statement, running
+    the compiled append-path statements on its cursor (see ``hotpath``).
 
     If ``append`` or ``allocate_number`` raises, the unit can only be rolled back, unless
     the call was inside :meth:`savepoint`, which undoes just that step."""
 
     def __init__(self, store: SqlStore) -> None:
         self._store = store
-        self._statements = store.statements
-        self._conn: sa.Connection | None = None
-        self._tx: sa.RootTransaction | None = None
+        self._hot = store.hot
+        self._dbapi = store.engine.dialect.loaded_dbapi
+        self._raw: Any = None
+        self._cursor: Any = None
+        self._savepoints = 0
+        self._pending: dict[str, _SideTables] = {}
         self._done = False
         self._failed: BaseException | None = None
 
@@ -384,46 +421,50 @@ class SqlUnitOfWork:
         if not self._done:
             self.rollback()
 
-    def _connection(self) -> sa.Connection:
+    def _begin(self) -> Any:
+        """The cursor of this unit's transaction, begun on first use."""
         if self._done:
             msg = "this unit of work is already finished"
             raise StoreError(msg)
-        if self._conn is None:
-            with translated():
-                self._conn = self._store.connect_for_writing()
+        if self._cursor is None:
+            with translated(self._dbapi):
+                raw = self._store.engine.raw_connection()
                 try:
-                    self._tx = self._conn.begin()
+                    cursor = raw.cursor()
+                    if self._hot.sqlite:
+                        cursor.execute("BEGIN IMMEDIATE")  # take the write lock now (see engine)
                 except BaseException:
-                    self._conn.close()
-                    self._conn = None
+                    raw.close()
                     raise
-        return self._conn
+                self._raw, self._cursor = raw, cursor
+        return self._cursor
 
     @contextmanager
-    def _step(self) -> Iterator[sa.Connection]:
-        conn = self._connection()
+    def _step(self) -> Iterator[Any]:
+        cursor = self._begin()
         try:
-            with translated():
-                yield conn
+            with translated(self._dbapi):
+                yield cursor
         except BaseException as exc:
             self._failed = exc
             raise
 
-    def read(self, stream_id: str) -> list[RecordedEvent]:
-        conn = self._connection()
-        with translated():
-            return self._store.read_on(conn, stream_id)
+    def read(self, stream_id: str, after: int = 0) -> list[RecordedEvent]:
+        cursor = self._begin()
+        with translated(self._dbapi):
+            return self._hot.read(cursor, stream_id, after)
 
     def allocate_number(self, series: str, year: int) -> int:
-        with self._step() as conn:
-            value: int = conn.execute(self._statements.next_number, {"b_series": series, "b_year": year}).scalar_one()
+        with self._step() as cursor:
+            self._hot.execute(cursor, self._hot.next_number, {"b_series": series, "b_year": year})
+            value: int = cursor.fetchone()[0]
             return value
 
     def append(self, batch: Append) -> None:
-        with self._step() as conn:
-            self._append(conn, batch)
+        with self._step() as cursor:
+            self._append(cursor, batch)
 
-    def _append(self, conn: sa.Connection, batch: Append) -> None:
+    def _append(self, cursor: Any, batch: Append) -> None:
         stream_id, expected = batch.stream_id, batch.expected_version
         for offset, rec in enumerate(batch.records, start=1):
             if rec.stream_id != stream_id or rec.version != expected + offset:
@@ -432,20 +473,40 @@ class SqlUnitOfWork:
         if batch.row is not None and batch.row.case_id != stream_id:
             msg = f"ledger row of case {batch.row.case_id!r} appended to stream {stream_id!r}"
             raise IntegrityError(msg)
-        self._move_stream(conn, batch)
-        if batch.records:
-            conn.execute(self._statements.insert_events, [_event_values(r) for r in batch.records])
+        hot = self._hot
+        self._move_stream(cursor, batch)
+        hot.executemany(cursor, hot.insert_events, event_rows(batch.records))
+        before = self._pending.get(stream_id) or self._store.side_tables(stream_id)
+        if before is not None and before.version != expected:
+            before = None  # written by another writer since: rewrite everything
+        party_keys = None if batch.row is None else batch.row.party_keys
+        deadlines = tuple(batch.deadlines)
         if batch.row is not None:
-            conn.execute(self._statements.upsert_row, self._store.ledger_codec.encode(batch.row))
-        self._replace_deadlines(conn, batch)
+            hot.execute(cursor, hot.upsert_row, self._store.ledger_codec.encode(batch.row))
+            if before is None or before.party_keys != party_keys:
+                self._replace_party_keys(cursor, batch.row, existed=expected > 0)
+        if before is None or before.deadlines != deadlines:
+            self._replace_deadlines(cursor, stream_id, deadlines, existed=expected > 0)
+        self._pending[stream_id] = _SideTables(
+            version=expected + len(batch.records),
+            party_keys=party_keys if party_keys is not None else (before.party_keys if before else None),
+            deadlines=deadlines,
+        )
         for doc in batch.documents:
-            self._upsert_document(conn, doc)
+            tags = dict(doc.tags)
+            hot.execute(cursor, hot.upsert_document, {"kind": doc.kind, "key": doc.key, "body": doc.body, "tags": tags})
+            hot.execute(cursor, hot.clear_tags, {"b_kind": doc.kind, "b_key": doc.key})
+            hot.executemany(
+                cursor,
+                hot.insert_tags,
+                ({"kind": doc.kind, "key": doc.key, "tag": k, "value": v} for k, v in tags.items()),
+            )
         if batch.notices:
-            self._add_notices(conn, batch)
+            self._add_notices(cursor, batch)
 
-    def _move_stream(self, conn: sa.Connection, batch: Append) -> None:
+    def _move_stream(self, cursor: Any, batch: Append) -> None:
         """Claim the stream's next versions, or raise the conflict before writing anything."""
-        s = self._statements
+        hot = self._hot
         expected = batch.expected_version
         version = expected + len(batch.records)
         head = batch.records[-1].hash if batch.records else None
@@ -456,7 +517,7 @@ class SqlUnitOfWork:
                 "head_hash": head or GENESIS_HASH,
                 "updated_at": batch.created_at,
             }
-            moved = conn.execute(s.new_stream, values).first() is not None
+            moved = hot.execute(cursor, hot.new_stream, values).fetchone() is not None
         else:
             values = {
                 "b_stream_id": batch.stream_id,
@@ -465,18 +526,21 @@ class SqlUnitOfWork:
                 "b_head": head,
                 "b_at": batch.created_at,
             }
-            moved = conn.execute(s.move_stream, values).rowcount == 1
+            moved = hot.execute(cursor, hot.move_stream, values).rowcount == 1
         if not moved:
             msg = f"stream {batch.stream_id} is no longer at version {expected}"
             raise ConcurrencyConflictError(msg)
 
-    def _replace_deadlines(self, conn: sa.Connection, batch: Append) -> None:
-        if batch.expected_version:
-            conn.execute(self._statements.clear_deadlines, {"b_stream_id": batch.stream_id})
-        if batch.deadlines:
-            rows = [
+    def _replace_deadlines(self, cursor: Any, stream_id: str, deadlines: Sequence[Deadline], *, existed: bool) -> None:
+        hot = self._hot
+        if existed:
+            hot.execute(cursor, hot.clear_deadlines, {"b_stream_id": stream_id})
+        hot.executemany(
+            cursor,
+            hot.insert_deadlines,
+            (
                 {
-                    "stream_id": batch.stream_id,
+                    "stream_id": stream_id,
                     "position": position,
                     "kind": d.kind.value,
                     "due": d.due,
@@ -485,20 +549,21 @@ class SqlUnitOfWork:
                     "calendar": d.calendar,
                     "estimated": d.estimated,
                 }
-                for position, d in enumerate(batch.deadlines, start=1)
-            ]
-            conn.execute(self._statements.insert_deadlines, rows)
+                for position, d in enumerate(deadlines, start=1)
+            ),
+        )
 
-    def _upsert_document(self, conn: sa.Connection, doc: Document) -> None:
-        s = self._statements
-        tags = dict(doc.tags)
-        conn.execute(s.upsert_document, {"kind": doc.kind, "key": doc.key, "body": doc.body, "tags": tags})
-        conn.execute(s.clear_tags, {"b_kind": doc.kind, "b_key": doc.key})
-        if tags:
-            rows = [{"kind": doc.kind, "key": doc.key, "tag": k, "value": v} for k, v in tags.items()]
-            conn.execute(s.insert_tags, rows)
+    def _replace_party_keys(self, cursor: Any, row: LedgerRow, *, existed: bool) -> None:
+        hot = self._hot
+        if existed:
+            hot.execute(cursor, hot.clear_party_keys, {"b_stream_id": row.case_id})
+        hot.executemany(
+            cursor,
+            hot.insert_party_keys,
+            ({"party_key": k, "case_id": row.case_id} for k in dict.fromkeys(row.party_keys)),
+        )
 
-    def _add_notices(self, conn: sa.Connection, batch: Append) -> None:
+    def _add_notices(self, cursor: Any, batch: Append) -> None:
         conv = converter()
         rows = [
             {
@@ -514,25 +579,27 @@ class SqlUnitOfWork:
             }
             for n in batch.notices
         ]
-        conn.execute(self._statements.insert_outbox, rows)
+        self._hot.executemany(cursor, self._hot.insert_outbox, rows)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """Undo everything done in the block if it raises, and let the unit go on."""
-        conn = self._connection()
-        failed = self._failed
-        with translated():
-            nested = conn.begin_nested()
+        cursor = self._begin()
+        self._savepoints += 1
+        name = f"mediation_step_{self._savepoints}"
+        failed, pending = self._failed, dict(self._pending)
+        with translated(self._dbapi):
+            cursor.execute(f"SAVEPOINT {name}")
         try:
             yield
         except BaseException:
-            if nested.is_active:
-                with translated():
-                    nested.rollback()
-            self._failed = failed
+            with translated(self._dbapi):
+                cursor.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                cursor.execute(f"RELEASE SAVEPOINT {name}")
+            self._failed, self._pending = failed, pending
             raise
-        with translated():
-            nested.commit()
+        with translated(self._dbapi):
+            cursor.execute(f"RELEASE SAVEPOINT {name}")
 
     def commit(self) -> None:
         if self._done:
@@ -543,23 +610,36 @@ class SqlUnitOfWork:
             raise StoreError(msg)
         self._done = True
         try:
-            if self._tx is not None:
-                with translated():
-                    self._tx.commit()
+            if self._cursor is not None:
+                with translated(self._dbapi):
+                    if self._hot.sqlite:
+                        self._cursor.execute("COMMIT")
+                    else:
+                        self._raw.commit()
+            self._store.wrote(self._pending)
         finally:
             self._close()
 
     def rollback(self) -> None:
         self._done = True
         try:
-            if self._tx is not None and self._tx.is_active:
-                with translated():
-                    self._tx.rollback()
+            if self._cursor is not None:
+                with translated(self._dbapi):
+                    if self._hot.sqlite:
+                        if self._raw.in_transaction:  # SQLite may have rolled back by itself (disk full …)
+                            self._cursor.execute("ROLLBACK")
+                    else:
+                        self._raw.rollback()
         finally:
             self._close()
 
     def _close(self) -> None:
-        if self._conn is not None:
-            conn, self._conn, self._tx = self._conn, None, None
-            with translated():
-                conn.close()
+        cursor, raw = self._cursor, self._raw
+        self._cursor = self._raw = None
+        with translated(self._dbapi):
+            try:
+                if cursor is not None:
+                    cursor.close()
+            finally:
+                if raw is not None:
+                    raw.close()  # back to the pool

@@ -65,6 +65,7 @@ streams = sa.Table(
     sa.Column("head_hash", sa.String(64), nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     comment="One row per stream (a case, a referral …): its current version and last hash.",
+    sqlite_with_rowid=False,
 )
 
 events = sa.Table(
@@ -80,6 +81,7 @@ events = sa.Table(
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
     comment="The append-only event streams: the case file. Never updated in place.",
+    sqlite_with_rowid=False,
 )
 
 ledger = sa.Table(
@@ -100,6 +102,7 @@ ledger = sa.Table(
     sa.Column("amount_fen", sa.BigInteger, nullable=False, comment="amount involved, in fen (0.01 yuan)"),
     sa.Column("received_on", sa.Date, nullable=False),
     sa.Column("accepted_on", sa.Date),
+    sa.Column("term_due", sa.Date),
     sa.Column("concluded_on", sa.Date),
     sa.Column("archived_on", sa.Date),
     sa.Column("agreement_form", sa.String),
@@ -113,12 +116,16 @@ ledger = sa.Table(
     sa.Column("presiding_mediator", sa.String),
     sa.Column("mediators", sa.JSON, nullable=False),
     sa.Column("sessions", sa.Integer, nullable=False),
+    sa.Column("follow_up_due", sa.Date),
     sa.Column("follow_ups", sa.Integer, nullable=False),
     sa.Column("first_follow_up_on", sa.Date),
     sa.Column("performance", sa.String),
     sa.Column("satisfaction", sa.String),
     sa.Column("referral_id", sa.String),
+    sa.Column("referral_mode", sa.String),
+    sa.Column("dispatch_id", sa.String),
     sa.Column("repeat_of", sa.String),
+    sa.Column("party_keys", sa.JSON, nullable=False),
     sa.Index(None, "room_id", "received_on"),
     sa.Index(None, "room_id", "accepted_on"),
     sa.Index(None, "room_id", "concluded_on"),
@@ -126,6 +133,16 @@ ledger = sa.Table(
     sa.Index(None, "concluded_on"),
     sa.Index(None, "status", "room_id"),
     comment="台账: one typed row per case, kept in step with its stream; statistics read these.",
+)
+
+ledger_party_keys = sa.Table(
+    "ledger_party_keys",
+    metadata,
+    sa.Column("party_key", key_type(), primary_key=True),
+    sa.Column("case_id", key_type(), sa.ForeignKey("ledger.case_id", ondelete="CASCADE"), primary_key=True),
+    sa.Index(None, "case_id"),
+    comment="The ledger rows' party keys (keyed identity digests), one row per key: repeat detection.",
+    sqlite_with_rowid=False,
 )
 
 deadlines = sa.Table(
@@ -141,6 +158,7 @@ deadlines = sa.Table(
     sa.Column("estimated", sa.Boolean, nullable=False),
     sa.Index(None, "due", "stream_id"),
     comment="Open deadlines per stream, replaced by every append; the sweep reads them by due date.",
+    sqlite_with_rowid=False,
 )
 
 documents = sa.Table(
@@ -163,6 +181,7 @@ document_tags = sa.Table(
     sa.ForeignKeyConstraint(["kind", "key"], ["documents.kind", "documents.key"], ondelete="CASCADE"),
     sa.Index(None, "kind", "tag", "value"),
     comment="The filterable string tags of each document, one row per tag.",
+    sqlite_with_rowid=False,
 )
 
 outbox = sa.Table(
@@ -189,6 +208,7 @@ numbers = sa.Table(
     sa.Column("year", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("last", sa.Integer, nullable=False),
     comment="The last number handed out per (series, year); gap-free because it moves only on commit.",
+    sqlite_with_rowid=False,
 )
 
 registry = sa.Table(
@@ -198,4 +218,5 @@ registry = sa.Table(
     sa.Column("record_id", key_type(), primary_key=True),
     sa.Column("body", sa.JSON, nullable=False),
     comment="The organisation registry: organisations, mediators, liaisons … as JSON records.",
+    sqlite_with_rowid=False,
 )

@@ -92,9 +92,9 @@ class UnitOfWork(Protocol):
         tb: TracebackType | None,
     ) -> None: ...
 
-    def read(self, stream_id: str) -> list[RecordedEvent]:
-        """The stream in version order, including this unit's own appends (empty when the
-        stream does not exist)."""
+    def read(self, stream_id: str, after: int = 0) -> list[RecordedEvent]:
+        """The stream's records after version ``after`` (all of them by default) in version
+        order, including this unit's own appends (empty when there are none)."""
         ...
 
     def allocate_number(self, series: str, year: int) -> int:

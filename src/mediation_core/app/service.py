@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -41,6 +43,7 @@ from mediation_core.domain.deadlines import DueItem, due
 from mediation_core.domain.errors import (
     AuthorisationError,
     CaseNotFoundError,
+    ConcurrencyConflictError,
     InvalidTransitionError,
     NotFoundError,
     RuleViolationError,
@@ -79,15 +82,29 @@ def utc_now() -> dt.datetime:
 
 
 @frozen(kw_only=True)
-class _Step:
-    """One decided command of a unit of work: its sealed records and its stream's new state."""
+class _Head:
+    """A stream as a unit of work last saw it: version, last hash and folded state."""
 
-    records: tuple[RecordedEvent, ...]
+    version: int
+    hash: str
     state: Any
 
 
-_Known = dict[str, tuple[list[RecordedEvent], Any]]
-"""Streams a bulk unit of work has loaded or written: their records so far and state."""
+@frozen(kw_only=True)
+class _Step:
+    """One decided command of a unit of work: its sealed records and its stream's new head."""
+
+    stream_id: str
+    records: tuple[RecordedEvent, ...]
+    head: _Head
+
+    @property
+    def state(self) -> Any:
+        return self.head.state
+
+
+STREAM_CACHE_SIZE = 1024
+"""How many streams' committed states a service keeps, most recently used first."""
 
 
 @frozen(kw_only=True)
@@ -121,8 +138,22 @@ def seal(
 ) -> list[RecordedEvent]:
     """Chain ``events`` after the stream ``after``."""
     prev = after[-1].hash if after else GENESIS_HASH
+    return seal_after(stream_id, events, version=len(after), prev_hash=prev, recorded_at=recorded_at, actor=actor)
+
+
+def seal_after(
+    stream_id: str,
+    events: Sequence[DomainEvent],
+    *,
+    version: int,
+    prev_hash: str,
+    recorded_at: dt.datetime,
+    actor: Actor,
+) -> list[RecordedEvent]:
+    """Chain ``events`` after the record of ``version`` whose hash is ``prev_hash``."""
+    prev = prev_hash
     out = []
-    for offset, event in enumerate(events, start=len(after) + 1):
+    for offset, event in enumerate(events, start=version + 1):
         sealed = record(
             stream_id=stream_id,
             version=offset,
@@ -176,6 +207,9 @@ class MediationService:
         self.new_id = new_id
         self.party_keyer = PartyKeyer(key=identity_key if identity_key is not None else secrets.token_bytes(32))
         self._registry: Registry | None = None
+        self._heads: OrderedDict[str, _Head] = OrderedDict()
+        self._heads_lock = threading.Lock()
+        self.stream_cache_size = STREAM_CACHE_SIZE
         self._aggregates: dict[type, AggregateType] = {t: a for a in AGGREGATES for t in a.command_types}
         self._by_name: dict[str, AggregateType] = {a.name: a for a in AGGREGATES}
 
@@ -219,9 +253,14 @@ class MediationService:
         """
         self._refuse_internal(command)
         now = self.clock()
-        with self.store.transaction() as tx:
-            steps = self._run(tx, command, actor, now)
-            tx.commit()
+        try:
+            with self.store.transaction() as tx:
+                steps = self._run(tx, command, actor, now)
+                tx.commit()
+        except ConcurrencyConflictError:
+            self._forget()
+            raise
+        self._remember(steps)
         self._observe(steps)
         return steps[0].state
 
@@ -237,10 +276,15 @@ class MediationService:
         the transaction holds SQLite's write lock, and the batch keeps the states it touched.
         Repeat detection sees committed cases only, not those earlier in the same batch.
         """
-        with self.store.transaction() as tx:
-            batch = Bulk(self, tx)
-            yield batch
-            tx.commit()
+        try:
+            with self.store.transaction() as tx:
+                batch = Bulk(self, tx)
+                yield batch
+                tx.commit()
+        except ConcurrencyConflictError:
+            self._forget()
+            raise
+        self._remember(batch.steps)
         self._observe(batch.steps)
 
     def _refuse_internal(self, command: Any) -> None:
@@ -248,13 +292,49 @@ class MediationService:
             msg = f"command: {type(command).__name__} is recorded only as the consequence of another command"
             raise AuthorisationError(msg)
 
+    def _remember(self, steps: Iterable[_Step]) -> None:
+        """Keep the committed heads, so the next command on a stream reads only what other
+        writers appended since, and folds only that."""
+        with self._heads_lock:
+            for step in steps:
+                self._heads[step.stream_id] = step.head
+                self._heads.move_to_end(step.stream_id)
+            while len(self._heads) > self.stream_cache_size:
+                self._heads.popitem(last=False)
+
+    def _forget(self) -> None:
+        with self._heads_lock:
+            self._heads.clear()
+
+    def _load(self, tx: UnitOfWork, aggregate: AggregateType, stream_id: str) -> _Head:
+        """The stream's head inside ``tx``: the remembered one brought up to date, or a
+        full replay. A stream only grows, so records after the remembered version are all
+        that can have changed (a store rebuilt behind the service's back shows as a conflict,
+        which clears the memory)."""
+        with self._heads_lock:
+            head = self._heads.get(stream_id)
+        if head is None:
+            records = tx.read(stream_id)
+            state = aggregate.replay(stream_id, [event_of(r) for r in records])
+            return _Head(version=len(records), hash=records[-1].hash if records else GENESIS_HASH, state=state)
+        newer = tx.read(stream_id, after=head.version)
+        if not newer:
+            return head
+        if newer[0].prev_hash != head.hash:
+            self._forget()
+            return self._load(tx, aggregate, stream_id)
+        state = head.state
+        for r in newer:
+            state = aggregate.evolve(state, event_of(r), stream_id)
+        return _Head(version=head.version + len(newer), hash=newer[-1].hash, state=state)
+
     def _observe(self, steps: Iterable[_Step]) -> None:
         for step in steps:
             for r in step.records:
                 self.plugins.event_recorded(event=r, state=step.state)
 
     def _run(
-        self, tx: UnitOfWork, command: Any, actor: Actor, now: dt.datetime, known: _Known | None = None
+        self, tx: UnitOfWork, command: Any, actor: Actor, now: dt.datetime, known: dict[str, _Head] | None = None
     ) -> list[_Step]:
         """Decide ``command`` and, depth first, every follow-on it entails; append each.
         ``known`` (bulk units only) holds the streams this unit already loaded or wrote."""
@@ -268,11 +348,10 @@ class MediationService:
             aggregate = self._aggregate_of(cmd)
             cmd = self._with_fresh_ids(aggregate, cmd)
             stream_id = aggregate.stream_id(cmd)
-            if known is not None and stream_id in known:
-                records, state = known[stream_id]
-            else:
-                records = tx.read(stream_id)
-                state = aggregate.replay(stream_id, [event_of(r) for r in records])
+            head = known.get(stream_id) if known is not None else None
+            if head is None:
+                head = self._load(tx, aggregate, stream_id)
+            state = head.state
             org_id = aggregate.scope(cmd, state)
             if primary:  # a follow-on is the decision's own consequence, authorised with its cause
                 aggregate.authorise(actor, org_id, self.registry())
@@ -288,13 +367,15 @@ class MediationService:
                 raise RuleViolationError((*refused.violations, *local)) from None
             if local:
                 raise RuleViolationError(local)
-            sealed = seal(stream_id, events, after=records, recorded_at=now, actor=actor)
+            sealed = seal_after(
+                stream_id, events, version=head.version, prev_hash=head.hash, recorded_at=now, actor=actor
+            )
             notices = [n for r in sealed for n in self.plugins.notices(event=r, state=new_state)]
             projection = aggregate.project(new_state, context)
             tx.append(
                 Append(
                     stream_id=stream_id,
-                    expected_version=len(records),
+                    expected_version=head.version,
                     records=sealed,
                     row=projection.row,
                     deadlines=projection.deadlines,
@@ -303,9 +384,12 @@ class MediationService:
                     created_at=now,
                 )
             )
-            steps.append(_Step(records=tuple(sealed), state=new_state))
+            head = _Head(
+                version=head.version + len(sealed), hash=sealed[-1].hash if sealed else head.hash, state=new_state
+            )
+            steps.append(_Step(stream_id=stream_id, records=tuple(sealed), head=head))
             if known is not None:
-                known[stream_id] = ([*records, *sealed], new_state)
+                known[stream_id] = head
             pending[:0] = [(follow_on, False) for follow_on in aggregate.follow_ons(cmd, events, new_state)]
         return steps
 
@@ -542,7 +626,7 @@ class Bulk:
     def __init__(self, service: MediationService, tx: UnitOfWork) -> None:
         self._service = service
         self._tx = tx
-        self._known: _Known = {}
+        self._known: dict[str, _Head] = {}
         self.steps: list[_Step] = []
 
     def handle(self, command: Any, actor: Actor) -> Any:

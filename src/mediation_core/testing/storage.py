@@ -240,6 +240,17 @@ class StorageContract:
 
         check()
 
+    def test_reading_after_a_version_gives_the_rest_of_the_stream(self, store: Store) -> None:
+        first = append(store, "c", [{"a": 1}, {"a": 2}, {"a": 3}])
+        with store.transaction() as tx:
+            assert tx.read("c", after=1) == json_faithful(first[1:])
+            assert tx.read("c", after=3) == []
+            assert tx.read("nope", after=2) == []
+            more = chain("c", [{"b": 1}], after=first)
+            tx.append(_append_of("c", more))
+            assert tx.read("c", after=2) == json_faithful([first[2], *more])
+            tx.commit()
+
     def test_recorded_at_keeps_microseconds_and_utc(self, store: Store) -> None:
         at = dt.datetime(2026, 12, 31, 23, 59, 59, 999_998, tzinfo=dt.timezone(dt.timedelta(hours=8)))
         with store.transaction() as tx:

@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("updated_at", moment(), nullable=False),
         sa.PrimaryKeyConstraint("stream_id", name="pk_streams"),
         comment="One row per stream (a case, a referral …): its current version and last hash.",
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "events",
@@ -48,6 +49,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("stream_id", "version", name="pk_events"),
         sa.ForeignKeyConstraint(["stream_id"], ["streams.stream_id"], name="fk_events_stream_id_streams"),
         comment="The append-only event streams: the case file. Never updated in place.",
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "ledger",
@@ -66,6 +68,7 @@ def upgrade() -> None:
         sa.Column("amount_fen", sa.BigInteger, nullable=False, comment="amount involved, in fen (0.01 yuan)"),
         sa.Column("received_on", sa.Date, nullable=False),
         sa.Column("accepted_on", sa.Date),
+        sa.Column("term_due", sa.Date),
         sa.Column("concluded_on", sa.Date),
         sa.Column("archived_on", sa.Date),
         sa.Column("agreement_form", sa.String),
@@ -79,12 +82,16 @@ def upgrade() -> None:
         sa.Column("presiding_mediator", sa.String),
         sa.Column("mediators", sa.JSON, nullable=False),
         sa.Column("sessions", sa.Integer, nullable=False),
+        sa.Column("follow_up_due", sa.Date),
         sa.Column("follow_ups", sa.Integer, nullable=False),
         sa.Column("first_follow_up_on", sa.Date),
         sa.Column("performance", sa.String),
         sa.Column("satisfaction", sa.String),
         sa.Column("referral_id", sa.String),
+        sa.Column("referral_mode", sa.String),
+        sa.Column("dispatch_id", sa.String),
         sa.Column("repeat_of", sa.String),
+        sa.Column("party_keys", sa.JSON, nullable=False),
         sa.PrimaryKeyConstraint("case_id", name="pk_ledger"),
         sa.ForeignKeyConstraint(["case_id"], ["streams.stream_id"], name="fk_ledger_case_id_streams"),
         comment="台账: one typed row per case, kept in step with its stream; statistics read these.",
@@ -99,6 +106,18 @@ def upgrade() -> None:
     ):
         op.create_index(f"ix_ledger_{'_'.join(columns)}", "ledger", list(columns))
     op.create_table(
+        "ledger_party_keys",
+        sa.Column("party_key", key(), nullable=False),
+        sa.Column("case_id", key(), nullable=False),
+        sa.PrimaryKeyConstraint("party_key", "case_id", name="pk_ledger_party_keys"),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["ledger.case_id"], name="fk_ledger_party_keys_case_id_ledger", ondelete="CASCADE"
+        ),
+        comment="The ledger rows' party keys (keyed identity digests), one row per key: repeat detection.",
+        sqlite_with_rowid=False,
+    )
+    op.create_index("ix_ledger_party_keys_case_id", "ledger_party_keys", ["case_id"])
+    op.create_table(
         "deadlines",
         sa.Column("stream_id", key(), nullable=False),
         sa.Column("position", sa.Integer, nullable=False, autoincrement=False),
@@ -111,6 +130,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("stream_id", "position", name="pk_deadlines"),
         sa.ForeignKeyConstraint(["stream_id"], ["streams.stream_id"], name="fk_deadlines_stream_id_streams"),
         comment="Open deadlines per stream, replaced by every append; the sweep reads them by due date.",
+        sqlite_with_rowid=False,
     )
     op.create_index("ix_deadlines_due_stream_id", "deadlines", ["due", "stream_id"])
     op.create_table(
@@ -136,6 +156,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         comment="The filterable string tags of each document, one row per tag.",
+        sqlite_with_rowid=False,
     )
     op.create_index("ix_document_tags_kind_tag_value", "document_tags", ["kind", "tag", "value"])
     op.create_table(
@@ -162,6 +183,7 @@ def upgrade() -> None:
         sa.Column("last", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("series", "year", name="pk_numbers"),
         comment="The last number handed out per (series, year); gap-free because it moves only on commit.",
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "registry",
@@ -170,6 +192,7 @@ def upgrade() -> None:
         sa.Column("body", sa.JSON, nullable=False),
         sa.PrimaryKeyConstraint("section", "record_id", name="pk_registry"),
         comment="The organisation registry: organisations, mediators, liaisons … as JSON records.",
+        sqlite_with_rowid=False,
     )
 
 
@@ -181,6 +204,7 @@ def downgrade() -> None:
         "document_tags",
         "documents",
         "deadlines",
+        "ledger_party_keys",
         "ledger",
         "events",
         "streams",
