@@ -414,10 +414,10 @@ def test_open_service_opens_the_configured_channels(tmp_path: object) -> None:
 
     plugins = load_plugins(autoload=False, strict=True, plugins=[_Plugin(Notifier(name="echo", open=_open_echo))])
     plugins.pm.register(__import__("mediation_memory.plugin", fromlist=["plugin"]))
-    config = Config(notifiers=(NotifierConfig(name="a", backend="echo", settings={"url": "u"}),))
+    config = Config(store="memory", notifiers=(NotifierConfig(name="a", backend="echo", settings={"url": "u"}),))
     service = open_service(config, plugins=plugins)
     assert [ch.name for ch in service.channels] == ["a"]
-    broken = Config(notifiers=(NotifierConfig(name="a", backend="echo"),))
+    broken = Config(store="memory", notifiers=(NotifierConfig(name="a", backend="echo"),))
     with pytest.raises(PluginError):
         open_service(broken, plugins=plugins)
 

@@ -180,7 +180,6 @@ class MemoryUnitOfWork:
         self._numbers: Numbers = {}
         self._queued: list[OutboxEntry] = []
         self._done = False
-        self._failed: BaseException | None = None
 
     def __enter__(self) -> Self:
         return self
@@ -207,13 +206,6 @@ class MemoryUnitOfWork:
 
     def append(self, batch: Append) -> None:
         self._check_active()
-        try:
-            self._append(batch)
-        except BaseException as exc:
-            self._failed = exc
-            raise
-
-    def _append(self, batch: Append) -> None:
         current = len(self.read(batch.stream_id))
         if current != batch.expected_version:
             msg = f"stream {batch.stream_id} is at version {current}, not {batch.expected_version}"
@@ -245,21 +237,17 @@ class MemoryUnitOfWork:
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         self._check_active()
-        appends, queued, numbers, failed = len(self._appends), len(self._queued), dict(self._numbers), self._failed
+        appends, queued, numbers = len(self._appends), len(self._queued), dict(self._numbers)
         try:
             yield
         except BaseException:
             del self._appends[appends:]
             del self._queued[queued:]
             self._numbers = numbers
-            self._failed = failed
             raise
 
     def commit(self) -> None:
         self._check_active()
-        if self._failed is not None:
-            msg = f"this unit of work failed ({self._failed!r}); roll it back"
-            raise StoreError(msg)
         self._done = True
         self._store.apply(self._appends, self._numbers, self._queued)
 

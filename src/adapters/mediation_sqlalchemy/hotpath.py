@@ -116,9 +116,10 @@ class HotPath:
         self.upsert_document = Compiled(s.upsert_document, dialect, adapters(t.documents))
         self.clear_tags = Compiled(s.clear_tags, dialect, {})
         self.insert_tags = Compiled(s.insert_tags, dialect, {})
-        self.insert_outbox = Compiled(
-            s.insert_outbox, dialect, adapters(t.outbox), column_keys=[c.name for c in t.outbox.c if c.name != "id"]
-        )
+        outbox_columns = [c.name for c in t.outbox.c if c.name != "id"]
+        self.insert_outbox = Compiled(s.insert_outbox, dialect, adapters(t.outbox), column_keys=outbox_columns)
+        self.enqueue = Compiled(s.enqueue, dialect, adapters(t.outbox), column_keys=outbox_columns)
+        self.outbox_key = Compiled(s.outbox_key, dialect, {})
         self.next_number = Compiled(s.next_number, dialect, {})
         self.read_stream = Compiled(s.read_stream, dialect, {})
 

@@ -95,6 +95,10 @@ class _Statements:
         )
         self.insert_tags = sa.insert(t.document_tags)
         self.insert_outbox = sa.insert(t.outbox)
+        self.enqueue = (
+            insert(t.outbox).on_conflict_do_nothing(index_elements=[t.outbox.c.key]).returning(t.outbox.c.key)
+        )
+        self.outbox_key = sa.select(t.outbox.c.key).where(t.outbox.c.key == bp("b_key"))
         num_insert = insert(t.numbers).values(series=bp("b_series"), year=bp("b_year"), last=1)
         self.next_number = num_insert.on_conflict_do_update(
             index_elements=[t.numbers.c.series, t.numbers.c.year], set_={"last": t.numbers.c.last + 1}
@@ -161,7 +165,25 @@ def _outbox_entry(row: Any) -> OutboxEntry:
         attempts=row.attempts,
         next_attempt_at=row.next_attempt_at,
         last_error=row.last_error,
+        delivered_by=tuple(row.delivered_by),
+        delivered_at=row.delivered_at,
     )
+
+
+def _outbox_row(notice: Notice, created_at: dt.datetime) -> dict[str, Any]:
+    return {
+        "key": notice.key,
+        "kind": notice.kind.value,
+        "case_id": notice.case_id,
+        "notice": converter().unstructure(notice),
+        "created_at": created_at,
+        "status": DeliveryStatus.PENDING.value,
+        "attempts": 0,
+        "next_attempt_at": None,
+        "last_error": "",
+        "delivered_by": [],
+        "delivered_at": None,
+    }
 
 
 @attrs.frozen
@@ -302,21 +324,35 @@ class SqlStore:
         with self._reading() as conn:
             return [_outbox_entry(r) for r in conn.execute(query)]
 
-    def update_outbox(self, entry: OutboxEntry) -> None:
+    def outbox_entry(self, key: str) -> OutboxEntry | None:
+        with self._reading() as conn:
+            row = conn.execute(sa.select(t.outbox).where(t.outbox.c.key == key)).first()
+        return None if row is None else _outbox_entry(row)
+
+    def update_outbox(self, entry: OutboxEntry, *, expected_attempts: int | None = None) -> None:
+        key = entry.notice.key
+        query = sa.update(t.outbox).where(t.outbox.c.key == key)
+        if expected_attempts is not None:
+            query = query.where(t.outbox.c.attempts == expected_attempts)
         with self._writing() as conn:
             result = conn.execute(
-                sa.update(t.outbox)
-                .where(t.outbox.c.key == entry.notice.key)
-                .values(
+                query.values(
                     status=entry.status.value,
                     attempts=entry.attempts,
                     next_attempt_at=entry.next_attempt_at,
                     last_error=entry.last_error,
+                    delivered_by=list(entry.delivered_by),
+                    delivered_at=entry.delivered_at,
                 )
             )
-            if result.rowcount != 1:
-                msg = f"no outbox entry with key {entry.notice.key!r}"
-                raise StoreError(msg)
+            if result.rowcount == 1:
+                return
+            stored = conn.execute(sa.select(t.outbox.c.attempts).where(t.outbox.c.key == key)).scalar()
+        if stored is None:
+            msg = f"no outbox entry with key {key!r}"
+            raise StoreError(msg)
+        msg = f"outbox entry {key!r} has {stored} attempts, not {expected_attempts}"
+        raise ConcurrencyConflictError(msg)
 
     # -- registry -----------------------------------------------------------------------------
     def registry(self) -> Registry:
@@ -461,10 +497,17 @@ class SqlUnitOfWork:
             return value
 
     def append(self, batch: Append) -> None:
-        with self._step() as cursor:
+        cursor = self._begin()
+        with translated(self._dbapi):
+            self._check_append(cursor, batch)
+        with self._step():
             self._append(cursor, batch)
 
-    def _append(self, cursor: Any, batch: Append) -> None:
+    def _check_append(self, cursor: Any, batch: Append) -> None:
+        """Everything that can refuse an append without touching the database state:
+        records that do not continue the stream, a foreign ledger row, a notice key in use,
+        a stream no longer at the expected version. A refused append writes nothing and the
+        unit goes on."""
         stream_id, expected = batch.stream_id, batch.expected_version
         for offset, rec in enumerate(batch.records, start=1):
             if rec.stream_id != stream_id or rec.version != expected + offset:
@@ -473,8 +516,13 @@ class SqlUnitOfWork:
         if batch.row is not None and batch.row.case_id != stream_id:
             msg = f"ledger row of case {batch.row.case_id!r} appended to stream {stream_id!r}"
             raise IntegrityError(msg)
-        hot = self._hot
+        if batch.notices:
+            self._check_notice_keys(cursor, batch)
         self._move_stream(cursor, batch)
+
+    def _append(self, cursor: Any, batch: Append) -> None:
+        stream_id, expected = batch.stream_id, batch.expected_version
+        hot = self._hot
         hot.executemany(cursor, hot.insert_events, event_rows(batch.records))
         before = self._pending.get(stream_id) or self._store.side_tables(stream_id)
         if before is not None and before.version != expected:
@@ -502,7 +550,7 @@ class SqlUnitOfWork:
                 ({"kind": doc.kind, "key": doc.key, "tag": k, "value": v} for k, v in tags.items()),
             )
         if batch.notices:
-            self._add_notices(cursor, batch)
+            hot.executemany(cursor, hot.insert_outbox, (_outbox_row(n, batch.created_at) for n in batch.notices))
 
     def _move_stream(self, cursor: Any, batch: Append) -> None:
         """Claim the stream's next versions, or raise the conflict before writing anything."""
@@ -563,23 +611,25 @@ class SqlUnitOfWork:
             ({"party_key": k, "case_id": row.case_id} for k in dict.fromkeys(row.party_keys)),
         )
 
-    def _add_notices(self, cursor: Any, batch: Append) -> None:
-        conv = converter()
-        rows = [
-            {
-                "key": n.key,
-                "kind": n.kind.value,
-                "case_id": n.case_id,
-                "notice": conv.unstructure(n),
-                "created_at": batch.created_at,
-                "status": DeliveryStatus.PENDING.value,
-                "attempts": 0,
-                "next_attempt_at": None,
-                "last_error": "",
-            }
-            for n in batch.notices
-        ]
-        self._hot.executemany(cursor, self._hot.insert_outbox, rows)
+    def _check_notice_keys(self, cursor: Any, batch: Append) -> None:
+        """Refuse a notice key the outbox holds (or the batch repeats) before writing anything."""
+        keys = [n.key for n in batch.notices]
+        if len(set(keys)) != len(keys):
+            msg = f"notices of stream {batch.stream_id} repeat a key"
+            raise IntegrityError(msg)
+        for key in keys:
+            if self._hot.execute(cursor, self._hot.outbox_key, {"b_key": key}).fetchone() is not None:
+                msg = f"notice {key!r} is already in the outbox"
+                raise IntegrityError(msg)
+
+    def enqueue(self, notices: Sequence[Notice], created_at: dt.datetime) -> list[str]:
+        added = []
+        with self._step() as cursor:
+            for notice in notices:
+                self._hot.execute(cursor, self._hot.enqueue, _outbox_row(notice, created_at))
+                if cursor.fetchone() is not None:
+                    added.append(notice.key)
+        return added
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

@@ -197,6 +197,8 @@ outbox = sa.Table(
     sa.Column("attempts", sa.Integer, nullable=False),
     sa.Column("next_attempt_at", UTCDateTime),
     sa.Column("last_error", sa.Text, nullable=False),
+    sa.Column("delivered_by", sa.JSON, nullable=False),
+    sa.Column("delivered_at", UTCDateTime),
     sa.Index(None, "status", "next_attempt_at"),
     comment="Notices written with the events that caused them, with their delivery bookkeeping.",
 )

@@ -80,8 +80,10 @@ class UnitOfWork(Protocol):
     """A transaction. Nothing is visible to others until :meth:`commit`; leaving the
     ``with`` block without committing rolls everything back, case numbers included.
 
-    If :meth:`append` or :meth:`allocate_number` raises, the unit can only be rolled back
-    (:meth:`commit` raises ``StoreError``), unless the call was inside :meth:`savepoint`."""
+    An append refused with ``ConcurrencyConflictError`` or ``IntegrityError`` writes nothing and
+    the unit goes on. Any other failure of the store (a ``StoreError`` from the database) leaves
+    the unit able only to roll back (:meth:`commit` raises ``StoreError``), unless the call was
+    inside :meth:`savepoint`, which undoes that step and lets the unit go on."""
 
     def __enter__(self) -> Self: ...
 

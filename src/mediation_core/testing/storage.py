@@ -391,15 +391,23 @@ class StorageContract:
         assert [r.version for r in store.read("a")] == [1, 2]
         assert store.verify() == []
 
-    def test_failed_append_leaves_the_unit_only_to_roll_back(self, store: Store) -> None:
+    def test_a_refused_append_writes_nothing_and_the_unit_goes_on(self, store: Store) -> None:
         append(store, "a", [{"a": 1}], notices=[notice("k1", "a")])
         with store.transaction() as tx:
             tx.append(_append_of("b", chain("b", [{"b": 1}])))
             with pytest.raises(IntegrityError):
-                tx.append(_append_of("c", chain("c", [{"c": 1}]), notices=[notice("k1", "c")]))
-            with pytest.raises(StoreError):
-                tx.commit()
-        assert list(store.stream_ids()) == ["a"]
+                tx.append(_append_of("c", chain("c", [{"c": 1}]), notices=[notice("k2", "c"), notice("k1", "c")]))
+            with pytest.raises(ConcurrencyConflictError):
+                tx.append(_append_of("a", chain("a", [{"stale": 1}]), notices=[notice("k3", "a")]))
+            with pytest.raises(IntegrityError):
+                tx.append(_append_of("d", chain("not-d", [{"d": 1}])))
+            assert tx.read("c") == []
+            tx.append(_append_of("e", chain("e", [{"e": 1}]), notices=[notice("k2", "e")]))
+            tx.commit()
+        assert list(store.stream_ids()) == ["a", "b", "e"]
+        assert [r.body for r in store.read("a")] == [{"a": 1}]
+        assert [e.notice.key for e in store.outbox()] == ["k1", "k2"]
+        assert store.verify() == []
 
     def test_savepoint_undoes_a_failed_step_and_the_unit_goes_on(self, store: Store) -> None:
         append(store, "a", [{"a": 1}])

@@ -171,6 +171,8 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer, nullable=False),
         sa.Column("next_attempt_at", moment()),
         sa.Column("last_error", sa.Text, nullable=False),
+        sa.Column("delivered_by", sa.JSON, nullable=False),
+        sa.Column("delivered_at", moment()),
         sa.PrimaryKeyConstraint("id", name="pk_outbox"),
         sa.UniqueConstraint("key", name="uq_outbox_key"),
         comment="Notices written with the events that caused them, with their delivery bookkeeping.",
