@@ -150,6 +150,7 @@ def _deadline(row: Any) -> tuple[str, Deadline]:
         policy=row.policy,
         calendar=row.calendar,
         estimated=bool(row.estimated),
+        ref=row.ref,
     )
 
 
@@ -295,7 +296,7 @@ class SqlStore:
 
     def deadlines_due(self, until: dt.date) -> list[tuple[str, Deadline]]:
         d = t.deadlines.c
-        query = sa.select(t.deadlines).where(d.due <= until).order_by(d.due, d.stream_id, d.kind)
+        query = sa.select(t.deadlines).where(d.due <= until).order_by(d.due, d.stream_id, d.kind, d.ref)
         with self._reading() as conn:
             return [_deadline(r) for r in conn.execute(query)]
 
@@ -596,6 +597,7 @@ class SqlUnitOfWork:
                     "policy": d.policy,
                     "calendar": d.calendar,
                     "estimated": d.estimated,
+                    "ref": d.ref,
                 }
                 for position, d in enumerate(deadlines, start=1)
             ),

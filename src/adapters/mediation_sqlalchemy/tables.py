@@ -156,6 +156,7 @@ deadlines = sa.Table(
     sa.Column("policy", sa.String, nullable=False),
     sa.Column("calendar", sa.String, nullable=False),
     sa.Column("estimated", sa.Boolean, nullable=False),
+    sa.Column("ref", key_type(), nullable=False, comment="which item falls due, when a stream has several of a kind"),
     sa.Index(None, "due", "stream_id"),
     comment="Open deadlines per stream, replaced by every append; the sweep reads them by due date.",
     sqlite_with_rowid=False,

@@ -127,6 +127,7 @@ def upgrade() -> None:
         sa.Column("policy", sa.String, nullable=False),
         sa.Column("calendar", sa.String, nullable=False),
         sa.Column("estimated", sa.Boolean, nullable=False),
+        sa.Column("ref", key(), nullable=False, comment="which item falls due, when a stream has several of a kind"),
         sa.PrimaryKeyConstraint("stream_id", "position", name="pk_deadlines"),
         sa.ForeignKeyConstraint(["stream_id"], ["streams.stream_id"], name="fk_deadlines_stream_id_streams"),
         comment="Open deadlines per stream, replaced by every append; the sweep reads them by due date.",
