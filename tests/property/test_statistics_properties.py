@@ -16,6 +16,7 @@ from mediation_core.domain.ledger import LedgerRow
 from mediation_core.domain.organisations import OrgKind, Registry
 from mediation_core.domain.periods import Period
 from mediation_core.domain.statistics import FIGURES, ZERO, StatisticsReport, reconcile, reconcile_levels, report
+from mediation_core.testing import strategies
 from mediation_core.testing.strategies import districts, ledgers
 
 ALL_TIME = Period(start=dt.date(2000, 1, 1), end=dt.date(2099, 12, 31))
@@ -119,3 +120,24 @@ def test_rows_outside_the_scope_change_nothing(data: tuple[Registry, list[Ledger
     first = townships(registry)[0]
     inside = [r for r in rows if registry.covers(first, r.room_id)]
     assert report(rows, period, first, registry) == report(inside, period, first, registry)
+
+
+def periods_any() -> st.SearchStrategy[Period]:
+    years = st.integers(2015, 2030)
+    return st.one_of(
+        st.builds(Period.month, years, st.integers(1, 12)),
+        st.builds(Period.quarter, years, st.integers(1, 4)),
+        st.builds(Period.half, years, st.integers(1, 2)),
+        st.builds(Period.year, years),
+        strategies.periods,
+    )
+
+
+@given(period=periods_any())
+def test_a_period_label_names_the_period(period: Period) -> None:
+    assert Period.parse(period.label) == period
+    assert Period.parse(str(period)) == period
+    months = list(period.months())
+    assert months[0].start == period.start
+    assert months[-1].end == period.end
+    assert sum(m.days for m in months) == period.days

@@ -9,6 +9,7 @@ import attrs
 import pytest
 
 from conftest import MEDIATOR
+from mediation_core.app.coordination import evaluation_inputs
 from mediation_core.app.service import MediationService
 from mediation_core.calendars import national_calendar
 from mediation_core.domain import commands as c
@@ -302,6 +303,25 @@ def test_a_dispute_mediated_again_is_subsidised_once(year: MediationService, clo
     assert preview["m-liu"].subsidies == ()  # the dispute was paid in the 2026 round
     fresh = {r.mediator_id: r for r in year.evaluation_preview(2027, ROOM, CENTRE)}
     assert fresh["m-liu"].subsidies == ()  # whichever round asks
+
+
+@pytest.mark.rule("one_subsidy_per_dispute")
+def test_a_round_never_locks_a_second_subsidy_for_a_dispute(year: MediationService) -> None:
+    ctx = year.context(year.clock())
+    inputs = evaluation_inputs(
+        year.store, year.registry(), year.policy, scope_id="district", year=2026, today=D(2027, 1, 8)
+    )
+    (line,) = inputs.subsidies
+    command = ConcludeEvaluation(scope_id="district", year=2026, on=D(2027, 1, 8))
+    for bad in (
+        attrs.evolve(inputs, paid_disputes=frozenset({line.dispute_id})),  # paid by an earlier round
+        attrs.evolve(inputs, subsidies=(line, attrs.evolve(line, case_id="again"))),  # twice in this one
+    ):
+        with pytest.raises(RuleViolationError) as err:
+            EVALUATION_ROUNDS.execute(command, None, attrs.evolve(ctx, evaluation=bad))
+        assert err.value.rules == {"one_subsidy_per_dispute"}
+    _, state = EVALUATION_ROUNDS.execute(command, None, attrs.evolve(ctx, evaluation=inputs))
+    assert state.result("m-zhang").subsidy_total == Decimal(50)  # type: ignore[union-attr]
 
 
 def test_a_county_adds_an_evaluation_item(clock: StoryClock) -> None:

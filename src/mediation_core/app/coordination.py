@@ -373,6 +373,7 @@ def evaluation_inputs(
         facts=tuple(facts),
         previous=previous,
         subsidies=subsidies(rows, until=whole_year.end, policy=policy, paid_disputes=paid),
+        paid_disputes=paid,
         graded_elsewhere=elsewhere,
     )
 

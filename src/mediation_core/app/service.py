@@ -61,7 +61,7 @@ from mediation_core.domain.policy import Policy
 from mediation_core.domain.referral.state import ReferralState
 from mediation_core.domain.repeats import PartyKeyer
 from mediation_core.domain.returns import FilingStatus
-from mediation_core.domain.statistics import StatisticsReport
+from mediation_core.domain.statistics import StatisticsReport, in_scope
 from mediation_core.domain.training import TrainingLine
 from mediation_core.exports.forms import DocumentForm
 from mediation_core.exports.ledger import LedgerTable
@@ -579,7 +579,7 @@ class MediationService:
         """The meetings of the townships and rooms in scope, by date."""
         registry = self.registry()
         authorise_report_read(actor, scope_id, registry)
-        found = [m for m in meetings_of(self.store) if m.org_id == scope_id or registry.covers(scope_id, m.org_id)]
+        found = [m for m in meetings_of(self.store) if in_scope(registry, scope_id, m.org_id)]
         return sorted(found, key=lambda m: (m.on, m.stream_id))
 
     def evaluation_preview(self, year: int, scope_id: str, actor: Actor) -> tuple[MediatorResult, ...]:

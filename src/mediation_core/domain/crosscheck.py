@@ -20,6 +20,7 @@ from attrs import frozen
 from mediation_core.domain.ledger import LedgerRow
 from mediation_core.domain.organisations import Registry
 from mediation_core.domain.periods import Period
+from mediation_core.domain.statistics import in_scope
 
 ANSWERED_WITH_CASE = frozenset({"accepted", "reported"})
 """Referral statuses under which the room opened a case."""
@@ -133,7 +134,7 @@ def cross_check(  # noqa: PLR0912 - one branch per kind of disagreement
     the ledger rows that cite them, for the stations and rooms in ``scope_id``."""
 
     def covered(org_id: str) -> bool:
-        return org_id == scope_id or registry.covers(scope_id, org_id)
+        return in_scope(registry, scope_id, org_id)
 
     letters = [r for r in referrals if r.issued_on in period and (covered(r.station_id) or covered(r.room_id))]
     calls = [d for d in dispatches if d.call_date in period and (covered(d.station_id) or covered(d.room_id))]

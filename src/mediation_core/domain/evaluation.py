@@ -300,14 +300,15 @@ def item_table(extra: Iterable[EvaluationItem] = ()) -> Mapping[str, EvaluationI
 @frozen(kw_only=True)
 class EvaluationInputs:
     """What a round reads from storage before deciding: each mediator's facts, last year's
-    grades, the subsidy lines still unpaid, and the mediators already graded for the year by
-    another round (mediator id → that round's stream id)."""
+    grades, the subsidy lines payable, the disputes earlier rounds already paid, and the
+    mediators already graded for the year by another round (mediator id → its stream id)."""
 
     scope_id: str
     year: int
     facts: tuple[MediatorFacts, ...]
     previous: Mapping[str, Grade] = field(factory=dict)
     subsidies: tuple[SubsidyLine, ...] = ()
+    paid_disputes: frozenset[str] = frozenset()
     graded_elsewhere: Mapping[str, str] = field(factory=dict)
 
 

@@ -223,6 +223,29 @@ def one_grade_per_mediator_year(cmd: RoundCommand, state: Any, ctx: DecisionCont
 
 
 @rule(
+    "one_subsidy_per_dispute",
+    basis="以案定补「一案一补」; 同一纠纷多次调解只补助一次 (S20 砚山 第3条; legal-basis §6.4)",
+    kind=RuleKind.POLICY,
+    zh="同一纠纷只发放一次以案定补，已补助的纠纷不再补助",
+    en="a dispute earns one per-case subsidy, and none once an earlier round paid it",
+    section9=(35,),
+)
+def one_subsidy_per_dispute(cmd: RoundCommand, state: Any, ctx: DecisionContext) -> Iterator[Violation]:
+    inputs = ctx.evaluation
+    if inputs is None:
+        return
+    seen: set[str] = set()
+    for line in inputs.subsidies:
+        if line.dispute_id in inputs.paid_disputes or line.dispute_id in seen:
+            yield one_subsidy_per_dispute.violation(
+                "year",
+                f"纠纷 {line.dispute_id} 已补助，案件 {line.case_id} 不得再次补助",
+                f"dispute {line.dispute_id} was paid already; case {line.case_id} cannot be paid again",
+            )
+        seen.add(line.dispute_id)
+
+
+@rule(
     "revision_explained",
     basis=f"{EVALUATION_BASIS}; 更正留痕",
     kind=RuleKind.STANDARD,
@@ -328,12 +351,18 @@ DECIDERS.update(
     {
         ConcludeEvaluation: Decider(
             emits=EvaluationConcluded,
-            rules=(*_COMMON, evaluation_scope_known, one_grade_per_mediator_year),
+            rules=(*_COMMON, evaluation_scope_known, one_grade_per_mediator_year, one_subsidy_per_dispute),
             build=_concluded,
         ),
         ReviseEvaluation: Decider(
             emits=EvaluationRevised,
-            rules=(*_COMMON, evaluation_scope_known, one_grade_per_mediator_year, revision_explained),
+            rules=(
+                *_COMMON,
+                evaluation_scope_known,
+                one_grade_per_mediator_year,
+                one_subsidy_per_dispute,
+                revision_explained,
+            ),
             build=_revised,
         ),
     }

@@ -24,6 +24,7 @@ from mediation_core.domain.organisations import Registry
 from mediation_core.domain.periods import Period
 from mediation_core.domain.rulebook import RuleKind, Violation, rule
 from mediation_core.domain.rules.common import date_not_in_future
+from mediation_core.domain.statistics import in_scope
 
 INSPECTION_BASIS = "「公调对接」工作督导检查 (seed report §3 四)"
 
@@ -271,7 +272,7 @@ def inspection_report(
     rectifications on time or late, still open, and open past their date."""
     lines: dict[str, list[Inspection]] = {}
     for i in inspections:
-        if i.on in period and (i.org_id == scope_id or registry.covers(scope_id, i.org_id)):
+        if i.on in period and in_scope(registry, scope_id, i.org_id):
             lines.setdefault(i.org_id, []).append(i)
     out = []
     for org_id, found in sorted(lines.items()):

@@ -33,6 +33,7 @@ from mediation_core.domain.periods import Period
 from mediation_core.domain.policy import Policy
 from mediation_core.domain.rulebook import RuleKind, Violation, rule
 from mediation_core.domain.rules.common import date_not_in_future
+from mediation_core.domain.statistics import in_scope
 
 JOINT_BODIES = (OrgKind.JUSTICE_OFFICE, OrgKind.GOVERNANCE_OFFICE, OrgKind.POLICE_STATION)
 """The bodies a joint meeting needs: 司法所、综治办、派出所 (seed report §5 一)."""
@@ -682,11 +683,11 @@ def compliance(
             (
                 o
                 for o in registry.organisations.values()
-                if o.kind is kind.held_by and _covers(registry, scope_id, o.org_id)
+                if o.kind is kind.held_by and in_scope(registry, scope_id, o.org_id)
             ),
             key=lambda o: o.org_id,
         )
-        for org in (o for o in holders if _covers(registry, scope_id, o.org_id)):
+        for org in holders:
             for slot in period.slots(kind.cadence(policy)):
                 held = [
                     m
@@ -715,10 +716,6 @@ def compliance(
                     )
                 )
     return out
-
-
-def _covers(registry: Registry, scope_id: str, org_id: str) -> bool:
-    return org_id == scope_id or registry.covers(scope_id, org_id)
 
 
 def attendance(meetings: Iterable[Meeting], mediator_id: str, room_id: str, period: Period) -> tuple[int, int]:

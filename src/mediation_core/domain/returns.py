@@ -103,23 +103,6 @@ class ReturnFigures:
                     yield section, key, figure
 
 
-def summed(returns: Iterable[ReturnFigures]) -> ReturnFigures:
-    """The figures of several returns added up (a township's rooms, a district's townships)."""
-    total: dict[str, Tally] = {}
-    sections: dict[str, dict[str, dict[str, Tally]]] = {s: {} for s in ReturnFigures.SECTIONS}
-    for each in returns:
-        for section, key, figure in each.cells():
-            value = each.get(section, key, figure)
-            if section == "total":
-                total[figure] = total.get(figure, ZERO) + value
-            else:
-                line = sections[section].setdefault(key, {})
-                line[figure] = line.get(figure, ZERO) + value
-    return ReturnFigures(
-        total=total, by_category=sections["category"], by_source=sections["source"], by_month=sections["month"]
-    )
-
-
 @frozen(kw_only=True)
 class FigureChange:
     """One cell that differs between two versions of a return."""

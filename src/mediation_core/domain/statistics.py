@@ -340,11 +340,6 @@ class Tally:
             cases=self.cases + other.cases, persons=self.persons + other.persons, amount=self.amount + other.amount
         )
 
-    def __sub__(self, other: Tally) -> Tally:
-        return Tally(
-            cases=self.cases - other.cases, persons=self.persons - other.persons, amount=self.amount - other.amount
-        )
-
     @property
     def is_zero(self) -> bool:
         return self.cases == 0 and self.persons == 0 and self.amount == 0
@@ -445,9 +440,10 @@ OTHER_UNIT = "other"
 
 
 # -- scope ------------------------------------------------------------------------------------
-def in_scope(registry: Registry, scope_id: str, room_id: str) -> bool:
-    """True when a room's cases count towards ``scope_id``."""
-    return room_id == scope_id or registry.covers(scope_id, room_id)
+def in_scope(registry: Registry, scope_id: str, org_id: str) -> bool:
+    """True when ``org_id`` (a room, an office, a station) counts towards ``scope_id``: it is
+    the scope, or lies under it, or is a room of the station the scope names."""
+    return org_id == scope_id or registry.covers(scope_id, org_id)
 
 
 def units(registry: Registry, scope_id: str) -> list[tuple[str, str]]:

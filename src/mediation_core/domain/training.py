@@ -25,6 +25,7 @@ from mediation_core.domain.organisations import Registry
 from mediation_core.domain.periods import Period
 from mediation_core.domain.rulebook import RuleKind, Violation, rule
 from mediation_core.domain.rules.common import date_not_in_future
+from mediation_core.domain.statistics import in_scope
 
 TRAINING_BASIS = "人民调解法 第14条 (定期进行业务培训); seed report §3 三"
 
@@ -267,7 +268,7 @@ def training_report(
         if session.on not in period:
             continue
         for t in session.trainees:
-            if not (t.org_id == scope_id or registry.covers(scope_id, t.org_id)):
+            if not in_scope(registry, scope_id, t.org_id):
                 continue
             line = lines.setdefault(t.org_id, {"sessions": set(), "times": 0, "persons": set(), "hours": Decimal(0)})
             line["sessions"].add(session.stream_id)
