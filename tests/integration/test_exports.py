@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 
 import attrs
 import pytest
@@ -383,3 +384,25 @@ def test_the_referral_letter_and_the_rooms_replies_read_back(plugins: Plugins) -
     declined = docx_text(service.referral_document(second.referral_id, DocumentForm.REFERRAL_REPLY, MEDIATOR))
     assert "不予调解函" in declined
     assert "不予调解理由：人民法院、公安机关或者其他行政机关已经受理或者解决的纠纷" in declined
+
+
+def test_a_ledger_import_into_a_database_is_all_or_nothing(
+    plugins: Plugins, walked: MediationService, database_urls: Callable[[], str]
+) -> None:
+    from mediation_sqlalchemy import open_sqlalchemy
+
+    data = walked.export_ledger(ADMIN, "csv")
+    header, row = data.decode("utf-8-sig").splitlines()[:2]
+    other_row = row.replace(CASE, "legacy-0002", 1)
+    clock = StoryClock(dt.datetime(2026, 6, 1, 9, tzinfo=CHINA_TZ))
+    service = MediationService(open_sqlalchemy(database_urls()), plugins=plugins, clock=clock, identity_key=b"k")
+    try:
+        service.register(walked.registry(), ADMIN)
+        service.import_ledger(f"\ufeff{header}\r\n{row}\r\n".encode(), "csv", ADMIN)
+        with pytest.raises(LedgerImportError) as caught:  # the second row is a case already there
+            service.import_ledger(f"\ufeff{header}\r\n{other_row}\r\n{row}\r\n".encode(), "csv", ADMIN)
+        assert [(p.row, p.message_en) for p in caught.value.problems] == [(3, "this case is already in the system")]
+        assert [r.case_id for r in service.store.ledger()] == [CASE]  # legacy-0002 was not half-imported
+        assert service.store.read("legacy-0002") == []
+    finally:
+        service.store.close()

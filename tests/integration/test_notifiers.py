@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import logging
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from servers import Recorder, SmtpServer, http_server, smtp_server
@@ -358,3 +358,48 @@ def test_bad_settings_stop_the_channel_from_opening(
     with pytest.raises(PluginError) as caught:
         open_channels([NotifierConfig(name="x", backend=backend, settings=settings)], plugins)
     assert problem in str(caught.value)
+
+
+def test_an_outage_loses_nothing_on_a_database_store_and_the_webhook_gets_each_notice_once(
+    http: tuple[str, Recorder], plugins: Plugins, clock: StoryClock, database_urls: Callable[[], str]
+) -> None:
+    """The same recovery on the SQL store (SQLite file and PostgreSQL): the outbox survives a
+    reopened store, retries keep their backoff, and the receiver sees each key once."""
+    from mediation_sqlalchemy import open_sqlalchemy
+
+    url, recorder = http
+    database = database_urls()
+    channels = open_channels([NotifierConfig(name="hook", backend="webhook", settings={"url": url})], plugins)
+    policy = DeliveryPolicy(first_retry_seconds=60, spread=0, max_attempts=5)
+
+    def opened() -> MediationService:
+        ids = (f"case-{n}" for n in range(1, 1000))
+        return MediationService(
+            open_sqlalchemy(database),
+            plugins=plugins,
+            clock=clock,
+            new_id=ids.__next__,
+            channels=channels,
+            delivery_policy=policy,
+            identity_key=b"test-key",
+        )
+
+    service = opened()
+    service.register(demo_registry().merged(CONTACTS), ADMIN)
+    key = escalate(service)
+    recorder.status = 503
+    assert service.deliver_pending().retrying == (key,)
+    service.store.close()
+
+    service = opened()  # a restart: the pending notice is still there, with its bookkeeping
+    entry = service.store.outbox_entry(key)
+    assert entry is not None
+    assert (entry.status, entry.attempts) == (DeliveryStatus.PENDING, 1)
+    assert service.deliver_pending().attempted == 0  # still backing off
+    recorder.status = 200
+    clock.now += dt.timedelta(minutes=1)
+    assert service.deliver_pending().delivered == (key,)
+    clock.now += dt.timedelta(days=1)
+    assert service.deliver_pending().attempted == 0
+    assert [b["key"] for b in recorder.bodies] == [key]
+    service.store.close()
