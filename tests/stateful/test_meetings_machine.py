@@ -222,6 +222,6 @@ def test_meetings_long() -> None:
     run_state_machine_as_test(
         Meetings,
         settings=settings(
-            max_examples=300, stateful_step_count=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+            max_examples=120, stateful_step_count=50, deadline=None, suppress_health_check=[HealthCheck.too_slow]
         ),
     )
