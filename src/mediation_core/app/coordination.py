@@ -21,7 +21,7 @@ from mediation_core.domain.context import DecisionContext
 from mediation_core.domain.errors import NotFoundError
 from mediation_core.domain.evaluation import EvaluationInputs, Grade, MediatorFacts
 from mediation_core.domain.evaluation_rounds import EVALUATION_ROUNDS, EvaluationRound, RoundCommand, round_id
-from mediation_core.domain.inspections import INSPECTIONS, Inspection, RecordInspection
+from mediation_core.domain.inspections import INSPECTIONS, RecordInspection
 from mediation_core.domain.ledger import LedgerRow, Outcome
 from mediation_core.domain.lifecycles import Lifecycle
 from mediation_core.domain.meetings import (
@@ -72,6 +72,21 @@ def lifecycle_aggregate(
         lookup=lookup or (lambda store, command, ctx: {}),
         readers=readers,
     )
+
+
+def scope_by(what: str, creating: type, *, new: str = "org_id", existing: str = "org_id") -> Callable[[Any, Any], str]:
+    """The organisation a command acts for: the creating command's ``new`` field, otherwise
+    the record's ``existing`` field; a command on a record that does not exist is not found."""
+
+    def scope(command: Any, state: Any) -> str:
+        if isinstance(command, creating):
+            return str(getattr(command, new))
+        if state is None:
+            msg = f"{what} {command.stream_id!r} does not exist"
+            raise NotFoundError(msg)
+        return str(getattr(state, existing))
+
+    return scope
 
 
 def document(kind: str, state: Any, tags: Mapping[str, str]) -> Document:
@@ -154,15 +169,6 @@ def agenda_from(
     return agenda_for(rows, overdue, open_items, today=today)
 
 
-def _meeting_scope(command: MeetingCommand, state: Meeting | None) -> str:
-    if isinstance(command, ScheduleMeeting):
-        return command.org_id
-    if state is None:
-        msg = f"meeting {command.meeting_id!r} does not exist"
-        raise NotFoundError(msg)
-    return state.org_id
-
-
 def _meeting_projection(state: Meeting, ctx: DecisionContext) -> Projection:
     tags = {
         "org_id": state.org_id,
@@ -175,7 +181,7 @@ def _meeting_projection(state: Meeting, ctx: DecisionContext) -> Projection:
 
 MEETING_AGGREGATE = lifecycle_aggregate(
     MEETINGS,
-    scope=_meeting_scope,
+    scope=scope_by("meeting", ScheduleMeeting),
     authorise=authorise_within(REPORTERS, "安排和记录例会", "schedule or record meetings"),
     project=_meeting_projection,
     lookup=_meeting_lookup,
@@ -191,23 +197,9 @@ def _structured(store: Store, kind: str, cls: type[T], tags: Mapping[str, str] |
     return [structure(d.body, cls) for d in store.documents(kind, tags)]
 
 
-def _existing(kind: str, id_field: str) -> Callable[[Any, Any], str]:
-    """The scope of a command on an existing record: the record's ``org_id``."""
-
-    def scope(command: Any, state: Any) -> str:
-        if state is None:
-            msg = f"{kind} {getattr(command, id_field)!r} does not exist"
-            raise NotFoundError(msg)
-        return str(state.org_id)
-
-    return scope
-
-
 TRAINING_AGGREGATE = lifecycle_aggregate(
     TRAININGS,
-    scope=lambda command, state: (
-        command.org_id if isinstance(command, RecordTraining) else _existing("training", "training_id")(command, state)
-    ),
+    scope=scope_by("training", RecordTraining),
     authorise=authorise_within(REPORTERS, "登记培训", "record training"),
     project=lambda state, ctx: Projection(
         documents=(document("training", state, {"org_id": state.org_id, "month": month_label(state.on)}),)
@@ -217,16 +209,9 @@ TRAINING_AGGREGATE = lifecycle_aggregate(
 )
 
 
-def _inspection_scope(command: Any, state: Inspection | None) -> str:
-    """The inspecting body records an inspection; the inspected one its rectification."""
-    if isinstance(command, RecordInspection):
-        return command.by_org_id
-    return _existing("inspection", "inspection_id")(command, state)
-
-
 INSPECTION_AGGREGATE = lifecycle_aggregate(
     INSPECTIONS,
-    scope=_inspection_scope,
+    scope=scope_by("inspection", RecordInspection, new="by_org_id"),  # the inspecting body records it
     authorise=authorise_within(REPORTERS, "登记督导检查及整改", "record inspections"),
     project=lambda state, ctx: Projection(
         documents=(
@@ -248,18 +233,9 @@ INSPECTION_AGGREGATE = lifecycle_aggregate(
 )
 
 
-def _finding_scope(command: Any, state: MisconductFinding | None) -> str:
-    if isinstance(command, RecordMisconduct):
-        return command.room_id
-    if state is None:
-        msg = f"misconduct finding {command.finding_id!r} does not exist"
-        raise NotFoundError(msg)
-    return state.room_id
-
-
 FINDING_AGGREGATE = lifecycle_aggregate(
     FINDINGS,
-    scope=_finding_scope,
+    scope=scope_by("misconduct finding", RecordMisconduct, new="room_id", existing="room_id"),
     authorise=authorise_within(SUPERVISORS | {Role.ROOM_DIRECTOR}, "认定调解员违纪", "record misconduct findings"),
     project=lambda state, ctx: Projection(
         documents=(
