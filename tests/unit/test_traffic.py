@@ -375,6 +375,31 @@ def test_the_insurer_is_told_of_each_peoples_mediation_session_three_days_ahead(
     assert svc.store.read(case_id)[-1].body["joint_bodies"] == ["insurer", "traffic_police"]
 
 
+@pytest.mark.rule("session_scheduled_within_term")
+def test_scheduling_a_session_tells_the_insurers_and_counts_as_their_notice(
+    svc: MediationService, clock: StoryClock
+) -> None:
+    tid = registered(svc, clock)
+    case_id = to_room(svc, clock, tid, RECEIVED)
+    prepared_case(svc, clock, case_id, RECEIVED)
+    session_on = RECEIVED + dt.timedelta(days=5)
+    too_soon = c.ScheduleSession(
+        case_id=case_id, on=RECEIVED + dt.timedelta(days=3), session_on=session_on, place="交通事故纠纷联合调解室"
+    )
+    clock.set(RECEIVED + dt.timedelta(days=3))
+    assert refused(svc, clock, too_soon, JOINT_MEDIATOR) == {("insurer_notified_in_time", "session_on")}
+    backwards = attrs.evolve(too_soon, session_on=RECEIVED)
+    assert ("session_scheduled_within_term", "session_on") in refused(svc, clock, backwards, JOINT_MEDIATOR)
+    outbox_before = {e.notice.key for e in svc.store.outbox()}
+    do(svc, clock, attrs.evolve(too_soon, on=RECEIVED + dt.timedelta(days=2)), JOINT_MEDIATOR)
+    (notice,) = [e.notice for e in svc.store.outbox() if e.notice.key not in outbox_before]
+    assert notice.kind.value == "insurer_session"
+    assert {r.org_id for r in notice.recipients} >= {"人保财险"}
+    assert notice.payload["session_on"] == session_on.isoformat()
+    # the scheduled notice satisfies the 3-day rule when the session is held
+    do(svc, clock, case_session(case_id, session_on, insurer_notices=()), JOINT_MEDIATOR)
+
+
 @pytest.mark.rule("joint_session_bodies")
 def test_an_insurer_joins_a_case_session_only_when_it_insures_the_case(
     service: MediationService, clock: StoryClock

@@ -31,6 +31,7 @@ from mediation_core.domain.outcomes import DeclineReason, Route, TerminationReas
 from mediation_core.domain.parties import Party, persons
 from mediation_core.domain.risks import Difficulty, PoliceReport, RiskFlag
 from mediation_core.domain.sources import CaseSource, ReferralMode
+from mediation_core.domain.traffic.accident import ScheduledSession
 
 
 class CaseStatus(enum.Enum):
@@ -86,6 +87,7 @@ _KEEP = {
         ev.DifficultyGraded,
         ev.PoliceReportRecorded,
         ev.TermExtended,
+        ev.SessionScheduled,
     ),
     S.MEDIATING: (
         ev.MediatorAssigned,
@@ -94,6 +96,7 @@ _KEEP = {
         ev.ConsentRecorded,
         ev.ParticipantInvited,
         ev.InvestigationRecorded,
+        ev.SessionScheduled,
         ev.SessionHeld,
         ev.MediatorRecused,
         ev.RiskFlagged,
@@ -150,6 +153,7 @@ class CaseState:
     dispatch_id: str | None = None
     repeat_of: str | None = None
     insurers: tuple[str, ...] = ()
+    scheduled: tuple[ScheduledSession, ...] = ()
     number: str | None = None
     accepted_on: dt.date | None = None
     declined: DeclineReason | None = None
@@ -290,6 +294,12 @@ def _invited(s: CaseState, e: ev.ParticipantInvited) -> dict[str, Any]:
 @_on(ev.InvestigationRecorded)
 def _investigated(s: CaseState, e: ev.InvestigationRecorded) -> dict[str, Any]:
     return {"documents": _file(s, CaseFileItem.INVESTIGATION_RECORD), "last_activity_on": e.on}
+
+
+@_on(ev.SessionScheduled)
+def _scheduled(s: CaseState, e: ev.SessionScheduled) -> dict[str, Any]:
+    session = ScheduledSession(session_on=e.session_on, place=e.place, notified_on=e.on)
+    return {"scheduled": (*s.scheduled, session)}
 
 
 @_on(ev.SessionHeld)

@@ -152,6 +152,16 @@ class HoldSession(CaseCommand):
 
 
 @frozen(kw_only=True)
+class ScheduleSession(CaseCommand):
+    """Fix a session's date and place with the parties; on a case with insurers, each insurer
+    is told the time and place in the same transaction (公通字〔2010〕29号)."""
+
+    on: dt.date
+    session_on: dt.date
+    place: str
+
+
+@frozen(kw_only=True)
 class RequestRecusal(CaseCommand):
     party_id: str
     mediator_id: str
@@ -256,6 +266,7 @@ COMMAND_TYPES: tuple[type[CaseCommand], ...] = (
     StartMediation,
     InviteParticipant,
     RecordInvestigation,
+    ScheduleSession,
     HoldSession,
     RequestRecusal,
     FlagRisk,

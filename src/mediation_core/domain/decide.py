@@ -35,6 +35,7 @@ from mediation_core.domain.rules import (
     followup,
     intake,
     mediators,
+    sessions,
     termination,
     terms,
     traffic,
@@ -272,6 +273,13 @@ DECIDERS: dict[type[c.CaseCommand], Decider] = {
         emits=ev.InvestigationRecorded,
         rules=(*BASE, RECORD, mediators.mediators_active, mediators.recused_never_active),
         build=_simple(ev.InvestigationRecorded, "on", "investigator_id", "subject", "content"),
+    ),
+    c.ScheduleSession: Decider(
+        emits=ev.SessionScheduled,
+        rules=(*BASE, CONSENT, RECORD, sessions.session_scheduled_within_term, traffic.insurer_notified_in_time),
+        build=lambda cmd, state, ctx: [
+            ev.SessionScheduled(on=cmd.on, session_on=cmd.session_on, place=cmd.place, insurers=state.insurers)
+        ],
     ),
     c.HoldSession: Decider(
         emits=ev.SessionHeld,

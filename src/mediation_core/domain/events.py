@@ -168,6 +168,17 @@ class SessionHeld(CaseEvent):
 
 
 @frozen(kw_only=True)
+class SessionScheduled(CaseEvent):
+    """A session's date and place fixed with the parties; ``insurers`` were told on ``on``."""
+
+    EVENT_TYPE: ClassVar[str] = "case.session_scheduled"
+    on: dt.date
+    session_on: dt.date
+    place: str
+    insurers: tuple[str, ...] = ()
+
+
+@frozen(kw_only=True)
 class MediatorRecused(CaseEvent):
     """回避: the mediator leaves the case for good."""
 
@@ -312,6 +323,7 @@ EVENT_TYPES: tuple[type[CaseEvent], ...] = (
     MediationStarted,
     ParticipantInvited,
     InvestigationRecorded,
+    SessionScheduled,
     SessionHeld,
     MediatorRecused,
     RiskFlagged,

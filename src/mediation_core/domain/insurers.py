@@ -9,34 +9,55 @@ missing insurer contact is seen by someone who can phone it.
 
 from __future__ import annotations
 
+from mediation_core.domain.case import CaseState
 from mediation_core.domain.notices import Notice, NoticeKind, Recipient
 from mediation_core.domain.recipients import RecipientRole
+from mediation_core.domain.traffic.accident import ScheduledSession
 from mediation_core.domain.traffic.state import TrafficState
 
 
-def insurer_session_notice(key: str, accident: TrafficState) -> Notice | None:
-    """The notice of ``accident``'s scheduled session to its insurers; ``None`` without insurers."""
-    session = accident.scheduled
-    if session is None or not accident.insurers:
+def insurer_session_notice(key: str, record: TrafficState | CaseState) -> Notice | None:
+    """The notice of the latest scheduled session of a traffic accident (police mediation) or of
+    a case (people's mediation) to its insurers; ``None`` without a session or insurers."""
+    if isinstance(record, TrafficState):
+        session = record.scheduled
+        what = f"道路交通事故（{record.accident_number}，{record.accident_on.isoformat()}，{record.summary}）"
+        ref, ids = record.accident_number, {"traffic_id": record.traffic_id}
+    else:
+        session = record.scheduled[-1] if record.scheduled else None
+        what = f"人民调解案件（{record.number or record.case_id}，{record.summary}）"
+        ref, ids = record.number or record.case_id, {"case_id": record.case_id}
+    if session is None or not record.insurers:
         return None
+    return _notice(key, session, record.insurers, record.room_id, what, ref, ids)
+
+
+def _notice(
+    key: str,
+    session: ScheduledSession,
+    insurers: tuple[str, ...],
+    room_id: str,
+    what: str,
+    ref: str,
+    ids: dict[str, str],
+) -> Notice:
     days = (session.session_on - session.notified_on).days
     return Notice(
         key=key,
         kind=NoticeKind.INSURER_SESSION,
-        subject=f"【调解通知】{accident.accident_number} {session.session_on.isoformat()} {session.place}",
+        subject=f"【调解通知】{ref} {session.session_on.isoformat()} {session.place}",
         body=(
-            f"道路交通事故（{accident.accident_number}，{accident.accident_on.isoformat()}，{accident.summary}）"
-            f"定于 {session.session_on.isoformat()} 在{session.place}调解，请承保的保险公司派员参加。"
+            f"{what}定于 {session.session_on.isoformat()} 在{session.place}调解，请承保的保险公司派员参加。"
             f"本通知于 {session.notified_on.isoformat()} 发出，距调解 {days} 日。"
         ),
         recipients=(
-            *(Recipient(role=RecipientRole.INSURER.value, org_id=name) for name in accident.insurers),
-            Recipient(role=RecipientRole.MEDIATOR.value, org_id=accident.room_id),
+            *(Recipient(role=RecipientRole.INSURER.value, org_id=name) for name in insurers),
+            Recipient(role=RecipientRole.MEDIATOR.value, org_id=room_id),
         ),
         payload={
-            "traffic_id": accident.traffic_id,
+            **ids,
             "session_on": session.session_on.isoformat(),
             "notified_on": session.notified_on.isoformat(),
-            "insurers": "、".join(accident.insurers),
+            "insurers": "、".join(insurers),
         },
     )

@@ -204,8 +204,9 @@ def _meeting_scheduled(event: RecordedEvent, state: object) -> Iterator[Notice]:
 
 
 def _insurer_session(event: RecordedEvent, state: object) -> Iterator[Notice]:
-    """A traffic session fixed: its insurers (and the room's mediators) are told when and where."""
-    if isinstance(state, TrafficState):
+    """A session fixed on a traffic accident or an insured case: its insurers (and the room's
+    mediators) are told when and where."""
+    if isinstance(state, TrafficState | CaseState):
         notice = insurer_session_notice(f"{event.stream_id}:{event.version}:insurer_session", state)
         if notice is not None:
             yield notice
@@ -224,6 +225,7 @@ _NOTICES: dict[str, Callable[[RecordedEvent, object], Iterator[Notice]]] = {
     },
     "meeting.scheduled": _meeting_scheduled,
     "traffic.session_scheduled": _insurer_session,
+    "case.session_scheduled": _insurer_session,
     "case.risk_flagged": _escalation_risk,
     "referral.issued": _referral_issued,
     "referral.accepted": _referral_accepted,

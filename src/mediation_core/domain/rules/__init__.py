@@ -10,6 +10,7 @@ from mediation_core.domain.rules import (
     followup,
     intake,
     mediators,
+    sessions,
     termination,
     terms,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "followup",
     "intake",
     "mediators",
+    "sessions",
     "termination",
     "terms",
 ]

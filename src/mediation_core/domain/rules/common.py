@@ -105,6 +105,7 @@ _RECORD_FIELDS: dict[str, tuple[str, ...]] = {
     "FileDocument": ("title",),
     "RecordInvestigation": ("investigator_id", "subject", "content"),
     "HoldSession": ("place", "summary"),
+    "ScheduleSession": ("place",),
     "RequestRecusal": ("reason",),
     "ArchiveCase": ("archivist_id",),
     "DeclineCase": (),

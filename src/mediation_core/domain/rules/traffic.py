@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from mediation_core.domain.case import CaseState
-from mediation_core.domain.commands import HoldSession
+from mediation_core.domain.commands import HoldSession, ScheduleSession
 from mediation_core.domain.context import DecisionContext
 from mediation_core.domain.organisations import OrgKind
 from mediation_core.domain.rulebook import RuleKind, Violation, rule
@@ -375,14 +375,21 @@ def traffic_termination_grounds(
     "number of days ahead",
     section9=(31,),
 )
-def insurer_notified_in_time(cmd: HoldSession, state: CaseState, ctx: DecisionContext) -> Iterator[Violation]:
-    notices = {n.insurer: n.notified_on for n in cmd.insurer_notices}
+def insurer_notified_in_time(
+    cmd: HoldSession | ScheduleSession, state: CaseState, ctx: DecisionContext
+) -> Iterator[Violation]:
+    if isinstance(cmd, ScheduleSession):
+        session_on, notices, field = cmd.session_on, dict.fromkeys(state.insurers, cmd.on), "session_on"
+    else:
+        scheduled = {i: s.notified_on for s in state.scheduled if s.session_on == cmd.on for i in state.insurers}
+        session_on, field = cmd.on, "insurer_notices[{}]"
+        notices = {**scheduled, **{n.insurer: n.notified_on for n in cmd.insurer_notices}}
+    latest = session_on - dt.timedelta(days=ctx.policy.insurer_notice_days)
     for insurer in state.insurers:
         notified = notices.get(insurer)
-        latest = cmd.on - dt.timedelta(days=ctx.policy.insurer_notice_days)
         if notified is None or notified > latest:
             yield insurer_notified_in_time.violation(
-                f"insurer_notices[{insurer}]",
+                field.format(insurer),
                 f"须于 {latest.isoformat()} 前通知保险公司 {insurer}",
                 f"notify {insurer} by {latest.isoformat()}",
             )
