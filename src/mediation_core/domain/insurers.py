@@ -29,12 +29,13 @@ def insurer_session_notice(key: str, record: TrafficState | CaseState) -> Notice
         ref, ids = record.number or record.case_id, {"case_id": record.case_id}
     if session is None or not record.insurers:
         return None
-    return _notice(key, session, record.insurers, record.room_id, what, ref, ids)
+    return _notice(key, session, insurers=record.insurers, room_id=record.room_id, what=what, ref=ref, ids=ids)
 
 
 def _notice(
     key: str,
     session: ScheduledSession,
+    *,
     insurers: tuple[str, ...],
     room_id: str,
     what: str,
