@@ -499,10 +499,11 @@ class SqlUnitOfWork:
 
     def append(self, batch: Append) -> None:
         cursor = self._begin()
+        row = None if batch.row is None else self._store.ledger_codec.encode(batch.row)  # may refuse the row
         with translated(self._dbapi):
             self._check_append(cursor, batch)
         with self._step():
-            self._append(cursor, batch)
+            self._append(cursor, batch, row)
 
     def _check_append(self, cursor: Any, batch: Append) -> None:
         """Everything that can refuse an append without touching the database state:
@@ -521,7 +522,7 @@ class SqlUnitOfWork:
             self._check_notice_keys(cursor, batch)
         self._move_stream(cursor, batch)
 
-    def _append(self, cursor: Any, batch: Append) -> None:
+    def _append(self, cursor: Any, batch: Append, row: Mapping[str, Any] | None) -> None:
         stream_id, expected = batch.stream_id, batch.expected_version
         hot = self._hot
         hot.executemany(cursor, hot.insert_events, event_rows(batch.records))
@@ -530,8 +531,8 @@ class SqlUnitOfWork:
             before = None  # written by another writer since: rewrite everything
         party_keys = None if batch.row is None else batch.row.party_keys
         deadlines = tuple(batch.deadlines)
-        if batch.row is not None:
-            hot.execute(cursor, hot.upsert_row, self._store.ledger_codec.encode(batch.row))
+        if batch.row is not None and row is not None:
+            hot.execute(cursor, hot.upsert_row, row)
             if before is None or before.party_keys != party_keys:
                 self._replace_party_keys(cursor, batch.row, existed=expected > 0)
         if before is None or before.deadlines != deadlines:

@@ -80,10 +80,11 @@ class UnitOfWork(Protocol):
     """A transaction. Nothing is visible to others until :meth:`commit`; leaving the
     ``with`` block without committing rolls everything back, case numbers included.
 
-    An append refused with ``ConcurrencyConflictError`` or ``IntegrityError`` writes nothing and
-    the unit goes on. Any other failure of the store (a ``StoreError`` from the database) leaves
-    the unit able only to roll back (:meth:`commit` raises ``StoreError``), unless the call was
-    inside :meth:`savepoint`, which undoes that step and lets the unit go on."""
+    An append refused because the stream moved on (``ConcurrencyConflictError``), a notice key
+    is taken, or the records or row do not fit the stream (``IntegrityError``) writes nothing
+    and the unit goes on. Any other failure of the database leaves the unit able only to roll
+    back (:meth:`commit` raises ``StoreError``), unless the call was inside :meth:`savepoint`,
+    which undoes that step and lets the unit go on."""
 
     def __enter__(self) -> Self: ...
 

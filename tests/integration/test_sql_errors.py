@@ -1,0 +1,132 @@
+"""Driver errors reach callers as the core's storage errors, never as driver exceptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from mediation_core.app.ports import Append
+from mediation_core.domain.deadlines import DeadlineKind
+from mediation_core.domain.errors import IntegrityError, OperationalError, StoreError
+from mediation_core.testing.storage import T0, append, chain, deadline, row_for
+from mediation_sqlalchemy import open_sqlalchemy
+
+
+def test_a_locked_sqlite_database_is_an_operational_error(tmp_path: Path) -> None:
+    path = tmp_path / "locked.sqlite3"
+    store = open_sqlalchemy(str(path), sqlite_busy_timeout=0.05)
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(OperationalError, match="locked"), store.transaction() as tx:
+            tx.read("c")
+        holder.execute("ROLLBACK")
+        append(store, "c", [{"a": 1}])  # and the store works again once the lock is gone
+        assert len(store.read("c")) == 1
+    finally:
+        holder.close()
+        store.close()
+
+
+def test_an_unreachable_server_is_an_operational_error() -> None:
+    pytest.importorskip("psycopg")
+    with pytest.raises(OperationalError):
+        open_sqlalchemy("postgresql+psycopg://postgres@127.0.0.1:1/test?connect_timeout=2")
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("sqlite://", "file path"),
+        ("sqlite:///:memory:", "file path"),
+        ("mysql://root@127.0.0.1/test", "unsupported database"),
+        ("sqlite+pysqlcipher:///x.db", "standard library driver"),
+    ],
+)
+def test_unsupported_urls_are_refused_with_a_reason(url: str, message: str) -> None:
+    with pytest.raises(StoreError, match=message):
+        open_sqlalchemy(url)
+
+
+def test_an_amount_finer_than_a_fen_is_refused_and_nothing_is_written(database_urls: Callable[[], str]) -> None:
+    store = open_sqlalchemy(database_urls())
+    try:
+        with store.transaction() as tx:
+            with pytest.raises(IntegrityError, match="amount_involved"):
+                tx.append(
+                    Append(
+                        stream_id="c",
+                        expected_version=0,
+                        records=chain("c", [{"a": 1}]),
+                        row=row_for("c", 1, amount_involved=Decimal("0.005")),
+                        deadlines=(),
+                        notices=(),
+                        created_at=T0,
+                    )
+                )
+            tx.commit()
+        assert store.read("c") == []
+        assert list(store.stream_ids()) == []
+    finally:
+        store.close()
+
+
+@pytest.mark.postgres
+def test_text_postgresql_cannot_hold_is_a_store_error(postgres_schemas: Callable[[], str]) -> None:
+    store = open_sqlalchemy(postgres_schemas())
+    try:
+        with store.transaction() as tx, pytest.raises(StoreError):
+            tx.append(
+                Append(
+                    stream_id="c",
+                    expected_version=0,
+                    records=chain("c", [{"a": 1}]),
+                    row=row_for("c", 1, summary="a\x00b"),
+                    deadlines=(),
+                    notices=(),
+                    created_at=T0,
+                )
+            )
+        assert store.read("c") == []
+    finally:
+        store.close()
+
+
+def test_a_unit_whose_database_write_failed_can_only_roll_back(tmp_path: Path) -> None:
+    """A failure the contract does not foresee (here a deadline the table rejects, after the
+    stream's version was claimed) leaves the unit unable to commit half of itself."""
+    store = open_sqlalchemy(str(tmp_path / "s.sqlite3"))
+    try:
+        with store.transaction() as tx:
+            append_b = Append(
+                stream_id="b",
+                expected_version=0,
+                records=chain("b", [{"b": 1}]),
+                row=row_for("b", 1),
+                deadlines=(),
+                notices=(),
+                created_at=T0,
+            )
+            tx.append(append_b)
+            with pytest.raises(IntegrityError):
+                tx.append(
+                    Append(
+                        stream_id="c",
+                        expected_version=0,
+                        records=chain("c", [{"c": 1}]),
+                        row=row_for("c", 1),
+                        deadlines=[deadline(DeadlineKind.FOLLOW_UP, None)],  # type: ignore[arg-type]
+                        notices=(),
+                        created_at=T0 + dt.timedelta(seconds=1),
+                    )
+                )
+            with pytest.raises(StoreError, match="roll it back"):
+                tx.commit()
+        assert list(store.stream_ids()) == []
+    finally:
+        store.close()
