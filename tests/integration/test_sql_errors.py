@@ -80,7 +80,7 @@ def test_an_amount_finer_than_a_fen_is_refused_and_nothing_is_written(database_u
 def test_text_postgresql_cannot_hold_is_a_store_error(postgres_schemas: Callable[[], str]) -> None:
     store = open_sqlalchemy(postgres_schemas())
     try:
-        with store.transaction() as tx, pytest.raises(StoreError):
+        with store.transaction() as tx:
             tx.append(
                 Append(
                     stream_id="c",
@@ -92,41 +92,45 @@ def test_text_postgresql_cannot_hold_is_a_store_error(postgres_schemas: Callable
                     created_at=T0,
                 )
             )
+            with pytest.raises(StoreError, match="NUL"):
+                tx.commit()  # the SQL store writes a unit's rows when it commits
         assert store.read("c") == []
     finally:
         store.close()
 
 
-def test_a_unit_whose_database_write_failed_can_only_roll_back(tmp_path: Path) -> None:
-    """A failure the contract does not foresee (here a deadline the table rejects, after the
-    stream's version was claimed) leaves the unit unable to commit half of itself."""
+def test_a_write_the_database_refuses_at_commit_writes_nothing(tmp_path: Path) -> None:
+    """A failure the contract does not foresee (here a deadline the table rejects) surfaces
+    when the unit writes its rows, at commit: nothing of the unit is written."""
     store = open_sqlalchemy(str(tmp_path / "s.sqlite3"))
     try:
         with store.transaction() as tx:
-            append_b = Append(
-                stream_id="b",
-                expected_version=0,
-                records=chain("b", [{"b": 1}]),
-                row=row_for("b", 1),
-                deadlines=(),
-                notices=(),
-                created_at=T0,
-            )
-            tx.append(append_b)
-            with pytest.raises(IntegrityError):
-                tx.append(
-                    Append(
-                        stream_id="c",
-                        expected_version=0,
-                        records=chain("c", [{"c": 1}]),
-                        row=row_for("c", 1),
-                        deadlines=[deadline(DeadlineKind.FOLLOW_UP, None)],  # type: ignore[arg-type]
-                        notices=(),
-                        created_at=T0 + dt.timedelta(seconds=1),
-                    )
+            tx.append(
+                Append(
+                    stream_id="b",
+                    expected_version=0,
+                    records=chain("b", [{"b": 1}]),
+                    row=row_for("b", 1),
+                    deadlines=(),
+                    notices=(),
+                    created_at=T0,
                 )
-            with pytest.raises(StoreError, match="roll it back"):
+            )
+            tx.append(
+                Append(
+                    stream_id="c",
+                    expected_version=0,
+                    records=chain("c", [{"c": 1}]),
+                    row=row_for("c", 1),
+                    deadlines=[deadline(DeadlineKind.FOLLOW_UP, None)],  # type: ignore[arg-type]
+                    notices=(),
+                    created_at=T0 + dt.timedelta(seconds=1),
+                )
+            )
+            with pytest.raises(IntegrityError):
                 tx.commit()
         assert list(store.stream_ids()) == []
+        append(store, "b", [{"b": 1}])  # and the database is usable at once
+        assert len(store.read("b")) == 1
     finally:
         store.close()

@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import sqlalchemy as sa
@@ -49,6 +50,10 @@ def _identity(value: Any) -> Any:
 
 def _sqlite_moment_out(value: str) -> dt.datetime:
     return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+
+
+def _sqlite_date_out(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
 
 
 def _pg_moment_out(value: dt.datetime) -> dt.datetime:
@@ -105,7 +110,10 @@ class HotPath:
             return out
 
         s = statements
-        self.new_stream = Compiled(s.new_stream, dialect, adapters(t.streams))
+        self.insert_stream = Compiled(s.insert_stream, dialect, adapters(t.streams))
+        self.stream_version = Compiled(s.stream_version, dialect, {})
+        self.lock_number = Compiled(s.lock_number, dialect, {})
+        self.set_number = Compiled(s.set_number, dialect, {})
         self.move_stream = Compiled(s.move_stream, dialect, {"b_at": moment})
         self.insert_events = Compiled(s.insert_events, dialect, adapters(t.events))
         self.upsert_row = Compiled(s.upsert_row, dialect, adapters(t.ledger))
@@ -120,13 +128,25 @@ class HotPath:
         self.insert_outbox = Compiled(s.insert_outbox, dialect, adapters(t.outbox), column_keys=outbox_columns)
         self.enqueue = Compiled(s.enqueue, dialect, adapters(t.outbox), column_keys=outbox_columns)
         self.outbox_key = Compiled(s.outbox_key, dialect, {})
-        self.next_number = Compiled(s.next_number, dialect, {})
+        self._ledger_of_party = Compiled(s.ledger_of_party, dialect, {})
+        self._ledger_columns = [c.name for c in t.ledger.c]
+        self._ledger_out: dict[str, Adapt] = {}
+        if self.sqlite:
+            for column in t.ledger.c:
+                if isinstance(column.type, sa.JSON):
+                    self._ledger_out[column.name] = json.loads
+                elif isinstance(column.type, sa.Date):
+                    self._ledger_out[column.name] = _sqlite_date_out
         self.read_stream = Compiled(s.read_stream, dialect, {})
 
     @staticmethod
     def execute(cursor: Any, statement: Compiled, values: Mapping[str, Any]) -> Any:
         cursor.execute(statement.sql, statement.bind(values))
         return cursor
+
+    def pipeline(self, raw: Any) -> AbstractContextManager[Any]:
+        """PostgreSQL: send the statements of the block without waiting for each answer."""
+        return nullcontext() if self.sqlite else raw.driver_connection.pipeline()
 
     @staticmethod
     def executemany(cursor: Any, statement: Compiled, rows: Iterable[Mapping[str, Any]]) -> None:
@@ -135,6 +155,16 @@ class HotPath:
             cursor.execute(statement.sql, bound[0])
         elif bound:
             cursor.executemany(statement.sql, bound)
+
+    def ledger_of_party(self, cursor: Any, party_key: str) -> list[dict[str, Any]]:
+        """The ledger rows sharing ``party_key``, as column values."""
+        cursor.execute(self._ledger_of_party.sql, {"b_key": party_key})
+        rows = [dict(zip(self._ledger_columns, row, strict=True)) for row in cursor.fetchall()]
+        for row in rows:
+            for name, adapt in self._ledger_out.items():
+                if row[name] is not None:
+                    row[name] = adapt(row[name])
+        return rows
 
     def read(self, cursor: Any, stream_id: str, after: int) -> list[RecordedEvent]:
         cursor.execute(self.read_stream.sql, {"b_stream_id": stream_id, "b_after": after})

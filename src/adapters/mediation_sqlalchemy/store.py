@@ -61,10 +61,16 @@ class _Statements:
     def __init__(self, dialect: str) -> None:
         insert: Callable[[sa.Table], Any] = postgresql.insert if dialect == "postgresql" else sqlite.insert
         bp = sa.bindparam
-        self.new_stream = (
-            insert(t.streams)
-            .on_conflict_do_nothing(index_elements=[t.streams.c.stream_id])
-            .returning(t.streams.c.version)
+        self.insert_stream = sa.insert(t.streams)
+        self.stream_version = sa.select(t.streams.c.version).where(t.streams.c.stream_id == bp("b_stream_id"))
+        lock_insert = insert(t.numbers).values(series=bp("b_series"), year=bp("b_year"), last=sa.literal_column("0"))
+        self.lock_number = lock_insert.on_conflict_do_update(
+            index_elements=[t.numbers.c.series, t.numbers.c.year], set_={"last": t.numbers.c.last}
+        ).returning(t.numbers.c.last)
+        self.set_number = (
+            sa.update(t.numbers)
+            .where(t.numbers.c.series == bp("b_series"), t.numbers.c.year == bp("b_year"))
+            .values(last=bp("b_last"))
         )
         self.move_stream = (
             sa.update(t.streams)
@@ -95,14 +101,13 @@ class _Statements:
         )
         self.insert_tags = sa.insert(t.document_tags)
         self.insert_outbox = sa.insert(t.outbox)
-        self.enqueue = (
-            insert(t.outbox).on_conflict_do_nothing(index_elements=[t.outbox.c.key]).returning(t.outbox.c.key)
-        )
+        self.enqueue = insert(t.outbox).on_conflict_do_nothing(index_elements=[t.outbox.c.key])
         self.outbox_key = sa.select(t.outbox.c.key).where(t.outbox.c.key == bp("b_key"))
-        num_insert = insert(t.numbers).values(series=bp("b_series"), year=bp("b_year"), last=1)
-        self.next_number = num_insert.on_conflict_do_update(
-            index_elements=[t.numbers.c.series, t.numbers.c.year], set_={"last": t.numbers.c.last + 1}
-        ).returning(t.numbers.c.last)
+        self.ledger_of_party = (
+            sa.select(t.ledger)
+            .join(t.ledger_party_keys, t.ledger_party_keys.c.case_id == t.ledger.c.case_id)
+            .where(t.ledger_party_keys.c.party_key == bp("b_key"))
+        )
         reg_insert = insert(t.registry)
         self.upsert_registry = reg_insert.on_conflict_do_update(
             index_elements=[t.registry.c.section, t.registry.c.record_id], set_={"body": reg_insert.excluded.body}
@@ -289,10 +294,20 @@ class SqlStore:
         keys = sorted(set(party_keys))
         if not keys:
             return []
-        sharing = sa.select(t.ledger_party_keys.c.case_id).where(t.ledger_party_keys.c.party_key.in_(keys))
-        query = sa.select(t.ledger).where(t.ledger.c.case_id.in_(sharing)).order_by(t.ledger.c.case_id)
-        with self._reading() as conn:
-            return [self.ledger_codec.decode(r) for r in conn.execute(query).mappings()]
+        dbapi = self.engine.dialect.loaded_dbapi
+        with translated(dbapi):  # every intake asks this: the compiled statement on a pooled cursor
+            raw = self.engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                found: dict[str, LedgerRow] = {}
+                for key in keys:
+                    for row in self.hot.ledger_of_party(cursor, key):
+                        found[row["case_id"]] = self.ledger_codec.decode(row)
+                cursor.close()
+                raw.rollback()
+            finally:
+                raw.close()
+        return [found[case_id] for case_id in sorted(found)]
 
     def deadlines_due(self, until: dt.date) -> list[tuple[str, Deadline]]:
         d = t.deadlines.c
@@ -431,12 +446,34 @@ class SqlStore:
         self.engine.dispose()
 
 
-class SqlUnitOfWork:
-    """One transaction on one pooled driver connection, begun at the first statement, running
-    the compiled append-path statements on its cursor (see ``hotpath``).
+@attrs.define
+class _Staged:
+    """What a unit has appended to one stream and not yet written."""
 
-    If ``append`` or ``allocate_number`` raises, the unit can only be rolled back, unless
-    the call was inside :meth:`savepoint`, which undoes just that step."""
+    base: int  # the stream's version before this unit
+    version: int
+    head: str | None
+    records: list[RecordedEvent] = attrs.field(factory=list)
+    row: Mapping[str, Any] | None = None
+    ledger_row: LedgerRow | None = None
+    deadlines: tuple[Deadline, ...] | None = None
+    created_at: dt.datetime | None = None
+
+
+_Undo = tuple[dict[Any, Any], Any, Any]
+"""(mapping, key, value before) — ``_ABSENT`` when the key was not there."""
+_ABSENT = object()
+
+
+class SqlUnitOfWork:
+    """One transaction on one pooled driver connection, begun at the first statement.
+
+    Reads and refusals happen at once (the stream's version, notice keys, the row's values are
+    checked when appended); the writes are staged and written together at :meth:`commit`, the
+    last projection of each stream only, with the compiled statements of ``hotpath`` on the
+    driver cursor (in one pipeline on PostgreSQL). A number is drawn from a counter read (and
+    locked) at its series' first use in the unit and written back at commit. A savepoint is
+    therefore a copy of the staged state, and a refused step costs the database nothing."""
 
     def __init__(self, store: SqlStore) -> None:
         self._store = store
@@ -444,10 +481,13 @@ class SqlUnitOfWork:
         self._dbapi = store.engine.dialect.loaded_dbapi
         self._raw: Any = None
         self._cursor: Any = None
-        self._savepoints = 0
-        self._pending: dict[str, _SideTables] = {}
+        self._streams: dict[str, _Staged] = {}
+        self._seen: dict[str, int] = {}  # versions read from the database in this unit
+        self._documents: dict[tuple[str, str], Document] = {}
+        self._notices: list[tuple[Notice, dt.datetime, bool]] = []  # (notice, created at, enqueued)
+        self._numbers: dict[tuple[str, int], tuple[int, int]] = {}  # (series, year) -> (base, drawn)
+        self._undo: list[_Undo] | None = None  # inside a savepoint: how to take the staged changes back
         self._done = False
-        self._failed: BaseException | None = None
 
     def __enter__(self) -> Self:
         return self
@@ -476,40 +516,48 @@ class SqlUnitOfWork:
                 self._raw, self._cursor = raw, cursor
         return self._cursor
 
-    @contextmanager
-    def _step(self) -> Iterator[Any]:
-        cursor = self._begin()
-        try:
-            with translated(self._dbapi):
-                yield cursor
-        except BaseException as exc:
-            self._failed = exc
-            raise
-
+    # -- reads ---------------------------------------------------------------------------------
     def read(self, stream_id: str, after: int = 0) -> list[RecordedEvent]:
+        staged = self._streams.get(stream_id)
+        if staged is not None and after >= staged.base:
+            return [r for r in staged.records if r.version > after]
         cursor = self._begin()
         with translated(self._dbapi):
-            return self._hot.read(cursor, stream_id, after)
+            stored = self._hot.read(cursor, stream_id, after)
+        if staged is None:
+            self._set(self._seen, stream_id, after + len(stored) if stored or after == 0 else after)
+            return stored
+        return [*stored, *staged.records]
+
+    def _version(self, cursor: Any, stream_id: str) -> int:
+        staged = self._streams.get(stream_id)
+        if staged is not None:
+            return staged.version
+        if stream_id not in self._seen:
+            found = self._hot.execute(cursor, self._hot.stream_version, {"b_stream_id": stream_id}).fetchone()
+            self._set(self._seen, stream_id, 0 if found is None else found[0])
+        return self._seen[stream_id]
 
     def allocate_number(self, series: str, year: int) -> int:
-        with self._step() as cursor:
-            self._hot.execute(cursor, self._hot.next_number, {"b_series": series, "b_year": year})
-            value: int = cursor.fetchone()[0]
-            return value
+        key = (series, year)
+        if key not in self._numbers:
+            cursor = self._begin()
+            with translated(self._dbapi):  # creates the counter if need be and locks it until commit
+                base = self._hot.execute(cursor, self._hot.lock_number, {"b_series": series, "b_year": year})
+                self._set(self._numbers, key, (base.fetchone()[0], 0))
+        base, drawn = self._numbers[key]
+        self._set(self._numbers, key, (base, drawn + 1))
+        return base + drawn + 1
 
+    def _set(self, mapping: dict[Any, Any], key: Any, value: Any) -> None:
+        """Stage ``mapping[key] = value``, remembering the old value inside a savepoint."""
+        if self._undo is not None:
+            self._undo.append((mapping, key, mapping.get(key, _ABSENT)))
+        mapping[key] = value
+
+    # -- staging -------------------------------------------------------------------------------
     def append(self, batch: Append) -> None:
         cursor = self._begin()
-        row = None if batch.row is None else self._store.ledger_codec.encode(batch.row)  # may refuse the row
-        with translated(self._dbapi):
-            self._check_append(cursor, batch)
-        with self._step():
-            self._append(cursor, batch, row)
-
-    def _check_append(self, cursor: Any, batch: Append) -> None:
-        """Everything that can refuse an append without touching the database state:
-        records that do not continue the stream, a foreign ledger row, a notice key in use,
-        a stream no longer at the expected version. A refused append writes nothing and the
-        unit goes on."""
         stream_id, expected = batch.stream_id, batch.expected_version
         for offset, rec in enumerate(batch.records, start=1):
             if rec.stream_id != stream_id or rec.version != expected + offset:
@@ -518,31 +566,163 @@ class SqlUnitOfWork:
         if batch.row is not None and batch.row.case_id != stream_id:
             msg = f"ledger row of case {batch.row.case_id!r} appended to stream {stream_id!r}"
             raise IntegrityError(msg)
-        if batch.notices:
-            self._check_notice_keys(cursor, batch)
-        self._move_stream(cursor, batch)
-
-    def _append(self, cursor: Any, batch: Append, row: Mapping[str, Any] | None) -> None:
-        stream_id, expected = batch.stream_id, batch.expected_version
-        hot = self._hot
-        hot.executemany(cursor, hot.insert_events, event_rows(batch.records))
-        before = self._pending.get(stream_id) or self._store.side_tables(stream_id)
-        if before is not None and before.version != expected:
-            before = None  # written by another writer since: rewrite everything
-        party_keys = None if batch.row is None else batch.row.party_keys
-        deadlines = tuple(batch.deadlines)
-        if batch.row is not None and row is not None:
-            hot.execute(cursor, hot.upsert_row, row)
-            if before is None or before.party_keys != party_keys:
-                self._replace_party_keys(cursor, batch.row, existed=expected > 0)
-        if before is None or before.deadlines != deadlines:
-            self._replace_deadlines(cursor, stream_id, deadlines, existed=expected > 0)
-        self._pending[stream_id] = _SideTables(
-            version=expected + len(batch.records),
-            party_keys=party_keys if party_keys is not None else (before.party_keys if before else None),
-            deadlines=deadlines,
-        )
+        row = None if batch.row is None else self._store.ledger_codec.encode(batch.row)
+        with translated(self._dbapi):
+            current = self._version(cursor, stream_id)
+            if current != expected:
+                msg = f"stream {stream_id} is at version {current}, not {expected}"
+                raise ConcurrencyConflictError(msg)
+            self._check_notice_keys(cursor, batch.notices)
+        before = self._streams.get(stream_id)
+        staged = _Staged(base=expected, version=expected, head=None) if before is None else attrs.evolve(before)
+        staged.records = [*staged.records, *batch.records]
+        staged.version = expected + len(batch.records)
+        if batch.records:
+            staged.head = batch.records[-1].hash
+        if batch.row is not None:
+            staged.row, staged.ledger_row = row, batch.row
+        staged.deadlines = tuple(batch.deadlines)
+        staged.created_at = batch.created_at
+        self._set(self._streams, stream_id, staged)
         for doc in batch.documents:
+            self._set(self._documents, (doc.kind, doc.key), doc)
+        self._notices.extend((n, batch.created_at, False) for n in batch.notices)
+
+    def _check_notice_keys(self, cursor: Any, notices: Sequence[Notice]) -> None:
+        """Refuse a notice key the outbox holds, this unit staged, or the batch repeats."""
+        taken = {n.key for n, _, _ in self._notices}
+        for notice in notices:
+            if notice.key in taken or self._key_stored(cursor, notice.key):
+                msg = f"notice {notice.key!r} is already in the outbox"
+                raise IntegrityError(msg)
+            taken.add(notice.key)
+
+    def _key_stored(self, cursor: Any, key: str) -> bool:
+        return self._hot.execute(cursor, self._hot.outbox_key, {"b_key": key}).fetchone() is not None
+
+    def enqueue(self, notices: Sequence[Notice], created_at: dt.datetime) -> list[str]:
+        cursor = self._begin()
+        taken = {n.key for n, _, _ in self._notices}
+        added = []
+        with translated(self._dbapi):
+            for notice in notices:
+                if notice.key in taken or self._key_stored(cursor, notice.key):
+                    continue
+                taken.add(notice.key)
+                self._notices.append((notice, created_at, True))
+                added.append(notice.key)
+        return added
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Undo everything staged in the block if it raises, and let the unit go on."""
+        self._begin()
+        outer, self._undo = self._undo, self._undo if self._undo is not None else []
+        mark, notices = len(self._undo), len(self._notices)
+        try:
+            yield
+        except BaseException:
+            while len(self._undo) > mark:
+                mapping, key, value = self._undo.pop()
+                if value is _ABSENT:
+                    del mapping[key]
+                else:
+                    mapping[key] = value
+            del self._notices[notices:]
+            raise
+        finally:
+            if outer is None:
+                self._undo = None
+
+    # -- writing -------------------------------------------------------------------------------
+    def commit(self) -> None:
+        if self._done:
+            msg = "this unit of work is already finished"
+            raise StoreError(msg)
+        self._done = True
+        try:
+            if self._cursor is not None:
+                with translated(self._dbapi):
+                    written = self._flush(self._cursor)
+                    if self._hot.sqlite:
+                        self._cursor.execute("COMMIT")
+                    else:
+                        self._raw.commit()
+                self._store.wrote(written)
+        except BaseException:
+            self._abandon()
+            raise
+        finally:
+            self._close()
+
+    def _flush(self, cursor: Any) -> dict[str, _SideTables]:
+        """Write everything staged; return what the side tables now hold per stream."""
+        hot = self._hot
+        new = [(sid, st) for sid, st in self._streams.items() if st.base == 0]
+        moved = [(sid, st) for sid, st in self._streams.items() if st.base > 0]
+        if new:
+            try:
+                hot.executemany(
+                    cursor,
+                    hot.insert_stream,
+                    (
+                        {
+                            "stream_id": sid,
+                            "version": st.version,
+                            "head_hash": st.head or GENESIS_HASH,
+                            "updated_at": st.created_at,
+                        }
+                        for sid, st in new
+                    ),
+                )
+            except self._dbapi.IntegrityError as exc:
+                msg = "a stream this unit creates was created by another writer first"
+                raise ConcurrencyConflictError(msg) from exc
+        for sid, st in moved:
+            values = {
+                "b_stream_id": sid,
+                "b_expected": st.base,
+                "b_version": st.version,
+                "b_head": st.head,
+                "b_at": st.created_at,
+            }
+            if hot.execute(cursor, hot.move_stream, values).rowcount != 1:
+                msg = f"stream {sid} moved past version {st.base} before this unit committed"
+                raise ConcurrencyConflictError(msg)
+        with hot.pipeline(self._raw):
+            return self._write(cursor)
+
+    def _write(self, cursor: Any) -> dict[str, _SideTables]:
+        hot, store = self._hot, self._store
+        hot.executemany(cursor, hot.insert_events, (e for st in self._streams.values() for e in event_rows(st.records)))
+        rows = [st.row for st in self._streams.values() if st.row is not None]
+        hot.executemany(cursor, hot.upsert_row, rows)
+        written: dict[str, _SideTables] = {}
+        clear_keys, add_keys, clear_deadlines, add_deadlines = [], [], [], []
+        for sid, st in self._streams.items():
+            before = store.side_tables(sid) if st.base else None
+            if before is not None and before.version != st.base:
+                before = None  # written by another writer since: rewrite everything
+            keys = st.ledger_row.party_keys if st.ledger_row is not None else None
+            if keys is not None and (before is None or before.party_keys != keys):
+                if st.base:
+                    clear_keys.append({"b_stream_id": sid})
+                add_keys += [{"party_key": k, "case_id": sid} for k in dict.fromkeys(keys)]
+            deadlines = st.deadlines or ()
+            if before is None or before.deadlines != deadlines:
+                if st.base:
+                    clear_deadlines.append({"b_stream_id": sid})
+                add_deadlines += [_deadline_row(sid, position, d) for position, d in enumerate(deadlines, start=1)]
+            written[sid] = _SideTables(
+                version=st.version,
+                party_keys=keys if keys is not None else (before.party_keys if before else None),
+                deadlines=deadlines,
+            )
+        hot.executemany(cursor, hot.clear_party_keys, clear_keys)
+        hot.executemany(cursor, hot.insert_party_keys, add_keys)
+        hot.executemany(cursor, hot.clear_deadlines, clear_deadlines)
+        hot.executemany(cursor, hot.insert_deadlines, add_deadlines)
+        for doc in self._documents.values():
             tags = dict(doc.tags)
             hot.execute(cursor, hot.upsert_document, {"kind": doc.kind, "key": doc.key, "body": doc.body, "tags": tags})
             hot.execute(cursor, hot.clear_tags, {"b_kind": doc.kind, "b_key": doc.key})
@@ -551,140 +731,33 @@ class SqlUnitOfWork:
                 hot.insert_tags,
                 ({"kind": doc.kind, "key": doc.key, "tag": k, "value": v} for k, v in tags.items()),
             )
-        if batch.notices:
-            hot.executemany(cursor, hot.insert_outbox, (_outbox_row(n, batch.created_at) for n in batch.notices))
-
-    def _move_stream(self, cursor: Any, batch: Append) -> None:
-        """Claim the stream's next versions, or raise the conflict before writing anything."""
-        hot = self._hot
-        expected = batch.expected_version
-        version = expected + len(batch.records)
-        head = batch.records[-1].hash if batch.records else None
-        if expected == 0:
-            values = {
-                "stream_id": batch.stream_id,
-                "version": version,
-                "head_hash": head or GENESIS_HASH,
-                "updated_at": batch.created_at,
-            }
-            moved = hot.execute(cursor, hot.new_stream, values).fetchone() is not None
-        else:
-            values = {
-                "b_stream_id": batch.stream_id,
-                "b_expected": expected,
-                "b_version": version,
-                "b_head": head,
-                "b_at": batch.created_at,
-            }
-            moved = hot.execute(cursor, hot.move_stream, values).rowcount == 1
-        if not moved:
-            msg = f"stream {batch.stream_id} is no longer at version {expected}"
-            raise ConcurrencyConflictError(msg)
-
-    def _replace_deadlines(self, cursor: Any, stream_id: str, deadlines: Sequence[Deadline], *, existed: bool) -> None:
-        hot = self._hot
-        if existed:
-            hot.execute(cursor, hot.clear_deadlines, {"b_stream_id": stream_id})
+        hot.executemany(
+            cursor, hot.insert_outbox, (_outbox_row(n, at) for n, at, queued in self._notices if not queued)
+        )
+        hot.executemany(cursor, hot.enqueue, (_outbox_row(n, at) for n, at, queued in self._notices if queued))
         hot.executemany(
             cursor,
-            hot.insert_deadlines,
-            (
-                {
-                    "stream_id": stream_id,
-                    "position": position,
-                    "kind": d.kind.value,
-                    "due": d.due,
-                    "basis": d.basis,
-                    "policy": d.policy,
-                    "calendar": d.calendar,
-                    "estimated": d.estimated,
-                    "ref": d.ref,
-                }
-                for position, d in enumerate(deadlines, start=1)
-            ),
+            hot.set_number,
+            ({"b_series": s, "b_year": y, "b_last": base + drawn} for (s, y), (base, drawn) in self._numbers.items()),
         )
-
-    def _replace_party_keys(self, cursor: Any, row: LedgerRow, *, existed: bool) -> None:
-        hot = self._hot
-        if existed:
-            hot.execute(cursor, hot.clear_party_keys, {"b_stream_id": row.case_id})
-        hot.executemany(
-            cursor,
-            hot.insert_party_keys,
-            ({"party_key": k, "case_id": row.case_id} for k in dict.fromkeys(row.party_keys)),
-        )
-
-    def _check_notice_keys(self, cursor: Any, batch: Append) -> None:
-        """Refuse a notice key the outbox holds (or the batch repeats) before writing anything."""
-        keys = [n.key for n in batch.notices]
-        if len(set(keys)) != len(keys):
-            msg = f"notices of stream {batch.stream_id} repeat a key"
-            raise IntegrityError(msg)
-        for key in keys:
-            if self._hot.execute(cursor, self._hot.outbox_key, {"b_key": key}).fetchone() is not None:
-                msg = f"notice {key!r} is already in the outbox"
-                raise IntegrityError(msg)
-
-    def enqueue(self, notices: Sequence[Notice], created_at: dt.datetime) -> list[str]:
-        added = []
-        with self._step() as cursor:
-            for notice in notices:
-                self._hot.execute(cursor, self._hot.enqueue, _outbox_row(notice, created_at))
-                if cursor.fetchone() is not None:
-                    added.append(notice.key)
-        return added
-
-    @contextmanager
-    def savepoint(self) -> Iterator[None]:
-        """Undo everything done in the block if it raises, and let the unit go on."""
-        cursor = self._begin()
-        self._savepoints += 1
-        name = f"mediation_step_{self._savepoints}"
-        failed, pending = self._failed, dict(self._pending)
-        with translated(self._dbapi):
-            cursor.execute(f"SAVEPOINT {name}")
-        try:
-            yield
-        except BaseException:
-            with translated(self._dbapi):
-                cursor.execute(f"ROLLBACK TO SAVEPOINT {name}")
-                cursor.execute(f"RELEASE SAVEPOINT {name}")
-            self._failed, self._pending = failed, pending
-            raise
-        with translated(self._dbapi):
-            cursor.execute(f"RELEASE SAVEPOINT {name}")
-
-    def commit(self) -> None:
-        if self._done:
-            msg = "this unit of work is already finished"
-            raise StoreError(msg)
-        if self._failed is not None:
-            msg = f"this unit of work failed ({self._failed!r}); roll it back"
-            raise StoreError(msg)
-        self._done = True
-        try:
-            if self._cursor is not None:
-                with translated(self._dbapi):
-                    if self._hot.sqlite:
-                        self._cursor.execute("COMMIT")
-                    else:
-                        self._raw.commit()
-            self._store.wrote(self._pending)
-        finally:
-            self._close()
+        return written
 
     def rollback(self) -> None:
         self._done = True
         try:
-            if self._cursor is not None:
-                with translated(self._dbapi):
-                    if self._hot.sqlite:
-                        if self._raw.in_transaction:  # SQLite may have rolled back by itself (disk full …)
-                            self._cursor.execute("ROLLBACK")
-                    else:
-                        self._raw.rollback()
+            self._abandon()
         finally:
             self._close()
+
+    def _abandon(self) -> None:
+        if self._cursor is None:
+            return
+        with translated(self._dbapi):
+            if self._hot.sqlite:
+                if self._raw.in_transaction:  # SQLite may have rolled back by itself (disk full …)
+                    self._cursor.execute("ROLLBACK")
+            else:
+                self._raw.rollback()
 
     def _close(self) -> None:
         cursor, raw = self._cursor, self._raw
@@ -696,3 +769,17 @@ class SqlUnitOfWork:
             finally:
                 if raw is not None:
                     raw.close()  # back to the pool
+
+
+def _deadline_row(stream_id: str, position: int, d: Deadline) -> dict[str, Any]:
+    return {
+        "stream_id": stream_id,
+        "position": position,
+        "kind": d.kind.value,
+        "due": d.due,
+        "basis": d.basis,
+        "policy": d.policy,
+        "calendar": d.calendar,
+        "estimated": d.estimated,
+        "ref": d.ref,
+    }

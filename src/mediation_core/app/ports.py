@@ -82,9 +82,10 @@ class UnitOfWork(Protocol):
 
     An append refused because the stream moved on (``ConcurrencyConflictError``), a notice key
     is taken, or the records or row do not fit the stream (``IntegrityError``) writes nothing
-    and the unit goes on. Any other failure of the database leaves the unit able only to roll
-    back (:meth:`commit` raises ``StoreError``), unless the call was inside :meth:`savepoint`,
-    which undoes that step and lets the unit go on."""
+    and the unit goes on; :meth:`savepoint` scopes any other failure of a step the same way.
+    A store may write a unit's rows only at :meth:`commit`, which then raises what the
+    database refused (a writer that got in first: ``ConcurrencyConflictError``) and writes
+    nothing."""
 
     def __enter__(self) -> Self: ...
 
