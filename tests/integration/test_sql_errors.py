@@ -12,7 +12,8 @@ import pytest
 
 from mediation_core.app.ports import Append
 from mediation_core.domain.deadlines import DeadlineKind
-from mediation_core.domain.errors import IntegrityError, OperationalError, StoreError
+from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError, OperationalError, StoreError
+from mediation_core.records import RecordedEvent
 from mediation_core.testing.storage import T0, append, chain, deadline, row_for
 from mediation_sqlalchemy import open_sqlalchemy
 
@@ -134,3 +135,35 @@ def test_a_write_the_database_refuses_at_commit_writes_nothing(tmp_path: Path) -
         assert len(store.read("b")) == 1
     finally:
         store.close()
+
+
+@pytest.mark.postgres
+def test_a_writer_that_got_in_first_is_a_conflict_at_commit(postgres_schemas: Callable[[], str]) -> None:
+    """PostgreSQL lets two units read at once: the one that read before the other's commit
+    learns of it when it writes, at its own commit, and writes nothing."""
+    store = open_sqlalchemy(postgres_schemas())
+    try:
+        base = append(store, "c", [{"a": 1}])
+        with store.transaction() as late, store.transaction() as early:
+            assert late.read("c") == base  # the late writer sees version 1
+            early.append(_next(base, "early"))
+            early.commit()
+            late.append(_next(base, "late"))  # still version 1 as far as this unit knows
+            with pytest.raises(ConcurrencyConflictError):
+                late.commit()
+        assert [r.body for r in store.read("c")] == [{"a": 1}, {"early": 1}]
+        assert store.verify() == []
+    finally:
+        store.close()
+
+
+def _next(base: list[RecordedEvent], name: str) -> Append:
+    return Append(
+        stream_id="c",
+        expected_version=1,
+        records=chain("c", [{name: 1}], after=base),
+        row=row_for("c", 2),
+        deadlines=(),
+        notices=(),
+        created_at=T0,
+    )

@@ -15,7 +15,7 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from types import TracebackType
 from typing import Any, Self
 
@@ -656,41 +656,53 @@ class SqlUnitOfWork:
             self._close()
 
     def _flush(self, cursor: Any) -> dict[str, _SideTables]:
-        """Write everything staged; return what the side tables now hold per stream."""
+        """Write everything staged (on PostgreSQL in one round trip); return what the side
+        tables now hold per stream. A stream another writer created or moved first is a
+        conflict: its insert breaks the primary key, or its move matches no row."""
         hot = self._hot
         new = [(sid, st) for sid, st in self._streams.items() if st.base == 0]
         moved = [(sid, st) for sid, st in self._streams.items() if st.base > 0]
-        if new:
+        with closing(self._raw.cursor()) as mover:
             try:
-                hot.executemany(
-                    cursor,
-                    hot.insert_stream,
-                    (
-                        {
-                            "stream_id": sid,
-                            "version": st.version,
-                            "head_hash": st.head or GENESIS_HASH,
-                            "updated_at": st.created_at,
-                        }
-                        for sid, st in new
-                    ),
-                )
+                with hot.pipeline(self._raw):
+                    hot.executemany(
+                        cursor,
+                        hot.insert_stream,
+                        (
+                            {
+                                "stream_id": sid,
+                                "version": st.version,
+                                "head_hash": st.head or GENESIS_HASH,
+                                "updated_at": st.created_at,
+                            }
+                            for sid, st in new
+                        ),
+                    )
+                    hot.executemany(
+                        mover,
+                        hot.move_stream,
+                        (
+                            {
+                                "b_stream_id": sid,
+                                "b_expected": st.base,
+                                "b_version": st.version,
+                                "b_head": st.head,
+                                "b_at": st.created_at,
+                            }
+                            for sid, st in moved
+                        ),
+                    )
+                    written = self._write(cursor)
             except self._dbapi.IntegrityError as exc:
-                msg = "a stream this unit creates was created by another writer first"
-                raise ConcurrencyConflictError(msg) from exc
-        for sid, st in moved:
-            values = {
-                "b_stream_id": sid,
-                "b_expected": st.base,
-                "b_version": st.version,
-                "b_head": st.head,
-                "b_at": st.created_at,
-            }
-            if hot.execute(cursor, hot.move_stream, values).rowcount != 1:
-                msg = f"stream {sid} moved past version {st.base} before this unit committed"
-                raise ConcurrencyConflictError(msg)
-        with hot.pipeline(self._raw):
-            return self._write(cursor)
+                if _breaks_stream_key(exc):
+                    msg = "a stream this unit creates was created by another writer first"
+                    raise ConcurrencyConflictError(msg) from exc
+                raise
+            conflicted = bool(moved) and mover.rowcount != len(moved)  # known once the pipeline synced
+        if conflicted:
+            msg = "a stream this unit appends to moved on before the unit committed"
+            raise ConcurrencyConflictError(msg)
+        return written
 
     def _write(self, cursor: Any) -> dict[str, _SideTables]:
         hot, store = self._hot, self._store
@@ -769,6 +781,14 @@ class SqlUnitOfWork:
             finally:
                 if raw is not None:
                     raw.close()  # back to the pool
+
+
+def _breaks_stream_key(exc: Exception) -> bool:
+    """Whether a driver's integrity error is a duplicate stream or event (a racing writer)."""
+    constraint = getattr(getattr(exc, "diag", None), "constraint_name", None)  # psycopg
+    if constraint is not None:
+        return constraint in {"pk_streams", "pk_events"}
+    return "streams.stream_id" in str(exc) or "events.stream_id" in str(exc)  # sqlite3's message
 
 
 def _deadline_row(stream_id: str, position: int, d: Deadline) -> dict[str, Any]:
