@@ -1,12 +1,15 @@
 """The SQLAlchemy store: the storage port on SQLite or PostgreSQL, through SQLAlchemy Core.
 
-One unit of work is one database transaction on one connection, opened at its first
-statement. An append checks and moves the stream's version first (``INSERT … ON CONFLICT
-DO NOTHING`` for a new stream, ``UPDATE … WHERE version = :expected`` otherwise), so a stale
-writer is refused before it writes anything; the primary key (stream id, version) of the
-events table is the second guard. Case numbers come from an upsert that returns the new
-value, which locks the (series, year) row until commit: numbers are gap-free because a
-rolled-back transaction rolls the counter back too.
+One unit of work is one database transaction on one pooled connection, opened at its first
+statement (``BEGIN IMMEDIATE`` on SQLite, so writers queue on the lock). An append is checked
+at once (the stream's version, the notice keys, the row's values), so a refused append writes
+nothing and the unit goes on; its rows are staged and written at commit. There each stream's
+version is claimed (an insert for a new stream, ``UPDATE … WHERE version = :base`` for an
+existing one) in the same pipeline as the rows, so a writer that got in first makes the commit
+fail with a conflict and nothing is written; the primary key (stream id, version) of the events
+table is the second guard. A number series is read and locked (an upsert that returns the
+counter) at its first use in the unit, counted in the unit and written back at commit: numbers
+are gap-free because a unit that does not commit leaves the counter as it was.
 """
 
 from __future__ import annotations
