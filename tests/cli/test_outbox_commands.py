@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mediation_core.cli import main
+from mediation_core.cli import ExitCode, main
 
 
 def test_deliver_sweeps_and_delivers_through_the_configured_notifiers(
@@ -27,7 +27,7 @@ def test_deliver_sweeps_and_delivers_through_the_configured_notifiers(
 def test_deliver_without_notifiers_says_so(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("MEDIATION_STORE", "memory")
     monkeypatch.delenv("MEDIATION_NOTIFIERS_FILE", raising=False)
-    assert main(["deliver"]) == 1
+    assert main(["deliver"]) == ExitCode.CONFIGURATION
     assert "no notifier is configured" in capsys.readouterr().err
 
 
@@ -38,5 +38,5 @@ def test_a_notifier_that_cannot_open_stops_the_command(
     config.write_text('[[notifier]]\nname = "mail"\nbackend = "smtp"\n', encoding="utf-8")
     monkeypatch.setenv("MEDIATION_STORE", "memory")
     monkeypatch.setenv("MEDIATION_NOTIFIERS_FILE", str(config))
-    assert main(["deliver"]) == 1
+    assert main(["deliver"]) == ExitCode.CONFIGURATION
     assert "notifier channel 'mail' (smtp): setting 'host' is required" in capsys.readouterr().err

@@ -151,10 +151,13 @@ def open_service(
     *,
     plugins: Plugins | None = None,
     clock: Callable[[], dt.datetime] = utc_now,
+    writes: bool = True,
 ) -> MediationService:
-    """A service over the configured store, policy and calendar."""
+    """A service over the configured store, policy and calendar. ``writes=False`` opens it for
+    queries only (reports, case files, exports, verification): then a persistent store needs no
+    identity key, since the key only digests the parties of cases being recorded."""
     config = config or Config.from_env()
-    if not config.identity_key and config.store != EPHEMERAL_STORE:
+    if writes and not config.identity_key and config.store != EPHEMERAL_STORE:
         msg = (
             f"store {config.store!r} keeps data across restarts, so it needs the deployment's identity key "
             "(MEDIATION_IDENTITY_KEY): repeat disputes are found by keyed digests of ID numbers"

@@ -15,6 +15,7 @@ from mediation_core.domain.categories import Category
 from mediation_core.domain.crosscheck import CrossCheck, DispatchRecord, ReferralRecord, cross_check
 from mediation_core.domain.evaluation import EvaluationItem, MediatorResult, evaluate
 from mediation_core.domain.inspections import Inspection, InspectionLine, inspection_report
+from mediation_core.domain.ledger import LedgerRow
 from mediation_core.domain.meetings import MeetingKind, MeetingSlot, compliance
 from mediation_core.domain.organisations import Registry
 from mediation_core.domain.periods import Period
@@ -62,13 +63,16 @@ def filings(
     """Every room's return for every reporting period of ``period`` that has ended: filed,
     nil or missing, on time or late, and drifted when the ledger moved after locking."""
     out = []
-    rows = list(store.ledger(rooms_in(registry, scope_id)))
-    for room in rooms_in(registry, scope_id):
+    rooms = rooms_in(registry, scope_id)
+    by_room: dict[str, list[LedgerRow]] = {room: [] for room in rooms}
+    for row in store.ledger(rooms):
+        by_room[row.room_id].append(row)
+    for room in rooms:
         for slot in period.slots(policy.return_cadence_months):
             if slot.end >= today:
                 continue
             locked = locked_return(store, room, slot)
-            live = ReturnFigures.of(report(rows, slot, room, registry, categories)) if locked else None
+            live = ReturnFigures.of(report(by_room[room], slot, room, registry, categories)) if locked else None
             due = return_due(slot, policy, calendar)
             out.append(filing_status(room, slot, locked, live, registry=registry, today=today, due=due))
     return out

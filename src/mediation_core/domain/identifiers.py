@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 
 from attrs import frozen
 
@@ -41,8 +42,10 @@ def resident_id_check_char(first17: str) -> str:
     return _ID_CHECK[total % 11]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def resident_id_problem(number: str) -> str | None:
-    """Why ``number`` is not a valid resident ID, or ``None`` when it is."""
+    """Why ``number`` is not a valid resident ID, or ``None`` when it is. Remembered: every
+    command of a case checks its parties' numbers again."""
     if len(number) != 18:
         return f"应为18位，实为{len(number)}位 / must be 18 characters, got {len(number)}"
     if not number[:17].isascii() or not number[:17].isdigit():

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from attrs import frozen
 
 from mediation_core.domain.case import CaseState, CaseStatus
 from mediation_core.domain.repeats import EarlierCase, PartyKeyer
 from mediation_core.domain.risks import RiskKind
+
+FEN = Decimal("0.01")
+"""Ledger amounts are yuan to the fen, written the same way on every store (3000 → 3000.00)."""
 
 
 class Outcome(enum.Enum):
@@ -111,7 +114,7 @@ def ledger_row(state: CaseState, keyer: PartyKeyer) -> LedgerRow:
         party_names=tuple(p.name for p in state.parties),
         parties=len(state.parties),
         persons=state.persons,
-        amount_involved=state.amount_involved,
+        amount_involved=state.amount_involved.quantize(FEN, rounding=ROUND_HALF_UP),
         received_on=state.received_on,
         accepted_on=state.accepted_on,
         term_due=state.term_due,

@@ -9,6 +9,7 @@ or unified social credit code, never by name; the match runs over keyed digests
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 from collections.abc import Iterable, Sequence
@@ -18,6 +19,13 @@ from attrs import field, frozen
 
 from mediation_core.domain.identifiers import resident_id_problem, uscc_problem
 from mediation_core.domain.parties import GroupParty, NaturalPerson, Party
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _keyed_digest(key: bytes, message: str) -> str:
+    """HMAC-SHA256 of ``message``, remembered: every command of a case projects its ledger row,
+    and with it the digests of the same parties."""
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 @frozen(kw_only=True)
@@ -32,8 +40,7 @@ class PartyKeyer:
 
     def digest(self, kind: str, number: str) -> str:
         """The digest of one identity number of ``kind`` ("rid" or "uscc")."""
-        message = f"{kind}:{number.strip().upper()}".encode()
-        return hmac.new(self.key, message, hashlib.sha256).hexdigest()[:32]
+        return _keyed_digest(self.key, f"{kind}:{number.strip().upper()}")
 
     def party_keys(self, party: Party) -> tuple[str, ...]:
         """The digests identifying ``party``: a person by ID number, an organisation by its

@@ -485,13 +485,14 @@ def report(
     by_month: dict[str, dict[str, Tally]] = {m.label: {} for m in period.months()}
     by_unit: dict[str, dict[str, Tally]] = {u: {} for u in unit_ids}
     durations: list[int] = []
-    room_units: dict[str, str] = {}
+    room_units: dict[str, str | None] = {}  # a room's unit, or None when it is outside the scope
     for row in rows:
-        if not in_scope(registry, scope_id, row.room_id):
-            continue
-        unit = room_units.get(row.room_id)
+        if row.room_id not in room_units:
+            inside = in_scope(registry, scope_id, row.room_id)
+            room_units[row.room_id] = unit_of(registry, unit_ids, row.room_id) if inside else None
+        unit = room_units[row.room_id]
         if unit is None:
-            unit = room_units[row.room_id] = unit_of(registry, unit_ids, row.room_id)
+            continue
         for figure in FIGURES:
             if not figure.counts(row, period):
                 continue

@@ -11,7 +11,7 @@ import importlib.metadata
 import os
 import warnings
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import pluggy
 from attrs import frozen
@@ -127,6 +127,27 @@ def _unique(records: Iterable[Iterable[Any]], what: str) -> dict[str, Any]:
     return dict(sorted(found.items()))
 
 
+REGISTRATION_HOOKS: dict[str, str] = {
+    "mediation_store_backends": "store backends",
+    "mediation_notifiers": "notifiers",
+    "mediation_renderers": "renderers",
+    "mediation_ledger_readers": "ledger readers",
+    "mediation_categories": "categories",
+    "mediation_evaluation_items": "evaluation items",
+}
+"""The registration hooks, and what their records are called in a listing."""
+
+
+@frozen(kw_only=True)
+class PluginInfo:
+    """One registered plugin: its name, the hooks it implements, and the named records each of
+    its registration hooks yields (``{"renderers": ("ledger-xlsx", …)}``)."""
+
+    name: str
+    hooks: tuple[str, ...]
+    records: Mapping[str, tuple[str, ...]]
+
+
 @frozen
 class Plugins:
     """Typed facade: the core calls these methods, never ``pm.hook.*`` directly.
@@ -139,6 +160,25 @@ class Plugins:
     def default(cls) -> Plugins:
         """Only the core's built-in defaults, with no entry points loaded."""
         return cls(make_plugin_manager(autoload=False))
+
+    def inventory(self) -> list[PluginInfo]:
+        """Every registered plugin (the core's defaults included) with its hooks and records,
+        for listings such as ``mediation plugins``."""
+        found = []
+        for plugin in self.pm.get_plugins():
+            name = self.pm.get_name(plugin) or repr(plugin)
+            callers = self.pm.get_hookcallers(plugin) or []
+            records: dict[str, tuple[str, ...]] = {}
+            for caller in callers:
+                label = REGISTRATION_HOOKS.get(caller.name)
+                if label is None:
+                    continue
+                for impl in caller.get_hookimpls():
+                    if impl.plugin is plugin:
+                        yielded = cast("Iterable[Any]", impl.function() or ())
+                        records[label] = tuple(str(getattr(r, "name", None) or getattr(r, "code", "")) for r in yielded)
+            found.append(PluginInfo(name=name, hooks=tuple(sorted(c.name for c in callers)), records=records))
+        return sorted(found, key=lambda i: i.name)
 
     def store_backends(self) -> Mapping[str, StoreBackend]:
         return _unique(self.pm.hook.mediation_store_backends(), "store backend")

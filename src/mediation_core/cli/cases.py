@@ -1,0 +1,143 @@
+"""``mediation case``: show a case file, list the ledger, record a command from JSON, print a
+case's document."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from mediation_core.cli import render
+from mediation_core.cli.output import table, to_json
+from mediation_core.cli.session import Session, common_options
+from mediation_core.exports.forms import DocumentForm
+from mediation_core.serialization import command_from_json, unstructure
+
+
+def register(add: Callable[..., Any]) -> None:
+    case: argparse.ArgumentParser = add(
+        "case", "case files: show one, list the ledger, record a command, print a document", run_case
+    )
+    sub = case.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    def action(name: str, help_text: str) -> argparse.ArgumentParser:
+        parser = sub.add_parser(name, help=help_text, description=help_text)
+        common_options(parser, top=False)
+        return parser
+
+    action("show", "the case file (一案一卷): every event, its actor and hash, and the ledger line").add_argument(
+        "case_id"
+    )
+    listed = action("list", "ledger rows, newest first")
+    listed.add_argument("--room", action="append", default=None, help="only this room (repeatable)")
+    listed.add_argument("--status", help="only cases in this status (received, mediating, agreed …)")
+    listed.add_argument("--limit", type=int, default=50, help="at most this many rows (default 50; 0: all)")
+    recorded = action(
+        "record",
+        'record commands from JSON: {"command": "AcceptCase", "case_id": …, "on": "2026-05-06"}, or a list of them',
+    )
+    recorded.add_argument("file", help="a JSON file, or - for standard input")
+    doc = action("document", "a case's document in the Ministry's form, as .docx or another format")
+    doc.add_argument("case_id")
+    doc.add_argument("form", choices=[f.value for f in DocumentForm])
+    doc.add_argument("--format", default="docx", help="a document renderer's format (default docx)")
+    doc.add_argument("-o", "--output", required=True, help="the file to write")
+
+
+def run_case(session: Session) -> int:
+    return {"show": show, "list": listing, "record": record, "document": document}[session.args.action](session)
+
+
+def show(session: Session) -> int:
+    args = session.args
+    with session.service(writes=False) as service:
+        case = service.case_file(args.case_id, session.actor)
+    if args.json:
+        args.stdout.write(
+            to_json(
+                {
+                    "state": unstructure(case.state),
+                    "ledger": unstructure(case.row),
+                    "records": [unstructure(r) for r in case.records],
+                }
+            )
+        )
+    else:
+        args.stdout.write(render.case_file(case))
+    return 0
+
+
+def listing(session: Session) -> int:
+    args = session.args
+    with session.service(writes=False) as service:
+        rows = service.ledger(session.actor, args.room)
+    if args.status:
+        rows = [r for r in rows if r.status.value == args.status]
+    rows.sort(key=lambda r: (r.received_on, r.case_id), reverse=True)
+    if args.limit:
+        rows = rows[: args.limit]
+    if args.json:
+        args.stdout.write(to_json([unstructure(r) for r in rows]))
+        return 0
+    args.stdout.write(
+        table(
+            ["案件", "案号", "调解室", "登记", "类型", "来源", "状态", "结果"],
+            [
+                (
+                    r.case_id,
+                    r.number or "",
+                    r.room_id,
+                    r.received_on,
+                    r.category,
+                    r.source,
+                    r.status.value,
+                    r.outcome.value,
+                )
+                for r in rows
+            ],
+        )
+    )
+    return 0
+
+
+def record(session: Session) -> int:
+    args = session.args
+    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    data = json.loads(text)
+    commands = [command_from_json(item) for item in (data if isinstance(data, list) else [data])]
+    results = []
+    with session.service() as service:
+        for command in commands:
+            state = service.handle(command, session.actor)
+            results.append(state)
+            if not args.json:
+                ident = next(
+                    (
+                        getattr(state, a)
+                        for a in ("case_id", "referral_id", "stream_id", "dispatch_id", "police_case_id", "traffic_id")
+                        if hasattr(state, a)
+                    ),
+                    "",
+                )
+                status = getattr(getattr(state, "status", None), "value", "")
+                args.stdout.write(
+                    f"recorded {type(command).__name__}: {ident} v{getattr(state, 'version', '')} {status}\n"
+                )
+    if args.json:
+        args.stdout.write(to_json([unstructure(s) for s in results]))
+    return 0
+
+
+def document(session: Session) -> int:
+    args = session.args
+    with session.service(writes=False) as service:
+        data = service.document(args.case_id, DocumentForm(args.form), session.actor, args.format)
+    Path(args.output).write_bytes(data)
+    if args.json:
+        args.stdout.write(to_json({"file": args.output, "bytes": len(data)}))
+    else:
+        args.stdout.write(f"wrote {args.output} ({len(data):,} bytes)\n")
+    return 0

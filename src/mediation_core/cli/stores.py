@@ -1,0 +1,155 @@
+"""``mediation init``, ``verify`` and ``walkthrough``: the store itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+import cattrs
+
+from mediation_core.cli.output import table, to_json
+from mediation_core.cli.session import Session, UsageError
+from mediation_core.domain.calendar import local_date
+from mediation_core.domain.events import CaseArchived
+from mediation_core.domain.organisations import Liaison, Mediator, Organisation, OrgKind, Registry
+from mediation_core.serialization import structure
+
+
+def register(add: Callable[..., Any]) -> None:
+    init = add(
+        "init",
+        "create the store, or bring its schema up to date (SQLite at the default path unless --db)",
+        run_init,
+    )
+    init.add_argument(
+        "--registry", metavar="FILE", help="load the district's organisations, mediators and liaisons from a JSON file"
+    )
+    add("verify", "check every case file's hash chain; exit 8 when one is broken", run_verify)
+    retention = add(
+        "retention",
+        "archived case files whose retention period (保管期限) has run out, for the county's archive decision",
+        run_retention,
+    )
+    retention.add_argument("--on", type=dt.date.fromisoformat, help="as of this day (default: today)")
+    add("walkthrough", "walk one dispute from intake to archive and print its case file (an example)", run_walkthrough)
+
+
+def read_registry(path: Path) -> Registry:
+    """A registry file: ``{"organisations": [...], "mediators": [...], "liaisons": [...]}``, each
+    a list of records or a mapping of id to record (as ``unstructure(registry)`` writes it)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        msg = f"{path}: a registry file is a JSON object with organisations, mediators and liaisons"
+        raise UsageError(msg)
+    sections = []
+    for name, cls in (("organisations", Organisation), ("mediators", Mediator), ("liaisons", Liaison)):
+        records = data.get(name, [])
+        records = list(records.values()) if isinstance(records, dict) else records
+        try:
+            sections.append(structure(records, list[cls]))  # type: ignore[valid-type]
+        except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
+            problems = (
+                cattrs.transform_error(exc, path=f"$.{name}")
+                if isinstance(exc, cattrs.BaseValidationError)
+                else [str(exc)]
+            )
+            msg = f"{path}: {'; '.join(problems)}"
+            raise UsageError(msg) from exc
+    try:
+        return Registry.of(*sections)
+    except ValueError as exc:
+        raise UsageError(f"{path}: {exc}") from exc
+
+
+def run_init(session: Session) -> int:
+    args = session.args
+    config = session.config
+    with session.store() as store:
+        if args.registry:
+            store.save_registry(read_registry(Path(args.registry)))
+        registry = store.registry()
+        streams = sum(1 for _ in store.stream_ids())
+    backend = session.plugins.store_backends()[config.store]
+    facts = {
+        "store": config.store,
+        "url": config.url or backend.default_url,
+        "streams": streams,
+        "organisations": len(registry.organisations),
+        "rooms": sum(1 for o in registry.organisations.values() if o.kind is OrgKind.MEDIATION_ROOM),
+        "mediators": len(registry.mediators),
+    }
+    if args.json:
+        args.stdout.write(to_json(facts))
+        return 0
+    args.stdout.write(
+        f"store {facts['store']} ready at {facts['url'] or '(in memory)'}: {streams} stream(s); "
+        f"registry: {facts['organisations']} organisation(s), {facts['rooms']} room(s), "
+        f"{facts['mediators']} mediator(s)\n"
+    )
+    return 0
+
+
+def run_verify(session: Session) -> int:
+    args = session.args
+    with session.service(writes=False) as service:
+        streams = sum(1 for _ in service.store.stream_ids())
+        breaks = service.verify()
+    if args.json:
+        args.stdout.write(
+            to_json(
+                {
+                    "streams": streams,
+                    "broken": [{"stream_id": b.stream_id, "position": b.position, "reason": b.reason} for b in breaks],
+                }
+            )
+        )
+    elif breaks:
+        args.stdout.writelines(f"broken: {b}\n" for b in breaks)
+        args.stdout.write(f"{len(breaks)} of {streams} stream(s) have a broken hash chain\n")
+    else:
+        args.stdout.write(f"{streams} stream(s); every hash chain is whole\n")
+    return 8 if breaks else 0
+
+
+def expiry(archived_on: dt.date, years: int) -> dt.date:
+    """The day a retention of ``years`` from ``archived_on`` runs out (29 February → 28th)."""
+    try:
+        return archived_on.replace(year=archived_on.year + years)
+    except ValueError:
+        return archived_on.replace(year=archived_on.year + years, day=28)
+
+
+def run_retention(session: Session) -> int:
+    args = session.args
+    rows = []
+    with session.service(writes=False) as service:
+        today = args.on or local_date(service.clock())
+        for row in service.ledger(session.actor):
+            if row.archived_on is None or row.archived_on.replace(year=row.archived_on.year + 1) > today:
+                continue  # the shortest retention is one year
+            archived = next(
+                e for e in service.case_file(row.case_id, session.actor).events if isinstance(e, CaseArchived)
+            )
+            ends = expiry(archived.on, archived.retention_years)
+            if ends <= today:
+                rows.append((row.case_id, row.number or "", row.room_id, archived.on, archived.retention_years, ends))
+    if args.json:
+        keys = ("case_id", "number", "room_id", "archived_on", "retention_years", "expired_on")
+        args.stdout.write(to_json([dict(zip(keys, map(str, r), strict=True)) for r in rows]))
+        return 0
+    args.stdout.write(table(["案件", "案号", "调解室", "归档", "保管期限（年）", "期满"], rows) if rows else "")
+    args.stdout.write(f"{len(rows)} case file(s) past their retention period on {today}\n")
+    return 0
+
+
+def run_walkthrough(session: Session) -> int:
+    from mediation_core import walkthrough  # noqa: PLC0415 - only this command needs it
+
+    config = session.config
+    config = attrs.evolve(config, identity_key=config.identity_key or walkthrough.DEMO_IDENTITY_KEY)
+    session.args.stdout.write(walkthrough.main(config))
+    return 0
