@@ -18,6 +18,7 @@ from cattrs.preconf.json import make_converter as make_json_converter
 from cattrs.strategies import configure_tagged_union
 
 from mediation_core.domain import commands as c
+from mediation_core.domain.access import EVENT_TYPES as ACCESS_EVENT_TYPES
 from mediation_core.domain.dispatch import commands as dc
 from mediation_core.domain.dispatch.events import EVENT_TYPES as DISPATCH_EVENT_TYPES
 from mediation_core.domain.evaluation_rounds import EVALUATION_ROUNDS
@@ -58,6 +59,7 @@ ALL_EVENT_TYPES: tuple[type[DomainEvent], ...] = (
     *DISPATCH_EVENT_TYPES,
     *TRAFFIC_EVENT_TYPES,
     *IMPORT_EVENT_TYPES,
+    *ACCESS_EVENT_TYPES,
     *(t for lc in RECORD_LIFECYCLES for t in lc.event_types),
 )
 EVENT_BY_TAG: dict[str, type[DomainEvent]] = {t.EVENT_TYPE: t for t in ALL_EVENT_TYPES}

@@ -300,7 +300,13 @@ def test_documents_show_id_and_phone_numbers_only_to_roles_that_may_see_them(
     sees = role in walked.policy.personal_data_roles and (not elsewhere or role in UNRESTRICTED)
     assert (ID_1 in text) == sees
     assert (PHONE_1 in text) == sees
-    if not sees:
+    withheld = not sees and role in walked.policy.party_data_withheld_roles
+    if withheld:  # no party personal data at all: not even masked numbers, names as 王某
+        assert "110105" not in text
+        assert "8000" not in text
+        assert "王建国" not in text
+        assert "王某" in text
+    elif not sees:
         assert "110105********002X" in text
         assert "138****8000" in text
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+from mediation_core.app.logs import logger
 from mediation_core.plugins.types import Deliver, Delivery
 from mediation_notify.settings import known
 
@@ -13,7 +14,7 @@ SETTINGS = ("logger", "level")
 
 def open_log(settings: Mapping[str, str]) -> Deliver:
     known(settings, SETTINGS)
-    logger = logging.getLogger(settings.get("logger", "mediation.notices"))
+    log = logger(settings.get("logger", "mediation.notices"))
     level_name = settings.get("level", "INFO").upper()
     level = logging.getLevelNamesMapping().get(level_name)
     if level is None:
@@ -24,7 +25,7 @@ def open_log(settings: Mapping[str, str]) -> Deliver:
         notice = delivery.notice
         to = ", ".join(f"{a.name}({a.role})" for a in delivery.addressees) or "-"
         missed = ", ".join(f"{r.role}@{r.org_id or r.person_id}" for r in delivery.unresolved)
-        logger.log(
+        log.log(
             level,
             "notice %s [%s] %s | to: %s%s | attempt %d",
             delivery.key,

@@ -8,7 +8,6 @@ email address among its addressees are permanent failures.
 from __future__ import annotations
 
 import hashlib
-import logging
 import smtplib
 import ssl
 from collections.abc import Mapping
@@ -16,11 +15,12 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, localtime
 
+from mediation_core.app.logs import logger
 from mediation_core.plugins.types import Deliver, Delivery, DeliveryError
 from mediation_notify.settings import flag, known, number, required
 
 SETTINGS = ("host", "port", "sender", "username", "password", "starttls", "ssl", "timeout")
-log = logging.getLogger("mediation_notify.mail")
+log = logger("mediation_notify.mail")
 
 
 def message_id(key: str, domain: str) -> str:

@@ -67,7 +67,8 @@ def create_engine(url: str | URL, *, sqlite_busy_timeout: float | None = None, *
         timeout = SQLITE_BUSY_TIMEOUT_S if sqlite_busy_timeout is None else sqlite_busy_timeout
         return _sqlite_engine(parsed, timeout, **kwargs)
     try:
-        return sa.create_engine(parsed, json_serializer=_json, **kwargs)
+        # parameters hold parties' data: never in an error message or a log
+        return sa.create_engine(parsed, json_serializer=_json, hide_parameters=True, **kwargs)
     except ModuleNotFoundError as exc:
         msg = f"the PostgreSQL driver is not installed ({exc.name}); install mediation-core[postgres]"
         raise StoreError(msg) from exc
@@ -86,6 +87,7 @@ def _sqlite_engine(url: URL, timeout: float, **kwargs: Any) -> sa.Engine:
     engine = sa.create_engine(
         url,
         json_serializer=_json,
+        hide_parameters=True,  # parameters hold parties' data: never in an error message or a log
         connect_args={"timeout": timeout, "check_same_thread": False},
         **kwargs,
     )

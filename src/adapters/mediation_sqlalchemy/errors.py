@@ -21,6 +21,7 @@ from mediation_core.domain.errors import (
     OperationalError,
     StoreError,
 )
+from mediation_core.domain.privacy import mask_text
 
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization_failure, deadlock_detected
 
@@ -42,9 +43,11 @@ def translate(exc: Exception, dbapi: Any = None) -> DomainError:
 
 
 def _message(exc: Exception) -> str:
+    """The driver's message, with ID and phone numbers masked: a database may quote the row
+    it refused ("Failing row contains …"), and the message may end up in a log."""
     if isinstance(exc, sa_exc.DBAPIError) and exc.orig is not None:
-        return f"{type(exc.orig).__name__}: {str(exc.orig).strip()}"
-    return f"{type(exc).__name__}: {exc}"
+        return mask_text(f"{type(exc.orig).__name__}: {str(exc.orig).strip()}")
+    return mask_text(f"{type(exc).__name__}: {exc}")
 
 
 @contextmanager

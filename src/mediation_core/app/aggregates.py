@@ -10,7 +10,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from mediation_core.app.authorisation import authorise_case_command, authorise_linkage_command
+from mediation_core.app.authorisation import Readers, authorise_case_command, authorise_linkage_command
 from mediation_core.app.ports import Document, Store
 from mediation_core.domain import commands as c
 from mediation_core.domain.actors import Actor
@@ -80,7 +80,8 @@ class AggregateType:
     - ``project(state, context)``: the ledger row, documents and open deadlines to store.
 
     ``readers(state)`` names the organisations whose staff (and the bodies above them) may
-    read the stream. ``fresh_ids`` names, per command type, the id fields the service fills with new ids when
+    read the stream: the rooms or other bodies it belongs to, and the police units whose
+    record it is. ``fresh_ids`` names, per command type, the id fields the service fills with new ids when
     they are blank; ``internal`` lists the command types that only follow-ons may issue.
     """
 
@@ -100,7 +101,7 @@ class AggregateType:
         default=lambda plugins, command, state, ctx: ()
     )
     follow_ons: Callable[[Any, Sequence[Any], Any], Sequence[Any]] = field(default=lambda command, events, state: ())
-    readers: Callable[[Any], tuple[str, ...]] = field(default=lambda state: ())
+    readers: Callable[[Any], Readers] = field(default=lambda state: Readers())
 
     def replay(self, stream_id: str, events: Sequence[DomainEvent]) -> Any:
         state = None
@@ -150,7 +151,7 @@ CASES = AggregateType(
     fresh_ids={c.ReceiveDispute: ("case_id",)},
     lookup=_case_lookup,
     follow_ons=case_follow_ons,
-    readers=lambda state: (state.room_id,),
+    readers=lambda state: Readers(orgs=(state.room_id,)),
 )
 
 
@@ -230,8 +231,10 @@ def _referral_checks(
     return ()
 
 
-def _referral_readers(state: ReferralState) -> tuple[str, ...]:
-    return (state.room_id, state.issuer_id)
+def _referral_readers(state: ReferralState) -> Readers:
+    """The room it was sent to; the station that issued it (a court's or agency's letter is
+    not a station's record, and the issuing body is not a registered reader)."""
+    return Readers(orgs=(state.room_id,), stations=(state.issuer_id,) if issued_by_station(state.source) else ())
 
 
 REFERRALS = AggregateType(
@@ -321,7 +324,7 @@ POLICE_CASES = AggregateType(
     fresh_ids={pc.OpenPoliceCase: ("police_case_id",), pc.EntrustToRoom: ("referral_id",)},
     internal=pc.INTERNAL,
     follow_ons=police_follow_ons,
-    readers=lambda state: (state.station_id, state.room_id or ""),
+    readers=lambda state: Readers(orgs=(state.room_id or "",), stations=(state.station_id,)),
 )
 
 
@@ -383,7 +386,7 @@ DISPATCHES = AggregateType(
         dc.HandDispatchToRoom: ("referral_id",),
     },
     follow_ons=dispatch_follow_ons,
-    readers=lambda state: (state.station_id, state.room_id),
+    readers=lambda state: Readers(orgs=(state.room_id,), stations=(state.station_id,)),
 )
 
 
@@ -446,5 +449,5 @@ TRAFFIC = AggregateType(
     fresh_ids={tc.RegisterAccident: ("traffic_id",), tc.SendToPeoplesMediation: ("referral_id",)},
     internal=tc.INTERNAL,
     follow_ons=traffic_follow_ons,
-    readers=lambda state: (state.brigade_id, state.room_id),
+    readers=lambda state: Readers(orgs=(state.room_id,), stations=(state.brigade_id,)),
 )

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from mediation_core.app.aggregates import AggregateType, Projection
-from mediation_core.app.authorisation import REPORTERS, SUPERVISORS, authorise_within
+from mediation_core.app.authorisation import REPORTERS, SUPERVISORS, Readers, authorise_within
 from mediation_core.app.ports import Document, Store
 from mediation_core.domain.actors import Actor, Role
 from mediation_core.domain.agenda import AgendaItem, agenda_for
@@ -55,7 +55,7 @@ def lifecycle_aggregate(
     project: Callable[[Any, DecisionContext], Projection],
     lookup: Lookup | None = None,
     fresh_ids: Mapping[type, tuple[str, ...]] | None = None,
-    readers: Callable[[Any], tuple[str, ...]] = lambda state: (state.org_id,),
+    readers: Callable[[Any], Readers] = lambda state: Readers(orgs=(state.org_id,)),
 ) -> AggregateType:
     """An aggregate type for the service loop from a domain lifecycle."""
     return AggregateType(
@@ -205,7 +205,7 @@ TRAINING_AGGREGATE = lifecycle_aggregate(
         documents=(document("training", state, {"org_id": state.org_id, "month": month_label(state.on)}),)
     ),
     fresh_ids={RecordTraining: ("training_id",)},
-    readers=lambda state: (state.org_id,),
+    readers=lambda state: Readers(orgs=(state.org_id,)),
 )
 
 
@@ -229,7 +229,7 @@ INSPECTION_AGGREGATE = lifecycle_aggregate(
         deadlines=state.deadlines,
     ),
     fresh_ids={RecordInspection: ("inspection_id",)},
-    readers=lambda state: (state.org_id, state.by_org_id),
+    readers=lambda state: Readers(orgs=(state.org_id, state.by_org_id)),
 )
 
 
@@ -252,7 +252,7 @@ FINDING_AGGREGATE = lifecycle_aggregate(
         )
     ),
     fresh_ids={RecordMisconduct: ("finding_id",)},
-    readers=lambda state: (state.room_id,),
+    readers=lambda state: Readers(orgs=(state.room_id,)),
 )
 
 
@@ -388,7 +388,7 @@ EVALUATION_AGGREGATE = lifecycle_aggregate(
     authorise=authorise_within(SUPERVISORS, "组织调解员年度考评", "evaluate mediators"),
     project=_evaluation_projection,
     lookup=_evaluation_lookup,
-    readers=lambda state: (state.scope_id,),
+    readers=lambda state: Readers(orgs=(state.scope_id,)),
 )
 
 COORDINATION_AGGREGATES: tuple[AggregateType, ...] = (

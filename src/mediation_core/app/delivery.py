@@ -23,20 +23,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.util
-import logging
 from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 from attrs import field, frozen
 
+from mediation_core.app.logs import logger
 from mediation_core.app.ports import DeliveryStatus, OutboxEntry, Store
 from mediation_core.domain.errors import ConcurrencyConflictError
 from mediation_core.domain.notices import Notice
+from mediation_core.domain.privacy import mask_text
 from mediation_core.domain.recipients import Resolution, resolve
 from mediation_core.plugins.manager import PluginError, Plugins
 from mediation_core.plugins.types import Deliver, Delivery, DeliveryError, Notifier
 
-log = logging.getLogger("mediation_core.delivery")
+log = logger("mediation_core.delivery")
 
 
 class NoChannelsError(PluginError):
@@ -246,7 +247,7 @@ def _attempt(
             delivered.append(channel.name)
     for error in errors:
         log.warning("notice %s attempt %d failed: %s", notice.key, entry.attempts, error)
-    last_error = "; ".join(errors)[:MAX_ERROR_CHARS]
+    last_error = mask_text("; ".join(errors))[:MAX_ERROR_CHARS]  # a gateway may echo a phone number
     if not errors:
         return attrs.evolve(
             entry,

@@ -107,7 +107,8 @@ def import_ledger(service: MediationService, data: bytes, fmt: str, actor: Actor
             continue
         try:
             authorise_case_command(actor, row.room_id, registry)
-        except AuthorisationError:
+        except AuthorisationError as refused:
+            service.access_log.record(refused, "import_ledger")
             problems.append(
                 ImportProblem(
                     row=line,

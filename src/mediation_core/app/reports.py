@@ -174,4 +174,5 @@ def police_cross_check(
         scope_id=scope_id,
         period=period,
         today=today,
+        other_letters=[d.key for d in store.documents("referral", {"station_id": ""})],
     )

@@ -7,33 +7,41 @@ transaction against the expected version. Observers run after the commit.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import functools
 import secrets
 import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import attrs
 from attrs import frozen
 
-from mediation_core.app import delivery, exporting, reports
+from mediation_core.app import access, authorisation, delivery, exporting, reports
+from mediation_core.app.access import AccessLog
 from mediation_core.app.aggregates import CASES, DISPATCHES, POLICE_CASES, REFERRALS, TRAFFIC, AggregateType
 from mediation_core.app.authorisation import (
     LINKAGE_READERS,
+    STATION_STAFF,
+    Readers,
     authorise_administration,
     authorise_case_read,
     authorise_report_read,
+    authorise_rooms,
     may_read_case,
     may_read_linked,
 )
 from mediation_core.app.coordination import COORDINATION_AGGREGATES, meetings_of
 from mediation_core.app.delivery import Channel, DeliveryPolicy, DeliveryReport
 from mediation_core.app.ports import Append, Document, OutboxEntry, Store, UnitOfWork
+from mediation_core.app.views import Viewer
 from mediation_core.calendars import NATIONAL
-from mediation_core.domain.actors import Actor
+from mediation_core.domain.access import AccessDenial
+from mediation_core.domain.actors import SYSTEM_ACTOR, Actor, Role
 from mediation_core.domain.agenda import AgendaItem
 from mediation_core.domain.calendar import WorkingDayCalendar, local_date
 from mediation_core.domain.case import CaseState
@@ -55,9 +63,11 @@ from mediation_core.domain.imports import LedgerRowImported
 from mediation_core.domain.inspections import InspectionLine
 from mediation_core.domain.ledger import LedgerRow, ledger_row
 from mediation_core.domain.meetings import Meeting, MeetingKind, MeetingSlot
+from mediation_core.domain.notices import Notice
 from mediation_core.domain.organisations import Registry
 from mediation_core.domain.periods import Period
 from mediation_core.domain.policy import Policy
+from mediation_core.domain.privacy import mask_text, person_names
 from mediation_core.domain.referral.state import ReferralState
 from mediation_core.domain.repeats import PartyKeyer
 from mediation_core.domain.returns import FilingStatus
@@ -169,6 +179,70 @@ def seal_after(
     return out
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+_QUERY: contextvars.ContextVar[str | None] = contextvars.ContextVar("mediation_query", default=None)
+"""The query being answered in this context (a query built from others records its refusals once)."""
+
+
+def _query(
+    action: str,
+) -> Callable[[Callable[Concatenate[MediationService, P], R]], Callable[Concatenate[MediationService, P], R]]:
+    """A query (or administrative operation) whose refusals go to the access log."""
+
+    def wrap(method: Callable[Concatenate[MediationService, P], R]) -> Callable[Concatenate[MediationService, P], R]:
+        @functools.wraps(method)
+        def guarded(self: MediationService, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            outermost = _QUERY.get() is None
+            token = _QUERY.set(action) if outermost else None
+            try:
+                return method(self, *args, **kwargs)
+            except AuthorisationError as refused:
+                if outermost:  # the query the caller made, not the ones it is built from
+                    self.access_log.record(refused, action)
+                raise
+            finally:
+                if token is not None:
+                    _QUERY.reset(token)
+
+        return guarded
+
+    return wrap
+
+
+def masked_notice(notice: Notice) -> Notice:
+    """A notice as it may leave the system: ID and phone numbers in its subject, body and
+    payload masked (notices travel by SMS, robots and e-mail; 个人信息保护法 art. 51)."""
+    return attrs.evolve(
+        notice,
+        subject=mask_text(notice.subject),
+        body=mask_text(notice.body),
+        payload={k: mask_text(v) for k, v in notice.payload.items()},
+    )
+
+
+_DOCUMENT_READERS: dict[str, Callable[[Document], Readers]] = {
+    "referral": lambda d: Readers(orgs=(d.tags.get("room_id", ""),), stations=(d.tags.get("station_id", ""),)),
+    "police_case": lambda d: Readers(orgs=(d.tags.get("room_id", ""),), stations=(d.tags.get("station_id", ""),)),
+    "dispatch": lambda d: Readers(orgs=(d.tags.get("room_id", ""),), stations=(d.tags.get("station_id", ""),)),
+    "traffic": lambda d: Readers(orgs=(d.tags.get("room_id", ""),), stations=(d.tags.get("brigade_id", ""),)),
+    "meeting": lambda d: Readers(orgs=(d.tags.get("org_id", ""),)),
+    "return": lambda d: Readers(orgs=(d.tags.get("org_id", ""),)),
+    "training": lambda d: Readers(orgs=(d.tags.get("org_id", ""),)),
+    "inspection": lambda d: Readers(orgs=(d.tags.get("org_id", ""), d.tags.get("by_org_id", ""))),
+    "misconduct": lambda d: Readers(orgs=(d.tags.get("room_id", ""),)),
+    "evaluation": lambda d: Readers(orgs=(d.tags.get("scope_id", ""),)),
+    "mediator-evaluation": lambda d: Readers(orgs=(d.tags.get("room_id", ""),)),
+}
+
+
+def document_readers(doc: Document) -> Readers:
+    """Who reads a Document beside administrators, from its tags; nobody else for the access
+    log's entries and for kinds the core does not know."""
+    reader = _DOCUMENT_READERS.get(doc.kind)
+    return reader(doc) if reader else Readers()
+
+
 class MediationService:
     """Use cases over one store, with the county's policy, calendar and plugins.
 
@@ -212,6 +286,7 @@ class MediationService:
         self.stream_cache_size = STREAM_CACHE_SIZE
         self._aggregates: dict[type, AggregateType] = {t: a for a in AGGREGATES for t in a.command_types}
         self._by_name: dict[str, AggregateType] = {a.name: a for a in AGGREGATES}
+        self.access_log = AccessLog(store, clock)
 
     # -- registry -------------------------------------------------------------------------
     def registry(self) -> Registry:
@@ -220,6 +295,7 @@ class MediationService:
             self._registry = self.store.registry()
         return self._registry
 
+    @_query("register")
     def register(self, registry: Registry, actor: Actor) -> Registry:
         """Add or replace organisations, mediators and liaisons."""
         authorise_administration(actor)
@@ -251,14 +327,17 @@ class MediationService:
         ``AuthorisationError``, a not-found error or ``ConcurrencyConflictError`` (reload and
         retry); in each case nothing is written.
         """
-        self._refuse_internal(command)
-        now = self.clock()
         try:
+            self._refuse_internal(command, actor)
+            now = self.clock()
             with self.store.transaction() as tx:
                 steps = self._run(tx, command, actor, now)
                 tx.commit()
         except ConcurrencyConflictError:
             self._forget()
+            raise
+        except AuthorisationError as refused:  # recorded after the refused unit rolled back
+            self.access_log.record(refused, f"handle:{type(command).__name__}")
             raise
         self._remember(steps)
         self._observe(steps)
@@ -276,21 +355,25 @@ class MediationService:
         the transaction holds SQLite's write lock, and the batch keeps the states it touched.
         Repeat detection sees committed cases only, not those earlier in the same batch.
         """
+        refusals: list[tuple[AuthorisationError, str]] = []
         try:
             with self.store.transaction() as tx:
-                batch = Bulk(self, tx)
+                batch = Bulk(self, tx, refusals)
                 yield batch
                 tx.commit()
         except ConcurrencyConflictError:
             self._forget()
             raise
+        finally:  # the batch's transaction is over: its refusals can go to the access log
+            for refused, action in refusals:
+                self.access_log.record(refused, action)
         self._remember(batch.steps)
         self._observe(batch.steps)
 
-    def _refuse_internal(self, command: Any) -> None:
+    def _refuse_internal(self, command: Any, actor: Actor) -> None:
         if isinstance(command, self._aggregate_of(command).internal):
             msg = f"command: {type(command).__name__} is recorded only as the consequence of another command"
-            raise AuthorisationError(msg)
+            raise AuthorisationError(msg, actor=actor, action=type(command).__name__)
 
     def _remember(self, steps: Iterable[_Step]) -> None:
         """Keep the committed heads, so the next command on a stream reads only what other
@@ -370,7 +453,7 @@ class MediationService:
             sealed = seal_after(
                 stream_id, events, version=head.version, prev_hash=head.hash, recorded_at=now, actor=actor
             )
-            notices = [n for r in sealed for n in self.plugins.notices(event=r, state=new_state)]
+            notices = [masked_notice(n) for r in sealed for n in self.plugins.notices(event=r, state=new_state)]
             projection = aggregate.project(new_state, context)
             tx.append(
                 Append(
@@ -405,24 +488,40 @@ class MediationService:
         return aggregate
 
     # -- queries --------------------------------------------------------------------------
+    def viewer(self, actor: Actor) -> Viewer:
+        """What ``actor`` may see of the parties' personal data (see :mod:`.views`)."""
+        return Viewer(actor, self.registry(), self.policy)
+
+    @_query("case_file")
     def case_file(self, case_id: str, actor: Actor) -> CaseFile:
-        """The whole case file, if the actor may read it."""
+        """The whole case file, if the actor may read it, in the actor's personal-data view."""
         records = self.store.read(case_id)
         if records and records[0].event_type == LedgerRowImported.EVENT_TYPE:
             msg = f"case {case_id!r} was imported from a ledger file: it has a ledger row, not a case file"
             raise CaseNotFoundError(msg)
-        state = replay_records(case_id, records)
-        if state is None:
+        if not records or not records[0].event_type.startswith(f"{CASES.name}."):
             msg = f"case {case_id!r} does not exist"
             raise CaseNotFoundError(msg)
-        authorise_case_read(actor, state.room_id, self.registry())
-        events = tuple(event_of(r) for r in records)
-        row = ledger_row(state, self.party_keyer)
-        return CaseFile(state=state, records=tuple(records), events=events, row=row)
+        state = replay_records(case_id, records)
+        if state is None:  # pragma: no cover - a case stream always folds to a state
+            msg = f"case {case_id!r} does not exist"
+            raise CaseNotFoundError(msg)
+        authorise_case_read(actor, state.room_id, self.registry(), target=case_id)
+        viewer = self.viewer(actor)
+        names = person_names(state.parties)
+        room = state.room_id
+        return CaseFile(
+            state=viewer.value(state, room),
+            records=viewer.records(records, room, names=names),
+            events=tuple(viewer.value(event_of(r), room, names=names) for r in records),
+            row=viewer.row(ledger_row(state, self.party_keyer)),
+        )
 
+    @_query("load")
     def load(self, aggregate: str, stream_id: str, actor: Actor) -> Any:
         """The current state of a referral (``"referral"``) or another linked record, if the
-        actor may read it: the station and the room it links, and the bodies above them."""
+        actor may read it: the station and the room it links, and the bodies above them; in
+        the actor's personal-data view."""
         kind = self._by_name.get(aggregate)
         if kind is None or kind is CASES:
             msg = f"aggregate: {aggregate!r} is not one of {', '.join(n for n in self._by_name if n != 'case')}"
@@ -432,34 +531,49 @@ class MediationService:
         if state is None:
             msg = f"{kind.name} {stream_id!r} does not exist"
             raise NotFoundError(msg)
-        if not may_read_linked(actor, kind.readers(state), self.registry()):
+        readers = kind.readers(state)
+        if not may_read_linked(actor, readers, self.registry()):
             msg = f"{actor} 无权查阅 {stream_id} / may not read {kind.name} {stream_id}"
-            raise AuthorisationError(msg)
-        return state
+            raise AuthorisationError(msg, actor=actor, action="read", target=stream_id)
+        return self.viewer(actor).value(state, *readers.orgs, *readers.stations)
 
+    @_query("referral")
     def referral(self, referral_id: str, actor: Actor) -> ReferralState:
         """A referral as it stands, for its station, its room and the bodies above them."""
         state: ReferralState = self.load("referral", referral_id, actor)
         return state
 
-    def documents(self, kind: str, actor: Actor, **tags: str) -> list[Document]:
-        """Projections of ``kind`` (``"referral"`` …) with all of ``tags``, that the actor may read."""
+    @_query("documents")
+    def documents(self, /, kind: str, actor: Actor, **tags: str) -> list[Document]:
+        """Projections of ``kind`` (``"referral"`` …) with all of ``tags``, that the actor may
+        read (:func:`document_readers`), in the actor's personal-data view. The access log's
+        entries (``access-denial``) and Documents of plugins' own kinds are for administrators."""
         registry = self.registry()
-        return [
-            d
-            for d in self.store.documents(kind, tags)
-            if may_read_linked(actor, (d.tags.get("room_id", ""), d.tags.get("station_id", "")), registry)
-        ]
+        viewer = self.viewer(actor)
+        out = []
+        for d in self.store.documents(kind, tags):
+            readers = document_readers(d)
+            if may_read_linked(actor, readers, registry):
+                out.append(viewer.document(d, *readers.orgs, *readers.stations))
+        return out
 
+    @_query("ledger")
     def ledger(self, actor: Actor, room_ids: Sequence[str] | None = None) -> list[LedgerRow]:
-        """Ledger rows the actor may see, optionally of some rooms only."""
+        """Ledger rows the actor may see, optionally of some rooms only (naming a room the
+        actor may not read is refused), in the actor's personal-data view."""
         registry = self.registry()
-        return [r for r in self.store.ledger(room_ids) if may_read_case(actor, r.room_id, registry)]
+        if room_ids is not None:
+            authorise_rooms(actor, room_ids, registry)
+        viewer = self.viewer(actor)
+        return [viewer.row(r) for r in self.store.ledger(room_ids) if may_read_case(actor, r.room_id, registry)]
 
-    def sweep(self, now: dt.datetime | None = None) -> list[DueItem]:
+    @_query("sweep")
+    def sweep(self, now: dt.datetime | None = None, *, actor: Actor = SYSTEM_ACTOR) -> list[DueItem]:
         """Deadlines due soon, due today, or overdue (the pure ``due`` over stored deadlines),
         and their reminders added to the outbox (``mediation_deadline_notices``). Run it as
-        often as you like: a reminder already in the outbox is not added again."""
+        often as you like: a reminder already in the outbox is not added again. A job of the
+        deployment's timer: the system or an administrator."""
+        authorise_administration(actor, "扫描期限", "sweep the deadlines")
         now = now or self.clock()
         today = local_date(now)
         until = today + dt.timedelta(days=self.policy.deadline_warning_days)
@@ -469,7 +583,8 @@ class MediationService:
         for item in items:
             if item.stream_id not in states:
                 states[item.stream_id] = self._state_of(item.stream_id)
-            notices += self.plugins.deadline_notices(item=item, state=states[item.stream_id])
+            reminders = self.plugins.deadline_notices(item=item, state=states[item.stream_id])
+            notices += [masked_notice(n) for n in reminders]
         if notices:
             with self.store.transaction() as tx:
                 tx.enqueue(notices, now)
@@ -487,62 +602,78 @@ class MediationService:
         return aggregate.replay(stream_id, [event_of(r) for r in records]) if aggregate else None
 
     # -- reports, exports and documents ----------------------------------------------------
+    @_query("ledger_table")
     def ledger_table(self, actor: Actor, room_ids: Sequence[str] | None = None) -> LedgerTable:
         """The ledger (台账) the actor may read, with Chinese headers, masked for the actor."""
         return exporting.table(self, actor, room_ids)
 
+    @_query("export_ledger")
     def export_ledger(self, actor: Actor, fmt: str = "xlsx", room_ids: Sequence[str] | None = None) -> bytes:
         """The ledger as a file: ``fmt`` is ``xlsx``, ``csv``, ``json`` or a plugin's format."""
         return exporting.render(self, "ledger", fmt, self.ledger_table(actor, room_ids))
 
+    @_query("import_ledger")
     def import_ledger(self, data: bytes, fmt: str, actor: Actor, source: str = "") -> list[LedgerRow]:
         """Import a ledger file (cases kept outside the system): every row in one transaction,
         or none, with :class:`~mediation_core.exports.ledger.LedgerImportError` naming each
         bad cell by row and column."""
         return exporting.import_ledger(self, data, fmt, actor, source)
 
+    @_query("statistics_file")
     def statistics_file(self, period: Period, scope_id: str, actor: Actor, fmt: str = "xlsx") -> bytes:
         """The statistics report of ``scope_id`` as a file: ``xlsx`` (the coordination
         centre's workbook), ``html`` (the dashboard), ``json`` or ``csv``."""
         return exporting.render(self, "statistics", fmt, self.statistics(period, scope_id, actor))
 
+    @_query("dashboard")
     def dashboard(self, period: Period, scope_id: str, actor: Actor) -> bytes:
         """The dashboard: one self-contained HTML file with the figures and inline SVG charts."""
         return self.statistics_file(period, scope_id, actor, "html")
 
+    @_query("document")
     def document(self, case_id: str, form: DocumentForm, actor: Actor, fmt: str = "docx") -> bytes:
         """A case's document in the Ministry's form (受理登记表, 调解协议书 …) as a file."""
         return exporting.render(self, "document", fmt, exporting.case_document(self, case_id, form, actor))
 
+    @_query("referral_document")
     def referral_document(self, referral_id: str, form: DocumentForm, actor: Actor, fmt: str = "docx") -> bytes:
         """A referral's letter (移送/委托人民调解函) or the room's reply, as a file."""
         return exporting.render(self, "document", fmt, exporting.referral_document(self, referral_id, form, actor))
 
     # -- notifications ----------------------------------------------------------------------
-    def deliver_pending(self, now: dt.datetime | None = None, limit: int | None = None) -> DeliveryReport:
+    @_query("deliver_pending")
+    def deliver_pending(
+        self, now: dt.datetime | None = None, limit: int | None = None, *, actor: Actor = SYSTEM_ACTOR
+    ) -> DeliveryReport:
         """Deliver the outbox's due notices through the configured channels (retries,
-        backoff, dead letters: see :mod:`mediation_core.app.delivery`)."""
+        backoff, dead letters: see :mod:`mediation_core.app.delivery`). A job of the
+        deployment's timer: the system or an administrator."""
+        authorise_administration(actor, "投递通知", "deliver the outbox")
         if not self.channels:
             msg = "no notifier is configured: nothing can deliver the outbox (see docs/notifications.md)"
             raise delivery.NoChannelsError(msg)
         return delivery.deliver_pending(self.store, self.channels, now or self.clock(), self.delivery_policy, limit)
 
+    @_query("dead_letters")
     def dead_letters(self, actor: Actor) -> list[OutboxEntry]:
         """Notices the outbox gave up on, with their last error (administrators)."""
-        authorise_administration(actor)
+        authorise_administration(actor, "查看投递失败的通知", "read dead letters")
         return delivery.dead_letters(self.store)
 
+    @_query("requeue")
     def requeue(self, keys: Sequence[str], actor: Actor) -> list[str]:
         """Put dead letters back in the queue once the cause is fixed (administrators)."""
-        authorise_administration(actor)
+        authorise_administration(actor, "重新投递通知", "requeue dead letters")
         return delivery.requeue(self.store, keys, self.clock())
 
     # -- coordination reports ----------------------------------------------------------------
+    @_query("statistics")
     def statistics(self, period: Period, scope_id: str, actor: Actor) -> StatisticsReport:
         """The live statistics report of a room, station, township or district."""
         authorise_report_read(actor, scope_id, self.registry())
         return reports.statistics(self.store, self.registry(), self.categories, period, scope_id)
 
+    @_query("filings")
     def filings(
         self, period: Period, scope_id: str, actor: Actor, now: dt.datetime | None = None
     ) -> list[FilingStatus]:
@@ -559,6 +690,7 @@ class MediationService:
             today=local_date(now or self.clock()),
         )
 
+    @_query("meeting_compliance")
     def meeting_compliance(
         self, period: Period, scope_id: str, actor: Actor, now: dt.datetime | None = None
     ) -> list[MeetingSlot]:
@@ -569,19 +701,37 @@ class MediationService:
             self.store, self.registry(), self.policy, period=period, scope_id=scope_id, today=today
         )
 
+    @_query("proposed_agenda")
     def proposed_agenda(self, kind: MeetingKind, org_id: str, actor: Actor) -> tuple[AgendaItem, ...]:
         """The agenda a meeting of ``org_id`` scheduled now would take from the ledger."""
         authorise_report_read(actor, org_id, self.registry())
         today = local_date(self.clock())
-        return reports.proposed_agenda(self.store, self.registry(), kind=kind, org_id=org_id, today=today)
+        items = reports.proposed_agenda(self.store, self.registry(), kind=kind, org_id=org_id, today=today)
+        return self.viewer(actor).agenda(items, self._party_names(i.case_id for i in items))
 
+    @_query("meetings")
     def meetings(self, scope_id: str, actor: Actor) -> list[Meeting]:
         """The meetings of the townships and rooms in scope, by date."""
         registry = self.registry()
         authorise_report_read(actor, scope_id, registry)
         found = [m for m in meetings_of(self.store) if in_scope(registry, scope_id, m.org_id)]
-        return sorted(found, key=lambda m: (m.on, m.stream_id))
+        viewer = self.viewer(actor)
+        out = []
+        for m in sorted(found, key=lambda m: (m.on, m.stream_id)):
+            names = self._party_names(i.case_id for i in m.agenda)
+            out.append(viewer.value(m, m.org_id, names=[n for ns in names.values() for n in ns]))
+        return out
 
+    def _party_names(self, case_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """The party names the ledger holds for ``case_ids`` (to strike them from free text)."""
+        out = {}
+        for case_id in {c for c in case_ids if c}:
+            row = self.store.ledger_row(case_id)
+            if row is not None:
+                out[case_id] = row.party_names
+        return out
+
+    @_query("evaluation_preview")
     def evaluation_preview(self, year: int, scope_id: str, actor: Actor) -> tuple[MediatorResult, ...]:
         """The evaluation of ``scope_id``'s mediators for ``year`` from the facts as they stand
         now, without locking anything (the same computation ``ConcludeEvaluation`` locks)."""
@@ -591,41 +741,67 @@ class MediationService:
             self.store, self.registry(), self.policy, self.evaluation_items, scope_id=scope_id, year=year, today=today
         )
 
+    @_query("evaluation")
     def evaluation(self, year: int, scope_id: str, actor: Actor) -> EvaluationRound:
         """The locked evaluation round of ``scope_id`` for ``year``."""
         state: EvaluationRound = self.load("evaluation", round_id(scope_id, year), actor)
         return state
 
+    @_query("training_report")
     def training_report(self, period: Period, scope_id: str, actor: Actor) -> list[TrainingLine]:
         """Training sessions, person-times and hours of the staff of each organisation in scope."""
         authorise_report_read(actor, scope_id, self.registry())
         return reports.training(self.store, self.registry(), period=period, scope_id=scope_id)
 
+    @_query("inspection_report")
     def inspection_report(self, period: Period, scope_id: str, actor: Actor) -> list[InspectionLine]:
         """Supervision inspections of each organisation in scope and their rectification."""
         authorise_report_read(actor, scope_id, self.registry())
         today = local_date(self.clock())
         return reports.inspections(self.store, self.registry(), period=period, scope_id=scope_id, today=today)
 
+    @_query("cross_check")
     def cross_check(self, period: Period, scope_id: str, actor: Actor) -> CrossCheck:
         """The stations' letters and 110 dispatches of ``period`` against the rooms' ledger:
         per station what was sent and what the ledger shows, and every disagreement. Stations'
         staff read it too."""
-        authorise_report_read(actor, scope_id, self.registry(), LINKAGE_READERS)
+        registry = self.registry()
+        authorise_report_read(actor, scope_id, registry, LINKAGE_READERS)
         today = local_date(self.clock())
-        return reports.police_cross_check(self.store, self.registry(), period=period, scope_id=scope_id, today=today)
+        check = reports.police_cross_check(self.store, registry, period=period, scope_id=scope_id, today=today)
+        if actor.role not in STATION_STAFF:
+            return check
+        # a station's staff see their own letters and dispatches, not a room's other sources
+        own = [s for s in check.stations if authorisation.in_scope(actor, s.station_id, registry)]
+        findings = [f for f in check.findings if authorisation.in_scope(actor, f.station_id, registry)]
+        return attrs.evolve(check, stations=tuple(own), findings=tuple(findings))
 
-    def verify(self) -> list[ChainBreak]:
-        """Every case whose hash chain is broken, with its first broken link."""
+    @_query("verify")
+    def verify(self, actor: Actor = SYSTEM_ACTOR) -> list[ChainBreak]:
+        """Every case whose hash chain is broken, with its first broken link (administrators
+        and the system)."""
+        authorise_administration(actor, "校验案卷哈希链", "verify the hash chains")
         return self.store.verify()
+
+    @_query("access_denials")
+    def access_denials(
+        self, actor: Actor, *, period: Period | None = None, actor_id: str | None = None, role: Role | None = None
+    ) -> list[AccessDenial]:
+        """The access log: every refused command and query, oldest first, optionally of one
+        period (by local day), one actor or one role (administrators)."""
+        authorise_administration(actor, "查看访问拒绝记录", "read the access log")
+        return access.denials(self.store, period=period, actor_id=actor_id, role=role.value if role else None)
 
 
 class Bulk:
     """The commands of one bulk unit of work (see :meth:`MediationService.bulk`)."""
 
-    def __init__(self, service: MediationService, tx: UnitOfWork) -> None:
+    def __init__(
+        self, service: MediationService, tx: UnitOfWork, refusals: list[tuple[AuthorisationError, str]]
+    ) -> None:
         self._service = service
         self._tx = tx
+        self._refusals = refusals
         self._known: dict[str, _Head] = {}
         self.steps: list[_Step] = []
 
@@ -633,11 +809,15 @@ class Bulk:
         """Decide and append ``command`` (and what it entails) inside the bulk unit; return
         the new state. If it raises, nothing of it stays in the unit and the batch may go on."""
         service = self._service
-        service._refuse_internal(command)  # noqa: SLF001 - the service's own loop, shared on purpose
-        now = service.clock()
         try:
+            service._refuse_internal(command, actor)  # noqa: SLF001 - the service's own loop, shared on purpose
+            now = service.clock()
             with self._tx.savepoint():
                 steps = service._run(self._tx, command, actor, now, self._known)  # noqa: SLF001
+        except AuthorisationError as refused:
+            self._refusals.append((refused, f"bulk:{type(command).__name__}"))
+            self._known.clear()
+            raise
         except BaseException:
             self._known.clear()  # what the refused command cached may describe writes its savepoint undid
             raise

@@ -129,9 +129,12 @@ def cross_check(  # noqa: PLR0912 - one branch per kind of disagreement
     scope_id: str,
     period: Period,
     today: dt.date,
+    other_letters: Iterable[str] = (),
 ) -> CrossCheck:
     """Compare the stations' letters and dispatches of ``period`` (by letter or call date) with
-    the ledger rows that cite them, for the stations and rooms in ``scope_id``."""
+    the ledger rows that cite them, for the stations and rooms in ``scope_id``.
+    ``other_letters`` are the ids of referrals no station issued (a court's, an agency's): a
+    case citing one of them is not a case without a record."""
 
     def covered(org_id: str) -> bool:
         return in_scope(registry, scope_id, org_id)
@@ -188,7 +191,7 @@ def cross_check(  # noqa: PLR0912 - one branch per kind of disagreement
                     case_id=call.case_id,
                 )
             )
-    known_letters = {r.referral_id for r in referrals}
+    known_letters = {r.referral_id for r in referrals} | set(other_letters)
     known_calls = {d.dispatch_id for d in dispatches}
     for row in all_rows:
         if not covered(row.room_id) or row.received_on not in period:

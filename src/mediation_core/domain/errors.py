@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from mediation_core.domain.actors import Actor
 from mediation_core.domain.rulebook import Violation
 
 
@@ -50,7 +51,18 @@ class CalendarRangeError(DomainError):
 
 
 class AuthorisationError(DomainError):
-    """The actor's role or organisational scope does not cover the command or query."""
+    """The actor's role or organisational scope does not cover the command or query.
+
+    ``actor`` is who asked, ``action`` what was refused (a command's name, a query's name)
+    and ``target`` on what (a stream id, an organisation id); the service records every
+    refusal in the access log. ``recorded`` is set once it has been."""
+
+    def __init__(self, message: str, *, actor: Actor | None = None, action: str = "", target: str = "") -> None:
+        super().__init__(message)
+        self.actor = actor
+        self.action = action
+        self.target = target
+        self.recorded = False
 
 
 class StoreError(DomainError):

@@ -14,7 +14,7 @@ from attrs import field, fields, frozen
 from mediation_core.domain.actors import Role
 from mediation_core.domain.calendar import BeyondRange
 from mediation_core.domain.casefile import DEFAULT_REQUIRED_ITEMS, CaseFileItem
-from mediation_core.domain.privacy import DEFAULT_PERSONAL_DATA_ROLES
+from mediation_core.domain.privacy import DEFAULT_PERSONAL_DATA_ROLES, DEFAULT_WITHHELD_ROLES
 from mediation_core.domain.sources import ReferralMode
 
 
@@ -54,6 +54,7 @@ class Policy:
     beyond_calendar: BeyondRange = BeyondRange.WEEKENDS_ONLY
     deadline_warning_days: int = field(default=3, validator=_non_negative)
     personal_data_roles: tuple[Role, ...] = DEFAULT_PERSONAL_DATA_ROLES
+    party_data_withheld_roles: tuple[Role, ...] = DEFAULT_WITHHELD_ROLES
     repeat_window_days: int = field(default=180, validator=_non_negative)
     repeat_min_shared_parties: int = field(default=2, validator=_positive)
     referral_ack_working_days: int = field(default=1, validator=_positive)
@@ -125,6 +126,11 @@ POLICY_FIELDS_BASIS: dict[str, str] = {
     "personal_data_roles": (
         "Roles that read parties' ID and phone numbers in full in reports, exports and documents, within their "
         "scope; everyone else gets them masked (个人信息保护法 arts. 6, 51; 人民调解法 art. 15)."
+    ),
+    "party_data_withheld_roles": (
+        "Roles that read cases, rows and records without any party personal data: names reduced to the surname "
+        "and 某, ID numbers, phones and addresses removed (个人信息保护法 art. 6: no more than the purpose needs; "
+        "district figures need no party's identity). Default: the coordination centre."
     ),
     "repeat_window_days": (
         "An intake repeats an earlier case of the same parties and category received at most this many days "
