@@ -14,6 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 import cattrs
+import cattrs.cols
+import cattrs.v
 from cattrs.preconf.json import make_converter as make_json_converter
 from cattrs.strategies import configure_tagged_union
 
@@ -21,6 +23,7 @@ from mediation_core.domain import commands as c
 from mediation_core.domain.access import EVENT_TYPES as ACCESS_EVENT_TYPES
 from mediation_core.domain.dispatch import commands as dc
 from mediation_core.domain.dispatch.events import EVENT_TYPES as DISPATCH_EVENT_TYPES
+from mediation_core.domain.errors import CommandFormatError
 from mediation_core.domain.evaluation_rounds import EVALUATION_ROUNDS
 from mediation_core.domain.events import EVENT_TYPES, DomainEvent
 from mediation_core.domain.imports import EVENT_TYPES as IMPORT_EVENT_TYPES
@@ -33,6 +36,7 @@ from mediation_core.domain.police.events import EVENT_TYPES as POLICE_EVENT_TYPE
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.events import EVENT_TYPES as REFERRAL_EVENT_TYPES
 from mediation_core.domain.returns import RETURNS
+from mediation_core.domain.shapes import shape_problems
 from mediation_core.domain.traffic import commands as tc
 from mediation_core.domain.traffic.events import EVENT_TYPES as TRAFFIC_EVENT_TYPES
 from mediation_core.domain.training import TRAININGS
@@ -78,16 +82,111 @@ def _is_frozenset(tp: Any) -> bool:
     return tp is frozenset or typing.get_origin(tp) is frozenset
 
 
+class StrictValueError(ValueError):
+    """A JSON value of the wrong kind for its field (the message says what was expected)."""
+
+
+def _strict(expected: str, ok: Callable[[Any], bool], make: Callable[[Any], Any]) -> Callable[[Any, Any], Any]:
+    """A structure hook that takes only values ``ok`` accepts: JSON ``5`` is not the string
+    ``"5"``, ``"yes"`` is not ``True``, ``null`` is not ``"None"``."""
+
+    def structure_(value: Any, _: Any) -> Any:
+        if not ok(value):
+            msg = f"expected {expected}, got {type(value).__name__}"
+            raise StrictValueError(msg)
+        return make(value)
+
+    return structure_
+
+
+def _decimal(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        msg = f"expected a number, got {type(value).__name__}"
+        raise StrictValueError(msg)
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError as exc:
+        msg = f"expected a number, got {str(value)[:40]!r}"
+        raise StrictValueError(msg) from exc
+    if not number.is_finite():
+        msg = f"expected a finite number, got {value!r}"
+        raise StrictValueError(msg)
+    return number
+
+
+def _date(value: Any, _: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or len(value) != 10:
+        msg = f"expected a date (YYYY-MM-DD), got {str(value)[:40]!r}"
+        raise StrictValueError(msg)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        msg = f"expected a date (YYYY-MM-DD), got {value!r}"
+        raise StrictValueError(msg) from exc
+
+
+def _datetime(value: Any, _: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or len(value) > 40:
+        msg = f"expected a date and time (ISO 8601), got {str(value)[:40]!r}"
+        raise StrictValueError(msg)
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        msg = f"expected a date and time (ISO 8601), got {value!r}"
+        raise StrictValueError(msg) from exc
+
+
+def _is_homogeneous_collection(tp: Any) -> bool:
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (list, frozenset, set):
+        return True
+    return origin is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _collection_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """Lists only: a JSON string or object is not a list of its characters or keys."""
+
+    def factory(tp: Any) -> Callable[[Any, Any], Any]:
+        origin = typing.get_origin(tp)
+        (item,) = typing.get_args(tp)[:1] or (Any,)
+        inner = cattrs.cols.list_structure_factory(list[item], conv)  # type: ignore[valid-type]
+
+        def structure_(value: Any, _: Any) -> Any:
+            if not isinstance(value, list | tuple | set | frozenset):
+                msg = f"expected a list, got {type(value).__name__}"
+                raise StrictValueError(msg)
+            items = inner(list(value), list[item])  # type: ignore[valid-type]
+            return origin(items)
+
+        return structure_
+
+    return factory
+
+
 def configure_converter(conv: cattrs.Converter) -> cattrs.Converter:
-    """Add the domain's hooks to ``conv``; adapters may layer their own on top."""
+    """Add the domain's hooks to ``conv``; adapters may layer their own on top. Structuring is
+    strict: a value is taken only as the kind its field declares (no ``str(5)``, no
+    ``bool("no")``, no list of a string's characters)."""
     conv.register_unstructure_hook(Decimal, str)
-    conv.register_structure_hook(Decimal, lambda v, _: Decimal(str(v)))
-    conv.register_unstructure_hook(dt.date, lambda d: d.isoformat())
-    conv.register_structure_hook(dt.date, lambda v, _: v if isinstance(v, dt.date) else dt.date.fromisoformat(v))
-    conv.register_unstructure_hook(dt.datetime, lambda d: d.isoformat())
+    conv.register_structure_hook(Decimal, lambda v, _: _decimal(v))
+    conv.register_structure_hook(str, _strict("a string", lambda v: isinstance(v, str), str))
+    conv.register_structure_hook(bool, _strict("true or false", lambda v: type(v) is bool, bool))
     conv.register_structure_hook(
-        dt.datetime, lambda v, _: v if isinstance(v, dt.datetime) else dt.datetime.fromisoformat(v)
+        int, _strict("an integer", lambda v: isinstance(v, int) and not isinstance(v, bool), int)
     )
+    conv.register_structure_hook(
+        float, _strict("a number", lambda v: isinstance(v, int | float) and not isinstance(v, bool), float)
+    )
+    conv.register_unstructure_hook(dt.date, lambda d: d.isoformat())
+    conv.register_structure_hook(dt.date, _date)
+    conv.register_unstructure_hook(dt.datetime, lambda d: d.isoformat())
+    conv.register_structure_hook(dt.datetime, _datetime)
+    conv.register_structure_hook_factory(_is_homogeneous_collection, _collection_hook(conv))
     conv.register_unstructure_hook_func(
         _is_frozenset, lambda s: sorted((conv.unstructure(x) for x in s), key=canonical_json)
     )
@@ -130,14 +229,6 @@ def event_from_body(event_type: str, schema_version: int, body: Mapping[str, Any
     return event
 
 
-class CommandFormatError(ValueError):
-    """A command's JSON does not fit its type; ``problems`` name each field (``$.on`` …)."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(problems))
-
-
 def command_from_json(data: Mapping[str, Any]) -> Any:
     """Build a command from ``{"command": "AcceptCase", ...fields}``; unknown keys are errors.
 
@@ -152,9 +243,24 @@ def command_from_json(data: Mapping[str, Any]) -> Any:
         expected = ", ".join(sorted(COMMAND_BY_NAME))
         raise CommandFormatError([f"unknown command {name!r}; expected one of {expected} @ $.command"])
     try:
-        return converter().structure(payload, cls)
-    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
-        raise CommandFormatError(cattrs.transform_error(exc, path="$")) from exc
+        command = converter().structure(payload, cls)
+    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        raise CommandFormatError(cattrs.transform_error(exc, path="$", format_exception=_format)) from exc
+    problems = shape_problems(command)
+    if problems:  # pragma: no cover - the strict hooks above refuse these first
+        raise CommandFormatError(problems)
+    return command
+
+
+def _format(exc: BaseException, tp: type | None) -> str:
+    """cattrs' wording, with the reason our own hooks give."""
+    if isinstance(exc, StrictValueError):
+        return str(exc)
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    if isinstance(exc, AttributeError):  # a JSON value where an object was declared
+        return "expected an object"
+    return cattrs.v.format_exception(exc, tp)
 
 
 def command_to_json(command: Any) -> dict[str, Any]:

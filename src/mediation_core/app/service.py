@@ -51,6 +51,7 @@ from mediation_core.domain.deadlines import DueItem, due
 from mediation_core.domain.errors import (
     AuthorisationError,
     CaseNotFoundError,
+    CommandFormatError,
     ConcurrencyConflictError,
     InvalidTransitionError,
     NotFoundError,
@@ -71,6 +72,9 @@ from mediation_core.domain.privacy import mask_text, person_names
 from mediation_core.domain.referral.state import ReferralState
 from mediation_core.domain.repeats import PartyKeyer
 from mediation_core.domain.returns import FilingStatus
+from mediation_core.domain.rulebook import Violation
+from mediation_core.domain.rules.input import identifier_well_formed, input_violations
+from mediation_core.domain.shapes import shape_problems
 from mediation_core.domain.statistics import StatisticsReport, in_scope
 from mediation_core.domain.training import TrainingLine
 from mediation_core.exports.forms import DocumentForm
@@ -98,6 +102,8 @@ class _Head:
     version: int
     hash: str
     state: Any
+    kind: str = ""
+    """The aggregate type whose stream this is (an empty stream: none yet)."""
 
 
 @frozen(kw_only=True)
@@ -177,6 +183,23 @@ def seal_after(
         out.append(sealed)
         prev = sealed.hash
     return out
+
+
+def _check_kind(kind: str, aggregate: AggregateType, stream_id: str) -> None:
+    """A command addresses a stream of its own aggregate type: a case command naming a
+    referral's id (or an imported ledger row's) finds no case there."""
+    if kind and kind != aggregate.name:
+        msg = f"{aggregate.name} {stream_id!r} does not exist (the id names a {kind} record)"
+        raise CaseNotFoundError(msg) if aggregate is CASES else NotFoundError(msg)
+
+
+def _blank_identifier(command: Any) -> Violation:
+    """The violation of a command whose record's identifier is blank (and not one the service
+    fills in): its first blank identifier field is the one."""
+    blank = [f.name for f in attrs.fields(type(command)) if f.name.endswith("_id") and getattr(command, f.name) == ""]
+    return identifier_well_formed.violation(
+        blank[0] if blank else "$", "标识不得为空", "the identifier may not be blank"
+    )
 
 
 P = ParamSpec("P")
@@ -398,8 +421,12 @@ class MediationService:
             head = self._heads.get(stream_id)
         if head is None:
             records = tx.read(stream_id)
+            kind = records[0].event_type.split(".", 1)[0] if records else ""
+            _check_kind(kind, aggregate, stream_id)
             state = aggregate.replay(stream_id, [event_of(r) for r in records])
-            return _Head(version=len(records), hash=records[-1].hash if records else GENESIS_HASH, state=state)
+            last = records[-1].hash if records else GENESIS_HASH
+            return _Head(version=len(records), hash=last, state=state, kind=kind)
+        _check_kind(head.kind, aggregate, stream_id)
         newer = tx.read(stream_id, after=head.version)
         if not newer:
             return head
@@ -409,7 +436,7 @@ class MediationService:
         state = head.state
         for r in newer:
             state = aggregate.evolve(state, event_of(r), stream_id)
-        return _Head(version=head.version + len(newer), hash=newer[-1].hash, state=state)
+        return _Head(version=head.version + len(newer), hash=newer[-1].hash, state=state, kind=head.kind)
 
     def _observe(self, steps: Iterable[_Step]) -> None:
         for step in steps:
@@ -429,11 +456,17 @@ class MediationService:
                 raise InvalidTransitionError(msg)
             cmd, primary = pending.pop(0)
             aggregate = self._aggregate_of(cmd)
+            if primary:  # a follow-on is built by a decision from checked input
+                self._screen(cmd, now)
             cmd = self._with_fresh_ids(aggregate, cmd)
             stream_id = aggregate.stream_id(cmd)
+            if not stream_id:
+                raise RuleViolationError([_blank_identifier(cmd)])
             head = known.get(stream_id) if known is not None else None
             if head is None:
                 head = self._load(tx, aggregate, stream_id)
+            else:
+                _check_kind(head.kind, aggregate, stream_id)
             state = head.state
             org_id = aggregate.scope(cmd, state)
             if primary:  # a follow-on is the decision's own consequence, authorised with its cause
@@ -468,13 +501,27 @@ class MediationService:
                 )
             )
             head = _Head(
-                version=head.version + len(sealed), hash=sealed[-1].hash if sealed else head.hash, state=new_state
+                version=head.version + len(sealed),
+                hash=sealed[-1].hash if sealed else head.hash,
+                state=new_state,
+                kind=aggregate.name if sealed else head.kind,
             )
             steps.append(_Step(stream_id=stream_id, records=tuple(sealed), head=head))
             if known is not None:
                 known[stream_id] = head
             pending[:0] = [(follow_on, False) for follow_on in aggregate.follow_ons(cmd, events, new_state)]
         return steps
+
+    def _screen(self, command: Any, now: dt.datetime) -> None:
+        """Refuse a malformed command before anything is read or decided: fields of the wrong
+        type (``CommandFormatError``), or text, identifiers, numbers and dates the input rules
+        refuse (``RuleViolationError``, every field at once)."""
+        problems = shape_problems(command)
+        if problems:
+            raise CommandFormatError(problems)
+        violations = input_violations(command, DecisionContext(now=now, policy=self.policy, calendar=self.calendar))
+        if violations:
+            raise RuleViolationError(violations)
 
     def _with_fresh_ids(self, aggregate: AggregateType, command: Any) -> Any:
         blank = [name for name in aggregate.fresh_ids.get(type(command), ()) if not getattr(command, name)]
@@ -483,8 +530,8 @@ class MediationService:
     def _aggregate_of(self, command: object) -> AggregateType:
         aggregate = self._aggregates.get(type(command))
         if aggregate is None:
-            msg = f"command: {type(command).__name__} is not a command this service handles"
-            raise TypeError(msg)
+            msg = f"{type(command).__name__} is not a command this service handles @ $"
+            raise CommandFormatError([msg])
         return aggregate
 
     # -- queries --------------------------------------------------------------------------

@@ -30,6 +30,15 @@ class RuleViolationError(DomainError):
         return frozenset(v.rule for v in self.violations)
 
 
+class CommandFormatError(DomainError, ValueError):
+    """A command is not built from the types it declares (a field missing, extra or of the wrong
+    type); ``problems`` name each field by its path (``… @ $.parties[0].id_number``)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
 class InvalidTransitionError(DomainError):
     """An event does not fit the case's current state (the transition table forbids it)."""
 

@@ -85,6 +85,9 @@ class Policy:
         factory=lambda: {"ordinary": Decimal(50), "difficult": Decimal(200), "major": Decimal(500)}
     )
     subsidy_oral_ordinary: Decimal = Decimal(10)
+    short_text_max_chars: int = field(default=200, validator=_positive)
+    long_text_max_chars: int = field(default=5000, validator=_positive)
+    list_max_items: int = field(default=500, validator=_positive)
 
     @property
     def label(self) -> str:
@@ -211,6 +214,18 @@ POLICY_FIELDS_BASIS: dict[str, str] = {
         "difficulty; 厚街 by difficulty, persons and amount)."
     ),
     "subsidy_oral_ordinary": "以案定补 amount for an ordinary case settled by oral agreement (S20: 板桥镇 10 yuan).",
+    "short_text_max_chars": (
+        "Longest text of a one-line field (a name, a place, a title, a number): the forms' lines "
+        "(人民调解文书格式, legal-basis §5.1) hold far less; county practice."
+    ),
+    "long_text_max_chars": (
+        "Longest narrative (纠纷简要情况, 调解记录, 协议内容, notes and reasons): a page or two of the forms; "
+        "longer material is filed as a document of the case file (legal-basis §5.1.3)."
+    ),
+    "list_max_items": (
+        "Most items in one list of a command (parties, participants, trainees …): a numerous side acts "
+        "through its representatives (宁波条例 art. 20, at most five); county practice."
+    ),
 }
 
 if set(POLICY_FIELDS_BASIS) != {f.name for f in fields(Policy)}:  # pragma: no cover
