@@ -20,6 +20,7 @@ from mediation_core.cli import cases, coordination, demo, ledger, outbox, plugin
 from mediation_core.cli.session import Session, UsageError, common_options
 from mediation_core.domain.errors import (
     AuthorisationError,
+    CommandFormatError,
     ConcurrencyConflictError,
     DomainError,
     NotFoundError,
@@ -28,7 +29,6 @@ from mediation_core.domain.errors import (
 from mediation_core.exports.forms import DocumentUnavailableError
 from mediation_core.exports.ledger import LedgerImportError
 from mediation_core.plugins.manager import PluginError
-from mediation_core.serialization import CommandFormatError
 
 
 class ExitCode(enum.IntEnum):

@@ -27,7 +27,7 @@ def register(add: Callable[..., Any]) -> None:
 def run_sweep(session: Session) -> int:
     args = session.args
     with session.service() as service:
-        items = service.sweep()
+        items = service.sweep(actor=session.actor)
         queued = len(service.store.outbox())
     if args.json:
         args.stdout.write(to_json({"due": [unstructure(i) for i in items], "outbox": queued}))
@@ -46,8 +46,8 @@ def run_sweep(session: Session) -> int:
 def run_deliver(session: Session) -> int:
     args = session.args
     with session.service() as service:
-        due = [] if args.no_sweep else service.sweep()
-        report = service.deliver_pending(limit=args.limit)
+        due = [] if args.no_sweep else service.sweep(actor=session.actor)
+        report = service.deliver_pending(limit=args.limit, actor=session.actor)
     if args.json:
         args.stdout.write(
             to_json(

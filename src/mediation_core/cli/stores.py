@@ -97,7 +97,7 @@ def run_verify(session: Session) -> int:
     args = session.args
     with session.service(writes=False) as service:
         streams = sum(1 for _ in service.store.stream_ids())
-        breaks = service.verify()
+        breaks = service.verify(session.actor)
     if args.json:
         args.stdout.write(
             to_json(
