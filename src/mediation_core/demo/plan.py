@@ -597,17 +597,13 @@ class Planner:
     def summary(self, d: Dispute) -> str:
         return self.rng.choice(SUMMARIES[d.category])
 
-    def on_scene(self, d: Dispute) -> None:
-        rng = self.rng
-        station = self.district.station_of(d.room)
-        m = self.mediator_for(d.room, on_scene=True)
-        hour = rng.choice((9, 11, 14, 16, 19, 20, 21))
+    def record_dispatch(self, d: Dispute, station: str, hour: int, mediator_id: str = "") -> str:
+        """The station's record of the 110 call (with the mediator who went along, if one did)."""
         dispatch_id = f"110-{d.serial:05d}"
-        place = self.people.address(self.place(d.room))
         self.add(
             d.received,
             hour,
-            rng.randrange(0, 20),
+            self.rng.randrange(0, 20),
             officer_actor(station),
             dc.RecordDispatch(
                 dispatch_id=dispatch_id,
@@ -615,12 +611,20 @@ class Planner:
                 room_id=d.room,
                 incident_number=f"JJ{d.received:%Y%m%d}{d.serial:05d}",
                 call_received_at=dt.datetime.combine(d.received, dt.time(hour, 0), CHINA_TZ),
-                place=place,
+                place=self.people.address(self.place(d.room)),
                 officers=("值班民警", "辅警"),
                 summary=self.summary(d),
-                mediator_id=m.mediator_id,
+                mediator_id=mediator_id,
             ),
         )
+        return dispatch_id
+
+    def on_scene(self, d: Dispute) -> None:
+        rng = self.rng
+        station = self.district.station_of(d.room)
+        m = self.mediator_for(d.room, on_scene=True)
+        hour = rng.choice((9, 11, 14, 16, 19, 20, 21))
+        dispatch_id = self.record_dispatch(d, station, hour, m.mediator_id)
         self.add(
             d.received,
             hour,
@@ -654,23 +658,7 @@ class Planner:
         rng = self.rng
         station = self.district.station_of(d.room)
         hour = rng.choice((10, 15, 19, 20))
-        dispatch_id = f"110-{d.serial:05d}"
-        self.add(
-            d.received,
-            hour,
-            rng.randrange(0, 20),
-            officer_actor(station),
-            dc.RecordDispatch(
-                dispatch_id=dispatch_id,
-                station_id=station,
-                room_id=d.room,
-                incident_number=f"JJ{d.received:%Y%m%d}{d.serial:05d}",
-                call_received_at=dt.datetime.combine(d.received, dt.time(hour, 0), CHINA_TZ),
-                place=self.people.address(self.place(d.room)),
-                officers=("值班民警", "辅警"),
-                summary=self.summary(d),
-            ),
-        )
+        dispatch_id = self.record_dispatch(d, station, hour)
         referral_id = f"ref-{d.serial:05d}"
         self.add(
             d.received,
