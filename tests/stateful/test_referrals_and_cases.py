@@ -152,6 +152,18 @@ class ReferralsAndCases(RuleBasedStateMachine):
             c.AssignMediator(case_id=case_id, mediator_id="m-zhang", presiding=True, on=on),
             c.NotifyRights(case_id=case_id, on=on),
             c.FileDocument(case_id=case_id, item=CaseFileItem.IDENTITY_PROOF, title="身份证", on=on),
+        ):
+            self.handle(command, MEDIATOR)
+        term_due = self.service.case_file(case_id, MEDIATOR).state.term_due
+        if term_due is not None and on > term_due:  # the term ran out before mediation started
+            before = self.snapshot()
+            with pytest.raises(RuleViolationError) as late:
+                self.handle(c.StartMediation(case_id=case_id, on=on), MEDIATOR)
+            assert late.value.rules == {"within_mediation_term"}
+            assert self.snapshot() == before
+            self.handle(c.TerminateCase(case_id=case_id, on=on, reason=TerminationReason.TIME_LIMIT_EXPIRED), MEDIATOR)
+            return multiple()
+        for command in (
             c.StartMediation(case_id=case_id, on=on),
             c.HoldSession(
                 case_id=case_id,
