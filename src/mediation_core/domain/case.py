@@ -13,7 +13,6 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-import attrs
 from attrs import field, frozen
 
 from mediation_core.domain import events as ev
@@ -32,6 +31,7 @@ from mediation_core.domain.parties import Party, persons
 from mediation_core.domain.risks import Difficulty, PoliceReport, RiskFlag
 from mediation_core.domain.sources import CaseSource, ReferralMode
 from mediation_core.domain.traffic.accident import ScheduledSession
+from mediation_core.domain.transitions import Fold
 
 
 class CaseStatus(enum.Enum):
@@ -449,21 +449,7 @@ def start(case_id: str, version: int, event: ev.DisputeReceived) -> CaseState:
 def evolve(state: CaseState | None, event: ev.CaseEvent, *, case_id: str = "") -> CaseState:
     """The case after ``event``. Pure and total over the transition table; raises
     :class:`InvalidTransitionError` for an event the table does not allow."""
-    if state is None:
-        if not isinstance(event, ev.DisputeReceived):
-            msg = f"{type(event).__name__} before the case was received"
-            raise InvalidTransitionError(msg)
-        return start(case_id, 1, event)
-    if isinstance(event, ev.DisputeReceived):
-        msg = f"case {state.case_id} already exists"
-        raise InvalidTransitionError(msg)
-    try:
-        status = TRANSITIONS[(state.status, type(event))]
-    except KeyError:
-        msg = f"{type(event).__name__} is not allowed when the case is {state.status.value}"
-        raise InvalidTransitionError(msg) from None
-    changes = _APPLY[type(event)](state, event)
-    return attrs.evolve(state, status=status, version=state.version + 1, **changes)
+    return _FOLD(state, event, case_id)
 
 
 def replay(case_id: str, events: Iterable[ev.CaseEvent]) -> CaseState | None:
@@ -474,7 +460,11 @@ def replay(case_id: str, events: Iterable[ev.CaseEvent]) -> CaseState | None:
     return state
 
 
-_missing = set(ev.EVENT_TYPES) - set(_APPLY) - {ev.DisputeReceived}
-if _missing:  # pragma: no cover
-    msg = f"evolve has no handler for {sorted(t.__name__ for t in _missing)}"
-    raise RuntimeError(msg)
+_FOLD: Fold[CaseState] = Fold(
+    noun="case",
+    creating=ev.DisputeReceived,
+    transitions=TRANSITIONS,
+    start=lambda case_id, e: start(case_id, 1, e),
+    apply=_APPLY,
+    event_types=ev.EVENT_TYPES,
+)

@@ -8,12 +8,11 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-import attrs
 from attrs import frozen
 
 from mediation_core.domain.calendar import local_date
 from mediation_core.domain.dispatch import events as ev
-from mediation_core.domain.errors import InvalidTransitionError
+from mediation_core.domain.transitions import Fold
 
 
 class DispatchStatus(enum.Enum):
@@ -84,31 +83,33 @@ _APPLY: dict[type[ev.DispatchEvent], Callable[[DispatchState, Any], dict[str, An
 }
 
 
+def start(dispatch_id: str, event: ev.DispatchRecorded) -> DispatchState:
+    """The dispatch its first event makes."""
+    return DispatchState(
+        dispatch_id=dispatch_id,
+        version=1,
+        status=DispatchStatus.OPEN,
+        station_id=event.station_id,
+        room_id=event.room_id,
+        incident_number=event.incident_number,
+        call_received_at=event.call_received_at,
+        place=event.place,
+        officers=event.officers,
+        summary=event.summary,
+        mediator_id=event.mediator_id,
+    )
+
+
 def evolve(state: DispatchState | None, event: ev.DispatchEvent, *, dispatch_id: str = "") -> DispatchState:
     """The dispatch after ``event``. Pure; raises for an event the table does not allow."""
-    if state is None:
-        if not isinstance(event, ev.DispatchRecorded):
-            msg = f"{type(event).__name__} before the dispatch was recorded"
-            raise InvalidTransitionError(msg)
-        return DispatchState(
-            dispatch_id=dispatch_id,
-            version=1,
-            status=DispatchStatus.OPEN,
-            station_id=event.station_id,
-            room_id=event.room_id,
-            incident_number=event.incident_number,
-            call_received_at=event.call_received_at,
-            place=event.place,
-            officers=event.officers,
-            summary=event.summary,
-            mediator_id=event.mediator_id,
-        )
-    if isinstance(event, ev.DispatchRecorded):
-        msg = f"dispatch {state.dispatch_id} already exists"
-        raise InvalidTransitionError(msg)
-    try:
-        status = TRANSITIONS[(state.status, type(event))]
-    except KeyError:
-        msg = f"{type(event).__name__} is not allowed when the dispatch is {state.status.value}"
-        raise InvalidTransitionError(msg) from None
-    return attrs.evolve(state, status=status, version=state.version + 1, **_APPLY[type(event)](state, event))
+    return _FOLD(state, event, dispatch_id)
+
+
+_FOLD: Fold[DispatchState] = Fold(
+    noun="dispatch",
+    creating=ev.DispatchRecorded,
+    transitions=TRANSITIONS,
+    start=start,
+    apply=_APPLY,
+    event_types=ev.EVENT_TYPES,
+)

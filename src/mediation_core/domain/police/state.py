@@ -17,7 +17,6 @@ import attrs
 from attrs import field, frozen
 
 from mediation_core.domain.deadlines import Deadline, DeadlineKind
-from mediation_core.domain.errors import InvalidTransitionError
 from mediation_core.domain.parties import Party
 from mediation_core.domain.police import events as ev
 from mediation_core.domain.police.mediability import (
@@ -27,6 +26,7 @@ from mediation_core.domain.police.mediability import (
     Punishment,
     mediable,
 )
+from mediation_core.domain.transitions import Fold
 
 
 class PoliceCaseStatus(enum.Enum):
@@ -239,23 +239,14 @@ def start(police_case_id: str, e: ev.PoliceCaseOpened) -> PoliceCaseState:
 def evolve(state: PoliceCaseState | None, event: ev.PoliceCaseEvent, *, police_case_id: str = "") -> PoliceCaseState:
     """The 治安 case after ``event``. Pure; raises :class:`InvalidTransitionError` for an event
     the transition table does not allow."""
-    if state is None:
-        if not isinstance(event, ev.PoliceCaseOpened):
-            msg = f"{type(event).__name__} before the 治安 case was opened"
-            raise InvalidTransitionError(msg)
-        return start(police_case_id, event)
-    if isinstance(event, ev.PoliceCaseOpened):
-        msg = f"治安 case {state.police_case_id} already exists"
-        raise InvalidTransitionError(msg)
-    try:
-        status = TRANSITIONS[(state.status, type(event))]
-    except KeyError:
-        msg = f"{type(event).__name__} is not allowed when the 治安 case is {state.status.value}"
-        raise InvalidTransitionError(msg) from None
-    return attrs.evolve(state, status=status, version=state.version + 1, **_APPLY[type(event)](state, event))
+    return _FOLD(state, event, police_case_id)
 
 
-_missing = set(ev.EVENT_TYPES) - set(_APPLY) - {ev.PoliceCaseOpened}
-if _missing:  # pragma: no cover
-    msg = f"evolve has no handler for {sorted(t.__name__ for t in _missing)}"
-    raise RuntimeError(msg)
+_FOLD: Fold[PoliceCaseState] = Fold(
+    noun="治安 case",
+    creating=ev.PoliceCaseOpened,
+    transitions=TRANSITIONS,
+    start=start,
+    apply=_APPLY,
+    event_types=ev.EVENT_TYPES,
+)

@@ -9,11 +9,9 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-import attrs
 from attrs import field, frozen
 
 from mediation_core.domain.deadlines import Deadline, DeadlineKind
-from mediation_core.domain.errors import InvalidTransitionError
 from mediation_core.domain.ledger import Outcome
 from mediation_core.domain.parties import Party
 from mediation_core.domain.referral import events as ev
@@ -24,6 +22,7 @@ from mediation_core.domain.referral.letters import (
     Origin,
 )
 from mediation_core.domain.sources import CaseSource, ReferralMode
+from mediation_core.domain.transitions import Fold
 
 
 class ReferralStatus(enum.Enum):
@@ -213,23 +212,14 @@ def start(referral_id: str, e: ev.ReferralIssued) -> ReferralState:
 def evolve(state: ReferralState | None, event: ev.ReferralEvent, *, referral_id: str = "") -> ReferralState:
     """The referral after ``event``. Pure; raises :class:`InvalidTransitionError` for an event
     the transition table does not allow."""
-    if state is None:
-        if not isinstance(event, ev.ReferralIssued):
-            msg = f"{type(event).__name__} before the referral was issued"
-            raise InvalidTransitionError(msg)
-        return start(referral_id, event)
-    if isinstance(event, ev.ReferralIssued):
-        msg = f"referral {state.referral_id} already exists"
-        raise InvalidTransitionError(msg)
-    try:
-        status = TRANSITIONS[(state.status, type(event))]
-    except KeyError:
-        msg = f"{type(event).__name__} is not allowed when the referral is {state.status.value}"
-        raise InvalidTransitionError(msg) from None
-    return attrs.evolve(state, status=status, version=state.version + 1, **_APPLY[type(event)](state, event))
+    return _FOLD(state, event, referral_id)
 
 
-_missing = set(ev.EVENT_TYPES) - set(_APPLY) - {ev.ReferralIssued}
-if _missing:  # pragma: no cover
-    msg = f"evolve has no handler for {sorted(t.__name__ for t in _missing)}"
-    raise RuntimeError(msg)
+_FOLD: Fold[ReferralState] = Fold(
+    noun="referral",
+    creating=ev.ReferralIssued,
+    transitions=TRANSITIONS,
+    start=start,
+    apply=_APPLY,
+    event_types=ev.EVENT_TYPES,
+)

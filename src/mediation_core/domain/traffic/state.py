@@ -8,11 +8,9 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-import attrs
 from attrs import field, frozen
 
 from mediation_core.domain.deadlines import Deadline, DeadlineKind
-from mediation_core.domain.errors import InvalidTransitionError
 from mediation_core.domain.parties import Party
 from mediation_core.domain.traffic import events as ev
 from mediation_core.domain.traffic.accident import (
@@ -24,6 +22,7 @@ from mediation_core.domain.traffic.accident import (
     TrafficSettlement,
     TrafficTermination,
 )
+from mediation_core.domain.transitions import Fold
 
 
 class TrafficStatus(enum.Enum):
@@ -178,39 +177,35 @@ _APPLY: dict[type[ev.TrafficEvent], Callable[[TrafficState, Any], dict[str, Any]
 }
 
 
+def start(traffic_id: str, event: ev.AccidentRegistered) -> TrafficState:
+    """The traffic record its first event makes."""
+    return TrafficState(
+        traffic_id=traffic_id,
+        version=1,
+        status=TrafficStatus.REGISTERED,
+        brigade_id=event.brigade_id,
+        brigade_name=event.brigade_name,
+        room_id=event.room_id,
+        accident_number=event.accident_number,
+        accident_on=event.accident_on,
+        determination=event.determination,
+        simple_procedure=event.simple_procedure,
+        parties=event.parties,
+        insurers=event.insurers,
+        summary=event.summary,
+    )
+
+
 def evolve(state: TrafficState | None, event: ev.TrafficEvent, *, traffic_id: str = "") -> TrafficState:
     """The record after ``event``. Pure; raises for an event the table does not allow."""
-    if state is None:
-        if not isinstance(event, ev.AccidentRegistered):
-            msg = f"{type(event).__name__} before the accident was registered"
-            raise InvalidTransitionError(msg)
-        return TrafficState(
-            traffic_id=traffic_id,
-            version=1,
-            status=TrafficStatus.REGISTERED,
-            brigade_id=event.brigade_id,
-            brigade_name=event.brigade_name,
-            room_id=event.room_id,
-            accident_number=event.accident_number,
-            accident_on=event.accident_on,
-            determination=event.determination,
-            simple_procedure=event.simple_procedure,
-            parties=event.parties,
-            insurers=event.insurers,
-            summary=event.summary,
-        )
-    if isinstance(event, ev.AccidentRegistered):
-        msg = f"traffic record {state.traffic_id} already exists"
-        raise InvalidTransitionError(msg)
-    try:
-        status = TRANSITIONS[(state.status, type(event))]
-    except KeyError:
-        msg = f"{type(event).__name__} is not allowed when the traffic record is {state.status.value}"
-        raise InvalidTransitionError(msg) from None
-    return attrs.evolve(state, status=status, version=state.version + 1, **_APPLY[type(event)](state, event))
+    return _FOLD(state, event, traffic_id)
 
 
-_missing = set(ev.EVENT_TYPES) - set(_APPLY) - {ev.AccidentRegistered}
-if _missing:  # pragma: no cover
-    msg = f"evolve has no handler for {sorted(t.__name__ for t in _missing)}"
-    raise RuntimeError(msg)
+_FOLD: Fold[TrafficState] = Fold(
+    noun="traffic record",
+    creating=ev.AccidentRegistered,
+    transitions=TRANSITIONS,
+    start=start,
+    apply=_APPLY,
+    event_types=ev.EVENT_TYPES,
+)
