@@ -15,6 +15,7 @@ from mediation_core.domain.case import CaseStatus
 from mediation_core.domain.casefile import BINDING_ORDER, STATUTORY_MINIMUM, CaseFileItem
 from mediation_core.domain.deadlines import DeadlineKind
 from mediation_core.domain.ledger import Outcome, ledger_row
+from mediation_core.domain.limitation import Interruption
 from mediation_core.domain.outcomes import ALL_ROUTES, DeclineReason, TerminationReason
 from mediation_core.domain.policy import Policy
 from mediation_core.domain.repeats import UNKEYED
@@ -144,6 +145,38 @@ def test_rule9_every_termination_records_all_routes(reason: TerminationReason, s
     story.terminate(reason=reason)
     assert story.s.routes_notified == ALL_ROUTES
     assert CaseFileItem.TERMINATION_RECORD in story.s.documents
+
+
+@given(
+    received=st.integers(0, 60),
+    mediating=st.integers(0, 40),
+    refused=st.booleans(),
+)
+def test_rule37_a_termination_tells_the_parties_their_limitation_was_interrupted_on_application(
+    received: int, mediating: int, refused: bool
+) -> None:
+    """However a case ends without agreement (a termination, or a party's refusal mid-way), its
+    notice says the limitation period stopped on the intake day and runs afresh from the end."""
+    on, ended = day(received), day(received + mediating)
+    story = Story().receive(on=on).accept(on=on).prepare(on=on).start(on=on)
+    if refused:
+        story.do(c.RecordConsent(case_id="c1", party_id="p1", consents=False, on=ended))
+    else:
+        story.terminate(on=ended)
+    terminated = story.events[-1]
+    assert terminated.limitation_interrupted_on == on  # type: ignore[attr-defined]
+    assert story.s.limitation_interrupted_on == on
+    limitation = Interruption(interrupted_on=on, recounted_from=ended)
+    assert limitation.notice_zh() in terminated.notice  # type: ignore[attr-defined]
+    assert f"{on:%Y年%m月%d日}申请人民调解之日起诉讼时效中断" in terminated.notice  # type: ignore[attr-defined]
+    assert limitation.general_period_ends_on > ended
+
+
+@given(st.dates(dt.date(2000, 1, 1), dt.date(2090, 12, 31)))
+def test_rule37_the_fresh_general_period_is_three_years_from_the_end(ended: dt.date) -> None:
+    end = Interruption(interrupted_on=ended, recounted_from=ended).general_period_ends_on
+    assert end.year == ended.year + 3
+    assert (end.month, end.day) == ((2, 28) if (ended.month, ended.day) == (2, 29) else (ended.month, ended.day))
 
 
 @given(st.sets(st.sampled_from([i for i in BINDING_ORDER if i not in {CaseFileItem.REGISTRATION}])))

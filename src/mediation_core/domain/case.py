@@ -180,6 +180,7 @@ class CaseState:
     agreement: Agreement | None = None
     termination: TerminationReason | None = None
     routes_notified: tuple[Route, ...] = ()
+    limitation_interrupted_on: dt.date | None = None
     concluded_on: dt.date | None = None
     confirmation_applied_on: dt.date | None = None
     follow_ups: tuple[FollowUp, ...] = ()
@@ -397,6 +398,7 @@ def _terminated(s: CaseState, e: ev.CaseTerminated) -> dict[str, Any]:
         **_conclude(s, e.on),
         "termination": e.reason,
         "routes_notified": e.routes,
+        "limitation_interrupted_on": e.limitation_interrupted_on,
         "documents": _file(s, CaseFileItem.TERMINATION_RECORD),
     }
 

@@ -22,6 +22,7 @@ from mediation_core.domain.deadlines import Deadline, DeadlineKind, calendar_dea
 from mediation_core.domain.deciders import Decider
 from mediation_core.domain.errors import InvalidTransitionError, RuleViolationError
 from mediation_core.domain.followups import FollowUp
+from mediation_core.domain.limitation import Interruption
 from mediation_core.domain.outcomes import ALL_ROUTES, ROUTES_NOTICE_ZH, TerminationReason
 from mediation_core.domain.repeats import find_repeat
 from mediation_core.domain.rulebook import RuleKind, Violation, rule, run_rules
@@ -121,15 +122,26 @@ def _consent(cmd: c.RecordConsent, state: CaseState, ctx: DecisionContext) -> li
     recorded = ev.ConsentRecorded(party_id=cmd.party_id, consents=cmd.consents, on=cmd.on, note=cmd.note)
     if cmd.consents or state.status is not CaseStatus.MEDIATING:
         return [recorded]
-    return [recorded, _termination(cmd.on, TerminationReason.PARTY_REFUSED, f"当事人 {cmd.party_id} 拒绝继续调解")]
+    refusal = f"当事人 {cmd.party_id} 拒绝继续调解"
+    return [recorded, _termination(state, cmd.on, TerminationReason.PARTY_REFUSED, refusal)]
 
 
-def _termination(on: Any, reason: TerminationReason, note: str) -> ev.CaseTerminated:
-    return ev.CaseTerminated(on=on, reason=reason, routes=ALL_ROUTES, notice=ROUTES_NOTICE_ZH, note=note)
+def _termination(state: CaseState, on: Any, reason: TerminationReason, note: str) -> ev.CaseTerminated:
+    """终止调解 with the notice of other routes and of the limitation period interrupted on the
+    day the dispute was brought to the room (§9 rules 9 and 37)."""
+    limitation = Interruption(interrupted_on=state.received_on, recounted_from=on)
+    return ev.CaseTerminated(
+        on=on,
+        reason=reason,
+        routes=ALL_ROUTES,
+        notice=ROUTES_NOTICE_ZH + limitation.notice_zh(),
+        note=note,
+        limitation_interrupted_on=limitation.interrupted_on,
+    )
 
 
 def _terminated(cmd: c.TerminateCase, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
-    return [_termination(cmd.on, cmd.reason, cmd.note)]
+    return [_termination(state, cmd.on, cmd.reason, cmd.note)]
 
 
 def _risk(cmd: c.FlagRisk, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:

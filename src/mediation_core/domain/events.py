@@ -281,6 +281,8 @@ class CaseTerminated(CaseEvent):
     routes: tuple[Route, ...]
     notice: str
     note: str = ""
+    limitation_interrupted_on: dt.date
+    """诉讼时效 interrupted on the day mediation was requested (§9 rule 37)."""
 
 
 @frozen(kw_only=True)

@@ -51,6 +51,10 @@ def _routes(s: CaseState) -> bool:
     return s.termination is None or set(s.routes_notified) == set(ALL_ROUTES)
 
 
+def _limitation(s: CaseState) -> bool:
+    return s.termination is None or s.limitation_interrupted_on == s.received_on
+
+
 def _recusal(s: CaseState) -> bool:
     return not (s.recused & s.mediators) and s.presiding not in s.recused
 
@@ -84,6 +88,14 @@ INVARIANTS: tuple[Invariant, ...] = (
         summary_zh="书面协议的生效日为各方签名、调解员签名和委员会盖章中最晚的日期",
         summary_en="a written agreement's effective date is the latest of all required marks",
         holds=_written_effective,
+    ),
+    Invariant(
+        name="limitation_interrupted_on_application",
+        basis="最高人民法院关于审理民事案件适用诉讼时效制度若干问题的规定 第12条；民法典 第195条",
+        section9=(37,),
+        summary_zh="终止调解的案件记载诉讼时效自申请调解之日起中断",
+        summary_en="a terminated case records the limitation period interrupted on the day mediation was requested",
+        holds=_limitation,
     ),
     Invariant(
         name="copies_per_party",
