@@ -221,6 +221,17 @@ class _Case(_Masker):
     def of_type(self, kind: type[DomainEvent]) -> list[DomainEvent]:
         return [e for e in self.events if isinstance(e, kind)]
 
+    def form(self, form: DocumentForm, title: str, pages: Sequence[Page]) -> FormDocument:
+        """A document of this case: headed by its committee and case number, masked as read."""
+        return FormDocument(
+            form=form,
+            title=title,
+            organisation=self.committee,
+            number=self.number,
+            masked=self.masked,
+            pages=tuple(pages),
+        )
+
 
 def _need(condition: object, what: str) -> None:
     if not condition:
@@ -245,13 +256,10 @@ def acceptance_register(c: _Case) -> FormDocument:
         Field(label="涉及金额（元）", value=f"{s.amount_involved:,.2f}"),
     )
     decision = "受理" if s.accepted_on else f"不予受理（{s.declined.title_zh if s.declined else ''}）"
-    return FormDocument(
-        form=DocumentForm.ACCEPTANCE_REGISTER,
-        title="人民调解受理登记表",
-        organisation=c.committee,
-        number=c.number,
-        masked=c.masked,
-        pages=(
+    return c.form(
+        DocumentForm.ACCEPTANCE_REGISTER,
+        "人民调解受理登记表",
+        (
             Page(
                 blocks=(
                     Fields(items=fields),
@@ -315,14 +323,7 @@ def rights_notice(c: _Case) -> FormDocument:
             lines=("当事人已知悉上述权利义务（签名或按指印）：", "告知人：", "（人民调解委员会印章）", SIGN_DATE)
         ),
     )
-    return FormDocument(
-        form=DocumentForm.RIGHTS_NOTICE,
-        title="人民调解当事人权利义务告知书",
-        organisation=c.committee,
-        number=c.number,
-        masked=c.masked,
-        pages=(Page(blocks=blocks),),
-    )
+    return c.form(DocumentForm.RIGHTS_NOTICE, "人民调解当事人权利义务告知书", (Page(blocks=blocks),))
 
 
 def mediation_record(c: _Case) -> FormDocument:
@@ -355,14 +356,7 @@ def mediation_record(c: _Case) -> FormDocument:
                 ),
             )
         )
-    return FormDocument(
-        form=DocumentForm.MEDIATION_RECORD,
-        title="人民调解记录",
-        organisation=c.committee,
-        number=c.number,
-        masked=c.masked,
-        pages=tuple(pages),
-    )
+    return c.form(DocumentForm.MEDIATION_RECORD, "人民调解记录", pages)
 
 
 def agreement(c: _Case) -> FormDocument:
@@ -412,14 +406,7 @@ def agreement(c: _Case) -> FormDocument:
     holders = [f"当事人{p.name}执" for p in s.parties] + ["人民调解委员会存档"]
     holders += [f"副本{n}" for n in range(len(holders) + 1, copies + 1)]
     pages = tuple(Page(caption=f"第{n}份 共{copies}份 {holders[n - 1]}", blocks=body) for n in range(1, copies + 1))
-    return FormDocument(
-        form=DocumentForm.AGREEMENT,
-        title="人民调解协议书",
-        organisation=c.committee,
-        number=c.number,
-        masked=c.masked,
-        pages=pages,
-    )
+    return c.form(DocumentForm.AGREEMENT, "人民调解协议书", pages)
 
 
 def _signers(c: _Case, kind: SignatoryKind) -> str:
@@ -432,13 +419,10 @@ def _signers(c: _Case, kind: SignatoryKind) -> str:
 def _oral(c: _Case) -> FormDocument:
     s = c.state
     assert s.agreement is not None
-    return FormDocument(
-        form=DocumentForm.AGREEMENT,
-        title="人民调解口头协议登记表",
-        organisation=c.committee,
-        number=c.number,
-        masked=c.masked,
-        pages=(
+    return c.form(
+        DocumentForm.AGREEMENT,
+        "人民调解口头协议登记表",
+        (
             Page(
                 blocks=(
                     Fields(items=tuple(f for p in s.parties for f in c.party_fields(p, s.agreement.effective_on))),
@@ -486,14 +470,7 @@ def follow_up_record(c: _Case) -> FormDocument:
                 blocks=(Fields(items=fields), Signatures(lines=("回访人（签名）：", "被回访人（签名）：", SIGN_DATE))),
             )
         )
-    return FormDocument(
-        form=DocumentForm.FOLLOW_UP_RECORD,
-        title="人民调解回访记录",
-        organisation=c.committee,
-        number=c.number,
-        masked=c.masked,
-        pages=tuple(pages),
-    )
+    return c.form(DocumentForm.FOLLOW_UP_RECORD, "人民调解回访记录", pages)
 
 
 def _filed_on(c: _Case) -> dict[CaseFileItem, tuple[dt.date, str]]:
@@ -557,13 +534,10 @@ def file_cover(c: _Case) -> FormDocument:
                 note,
             )
         )
-    return FormDocument(
-        form=DocumentForm.FILE_COVER,
-        title="人民调解卷宗",
-        organisation=c.committee,
-        number=c.number,
-        masked=c.masked,
-        pages=(
+    return c.form(
+        DocumentForm.FILE_COVER,
+        "人民调解卷宗",
+        (
             Page(blocks=(Fields(items=cover),)),
             Page(
                 caption="卷内目录",
