@@ -3,19 +3,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import sqlite3
 from pathlib import Path
 
+import attrs
 import pytest
 
 from builders import person
+from mediation_core.app.service import MediationService
 from mediation_core.cli import ExitCode, main
 from mediation_core.cli.output import Progress, table, width
+from mediation_core.domain import commands as c
 from mediation_core.domain.parties import Side
 from mediation_core.serialization import unstructure
+from mediation_core.testing import scenarios as sc
 from mediation_core.walkthrough import demo_registry
+from mediation_sqlalchemy import open_sqlalchemy
 
 KEY = "test-identity-key"
 
@@ -351,3 +357,35 @@ def test_the_progress_bar_draws_on_a_terminal_only() -> None:
 def test_tables_line_up_chinese_text() -> None:
     lines = table(["单位", "n"], [("柏杨街道", 12), ("x", 3)], numeric=(False, True)).splitlines()
     assert {width(line) for line in lines} == {width(lines[0])}
+
+
+def test_retention_anonymise_anonymises_the_expired_files_once(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite3"
+    store = open_sqlalchemy(f"sqlite:///{path}")
+    clock = sc.ScriptClock()
+    service = MediationService(store, clock=clock, identity_key=KEY.encode())
+    service.register(demo_registry(), sc.ADMIN)
+    for n, years in ((1, 1), (2, 10)):
+        script = [
+            (at, attrs.evolve(cmd, retention_years=years) if isinstance(cmd, c.ArchiveCase) else cmd)
+            for at, cmd in sc.lifecycle(f"case-{n}", serial=n, start=dt.date(2024, 5, 6))
+        ]
+        sc.run(service.handle, clock, script)
+    store.close()
+    db = ("--db", str(path))
+    code, printed, _ = run(*db, "--json", "retention", "--on", "2026-11-01")
+    assert code == 0
+    assert [(r["case_id"], r["expired_on"], r["anonymised"]) for r in json.loads(printed)] == [
+        ("case-1", "2025-05-22", False)
+    ]
+    code, printed, _ = run(*db, "retention", "--anonymise", "--on", "2026-11-01")
+    assert code == 0
+    assert printed.endswith("1 case file(s) past their retention period on 2026-11-01: parties anonymised\n")
+    code, printed, _ = run(*db, "--json", "case", "show", "case-1")
+    assert [p["name"] for p in json.loads(printed)["state"]["parties"]] == ["王某", "李某"]
+    code, printed, _ = run(*db, "--json", "retention", "--anonymise", "--on", "2026-11-01")
+    assert (code, json.loads(printed)) == (0, [])
+    code, _, err = run(*db, "--as", "mediator:m-zhang@pengshanlu-room", "retention", "--anonymise")
+    assert code == ExitCode.NOT_ALLOWED, err
+    code, text, _ = run(*db, "verify")
+    assert (code, text.endswith("every hash chain is whole\n")) == (0, True)

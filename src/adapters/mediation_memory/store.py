@@ -16,13 +16,13 @@ from typing import Self
 
 import attrs
 
-from mediation_core.app.ports import Append, DeliveryStatus, Document, OutboxEntry
+from mediation_core.app.ports import Append, DeliveryStatus, Document, OutboxEntry, Reseal, check_reseal
 from mediation_core.domain.deadlines import Deadline
 from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError, StoreError
 from mediation_core.domain.ledger import LedgerRow
 from mediation_core.domain.notices import Notice
 from mediation_core.domain.organisations import Registry
-from mediation_core.records import ChainBreak, RecordedEvent, verify_stream
+from mediation_core.records import GENESIS_HASH, ChainBreak, RecordedEvent, verify_stream
 
 Numbers = dict[tuple[str, int], tuple[int, int]]  # (series, year) -> (base, allocated here)
 
@@ -130,37 +130,55 @@ class MemoryStore:
         with self._lock:
             return self._numbers.get((series, year), 0)
 
-    def apply(self, appends: list[Append], numbers: Numbers, queued: list[OutboxEntry] | None = None) -> None:
+    def apply(
+        self, appends: Sequence[Append | Reseal], numbers: Numbers, queued: list[OutboxEntry] | None = None
+    ) -> None:
         """Check a unit of work against what is committed now, then apply it whole."""
         with self._lock:
-            versions: dict[str, int] = {}
+            self._check(appends, numbers)
             for batch in appends:
-                committed = versions.get(batch.stream_id, len(self._streams.get(batch.stream_id, ())))
-                if committed != batch.expected_version:
-                    msg = f"stream {batch.stream_id} moved to version {committed} before this commit"
-                    raise ConcurrencyConflictError(msg)
-                versions[batch.stream_id] = committed + len(batch.records)
-            for (series, year), (base, _) in numbers.items():
-                if self._numbers.get((series, year), 0) != base:
-                    msg = f"numbers of {series} in {year} were allocated concurrently"
-                    raise ConcurrencyConflictError(msg)
-            for notice_key in (n.key for b in appends for n in b.notices):
-                if notice_key in self._outbox:
-                    msg = f"notice {notice_key!r} is already in the outbox"
-                    raise IntegrityError(msg)
-            for batch in appends:
-                self._streams.setdefault(batch.stream_id, []).extend(batch.records)
+                if isinstance(batch, Reseal):
+                    self._streams[batch.stream_id] = list(batch.records)
+                else:
+                    self._streams.setdefault(batch.stream_id, []).extend(batch.records)
                 if batch.row is not None:
                     self._index_row(batch.stream_id, batch.row)
                 self._deadlines[batch.stream_id] = tuple(batch.deadlines)
                 for doc in batch.documents:
                     self._documents[(doc.kind, doc.key)] = doc
-                for notice in batch.notices:
+                for notice in batch.notices if isinstance(batch, Append) else ():
                     self._outbox[notice.key] = OutboxEntry(notice=notice, created_at=batch.created_at)
             for key, (base, allocated) in numbers.items():
                 self._numbers[key] = base + allocated
             for entry in queued or ():
                 self._outbox.setdefault(entry.notice.key, entry)
+
+    def _check(self, appends: Sequence[Append | Reseal], numbers: Numbers) -> None:
+        """Raise unless every stream is still where the unit found it, and its numbers and
+        notice keys are still free."""
+        versions: dict[str, int] = {}
+        heads: dict[str, str] = {}
+        for batch in appends:
+            stream = self._streams.get(batch.stream_id, [])
+            committed = versions.get(batch.stream_id, len(stream))
+            head = heads.get(batch.stream_id, stream[-1].hash if stream else GENESIS_HASH)
+            if committed != batch.expected_version or (isinstance(batch, Reseal) and head != batch.replaced_head):
+                msg = f"stream {batch.stream_id} moved to version {committed} before this commit"
+                raise ConcurrencyConflictError(msg)
+            if isinstance(batch, Reseal):
+                versions[batch.stream_id] = len(batch.records)
+            else:
+                versions[batch.stream_id] = committed + len(batch.records)
+            if batch.records:
+                heads[batch.stream_id] = batch.records[-1].hash
+        for (series, year), (base, _) in numbers.items():
+            if self._numbers.get((series, year), 0) != base:
+                msg = f"numbers of {series} in {year} were allocated concurrently"
+                raise ConcurrencyConflictError(msg)
+        for notice_key in (n.key for b in appends if isinstance(b, Append) for n in b.notices):
+            if notice_key in self._outbox:
+                msg = f"notice {notice_key!r} is already in the outbox"
+                raise IntegrityError(msg)
 
     def _index_row(self, stream_id: str, row: LedgerRow) -> None:
         old = self._rows.get(stream_id)
@@ -176,7 +194,7 @@ class MemoryUnitOfWork:
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
-        self._appends: list[Append] = []
+        self._appends: list[Append | Reseal] = []
         self._numbers: Numbers = {}
         self._queued: list[OutboxEntry] = []
         self._done = False
@@ -194,7 +212,7 @@ class MemoryUnitOfWork:
         records = self._store.read(stream_id)
         for batch in self._appends:
             if batch.stream_id == stream_id:
-                records.extend(batch.records)
+                records = list(batch.records) if isinstance(batch, Reseal) else [*records, *batch.records]
         return records[after:]
 
     def allocate_number(self, series: str, year: int) -> int:
@@ -214,7 +232,7 @@ class MemoryUnitOfWork:
             if rec.stream_id != batch.stream_id or rec.version != batch.expected_version + offset:
                 msg = f"record {rec.stream_id}#{rec.version} does not continue {batch.stream_id}"
                 raise IntegrityError(msg)
-        keys = {n.key for b in self._appends for n in b.notices} | {e.notice.key for e in self._queued}
+        keys = self._staged_keys()
         for notice in batch.notices:
             if notice.key in keys or self._store.has_notice(notice.key):
                 msg = f"notice {notice.key!r} is already in the outbox"
@@ -222,9 +240,28 @@ class MemoryUnitOfWork:
             keys.add(notice.key)
         self._appends.append(batch)
 
+    def _staged_keys(self) -> set[str]:
+        appended = {n.key for b in self._appends if isinstance(b, Append) for n in b.notices}
+        return appended | {e.notice.key for e in self._queued}
+
+    def reseal(self, batch: Reseal) -> None:
+        self._check_active()
+        check_reseal(self.read(batch.stream_id), batch)
+        if batch.row is not None and batch.row.case_id != batch.stream_id:
+            msg = f"ledger row of case {batch.row.case_id!r} re-sealed with stream {batch.stream_id!r}"
+            raise IntegrityError(msg)
+        staged = len(self._appends)
+        self._appends.append(batch)
+        if batch.log is not None:
+            try:
+                self.append(batch.log)
+            except BaseException:
+                del self._appends[staged:]
+                raise
+
     def enqueue(self, notices: Sequence[Notice], created_at: dt.datetime) -> list[str]:
         self._check_active()
-        staged = {n.key for b in self._appends for n in b.notices} | {e.notice.key for e in self._queued}
+        staged = self._staged_keys()
         added = []
         for notice in notices:
             if notice.key in staged or self._store.has_notice(notice.key):

@@ -116,6 +116,7 @@ class HotPath:
         self.set_number = Compiled(s.set_number, dialect, {})
         self.move_stream = Compiled(s.move_stream, dialect, {"b_at": moment})
         self.insert_events = Compiled(s.insert_events, dialect, adapters(t.events))
+        self.rewrite_event = Compiled(s.rewrite_event, dialect, {"b_body": _json})
         self.upsert_row = Compiled(s.upsert_row, dialect, adapters(t.ledger))
         self.clear_party_keys = Compiled(s.clear_party_keys, dialect, {})
         self.insert_party_keys = Compiled(s.insert_party_keys, dialect, {})

@@ -26,7 +26,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from mediation_core.app.ports import Append, DeliveryStatus, Document, OutboxEntry
+from mediation_core.app.ports import Append, DeliveryStatus, Document, OutboxEntry, Reseal, check_reseal
 from mediation_core.domain.deadlines import Deadline, DeadlineKind
 from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError, StoreError
 from mediation_core.domain.ledger import LedgerRow
@@ -85,6 +85,16 @@ class _Statements:
             )
         )
         self.insert_events = sa.insert(t.events)
+        self.rewrite_event = (
+            sa.update(t.events)
+            .where(t.events.c.stream_id == bp("b_stream_id"), t.events.c.version == bp("b_version"))
+            .values(
+                body=bp("b_body", type_=t.events.c.body.type),
+                schema_version=bp("b_schema"),
+                prev_hash=bp("b_prev"),
+                hash=bp("b_hash"),
+            )
+        )
         ledger_insert = insert(t.ledger)
         self.upsert_row = ledger_insert.on_conflict_do_update(
             index_elements=[t.ledger.c.case_id],
@@ -487,6 +497,7 @@ class SqlUnitOfWork:
         self._streams: dict[str, _Staged] = {}
         self._seen: dict[str, int] = {}  # versions read from the database in this unit
         self._documents: dict[tuple[str, str], Document] = {}
+        self._rewrites: dict[str, Mapping[int, RecordedEvent]] = {}  # re-sealed stored records by version
         self._notices: list[tuple[Notice, dt.datetime, bool]] = []  # (notice, created at, enqueued)
         self._numbers: dict[tuple[str, int], tuple[int, int]] = {}  # (series, year) -> (base, drawn)
         self._undo: list[_Undo] | None = None  # inside a savepoint: how to take the staged changes back
@@ -527,6 +538,9 @@ class SqlUnitOfWork:
         cursor = self._begin()
         with translated(self._dbapi):
             stored = self._hot.read(cursor, stream_id, after)
+        rewritten = self._rewrites.get(stream_id)
+        if rewritten:
+            stored = [rewritten.get(r.version, r) for r in stored]
         if staged is None:
             self._set(self._seen, stream_id, after + len(stored) if stored or after == 0 else after)
             return stored
@@ -590,6 +604,40 @@ class SqlUnitOfWork:
         for doc in batch.documents:
             self._set(self._documents, (doc.kind, doc.key), doc)
         self._notices.extend((n, batch.created_at, False) for n in batch.notices)
+
+    def reseal(self, batch: Reseal) -> None:
+        """Stage the rewritten records (written over the stored ones at commit) and the rest
+        as an append; the stream's move from ``expected_version`` at commit is the conflict
+        check against another writer, as for an append."""
+        stream_id = batch.stream_id
+        if batch.row is not None and batch.row.case_id != stream_id:
+            msg = f"ledger row of case {batch.row.case_id!r} re-sealed with stream {stream_id!r}"
+            raise IntegrityError(msg)
+        check_reseal(self.read(stream_id), batch)
+        with self.savepoint():
+            before = self._streams.get(stream_id)
+            base = before.base if before is not None else batch.expected_version
+            rewritten = dict(self._rewrites.get(stream_id, {}))
+            rewritten.update({r.version: r for r in batch.records[:base]})
+            self._set(self._rewrites, stream_id, rewritten)
+            appended = list(batch.records[base:])
+            staged = _Staged(
+                base=base,
+                version=len(batch.records),
+                head=batch.records[-1].hash,
+                records=appended,
+                row=None if batch.row is None else self._store.ledger_codec.encode(batch.row),
+                ledger_row=batch.row,
+                deadlines=tuple(batch.deadlines),
+                created_at=batch.created_at,
+            )
+            if before is not None and batch.row is None:
+                staged.row, staged.ledger_row = before.row, before.ledger_row
+            self._set(self._streams, stream_id, staged)
+            for doc in batch.documents:
+                self._set(self._documents, (doc.kind, doc.key), doc)
+            if batch.log is not None:
+                self.append(batch.log)
 
     def _check_notice_keys(self, cursor: Any, notices: Sequence[Notice]) -> None:
         """Refuse a notice key the outbox holds, this unit staged, or the batch repeats."""
@@ -709,6 +757,22 @@ class SqlUnitOfWork:
 
     def _write(self, cursor: Any) -> dict[str, _SideTables]:
         hot, store = self._hot, self._store
+        hot.executemany(
+            cursor,
+            hot.rewrite_event,
+            (
+                {
+                    "b_stream_id": sid,
+                    "b_version": r.version,
+                    "b_body": r.body,
+                    "b_schema": r.schema_version,
+                    "b_prev": r.prev_hash,
+                    "b_hash": r.hash,
+                }
+                for sid, rewritten in self._rewrites.items()
+                for r in rewritten.values()
+            ),
+        )
         hot.executemany(cursor, hot.insert_events, (e for st in self._streams.values() for e in event_rows(st.records)))
         rows = [st.row for st in self._streams.values() if st.row is not None]
         hot.executemany(cursor, hot.upsert_row, rows)

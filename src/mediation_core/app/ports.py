@@ -16,10 +16,11 @@ from typing import Any, Protocol, Self
 from attrs import field, frozen
 
 from mediation_core.domain.deadlines import Deadline
+from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError
 from mediation_core.domain.ledger import LedgerRow
 from mediation_core.domain.notices import Notice
 from mediation_core.domain.organisations import Registry
-from mediation_core.records import ChainBreak, RecordedEvent
+from mediation_core.records import GENESIS_HASH, ChainBreak, RecordedEvent, verify_stream
 
 
 class DeliveryStatus(enum.Enum):
@@ -76,6 +77,51 @@ class Append:
     documents: Sequence[Document] = ()
 
 
+@frozen(kw_only=True)
+class Reseal:
+    """A stream's records rewritten and sealed again, then continued, atomically: how an
+    archived case file's parties are anonymised (docs/adr/0008-anonymising-a-sealed-case-file.md).
+
+    ``records`` is the whole new stream, versions 1 … ``expected_version`` + k (k ≥ 1): the
+    first ``expected_version`` replace the stored records of the same versions, which they may
+    differ from only in ``body``, ``schema_version``, ``prev_hash`` and ``hash`` (event type,
+    time and actor stay), and the rest are appended. The stream must still be at
+    ``expected_version`` with ``replaced_head`` as its last hash. ``row``, ``deadlines`` and
+    ``documents`` are written as :class:`Append` writes them; ``log`` is appended to another
+    stream in the same transaction (the record that the chain was re-sealed, see
+    :mod:`mediation_core.app.retention`)."""
+
+    stream_id: str
+    expected_version: int
+    replaced_head: str
+    records: Sequence[RecordedEvent]
+    row: LedgerRow | None
+    deadlines: Sequence[Deadline]
+    created_at: dt.datetime
+    documents: Sequence[Document] = ()
+    log: Append | None = None
+
+
+def check_reseal(stored: Sequence[RecordedEvent], batch: Reseal) -> None:
+    """Raise what :meth:`UnitOfWork.reseal` raises when ``batch`` does not fit ``stored``, the
+    stream as the unit sees it (committed records and the unit's own): for store authors."""
+    head = stored[-1].hash if stored else GENESIS_HASH
+    if len(stored) != batch.expected_version or head != batch.replaced_head:
+        msg = f"stream {batch.stream_id} moved on from version {batch.expected_version} before it was re-sealed"
+        raise ConcurrencyConflictError(msg)
+    if len(batch.records) <= batch.expected_version:
+        msg = f"re-sealing {batch.stream_id} must append at least one record after the rewritten ones"
+        raise IntegrityError(msg)
+    broken = verify_stream(batch.stream_id, batch.records)
+    if broken is not None:
+        msg = f"the re-sealed chain is not whole: {broken}"
+        raise IntegrityError(msg)
+    for old, new in zip(stored, batch.records, strict=False):
+        if (old.event_type, old.recorded_at, old.actor) != (new.event_type, new.recorded_at, new.actor):
+            msg = f"re-sealing {batch.stream_id} may change only the body of record {old.version}"
+            raise IntegrityError(msg)
+
+
 class UnitOfWork(Protocol):
     """A transaction. Nothing is visible to others until :meth:`commit`; leaving the
     ``with`` block without committing rolls everything back, case numbers included.
@@ -111,6 +157,16 @@ class UnitOfWork(Protocol):
         (if any) and open deadlines, upsert its documents and add its notices. Raises
         ``ConcurrencyConflictError`` (and writes nothing) when the stream is no longer at
         ``expected_version``, ``IntegrityError`` for a notice key already used."""
+        ...
+
+    def reseal(self, batch: Reseal) -> None:
+        """Replace the stream's records with ``batch.records`` (see :class:`Reseal`), write its
+        projection and append ``batch.log``. Raises ``ConcurrencyConflictError`` (and writes
+        nothing) when the stream is no longer at ``expected_version`` and ``replaced_head``,
+        ``IntegrityError`` when the records do not form a whole chain of the stream, change
+        more of a stored record than its body and seal, or add nothing after it. Every other
+        record of the store stays as it was: :meth:`Store.verify` finds the re-sealed chain
+        whole and still finds any other change."""
         ...
 
     def enqueue(self, notices: Sequence[Notice], created_at: dt.datetime) -> list[str]:

@@ -21,7 +21,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import attrs
 from attrs import frozen
 
-from mediation_core.app import access, authorisation, delivery, exporting, reports
+from mediation_core.app import access, authorisation, delivery, exporting, reports, retention
 from mediation_core.app.access import AccessLog
 from mediation_core.app.aggregates import CASES, DISPATCHES, POLICE_CASES, REFERRALS, TRAFFIC, AggregateType
 from mediation_core.app.authorisation import (
@@ -37,14 +37,15 @@ from mediation_core.app.authorisation import (
 )
 from mediation_core.app.coordination import COORDINATION_AGGREGATES, meetings_of
 from mediation_core.app.delivery import Channel, DeliveryPolicy, DeliveryReport
-from mediation_core.app.ports import Append, Document, OutboxEntry, Store, UnitOfWork
+from mediation_core.app.ports import Append, Document, OutboxEntry, Reseal, Store, UnitOfWork
 from mediation_core.app.views import Viewer
 from mediation_core.calendars import NATIONAL
-from mediation_core.domain.access import AccessDenial
+from mediation_core.domain.access import AccessDenial, ResealEntry
 from mediation_core.domain.actors import SYSTEM_ACTOR, Actor, Role
 from mediation_core.domain.agenda import AgendaItem
 from mediation_core.domain.calendar import WorkingDayCalendar, local_date
 from mediation_core.domain.case import CaseState
+from mediation_core.domain.commands import AnonymiseParties
 from mediation_core.domain.context import DecisionContext
 from mediation_core.domain.crosscheck import CrossCheck
 from mediation_core.domain.deadlines import DueItem, due
@@ -71,6 +72,7 @@ from mediation_core.domain.policy import Policy
 from mediation_core.domain.privacy import mask_text, person_names
 from mediation_core.domain.referral.state import ReferralState
 from mediation_core.domain.repeats import PartyKeyer
+from mediation_core.domain.retention import due_for_anonymisation, retention_ends
 from mediation_core.domain.returns import FilingStatus
 from mediation_core.domain.rulebook import Violation
 from mediation_core.domain.rules.input import identifier_well_formed, input_violations
@@ -470,9 +472,9 @@ class MediationService:
             state = head.state
             org_id = aggregate.scope(cmd, state)
             if primary:  # a follow-on is the decision's own consequence, authorised with its cause
-                aggregate.authorise(actor, org_id, self.registry())
+                self._authorise(aggregate, cmd, actor, org_id)
             series = aggregate.numbering(cmd, state)
-            context = self.context(now, tx.allocate_number(*series) if series else None)
+            context = self.context(now, tx.allocate_number(*series) if series else None, stream_head=head.hash)
             extra = aggregate.lookup(self.store, cmd, context)
             if extra:
                 context = attrs.evolve(context, **extra)
@@ -486,19 +488,17 @@ class MediationService:
             sealed = seal_after(
                 stream_id, events, version=head.version, prev_hash=head.hash, recorded_at=now, actor=actor
             )
-            notices = [masked_notice(n) for r in sealed for n in self.plugins.notices(event=r, state=new_state)]
-            projection = aggregate.project(new_state, context)
-            tx.append(
-                Append(
-                    stream_id=stream_id,
-                    expected_version=head.version,
-                    records=sealed,
-                    row=projection.row,
-                    deadlines=projection.deadlines,
-                    documents=projection.documents,
-                    notices=notices,
-                    created_at=now,
-                )
+            sealed, new_state = self._write(
+                tx,
+                aggregate,
+                cmd,
+                stream_id,
+                head=head,
+                sealed=sealed,
+                state=new_state,
+                context=context,
+                now=now,
+                actor=actor,
             )
             head = _Head(
                 version=head.version + len(sealed),
@@ -511,6 +511,87 @@ class MediationService:
                 known[stream_id] = head
             pending[:0] = [(follow_on, False) for follow_on in aggregate.follow_ons(cmd, events, new_state)]
         return steps
+
+    def _authorise(self, aggregate: AggregateType, command: Any, actor: Actor, org_id: str) -> None:
+        """Staff act within their scope; anonymising a case file is the administration's
+        retention decision, for every room."""
+        if isinstance(command, AnonymiseParties):
+            authorise_administration(actor, "匿名化当事人个人信息", "anonymise the parties' personal data")
+        else:
+            aggregate.authorise(actor, org_id, self.registry())
+
+    def _write(
+        self,
+        tx: UnitOfWork,
+        aggregate: AggregateType,
+        command: Any,
+        stream_id: str,
+        *,
+        head: _Head,
+        sealed: Sequence[RecordedEvent],
+        state: Any,
+        context: DecisionContext,
+        now: dt.datetime,
+        actor: Actor,
+    ) -> tuple[list[RecordedEvent], Any]:
+        """Append a decided step's records with its projection and notices (or re-seal the
+        case file it anonymises); return the records after ``head`` and the new state."""
+        if isinstance(command, AnonymiseParties):
+            return self._reseal(
+                tx, aggregate, stream_id, head=head, appended=sealed, context=context, now=now, actor=actor
+            )
+        notices = [masked_notice(n) for r in sealed for n in self.plugins.notices(event=r, state=state)]
+        projection = aggregate.project(state, context)
+        tx.append(
+            Append(
+                stream_id=stream_id,
+                expected_version=head.version,
+                records=sealed,
+                row=projection.row,
+                deadlines=projection.deadlines,
+                documents=projection.documents,
+                notices=notices,
+                created_at=now,
+            )
+        )
+        return list(sealed), state
+
+    def _reseal(
+        self,
+        tx: UnitOfWork,
+        aggregate: AggregateType,
+        stream_id: str,
+        *,
+        head: _Head,
+        appended: Sequence[RecordedEvent],
+        context: DecisionContext,
+        now: dt.datetime,
+        actor: Actor,
+    ) -> tuple[list[RecordedEvent], Any]:
+        """Anonymise a case file in the store: its records rewritten and sealed again with
+        ``appended`` (the ``PartiesAnonymised`` record) after them, the projection of the
+        rewritten file, and the re-sealing logged (docs/adr/0008-anonymising-a-sealed-case-file.md).
+        Returns the new records after ``head`` and the state they fold to."""
+        stored = tx.read(stream_id)
+        records, log = retention.reseal_batch(
+            tx, stream_id=stream_id, state=head.state, stored=stored, appended=appended, now=now, actor=actor
+        )
+        state = aggregate.replay(stream_id, [event_of(r) for r in records])
+        projection = aggregate.project(state, context)
+        tx.reseal(
+            Reseal(
+                stream_id=stream_id,
+                expected_version=head.version,
+                replaced_head=head.hash,
+                records=records,
+                row=projection.row,
+                deadlines=projection.deadlines,
+                documents=projection.documents,
+                created_at=now,
+                log=log,
+            )
+        )
+        return records[head.version :], state
 
     def _screen(self, command: Any, now: dt.datetime) -> None:
         """Refuse a malformed command before anything is read or decided: fields of the wrong
@@ -838,6 +919,64 @@ class MediationService:
         period (by local day), one actor or one role (administrators)."""
         authorise_administration(actor, "查看访问拒绝记录", "read the access log")
         return access.denials(self.store, period=period, actor_id=actor_id, role=role.value if role else None)
+
+    @_query("reseals")
+    def reseals(self, actor: Actor, *, period: Period | None = None, case_id: str | None = None) -> list[ResealEntry]:
+        """The retention log: every case file whose chain was re-sealed when its parties were
+        anonymised, when, by whom and from which head, oldest first (administrators)."""
+        authorise_administration(actor, "查看案卷重新封存记录", "read the retention log")
+        return retention.reseals(self.store, period=period, case_id=case_id)
+
+    @_query("anonymise_expired")
+    def anonymise_expired(self, on: dt.date, actor: Actor, *, dry_run: bool = False) -> list[Expired]:
+        """Anonymise the parties of every archived case whose retention period has ended by
+        ``on`` (个人信息保护法 art. 47), each case in its own transaction; cases anonymised
+        already are skipped, so a second run does nothing. With ``dry_run`` nothing is written:
+        the cases that would be anonymised are listed. Administrators and the system."""
+        authorise_administration(actor, "匿名化当事人个人信息", "anonymise the parties' personal data")
+        found: list[Expired] = []
+        for row in self.store.ledger():
+            if row.archived_on is None or row.anonymised_on is not None or row.archived_on.year + 1 > on.year:
+                continue  # not archived, done already, or inside the shortest retention (one year)
+            state = replay_records(row.case_id, self.store.read(row.case_id))
+            if state is None or not due_for_anonymisation(state, on):
+                continue
+            expired = Expired(
+                case_id=row.case_id,
+                number=row.number,
+                room_id=row.room_id,
+                archived_on=row.archived_on,
+                retention_years=state.retention_years or 0,
+                expired_on=retention_ends(row.archived_on, state.retention_years or 0),
+                anonymised=False,
+            )
+            if not dry_run:
+                self._anonymise_one(row.case_id, on, actor)
+                expired = attrs.evolve(expired, anonymised=True)
+            found.append(expired)
+        return found
+
+    def _anonymise_one(self, case_id: str, on: dt.date, actor: Actor) -> None:
+        """One case's anonymisation, retried once when another writer moved the case on."""
+        command = AnonymiseParties(case_id=case_id, on=on)
+        try:
+            self.handle(command, actor)
+        except ConcurrencyConflictError:
+            self.handle(command, actor)
+
+
+@frozen(kw_only=True)
+class Expired:
+    """An archived case file whose retention period (保管期限) has ended, and whether the sweep
+    anonymised it (``False`` in a dry run)."""
+
+    case_id: str
+    number: str | None
+    room_id: str
+    archived_on: dt.date
+    retention_years: int
+    expired_on: dt.date
+    anonymised: bool
 
 
 class Bulk:

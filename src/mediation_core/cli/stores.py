@@ -14,7 +14,6 @@ import cattrs
 from mediation_core.cli.output import table, to_json
 from mediation_core.cli.session import Session, UsageError
 from mediation_core.domain.calendar import local_date
-from mediation_core.domain.events import CaseArchived
 from mediation_core.domain.organisations import Liaison, Mediator, Organisation, OrgKind, Registry
 from mediation_core.serialization import structure
 
@@ -31,10 +30,15 @@ def register(add: Callable[..., Any]) -> None:
     add("verify", "check every case file's hash chain; exit 8 when one is broken", run_verify)
     retention = add(
         "retention",
-        "archived case files whose retention period (保管期限) has run out, for the county's archive decision",
+        "archived case files whose retention period (保管期限) has run out; --anonymise anonymises their parties",
         run_retention,
     )
     retention.add_argument("--on", type=dt.date.fromisoformat, help="as of this day (default: today)")
+    retention.add_argument(
+        "--anonymise",
+        action="store_true",
+        help="anonymise the parties of every listed case file, each in its own transaction (default: only list)",
+    )
     add("walkthrough", "walk one dispute from intake to archive and print its case file (an example)", run_walkthrough)
 
 
@@ -115,34 +119,25 @@ def run_verify(session: Session) -> int:
     return 8 if breaks else 0
 
 
-def expiry(archived_on: dt.date, years: int) -> dt.date:
-    """The day a retention of ``years`` from ``archived_on`` runs out (29 February → 28th)."""
-    try:
-        return archived_on.replace(year=archived_on.year + years)
-    except ValueError:
-        return archived_on.replace(year=archived_on.year + years, day=28)
-
-
 def run_retention(session: Session) -> int:
     args = session.args
-    rows = []
-    with session.service(writes=False) as service:
+    with session.service(writes=args.anonymise) as service:
         today = args.on or local_date(service.clock())
-        for row in service.ledger(session.actor):
-            if row.archived_on is None or row.archived_on.replace(year=row.archived_on.year + 1) > today:
-                continue  # the shortest retention is one year
-            archived = next(
-                e for e in service.case_file(row.case_id, session.actor).events if isinstance(e, CaseArchived)
-            )
-            ends = expiry(archived.on, archived.retention_years)
-            if ends <= today:
-                rows.append((row.case_id, row.number or "", row.room_id, archived.on, archived.retention_years, ends))
+        expired = service.anonymise_expired(today, session.actor, dry_run=not args.anonymise)
+    rows = [(e.case_id, e.number or "", e.room_id, e.archived_on, e.retention_years, e.expired_on) for e in expired]
     if args.json:
         keys = ("case_id", "number", "room_id", "archived_on", "retention_years", "expired_on")
-        args.stdout.write(to_json([dict(zip(keys, map(str, r), strict=True)) for r in rows]))
+        listed = [
+            {**dict(zip(keys, map(str, r), strict=True)), "anonymised": e.anonymised}
+            for r, e in zip(rows, expired, strict=True)
+        ]
+        args.stdout.write(to_json(listed))
         return 0
     args.stdout.write(table(["案件", "案号", "调解室", "归档", "保管期限（年）", "期满"], rows) if rows else "")
-    args.stdout.write(f"{len(rows)} case file(s) past their retention period on {today}\n")
+    if args.anonymise:
+        args.stdout.write(f"{len(rows)} case file(s) past their retention period on {today}: parties anonymised\n")
+    else:
+        args.stdout.write(f"{len(rows)} case file(s) past their retention period on {today}\n")
     return 0
 
 

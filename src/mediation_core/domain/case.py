@@ -27,7 +27,8 @@ from mediation_core.domain.deadlines import Deadline, DeadlineKind
 from mediation_core.domain.errors import InvalidTransitionError
 from mediation_core.domain.followups import FollowUp
 from mediation_core.domain.outcomes import DeclineReason, Route, TerminationReason
-from mediation_core.domain.parties import Party, persons
+from mediation_core.domain.parties import Party, holds_sensitive_data, persons
+from mediation_core.domain.privacy import anonymised_party, anonymised_text, person_names
 from mediation_core.domain.risks import Difficulty, PoliceReport, RiskFlag
 from mediation_core.domain.sources import CaseSource, ReferralMode
 from mediation_core.domain.traffic.accident import ScheduledSession
@@ -109,6 +110,7 @@ _KEEP = {
     S.AGREED: (ev.DocumentFiled, ev.JudicialConfirmationApplied, ev.PoliceReportRecorded),
     S.TERMINATED: (ev.DocumentFiled, ev.PoliceReportRecorded),
     S.FOLLOWING_UP: (ev.DocumentFiled, ev.JudicialConfirmationApplied, ev.FollowUpRecorded, ev.PoliceReportRecorded),
+    S.ARCHIVED: (ev.PartiesAnonymised,),
 }
 _MOVE = {
     (S.RECEIVED, ev.CaseAccepted): S.ACCEPTED,
@@ -131,7 +133,8 @@ TRANSITIONS: Mapping[tuple[CaseStatus, type[ev.CaseEvent]], CaseStatus] = Mappin
 """(status, event type) → next status. The creating event, DisputeReceived, leads to RECEIVED."""
 
 INITIAL_EVENT = ev.DisputeReceived
-TERMINAL = frozenset(s for s in CaseStatus if not any(k[0] is s for k in TRANSITIONS))
+TERMINAL = frozenset(s for s in CaseStatus if not any(k[0] is s and v is not s for k, v in TRANSITIONS.items()))
+"""Statuses a case never leaves (an archived file is still anonymised in place)."""
 
 
 @frozen(kw_only=True)
@@ -186,6 +189,10 @@ class CaseState:
     follow_ups: tuple[FollowUp, ...] = ()
     documents: frozenset[CaseFileItem] = frozenset()
     archived_on: dt.date | None = None
+    retention_years: int | None = None
+    anonymised_on: dt.date | None = None
+    sensitive: bool = False
+    """A party was under 14 at intake: sensitive personal information (个人信息保护法 art. 28)."""
 
     @property
     def party_ids(self) -> tuple[str, ...]:
@@ -422,7 +429,21 @@ def _followed_up(s: CaseState, e: ev.FollowUpRecorded) -> dict[str, Any]:
 
 @_on(ev.CaseArchived)
 def _archived(s: CaseState, e: ev.CaseArchived) -> dict[str, Any]:
-    return {"archived_on": e.on, "deadlines": {}}
+    return {"archived_on": e.on, "retention_years": e.retention_years, "deadlines": {}}
+
+
+@_on(ev.PartiesAnonymised)
+def _anonymised(s: CaseState, e: ev.PartiesAnonymised) -> dict[str, Any]:
+    """The earlier records are rewritten in the same transaction (their replay yields the
+    anonymised parties); folding the event onto a state that still holds them anonymises
+    it the same way."""
+    names = person_names(s.parties) + s.invitees
+    return {
+        "anonymised_on": e.on,
+        "parties": tuple(anonymised_party(p) for p in s.parties),
+        "summary": anonymised_text(s.summary, names),
+        "invitees": tuple(anonymised_text(n, names) for n in s.invitees),
+    }
 
 
 def start(case_id: str, version: int, event: ev.DisputeReceived) -> CaseState:
@@ -443,6 +464,7 @@ def start(case_id: str, version: int, event: ev.DisputeReceived) -> CaseState:
         dispatch_id=event.dispatch_id,
         repeat_of=event.repeat_of,
         insurers=event.insurers,
+        sensitive=event.sensitive or holds_sensitive_data(event.parties, event.received_on),
         documents=frozenset({CaseFileItem.REGISTRATION}),
         last_activity_on=event.received_on,
     )

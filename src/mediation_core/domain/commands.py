@@ -255,6 +255,16 @@ class ArchiveCase(CaseCommand):
     retention_years: int = field(default=10)
 
 
+@frozen(kw_only=True)
+class AnonymiseParties(CaseCommand):
+    """Anonymise the parties of an archived case whose retention period (保管期限) ended by
+    ``on`` (个人信息保护法 art. 47): the case file keeps its facts and figures, the parties'
+    personal data is rewritten out of every earlier record. An administrator's (or the
+    system's) act; see docs/adr/0008-anonymising-a-sealed-case-file.md."""
+
+    on: dt.date
+
+
 COMMAND_TYPES: tuple[type[CaseCommand], ...] = (
     ReceiveDispute,
     AcceptCase,
@@ -280,4 +290,5 @@ COMMAND_TYPES: tuple[type[CaseCommand], ...] = (
     ApplyJudicialConfirmation,
     RecordFollowUp,
     ArchiveCase,
+    AnonymiseParties,
 )

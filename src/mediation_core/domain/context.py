@@ -30,7 +30,8 @@ class DecisionContext:
     agenda a scheduled meeting takes from the ledger, and ``scope_cases`` the case ids of the
     meeting's scope that its decisions and action items may name. ``evaluation_items`` are the
     scoring items (built in and the county's, from ``mediation_evaluation_items``) and
-    ``evaluation`` the facts an evaluation round reads.
+    ``evaluation`` the facts an evaluation round reads. ``stream_head`` is the hash of the
+    stream's last record, which anonymising a case file records before re-sealing it.
     """
 
     now: dt.datetime
@@ -46,6 +47,7 @@ class DecisionContext:
     scope_cases: frozenset[str] = frozenset()
     evaluation_items: Mapping[str, EvaluationItem] = field(factory=item_table)
     evaluation: EvaluationInputs | None = None
+    stream_head: str = ""
 
     @property
     def today(self) -> dt.date:

@@ -24,6 +24,7 @@ from mediation_core.domain.errors import InvalidTransitionError, RuleViolationEr
 from mediation_core.domain.followups import FollowUp
 from mediation_core.domain.limitation import Interruption
 from mediation_core.domain.outcomes import ALL_ROUTES, ROUTES_NOTICE_ZH, TerminationReason
+from mediation_core.domain.parties import holds_sensitive_data
 from mediation_core.domain.repeats import find_repeat
 from mediation_core.domain.rulebook import RuleKind, Violation, rule, run_rules
 from mediation_core.domain.rules import (
@@ -36,6 +37,7 @@ from mediation_core.domain.rules import (
     followup,
     intake,
     mediators,
+    retention,
     sessions,
     termination,
     terms,
@@ -82,6 +84,7 @@ def _received(cmd: c.ReceiveDispute, state: None, ctx: DecisionContext) -> list[
             referral_mode=cmd.referral_mode,
             dispatch_id=cmd.dispatch_id,
             insurers=cmd.insurers,
+            sensitive=holds_sensitive_data(cmd.parties, cmd.received_on),
             repeat_of=find_repeat(
                 ctx.earlier_cases,
                 case_id=cmd.case_id,
@@ -231,6 +234,18 @@ def _follow_up(cmd: c.RecordFollowUp, state: CaseState, ctx: DecisionContext) ->
 def _archived(cmd: c.ArchiveCase, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
     index = tuple(item for item in BINDING_ORDER if item in state.documents)
     return [ev.CaseArchived(on=cmd.on, archivist_id=cmd.archivist_id, retention_years=cmd.retention_years, index=index)]
+
+
+def _anonymised(cmd: c.AnonymiseParties, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
+    return [
+        ev.PartiesAnonymised(
+            on=cmd.on,
+            archived_on=state.archived_on or cmd.on,
+            retention_years=state.retention_years or 0,
+            previous_head=ctx.stream_head,
+            events_rewritten=state.version,
+        )
+    ]
 
 
 CONSENT = consent.consent_gate
@@ -383,6 +398,11 @@ DECIDERS: dict[type[c.CaseCommand], Decider] = {
             escalation.escalation_reported,
         ),
         build=_archived,
+    ),
+    c.AnonymiseParties: Decider(
+        emits=ev.PartiesAnonymised,
+        rules=(*BASE, retention.retention_period_ended, retention.anonymised_once),
+        build=_anonymised,
     ),
 }
 

@@ -41,7 +41,9 @@ class CaseEvent(DomainEvent):
 class DisputeReceived(CaseEvent):
     """登记: the dispute is registered; the case exists from here. ``referral_id`` and
     ``referral_mode`` link a case opened by accepting a referral, ``dispatch_id`` a case
-    settled on the scene of a 110 dispatch, ``repeat_of`` the earlier case it repeats."""
+    settled on the scene of a 110 dispatch, ``repeat_of`` the earlier case it repeats;
+    ``sensitive`` says a party was under 14 on the day of intake (个人信息保护法 art. 28), and
+    stays when the parties are anonymised."""
 
     EVENT_TYPE: ClassVar[str] = "case.received"
     room_id: str
@@ -56,6 +58,7 @@ class DisputeReceived(CaseEvent):
     dispatch_id: str | None = None
     repeat_of: str | None = None
     insurers: tuple[str, ...] = ()
+    sensitive: bool = False
 
 
 @frozen(kw_only=True)
@@ -314,6 +317,22 @@ class CaseArchived(CaseEvent):
     index: tuple[CaseFileItem, ...]
 
 
+@frozen(kw_only=True)
+class PartiesAnonymised(CaseEvent):
+    """The parties' personal data was rewritten out of the case file after its retention
+    period (个人信息保护法 art. 47). ``previous_head`` is the hash of the last record of the
+    chain as it stood before, and ``events_rewritten`` how many records (versions 1 to that
+    number) were rewritten and sealed again; ``archived_on`` and ``retention_years`` are the
+    period that ended."""
+
+    EVENT_TYPE: ClassVar[str] = "case.parties_anonymised"
+    on: dt.date
+    archived_on: dt.date
+    retention_years: int
+    previous_head: str
+    events_rewritten: int
+
+
 EVENT_TYPES: tuple[type[CaseEvent], ...] = (
     DisputeReceived,
     CaseAccepted,
@@ -340,6 +359,7 @@ EVENT_TYPES: tuple[type[CaseEvent], ...] = (
     JudicialConfirmationApplied,
     FollowUpRecorded,
     CaseArchived,
+    PartiesAnonymised,
 )
 
 EVENT_BY_TAG: dict[str, type[CaseEvent]] = {cls.EVENT_TYPE: cls for cls in EVENT_TYPES}

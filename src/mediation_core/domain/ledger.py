@@ -82,6 +82,8 @@ class LedgerRow:
     dispatch_id: str | None
     repeat_of: str | None
     party_keys: tuple[str, ...]
+    sensitive: bool = False
+    anonymised_on: dt.date | None = None
 
 
 def outcome_of(state: CaseState) -> Outcome:
@@ -140,7 +142,9 @@ def ledger_row(state: CaseState, keyer: PartyKeyer) -> LedgerRow:
         referral_mode=state.referral_mode.value if state.referral_mode else None,
         dispatch_id=state.dispatch_id,
         repeat_of=state.repeat_of,
-        party_keys=keyer.keys(state.parties),
+        party_keys=() if state.anonymised_on is not None else keyer.keys(state.parties),
+        sensitive=state.sensitive,
+        anonymised_on=state.anonymised_on,
     )
 
 
@@ -196,4 +200,5 @@ LEDGER_HEADERS_ZH: dict[str, str] = {
     "repeat_of": "重复纠纷关联案件",
 }
 """Chinese column headers of the ledger, in column order. ``party_keys`` is an index for
-repeat detection, not a column anyone reads, so exports leave it out."""
+repeat detection, not a column anyone reads, and ``sensitive`` and ``anonymised_on`` are the
+store's personal-data bookkeeping, so exports (and imported files) leave them out."""

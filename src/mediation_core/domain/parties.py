@@ -26,12 +26,17 @@ class Side(enum.Enum):
 
 @frozen(kw_only=True)
 class Guardian:
-    """A minor's guardian (监护人), who represents or co-signs for the minor."""
+    """A minor's guardian (监护人), who represents or co-signs for the minor.
+
+    ``consents_to_processing`` records the guardian's separate consent to the processing of
+    a child's personal information (个人信息保护法 arts. 29 and 31): a party under 14 is
+    registered only with it."""
 
     name: str
     relation: str
     id_number: str = ""
     phone: str = ""
+    consents_to_processing: bool = False
 
 
 @frozen(kw_only=True)
@@ -48,6 +53,7 @@ class NaturalPerson:
     occupation: str = ""
     guardian: Guardian | None = None
     self_supporting: bool = False
+    birth_date: dt.date | None = None
 
     @property
     def id_info(self) -> ResidentIdInfo | None:
@@ -98,12 +104,39 @@ Party = NaturalPerson | OrganisationParty | GroupParty
 
 
 def age_on(person: NaturalPerson, day: dt.date) -> int | None:
-    """Completed years of age on ``day``, from the ID's birth date."""
+    """Completed years of age on ``day``, from the ID's birth date (or the recorded birth
+    date of a person without a valid resident ID)."""
     info = person.id_info
-    if info is None:
+    born = info.birth_date if info is not None else person.birth_date
+    if born is None:
         return None
-    born = info.birth_date
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+SENSITIVE_AGE = 14
+"""All personal information of a child under 14 is sensitive (个人信息保护法 art. 28)."""
+
+
+def natural_persons(parties: tuple[Party, ...]) -> tuple[NaturalPerson, ...]:
+    """The natural persons among the parties and the representatives of numerous sides."""
+    out: list[NaturalPerson] = []
+    for p in parties:
+        if isinstance(p, NaturalPerson):
+            out.append(p)
+        elif isinstance(p, GroupParty):
+            out.extend(p.representatives)
+    return tuple(out)
+
+
+def is_child(person: NaturalPerson, day: dt.date) -> bool:
+    """Younger than 14 on ``day`` (sensitive personal information, 个人信息保护法 art. 28)."""
+    age = age_on(person, day)
+    return age is not None and age < SENSITIVE_AGE
+
+
+def holds_sensitive_data(parties: tuple[Party, ...], day: dt.date) -> bool:
+    """Whether any party (or a representative) was under 14 on ``day``, the day of intake."""
+    return any(is_child(p, day) for p in natural_persons(parties))
 
 
 def persons(parties: tuple[Party, ...]) -> int:

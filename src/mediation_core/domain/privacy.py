@@ -127,9 +127,11 @@ def _person(p: NaturalPerson, view: PersonalDataView) -> NaturalPerson:
             ethnicity="",
             occupation="",
             guardian=_guardian(p.guardian, view),
+            birth_date=None,
         )
     return attrs.evolve(
         p,
+        birth_date=None,
         id_number=mask_resident_id(p.id_number),
         phone=mask_phone(p.phone),
         address=mask_text(p.address),
@@ -165,8 +167,58 @@ def masked_parties(parties: Iterable[Party]) -> tuple[Party, ...]:
 
 def anonymised_party(party: Party) -> Party:
     """The party as kept after its case's retention period (个人信息保护法 art. 47): the
-    ``WITHHELD`` view, for good. Counts (a numerous side's headcount) and sides stay."""
-    return viewed_party(party, PersonalDataView.WITHHELD)
+    ``WITHHELD`` view, for good, with a numerous side's name cleared of its representatives'
+    names too. Counts (a numerous side's headcount), sides and party ids stay."""
+    viewed = viewed_party(party, PersonalDataView.WITHHELD)
+    if isinstance(party, GroupParty):
+        return attrs.evolve(viewed, name=anonymised_text(party.name, person_names([party])))
+    return viewed
+
+
+ERASED = "[已删除]"
+"""What an ID or phone number written inside free text becomes once anonymised."""
+
+
+def erase_numbers(text: str) -> str:
+    """``text`` with every resident ID number and phone number in it removed."""
+    for pattern in (_ID_IN_TEXT, _MOBILE_IN_TEXT, _LANDLINE_IN_TEXT):
+        text = pattern.sub(ERASED, text)
+    return text
+
+
+def anonymised_text(text: str, names: Iterable[str]) -> str:
+    """Free text of an anonymised case: the ``names`` struck (王某) and every ID and phone
+    number removed."""
+    return erase_numbers(strike_names(text, names))
+
+
+_CODE_FIELDS = frozenset({"category", "insurers", "reference", "notice"})
+"""Text fields that hold codes, references or fixed wording, never a party's data."""
+
+
+def anonymised_value(value: Any, names: Iterable[str], *, key: str = "") -> Any:
+    """A typed record (an event and everything in it) with the parties' personal data gone:
+    parties as :func:`anonymised_party` keeps them, guardians without numbers, and every
+    free-text field as :func:`anonymised_text`. Identifiers, codes, enums, dates and amounts
+    are left alone, so the record still folds and counts the same."""
+    names = tuple(names)
+    if isinstance(value, NaturalPerson | OrganisationParty | GroupParty):
+        return anonymised_party(value)
+    if isinstance(value, Guardian):
+        return _guardian(value, PersonalDataView.WITHHELD)
+    if isinstance(value, str):
+        return value if _is_identifier(key) or key in _CODE_FIELDS else anonymised_text(value, names)
+    if isinstance(value, tuple):
+        return tuple(anonymised_value(v, names, key=key) for v in value)
+    if attrs.has(type(value)):
+        changes = {}
+        for f in attrs.fields(type(value)):
+            before = getattr(value, f.name)
+            after = anonymised_value(before, names, key=f.name)
+            if after is not before:
+                changes[f.name] = after
+        return attrs.evolve(value, **changes) if changes else value
+    return value
 
 
 def person_names(parties: Iterable[Party]) -> tuple[str, ...]:
@@ -217,7 +269,9 @@ def _party_json(value: Mapping[str, Any], view: PersonalDataView, names: tuple[s
     return out
 
 
-_PERSON_FIELDS = frozenset({"name", "id_number", "phone", "address", "ethnicity", "occupation", "guardian"})
+_PERSON_FIELDS = frozenset(
+    {"name", "id_number", "phone", "address", "ethnicity", "occupation", "guardian", "birth_date"}
+)
 
 
 def _person_json(value: dict[str, Any], view: PersonalDataView) -> dict[str, Any]:
@@ -234,6 +288,8 @@ def _person_json(value: dict[str, Any], view: PersonalDataView) -> dict[str, Any
     for field in ("ethnicity", "occupation"):
         if field in out and withheld:
             out[field] = ""
+    if "birth_date" in out:
+        out["birth_date"] = None
     if isinstance(out.get("guardian"), Mapping):
         out["guardian"] = _person_json(dict(out["guardian"]), view)
     return out

@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from mediation_core.app.ports import Append, DeliveryStatus, Document, OutboxEntry, Store
+from mediation_core.app.ports import Append, DeliveryStatus, Document, OutboxEntry, Reseal, Store
 from mediation_core.domain.case import CaseStatus
 from mediation_core.domain.deadlines import Deadline, DeadlineKind
 from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError, StoreError
@@ -735,6 +735,72 @@ class StorageContract:
         store.save_registry(renamed)
         assert store.registry() == first.merged(renamed)
 
+    # -- re-sealing (anonymising a case file) -------------------------------------------------
+    def test_reseal_rewrites_the_bodies_continues_the_stream_and_verifies(self, store: Store) -> None:
+        append(store, "a", [{"name": "王建国"}, {"name": "李海"}], row=row_for("a", 2, party_keys=("k1", "k2")))
+        append(store, "b", [{"name": "王建国"}])
+        records, batch = _reseal_of(store, "a", [{"name": "王某"}, {"name": "李某"}])
+        with store.transaction() as tx:
+            tx.reseal(batch)
+            assert tx.read("a") == records  # the unit reads its own re-sealing
+            tx.commit()
+        assert store.read("a") == records
+        assert store.read("b")[0].body == {"name": "王建国"}  # other streams untouched
+        assert store.read("log") == list(batch.log.records)  # type: ignore[union-attr]
+        assert store.ledger_row("a") == batch.row
+        assert store.ledger_sharing_parties(["k1", "k2"]) == []
+        assert store.document("log-entry", "1") is not None
+        assert store.verify() == []
+        more = append(store, "a", [{"n": 4}])  # the stream goes on from its new head
+        assert more[0].prev_hash == records[-1].hash
+        assert store.verify() == []
+
+    def test_reseal_rolled_back_leaves_everything_as_it_was(self, store: Store) -> None:
+        before = append(store, "a", [{"name": "王建国"}], row=row_for("a", 1, party_keys=("k1",)))
+        _, batch = _reseal_of(store, "a", [{"name": "王某"}])
+        with store.transaction() as tx:
+            tx.reseal(batch)
+        assert store.read("a") == before
+        assert store.read("log") == []
+        assert [r.case_id for r in store.ledger_sharing_parties(["k1"])] == ["a"]
+
+    def test_reseal_of_a_stream_that_moved_on_conflicts_and_writes_nothing(self, store: Store) -> None:
+        append(store, "a", [{"name": "王建国"}])
+        _, batch = _reseal_of(store, "a", [{"name": "王某"}])
+        moved = append(store, "a", [{"n": 2}])
+        with store.transaction() as tx, pytest.raises(ConcurrencyConflictError):
+            tx.reseal(batch)
+        assert store.read("a")[-1] == moved[-1]
+        stale = attrs.evolve(batch, expected_version=2)  # right version, another head
+        with store.transaction() as tx, pytest.raises(ConcurrencyConflictError):
+            tx.reseal(stale)
+        assert store.read("log") == []
+
+    def test_interleaved_reseals_second_commit_conflicts(self, store: Store) -> None:
+        append(store, "a", [{"name": "王建国"}])
+        _, first = _reseal_of(store, "a", [{"name": "王某"}])
+        _, second = _reseal_of(store, "a", [{"name": "王"}], log_id="log-2")
+        tx1, tx2 = store.transaction(), store.transaction()
+        with tx1:
+            tx1.reseal(first)
+            tx1.commit()
+        with tx2, pytest.raises(ConcurrencyConflictError):
+            tx2.reseal(second)
+            tx2.commit()
+        assert store.read("a")[0].body == {"name": "王某"}
+        assert store.read("log-2") == []
+
+    def test_reseal_refuses_records_that_change_more_than_bodies(self, store: Store) -> None:
+        append(store, "a", [{"name": "王建国"}, {"name": "李海"}])
+        records, batch = _reseal_of(store, "a", [{"name": "王某"}, {"name": "李某"}])
+        retimed = chain("a", [{"name": "王某"}, {"name": "李某"}, {"n": 3}], at=T0 + dt.timedelta(days=1))
+        broken = [*records[:1], attrs.evolve(records[1], hash="0" * 64), *records[2:]]
+        for bad in (retimed, broken, records[:2]):
+            with store.transaction() as tx, pytest.raises(IntegrityError):
+                tx.reseal(attrs.evolve(batch, records=bad))
+        assert store.read("a")[0].body == {"name": "王建国"}
+        assert store.verify() == []
+
     # -- verification and stateful behaviour ------------------------------------------------
     def test_verify_reports_nothing_for_whole_chains(self, store: Store) -> None:
         for case_id in ("a", "b"):
@@ -748,6 +814,52 @@ class StorageContract:
                 max_examples=20, stateful_step_count=15, deadline=None, suppress_health_check=[HealthCheck.too_slow]
             ),
         )
+
+
+def _reseal_of(
+    store: Store, stream_id: str, bodies_: Sequence[dict[str, Any]], *, log_id: str = "log"
+) -> tuple[list[RecordedEvent], Reseal]:
+    """A re-sealing of the committed stream with new bodies for its records (same times and
+    actor) and one record appended, with a ledger row without party keys and a log entry."""
+    stored = store.read(stream_id)
+    rewritten = []
+    prev = GENESIS_HASH
+    for old, body in zip(stored, bodies_, strict=True):
+        r = record(
+            stream_id=stream_id,
+            version=old.version,
+            event_type=old.event_type,
+            schema_version=old.schema_version,
+            body=body,
+            recorded_at=old.recorded_at,
+            actor=old.actor,
+            prev_hash=prev,
+        )
+        rewritten.append(r)
+        prev = r.hash
+    records = [*rewritten, *chain(stream_id, [{"anonymised": True}], after=rewritten)]
+    log = chain(log_id, [{"case": stream_id}])
+    entry = Document(kind="log-entry", key="1", body={"case": stream_id}, tags={"case_id": stream_id})
+    batch = Reseal(
+        stream_id=stream_id,
+        expected_version=len(stored),
+        replaced_head=stored[-1].hash,
+        records=records,
+        row=row_for(stream_id, len(records)),
+        deadlines=(),
+        created_at=T0,
+        log=Append(
+            stream_id=log_id,
+            expected_version=0,
+            records=log,
+            row=None,
+            deadlines=(),
+            notices=(),
+            created_at=T0,
+            documents=(entry,),
+        ),
+    )
+    return records, batch
 
 
 class StorageMachine(RuleBasedStateMachine):
