@@ -53,6 +53,8 @@ rows = mst.of(
     dispatch_id=st.none() | mst.ids,
     repeat_of=st.none() | mst.ids,
     party_keys=st.just(()),
+    sensitive=st.just(False),  # personal-data bookkeeping: not a column of the files
+    anonymised_on=st.none(),
 )
 ledgers = st.lists(rows, max_size=6, unique_by=lambda r: r.case_id)
 
