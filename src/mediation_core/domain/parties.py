@@ -29,8 +29,7 @@ class Guardian:
     """A minor's guardian (监护人), who represents or co-signs for the minor.
 
     ``consents_to_processing`` records the guardian's separate consent to the processing of
-    a child's personal information (个人信息保护法 arts. 29 and 31): a party under 14 is
-    registered only with it."""
+    a child's personal information (个人信息保护法 arts. 29 and 31)."""
 
     name: str
     relation: str
