@@ -4,7 +4,7 @@
     python3 dev.py demo     # set up, then run the main job: `mediation demo` (any of its options follow)
     python3 dev.py test     # set up, then run the whole test suite
     python3 dev.py lint     # set up, then ruff, mypy and the import contracts
-    python3 dev.py bench    # set up, then the storage benchmark (python -m benchmarks.storage)
+    python3 dev.py bench    # set up, then every benchmark (python -m benchmarks; --quick, --only …)
 
 The virtual environment lives in ``.venv`` (or ``$MEDIATION_VENV``) and is created on first
 use; later runs only re-install when ``pyproject.toml`` (or the example county package's)
@@ -74,7 +74,7 @@ def main(argv: list[str]) -> int:
     if task == "test":
         return run(str(bin_path("python")), "-m", "pytest", *extra)
     if task == "bench":
-        return run(str(bin_path("python")), "-m", "benchmarks.storage", *extra)
+        return run(str(bin_path("python")), "-m", "benchmarks", *extra)
     return (
         run(str(bin_path("ruff")), "check", "src", "tests", "benchmarks", "docs/examples")
         or run(str(bin_path("ruff")), "format", "--check", "src", "tests", "benchmarks", "docs/examples")

@@ -204,6 +204,24 @@ def statistics_page() -> str:
         "district's figures equal the sum of its townships' and the sum of its rooms' "
         "(`reconcile_levels(parent, children)`); both are property-tested.",
         "",
+        "## Rollups: how a report is read",
+        "",
+        "Stores keep **statistics cells** beside the ledger (`mediation_core.domain.rollups`): each "
+        "row contributes, for every figure that counts it in the month of the figure's own date "
+        "column, its (1 case, persons, amount) to a cell keyed by room, month, axis (its category, "
+        "and separately its source) and figure, and the days it took to conclude to a histogram "
+        "cell (room, month concluded, days). The store adds the new row's contribution and "
+        "subtracts the replaced row's in the transaction that writes the row, so a correction "
+        "or a change of outcome moves the case between cells at once. `MediationService.statistics`, "
+        "the returns (`SubmitReturn`, `ResubmitReturn`) and the filing status sum the cells of the "
+        "scope's rooms and the period's months: the total and the month and unit breakdowns from "
+        "the category cells, the source breakdown from the source cells, and the median exactly "
+        "from the histogram. A period that starts or ends inside a month (`2025-11-17/2026-02-03`) "
+        "cannot be answered from monthly cells and is counted from the ledger rows by the reference "
+        "`report()`. Property tests check that the cells equal the sum of the rows' contributions "
+        "on every store (the storage contract) and that the report from cells equals `report()` "
+        "over generated ledgers, after corrections and with returns resubmitted.",
+        "",
         "## Returns (统计报表): locking, nil returns, resubmission",
         "",
         "A room (or a station, township or the district) submits its figures for a reporting period "

@@ -97,6 +97,7 @@ def test_a_database_filled_at_the_first_revision_upgrades_with_every_case_intact
         assert store.deadlines_due(FAR) == source.deadlines_due(FAR) != []
         assert store.outbox() == source.outbox()
         assert store.registry() == source.registry()
+        assert sorted(store.rollups()) == sorted(source.rollups()) != []  # filled from the stored rows
         upgraded = service_on(store)
         assert upgraded.case_file(closed[0], MEDIATOR).state.status is CaseStatus.ARCHIVED
         run_cases(upgraded, 1, first=6)  # and the upgraded database takes new cases

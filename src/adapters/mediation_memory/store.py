@@ -22,18 +22,22 @@ from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityErro
 from mediation_core.domain.ledger import LedgerRow
 from mediation_core.domain.notices import Notice
 from mediation_core.domain.organisations import Registry
+from mediation_core.domain.rollups import Cell, CellKey, add, change
+from mediation_core.domain.statistics import Tally
 from mediation_core.records import GENESIS_HASH, ChainBreak, RecordedEvent, verify_stream
 
 Numbers = dict[tuple[str, int], tuple[int, int]]  # (series, year) -> (base, allocated here)
 
 
 class MemoryStore:
-    """Streams, ledger rows, deadlines, documents, outbox, numbers and registry in dicts."""
+    """Streams, ledger rows and their statistics cells, deadlines, documents, outbox, numbers and
+    registry in dicts."""
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._streams: dict[str, list[RecordedEvent]] = {}
         self._rows: dict[str, LedgerRow] = {}
+        self._cells: dict[CellKey, Tally] = {}
         self._by_party: dict[str, set[str]] = {}
         self._deadlines: dict[str, tuple[Deadline, ...]] = {}
         self._documents: dict[tuple[str, str], Document] = {}
@@ -65,6 +69,19 @@ class MemoryStore:
     def ledger_row(self, case_id: str) -> LedgerRow | None:
         with self._lock:
             return self._rows.get(case_id)
+
+    def rollups(self, room_ids: Iterable[str] | None = None, months: Iterable[str] | None = None) -> Iterator[Cell]:
+        rooms = None if room_ids is None else frozenset(room_ids)
+        wanted = None if months is None else frozenset(months)
+        with self._lock:
+            cells = list(self._cells.items())
+        return iter(
+            [
+                Cell(*key, tally.cases, tally.persons, tally.amount)
+                for key, tally in cells
+                if (rooms is None or key.room_id in rooms) and (wanted is None or key.month in wanted)
+            ]
+        )
 
     def ledger_sharing_parties(self, party_keys: Collection[str]) -> list[LedgerRow]:
         with self._lock:
@@ -186,6 +203,7 @@ class MemoryStore:
             self._by_party[key].discard(stream_id)
         for key in row.party_keys:
             self._by_party.setdefault(key, set()).add(stream_id)
+        add(self._cells, change(old, row))
         self._rows[stream_id] = row
 
 

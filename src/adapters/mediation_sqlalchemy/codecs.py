@@ -22,6 +22,8 @@ import attrs
 from mediation_core.domain.errors import IntegrityError
 from mediation_core.domain.ledger import LedgerRow
 from mediation_core.domain.organisations import Registry
+from mediation_core.domain.rollups import CellKey
+from mediation_core.domain.statistics import Tally
 from mediation_core.serialization import converter
 
 COLUMN_OF = {"amount_involved": "amount_fen"}
@@ -45,8 +47,26 @@ def _to_fen(value: Decimal) -> int:
     return int(fen)
 
 
-def _from_fen(value: int) -> Decimal:
+def from_fen(value: int) -> Decimal:
     return (Decimal(value) / FEN).quantize(Decimal("0.01"))
+
+
+def cell_rows(cells: Mapping[CellKey, Tally]) -> list[dict[str, Any]]:
+    """Statistics cells as rows of ``statistics_cells``, in key order (concurrent writers
+    adding to the same cells then lock them in the same order)."""
+    return [
+        {
+            "room_id": key.room_id,
+            "month": key.month,
+            "axis": key.axis,
+            "value": key.value,
+            "figure": key.figure,
+            "cases": tally.cases,
+            "persons": tally.persons,
+            "amount_fen": _to_fen(tally.amount),
+        }
+        for key, tally in sorted(cells.items())
+    ]
 
 
 def _from_date(value: Any) -> dt.date:
@@ -66,7 +86,7 @@ def _codec_for(tp: Any) -> tuple[Encode, Decode]:
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return (lambda v: v.value), tp
     if tp is Decimal:
-        return _to_fen, _from_fen
+        return _to_fen, from_fen
     if tp is dt.date:
         return _identity, _from_date
     if tp in (str, int, bool):

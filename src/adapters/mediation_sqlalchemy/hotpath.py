@@ -118,6 +118,8 @@ class HotPath:
         self.insert_events = Compiled(s.insert_events, dialect, adapters(t.events))
         self.rewrite_event = Compiled(s.rewrite_event, dialect, {"b_body": _json})
         self.upsert_row = Compiled(s.upsert_row, dialect, adapters(t.ledger))
+        self.add_cells = Compiled(s.add_cells, dialect, {})
+        self._ledger_row = Compiled(s.ledger_row, dialect, {})
         self.clear_party_keys = Compiled(s.clear_party_keys, dialect, {})
         self.insert_party_keys = Compiled(s.insert_party_keys, dialect, {})
         self.clear_deadlines = Compiled(s.clear_deadlines, dialect, {})
@@ -160,7 +162,16 @@ class HotPath:
     def ledger_of_party(self, cursor: Any, party_key: str) -> list[dict[str, Any]]:
         """The ledger rows sharing ``party_key``, as column values."""
         cursor.execute(self._ledger_of_party.sql, {"b_key": party_key})
-        rows = [dict(zip(self._ledger_columns, row, strict=True)) for row in cursor.fetchall()]
+        return self._ledger_values(cursor.fetchall())
+
+    def ledger_row(self, cursor: Any, case_id: str) -> dict[str, Any] | None:
+        """The ledger row of ``case_id`` as column values, if there is one."""
+        cursor.execute(self._ledger_row.sql, {"b_case_id": case_id})
+        rows = self._ledger_values(cursor.fetchall())
+        return rows[0] if rows else None
+
+    def _ledger_values(self, fetched: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+        rows = [dict(zip(self._ledger_columns, row, strict=True)) for row in fetched]
         for row in rows:
             for name, adapt in self._ledger_out.items():
                 if row[name] is not None:

@@ -32,10 +32,12 @@ from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityErro
 from mediation_core.domain.ledger import LedgerRow
 from mediation_core.domain.notices import Notice
 from mediation_core.domain.organisations import Registry
+from mediation_core.domain.rollups import Cell, CellKey, add, change
+from mediation_core.domain.statistics import Tally
 from mediation_core.records import GENESIS_HASH, ChainBreak, RecordedEvent, verify_stream
 from mediation_core.serialization import converter
 from mediation_sqlalchemy import tables as t
-from mediation_sqlalchemy.codecs import ledger_codec, registry_from_rows, registry_rows
+from mediation_sqlalchemy.codecs import cell_rows, from_fen, ledger_codec, registry_from_rows, registry_rows
 from mediation_sqlalchemy.engine import WRITE, create_engine, normalise_url
 from mediation_sqlalchemy.errors import translated
 from mediation_sqlalchemy.hotpath import HotPath, event_rows
@@ -99,6 +101,17 @@ class _Statements:
         self.upsert_row = ledger_insert.on_conflict_do_update(
             index_elements=[t.ledger.c.case_id],
             set_={c.name: ledger_insert.excluded[c.name] for c in t.ledger.c if c.name != "case_id"},
+        )
+        self.ledger_row = sa.select(t.ledger).where(t.ledger.c.case_id == bp("b_case_id"))
+        cells_insert = insert(t.statistics_cells)
+        cells = t.statistics_cells.c
+        self.add_cells = cells_insert.on_conflict_do_update(
+            index_elements=[cells.room_id, cells.month, cells.axis, cells.value, cells.figure],
+            set_={
+                "cases": cells.cases + cells_insert.excluded.cases,
+                "persons": cells.persons + cells_insert.excluded.persons,
+                "amount_fen": cells.amount_fen + cells_insert.excluded.amount_fen,
+            },
         )
         self.clear_party_keys = sa.delete(t.ledger_party_keys).where(t.ledger_party_keys.c.case_id == bp("b_stream_id"))
         self.insert_party_keys = sa.insert(t.ledger_party_keys)
@@ -207,11 +220,13 @@ def _outbox_row(notice: Notice, created_at: dt.datetime) -> dict[str, Any]:
 
 @attrs.frozen
 class _SideTables:
-    """What a committed append left in the per-stream side tables, at which version."""
+    """What a committed append left in the per-stream side tables, at which version, and the
+    ledger row it wrote (whose statistics contribution the next append takes back)."""
 
     version: int
     party_keys: tuple[str, ...] | None
     deadlines: tuple[Deadline, ...]
+    row: LedgerRow | None = None
 
 
 SIDE_TABLE_MEMORY = 4096
@@ -219,7 +234,8 @@ SIDE_TABLE_MEMORY = 4096
 
 
 class SqlStore:
-    """Streams, ledger, deadlines, documents, outbox, numbers and registry in SQL tables.
+    """Streams, ledger and its statistics cells, deadlines, documents, outbox, numbers and registry
+    in SQL tables.
 
     The store remembers, per stream, the party keys and deadlines its own last committed
     append wrote and at which version. When the next append expects that same version, no
@@ -302,6 +318,21 @@ class SqlStore:
         with self._reading() as conn:
             row = conn.execute(sa.select(t.ledger).where(t.ledger.c.case_id == case_id)).mappings().first()
         return None if row is None else self.ledger_codec.decode(row)
+
+    def rollups(self, room_ids: Iterable[str] | None = None, months: Iterable[str] | None = None) -> Iterator[Cell]:
+        c = t.statistics_cells.c
+        query = sa.select(c.room_id, c.month, c.axis, c.value, c.figure, c.cases, c.persons, c.amount_fen).where(
+            c.cases != 0
+        )
+        for column, wanted in ((c.room_id, room_ids), (c.month, months)):
+            if wanted is not None:
+                values = sorted(set(wanted))
+                if not values:
+                    return iter(())
+                query = query.where(column.in_(values))
+        with self._reading() as conn:
+            rows = conn.execute(query).all()
+        return iter([Cell(*row[:7], from_fen(row[7])) for row in rows])
 
     def ledger_sharing_parties(self, party_keys: Collection[str]) -> list[LedgerRow]:
         keys = sorted(set(party_keys))
@@ -713,6 +744,7 @@ class SqlUnitOfWork:
         hot = self._hot
         new = [(sid, st) for sid, st in self._streams.items() if st.base == 0]
         moved = [(sid, st) for sid, st in self._streams.items() if st.base > 0]
+        cells = self._cell_changes(cursor)
         with closing(self._raw.cursor()) as mover:
             try:
                 with hot.pipeline(self._raw):
@@ -744,6 +776,7 @@ class SqlUnitOfWork:
                         ),
                     )
                     written = self._write(cursor)
+                    hot.executemany(cursor, hot.add_cells, cells)
             except self._dbapi.IntegrityError as exc:
                 if _breaks_stream_key(exc):
                     msg = "a stream this unit creates was created by another writer first"
@@ -754,6 +787,26 @@ class SqlUnitOfWork:
             msg = "a stream this unit appends to moved on before the unit committed"
             raise ConcurrencyConflictError(msg)
         return written
+
+    def _cell_changes(self, cursor: Any) -> list[dict[str, Any]]:
+        """What this unit's ledger rows change in the statistics cells: each stream's last
+        row's contribution less the committed row's. The committed row is the one the store
+        remembers writing at this unit's base version, else it is read (a move by another
+        writer since makes the commit conflict, so a stale read is never written)."""
+        changed: dict[CellKey, Tally] = {}
+        for sid, st in self._streams.items():
+            if st.ledger_row is None:
+                continue
+            old = None
+            if st.base:
+                side = self._store.side_tables(sid)
+                if side is not None and side.version == st.base and side.row is not None:
+                    old = side.row
+                else:
+                    found = self._hot.ledger_row(cursor, sid)
+                    old = None if found is None else self._store.ledger_codec.decode(found)
+            add(changed, change(old, st.ledger_row))
+        return cell_rows(changed)
 
     def _write(self, cursor: Any) -> dict[str, _SideTables]:
         hot, store = self._hot, self._store
@@ -796,6 +849,7 @@ class SqlUnitOfWork:
                 version=st.version,
                 party_keys=keys if keys is not None else (before.party_keys if before else None),
                 deadlines=deadlines,
+                row=st.ledger_row if st.ledger_row is not None else (before.row if before else None),
             )
         hot.executemany(cursor, hot.clear_party_keys, clear_keys)
         hot.executemany(cursor, hot.insert_party_keys, add_keys)

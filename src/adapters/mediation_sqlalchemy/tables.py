@@ -153,6 +153,22 @@ ledger_party_keys = sa.Table(
     sqlite_with_rowid=False,
 )
 
+statistics_cells = sa.Table(
+    "statistics_cells",
+    metadata,
+    sa.Column("room_id", key_type(), primary_key=True),
+    sa.Column("month", key_type(), primary_key=True, comment="2026-03: the month of the figure's own date column"),
+    sa.Column("axis", key_type(), primary_key=True, comment="category, source, or days (to conclude)"),
+    sa.Column("value", key_type(), primary_key=True),
+    sa.Column("figure", key_type(), primary_key=True),
+    sa.Column("cases", sa.BigInteger, nullable=False),
+    sa.Column("persons", sa.BigInteger, nullable=False),
+    sa.Column("amount_fen", sa.BigInteger, nullable=False, comment="amount involved, in fen (0.01 yuan)"),
+    comment="Statistics rollups: the ledger rows' additive figures per room, month, axis value and figure, "
+    "kept in the transaction that writes the rows; reports sum these instead of scanning the ledger.",
+    sqlite_with_rowid=False,
+)
+
 deadlines = sa.Table(
     "deadlines",
     metadata,

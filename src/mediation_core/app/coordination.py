@@ -15,8 +15,10 @@ from typing import Any, TypeVar
 from mediation_core.app.aggregates import AggregateType, Projection
 from mediation_core.app.authorisation import REPORTERS, SUPERVISORS, Readers, authorise_within
 from mediation_core.app.ports import Document, Store
+from mediation_core.domain import rollups
 from mediation_core.domain.actors import Actor, Role
 from mediation_core.domain.agenda import AgendaItem, agenda_for
+from mediation_core.domain.categories import Category
 from mediation_core.domain.context import DecisionContext
 from mediation_core.domain.errors import NotFoundError
 from mediation_core.domain.evaluation import EvaluationInputs, Grade, MediatorFacts
@@ -39,7 +41,7 @@ from mediation_core.domain.periods import Period, month_label
 from mediation_core.domain.policy import Policy
 from mediation_core.domain.repeats import came_back
 from mediation_core.domain.returns import RETURNS, ReturnCommand, StatisticalReturn
-from mediation_core.domain.statistics import in_scope, report
+from mediation_core.domain.statistics import StatisticsReport, in_scope, report
 from mediation_core.domain.subsidies import payee, subsidies
 from mediation_core.domain.training import TRAININGS, RecordTraining, TrainingSession, sessions_attended
 from mediation_core.serialization import structure, unstructure
@@ -100,10 +102,21 @@ def rooms_in(registry: Registry, org_id: str) -> list[str]:
 
 
 # -- statistical returns ---------------------------------------------------------------------
+def live_report(
+    store: Store, registry: Registry, categories: Mapping[str, Category], period: Period, scope_id: str
+) -> StatisticsReport:
+    """The report of ``scope_id`` for ``period`` from the committed ledger: summed from the
+    store's statistics cells when the period is whole months, else counted from the rows."""
+    rooms = rooms_in(registry, scope_id)
+    if rollups.answers(period):
+        cells = store.rollups(rooms, rollups.months(period))
+        return rollups.rollup_report(cells, period, scope_id, registry, categories)
+    return report(store.ledger(rooms), period, scope_id, registry, categories)
+
+
 def _return_lookup(store: Store, command: ReturnCommand, ctx: DecisionContext) -> Mapping[str, Any]:
-    """A return reads its scope's ledger for the period and locks the report made from it."""
-    rows = store.ledger(rooms_in(ctx.registry, command.org_id))
-    return {"report": report(rows, command.period, command.org_id, ctx.registry, ctx.categories)}
+    """A return reads its scope's ledger report for the period and locks it."""
+    return {"report": live_report(store, ctx.registry, ctx.categories, command.period, command.org_id)}
 
 
 def _return_projection(state: StatisticalReturn, ctx: DecisionContext) -> Projection:

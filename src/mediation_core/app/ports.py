@@ -20,6 +20,7 @@ from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityErro
 from mediation_core.domain.ledger import LedgerRow
 from mediation_core.domain.notices import Notice
 from mediation_core.domain.organisations import Registry
+from mediation_core.domain.rollups import Cell
 from mediation_core.records import GENESIS_HASH, ChainBreak, RecordedEvent, verify_stream
 
 
@@ -206,6 +207,14 @@ class Store(Protocol):
         ...
 
     def ledger_row(self, case_id: str) -> LedgerRow | None: ...
+
+    def rollups(self, room_ids: Iterable[str] | None = None, months: Iterable[str] | None = None) -> Iterator[Cell]:
+        """The statistics cells of the committed ledger (see :mod:`mediation_core.domain.rollups`),
+        optionally only of the given rooms and months, in no particular order; cells that
+        add up to zero cases may be left out. The store keeps them in the transaction that
+        writes a ledger row: every cell equals the sum of
+        :func:`~mediation_core.domain.rollups.contributions` over the committed rows."""
+        ...
 
     def ledger_sharing_parties(self, party_keys: Collection[str]) -> list[LedgerRow]:
         """Committed ledger rows whose ``party_keys`` include at least one of ``party_keys``,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from mediation_core.app.coordination import agenda_from, evaluation_inputs, meetings_of, rooms_in
+from mediation_core.app.coordination import agenda_from, evaluation_inputs, live_report, meetings_of, rooms_in
 from mediation_core.app.ports import Store
 from mediation_core.domain.agenda import AgendaItem
 from mediation_core.domain.calendar import WorkingDayCalendar
@@ -15,7 +15,6 @@ from mediation_core.domain.categories import Category
 from mediation_core.domain.crosscheck import CrossCheck, DispatchRecord, ReferralRecord, cross_check
 from mediation_core.domain.evaluation import EvaluationItem, MediatorResult, evaluate
 from mediation_core.domain.inspections import Inspection, InspectionLine, inspection_report
-from mediation_core.domain.ledger import LedgerRow
 from mediation_core.domain.meetings import MeetingKind, MeetingSlot, compliance
 from mediation_core.domain.organisations import Registry
 from mediation_core.domain.periods import Period
@@ -28,7 +27,7 @@ from mediation_core.domain.returns import (
     return_due,
     return_id,
 )
-from mediation_core.domain.statistics import StatisticsReport, report
+from mediation_core.domain.statistics import StatisticsReport
 from mediation_core.domain.training import TrainingLine, TrainingSession, training_report
 from mediation_core.serialization import structure
 
@@ -36,8 +35,9 @@ from mediation_core.serialization import structure
 def statistics(
     store: Store, registry: Registry, categories: Mapping[str, Category], period: Period, scope_id: str
 ) -> StatisticsReport:
-    """The live report of ``scope_id`` for ``period`` from the committed ledger."""
-    return report(store.ledger(rooms_in(registry, scope_id)), period, scope_id, registry, categories)
+    """The live report of ``scope_id`` for ``period`` from the committed ledger (its
+    statistics cells for whole months, see :mod:`mediation_core.domain.rollups`)."""
+    return live_report(store, registry, categories, period, scope_id)
 
 
 def locked_return(store: Store, org_id: str, period: Period) -> StatisticalReturn | None:
@@ -63,16 +63,12 @@ def filings(
     """Every room's return for every reporting period of ``period`` that has ended: filed,
     nil or missing, on time or late, and drifted when the ledger moved after locking."""
     out = []
-    rooms = rooms_in(registry, scope_id)
-    by_room: dict[str, list[LedgerRow]] = {room: [] for room in rooms}
-    for row in store.ledger(rooms):
-        by_room[row.room_id].append(row)
-    for room in rooms:
+    for room in rooms_in(registry, scope_id):
         for slot in period.slots(policy.return_cadence_months):
             if slot.end >= today:
                 continue
             locked = locked_return(store, room, slot)
-            live = ReturnFigures.of(report(by_room[room], slot, room, registry, categories)) if locked else None
+            live = ReturnFigures.of(live_report(store, registry, categories, slot, room)) if locked else None
             due = return_due(slot, policy, calendar)
             out.append(filing_status(room, slot, locked, live, registry=registry, today=today, due=due))
     return out

@@ -340,6 +340,10 @@ class Tally:
             cases=self.cases + other.cases, persons=self.persons + other.persons, amount=self.amount + other.amount
         )
 
+    def __neg__(self) -> Tally:
+        """What taking a row's contribution back subtracts (rollup cells, see ``rollups``)."""
+        return Tally(cases=-self.cases, persons=-self.persons, amount=-self.amount)
+
     @property
     def is_zero(self) -> bool:
         return self.cases == 0 and self.persons == 0 and self.amount == 0
@@ -510,14 +514,45 @@ def report(
                 start = getattr(row, MEDIAN_DAYS_TO_CONCLUDE.start)
                 if start is not None:
                     durations.append((getattr(row, MEDIAN_DAYS_TO_CONCLUDE.end) - start).days)
+    return assemble(
+        period,
+        scope_id,
+        registry,
+        table,
+        total=total,
+        by_category=by_category,
+        by_source=by_source,
+        by_month=by_month,
+        by_unit=by_unit,
+        median=_median(durations),
+    )
+
+
+def assemble(
+    period: Period,
+    scope_id: str,
+    registry: Registry,
+    table: Mapping[str, Category],
+    *,
+    total: Mapping[str, Tally],
+    by_category: Mapping[str, Mapping[str, Tally]],
+    by_source: Mapping[str, Mapping[str, Tally]],
+    by_month: Mapping[str, Mapping[str, Tally]],
+    by_unit: Mapping[str, Mapping[str, Tally]],
+    median: Decimal | None,
+) -> StatisticsReport:
+    """The report from summed figures: titles, report order, units without cases kept.
+
+    Shared by :func:`report` and the rollup-based report
+    (:func:`mediation_core.domain.rollups.rollup_report`), so both order and name lines alike."""
     scope = registry.org(scope_id)
-    unit_names = dict(unit_list)
+    unit_names = dict(units(registry, scope_id))
     return StatisticsReport(
         scope_id=scope_id,
         scope_name=scope.name if scope else scope_id,
         period=period,
         total=FigureSet(key=scope_id, title_zh=scope.name if scope else scope_id, figures=total),
-        median_days_to_conclude=_median(durations),
+        median_days_to_conclude=median,
         by_category=tuple(
             FigureSet(key=code, title_zh=table[code].name_zh if code in table else code, figures=figures)
             for code, figures in sorted(by_category.items(), key=lambda kv: _category_order(table, kv[0]))
@@ -539,6 +574,26 @@ def _median(values: list[int]) -> Decimal | None:
     if not values:
         return None
     return Decimal(str(pystats.median(values)))
+
+
+def median_of_counts(counts: Mapping[int, int]) -> Decimal | None:
+    """The median of a multiset given as value → how many times, exactly as
+    :func:`statistics.median` gives it over the expanded list (the mean of the two middle
+    values when the count is even)."""
+    n = sum(c for c in counts.values() if c > 0)
+    if n == 0:
+        return None
+    wanted = (n // 2,) if n % 2 else (n // 2 - 1, n // 2)
+    found: list[int] = []
+    seen = 0
+    for value in sorted(v for v, c in counts.items() if c > 0):
+        seen += counts[value]
+        while len(found) < len(wanted) and wanted[len(found)] < seen:
+            found.append(value)
+        if len(found) == len(wanted):
+            break
+    middle: float | int = found[0] if n % 2 else (found[0] + found[1]) / 2
+    return Decimal(str(middle))
 
 
 def _category_order(table: Mapping[str, Category], code: str) -> tuple[int, str]:

@@ -37,6 +37,10 @@ from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityErro
 from mediation_core.domain.ledger import LedgerRow, Outcome
 from mediation_core.domain.notices import Notice, NoticeKind, Recipient
 from mediation_core.domain.organisations import Employment, Mediator, Organisation, OrgKind, Registry
+from mediation_core.domain.periods import Period
+from mediation_core.domain.rollups import Cell, cells_of, rollup_report
+from mediation_core.domain.rollups import months as rollup_months
+from mediation_core.domain.statistics import in_scope, report
 from mediation_core.records import GENESIS_HASH, RecordedEvent, record, verify_stream
 from mediation_core.testing import strategies as mst
 
@@ -807,6 +811,55 @@ class StorageContract:
             append(store, case_id, [{"n": 1}, {"n": 2}])
         assert store.verify() == []
 
+    # -- statistics rollups -------------------------------------------------------------------
+    def test_statistics_cells_follow_every_change_of_the_ledger(self, open_store: OpenStore) -> None:
+        """Cells equal the sum of the committed rows' contributions after rows are added,
+        corrected (several times in one unit, or in a unit that is rolled back), and a report
+        summed from the cells equals the reference report over the rows."""
+
+        @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+        @given(data=st.data())
+        def check(data: st.DataObject) -> None:
+            registry = data.draw(mst.districts(max_townships=2, max_rooms=2))
+            rows = data.draw(mst.ledgers(registry, max_size=10))
+            room_ids = sorted(o.org_id for o in registry.rooms())
+            rounds = data.draw(
+                st.lists(
+                    st.lists(st.sampled_from(range(len(rows))), min_size=1, max_size=4) if rows else st.just([]),
+                    max_size=3,
+                )
+            )
+            store = open_store()
+            try:
+                for start in range(0, len(rows), 3):  # three new cases per unit
+                    with store.transaction() as tx:
+                        for row in rows[start : start + 3]:
+                            tx.append(ledger_append(row, ()))
+                        tx.commit()
+                assert_cells_match(store)
+                for picked in rounds:  # corrections: new rows for cases already there
+                    keep = data.draw(st.booleans(), label="commit")
+                    with store.transaction() as tx:
+                        for index in picked:
+                            case_id = rows[index].case_id
+                            new = data.draw(mst.ledger_row_of(case_id, room_ids=room_ids), label="correction")
+                            tx.append(ledger_append(new, tx.read(case_id)))
+                        if keep:
+                            tx.commit()
+                    assert_cells_match(store)
+                committed = list(store.ledger())
+                for period in STATISTICS_PERIODS:
+                    for scope_id in ("d", *sorted(registry.organisations)):
+                        rooms = [r for r in room_ids if in_scope(registry, scope_id, r)]
+                        cells = store.rollups(rooms, rollup_months(period))
+                        assert rollup_report(cells, period, scope_id, registry) == report(
+                            committed, period, scope_id, registry
+                        )
+            finally:
+                store.close()
+
+        check()
+
     def test_behaves_like_a_dict_of_streams(self, open_store: OpenStore) -> None:
         run_state_machine_as_test(
             lambda: StorageMachine(open_store()),  # type: ignore[arg-type]  # a factory works as well as a class
@@ -860,6 +913,35 @@ def _reseal_of(
         ),
     )
     return records, batch
+
+
+STATISTICS_PERIODS = (
+    Period.month(2026, 3),
+    Period.quarter(2026, 1),
+    Period.year(2026),
+    Period.months_from(2025, 10, 9),
+)
+"""Whole-month periods over the dates :func:`mediation_core.testing.strategies.ledgers` draws."""
+
+
+def ledger_append(row: LedgerRow, after: Sequence[RecordedEvent]) -> Append:
+    """One event on ``row``'s case after the records ``after``, projecting ``row``."""
+    return Append(
+        stream_id=row.case_id,
+        expected_version=len(after),
+        records=chain(row.case_id, [{"v": len(after) + 1}], after=after),
+        row=attrs.evolve(row, version=len(after) + 1),
+        deadlines=(),
+        notices=(),
+        created_at=T0,
+    )
+
+
+def assert_cells_match(store: Store) -> None:
+    """The store's statistics cells are the sum of its committed ledger rows' contributions."""
+    stored = {Cell(*c) for c in store.rollups() if c.cases != 0}
+    expected = {Cell(*key, t.cases, t.persons, t.amount) for key, t in cells_of(store.ledger()).items()}
+    assert stored == expected
 
 
 class StorageMachine(RuleBasedStateMachine):

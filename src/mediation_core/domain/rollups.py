@@ -1,0 +1,215 @@
+"""Statistics rollups: additive cells a store keeps beside the ledger, so a report reads a few
+thousand cells instead of scanning every ledger row.
+
+A ledger row *contributes* to cells keyed by (room, month, axis, value, figure): for every
+figure that counts it in the month of the figure's own date column, one cell on the
+``category`` axis (value: the row's category) and one on the ``source`` axis (value: its
+source), each holding the row's :class:`~mediation_core.domain.statistics.Tally` (one case,
+its persons, its amount). The median days to conclude, the one figure that is not additive,
+is kept as a histogram: one cell on the ``days`` axis per (room, month concluded, days taken),
+counting cases, from which :func:`rollup_report` takes the median exactly.
+
+A store adds a new row's contribution and subtracts the old row's (:func:`change`) in the
+transaction that replaces the row, so the cells always equal the sum of the committed rows'
+contributions (the storage contract checks it). Every figure is a sum over the rows whose
+date falls in the period, so a period made of whole calendar months is the sum of its months'
+cells: :func:`answers` says whether the cells can answer a period; other periods (a range
+starting or ending inside a month) are counted from ledger rows by the reference
+:func:`~mediation_core.domain.statistics.report`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from mediation_core.domain.categories import MINISTRY_CATEGORIES, Category
+from mediation_core.domain.ledger import LedgerRow
+from mediation_core.domain.organisations import Registry
+from mediation_core.domain.periods import Period, month_label
+from mediation_core.domain.statistics import (
+    FIGURES,
+    MEDIAN_DAYS_TO_CONCLUDE,
+    StatisticsReport,
+    Tally,
+    assemble,
+    in_scope,
+    median_of_counts,
+    unit_of,
+    units,
+)
+
+CATEGORY = "category"
+SOURCE = "source"
+DAYS = "days"
+AXES = (CATEGORY, SOURCE, DAYS)
+"""The axes of a cell: the dispute category, the case source, the days taken to conclude."""
+
+
+class CellKey(NamedTuple):
+    """Where a contribution is added up."""
+
+    room_id: str
+    month: str
+    axis: str
+    value: str
+    figure: str
+
+
+class Cell(NamedTuple):
+    """A stored cell: its key's parts and the summed tally."""
+
+    room_id: str
+    month: str
+    axis: str
+    value: str
+    figure: str
+    cases: int
+    persons: int
+    amount: Decimal
+
+
+@functools.lru_cache(maxsize=4096)
+def _month(year: int, month: int) -> Period:
+    return Period.month(year, month)
+
+
+_WHERE = tuple((f.key, f.date, f.persons, f.where) for f in FIGURES)
+
+
+def contributions(row: LedgerRow) -> dict[CellKey, Tally]:
+    """What one ledger row adds to the cells."""
+    out: dict[CellKey, Tally] = {}
+    room, category, source, amount = row.room_id, row.category, row.source, row.amount_involved
+    for key, date_column, persons_column, where in _WHERE:
+        dated: dt.date | None = getattr(row, date_column)
+        if dated is None:
+            continue
+        month = _month(dated.year, dated.month)
+        if not all(c.holds(row, month) for c in where):
+            continue
+        tally = Tally(cases=1, persons=getattr(row, persons_column), amount=amount)
+        label = month_label(dated)
+        out[CellKey(room, label, CATEGORY, category, key)] = tally
+        out[CellKey(room, label, SOURCE, source, key)] = tally
+        if key == MEDIAN_DAYS_TO_CONCLUDE.figure:
+            start: dt.date | None = getattr(row, MEDIAN_DAYS_TO_CONCLUDE.start)
+            end: dt.date = getattr(row, MEDIAN_DAYS_TO_CONCLUDE.end)
+            if start is not None:
+                days = str((end - start).days)
+                out[CellKey(room, label, DAYS, days, MEDIAN_DAYS_TO_CONCLUDE.key)] = Tally(cases=1)
+    return out
+
+
+def change(old: LedgerRow | None, new: LedgerRow | None) -> dict[CellKey, Tally]:
+    """What replacing ``old`` by ``new`` adds to the cells (negative where the old row
+    counted and the new one does not); cells that do not change are left out."""
+    delta = contributions(new) if new is not None else {}
+    for key, tally in (contributions(old) if old is not None else {}).items():
+        now = delta.pop(key, None)
+        if now is None:
+            delta[key] = -tally
+        elif now != tally:
+            delta[key] = now + -tally
+    return delta
+
+
+def add(cells: dict[CellKey, Tally], delta: Mapping[CellKey, Tally]) -> None:
+    """Add ``delta`` into ``cells`` in place, dropping cells that come back to zero."""
+    for key, tally in delta.items():
+        summed = cells[key] + tally if key in cells else tally
+        if summed.cases == 0 and summed.persons == 0 and summed.amount == 0:
+            cells.pop(key, None)
+        else:
+            cells[key] = summed
+
+
+def cells_of(rows: Iterable[LedgerRow]) -> dict[CellKey, Tally]:
+    """The cells a ledger adds up to (backfill, tests and benchmarks)."""
+    cells: dict[CellKey, Tally] = {}
+    for row in rows:
+        add(cells, contributions(row))
+    return cells
+
+
+def answers(period: Period) -> bool:
+    """Whether cells can answer ``period``: it starts on a month's first day and ends on a
+    month's last day."""
+    return period.start.day == 1 and (period.end + dt.timedelta(days=1)).day == 1
+
+
+def months(period: Period) -> list[str]:
+    """The month labels of the cells a period sums."""
+    return [month_label(m.start) for m in period.months()]
+
+
+def rollup_report(
+    cells: Iterable[Cell],
+    period: Period,
+    scope_id: str,
+    registry: Registry,
+    categories: Mapping[str, Category] | None = None,
+) -> StatisticsReport:
+    """The report of ``scope_id`` for ``period`` (whole months, see :func:`answers`) from
+    stored cells; equal to :func:`~mediation_core.domain.statistics.report` over the rows
+    the cells were summed from. Cells outside the scope or the period are ignored."""
+    if not answers(period):
+        msg = f"period {period.label} does not consist of whole months; count it from ledger rows"
+        raise ValueError(msg)
+    table = categories if categories is not None else {c.code: c for c in MINISTRY_CATEGORIES}
+    wanted = set(months(period))
+    unit_ids = [u for u, _ in units(registry, scope_id)]
+    room_units: dict[str, str | None] = {}
+    # sums as plain numbers: (cases, persons, amount) per line and figure
+    total: dict[str, list[Any]] = {}
+    lines: dict[tuple[str, str], dict[str, list[Any]]] = {}
+    days: dict[int, int] = {}
+    for room_id, month, axis, value, figure, cases, persons, amount in cells:
+        if cases == 0 or month not in wanted:
+            continue
+        if room_id not in room_units:
+            inside = in_scope(registry, scope_id, room_id)
+            room_units[room_id] = unit_of(registry, unit_ids, room_id) if inside else None
+        unit = room_units[room_id]
+        if unit is None:
+            continue
+        if axis == DAYS:
+            days[int(value)] = days.get(int(value), 0) + cases
+            continue
+        targets = [lines.setdefault((axis, value), {})]
+        if axis == CATEGORY:
+            targets += [total, lines.setdefault(("month", month), {}), lines.setdefault(("unit", unit), {})]
+        for target in targets:
+            sums = target.get(figure)
+            if sums is None:
+                target[figure] = [cases, persons, amount]
+            else:
+                sums[0] += cases
+                sums[1] += persons
+                sums[2] += amount
+
+    def tallies(sums: Mapping[str, list[Any]]) -> dict[str, Tally]:
+        return {k: Tally(cases=c, persons=p, amount=a) for k, (c, p, a) in sums.items()}
+
+    def axis_lines(axis: str) -> dict[str, dict[str, Tally]]:
+        return {value: tallies(sums) for (a, value), sums in lines.items() if a == axis}
+
+    by_month: dict[str, dict[str, Tally]] = {m: {} for m in wanted}
+    by_month.update(axis_lines("month"))
+    by_unit: dict[str, dict[str, Tally]] = {u: {} for u in unit_ids}
+    by_unit.update(axis_lines("unit"))
+    return assemble(
+        period,
+        scope_id,
+        registry,
+        table,
+        total=tallies(total),
+        by_category=axis_lines(CATEGORY),
+        by_source=axis_lines(SOURCE),
+        by_month=by_month,
+        by_unit=by_unit,
+        median=median_of_counts(days),
+    )
