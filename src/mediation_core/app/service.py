@@ -638,10 +638,11 @@ class MediationService:
         viewer = self.viewer(actor)
         names = person_names(state.parties)
         room = state.room_id
+        sensitive = state.sensitive
         return CaseFile(
             state=viewer.value(state, room),
-            records=viewer.records(records, room, names=names),
-            events=tuple(viewer.value(event_of(r), room, names=names) for r in records),
+            records=viewer.records(records, room, names=names, sensitive=sensitive),
+            events=tuple(viewer.value(event_of(r), room, names=names, sensitive=sensitive) for r in records),
             row=viewer.row(ledger_row(state, self.party_keyer)),
         )
 

@@ -42,19 +42,21 @@ class Viewer:
         self.registry = registry
         self.policy = policy
 
-    def view(self, *org_ids: str) -> PersonalDataView:
+    def view(self, *org_ids: str, sensitive: bool = False) -> PersonalDataView:
         """The view of a record belonging to ``org_ids`` (its room, its station …): full for
-        a role that handles parties' data, when one of them is in the actor's scope."""
+        a role that handles parties' data, when one of them is in the actor's scope; withheld
+        rather than masked for a ``sensitive`` record (a party under 14)."""
         scoped = any(in_scope(self.actor, o, self.registry) for o in org_ids if o)
         return view_for(
             self.actor,
             in_scope=scoped,
             full_roles=self.policy.personal_data_roles,
             withheld_roles=self.policy.party_data_withheld_roles,
+            sensitive=sensitive,
         )
 
     def row(self, row: LedgerRow) -> LedgerRow:
-        view = self.view(row.room_id)
+        view = self.view(row.room_id, sensitive=row.sensitive)
         if view is PersonalDataView.FULL:
             return row
         withheld = view is PersonalDataView.WITHHELD
@@ -68,10 +70,10 @@ class Viewer:
     def rows(self, rows: Iterable[LedgerRow]) -> list[LedgerRow]:
         return [self.row(r) for r in rows]
 
-    def value(self, value: T, *org_ids: str, names: Iterable[str] = ()) -> T:
+    def value(self, value: T, *org_ids: str, names: Iterable[str] = (), sensitive: bool = False) -> T:
         """Any attrs value of the core (a case or referral state, an event …) as the view shows
         it. The names of the value's own parties are struck from its free text when withheld."""
-        view = self.view(*org_ids)
+        view = self.view(*org_ids, sensitive=sensitive or bool(getattr(value, "sensitive", False)))
         if view is PersonalDataView.FULL:
             return value
         names = (*names, *person_names(getattr(value, "parties", ())))
@@ -79,18 +81,18 @@ class Viewer:
         return viewed
 
     def records(
-        self, records: Sequence[RecordedEvent], *org_ids: str, names: Iterable[str] = ()
+        self, records: Sequence[RecordedEvent], *org_ids: str, names: Iterable[str] = (), sensitive: bool = False
     ) -> tuple[RecordedEvent, ...]:
         """Stored records with their bodies viewed. Their hashes are those of the stored bodies:
         a viewed copy is for reading; ``verify`` checks the store itself."""
-        view = self.view(*org_ids)
+        view = self.view(*org_ids, sensitive=sensitive)
         if view is PersonalDataView.FULL:
             return tuple(records)
         names = tuple(names)
         return tuple(attrs.evolve(r, body=view_json(dict(r.body), view, names)) for r in records)
 
     def document(self, doc: Document, *org_ids: str) -> Document:
-        view = self.view(*org_ids)
+        view = self.view(*org_ids, sensitive=bool(doc.body.get("sensitive")))
         if view is PersonalDataView.FULL:
             return doc
         names = tuple(str(n) for n in doc.body.get("party_names", ()) or ())

@@ -266,6 +266,7 @@ DECIDERS: dict[type[c.CaseCommand], Decider] = {
             intake.resident_id_valid,
             intake.credit_code_valid,
             intake.minor_has_guardian,
+            intake.child_data_guardian_consent,
             intake.representatives_at_most_five,
         ),
         build=_received,

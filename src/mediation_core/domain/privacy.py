@@ -37,9 +37,9 @@ DEFAULT_PERSONAL_DATA_ROLES: tuple[Role, ...] = (Role.MEDIATOR, Role.ROOM_DIRECT
 DEFAULT_WITHHELD_ROLES: tuple[Role, ...] = (Role.COORDINATION_CENTRE,)
 """Who reads district-wide figures and records without any party personal data."""
 
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
-_MOBILE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(1[3-9]\d)(\d{4})(\d{4})(?![0-9A-Za-z])")
-_LANDLINE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(0\d{2,3}-?)(\d{3,4})(\d{4})(?![0-9A-Za-z])")
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z-])([1-9]\d{5})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z-])")
+_MOBILE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z-])(1[3-9]\d)(\d{4})(\d{4})(?![0-9A-Za-z-])")
+_LANDLINE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z-])(0\d{2,3}-?)(\d{3,4})(\d{4})(?![0-9A-Za-z-])")
 
 
 class PersonalDataView(enum.Enum):
@@ -62,12 +62,15 @@ def view_for(
     in_scope: bool,
     full_roles: Iterable[Role] = DEFAULT_PERSONAL_DATA_ROLES,
     withheld_roles: Iterable[Role] = DEFAULT_WITHHELD_ROLES,
+    sensitive: bool = False,
 ) -> PersonalDataView:
     """The view ``actor`` reads a record in; ``in_scope`` says whether the record lies within
-    the actor's scope. A role in both lists reads the fuller view."""
+    the actor's scope. A role in both lists reads the fuller view. A ``sensitive`` record (a
+    party under 14, 个人信息保护法 art. 28) is withheld from every reader who would see it
+    masked: a child's name reaches only those who handle the case."""
     if may_see_personal_data(actor, in_scope=in_scope, roles=full_roles):
         return PersonalDataView.FULL
-    if actor.role in frozenset(withheld_roles):
+    if sensitive or actor.role in frozenset(withheld_roles):
         return PersonalDataView.WITHHELD
     return PersonalDataView.MASKED
 

@@ -18,6 +18,7 @@ from mediation_core.domain.parties import (
     OrganisationParty,
     Side,
     age_on,
+    is_child,
 )
 from mediation_core.domain.rulebook import RuleKind, Violation, rule
 from mediation_core.domain.rules.common import command_date, text_required
@@ -160,6 +161,28 @@ def minor_has_guardian(cmd: Any, state: None, ctx: DecisionContext) -> Iterator[
                 f"parties[{i}].guardian",
                 f"当事人未满18周岁（{age}岁），须有监护人",
                 f"the party is {age}, under 18, and has no guardian",
+            )
+
+
+@rule(
+    "child_data_guardian_consent",
+    basis="个人信息保护法 第28条、第31条 (legal-basis §9 rule 38)",
+    kind=RuleKind.HARD,
+    zh="处理不满14周岁当事人的个人信息，须取得其监护人的单独同意",
+    en="a party under 14: the guardian's separate consent to processing their personal information is recorded",
+)
+def child_data_guardian_consent(cmd: Any, state: None, ctx: DecisionContext) -> Iterator[Violation]:
+    found = command_date(cmd)
+    if found is None:
+        return
+    for i, party in enumerate(cmd.parties):
+        if not isinstance(party, NaturalPerson) or not is_child(party, found[1]):
+            continue
+        if party.guardian is not None and not party.guardian.consents_to_processing:
+            yield child_data_guardian_consent.violation(
+                f"parties[{i}].guardian.consents_to_processing",
+                "当事人不满14周岁，须记录监护人对处理其个人信息的单独同意",
+                "the party is under 14: record the guardian's separate consent to processing their data",
             )
 
 
