@@ -112,6 +112,11 @@ def test_numbers_and_dates_stay_in_range(service: MediationService) -> None:
         ("value_in_range", "amount_involved"),
         ("value_in_range", "parties[1].headcount"),
     }
+    for amount in (Decimal("0.001"), Decimal("-5")):  # money is counted to the fen, never below zero
+        assert refused(service, attrs.evolve(INTAKE, amount_involved=amount)) == {("value_in_range", "amount_involved")}
+    assert service.handle(attrs.evolve(INTAKE, amount_involved=Decimal("3000.50")), ADMIN).amount_involved == Decimal(
+        "3000.50"
+    )
 
 
 def test_a_command_of_the_wrong_shape_is_refused_naming_each_field(service: MediationService) -> None:

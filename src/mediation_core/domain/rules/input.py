@@ -55,6 +55,14 @@ MAX_INTEGER = 1_000_000
 """Counts (persons, a numerous side's headcount, an item's number) stay below a million."""
 MAX_AMOUNT = Decimal(10) ** 12
 """Amounts (yuan) stay below a trillion."""
+FEN = Decimal("0.01")
+"""Money is counted in yuan to the fen (分); shares and hours may be finer."""
+
+
+def _is_money(name: str) -> bool:
+    return "amount" in name or name.startswith("fee")
+
+
 YEARS = (1949, 2099)
 FIRST_DAY, LAST_DAY = dt.date(YEARS[0], 10, 1), dt.date(YEARS[1], 12, 31)
 
@@ -182,7 +190,7 @@ def identifier_well_formed(cmd: Any, state: object, ctx: DecisionContext) -> Ite
     "value_in_range",
     basis=(
         "记录真实性 (人民调解法 第27条): 日期在1949年10月1日至2099年之间，"
-        "人数与数量为非负且小于一百万，金额小于一万亿元"
+        "人数与数量为非负且小于一百万，金额为非负、精确到分且小于一万亿元"
     ),
     kind=RuleKind.STANDARD,
     zh="数值或日期超出合理范围",
@@ -207,6 +215,11 @@ def _range_problem(name: str, value: Any) -> tuple[str, str] | None:  # noqa: PL
     if isinstance(value, Decimal):
         if not value.is_finite() or abs(value) >= MAX_AMOUNT:
             return f"金额 {value} 超出范围", f"{value} is out of range (below {MAX_AMOUNT})"
+        if _is_money(name) and (value < 0 or value != value.quantize(FEN)):
+            return (
+                f"金额 {value} 须为非负且精确到分",
+                f"an amount of money is not negative and is in yuan to the fen: {value}",
+            )
         return None
     if isinstance(value, dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
