@@ -166,6 +166,44 @@ def test_verify_names_an_edited_case_file_and_exits_8(demo_db: Path, tmp_path: P
     assert [(b["stream_id"], b["position"]) for b in broken] == [(stream, 2)]
 
 
+@pytest.mark.parametrize(
+    ("tampering", "reason"),
+    [
+        (["DELETE FROM events WHERE stream_id = :s AND version = 2"], "deleted or reordered"),
+        (
+            [
+                "UPDATE events SET version = -2 WHERE stream_id = :s AND version = 2",
+                "UPDATE events SET version = 2 WHERE stream_id = :s AND version = 3",
+                "UPDATE events SET version = 3 WHERE stream_id = :s AND version = -2",
+            ],
+            "",
+        ),
+    ],
+    ids=["deleted", "reordered"],
+)
+def test_verify_names_a_deleted_or_reordered_event_and_exits_8(
+    demo_db: Path, tmp_path: Path, tampering: list[str], reason: str
+) -> None:
+    copy = tmp_path / "tampered.sqlite3"
+    source = sqlite3.connect(demo_db)
+    target = sqlite3.connect(copy)
+    source.backup(target)
+    source.close()
+    stream = target.execute("SELECT stream_id FROM events WHERE version = 3 ORDER BY stream_id LIMIT 1").fetchone()[0]
+    for statement in tampering:
+        target.execute(statement, {"s": stream})
+    target.commit()
+    target.close()
+    code, printed, _ = run("--db", str(copy), "--json", "verify")
+    assert code == ExitCode.BROKEN
+    (broken,) = json.loads(printed)["broken"]
+    assert (broken["stream_id"], broken["position"]) == (stream, 2)
+    assert reason in broken["reason"]
+    code, printed, _ = run("--db", str(copy), "verify")
+    assert code == ExitCode.BROKEN
+    assert stream in printed
+
+
 def test_export_and_import_the_ledger(demo_db: Path, tmp_path: Path) -> None:
     exported = tmp_path / "ledger.csv"
     code, _, _ = run("--db", str(demo_db), "export", "--room", "pengshanlu-room", "-o", str(exported))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from collections.abc import Callable
 from decimal import Decimal
@@ -12,10 +13,19 @@ import pytest
 
 from mediation_core.app.ports import Append
 from mediation_core.domain.deadlines import DeadlineKind
-from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError, OperationalError, StoreError
+from mediation_core.domain.errors import (
+    ConcurrencyConflictError,
+    IntegrityError,
+    OperationalError,
+    StoreBusyError,
+    StoreError,
+    StoreFullError,
+    StoreUnavailableError,
+)
 from mediation_core.records import RecordedEvent
 from mediation_core.testing.storage import T0, append, chain, deadline, row_for
 from mediation_sqlalchemy import open_sqlalchemy
+from mediation_sqlalchemy.errors import translate, translate_commit
 
 
 def test_a_locked_sqlite_database_is_an_operational_error(tmp_path: Path) -> None:
@@ -24,7 +34,10 @@ def test_a_locked_sqlite_database_is_an_operational_error(tmp_path: Path) -> Non
     holder = sqlite3.connect(path, isolation_level=None)
     try:
         holder.execute("BEGIN EXCLUSIVE")
-        with pytest.raises(OperationalError, match="locked"), store.transaction() as tx:
+        with (
+            pytest.raises(StoreBusyError, match=f"^store busy: the SQLite file {re.escape(str(path))} is locked"),
+            store.transaction() as tx,
+        ):
             tx.read("c")
         holder.execute("ROLLBACK")
         append(store, "c", [{"a": 1}])  # and the store works again once the lock is gone
@@ -34,10 +47,55 @@ def test_a_locked_sqlite_database_is_an_operational_error(tmp_path: Path) -> Non
         store.close()
 
 
-def test_an_unreachable_server_is_an_operational_error() -> None:
+def test_an_unreachable_server_is_store_unavailable_naming_the_server() -> None:
     pytest.importorskip("psycopg")
-    with pytest.raises(OperationalError):
+    with pytest.raises(
+        StoreUnavailableError, match=r"^store unavailable: the PostgreSQL database test at 127\.0\.0\.1:1 "
+    ):
         open_sqlalchemy("postgresql+psycopg://postgres@127.0.0.1:1/test?connect_timeout=2")
+
+
+@pytest.mark.parametrize(
+    ("error", "expected", "start"),
+    [
+        ("DiskFull", StoreFullError, "disk full: the PostgreSQL database test at db:5432 has no space left"),
+        ("AdminShutdown", StoreUnavailableError, "store unavailable: the PostgreSQL database test at db:5432"),
+        ("CrashShutdown", StoreUnavailableError, "store unavailable:"),
+        ("LockNotAvailable", StoreBusyError, "store busy: the PostgreSQL database test at db:5432 is locked"),
+        ("SerializationFailure", ConcurrencyConflictError, "SerializationFailure"),
+        ("UndefinedTable", StoreError, "UndefinedTable"),
+    ],
+)
+def test_postgresql_errors_by_sqlstate_are_the_core_errors_naming_the_server(
+    error: str, expected: type[Exception], start: str
+) -> None:
+    """Faults the tests cannot cause on a shared server (a full disk, a crash), translated from
+    the driver's own exception classes."""
+    psycopg = pytest.importorskip("psycopg")
+    exc = getattr(psycopg.errors, error)("server said\nno")
+    translated = translate(exc, psycopg, "the PostgreSQL database test at db:5432")
+    assert type(translated) is expected
+    assert str(translated).startswith(start)
+    assert "\n" not in str(translated)
+
+
+def test_only_a_connection_lost_during_the_commit_may_have_written() -> None:
+    psycopg = pytest.importorskip("psycopg")
+    lost = translate_commit(psycopg.OperationalError("server closed the connection unexpectedly"), psycopg, "there")
+    assert isinstance(lost, StoreUnavailableError)
+    assert lost.maybe_written
+    assert str(lost).startswith("store unavailable: the connection to there was lost during the commit")
+    refused = translate_commit(psycopg.errors.UniqueViolation("duplicate"), psycopg, "there")
+    assert type(refused) is IntegrityError
+    before = translate(psycopg.OperationalError("server closed the connection unexpectedly"), psycopg, "there")
+    assert isinstance(before, StoreUnavailableError)
+    assert not before.maybe_written
+
+
+def test_a_sqlite_error_that_is_no_fault_of_the_disk_stays_an_operational_error() -> None:
+    error = translate(sqlite3.OperationalError("no such table: events"), sqlite3, "the SQLite file x")
+    assert type(error) is OperationalError
+    assert str(error) == "the SQLite file x: OperationalError: no such table: events"
 
 
 @pytest.mark.parametrize(

@@ -68,6 +68,9 @@ def create_engine(url: str | URL, *, sqlite_busy_timeout: float | None = None, *
         return _sqlite_engine(parsed, timeout, **kwargs)
     try:
         # parameters hold parties' data: never in an error message or a log
+        # a pooled connection is checked before use, so one the server dropped (a restart, an
+        # idle timeout) is replaced before any transaction begins on it
+        kwargs.setdefault("pool_pre_ping", True)
         return sa.create_engine(parsed, json_serializer=_json, hide_parameters=True, **kwargs)
     except ModuleNotFoundError as exc:
         msg = f"the PostgreSQL driver is not installed ({exc.name}); install mediation-core[postgres]"

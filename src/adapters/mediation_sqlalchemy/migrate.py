@@ -21,7 +21,7 @@ from alembic.script import ScriptDirectory
 
 from mediation_core.domain.errors import StoreError
 from mediation_sqlalchemy.engine import WRITE, create_engine
-from mediation_sqlalchemy.errors import translated
+from mediation_sqlalchemy.errors import describe, translated
 
 VERSION_TABLE = "mediation_schema_version"
 SCRIPT_LOCATION = str(Path(__file__).with_name("migrations"))
@@ -53,7 +53,7 @@ def revisions() -> list[str]:
 
 def current_revision(engine: sa.Engine) -> str | None:
     """The database's revision (``None`` for an empty database)."""
-    with translated(), engine.connect() as conn:
+    with translated(where=describe(engine.url)), engine.connect() as conn:
         return MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE}).get_current_revision()
 
 
@@ -85,7 +85,11 @@ def ensure_current(engine: sa.Engine) -> None:
 def _run(target: sa.Engine | str, action: Callable[[Config], None]) -> None:
     engine = create_engine(target) if isinstance(target, str) else target
     try:
-        with translated(), engine.execution_options(**{WRITE: True}).connect() as conn, conn.begin():
+        with (
+            translated(where=describe(engine.url)),
+            engine.execution_options(**{WRITE: True}).connect() as conn,
+            conn.begin(),
+        ):
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK})
             cfg = _config()

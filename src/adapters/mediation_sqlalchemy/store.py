@@ -28,7 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from mediation_core.app.ports import Append, DeliveryStatus, Document, OutboxEntry, Reseal, check_reseal
 from mediation_core.domain.deadlines import Deadline, DeadlineKind
-from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError, StoreError
+from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError, OperationalError, StoreError
 from mediation_core.domain.ledger import LedgerRow
 from mediation_core.domain.notices import Notice
 from mediation_core.domain.organisations import Registry
@@ -39,7 +39,7 @@ from mediation_core.serialization import converter
 from mediation_sqlalchemy import tables as t
 from mediation_sqlalchemy.codecs import cell_rows, from_fen, ledger_codec, registry_from_rows, registry_rows
 from mediation_sqlalchemy.engine import WRITE, create_engine, normalise_url
-from mediation_sqlalchemy.errors import translated
+from mediation_sqlalchemy.errors import describe, translate_commit, translated
 from mediation_sqlalchemy.hotpath import HotPath, event_rows
 from mediation_sqlalchemy.migrate import ensure_current
 
@@ -52,7 +52,9 @@ def open_sqlalchemy(url: str, *, migrate: bool = True, **engine_options: Any) ->
     path for the embedded database, ``postgresql+psycopg://user@host/db`` for PostgreSQL.
     With ``migrate`` (the default) the schema is brought to the newest revision first."""
     with translated():
-        engine = create_engine(normalise_url(url), **engine_options)
+        parsed = normalise_url(url)
+    with translated(where=describe(parsed)):
+        engine = create_engine(parsed, **engine_options)
     try:
         return SqlStore(engine, migrate=migrate)
     except BaseException:
@@ -244,6 +246,7 @@ class SqlStore:
 
     def __init__(self, engine: sa.Engine, *, migrate: bool = True) -> None:
         self.engine = engine
+        self.where = describe(engine.url)
         self.dialect = engine.dialect.name
         self.statements = _Statements(self.dialect)
         self.hot = HotPath(self.dialect, self.statements)
@@ -263,12 +266,12 @@ class SqlStore:
 
     @contextmanager
     def _reading(self) -> Iterator[sa.Connection]:
-        with translated(), self.engine.connect() as conn:
+        with translated(where=self.where), self.engine.connect() as conn:
             yield conn
 
     @contextmanager
     def _writing(self) -> Iterator[sa.Connection]:
-        with translated(), self._writer.connect() as conn, conn.begin():
+        with translated(where=self.where), self._writer.connect() as conn, conn.begin():
             yield conn
 
     def side_tables(self, stream_id: str) -> _SideTables | None:
@@ -339,7 +342,7 @@ class SqlStore:
         if not keys:
             return []
         dbapi = self.engine.dialect.loaded_dbapi
-        with translated(dbapi):  # every intake asks this: the compiled statement on a pooled cursor
+        with translated(dbapi, self.where):  # every intake asks this: the compiled statement on a pooled cursor
             raw = self.engine.raw_connection()
             try:
                 cursor = raw.cursor()
@@ -349,6 +352,9 @@ class SqlStore:
                         found[row["case_id"]] = self.ledger_codec.decode(row)
                 cursor.close()
                 raw.rollback()
+            except dbapi.OperationalError:
+                raw.invalidate()  # lost or unusable: not back into the pool
+                raise
             finally:
                 raw.close()
         return [found[case_id] for case_id in sorted(found)]
@@ -523,6 +529,7 @@ class SqlUnitOfWork:
         self._store = store
         self._hot = store.hot
         self._dbapi = store.engine.dialect.loaded_dbapi
+        self._where = store.where
         self._raw: Any = None
         self._cursor: Any = None
         self._streams: dict[str, _Staged] = {}
@@ -549,7 +556,7 @@ class SqlUnitOfWork:
             msg = "this unit of work is already finished"
             raise StoreError(msg)
         if self._cursor is None:
-            with translated(self._dbapi):
+            with translated(self._dbapi, self._where):
                 raw = self._store.engine.raw_connection()
                 try:
                     cursor = raw.cursor()
@@ -567,7 +574,7 @@ class SqlUnitOfWork:
         if staged is not None and after >= staged.base:
             return [r for r in staged.records if r.version > after]
         cursor = self._begin()
-        with translated(self._dbapi):
+        with translated(self._dbapi, self._where):
             stored = self._hot.read(cursor, stream_id, after)
         rewritten = self._rewrites.get(stream_id)
         if rewritten:
@@ -590,7 +597,7 @@ class SqlUnitOfWork:
         key = (series, year)
         if key not in self._numbers:
             cursor = self._begin()
-            with translated(self._dbapi):  # creates the counter if need be and locks it until commit
+            with translated(self._dbapi, self._where):  # creates the counter if need be and locks it until commit
                 base = self._hot.execute(cursor, self._hot.lock_number, {"b_series": series, "b_year": year})
                 self._set(self._numbers, key, (base.fetchone()[0], 0))
         base, drawn = self._numbers[key]
@@ -615,7 +622,7 @@ class SqlUnitOfWork:
             msg = f"ledger row of case {batch.row.case_id!r} appended to stream {stream_id!r}"
             raise IntegrityError(msg)
         row = None if batch.row is None else self._store.ledger_codec.encode(batch.row)
-        with translated(self._dbapi):
+        with translated(self._dbapi, self._where):
             current = self._version(cursor, stream_id)
             if current != expected:
                 msg = f"stream {stream_id} is at version {current}, not {expected}"
@@ -686,7 +693,7 @@ class SqlUnitOfWork:
         cursor = self._begin()
         taken = {n.key for n, _, _ in self._notices}
         added = []
-        with translated(self._dbapi):
+        with translated(self._dbapi, self._where):
             for notice in notices:
                 if notice.key in taken or self._key_stored(cursor, notice.key):
                     continue
@@ -724,12 +731,15 @@ class SqlUnitOfWork:
         self._done = True
         try:
             if self._cursor is not None:
-                with translated(self._dbapi):
+                with translated(self._dbapi, self._where):
                     written = self._flush(self._cursor)
                     if self._hot.sqlite:
-                        self._cursor.execute("COMMIT")
-                    else:
+                        self._cursor.execute("COMMIT")  # a local file: it commits or it does not
+                if not self._hot.sqlite:
+                    try:
                         self._raw.commit()
+                    except self._dbapi.Error as exc:  # a connection lost now may have committed
+                        raise translate_commit(exc, self._dbapi, self._where) from exc
                 self._store.wrote(written)
         except BaseException:
             self._abandon()
@@ -885,17 +895,22 @@ class SqlUnitOfWork:
     def _abandon(self) -> None:
         if self._cursor is None:
             return
-        with translated(self._dbapi):
-            if self._hot.sqlite:
-                if self._raw.in_transaction:  # SQLite may have rolled back by itself (disk full …)
-                    self._cursor.execute("ROLLBACK")
-            else:
-                self._raw.rollback()
+        try:
+            with translated(self._dbapi, self._where):
+                if self._hot.sqlite:
+                    if self._raw.in_transaction:  # SQLite may have rolled back by itself (disk full …)
+                        self._cursor.execute("ROLLBACK")
+                else:
+                    self._raw.rollback()
+        except OperationalError:
+            # the connection is lost or unusable: closing it ends the transaction (the server
+            # discards it), and the pool must not hand it out again
+            self._raw.invalidate()
 
     def _close(self) -> None:
         cursor, raw = self._cursor, self._raw
         self._cursor = self._raw = None
-        with translated(self._dbapi):
+        with translated(self._dbapi, self._where):
             try:
                 if cursor is not None:
                     cursor.close()

@@ -24,6 +24,7 @@ from mediation_core.domain.errors import (
     ConcurrencyConflictError,
     DomainError,
     NotFoundError,
+    OperationalError,
     RuleViolationError,
 )
 from mediation_core.exports.forms import DocumentUnavailableError
@@ -43,6 +44,7 @@ class ExitCode(enum.IntEnum):
     CONFIGURATION = 6  # the deployment's configuration or a selected plugin is missing or broken
     CONFLICT = 7  # another writer got there first: run the command again
     BROKEN = 8  # verify found a broken hash chain
+    UNAVAILABLE = 9  # the store is busy (locked), unreachable or full: run again once it is back
     INTERRUPTED = 130
 
 
@@ -51,7 +53,7 @@ Command = Callable[[Session], int]
 EPILOG = """exit codes:
   0 ok   1 failure   2 usage or bad input   3 refused by the rules (nothing written)
   4 not allowed   5 not found   6 configuration or plugin   7 conflict, run again
-  8 a broken hash chain   130 interrupted
+  8 a broken hash chain   9 store busy, unreachable or full, run again   130 interrupted
 
 environment: MEDIATION_STORE, MEDIATION_DB_URL, MEDIATION_IDENTITY_KEY, MEDIATION_NOTIFIERS_FILE,
 MEDIATION_ACTOR, MEDIATION_REGION (docs/cli.md, docs/operations.md)"""
@@ -115,6 +117,7 @@ def classify(exc: BaseException) -> tuple[ExitCode, str, list[str]]:
         (NotFoundError, ExitCode.NOT_FOUND, "not found"),
         ((ConfigurationError, PluginError), ExitCode.CONFIGURATION, "configuration"),
         (ConcurrencyConflictError, ExitCode.CONFLICT, "conflict"),
+        (OperationalError, ExitCode.UNAVAILABLE, "unavailable"),
         (DomainError, ExitCode.FAILURE, "error"),
     )
     for types, code, kind in table:

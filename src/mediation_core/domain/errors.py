@@ -84,3 +84,22 @@ class IntegrityError(StoreError):
 
 class OperationalError(StoreError):
     """The storage backend is unavailable (locked, disconnected, full)."""
+
+
+class StoreBusyError(OperationalError):
+    """Another process held the database's write lock for longer than the store waits
+    (SQLite's busy timeout, a PostgreSQL lock timeout). Nothing was written: run again."""
+
+
+class StoreUnavailableError(OperationalError):
+    """The database could not be reached, or the connection to it was lost. Nothing was
+    written, unless ``maybe_written``: the connection was lost while the commit itself was
+    under way, so only the database knows; read the case before running the command again."""
+
+    def __init__(self, message: str, *, maybe_written: bool = False) -> None:
+        super().__init__(message)
+        self.maybe_written = maybe_written
+
+
+class StoreFullError(OperationalError):
+    """The disk (or the database's quota) is full. Nothing was written: free space and run again."""
