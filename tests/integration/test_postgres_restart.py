@@ -8,6 +8,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,6 +24,7 @@ from mediation_core.serialization import unstructure
 from mediation_core.testing import scenarios as sc
 from mediation_core.walkthrough import demo_registry
 from mediation_sqlalchemy import open_sqlalchemy
+from mediation_sqlalchemy.store import SqlStore
 
 pytestmark = pytest.mark.postgres
 
@@ -115,6 +118,66 @@ def test_a_unit_whose_connection_is_lost_fails_clearly_and_writes_nothing(
         assert assert_every_case_whole(store) == 2
     finally:
         store.close()
+
+
+def test_a_run_of_commands_rides_through_a_restart(cluster: Cluster, schema_url: Callable[[], str]) -> None:
+    """Commands keep coming while the server restarts: each one that meets the restart fails
+    with ``StoreUnavailableError`` and is run again once the server is back (after reading the
+    case when the commit itself was cut off); no other error, and every case ends whole."""
+    store = open_sqlalchemy(schema_url())
+    service = service_on(store)
+    clock = service.clock
+    assert isinstance(clock, sc.ScriptClock)
+    scripts = [sc.lifecycle(f"run-{n}", serial=n) for n in range(8)]
+    done: list[int] = []
+    lost: list[StoreUnavailableError] = []
+    failed: list[BaseException] = []
+
+    def one(moment: object, command: object) -> None:
+        case_id = getattr(command, "case_id", "")
+        before = read_when_up(store, case_id)
+        while True:
+            clock.now = moment  # type: ignore[assignment]
+            try:
+                service.handle(command, sc.MEDIATOR)
+                return
+            except StoreUnavailableError as exc:
+                lost.append(exc)
+                now = read_when_up(store, case_id)  # the user's part: wait, and read the case
+                if exc.maybe_written and now > before:
+                    return  # the commit cut off had gone through
+
+    def run() -> None:
+        try:
+            for script in scripts:
+                for moment, command in script:
+                    one(moment, command)
+                    done.append(1)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test thread
+            failed.append(exc)
+
+    runner = threading.Thread(target=run)
+    runner.start()
+    while len(done) < 30 and runner.is_alive():
+        time.sleep(0.01)
+    cluster.restart("fast")
+    runner.join(timeout=300)
+    assert not runner.is_alive()
+    assert not failed, repr(failed[0])
+    assert len(done) == sum(len(s) for s in scripts)
+    assert all(str(e).startswith("store unavailable: ") for e in lost)
+    assert assert_every_case_whole(store) == len(scripts)
+    store.close()
+
+
+def read_when_up(store: SqlStore, case_id: str) -> int:
+    """The case's length, once the server answers again."""
+    for _ in range(600):
+        try:
+            return len(store.read(case_id))
+        except StoreUnavailableError:
+            time.sleep(0.05)
+    pytest.fail("the server did not come back")
 
 
 def test_the_command_line_says_the_server_is_unreachable_and_exits_9(
