@@ -35,8 +35,9 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def cluster() -> Iterator[Cluster]:
+    """One private cluster for the session: initdb and start take a second or two."""
     try:
         import psycopg  # noqa: F401
     except ImportError as exc:
