@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import sqlite3
 from collections.abc import Callable
@@ -196,10 +197,14 @@ def test_a_write_the_database_refuses_at_commit_writes_nothing(tmp_path: Path) -
 
 
 @pytest.mark.postgres
-def test_a_writer_that_got_in_first_is_a_conflict_at_commit(postgres_schemas: Callable[[], str]) -> None:
+def test_a_writer_that_got_in_first_is_a_conflict_at_commit(
+    postgres_schemas: Callable[[], str], caplog: pytest.LogCaptureFixture
+) -> None:
     """PostgreSQL lets two units read at once: the one that read before the other's commit
-    learns of it when it writes, at its own commit, and writes nothing."""
+    learns of it when it writes, at its own commit, and writes nothing. The conflict is the
+    error, and the only word of it: the driver logs nothing beside it."""
     store = open_sqlalchemy(postgres_schemas())
+    caplog.set_level(logging.DEBUG)
     try:
         base = append(store, "c", [{"a": 1}])
         with store.transaction() as late, store.transaction() as early:
@@ -211,8 +216,43 @@ def test_a_writer_that_got_in_first_is_a_conflict_at_commit(postgres_schemas: Ca
                 late.commit()
         assert [r.body for r in store.read("c")] == [{"a": 1}, {"early": 1}]
         assert store.verify() == []
+        assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
     finally:
         store.close()
+
+
+@pytest.mark.postgres
+def test_two_writers_creating_one_stream_is_a_conflict_and_the_driver_logs_nothing(
+    postgres_schemas: Callable[[], str], caplog: pytest.LogCaptureFixture
+) -> None:
+    store = open_sqlalchemy(postgres_schemas())
+    caplog.set_level(logging.DEBUG)
+    try:
+        for n in range(5):
+            stream = f"new-{n}"
+            with store.transaction() as late, store.transaction() as early:
+                assert late.read(stream) == []
+                early.append(_first(stream, "early"))
+                early.commit()
+                late.append(_first(stream, "late"))
+                with pytest.raises(ConcurrencyConflictError, match="another writer"):
+                    late.commit()
+            assert [r.body for r in store.read(stream)] == [{"early": 1}]
+        assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    finally:
+        store.close()
+
+
+def _first(stream: str, name: str) -> Append:
+    return Append(
+        stream_id=stream,
+        expected_version=0,
+        records=chain(stream, [{name: 1}]),
+        row=row_for(stream, 1),
+        deadlines=(),
+        notices=(),
+        created_at=T0,
+    )
 
 
 def _next(base: list[RecordedEvent], name: str) -> Append:

@@ -756,42 +756,22 @@ class SqlUnitOfWork:
         moved = [(sid, st) for sid, st in self._streams.items() if st.base > 0]
         cells = self._cell_changes(cursor)
         with closing(self._raw.cursor()) as mover:
+            failure: Exception | None = None
             try:
                 with hot.pipeline(self._raw):
-                    hot.executemany(
-                        cursor,
-                        hot.insert_stream,
-                        (
-                            {
-                                "stream_id": sid,
-                                "version": st.version,
-                                "head_hash": st.head or GENESIS_HASH,
-                                "updated_at": st.created_at,
-                            }
-                            for sid, st in new
-                        ),
-                    )
-                    hot.executemany(
-                        mover,
-                        hot.move_stream,
-                        (
-                            {
-                                "b_stream_id": sid,
-                                "b_expected": st.base,
-                                "b_version": st.version,
-                                "b_head": st.head,
-                                "b_at": st.created_at,
-                            }
-                            for sid, st in moved
-                        ),
-                    )
-                    written = self._write(cursor)
-                    hot.executemany(cursor, hot.add_cells, cells)
-            except self._dbapi.IntegrityError as exc:
-                if _breaks_stream_key(exc):
-                    msg = "a stream this unit creates was created by another writer first"
-                    raise ConcurrencyConflictError(msg) from exc
-                raise
+                    try:
+                        written = self._send(cursor, mover, new, moved, cells)
+                    except self._dbapi.Error as exc:
+                        # leave the pipeline cleanly: leaving it with an exception makes psycopg
+                        # log its own "pipeline aborted" at WARNING beside ours, on every conflict
+                        failure = exc
+            except self._dbapi.Error as exc:  # the pipeline's sync: the first error, or the abort after ours
+                failure = failure or exc
+            if failure is not None:
+                if isinstance(failure, self._dbapi.IntegrityError) and _breaks_stream_key(failure):
+                    msg = "another writer created or appended to a stream of this unit first"
+                    raise ConcurrencyConflictError(msg) from failure
+                raise failure
             conflicted = bool(moved) and mover.rowcount != len(moved)  # known once the pipeline synced
         if conflicted:
             msg = "a stream this unit appends to moved on before the unit committed"
@@ -817,6 +797,47 @@ class SqlUnitOfWork:
                     old = None if found is None else self._store.ledger_codec.decode(found)
             add(changed, change(old, st.ledger_row))
         return cell_rows(changed)
+
+    def _send(
+        self,
+        cursor: Any,
+        mover: Any,
+        new: list[tuple[str, _Staged]],
+        moved: list[tuple[str, _Staged]],
+        cells: list[dict[str, Any]],
+    ) -> dict[str, _SideTables]:
+        """The statements of :meth:`_flush`, in its pipeline on PostgreSQL."""
+        hot = self._hot
+        hot.executemany(
+            cursor,
+            hot.insert_stream,
+            (
+                {
+                    "stream_id": sid,
+                    "version": st.version,
+                    "head_hash": st.head or GENESIS_HASH,
+                    "updated_at": st.created_at,
+                }
+                for sid, st in new
+            ),
+        )
+        hot.executemany(
+            mover,
+            hot.move_stream,
+            (
+                {
+                    "b_stream_id": sid,
+                    "b_expected": st.base,
+                    "b_version": st.version,
+                    "b_head": st.head,
+                    "b_at": st.created_at,
+                }
+                for sid, st in moved
+            ),
+        )
+        written = self._write(cursor)
+        hot.executemany(cursor, hot.add_cells, cells)
+        return written
 
     def _write(self, cursor: Any) -> dict[str, _SideTables]:
         hot, store = self._hot, self._store
