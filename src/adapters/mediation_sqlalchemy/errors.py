@@ -32,7 +32,7 @@ from mediation_core.domain.errors import (
 from mediation_core.domain.privacy import mask_text
 
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization_failure, deadlock_detected
-FULL_SQLSTATES = frozenset({"53100", "53400"})  # disk_full, configuration_limit_exceeded (quota)
+FULL_SQLSTATES = frozenset({"53100"})  # disk_full
 BUSY_SQLSTATES = frozenset({"55P03"})  # lock_not_available (lock_timeout)
 GONE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})  # admin / crash shutdown, cannot connect now
 DATABASE = "the database"

@@ -102,4 +102,4 @@ class StoreUnavailableError(OperationalError):
 
 
 class StoreFullError(OperationalError):
-    """The disk (or the database's quota) is full. Nothing was written: free space and run again."""
+    """The database's disk is full. Nothing was written: free space and run again."""
