@@ -8,11 +8,13 @@ A ledger of ``--cases`` rows (32 rooms in 8 townships, received over 2025 and 20
 outcome, category and source) cannot come from the command path in reasonable time, so the
 setup inserts generated ledger rows directly, with the statistics cells the domain function
 (:func:`mediation_core.domain.rollups.cells_of`) computes from them, into a store at the
-newest schema. The report is the district's for the year 2026. Each run measures, one after
-the other:
+newest schema (``--keep`` keeps it and ``--database`` reports on a kept one, as filling a
+million rows takes minutes). The report is the district's for the year 2026. Each run
+measures the three in turn, the order reversed every other run:
 
-- **rollups**: what ``MediationService.statistics`` does, the cells of the scope's rooms and
-  the period's months summed into the report;
+- **rollups**: what ``MediationService.statistics`` does on an open store: the cells of the
+  scope's rooms and the period's months summed by the store (``Store.rollup_totals``, one
+  ``GROUP BY`` statement) and the summed lines made into the report;
 - **raw scan**: the ledger rows read with the driver's own cursor (``sqlite3`` / ``psycopg``),
   made into ledger rows with as little conversion as possible and counted by the reference
   ``report()``;
@@ -21,8 +23,8 @@ the other:
   report the same way.
 
 The three reports must be equal (the benchmark stops otherwise). The peak memory of the
-rollup report is measured in a fresh process (its maximum resident set, and the tracemalloc
-peak of the report call).
+rollup report is measured in a fresh process that opens the store and makes the report (its
+maximum resident set, and the tracemalloc peak; medians of three processes).
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ from mediation_core.domain.ledger import LedgerRow, Outcome
 from mediation_core.domain.organisations import Organisation, OrgKind, Registry
 from mediation_core.domain.periods import Period
 from mediation_core.domain.risks import Difficulty
-from mediation_core.domain.rollups import CATEGORY, DAYS, SOURCE, Cell, rollup_report
+from mediation_core.domain.rollups import CATEGORY, DAYS, SOURCE, Cell, months, rollup_report
 from mediation_core.domain.sources import CaseSource
 from mediation_core.domain.statistics import (
     FIGURES,
@@ -200,12 +202,21 @@ def _insert(conn: sa.Connection, rows: list[LedgerRow], codec: Any, cells: dict[
 
 
 # -- the three ways to the report -------------------------------------------------------------
+_OPEN: dict[str, Any] = {}
+
+
 def by_rollups(url: str, registry: Registry) -> StatisticsReport:
-    store = open_sqlalchemy(url, migrate=False)
-    try:
-        return live_report(store, registry, {c.code: c for c in MINISTRY_CATEGORIES}, PERIOD, SCOPE)
-    finally:
-        store.close()
+    """What ``MediationService.statistics`` runs, on a store that is already open (as a
+    service's is)."""
+    store = _OPEN.get(url)
+    if store is None:
+        store = _OPEN[url] = open_sqlalchemy(url, migrate=False)
+    return live_report(store, registry, {c.code: c for c in MINISTRY_CATEGORIES}, PERIOD, SCOPE)
+
+
+def close_stores() -> None:
+    while _OPEN:
+        _OPEN.popitem()[1].close()
 
 
 def _date(value: Any) -> dt.date | None:
@@ -382,19 +393,55 @@ def median(values: list[float]) -> float:
     return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
 
-def run_backend(kind: str, cases: int, runs: int, postgres_url: str, say: Callable[[str], None]) -> dict[str, Any]:
+def counts(url: str, registry: Registry) -> dict[str, int]:
+    """The ledger's rows, its statistics cells, the cells of the report's rooms and months, and
+    the summed lines the store returns for the report."""
+    store = open_sqlalchemy(url, migrate=False)
+    try:
+        rooms, wanted = rooms_in(registry, SCOPE), months(PERIOD)
+        with store.engine.connect() as conn:
+            rows = conn.execute(sa.select(sa.func.count()).select_from(t.ledger)).scalar_one()
+            cells = conn.execute(sa.select(sa.func.count()).select_from(t.statistics_cells)).scalar_one()
+        read = sum(1 for _ in store.rollups(rooms, wanted))
+        summed = sum(1 for _ in store.rollup_totals(rooms, wanted))
+    finally:
+        store.close()
+    return {"rows": rows, "cells": cells, "cells read": read, "lines": summed}
+
+
+def run_backend(
+    kind: str,
+    cases: int,
+    runs: int,
+    postgres_url: str,
+    say: Callable[[str], None],
+    database: str | None = None,
+    keep: bool = False,
+) -> dict[str, Any]:
     registry = district()
     with tempfile.TemporaryDirectory(prefix="mediation-report-") as tmp:
-        url, drop = fresh_database(kind, postgres_url, tmp)
-        try:
+        if database is not None:
+            url, drop = database, lambda: None
+        else:
+            url, drop = fresh_database(kind, postgres_url, str(Path(tempfile.gettempdir())) if keep else tmp)
             fill(url, cases, registry, say)
+            if keep:
+                say(f"    kept: --database '{url}'")
+                drop = lambda: None  # noqa: E731
+        try:
+            sizes = counts(url, registry)
+            say(
+                f"    {sizes['rows']:,} rows, {sizes['cells']:,} cells; the report's rooms and months hold "
+                f"{sizes['cells read']:,} cells, summed by the store into {sizes['lines']:,} lines"
+            )
             times: dict[str, list[float]] = {"rollups": [], "raw scan": [], "GROUP BY": []}
             ways = {"rollups": by_rollups, "raw scan": by_raw_scan, "GROUP BY": by_group_by}
             expected = by_rollups(url, registry)
             for run in range(runs):
-                for name, way in ways.items():
+                order = list(ways) if run % 2 == 0 else list(reversed(ways))
+                for name in order:
                     started = time.perf_counter()
-                    got = way(url, registry)
+                    got = ways[name](url, registry)
                     times[name].append(time.perf_counter() - started)
                     if got != expected:
                         msg = f"{kind}: the {name} report differs from the rollup report"
@@ -403,19 +450,20 @@ def run_backend(kind: str, cases: int, runs: int, postgres_url: str, say: Callab
                     f"  {kind} run {run + 1}/{runs}: "
                     + ", ".join(f"{name} {values[-1] * 1000:8.1f} ms" for name, values in times.items())
                 )
-            memory = peak_memory(url)
+            memory = [peak_memory(url) for _ in range(3)]
         finally:
+            close_stores()
             drop()
     best = min(("raw scan", "GROUP BY"), key=lambda name: median(times[name]))
     ratios = [r / b for r, b in zip(times["rollups"], times[best], strict=True)]
     return {
         "backend": kind,
-        "cases": cases,
-        "cells": None,
+        **sizes,
         **{name: median(values) for name, values in times.items()},
         "best": best,
         "ratio": median(ratios),
-        **memory,
+        "max_rss_mb": median([m["max_rss_mb"] for m in memory]),
+        "tracemalloc_peak_mb": median([m["tracemalloc_peak_mb"] for m in memory]),
     }
 
 
@@ -425,6 +473,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=1_000_000, help="ledger rows (default 1,000,000)")
     parser.add_argument("--runs", type=int, default=5, help="runs per backend; medians are reported (default 5)")
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
+    parser.add_argument(
+        "--database", help="report on this database, filled by an earlier --keep run, instead of filling one"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the filled database and print its URL")
     parser.add_argument("--memory-of", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_of:
@@ -436,15 +488,20 @@ def main(argv: list[str] | None = None) -> int:
         print(line, flush=True)
 
     say(f"district report benchmark: {args.cases:,} cases, year {PERIOD.label}, median of {args.runs} runs")
-    results = [run_backend(kind, args.cases, args.runs, args.postgres_url, say) for kind in kinds]
+    if args.database and len(kinds) != 1:
+        parser.error("--database needs --backend sqlite or --backend postgresql")
+    results = [
+        run_backend(kind, args.cases, args.runs, args.postgres_url, say, args.database, args.keep) for kind in kinds
+    ]
     say("")
     say(
-        f"{'backend':<11} {'rollups':>10} {'raw scan':>10} {'GROUP BY':>10} {'ratio to best':>14} "
-        f"{'peak RSS':>9} {'traced':>8}"
+        f"{'backend':<11} {'rows':>10} {'lines':>7} {'rollups':>10} {'raw scan':>10} {'GROUP BY':>10} "
+        f"{'ratio to best':>14} {'peak RSS':>9} {'traced':>8}"
     )
     for r in results:
         say(
-            f"{r['backend']:<11} {r['rollups'] * 1000:>7.1f} ms {r['raw scan'] * 1000:>7.0f} ms "
+            f"{r['backend']:<11} {r['rows']:>10,} {r['lines']:>7,} {r['rollups'] * 1000:>7.1f} ms "
+            f"{r['raw scan'] * 1000:>7.0f} ms "
             f"{r['GROUP BY'] * 1000:>7.0f} ms {r['ratio']:>13.3f}x {r['max_rss_mb']:>6.0f} MB "
             f"{r['tracemalloc_peak_mb']:>5.1f} MB"
         )

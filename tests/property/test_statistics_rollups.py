@@ -25,8 +25,18 @@ from mediation_core.domain.ledger import LedgerRow
 from mediation_core.domain.organisations import Registry
 from mediation_core.domain.periods import Period
 from mediation_core.domain.returns import ResubmitReturn, ReturnFigures, SubmitReturn
-from mediation_core.domain.rollups import Cell, add, answers, cells_of, change, rollup_report
-from mediation_core.domain.statistics import report
+from mediation_core.domain.rollups import (
+    Cell,
+    add,
+    answers,
+    cells_of,
+    change,
+    months,
+    report_of_totals,
+    rollup_report,
+    totals,
+)
+from mediation_core.domain.statistics import in_scope, report
 from mediation_core.testing import strategies as mst
 from mediation_core.testing.storage import ledger_append
 from mediation_core.walkthrough import StoryClock
@@ -74,9 +84,12 @@ def test_cells_changed_row_by_row_give_the_reference_report(
     stored = [Cell(*key, t.cases, t.persons, t.amount) for key, t in cells.items()]
     for period in PERIODS:
         for scope_id in scopes(registry):
-            assert rollup_report(stored, period, scope_id, registry) == report(
-                current.values(), period, scope_id, registry
-            )
+            expected = report(current.values(), period, scope_id, registry)
+            assert rollup_report(stored, period, scope_id, registry) == expected
+            rooms = {o.org_id for o in registry.rooms() if in_scope(registry, scope_id, o.org_id)}
+            wanted = set(months(period))
+            summed = totals(c for c in stored if c.room_id in rooms and c.month in wanted)
+            assert report_of_totals(summed, period, scope_id, registry) == expected
 
 
 def test_a_period_that_is_not_whole_months_is_not_answered_from_cells() -> None:
@@ -84,6 +97,8 @@ def test_a_period_that_is_not_whole_months_is_not_answered_from_cells() -> None:
     assert all(answers(p) for p in PERIODS)
     with pytest.raises(ValueError, match="whole months"):
         rollup_report([], PARTIAL, "d", Registry())
+    with pytest.raises(ValueError, match="whole months"):
+        report_of_totals([], PARTIAL, "d", Registry())
 
 
 def _write(store: Store, rows: list[LedgerRow]) -> None:

@@ -22,7 +22,7 @@ from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityErro
 from mediation_core.domain.ledger import LedgerRow
 from mediation_core.domain.notices import Notice
 from mediation_core.domain.organisations import Registry
-from mediation_core.domain.rollups import Cell, CellKey, add, change
+from mediation_core.domain.rollups import Cell, CellKey, add, change, totals
 from mediation_core.domain.statistics import Tally
 from mediation_core.records import GENESIS_HASH, ChainBreak, RecordedEvent, verify_stream
 
@@ -82,6 +82,11 @@ class MemoryStore:
                 if (rooms is None or key.room_id in rooms) and (wanted is None or key.month in wanted)
             ]
         )
+
+    def rollup_totals(
+        self, room_ids: Iterable[str] | None = None, months: Iterable[str] | None = None
+    ) -> Iterator[Cell]:
+        return iter(totals(self.rollups(room_ids, months)))
 
     def ledger_sharing_parties(self, party_keys: Collection[str]) -> list[LedgerRow]:
         with self._lock:

@@ -32,7 +32,7 @@ from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityErro
 from mediation_core.domain.ledger import LedgerRow
 from mediation_core.domain.notices import Notice
 from mediation_core.domain.organisations import Registry
-from mediation_core.domain.rollups import Cell, CellKey, add, change
+from mediation_core.domain.rollups import ALL, CATEGORY, TOTAL, Cell, CellKey, add, change
 from mediation_core.domain.statistics import Tally
 from mediation_core.records import GENESIS_HASH, ChainBreak, RecordedEvent, verify_stream
 from mediation_core.serialization import converter
@@ -336,6 +336,35 @@ class SqlStore:
         with self._reading() as conn:
             rows = conn.execute(query).all()
         return iter([Cell(*row[:7], from_fen(row[7])) for row in rows])
+
+    def rollup_totals(
+        self, room_ids: Iterable[str] | None = None, months: Iterable[str] | None = None
+    ) -> Iterator[Cell]:
+        """The cells summed in the database (two ``GROUP BY`` over the primary key's range of
+        the rooms and months, in one statement), so only the summed lines are fetched."""
+        c = t.statistics_cells.c
+        where: list[sa.ColumnElement[bool]] = []
+        for column, wanted in ((c.room_id, room_ids), (c.month, months)):
+            if wanted is not None:
+                values = sorted(set(wanted))
+                if not values:
+                    return iter(())
+                where.append(column.in_(values))
+        sums = (sa.func.sum(c.cases), sa.func.sum(c.persons), sa.func.sum(c.amount_fen))
+        everywhere = sa.literal_column(f"'{ALL}'", sa.String)
+        by_value = (
+            sa.select(everywhere, everywhere, c.axis, c.value, c.figure, *sums)
+            .where(*where)
+            .group_by(c.axis, c.value, c.figure)
+        )
+        by_room_month = (
+            sa.select(c.room_id, c.month, sa.literal_column(f"'{TOTAL}'", sa.String), everywhere, c.figure, *sums)
+            .where(c.axis == CATEGORY, *where)
+            .group_by(c.room_id, c.month, c.figure)
+        )
+        with self._reading() as conn:  # one statement: one snapshot
+            rows = conn.execute(sa.union_all(by_value, by_room_month)).all()
+        return iter([Cell(r, m, a, v, f, int(n), int(p), from_fen(fen)) for r, m, a, v, f, n, p, fen in rows if n])
 
     def ledger_sharing_parties(self, party_keys: Collection[str]) -> list[LedgerRow]:
         keys = sorted(set(party_keys))

@@ -105,12 +105,13 @@ def rooms_in(registry: Registry, org_id: str) -> list[str]:
 def live_report(
     store: Store, registry: Registry, categories: Mapping[str, Category], period: Period, scope_id: str
 ) -> StatisticsReport:
-    """The report of ``scope_id`` for ``period`` from the committed ledger: summed from the
-    store's statistics cells when the period is whole months, else counted from the rows."""
+    """The report of ``scope_id`` for ``period`` from the committed ledger: from the store's
+    statistics cells summed over the scope's rooms and the period's months when the period is
+    whole months, else counted from the rows."""
     rooms = rooms_in(registry, scope_id)
     if rollups.answers(period):
-        cells = store.rollups(rooms, rollups.months(period))
-        return rollups.rollup_report(cells, period, scope_id, registry, categories)
+        summed = store.rollup_totals(rooms, rollups.months(period))
+        return rollups.report_of_totals(summed, period, scope_id, registry, categories)
     return report(store.ledger(rooms), period, scope_id, registry, categories)
 
 

@@ -216,6 +216,16 @@ class Store(Protocol):
         :func:`~mediation_core.domain.rollups.contributions` over the committed rows."""
         ...
 
+    def rollup_totals(
+        self, room_ids: Iterable[str] | None = None, months: Iterable[str] | None = None
+    ) -> Iterator[Cell]:
+        """The statistics cells of the given rooms and months (all when ``None``) summed as a
+        report reads them, in no particular order: what
+        :func:`mediation_core.domain.rollups.totals` makes of :meth:`rollups`. A store sums
+        them where the cells are (a SQL store in the database), so the report receives a few
+        thousand lines however large the ledger."""
+        ...
+
     def ledger_sharing_parties(self, party_keys: Collection[str]) -> list[LedgerRow]:
         """Committed ledger rows whose ``party_keys`` include at least one of ``party_keys``,
         ordered by case id (repeat detection; stores index the keys)."""

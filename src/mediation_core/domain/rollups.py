@@ -16,6 +16,11 @@ date falls in the period, so a period made of whole calendar months is the sum o
 cells: :func:`answers` says whether the cells can answer a period; other periods (a range
 starting or ending inside a month) are counted from ledger rows by the reference
 :func:`~mediation_core.domain.statistics.report`.
+
+A report does not need every cell: :func:`totals` sums them over the scope's rooms and the
+period's months (per axis value and figure, and per room and month for the total, month and
+unit lines), which a SQL store does in the database, so a few thousand lines reach Python
+whatever the size of the ledger; :func:`report_of_totals` makes the report from them.
 """
 
 from __future__ import annotations
@@ -146,6 +151,41 @@ def months(period: Period) -> list[str]:
     return [month_label(m.start) for m in period.months()]
 
 
+ALL = ""
+"""The room and the month of a summed cell that adds up every requested room and month."""
+
+TOTAL = "total"
+"""The axis of the per-room, per-month lines of summed cells: the category cells of a room and
+a month summed over their values (every row is on the category axis exactly once per figure)."""
+
+
+def totals(cells: Iterable[Cell]) -> list[Cell]:
+    """The cells summed as a report needs them, and as ``Store.rollup_totals`` returns them:
+    one cell per (axis, value, figure) with room and month :data:`ALL`, and one per (room,
+    month, figure) on the :data:`TOTAL` axis with value :data:`ALL`. A report needs the
+    rooms and months one by one only for its total, month and unit lines, so a few thousand
+    summed cells answer it however many cells the ledger has."""
+    by_value: dict[tuple[str, str, str], list[Any]] = {}
+    by_room_month: dict[tuple[str, str, str], list[Any]] = {}
+    for room_id, month, axis, value, figure, cases, persons, amount in cells:
+        if cases == 0:
+            continue
+        targets = [(by_value, (axis, value, figure))]
+        if axis == CATEGORY:
+            targets.append((by_room_month, (room_id, month, figure)))
+        for sums_of, key in targets:
+            sums = sums_of.get(key)
+            if sums is None:
+                sums_of[key] = [cases, persons, amount]
+            else:
+                sums[0] += cases
+                sums[1] += persons
+                sums[2] += amount
+    return [Cell(ALL, ALL, a, v, f, *sums) for (a, v, f), sums in by_value.items()] + [
+        Cell(r, m, TOTAL, ALL, f, *sums) for (r, m, f), sums in by_room_month.items()
+    ]
+
+
 def rollup_report(
     cells: Iterable[Cell],
     period: Period,
@@ -156,9 +196,36 @@ def rollup_report(
     """The report of ``scope_id`` for ``period`` (whole months, see :func:`answers`) from
     stored cells; equal to :func:`~mediation_core.domain.statistics.report` over the rows
     the cells were summed from. Cells outside the scope or the period are ignored."""
+    _whole_months(period)
+    wanted = set(months(period))
+    inside: dict[str, bool] = {}
+
+    def counted(cell: Cell) -> bool:
+        if cell.room_id not in inside:
+            inside[cell.room_id] = in_scope(registry, scope_id, cell.room_id)
+        return inside[cell.room_id] and cell.month in wanted
+
+    return report_of_totals(totals(c for c in cells if counted(c)), period, scope_id, registry, categories)
+
+
+def _whole_months(period: Period) -> None:
     if not answers(period):
         msg = f"period {period.label} does not consist of whole months; count it from ledger rows"
         raise ValueError(msg)
+
+
+def report_of_totals(
+    summed: Iterable[Cell],
+    period: Period,
+    scope_id: str,
+    registry: Registry,
+    categories: Mapping[str, Category] | None = None,
+) -> StatisticsReport:
+    """The report of ``scope_id`` for ``period`` (whole months, see :func:`answers`) from
+    :func:`totals` of the cells of the scope's rooms and the period's months (what
+    ``Store.rollup_totals`` returns); equal to :func:`rollup_report` over those cells. Lines
+    of rooms outside the scope or months outside the period are ignored."""
+    _whole_months(period)
     table = categories if categories is not None else {c.code: c for c in MINISTRY_CATEGORIES}
     wanted = set(months(period))
     unit_ids = [u for u, _ in units(registry, scope_id)]
@@ -167,21 +234,24 @@ def rollup_report(
     total: dict[str, list[Any]] = {}
     lines: dict[tuple[str, str], dict[str, list[Any]]] = {}
     days: dict[int, int] = {}
-    for room_id, month, axis, value, figure, cases, persons, amount in cells:
-        if cases == 0 or month not in wanted:
-            continue
-        if room_id not in room_units:
-            inside = in_scope(registry, scope_id, room_id)
-            room_units[room_id] = unit_of(registry, unit_ids, room_id) if inside else None
-        unit = room_units[room_id]
-        if unit is None:
+    for room_id, month, axis, value, figure, cases, persons, amount in summed:
+        if cases == 0:
             continue
         if axis == DAYS:
             days[int(value)] = days.get(int(value), 0) + cases
             continue
-        targets = [lines.setdefault((axis, value), {})]
-        if axis == CATEGORY:
-            targets += [total, lines.setdefault(("month", month), {}), lines.setdefault(("unit", unit), {})]
+        if axis != TOTAL:
+            targets = [lines.setdefault((axis, value), {})]
+        else:
+            if month not in wanted:
+                continue
+            if room_id not in room_units:
+                inside = in_scope(registry, scope_id, room_id)
+                room_units[room_id] = unit_of(registry, unit_ids, room_id) if inside else None
+            unit = room_units[room_id]
+            if unit is None:
+                continue
+            targets = [total, lines.setdefault(("month", month), {}), lines.setdefault(("unit", unit), {})]
         for target in targets:
             sums = target.get(figure)
             if sums is None:
