@@ -21,8 +21,21 @@ import attrs
 
 
 @functools.cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+def _fields(cls: type) -> tuple[tuple[str, Any], ...]:
+    """(name, declared type) of an attrs class's fields, resolved once per class."""
+    hints = typing.get_type_hints(cls)
+    return tuple((field.name, hints[field.name]) for field in attrs.fields(cls))
+
+
+@functools.cache
+def _parts(tp: Any) -> tuple[Any, tuple[Any, ...]]:
+    """(origin, arguments) of a type, once per type."""
+    return typing.get_origin(tp), typing.get_args(tp)
+
+
+@functools.cache
+def _is_attrs(tp: Any) -> bool:
+    return isinstance(tp, type) and attrs.has(tp)
 
 
 def _name(tp: Any) -> str:
@@ -39,17 +52,17 @@ def shape_problems(value: object) -> list[str]:
 def _check(value: Any, tp: Any, path: str, out: list[str]) -> None:  # noqa: PLR0911, PLR0912 - one branch per kind of type
     if tp is Any or tp is object:
         return
-    origin = typing.get_origin(tp)
+    origin, args = _parts(tp)
     if origin is typing.Union or origin is types.UnionType:
-        _check_union(value, typing.get_args(tp), path, out)
+        _check_union(value, args, path, out)
         return
     if tp is type(None):
         if value is not None:
             out.append(f"expected null, got {type(value).__name__} @ {path}")
         return
     if origin is typing.Literal:
-        if value not in typing.get_args(tp):
-            out.append(f"expected one of {typing.get_args(tp)}, got {value!r} @ {path}")
+        if value not in args:
+            out.append(f"expected one of {args}, got {value!r} @ {path}")
         return
     if origin in (tuple, frozenset, list):
         _check_collection(value, tp, origin, path, out)
@@ -58,7 +71,7 @@ def _check(value: Any, tp: Any, path: str, out: list[str]) -> None:  # noqa: PLR
         if not isinstance(value, Mapping):
             out.append(f"expected a mapping, got {type(value).__name__} @ {path}")
             return
-        key_type, value_type = typing.get_args(tp) or (Any, Any)
+        key_type, value_type = args or (Any, Any)
         for k, v in value.items():
             _check(k, key_type, f"{path}[{k!r}]", out)
             _check(v, value_type, f"{path}[{k!r}]", out)
@@ -67,10 +80,9 @@ def _check(value: Any, tp: Any, path: str, out: list[str]) -> None:  # noqa: PLR
     if problem is not None:
         out.append(f"{problem} @ {path}")
         return
-    if isinstance(tp, type) and attrs.has(tp):
-        hints = _hints(tp)
-        for field in attrs.fields(tp):
-            _check(getattr(value, field.name), hints[field.name], f"{path}.{field.name}", out)
+    if _is_attrs(tp):
+        for name, declared in _fields(tp):
+            _check(getattr(value, name), declared, f"{path}.{name}", out)
 
 
 def _scalar_problem(value: Any, tp: Any) -> str | None:  # noqa: PLR0911 - one answer per scalar type
@@ -106,7 +118,7 @@ def _check_union(value: Any, arms: tuple[Any, ...], path: str, out: list[str]) -
         return
     concrete = [a for a in arms if a is not type(None)]
     for arm in concrete:  # a tagged union (a Party): the arm the value is an instance of
-        if isinstance(arm, type) and attrs.has(arm) and isinstance(value, arm):
+        if _is_attrs(arm) and isinstance(value, arm):
             _check(value, arm, path, out)
             return
     for arm in concrete:
@@ -124,7 +136,7 @@ def _check_collection(value: Any, tp: Any, origin: type, path: str, out: list[st
         return
     collection: Any = value
     items: tuple[Any, ...] = tuple(sorted(collection, key=repr)) if origin is frozenset else tuple(collection)
-    args = typing.get_args(tp)
+    args = _parts(tp)[1]
     if origin is tuple and args and (len(args) != 2 or args[1] is not Ellipsis):
         if len(items) != len(args):
             out.append(f"expected {len(args)} items, got {len(items)} @ {path}")

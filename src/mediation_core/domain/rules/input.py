@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -70,13 +70,24 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 _NEWLINES = frozenset("\t\n\r")
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The attrs fields of a class, or ``None`` when it is not an attrs class (once per class)."""
+    try:
+        return _FIELD_NAMES[cls]
+    except KeyError:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in attrs.fields(cls)) if attrs.has(cls) else None
+        return names
+
+
 def _leaves(value: Any, path: str) -> Iterator[tuple[str, str, Any]]:
     """(path, field name, value) of every scalar inside a command, recursively."""
-    if attrs.has(type(value)):
-        for field in attrs.fields(type(value)):
-            child = getattr(value, field.name)
-            child_path = f"{path}.{field.name}" if path else field.name
-            yield from _children(child, child_path, field.name)
+    names = _field_names(type(value))
+    if names is not None:
+        for name in names:
+            yield from _children(getattr(value, name), f"{path}.{name}" if path else name, name)
         return
     yield path, path.rsplit(".", 1)[-1].split("[", 1)[0], value
 
@@ -86,7 +97,7 @@ def _children(value: Any, path: str, name: str) -> Iterator[tuple[str, str, Any]
         items = sorted(value, key=repr) if isinstance(value, frozenset | set) else value
         yield path, name, value  # the collection itself, for its size
         for i, item in enumerate(items):
-            if attrs.has(type(item)):
+            if _field_names(type(item)) is not None:
                 yield from _leaves(item, f"{path}[{i}]")
             else:
                 yield f"{path}[{i}]", name, item
@@ -94,14 +105,25 @@ def _children(value: Any, path: str, name: str) -> Iterator[tuple[str, str, Any]
         yield path, name, value
         for k, v in value.items():
             yield f"{path}[{k}]", name, v
-    elif attrs.has(type(value)):
+    elif _field_names(type(value)) is not None:
         yield from _leaves(value, path)
     else:
         yield path, name, value
 
 
-def leaves(command: Any) -> list[tuple[str, str, Any]]:
+@attrs.frozen
+class Walked:
+    """A command with its fields walked once: the input rules all read the same leaves, so
+    :func:`input_violations` hands them this instead of walking the command five times."""
+
+    command: Any
+    leaves: tuple[tuple[str, str, Any], ...]
+
+
+def leaves(command: Any) -> Sequence[tuple[str, str, Any]]:
     """Every (path, field name, value) of a command, collections included."""
+    if isinstance(command, Walked):
+        return command.leaves
     return list(_leaves(command, ""))
 
 
@@ -145,6 +167,8 @@ def list_within_limit(cmd: Any, state: object, ctx: DecisionContext) -> Iterator
 
 
 def _bad_character(text: str, *, narrative: bool) -> str | None:
+    if text.isprintable():  # no Cc, Cf (the direction controls among them), Cs or Cn character
+        return None
     for ch in text:
         if ch in _NEWLINES and narrative:
             continue
@@ -244,4 +268,4 @@ INPUT_RULES: tuple[Rule[Any, Any, DecisionContext], ...] = (
 
 def input_violations(command: Any, context: DecisionContext) -> list[Violation]:
     """Every input rule's violations for ``command`` (an attrs command of any aggregate)."""
-    return list(run_rules(INPUT_RULES, command, None, context))
+    return list(run_rules(INPUT_RULES, Walked(command, tuple(_leaves(command, ""))), None, context))
