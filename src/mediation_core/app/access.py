@@ -14,14 +14,15 @@ from collections.abc import Callable
 
 from mediation_core.app.logs import logger
 from mediation_core.app.ports import Append, Document, Store
+from mediation_core.app.sealing import seal_after
 from mediation_core.domain.access import DENIAL_DOCUMENT, AccessDenial, AccessDenied, access_log_stream
 from mediation_core.domain.actors import SYSTEM_ACTOR
 from mediation_core.domain.calendar import local_date
 from mediation_core.domain.errors import AuthorisationError, ConcurrencyConflictError, StoreError
 from mediation_core.domain.periods import Period
 from mediation_core.domain.privacy import mask_text
-from mediation_core.records import GENESIS_HASH, record
-from mediation_core.serialization import event_body, structure
+from mediation_core.records import GENESIS_HASH
+from mediation_core.serialization import structure
 
 log = logger("mediation_core.access")
 
@@ -71,15 +72,8 @@ class AccessLog:
                     newer = tx.read(stream_id, after=version)
                     if newer:
                         version, prev = newer[-1].version, newer[-1].hash
-                    sealed = record(
-                        stream_id=stream_id,
-                        version=version + 1,
-                        event_type=event.EVENT_TYPE,
-                        schema_version=event.SCHEMA_VERSION,
-                        body=event_body(event),
-                        recorded_at=now,
-                        actor=str(SYSTEM_ACTOR),
-                        prev_hash=prev,
+                    (sealed,) = seal_after(
+                        stream_id, [event], version=version, prev_hash=prev, recorded_at=now, actor=SYSTEM_ACTOR
                     )
                     tx.append(
                         Append(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from mediation_core.app.authorisation import UNRESTRICTED, authorise_case_command, in_scope
 from mediation_core.app.ports import Append
+from mediation_core.app.sealing import seal
 from mediation_core.domain.actors import Actor
 from mediation_core.domain.errors import AuthorisationError, ConcurrencyConflictError
 from mediation_core.domain.imports import LedgerRowImported
@@ -129,8 +130,6 @@ def write_rows(
 ) -> list[LedgerRow]:
     """Store imported rows in one transaction, each as its own stream; a case id that exists
     already is a problem of its row, and then nothing is written."""
-    from mediation_core.app.service import seal  # noqa: PLC0415 - the service module imports this one
-
     now = service.clock()
     problems = []
     with service.store.transaction() as tx:

@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import attrs
+
 from mediation_core.app.ports import Append, Document, Store, UnitOfWork
+from mediation_core.app.sealing import seal
 from mediation_core.domain.access import (
     RESEAL_DOCUMENT,
     ChainResealed,
@@ -28,19 +31,17 @@ from mediation_core.records import GENESIS_HASH, RecordedEvent, record
 from mediation_core.serialization import event_body, event_from_body, structure
 
 
-def rewritten(stream_id: str, records: Sequence[RecordedEvent], names: tuple[str, ...]) -> list[RecordedEvent]:
-    """The stream's records with the parties' personal data gone, chained again from the
-    start: each keeps its version, type, time and actor; body and seal are new."""
+def rechained(records: Sequence[RecordedEvent], prev: str = GENESIS_HASH) -> list[RecordedEvent]:
+    """``records`` chained again after ``prev``: each keeps its stream, version, type, body,
+    time and actor; only its seal is new."""
     out: list[RecordedEvent] = []
-    prev = GENESIS_HASH
     for r in records:
-        event = anonymised_event(event_from_body(r.event_type, r.schema_version, r.body), names)
         sealed = record(
-            stream_id=stream_id,
+            stream_id=r.stream_id,
             version=r.version,
             event_type=r.event_type,
-            schema_version=event.SCHEMA_VERSION,
-            body=event_body(event),
+            schema_version=r.schema_version,
+            body=r.body,
             recorded_at=r.recorded_at,
             actor=r.actor,
             prev_hash=prev,
@@ -48,6 +49,16 @@ def rewritten(stream_id: str, records: Sequence[RecordedEvent], names: tuple[str
         out.append(sealed)
         prev = sealed.hash
     return out
+
+
+def rewritten(records: Sequence[RecordedEvent], names: tuple[str, ...]) -> list[RecordedEvent]:
+    """The stream's records with the parties' personal data gone, chained again from the
+    start: each keeps its version, type, time and actor; body and seal are new."""
+    anonymised = []
+    for r in records:
+        event = anonymised_event(_event(r), names)
+        anonymised.append(attrs.evolve(r, body=event_body(event), schema_version=event.SCHEMA_VERSION))
+    return rechained(anonymised)
 
 
 def reseal_batch(
@@ -62,21 +73,8 @@ def reseal_batch(
 ) -> tuple[list[RecordedEvent], Append]:
     """The whole new stream (``stored`` rewritten, then ``appended`` re-chained after it) and
     the retention-log entry recording the re-sealing. ``state`` is the case before."""
-    records = rewritten(stream_id, stored, names_to_strike(state))
-    prev = records[-1].hash if records else GENESIS_HASH
-    for r in appended:
-        sealed = record(
-            stream_id=stream_id,
-            version=r.version,
-            event_type=r.event_type,
-            schema_version=r.schema_version,
-            body=r.body,
-            recorded_at=r.recorded_at,
-            actor=r.actor,
-            prev_hash=prev,
-        )
-        records.append(sealed)
-        prev = sealed.hash
+    records = rewritten(stored, names_to_strike(state))
+    records += rechained(appended, records[-1].hash if records else GENESIS_HASH)
     marker = next(e for e in map(_event, appended) if isinstance(e, PartiesAnonymised))
     entry = ChainResealed(
         case_id=stream_id,
@@ -98,16 +96,7 @@ def _log_append(tx: UnitOfWork, entry: ChainResealed, now: dt.datetime) -> Appen
     log_id = retention_log_stream(day)
     before = tx.read(log_id)
     version = len(before)
-    sealed = record(
-        stream_id=log_id,
-        version=version + 1,
-        event_type=entry.EVENT_TYPE,
-        schema_version=entry.SCHEMA_VERSION,
-        body=event_body(entry),
-        recorded_at=now,
-        actor=str(SYSTEM_ACTOR),
-        prev_hash=before[-1].hash if before else GENESIS_HASH,
-    )
+    (sealed,) = seal(log_id, [entry], after=before, recorded_at=now, actor=SYSTEM_ACTOR)
     body = {
         **event_body(entry),
         "at": now.astimezone(dt.UTC).isoformat(),

@@ -38,6 +38,7 @@ from mediation_core.app.authorisation import (
 from mediation_core.app.coordination import COORDINATION_AGGREGATES, meetings_of
 from mediation_core.app.delivery import Channel, DeliveryPolicy, DeliveryReport
 from mediation_core.app.ports import Append, Document, OutboxEntry, Reseal, Store, UnitOfWork
+from mediation_core.app.sealing import seal_after
 from mediation_core.app.views import Viewer
 from mediation_core.calendars import NATIONAL
 from mediation_core.domain.access import AccessDenial, ResealEntry
@@ -82,8 +83,8 @@ from mediation_core.domain.training import TrainingLine
 from mediation_core.exports.forms import DocumentForm
 from mediation_core.exports.ledger import LedgerTable
 from mediation_core.plugins.manager import Plugins
-from mediation_core.records import GENESIS_HASH, ChainBreak, RecordedEvent, record
-from mediation_core.serialization import event_body, event_from_body
+from mediation_core.records import GENESIS_HASH, ChainBreak, RecordedEvent
+from mediation_core.serialization import event_from_body
 
 AGGREGATES: tuple[AggregateType, ...] = (CASES, REFERRALS, POLICE_CASES, DISPATCHES, TRAFFIC, *COORDINATION_AGGREGATES)
 """Every aggregate type the service handles."""
@@ -144,47 +145,6 @@ def replay_records(case_id: str, records: Sequence[RecordedEvent]) -> CaseState 
     """Fold a case's stored records into its state."""
     state: CaseState | None = CASES.replay(case_id, [event_of(r) for r in records])
     return state
-
-
-def seal(
-    stream_id: str,
-    events: Sequence[DomainEvent],
-    *,
-    after: Sequence[RecordedEvent],
-    recorded_at: dt.datetime,
-    actor: Actor,
-) -> list[RecordedEvent]:
-    """Chain ``events`` after the stream ``after``."""
-    prev = after[-1].hash if after else GENESIS_HASH
-    return seal_after(stream_id, events, version=len(after), prev_hash=prev, recorded_at=recorded_at, actor=actor)
-
-
-def seal_after(
-    stream_id: str,
-    events: Sequence[DomainEvent],
-    *,
-    version: int,
-    prev_hash: str,
-    recorded_at: dt.datetime,
-    actor: Actor,
-) -> list[RecordedEvent]:
-    """Chain ``events`` after the record of ``version`` whose hash is ``prev_hash``."""
-    prev = prev_hash
-    out = []
-    for offset, event in enumerate(events, start=version + 1):
-        sealed = record(
-            stream_id=stream_id,
-            version=offset,
-            event_type=event.EVENT_TYPE,
-            schema_version=event.SCHEMA_VERSION,
-            body=event_body(event),
-            recorded_at=recorded_at,
-            actor=str(actor),
-            prev_hash=prev,
-        )
-        out.append(sealed)
-        prev = sealed.hash
-    return out
 
 
 def _check_kind(kind: str, aggregate: AggregateType, stream_id: str) -> None:
