@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,6 +21,7 @@ from conftest import ADMIN
 from mediation_core.app.ports import Store
 from mediation_core.app.service import MediationService
 from mediation_core.domain.actors import Actor, Role
+from mediation_core.domain.case import CaseStatus
 from mediation_core.domain.errors import RuleViolationError
 from mediation_core.domain.ledger import LedgerRow
 from mediation_core.domain.organisations import Registry
@@ -90,6 +92,21 @@ def test_cells_changed_row_by_row_give_the_reference_report(
             wanted = set(months(period))
             summed = totals(c for c in stored if c.room_id in rooms and c.month in wanted)
             assert report_of_totals(summed, period, scope_id, registry) == expected
+
+
+@given(data=corrected_ledgers(), sessions=st.integers(min_value=0, max_value=9), status=st.sampled_from(CaseStatus))
+def test_a_row_changed_only_where_the_cells_do_not_read_changes_no_cell(
+    data: tuple[Registry, list[LedgerRow], list[LedgerRow]], sessions: int, status: CaseStatus
+) -> None:
+    """A correction of the version, the summary, the status or the sessions held moves no case
+    between cells, and :func:`change` says so without computing contributions."""
+    _, rows, _ = data
+    for row in rows:
+        later = attrs.evolve(row, version=row.version + 1, summary="更正", status=status, sessions=sessions)
+        assert change(row, later) == {}
+        cells = cells_of([row])
+        add(cells, change(row, later))
+        assert cells == cells_of([later])
 
 
 def test_a_period_that_is_not_whole_months_is_not_answered_from_cells() -> None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -38,6 +39,7 @@ from mediation_core.domain.periods import Period, month_label
 from mediation_core.domain.statistics import (
     FIGURES,
     MEDIAN_DAYS_TO_CONCLUDE,
+    NotLater,
     StatisticsReport,
     Tally,
     assemble,
@@ -109,9 +111,29 @@ def contributions(row: LedgerRow) -> dict[CellKey, Tally]:
     return out
 
 
+def _columns_read() -> tuple[str, ...]:
+    """Every ledger column :func:`contributions` reads."""
+    names = {"room_id", "category", "source", "amount_involved"}
+    names |= {MEDIAN_DAYS_TO_CONCLUDE.start, MEDIAN_DAYS_TO_CONCLUDE.end}
+    for f in FIGURES:
+        names |= {f.date, f.persons}
+        for condition in f.where:
+            names.add(condition.column)
+            if isinstance(condition, NotLater):
+                names.add(condition.than)
+    return tuple(sorted(names))
+
+
+_counted = operator.attrgetter(*_columns_read())
+
+
 def change(old: LedgerRow | None, new: LedgerRow | None) -> dict[CellKey, Tally]:
     """What replacing ``old`` by ``new`` adds to the cells (negative where the old row
-    counted and the new one does not); cells that do not change are left out."""
+    counted and the new one does not); cells that do not change are left out. Most commands
+    change none of the columns the cells read (a session held, a document attached), and
+    then nothing is computed."""
+    if old is not None and new is not None and _counted(old) == _counted(new):
+        return {}
     delta = contributions(new) if new is not None else {}
     for key, tally in (contributions(old) if old is not None else {}).items():
         now = delta.pop(key, None)
