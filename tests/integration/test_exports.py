@@ -266,6 +266,43 @@ def test_a_form_the_case_has_not_reached_is_refused(plugins: Plugins) -> None:
         service.document(case.case_id, DocumentForm.REFERRAL_LETTER, MEDIATOR)
 
 
+def test_a_terminated_case_gives_its_parties_the_routes_and_the_limitation_notice(plugins: Plugins) -> None:
+    from mediation_core.domain import commands as c
+    from mediation_core.domain.outcomes import TerminationReason
+    from mediation_core.domain.sources import CaseSource
+    from mediation_core.walkthrough import demo_registry
+    from support import PARTIES
+
+    service, _ = new_service(plugins)
+    service.register(demo_registry(), ADMIN)
+    on = dt.date(2026, 5, 6)
+    service.handle(
+        c.ReceiveDispute(
+            case_id="t",
+            room_id=ROOM,
+            received_on=on,
+            source=CaseSource.WALK_IN,
+            category="neighbourhood",
+            summary="邻里纠纷",
+            parties=PARTIES,
+        ),
+        MEDIATOR,
+    )
+    with pytest.raises(DocumentUnavailableError, match="was not terminated"):
+        service.document("t", DocumentForm.TERMINATION_NOTICE, MEDIATOR)
+    service.handle(c.AcceptCase(case_id="t", on=on), MEDIATOR)
+    service.handle(c.TerminateCase(case_id="t", on=on, reason=TerminationReason.WITHDRAWN), MEDIATOR)
+    text = docx_text(service.document("t", DocumentForm.TERMINATION_NOTICE, MEDIATOR))
+    for piece in (
+        "终止人民调解告知书",
+        "终止原因 | 当事人撤回调解申请",
+        "告知途径 | 仲裁、行政、司法诉讼",
+        "可以依法通过仲裁、行政、司法等途径维护自己的权利",
+        "自2026年5月6日申请人民调解之日起诉讼时效中断",
+    ):
+        assert piece in text
+
+
 # -- personal data ---------------------------------------------------------------------------------
 SCOPES = {
     Role.MEDIATOR: ROOM,

@@ -168,7 +168,7 @@ def test_rule37_a_termination_tells_the_parties_their_limitation_was_interrupted
     assert story.s.limitation_interrupted_on == on
     limitation = Interruption(interrupted_on=on, recounted_from=ended)
     assert limitation.notice_zh() in terminated.notice  # type: ignore[attr-defined]
-    assert f"{on:%Y年%m月%d日}申请人民调解之日起诉讼时效中断" in terminated.notice  # type: ignore[attr-defined]
+    assert f"{on.year}年{on.month}月{on.day}日申请人民调解之日起诉讼时效中断" in terminated.notice  # type: ignore[attr-defined]
     assert limitation.general_period_ends_on > ended
 
 

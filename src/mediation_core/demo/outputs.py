@@ -66,7 +66,8 @@ def write_outputs(service: MediationService, district: District, plan: Plan, out
         (samples.written_agreement, DocumentForm.FILE_COVER, "卷宗封面及目录"),
         (samples.oral_agreement, DocumentForm.AGREEMENT, "口头协议登记表"),
         (samples.on_scene, DocumentForm.AGREEMENT, "随警现场调解口头协议登记表"),
-        (samples.terminated, DocumentForm.MEDIATION_RECORD, "终止调解记录"),
+        (samples.terminated, DocumentForm.MEDIATION_RECORD, "终止调解案件调解记录"),
+        (samples.terminated, DocumentForm.TERMINATION_NOTICE, "终止人民调解告知书"),
     ]
     for case_id, form, title in documents:
         if case_id:

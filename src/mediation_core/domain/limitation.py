@@ -34,9 +34,13 @@ class Interruption:
 
     def notice_zh(self) -> str:
         return (
-            f"自{self.interrupted_on:%Y年%m月%d日}申请人民调解之日起诉讼时效中断，"
-            f"自{self.recounted_from:%Y年%m月%d日}调解终止之日起重新计算（《民法典》第一百九十五条）。"
+            f"自{_zh(self.interrupted_on)}申请人民调解之日起诉讼时效中断，"
+            f"自{_zh(self.recounted_from)}调解终止之日起重新计算（《民法典》第一百九十五条）。"
         )
+
+
+def _zh(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def add_years(day: dt.date, years: int) -> dt.date:

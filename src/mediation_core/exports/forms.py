@@ -43,6 +43,7 @@ class DocumentForm(enum.Enum):
     MEDIATION_RECORD = "mediation_record"  # 人民调解记录
     AGREEMENT = "agreement"  # 人民调解协议书 / 人民调解口头协议登记表
     FOLLOW_UP_RECORD = "follow_up_record"  # 人民调解回访记录
+    TERMINATION_NOTICE = "termination_notice"  # 终止人民调解告知书
     FILE_COVER = "file_cover"  # 卷宗封面 and 卷内目录
     REFERRAL_LETTER = "referral_letter"  # 移送/委托人民调解函
     REFERRAL_REPLY = "referral_reply"  # 受理回执 / 不予调解函
@@ -473,6 +474,36 @@ def follow_up_record(c: _Case) -> FormDocument:
     return c.form(DocumentForm.FOLLOW_UP_RECORD, "人民调解回访记录", pages)
 
 
+def termination_notice(c: _Case) -> FormDocument:
+    """终止人民调解告知书: why mediation ended, the other routes open to the parties
+    (人民调解法 art. 26) and what the request did to their limitation period (§9 rule 37)."""
+    s = c.state
+    ended = [e for e in c.of_type(ev.CaseTerminated) if isinstance(e, ev.CaseTerminated)]
+    _need(ended, f"案件 {s.case_id} 未终止调解 / case {s.case_id} was not terminated")
+    e = ended[-1]
+    fields = (
+        Field(label="当事人", value="、".join(p.name for p in s.parties)),
+        Field(label="纠纷事项", value=f"{c.category}：{c.text(s.summary)}"),
+        Field(label="申请调解日期", value=zh_date(s.received_on)),
+        Field(label="终止调解日期", value=zh_date(e.on)),
+        Field(label="终止原因", value=e.reason.title_zh + (f"（{c.text(e.note)}）" if e.note else "")),
+        Field(label="告知途径", value="、".join(r.title_zh for r in e.routes)),
+    )
+    blocks = (
+        Fields(items=fields),
+        Paragraph(text=c.text(e.notice)),
+        Signatures(
+            lines=(
+                "当事人已收到本告知书（签名或按指印）：",
+                "人民调解员（签名）：",
+                "（人民调解委员会印章）",
+                SIGN_DATE,
+            )
+        ),
+    )
+    return c.form(DocumentForm.TERMINATION_NOTICE, "终止人民调解告知书", (Page(blocks=blocks),))
+
+
 def _filed_on(c: _Case) -> dict[CaseFileItem, tuple[dt.date, str]]:
     """When each item first came into the file, with its title."""
     s = c.state
@@ -553,6 +584,7 @@ CASE_FORMS = {
     DocumentForm.MEDIATION_RECORD: mediation_record,
     DocumentForm.AGREEMENT: agreement,
     DocumentForm.FOLLOW_UP_RECORD: follow_up_record,
+    DocumentForm.TERMINATION_NOTICE: termination_notice,
     DocumentForm.FILE_COVER: file_cover,
 }
 
