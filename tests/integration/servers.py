@@ -15,6 +15,33 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from mediation_core.domain.organisations import Liaison, Organisation, OrgKind, Registry
+
+CONTACTS = Registry.of(
+    [
+        Organisation(
+            org_id="centre",
+            kind=OrgKind.COORDINATION_CENTRE,
+            name="区矛盾纠纷多元化解协调中心",
+            parent_id="district",
+            phone="13700000001",
+            email="centre@district.example",
+        )
+    ],
+    liaisons=[
+        Liaison(
+            person_id="l-police",
+            name="陈警官",
+            room_id="pengshanlu-room",
+            from_org_id="pengshanlu-station",
+            phone="13700000002",
+            email="chen@station.example",
+        )
+    ],
+)
+"""The coordination centre's and the station liaison's phone and e-mail, merged into the demo
+district so that notices have somewhere to go."""
+
 
 def free_port() -> int:
     with socket.socket() as s:

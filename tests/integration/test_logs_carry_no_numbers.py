@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-from servers import http_server, smtp_server
+from servers import CONTACTS, http_server, smtp_server
 
 from builders import LIAISON, MEDIATOR, OFFICER, accident, entrust, police_case, referral, resident_id, traffic_registry
 from mediation_core.app.delivery import DeliveryPolicy, NotifierConfig, open_channels
@@ -17,7 +17,6 @@ from mediation_core.domain.actors import Actor, Role
 from mediation_core.domain.calendar import CHINA_TZ
 from mediation_core.domain.dispatch import commands as dc
 from mediation_core.domain.errors import AuthorisationError
-from mediation_core.domain.organisations import Liaison, Organisation, OrgKind, Registry
 from mediation_core.domain.privacy import mask_text
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.risks import RiskKind
@@ -33,30 +32,6 @@ ROOM = "pengshanlu-room"
 ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")
 ID_1, ID_2 = sc.resident_id(0), sc.resident_id(1)
 PHONE_1 = "13800138000"
-
-
-CONTACTS = Registry.of(
-    [
-        Organisation(
-            org_id="centre",
-            kind=OrgKind.COORDINATION_CENTRE,
-            name="区矛盾纠纷多元化解协调中心",
-            parent_id="district",
-            phone="13700000001",
-            email="centre@district.example",
-        )
-    ],
-    liaisons=[
-        Liaison(
-            person_id="l-police",
-            name="陈警官",
-            room_id=ROOM,
-            from_org_id="pengshanlu-station",
-            phone="13700000002",
-            email="chen@station.example",
-        )
-    ],
-)
 
 
 @pytest.fixture

@@ -11,14 +11,13 @@ import urllib.parse
 from collections.abc import Callable, Iterator
 
 import pytest
-from servers import Recorder, SmtpServer, http_server, smtp_server
+from servers import CONTACTS, Recorder, SmtpServer, http_server, smtp_server
 
 from mediation_core.app.delivery import DeliveryPolicy, NotifierConfig, open_channels
 from mediation_core.app.ports import DeliveryStatus
 from mediation_core.app.service import MediationService
 from mediation_core.domain import commands as c
 from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.organisations import Liaison, Organisation, OrgKind, Registry
 from mediation_core.domain.risks import RiskKind
 from mediation_core.domain.sources import CaseSource
 from mediation_core.plugins.manager import Plugins, load_plugins
@@ -32,28 +31,6 @@ pytestmark = pytest.mark.integration
 
 ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")
 MEDIATOR = Actor(actor_id="m-zhang", role=Role.MEDIATOR, scope_id=ROOM)
-CONTACTS = Registry.of(
-    [
-        Organisation(
-            org_id="centre",
-            kind=OrgKind.COORDINATION_CENTRE,
-            name="区矛盾纠纷多元化解协调中心",
-            parent_id="district",
-            phone="13700000001",
-            email="centre@district.example",
-        )
-    ],
-    liaisons=[
-        Liaison(
-            person_id="l-police",
-            name="陈警官",
-            room_id=ROOM,
-            from_org_id="pengshanlu-station",
-            phone="13700000002",
-            email="chen@station.example",
-        )
-    ],
-)
 
 
 @pytest.fixture

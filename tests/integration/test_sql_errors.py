@@ -24,7 +24,7 @@ from mediation_core.domain.errors import (
     StoreUnavailableError,
 )
 from mediation_core.records import RecordedEvent
-from mediation_core.testing.storage import T0, append, chain, deadline, row_for
+from mediation_core.testing.storage import T0, append, append_of, chain, deadline, row_for
 from mediation_sqlalchemy import open_sqlalchemy
 from mediation_sqlalchemy.errors import translate, translate_commit
 
@@ -119,14 +119,10 @@ def test_an_amount_finer_than_a_fen_is_refused_and_nothing_is_written(database_u
         with store.transaction() as tx:
             with pytest.raises(IntegrityError, match="amount_involved"):
                 tx.append(
-                    Append(
-                        stream_id="c",
-                        expected_version=0,
-                        records=chain("c", [{"a": 1}]),
+                    append_of(
+                        "c",
+                        chain("c", [{"a": 1}]),
                         row=row_for("c", 1, amount_involved=Decimal("0.005")),
-                        deadlines=(),
-                        notices=(),
-                        created_at=T0,
                     )
                 )
             tx.commit()
@@ -141,17 +137,7 @@ def test_text_postgresql_cannot_hold_is_a_store_error(postgres_schemas: Callable
     store = open_sqlalchemy(postgres_schemas())
     try:
         with store.transaction() as tx:
-            tx.append(
-                Append(
-                    stream_id="c",
-                    expected_version=0,
-                    records=chain("c", [{"a": 1}]),
-                    row=row_for("c", 1, summary="a\x00b"),
-                    deadlines=(),
-                    notices=(),
-                    created_at=T0,
-                )
-            )
+            tx.append(append_of("c", chain("c", [{"a": 1}]), row=row_for("c", 1, summary="a\x00b")))
             with pytest.raises(StoreError, match="NUL"):
                 tx.commit()  # the SQL store writes a unit's rows when it commits
         assert store.read("c") == []
@@ -165,17 +151,7 @@ def test_a_write_the_database_refuses_at_commit_writes_nothing(tmp_path: Path) -
     store = open_sqlalchemy(str(tmp_path / "s.sqlite3"))
     try:
         with store.transaction() as tx:
-            tx.append(
-                Append(
-                    stream_id="b",
-                    expected_version=0,
-                    records=chain("b", [{"b": 1}]),
-                    row=row_for("b", 1),
-                    deadlines=(),
-                    notices=(),
-                    created_at=T0,
-                )
-            )
+            tx.append(append_of("b", chain("b", [{"b": 1}])))
             tx.append(
                 Append(
                     stream_id="c",
@@ -244,24 +220,8 @@ def test_two_writers_creating_one_stream_is_a_conflict_and_the_driver_logs_nothi
 
 
 def _first(stream: str, name: str) -> Append:
-    return Append(
-        stream_id=stream,
-        expected_version=0,
-        records=chain(stream, [{name: 1}]),
-        row=row_for(stream, 1),
-        deadlines=(),
-        notices=(),
-        created_at=T0,
-    )
+    return append_of(stream, chain(stream, [{name: 1}]))
 
 
 def _next(base: list[RecordedEvent], name: str) -> Append:
-    return Append(
-        stream_id="c",
-        expected_version=1,
-        records=chain("c", [{name: 1}], after=base),
-        row=row_for("c", 2),
-        deadlines=(),
-        notices=(),
-        created_at=T0,
-    )
+    return append_of("c", chain("c", [{name: 1}], after=base))

@@ -176,28 +176,39 @@ def append(
         existing = tx.read(case_id)
         records = chain(case_id, bodies_, after=existing)
         tx.append(
-            Append(
-                stream_id=case_id,
-                expected_version=len(existing),
-                records=records,
+            append_of(
+                case_id,
+                records,
                 row=row or row_for(case_id, len(existing) + len(records), room_id),
                 deadlines=deadlines,
                 notices=notices,
-                created_at=T0,
             )
         )
         tx.commit()
     return records
 
 
-def _append_of(stream_id: str, records: Sequence[RecordedEvent], notices: Sequence[Notice] = ()) -> Append:
-    """An append of fresh records to a new stream (``expected_version`` from the records)."""
+_ROW_FOR: Any = object()
+
+
+def append_of(
+    stream_id: str,
+    records: Sequence[RecordedEvent],
+    *,
+    row: LedgerRow | None = _ROW_FOR,
+    deadlines: Sequence[Deadline] = (),
+    notices: Sequence[Notice] = (),
+) -> Append:
+    """The append of ``records`` (chained by :func:`chain`) to ``stream_id``: the expected
+    version is the one before the first record; the ledger row is ``row_for`` the last record
+    unless ``row`` is given (``None`` for a stream without one)."""
+    expected = records[0].version - 1
     return Append(
         stream_id=stream_id,
-        expected_version=records[0].version - 1,
+        expected_version=expected,
         records=records,
-        row=row_for(stream_id, records[-1].version),
-        deadlines=(),
+        row=row_for(stream_id, records[-1].version) if row is _ROW_FOR else row,
+        deadlines=deadlines,
         notices=notices,
         created_at=T0,
     )
@@ -251,7 +262,7 @@ class StorageContract:
             assert tx.read("c", after=3) == []
             assert tx.read("nope", after=2) == []
             more = chain("c", [{"b": 1}], after=first)
-            tx.append(_append_of("c", more))
+            tx.append(append_of("c", more))
             assert tx.read("c", after=2) == json_faithful([first[2], *more])
             tx.commit()
 
@@ -259,17 +270,7 @@ class StorageContract:
         at = dt.datetime(2026, 12, 31, 23, 59, 59, 999_998, tzinfo=dt.timezone(dt.timedelta(hours=8)))
         with store.transaction() as tx:
             records = chain("c", [{"a": 1}], at=at)
-            tx.append(
-                Append(
-                    stream_id="c",
-                    expected_version=0,
-                    records=records,
-                    row=row_for("c", 1),
-                    deadlines=(),
-                    notices=(),
-                    created_at=T0,
-                )
-            )
+            tx.append(append_of("c", records))
             tx.commit()
         (back,) = store.read("c")
         assert back.recorded_at == at + dt.timedelta(microseconds=1)
@@ -279,14 +280,11 @@ class StorageContract:
     def test_uncommitted_work_is_discarded(self, store: Store) -> None:
         with store.transaction() as tx:
             tx.append(
-                Append(
-                    stream_id="c",
-                    expected_version=0,
-                    records=chain("c", [{"a": 1}]),
-                    row=row_for("c", 1),
+                append_of(
+                    "c",
+                    chain("c", [{"a": 1}]),
                     deadlines=[deadline(DeadlineKind.FOLLOW_UP, dt.date(2026, 1, 1))],
                     notices=[notice("n1", "c")],
-                    created_at=T0,
                 )
             )
             assert [r.version for r in tx.read("c")] == [1]
@@ -298,17 +296,7 @@ class StorageContract:
 
     def test_explicit_rollback_discards(self, store: Store) -> None:
         with store.transaction() as tx:
-            tx.append(
-                Append(
-                    stream_id="c",
-                    expected_version=0,
-                    records=chain("c", [{"a": 1}]),
-                    row=row_for("c", 1),
-                    deadlines=(),
-                    notices=(),
-                    created_at=T0,
-                )
-            )
+            tx.append(append_of("c", chain("c", [{"a": 1}])))
             tx.rollback()
         assert store.read("c") == []
 
@@ -318,14 +306,11 @@ class StorageContract:
             stale = chain("c", [{"b": 1}])  # claims version 1 again
             with pytest.raises(ConcurrencyConflictError):
                 tx.append(
-                    Append(
-                        stream_id="c",
-                        expected_version=0,
-                        records=stale,
-                        row=row_for("c", 1),
+                    append_of(
+                        "c",
+                        stale,
                         deadlines=[deadline(DeadlineKind.FOLLOW_UP, dt.date(2026, 1, 1))],
                         notices=[notice("n2", "c")],
-                        created_at=T0,
                     )
                 )
         assert store.read("c") == json_faithful(first)
@@ -337,58 +322,18 @@ class StorageContract:
         append(store, "c", [{"a": 1}])
         base = store.read("c")
         with store.transaction() as one, store.transaction() as two:
-            one.append(
-                Append(
-                    stream_id="c",
-                    expected_version=1,
-                    records=chain("c", [{"one": 1}], after=base),
-                    row=row_for("c", 2),
-                    deadlines=(),
-                    notices=(),
-                    created_at=T0,
-                )
-            )
+            one.append(append_of("c", chain("c", [{"one": 1}], after=base)))
             one.commit()
             with pytest.raises(ConcurrencyConflictError):
-                two.append(
-                    Append(
-                        stream_id="c",
-                        expected_version=1,
-                        records=chain("c", [{"two": 1}], after=base),
-                        row=row_for("c", 2),
-                        deadlines=(),
-                        notices=(),
-                        created_at=T0,
-                    )
-                )
+                two.append(append_of("c", chain("c", [{"two": 1}], after=base)))
                 two.commit()
         assert [r.body for r in store.read("c")] == [{"a": 1}, {"one": 1}]
 
     def test_several_cases_in_one_unit_of_work_commit_together(self, store: Store) -> None:
         with store.transaction() as tx:
             for case_id in ("a", "b", "c"):
-                tx.append(
-                    Append(
-                        stream_id=case_id,
-                        expected_version=0,
-                        records=chain(case_id, [{"x": case_id}]),
-                        row=row_for(case_id, 1),
-                        deadlines=(),
-                        notices=(),
-                        created_at=T0,
-                    )
-                )
-            tx.append(
-                Append(
-                    stream_id="a",
-                    expected_version=1,
-                    records=chain("a", [{"y": 2}], after=tx.read("a")),
-                    row=row_for("a", 2),
-                    deadlines=(),
-                    notices=(),
-                    created_at=T0,
-                )
-            )
+                tx.append(append_of(case_id, chain(case_id, [{"x": case_id}])))
+            tx.append(append_of("a", chain("a", [{"y": 2}], after=tx.read("a"))))
             assert list(store.stream_ids()) == []
             tx.commit()
         assert list(store.stream_ids()) == ["a", "b", "c"]
@@ -398,15 +343,15 @@ class StorageContract:
     def test_a_refused_append_writes_nothing_and_the_unit_goes_on(self, store: Store) -> None:
         append(store, "a", [{"a": 1}], notices=[notice("k1", "a")])
         with store.transaction() as tx:
-            tx.append(_append_of("b", chain("b", [{"b": 1}])))
+            tx.append(append_of("b", chain("b", [{"b": 1}])))
             with pytest.raises(IntegrityError):
-                tx.append(_append_of("c", chain("c", [{"c": 1}]), notices=[notice("k2", "c"), notice("k1", "c")]))
+                tx.append(append_of("c", chain("c", [{"c": 1}]), notices=[notice("k2", "c"), notice("k1", "c")]))
             with pytest.raises(ConcurrencyConflictError):
-                tx.append(_append_of("a", chain("a", [{"stale": 1}]), notices=[notice("k3", "a")]))
+                tx.append(append_of("a", chain("a", [{"stale": 1}]), notices=[notice("k3", "a")]))
             with pytest.raises(IntegrityError):
-                tx.append(_append_of("d", chain("not-d", [{"d": 1}])))
+                tx.append(append_of("d", chain("not-d", [{"d": 1}])))
             assert tx.read("c") == []
-            tx.append(_append_of("e", chain("e", [{"e": 1}]), notices=[notice("k2", "e")]))
+            tx.append(append_of("e", chain("e", [{"e": 1}]), notices=[notice("k2", "e")]))
             tx.commit()
         assert list(store.stream_ids()) == ["a", "b", "e"]
         assert [r.body for r in store.read("a")] == [{"a": 1}]
@@ -417,19 +362,19 @@ class StorageContract:
         append(store, "a", [{"a": 1}])
         with store.transaction() as tx:
             assert tx.allocate_number("room-a", 2026) == 1
-            tx.append(_append_of("b", chain("b", [{"b": 1}]), notices=[notice("kb", "b")]))
+            tx.append(append_of("b", chain("b", [{"b": 1}]), notices=[notice("kb", "b")]))
             with pytest.raises(ValueError, match="rejected"), tx.savepoint():
                 assert tx.allocate_number("room-a", 2026) == 2
-                tx.append(_append_of("c", chain("c", [{"c": 1}]), notices=[notice("kc", "c")]))
+                tx.append(append_of("c", chain("c", [{"c": 1}]), notices=[notice("kc", "c")]))
                 raise ValueError("rejected")  # a command refused half-way
             with pytest.raises(ConcurrencyConflictError), tx.savepoint():
-                tx.append(_append_of("a", chain("a", [{"stale": 1}])))
+                tx.append(append_of("a", chain("a", [{"stale": 1}])))
             with pytest.raises(IntegrityError), tx.savepoint():
-                tx.append(_append_of("d", chain("d", [{"d": 1}]), notices=[notice("kb", "d")]))
+                tx.append(append_of("d", chain("d", [{"d": 1}]), notices=[notice("kb", "d")]))
             assert tx.read("c") == []
             with tx.savepoint():
                 assert tx.allocate_number("room-a", 2026) == 2
-                tx.append(_append_of("e", chain("e", [{"e": 1}])))
+                tx.append(append_of("e", chain("e", [{"e": 1}])))
             tx.commit()
         assert list(store.stream_ids()) == ["a", "b", "e"]
         assert [e.notice.key for e in store.outbox()] == ["kb"]
@@ -493,17 +438,7 @@ class StorageContract:
         assert store.ledger_sharing_parties(["k1"]) == []
         assert [r.case_id for r in store.ledger_sharing_parties(["k4", "k2"])] == ["a", "b"]
         with store.transaction() as tx:
-            tx.append(
-                Append(
-                    stream_id="d",
-                    expected_version=0,
-                    records=chain("d", [{"d": 1}]),
-                    row=row_for("d", 1, party_keys=("k4",)),
-                    deadlines=(),
-                    notices=(),
-                    created_at=T0,
-                )
-            )
+            tx.append(append_of("d", chain("d", [{"d": 1}]), row=row_for("d", 1, party_keys=("k4",))))
         assert [r.case_id for r in store.ledger_sharing_parties(["k4"])] == ["a"]  # d was rolled back
 
     def test_party_key_lookup_matches_a_scan_of_the_ledger(self, open_store: OpenStore) -> None:
@@ -596,17 +531,7 @@ class StorageContract:
         with store.transaction() as tx:
             assert tx.enqueue([notice("k1", "a")], T0) == ["k1"]
             with pytest.raises(IntegrityError):
-                tx.append(
-                    Append(
-                        stream_id="a",
-                        expected_version=0,
-                        records=chain("a", [{"a": 1}]),
-                        row=row_for("a", 1),
-                        deadlines=(),
-                        notices=[notice("k1", "a")],
-                        created_at=T0,
-                    )
-                )
+                tx.append(append_of("a", chain("a", [{"a": 1}]), notices=[notice("k1", "a")]))
             tx.commit()
         assert [e.notice.key for e in store.outbox()] == ["k1"]
         assert store.read("a") == []
@@ -929,14 +854,10 @@ STATISTICS_PERIODS = (
 
 def ledger_append(row: LedgerRow, after: Sequence[RecordedEvent]) -> Append:
     """One event on ``row``'s case after the records ``after``, projecting ``row``."""
-    return Append(
-        stream_id=row.case_id,
-        expected_version=len(after),
-        records=chain(row.case_id, [{"v": len(after) + 1}], after=after),
+    return append_of(
+        row.case_id,
+        chain(row.case_id, [{"v": len(after) + 1}], after=after),
         row=attrs.evolve(row, version=len(after) + 1),
-        deadlines=(),
-        notices=(),
-        created_at=T0,
     )
 
 
@@ -984,14 +905,10 @@ class StorageMachine(RuleBasedStateMachine):
         records = chain(case_id, [{"stale": True}], after=current[:stale_version])
         with self.store.transaction() as tx, pytest.raises(ConcurrencyConflictError):
             tx.append(
-                Append(
-                    stream_id=case_id,
-                    expected_version=stale_version,
-                    records=records,
-                    row=row_for(case_id, stale_version + 1),
-                    deadlines=(),
+                append_of(
+                    case_id,
+                    records,
                     notices=[notice(f"stale-{self.serial}")],
-                    created_at=T0,
                 )
             )
             tx.commit()
