@@ -30,13 +30,13 @@ from typing import Any
 from attrs import frozen
 
 from mediation_core.app.service import MediationService
-from mediation_core.domain.notices import Notice
-from mediation_core.domain.rulebook import Violation
+from mediation_core.demo.walkthrough import demo_registry
+from mediation_core.domain.kernel.rulebook import Violation
+from mediation_core.domain.values.notices import Notice
 from mediation_core.plugins import Notifier, Plugins, hookimpl
 from mediation_core.plugins.manager import make_plugin_manager
 from mediation_core.records import RecordedEvent
 from mediation_core.testing import scenarios as sc
-from mediation_core.walkthrough import demo_registry
 from mediation_memory import MemoryStore
 
 

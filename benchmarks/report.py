@@ -7,7 +7,7 @@ full scans of a large ledger, on SQLite and PostgreSQL. Not a test: it prints ra
 A ledger of ``--cases`` rows (32 rooms in 8 townships, received over 2025 and 2026, every
 outcome, category and source) cannot come from the command path in reasonable time, so the
 setup inserts generated ledger rows directly, with the statistics cells the domain function
-(:func:`mediation_core.domain.rollups.cells_of`) computes from them, into a store at the
+(:func:`mediation_core.domain.reporting.rollups.cells_of`) computes from them, into a store at the
 newest schema (``--keep`` keeps it and ``--database`` reports on a kept one, as filling a
 million rows takes minutes). The report is the district's for the year 2026. Each run
 measures the three in turn, the order reversed every other run:
@@ -49,15 +49,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from mediation_core.app.coordination import live_report, rooms_in
-from mediation_core.domain.case import CaseStatus
-from mediation_core.domain.categories import MINISTRY_CATEGORIES
-from mediation_core.domain.ledger import LedgerRow, Outcome
-from mediation_core.domain.organisations import Organisation, OrgKind, Registry
-from mediation_core.domain.periods import Period
-from mediation_core.domain.risks import Difficulty
-from mediation_core.domain.rollups import CATEGORY, DAYS, SOURCE, Cell, months, rollup_report
-from mediation_core.domain.sources import CaseSource
-from mediation_core.domain.statistics import (
+from mediation_core.domain.case.state import CaseStatus
+from mediation_core.domain.reporting.ledger import LedgerRow, Outcome
+from mediation_core.domain.reporting.rollups import CATEGORY, DAYS, SOURCE, Cell, months, rollup_report
+from mediation_core.domain.reporting.statistics import (
     FIGURES,
     MEDIAN_DAYS_TO_CONCLUDE,
     NotLater,
@@ -67,6 +62,11 @@ from mediation_core.domain.statistics import (
     StatisticsReport,
     report,
 )
+from mediation_core.domain.values.categories import MINISTRY_CATEGORIES
+from mediation_core.domain.values.organisations import Organisation, OrgKind, Registry
+from mediation_core.domain.values.periods import Period
+from mediation_core.domain.values.risks import Difficulty
+from mediation_core.domain.values.sources import CaseSource
 from mediation_sqlalchemy import open_sqlalchemy
 from mediation_sqlalchemy import tables as t
 from mediation_sqlalchemy.codecs import cell_rows, ledger_codec
@@ -190,7 +190,7 @@ def fill(url: str, cases: int, registry: Registry, say: Callable[[str], None]) -
 
 
 def _insert(conn: sa.Connection, rows: list[LedgerRow], codec: Any, cells: dict[Any, Any]) -> None:
-    from mediation_core.domain.rollups import add, contributions
+    from mediation_core.domain.reporting.rollups import add, contributions
 
     conn.execute(
         sa.insert(t.streams),

@@ -44,8 +44,8 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from mediation_core.app.service import MediationService
+from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.testing import scenarios as sc
-from mediation_core.walkthrough import demo_registry
 from mediation_sqlalchemy import open_sqlalchemy
 from mediation_sqlalchemy import tables as t
 from mediation_sqlalchemy.engine import create_engine

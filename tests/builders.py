@@ -6,18 +6,18 @@ import datetime as dt
 
 import attrs
 
-from mediation_core.domain import commands as c
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.identifiers import resident_id_check_char, uscc_check_char
-from mediation_core.domain.organisations import Employment, Mediator, Organisation, OrgKind, Registry
-from mediation_core.domain.parties import NaturalPerson, OrganisationParty, Party, Side
-from mediation_core.domain.police import commands as pc
-from mediation_core.domain.police.mediability import Assessment, Circumstance, PoliceAct
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.police_case import commands as pc
+from mediation_core.domain.police_case.mediability import Assessment, Circumstance, PoliceAct
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.letters import ConsentEvidence, ConsentForm
-from mediation_core.domain.sources import CaseSource, ReferralMode
 from mediation_core.domain.traffic import commands as tc
 from mediation_core.domain.traffic.accident import Determination, DeterminationKind
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.identifiers import resident_id_check_char, uscc_check_char
+from mediation_core.domain.values.organisations import Employment, Mediator, Organisation, OrgKind, Registry
+from mediation_core.domain.values.parties import NaturalPerson, OrganisationParty, Party, Side
+from mediation_core.domain.values.sources import CaseSource, ReferralMode
 
 ROOM = "pengshanlu-room"
 STATION = "pengshanlu-station"

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from mediation_core.app.service import MediationService
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.calendar import CHINA_TZ
+from mediation_core.demo.walkthrough import StoryClock, demo_registry
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.plugins.manager import Plugins, load_plugins
-from mediation_core.walkthrough import StoryClock, demo_registry
 from mediation_memory import MemoryStore
 
 settings.register_profile("dev", max_examples=50, deadline=None)

@@ -11,21 +11,21 @@ import attrs
 import pytest
 
 from mediation_core.calendars import national_calendar
-from mediation_core.domain import commands as c
-from mediation_core.domain.agreements import Mark, Responsibility, SignatoryKind, WrittenTerms
-from mediation_core.domain.calendar import CHINA_TZ
-from mediation_core.domain.case import CaseState
-from mediation_core.domain.casefile import CaseFileItem
-from mediation_core.domain.context import DecisionContext
-from mediation_core.domain.decide import execute
+from mediation_core.demo.walkthrough import demo_registry
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.case.agreements import Mark, Responsibility, SignatoryKind, WrittenTerms
+from mediation_core.domain.case.casefile import CaseFileItem
+from mediation_core.domain.case.decide import execute
+from mediation_core.domain.case.events import CaseEvent
+from mediation_core.domain.case.followups import Performance, Satisfaction
+from mediation_core.domain.case.outcomes import TerminationReason
+from mediation_core.domain.case.state import CaseState
 from mediation_core.domain.errors import RuleViolationError
-from mediation_core.domain.events import CaseEvent
-from mediation_core.domain.followups import Performance, Satisfaction
-from mediation_core.domain.outcomes import TerminationReason
-from mediation_core.domain.parties import NaturalPerson, Party, Side
-from mediation_core.domain.policy import Policy
-from mediation_core.domain.sources import CaseSource
-from mediation_core.walkthrough import demo_registry
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.values.calendar import CHINA_TZ
+from mediation_core.domain.values.parties import NaturalPerson, Party, Side
+from mediation_core.domain.values.policy import Policy
+from mediation_core.domain.values.sources import CaseSource
 
 ROOM = "pengshanlu-room"
 STATION = "pengshanlu-station"

@@ -10,6 +10,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from mediation_core import _moved
+
+_moved.install()
+
 _EXPORTS: dict[str, str] = {
     "Config": "mediation_core.app.bootstrap",
     "ConfigurationError": "mediation_core.app.bootstrap",
@@ -17,15 +21,15 @@ _EXPORTS: dict[str, str] = {
     "open_store": "mediation_core.app.bootstrap",
     "CaseFile": "mediation_core.app.service",
     "MediationService": "mediation_core.app.service",
-    "Actor": "mediation_core.domain.actors",
-    "Role": "mediation_core.domain.actors",
-    "TRANSITIONS": "mediation_core.domain.case",
-    "CaseState": "mediation_core.domain.case",
-    "CaseStatus": "mediation_core.domain.case",
-    "evolve": "mediation_core.domain.case",
-    "replay": "mediation_core.domain.case",
-    "decide": "mediation_core.domain.decide",
-    "execute": "mediation_core.domain.decide",
+    "Actor": "mediation_core.domain.values.actors",
+    "Role": "mediation_core.domain.values.actors",
+    "TRANSITIONS": "mediation_core.domain.case.state",
+    "CaseState": "mediation_core.domain.case.state",
+    "CaseStatus": "mediation_core.domain.case.state",
+    "evolve": "mediation_core.domain.case.state",
+    "replay": "mediation_core.domain.case.state",
+    "decide": "mediation_core.domain.case.decide",
+    "execute": "mediation_core.domain.case.decide",
     "AuthorisationError": "mediation_core.domain.errors",
     "CalendarRangeError": "mediation_core.domain.errors",
     "CaseNotFoundError": "mediation_core.domain.errors",
@@ -38,9 +42,9 @@ _EXPORTS: dict[str, str] = {
     "StoreError": "mediation_core.domain.errors",
     "StoreFullError": "mediation_core.domain.errors",
     "StoreUnavailableError": "mediation_core.domain.errors",
-    "Policy": "mediation_core.domain.policy",
-    "RULEBOOK": "mediation_core.domain.rulebook",
-    "Violation": "mediation_core.domain.rulebook",
+    "Policy": "mediation_core.domain.values.policy",
+    "RULEBOOK": "mediation_core.domain.kernel.rulebook",
+    "Violation": "mediation_core.domain.kernel.rulebook",
 }
 
 __all__ = [  # noqa: RUF022 - kept in the order of _EXPORTS
@@ -94,9 +98,8 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # re-exported names for type checkers; resolved lazily at runtime
     from mediation_core.app.bootstrap import Config, ConfigurationError, open_service, open_store
     from mediation_core.app.service import CaseFile, MediationService
-    from mediation_core.domain.actors import Actor, Role
-    from mediation_core.domain.case import TRANSITIONS, CaseState, CaseStatus, evolve, replay
-    from mediation_core.domain.decide import decide, execute
+    from mediation_core.domain.case.decide import decide, execute
+    from mediation_core.domain.case.state import TRANSITIONS, CaseState, CaseStatus, evolve, replay
     from mediation_core.domain.errors import (
         AuthorisationError,
         CalendarRangeError,
@@ -111,5 +114,6 @@ if TYPE_CHECKING:  # re-exported names for type checkers; resolved lazily at run
         StoreFullError,
         StoreUnavailableError,
     )
-    from mediation_core.domain.policy import Policy
-    from mediation_core.domain.rulebook import RULEBOOK, Violation
+    from mediation_core.domain.kernel.rulebook import RULEBOOK, Violation
+    from mediation_core.domain.values.actors import Actor, Role
+    from mediation_core.domain.values.policy import Policy

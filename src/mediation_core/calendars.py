@@ -1,7 +1,7 @@
 """The national working-day calendar, built from the ``chinese_calendar`` package's data.
 
 The data's published range ends with the last year it covers; past it, policy decides
-(:class:`~mediation_core.domain.calendar.BeyondRange`). Built once, on first use.
+(:class:`~mediation_core.domain.values.calendar.BeyondRange`). Built once, on first use.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 from importlib import metadata
 
-from mediation_core.domain.calendar import WorkingDayCalendar
+from mediation_core.domain.values.calendar import WorkingDayCalendar
 
 NATIONAL = "CN"
 

@@ -16,11 +16,11 @@ from builders import person
 from mediation_core.app.service import MediationService
 from mediation_core.cli import ExitCode, main
 from mediation_core.cli.output import Progress, table, width
-from mediation_core.domain import commands as c
-from mediation_core.domain.parties import Side
+from mediation_core.demo.walkthrough import demo_registry
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.values.parties import Side
 from mediation_core.serialization import unstructure
 from mediation_core.testing import scenarios as sc
-from mediation_core.walkthrough import demo_registry
 from mediation_sqlalchemy import open_sqlalchemy
 
 KEY = "test-identity-key"

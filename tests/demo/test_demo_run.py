@@ -11,8 +11,8 @@ import pytest
 from mediation_core.app.bootstrap import Config, open_service
 from mediation_core.app.service import MediationService
 from mediation_core.demo import DEMO_IDENTITY_KEY, PERIOD, DemoError, DemoOutcome, run_demo
-from mediation_core.domain.calendar import CHINA_TZ
-from mediation_core.walkthrough import StoryClock
+from mediation_core.demo.walkthrough import StoryClock
+from mediation_core.domain.values.calendar import CHINA_TZ
 
 SMALL = 0.03
 

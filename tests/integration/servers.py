@@ -15,7 +15,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from mediation_core.domain.organisations import Liaison, Organisation, OrgKind, Registry
+from mediation_core.domain.values.organisations import Liaison, Organisation, OrgKind, Registry
 
 CONTACTS = Registry.of(
     [

@@ -9,10 +9,10 @@ import sqlalchemy as sa
 
 from mediation_core.app.ports import Store
 from mediation_core.app.service import MediationService, replay_records
-from mediation_core.domain.ledger import ledger_row
-from mediation_core.domain.repeats import PartyKeyer
+from mediation_core.demo.walkthrough import demo_registry
+from mediation_core.domain.reporting.ledger import ledger_row
+from mediation_core.domain.reporting.repeats import PartyKeyer
 from mediation_core.testing import scenarios as sc
-from mediation_core.walkthrough import demo_registry
 from mediation_sqlalchemy.engine import create_engine
 
 IDENTITY_KEY = b"test-identity-key"

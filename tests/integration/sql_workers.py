@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from sql_support import IDENTITY_KEY, service_on
 
 from mediation_core.app.ports import Append
-from mediation_core.domain import commands as c
+from mediation_core.domain.case import commands as c
 from mediation_core.domain.errors import ConcurrencyConflictError
 from mediation_core.testing import scenarios as sc
 from mediation_core.testing.storage import T0, chain, row_for

@@ -14,14 +14,14 @@ from browser import Chromium, available
 from openpyxl import load_workbook
 
 from mediation_core.app.service import MediationService
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.calendar import CHINA_TZ
-from mediation_core.domain.case import CaseStatus
-from mediation_core.domain.ledger import Outcome
-from mediation_core.domain.periods import Period
+from mediation_core.demo.walkthrough import StoryClock, demo_registry
+from mediation_core.domain.case.state import CaseStatus
+from mediation_core.domain.reporting.ledger import Outcome
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.calendar import CHINA_TZ
+from mediation_core.domain.values.periods import Period
 from mediation_core.plugins.manager import load_plugins
 from mediation_core.testing.storage import T0, chain, row_for
-from mediation_core.walkthrough import StoryClock, demo_registry
 from mediation_memory import MemoryStore
 from mediation_reports import plugin as reports_plugin
 

@@ -15,14 +15,14 @@ from openpyxl import Workbook, load_workbook
 
 from mediation_core.app.authorisation import UNRESTRICTED, may_read_case
 from mediation_core.app.service import MediationService
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.calendar import CHINA_TZ
-from mediation_core.domain.casefile import BINDING_ORDER
+from mediation_core.demo.walkthrough import StoryClock, walk
+from mediation_core.domain.case.casefile import BINDING_ORDER
 from mediation_core.domain.errors import AuthorisationError, CaseNotFoundError
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.exports.forms import DocumentForm, DocumentUnavailableError
 from mediation_core.exports.ledger import HEADERS, LedgerImportError
 from mediation_core.plugins.manager import PluginError, Plugins, load_plugins
-from mediation_core.walkthrough import StoryClock, walk
 from mediation_memory import MemoryStore
 from mediation_reports import plugin as reports_plugin
 
@@ -241,9 +241,9 @@ def test_the_file_index_follows_the_binding_order_of_the_one_case_one_file_list(
 
 
 def test_a_form_the_case_has_not_reached_is_refused(plugins: Plugins) -> None:
-    from mediation_core.domain import commands as c
-    from mediation_core.domain.sources import CaseSource
-    from mediation_core.walkthrough import demo_registry
+    from mediation_core.demo.walkthrough import demo_registry
+    from mediation_core.domain.case import commands as c
+    from mediation_core.domain.values.sources import CaseSource
     from support import PARTIES
 
     service, _ = new_service(plugins)
@@ -267,10 +267,10 @@ def test_a_form_the_case_has_not_reached_is_refused(plugins: Plugins) -> None:
 
 
 def test_a_terminated_case_gives_its_parties_the_routes_and_the_limitation_notice(plugins: Plugins) -> None:
-    from mediation_core.domain import commands as c
-    from mediation_core.domain.outcomes import TerminationReason
-    from mediation_core.domain.sources import CaseSource
-    from mediation_core.walkthrough import demo_registry
+    from mediation_core.demo.walkthrough import demo_registry
+    from mediation_core.domain.case import commands as c
+    from mediation_core.domain.case.outcomes import TerminationReason
+    from mediation_core.domain.values.sources import CaseSource
     from support import PARTIES
 
     service, _ = new_service(plugins)
@@ -363,9 +363,9 @@ def test_a_county_may_let_more_roles_see_personal_data(plugins: Plugins, walked:
 def test_the_ledger_masks_numbers_written_in_free_text_for_readers_who_may_not_see_them(
     plugins: Plugins,
 ) -> None:
-    from mediation_core.domain import commands as c
-    from mediation_core.domain.sources import CaseSource
-    from mediation_core.walkthrough import demo_registry
+    from mediation_core.demo.walkthrough import demo_registry
+    from mediation_core.domain.case import commands as c
+    from mediation_core.domain.values.sources import CaseSource
     from support import PARTIES
 
     service, _ = new_service(plugins)
@@ -393,9 +393,9 @@ def test_the_ledger_masks_numbers_written_in_free_text_for_readers_who_may_not_s
 # -- referral letters ------------------------------------------------------------------------------
 def test_the_referral_letter_and_the_rooms_replies_read_back(plugins: Plugins) -> None:
     from builders import LIAISON, referral
-    from mediation_core.domain.outcomes import DeclineReason
+    from mediation_core.demo.walkthrough import demo_registry
+    from mediation_core.domain.case.outcomes import DeclineReason
     from mediation_core.domain.referral import commands as rc
-    from mediation_core.walkthrough import demo_registry
 
     service, clock = new_service(plugins)
     service.register(demo_registry(), ADMIN)

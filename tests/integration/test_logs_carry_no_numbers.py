@@ -12,17 +12,17 @@ from servers import CONTACTS, http_server, smtp_server
 from builders import LIAISON, MEDIATOR, OFFICER, accident, entrust, police_case, referral, resident_id, traffic_registry
 from mediation_core.app.delivery import DeliveryPolicy, NotifierConfig, open_channels
 from mediation_core.app.service import MediationService
-from mediation_core.domain import commands as c
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.calendar import CHINA_TZ
+from mediation_core.demo.walkthrough import demo_registry
+from mediation_core.domain.case import commands as c
 from mediation_core.domain.dispatch import commands as dc
 from mediation_core.domain.errors import AuthorisationError
-from mediation_core.domain.privacy import mask_text
 from mediation_core.domain.referral import commands as rc
-from mediation_core.domain.risks import RiskKind
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.calendar import CHINA_TZ
+from mediation_core.domain.values.privacy import mask_text
+from mediation_core.domain.values.risks import RiskKind
 from mediation_core.plugins.manager import load_plugins
 from mediation_core.testing import scenarios as sc
-from mediation_core.walkthrough import demo_registry
 from mediation_memory import MemoryStore
 from mediation_notify import plugin as notify_plugin
 

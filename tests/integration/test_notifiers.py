@@ -16,12 +16,12 @@ from servers import CONTACTS, Recorder, SmtpServer, http_server, smtp_server
 from mediation_core.app.delivery import DeliveryPolicy, NotifierConfig, open_channels
 from mediation_core.app.ports import DeliveryStatus
 from mediation_core.app.service import MediationService
-from mediation_core.domain import commands as c
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.risks import RiskKind
-from mediation_core.domain.sources import CaseSource
+from mediation_core.demo.walkthrough import StoryClock, demo_registry
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.risks import RiskKind
+from mediation_core.domain.values.sources import CaseSource
 from mediation_core.plugins.manager import Plugins, load_plugins
-from mediation_core.walkthrough import StoryClock, demo_registry
 from mediation_memory import MemoryStore
 from mediation_notify import plugin as notify_plugin
 from mediation_notify.webhook import signature

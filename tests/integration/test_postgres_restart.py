@@ -19,10 +19,10 @@ from private_postgres import Cluster, binaries, private_cluster
 from sql_support import assert_every_case_whole, run_cases, service_on
 
 from mediation_core.cli import ExitCode, main
+from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.domain.errors import StoreUnavailableError
 from mediation_core.serialization import unstructure
 from mediation_core.testing import scenarios as sc
-from mediation_core.walkthrough import demo_registry
 from mediation_sqlalchemy import open_sqlalchemy
 from mediation_sqlalchemy.store import SqlStore
 

@@ -22,10 +22,10 @@ from soak_worker import SHARED_STEPS, shared_case, work
 from sql_support import IDENTITY_KEY, service_on
 
 from mediation_core.app.service import replay_records
-from mediation_core.domain.ledger import ledger_row
-from mediation_core.domain.periods import Period
-from mediation_core.domain.repeats import PartyKeyer
-from mediation_core.domain.statistics import report
+from mediation_core.domain.reporting.ledger import ledger_row
+from mediation_core.domain.reporting.repeats import PartyKeyer
+from mediation_core.domain.reporting.statistics import report
+from mediation_core.domain.values.periods import Period
 from mediation_core.testing import scenarios as sc
 from mediation_sqlalchemy import open_sqlalchemy
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from mediation_core.app.bootstrap import DEFAULT_STORE, Config, open_service, open_store
+from mediation_core.demo.walkthrough import main as walkthrough
 from mediation_core.domain.errors import StoreError
 from mediation_core.plugins import PluginError, load_plugins
-from mediation_core.walkthrough import main as walkthrough
 from mediation_sqlalchemy import default_sqlite_path, default_sqlite_url
 from mediation_sqlalchemy.store import SqlStore
 

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from mediation_core.app.ports import Append
-from mediation_core.domain.deadlines import DeadlineKind
 from mediation_core.domain.errors import (
     ConcurrencyConflictError,
     IntegrityError,
@@ -23,6 +22,7 @@ from mediation_core.domain.errors import (
     StoreFullError,
     StoreUnavailableError,
 )
+from mediation_core.domain.values.deadlines import DeadlineKind
 from mediation_core.records import RecordedEvent
 from mediation_core.testing.storage import T0, append, append_of, chain, deadline, row_for
 from mediation_sqlalchemy import open_sqlalchemy

@@ -14,10 +14,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sql_support import assert_every_case_whole, raw, run_cases, service_on
 
-from mediation_core.domain.case import CaseStatus
-from mediation_core.domain.deadlines import Deadline
+from mediation_core.domain.case.state import CaseStatus
 from mediation_core.domain.errors import StoreError
-from mediation_core.domain.ledger import LedgerRow
+from mediation_core.domain.reporting.ledger import LedgerRow
+from mediation_core.domain.values.deadlines import Deadline
 from mediation_core.serialization import converter
 from mediation_core.testing.scenarios import MEDIATOR, ROOM
 from mediation_memory import MemoryStore

@@ -13,12 +13,12 @@ from sql_support import IDENTITY_KEY, assert_every_case_whole, run_cases, servic
 
 from mediation_core.app.ports import Store
 from mediation_core.app.service import MediationService
-from mediation_core.domain import commands as c
+from mediation_core.demo.walkthrough import StoryClock, render, walk
+from mediation_core.domain.case import commands as c
 from mediation_core.domain.errors import ConcurrencyConflictError, RuleViolationError
 from mediation_core.plugins import hookimpl, load_plugins
 from mediation_core.records import RecordedEvent
 from mediation_core.testing import scenarios as sc
-from mediation_core.walkthrough import StoryClock, render, walk
 from mediation_memory import MemoryStore
 from mediation_sqlalchemy import open_sqlalchemy
 

@@ -18,10 +18,10 @@ import pytest
 from sql_support import assert_every_case_whole, service_on
 
 from mediation_core.cli import ExitCode, main
+from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.domain.errors import StoreBusyError, StoreFullError
 from mediation_core.serialization import unstructure
 from mediation_core.testing import scenarios as sc
-from mediation_core.walkthrough import demo_registry
 from mediation_sqlalchemy import engine, open_sqlalchemy
 
 MEDIATOR = ("--as", "mediator:m-zhang@pengshanlu-room")

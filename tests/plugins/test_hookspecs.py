@@ -21,17 +21,10 @@ BUILT_IN = [defaults, memory_plugin, notify_plugin, reports_plugin]
 def spec_namespace() -> dict[str, object]:
     """The names hookspecs.py imports only for type checking."""
     from mediation_core import plugins, records
-    from mediation_core.domain import (
-        calendar,
-        case,
-        categories,
-        context,
-        deadlines,
-        evaluation,
-        notices,
-        policy,
-        rulebook,
-    )
+    from mediation_core.domain.case import state as case
+    from mediation_core.domain.kernel import context, rulebook
+    from mediation_core.domain.reporting import evaluation
+    from mediation_core.domain.values import calendar, categories, deadlines, notices, policy
     from mediation_core.plugins import types
 
     return {

@@ -9,13 +9,13 @@ import pytest
 
 from builders import ADMIN, LIAISON, MEDIATOR, consents, referral
 from mediation_core.app.service import MediationService
+from mediation_core.demo.walkthrough import StoryClock, demo_registry
 from mediation_core.domain.errors import RuleViolationError
+from mediation_core.domain.kernel.rulebook import Violation
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.state import ReferralState, ReferralStatus
-from mediation_core.domain.rulebook import Violation
 from mediation_core.plugins import hookimpl
 from mediation_core.plugins.manager import load_plugins
-from mediation_core.walkthrough import StoryClock, demo_registry
 from mediation_memory import MemoryStore
 
 ON = dt.date(2026, 5, 6)

@@ -24,16 +24,16 @@ from hypothesis import strategies as st
 
 from mediation_core.app.ports import Store
 from mediation_core.app.service import MediationService, replay_records
-from mediation_core.domain import commands as c
-from mediation_core.domain.calendar import CHINA_TZ
-from mediation_core.domain.ledger import ledger_row
-from mediation_core.domain.parties import NaturalPerson, Side
-from mediation_core.domain.periods import Period
-from mediation_core.domain.returns import SubmitReturn
-from mediation_core.domain.statistics import report
+from mediation_core.demo.walkthrough import demo_registry
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.reporting.ledger import ledger_row
+from mediation_core.domain.reporting.statistics import report
+from mediation_core.domain.statistical_return.aggregate import SubmitReturn
+from mediation_core.domain.values.calendar import CHINA_TZ
+from mediation_core.domain.values.parties import NaturalPerson, Side
+from mediation_core.domain.values.periods import Period
 from mediation_core.testing import scenarios as sc
 from mediation_core.testing.strategies import names, resident_ids
-from mediation_core.walkthrough import demo_registry
 from mediation_memory import MemoryStore
 from mediation_sqlalchemy import open_sqlalchemy
 

@@ -9,18 +9,18 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from mediation_core.calendars import national_calendar
-from mediation_core.domain import commands as c
-from mediation_core.domain.agreements import AgreementSubject, SignatoryKind
-from mediation_core.domain.case import CaseStatus
-from mediation_core.domain.casefile import BINDING_ORDER, STATUTORY_MINIMUM, CaseFileItem
-from mediation_core.domain.deadlines import DeadlineKind
-from mediation_core.domain.ledger import Outcome, ledger_row
-from mediation_core.domain.limitation import Interruption
-from mediation_core.domain.outcomes import ALL_ROUTES, DeclineReason, TerminationReason
-from mediation_core.domain.policy import Policy
-from mediation_core.domain.repeats import UNKEYED
-from mediation_core.domain.risks import RiskKind
-from mediation_core.domain.rules.confirmation import confirmation_eligible
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.case.agreements import AgreementSubject, SignatoryKind
+from mediation_core.domain.case.casefile import BINDING_ORDER, STATUTORY_MINIMUM, CaseFileItem
+from mediation_core.domain.case.limitation import Interruption
+from mediation_core.domain.case.outcomes import ALL_ROUTES, DeclineReason, TerminationReason
+from mediation_core.domain.case.rules.confirmation import confirmation_eligible
+from mediation_core.domain.case.state import CaseStatus
+from mediation_core.domain.reporting.ledger import Outcome, ledger_row
+from mediation_core.domain.reporting.repeats import UNKEYED
+from mediation_core.domain.values.deadlines import DeadlineKind
+from mediation_core.domain.values.policy import Policy
+from mediation_core.domain.values.risks import RiskKind
 from mediation_core.testing.strategies import party_lists
 from support import D0, MEDIATOR, Story, day, terms
 

@@ -13,7 +13,7 @@ import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mediation_core.domain.evaluation import (
+from mediation_core.domain.reporting.evaluation import (
     BUILT_IN_ITEMS,
     Dimension,
     Grade,
@@ -24,10 +24,10 @@ from mediation_core.domain.evaluation import (
     item_table,
     score,
 )
-from mediation_core.domain.ledger import LedgerRow
-from mediation_core.domain.organisations import Registry
-from mediation_core.domain.policy import Policy
-from mediation_core.domain.subsidies import dispute_of, eligible, subsidies
+from mediation_core.domain.reporting.ledger import LedgerRow
+from mediation_core.domain.reporting.subsidies import dispute_of, eligible, subsidies
+from mediation_core.domain.values.organisations import Registry
+from mediation_core.domain.values.policy import Policy
 from mediation_core.testing.strategies import districts, ledgers
 
 ITEMS = item_table()

@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mediation_core.domain.identifiers import (
+from mediation_core.domain.values.identifiers import (
     USCC_ALPHABET,
     Sex,
     is_valid_resident_id,

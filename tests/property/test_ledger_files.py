@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mediation_core.domain.case import CaseStatus
-from mediation_core.domain.categories import MINISTRY_CATEGORIES
-from mediation_core.domain.ledger import LedgerRow, Outcome
-from mediation_core.domain.privacy import mask_text
+from mediation_core.domain.case.state import CaseStatus
+from mediation_core.domain.reporting.ledger import LedgerRow, Outcome
+from mediation_core.domain.values.categories import MINISTRY_CATEGORIES
+from mediation_core.domain.values.privacy import mask_text
 from mediation_core.exports.ledger import CODED, HEADERS, ledger_table, rows_from_table
 from mediation_core.testing import strategies as mst
 from mediation_reports import tables, xlsx

@@ -28,19 +28,15 @@ from builders import (
     two_people,
 )
 from mediation_core.calendars import national_calendar
-from mediation_core.domain import commands as c
-from mediation_core.domain.calendar import CHINA_TZ, WorkingDayCalendar
-from mediation_core.domain.commands import Authority, PriorProceeding
-from mediation_core.domain.context import DecisionContext
-from mediation_core.domain.deadlines import DeadlineKind
-from mediation_core.domain.decide import execute as case_execute
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.case.commands import Authority, PriorProceeding
+from mediation_core.domain.case.decide import execute as case_execute
+from mediation_core.domain.case.outcomes import DeclineReason
 from mediation_core.domain.errors import RuleViolationError
-from mediation_core.domain.ledger import Outcome
-from mediation_core.domain.outcomes import DeclineReason
-from mediation_core.domain.parties import Side
-from mediation_core.domain.police import commands as pc
-from mediation_core.domain.police.decide import execute as police_execute
-from mediation_core.domain.police.mediability import (
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.police_case import commands as pc
+from mediation_core.domain.police_case.decide import execute as police_execute
+from mediation_core.domain.police_case.mediability import (
     Circumstance,
     Exclusion,
     Incident,
@@ -51,12 +47,10 @@ from mediation_core.domain.police.mediability import (
     art178_gaps,
     mediable,
 )
-from mediation_core.domain.policy import Policy
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.decide import execute as referral_execute
 from mediation_core.domain.referral.letters import ConsentEvidence, ConsentForm, FeedbackKind, Origin, OriginKind
-from mediation_core.domain.risks import RiskKind
-from mediation_core.domain.sources import CaseSource, ReferralMode
+from mediation_core.domain.reporting.ledger import Outcome
 from mediation_core.domain.traffic import commands as tc
 from mediation_core.domain.traffic.accident import (
     CompensationItem,
@@ -71,6 +65,12 @@ from mediation_core.domain.traffic.accident import (
 )
 from mediation_core.domain.traffic.decide import execute as traffic_execute
 from mediation_core.domain.traffic.decide import start_of
+from mediation_core.domain.values.calendar import CHINA_TZ, WorkingDayCalendar
+from mediation_core.domain.values.deadlines import DeadlineKind
+from mediation_core.domain.values.parties import Side
+from mediation_core.domain.values.policy import Policy
+from mediation_core.domain.values.risks import RiskKind
+from mediation_core.domain.values.sources import CaseSource, ReferralMode
 from mediation_core.testing.strategies import working_day_calendars
 from support import REGISTRY, Story
 

@@ -7,8 +7,8 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mediation_core.domain.parties import Side
-from mediation_core.domain.repeats import UNKEYED, EarlierCase, PartyKeyer, find_repeat, is_repeat
+from mediation_core.domain.reporting.repeats import UNKEYED, EarlierCase, PartyKeyer, find_repeat, is_repeat
+from mediation_core.domain.values.parties import Side
 from mediation_core.testing import strategies as mst
 
 keys = st.lists(st.sampled_from([f"k{n}" for n in range(6)]), min_size=1, max_size=4, unique=True).map(tuple)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mediation_core.domain import commands as c
+from mediation_core.domain.case import commands as c
 from mediation_core.serialization import (
     EVENT_BY_TAG,
     CommandFormatError,

@@ -12,10 +12,17 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mediation_core.domain.ledger import LedgerRow
-from mediation_core.domain.organisations import OrgKind, Registry
-from mediation_core.domain.periods import Period
-from mediation_core.domain.statistics import FIGURES, ZERO, StatisticsReport, reconcile, reconcile_levels, report
+from mediation_core.domain.reporting.ledger import LedgerRow
+from mediation_core.domain.reporting.statistics import (
+    FIGURES,
+    ZERO,
+    StatisticsReport,
+    reconcile,
+    reconcile_levels,
+    report,
+)
+from mediation_core.domain.values.organisations import OrgKind, Registry
+from mediation_core.domain.values.periods import Period
 from mediation_core.testing import strategies
 from mediation_core.testing.strategies import districts, ledgers
 

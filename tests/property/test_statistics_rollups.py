@@ -20,14 +20,11 @@ from hypothesis import strategies as st
 from conftest import ADMIN
 from mediation_core.app.ports import Store
 from mediation_core.app.service import MediationService
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.case import CaseStatus
+from mediation_core.demo.walkthrough import StoryClock
+from mediation_core.domain.case.state import CaseStatus
 from mediation_core.domain.errors import RuleViolationError
-from mediation_core.domain.ledger import LedgerRow
-from mediation_core.domain.organisations import Registry
-from mediation_core.domain.periods import Period
-from mediation_core.domain.returns import ResubmitReturn, ReturnFigures, SubmitReturn
-from mediation_core.domain.rollups import (
+from mediation_core.domain.reporting.ledger import LedgerRow
+from mediation_core.domain.reporting.rollups import (
     Cell,
     add,
     answers,
@@ -38,10 +35,13 @@ from mediation_core.domain.rollups import (
     rollup_report,
     totals,
 )
-from mediation_core.domain.statistics import in_scope, report
+from mediation_core.domain.reporting.statistics import in_scope, report
+from mediation_core.domain.statistical_return.aggregate import ResubmitReturn, ReturnFigures, SubmitReturn
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.organisations import Registry
+from mediation_core.domain.values.periods import Period
 from mediation_core.testing import strategies as mst
 from mediation_core.testing.storage import ledger_append
-from mediation_core.walkthrough import StoryClock
 from mediation_memory import MemoryStore
 from mediation_sqlalchemy import open_sqlalchemy
 

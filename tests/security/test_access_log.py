@@ -11,15 +11,15 @@ import pytest
 
 from builders import LIAISON, MEDIATOR, referral
 from mediation_core.app.service import MediationService
-from mediation_core.domain import commands as c
-from mediation_core.domain.access import access_log_stream
-from mediation_core.domain.actors import Actor, Role
+from mediation_core.demo.walkthrough import StoryClock, demo_registry
+from mediation_core.domain.case import commands as c
 from mediation_core.domain.errors import AuthorisationError, RuleViolationError
-from mediation_core.domain.periods import Period
 from mediation_core.domain.referral import commands as rc
+from mediation_core.domain.values.access import access_log_stream
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.periods import Period
 from mediation_core.plugins.manager import Plugins
 from mediation_core.testing import scenarios as sc
-from mediation_core.walkthrough import StoryClock, demo_registry
 from mediation_memory import MemoryStore
 from mediation_sqlalchemy import open_sqlalchemy
 

@@ -26,21 +26,21 @@ from hypothesis import strategies as st
 
 from builders import BRIGADE, JOINT_ROOM, accident, entrust, police_case, referral, traffic_registry
 from mediation_core.app.service import MediationService
-from mediation_core.domain import commands as c
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.calendar import CHINA_TZ
+from mediation_core.demo.walkthrough import demo_registry
+from mediation_core.domain.case import commands as c
 from mediation_core.domain.dispatch import commands as dc
 from mediation_core.domain.errors import CommandFormatError, NotFoundError, RuleViolationError
-from mediation_core.domain.meetings import MeetingKind, ScheduleMeeting
-from mediation_core.domain.police import commands as pc
+from mediation_core.domain.kernel.input import LONG_TEXT_FIELDS
+from mediation_core.domain.meeting.aggregate import MeetingKind, ScheduleMeeting
+from mediation_core.domain.police_case import commands as pc
 from mediation_core.domain.referral import commands as rc
-from mediation_core.domain.rules.input import LONG_TEXT_FIELDS
 from mediation_core.domain.traffic import commands as tc
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.plugins.manager import load_plugins
 from mediation_core.serialization import COMMAND_BY_NAME, command_from_json, command_to_json
 from mediation_core.testing import scenarios as sc
 from mediation_core.testing.strategies import of
-from mediation_core.walkthrough import demo_registry
 from mediation_memory import MemoryStore
 
 ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")

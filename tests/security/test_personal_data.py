@@ -11,21 +11,21 @@ from hypothesis import strategies as st
 
 from builders import police_case, referral, resident_id
 from mediation_core.app.service import MediationService
-from mediation_core.domain import commands as c
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.parties import Guardian, NaturalPerson, Side
-from mediation_core.domain.privacy import (
+from mediation_core.demo.walkthrough import StoryClock
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.parties import Guardian, NaturalPerson, Side
+from mediation_core.domain.values.privacy import (
     PersonalDataView,
     mask_name,
     mask_text,
     strike_names,
     view_json,
 )
-from mediation_core.domain.risks import RiskKind
-from mediation_core.domain.sources import CaseSource
+from mediation_core.domain.values.risks import RiskKind
+from mediation_core.domain.values.sources import CaseSource
 from mediation_core.serialization import unstructure
 from mediation_core.testing import scenarios as sc
-from mediation_core.walkthrough import StoryClock
 
 ROOM = "pengshanlu-room"
 ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")
@@ -178,7 +178,7 @@ def test_view_json_keeps_identifiers_and_counts() -> None:
 
 
 def test_a_guardian_is_masked_in_a_state_round_trip() -> None:
-    from mediation_core.domain.privacy import viewed_party
+    from mediation_core.domain.values.privacy import viewed_party
 
     child = NaturalPerson(
         party_id="p3",

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from mediation_core.app.service import MediationService
-from mediation_core.domain import commands as c
-from mediation_core.domain.actors import SYSTEM_ACTOR
-from mediation_core.domain.calendar import CHINA_TZ
+from mediation_core.demo.walkthrough import demo_registry
+from mediation_core.domain.case import commands as c
 from mediation_core.domain.errors import AuthorisationError, RuleViolationError
+from mediation_core.domain.values.actors import SYSTEM_ACTOR
+from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.testing import scenarios as sc
-from mediation_core.walkthrough import demo_registry
 from mediation_memory import MemoryStore
 from mediation_sqlalchemy import open_sqlalchemy
 

@@ -25,18 +25,18 @@ from hypothesis import strategies as st
 from world import ROOMS, Facts, build, scopes
 
 from mediation_core.app.service import MediationService
-from mediation_core.domain.access import access_log_stream
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.calendar import CHINA_TZ, local_date
+from mediation_core.demo.walkthrough import StoryClock
 from mediation_core.domain.errors import AuthorisationError, DomainError, NotFoundError
-from mediation_core.domain.meetings import MeetingKind
-from mediation_core.domain.organisations import OrgKind, Registry
-from mediation_core.domain.periods import Period
+from mediation_core.domain.meeting.aggregate import MeetingKind
+from mediation_core.domain.values.access import access_log_stream
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.calendar import CHINA_TZ, local_date
+from mediation_core.domain.values.organisations import OrgKind, Registry
+from mediation_core.domain.values.periods import Period
 from mediation_core.exports.forms import DocumentForm
 from mediation_core.plugins.manager import load_plugins
 from mediation_core.records import RecordedEvent
 from mediation_core.serialization import unstructure
-from mediation_core.walkthrough import StoryClock
 from mediation_memory import MemoryStore
 from mediation_reports import plugin as reports_plugin
 

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from builders import resident_id
 from mediation_core.app.service import MediationService
-from mediation_core.domain import commands as c
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.parties import Guardian, NaturalPerson, Side, holds_sensitive_data
-from mediation_core.domain.sources import CaseSource
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.parties import Guardian, NaturalPerson, Side, holds_sensitive_data
+from mediation_core.domain.values.sources import CaseSource
 from mediation_core.serialization import unstructure
 from mediation_core.testing import scenarios as sc
 from support import D0, PARTIES, ROOM, Story

@@ -15,22 +15,22 @@ from attrs import frozen
 
 from builders import accident, entrust, mediable_assessment, resident_id
 from mediation_core.app.service import MediationService
-from mediation_core.domain import commands as c
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.calendar import CHINA_TZ
+from mediation_core.demo.walkthrough import StoryClock, demo_registry
+from mediation_core.domain.case import commands as c
 from mediation_core.domain.dispatch import commands as dc
-from mediation_core.domain.inspections import RecordInspection
-from mediation_core.domain.meetings import MeetingKind, ScheduleMeeting
-from mediation_core.domain.organisations import Employment, Liaison, Mediator, Organisation, OrgKind, Registry
-from mediation_core.domain.parties import NaturalPerson, Side
-from mediation_core.domain.periods import Period
-from mediation_core.domain.police import commands as pc
+from mediation_core.domain.inspection.aggregate import RecordInspection
+from mediation_core.domain.meeting.aggregate import MeetingKind, ScheduleMeeting
+from mediation_core.domain.police_case import commands as pc
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.letters import ConsentEvidence, ConsentForm
-from mediation_core.domain.returns import SubmitReturn
-from mediation_core.domain.sources import CaseSource, ReferralMode
-from mediation_core.domain.training import RecordTraining, Trainee, TrainingKind
-from mediation_core.walkthrough import StoryClock, demo_registry
+from mediation_core.domain.statistical_return.aggregate import SubmitReturn
+from mediation_core.domain.training.aggregate import RecordTraining, Trainee, TrainingKind
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.calendar import CHINA_TZ
+from mediation_core.domain.values.organisations import Employment, Liaison, Mediator, Organisation, OrgKind, Registry
+from mediation_core.domain.values.parties import NaturalPerson, Side
+from mediation_core.domain.values.periods import Period
+from mediation_core.domain.values.sources import CaseSource, ReferralMode
 
 ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")
 D0 = dt.date(2026, 5, 6)

@@ -24,24 +24,24 @@ from hypothesis.stateful import (
 )
 
 from mediation_core.app.service import MediationService, replay_records
-from mediation_core.domain import commands as c
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.agreements import AgreementSubject, Mark, SignatoryKind
-from mediation_core.domain.calendar import CHINA_TZ
-from mediation_core.domain.case import TERMINAL, TRANSITIONS, CaseState, CaseStatus, evolve
-from mediation_core.domain.casefile import CaseFileItem
+from mediation_core.demo.walkthrough import demo_registry
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.case.agreements import AgreementSubject, Mark, SignatoryKind
+from mediation_core.domain.case.casefile import CaseFileItem
+from mediation_core.domain.case.followups import Performance, Satisfaction
+from mediation_core.domain.case.invariants import broken_invariants
+from mediation_core.domain.case.outcomes import DeclineReason, TerminationReason
+from mediation_core.domain.case.state import TERMINAL, TRANSITIONS, CaseState, CaseStatus, evolve
 from mediation_core.domain.errors import RuleViolationError
-from mediation_core.domain.followups import Performance, Satisfaction
-from mediation_core.domain.invariants import broken_invariants
-from mediation_core.domain.ledger import ledger_row
-from mediation_core.domain.outcomes import DeclineReason, TerminationReason
-from mediation_core.domain.risks import Difficulty, RiskKind
-from mediation_core.domain.rulebook import RULEBOOK
-from mediation_core.domain.sources import CaseSource
+from mediation_core.domain.kernel.rulebook import RULEBOOK
+from mediation_core.domain.reporting.ledger import ledger_row
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.calendar import CHINA_TZ
+from mediation_core.domain.values.risks import Difficulty, RiskKind
+from mediation_core.domain.values.sources import CaseSource
 from mediation_core.plugins.manager import load_plugins
 from mediation_core.serialization import event_from_body
 from mediation_core.testing.strategies import party_lists
-from mediation_core.walkthrough import demo_registry
 from mediation_memory import MemoryStore
 from support import MEDIATOR, OTHER_MEDIATOR, ROOM, STATION, terms
 

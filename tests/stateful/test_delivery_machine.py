@@ -10,10 +10,10 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from mediation_core.app.delivery import Channel, DeliveryPolicy, deliver_pending
 from mediation_core.app.ports import DeliveryStatus
-from mediation_core.domain.notices import Notice, NoticeKind, Recipient
+from mediation_core.demo.walkthrough import demo_registry
+from mediation_core.domain.values.notices import Notice, NoticeKind, Recipient
 from mediation_core.plugins.types import Delivery
 from mediation_core.testing.storage import T0, append
-from mediation_core.walkthrough import demo_registry
 from mediation_memory import MemoryStore
 
 CHANNELS = ("mail", "robot", "sms")

@@ -19,11 +19,9 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, 
 
 from mediation_core.app.coordination import meetings_of
 from mediation_core.app.service import MediationService, event_of
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.calendar import CHINA_TZ
-from mediation_core.domain.deadlines import DeadlineKind
+from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.domain.errors import RuleViolationError
-from mediation_core.domain.meetings import (
+from mediation_core.domain.meeting.aggregate import (
     MEETINGS,
     ActionItemDraft,
     Attendee,
@@ -35,9 +33,11 @@ from mediation_core.domain.meetings import (
     MeetingStatus,
     ScheduleMeeting,
 )
-from mediation_core.domain.periods import Period
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.calendar import CHINA_TZ
+from mediation_core.domain.values.deadlines import DeadlineKind
+from mediation_core.domain.values.periods import Period
 from mediation_core.plugins.manager import load_plugins
-from mediation_core.walkthrough import demo_registry
 from mediation_memory import MemoryStore
 
 ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")

@@ -29,22 +29,22 @@ from hypothesis.stateful import (
 
 from builders import ADMIN, LIAISON, MEDIATOR, OFFICER, STATION, consents, entrust, police_case, referral
 from mediation_core.app.service import MediationService
-from mediation_core.domain import commands as c
-from mediation_core.domain.calendar import CHINA_TZ
-from mediation_core.domain.casefile import CaseFileItem
-from mediation_core.domain.deadlines import DeadlineKind
+from mediation_core.demo.walkthrough import StoryClock, demo_registry
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.case.casefile import CaseFileItem
+from mediation_core.domain.case.followups import Performance, Satisfaction
+from mediation_core.domain.case.outcomes import DeclineReason, TerminationReason
 from mediation_core.domain.errors import RuleViolationError
-from mediation_core.domain.followups import Performance, Satisfaction
-from mediation_core.domain.ledger import Outcome
-from mediation_core.domain.outcomes import DeclineReason, TerminationReason
-from mediation_core.domain.police import commands as pc
-from mediation_core.domain.police.mediability import Punishment
-from mediation_core.domain.police.state import PoliceCaseStatus
+from mediation_core.domain.police_case import commands as pc
+from mediation_core.domain.police_case.mediability import Punishment
+from mediation_core.domain.police_case.state import PoliceCaseStatus
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.state import ReferralStatus
-from mediation_core.domain.sources import ReferralMode
+from mediation_core.domain.reporting.ledger import Outcome
+from mediation_core.domain.values.calendar import CHINA_TZ
+from mediation_core.domain.values.deadlines import DeadlineKind
+from mediation_core.domain.values.sources import ReferralMode
 from mediation_core.plugins.manager import load_plugins
-from mediation_core.walkthrough import StoryClock, demo_registry
 from mediation_memory import MemoryStore
 
 START = dt.date(2026, 3, 2)

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from mediation_core.calendars import national_calendar
-from mediation_core.domain.calendar import BeyondRange, WorkingDayCalendar, local_date
 from mediation_core.domain.errors import CalendarRangeError
+from mediation_core.domain.values.calendar import BeyondRange, WorkingDayCalendar, local_date
 
 CAL = national_calendar()
 

@@ -9,17 +9,17 @@ import pytest
 
 from builders import LIAISON, MEDIATOR, OFFICER, ROOM, STATION, referral, two_people
 from mediation_core.app.service import MediationService
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.calendar import CHINA_TZ
-from mediation_core.domain.crosscheck import Discrepancy, DispatchRecord, ReferralRecord, cross_check
+from mediation_core.demo.walkthrough import StoryClock, demo_registry
+from mediation_core.domain.case.outcomes import DeclineReason
 from mediation_core.domain.dispatch import commands as dc
 from mediation_core.domain.errors import AuthorisationError
-from mediation_core.domain.ledger import Outcome
-from mediation_core.domain.outcomes import DeclineReason
-from mediation_core.domain.periods import Period
 from mediation_core.domain.referral import commands as rc
+from mediation_core.domain.reporting.crosscheck import Discrepancy, DispatchRecord, ReferralRecord, cross_check
+from mediation_core.domain.reporting.ledger import Outcome
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.calendar import CHINA_TZ
+from mediation_core.domain.values.periods import Period
 from mediation_core.testing.storage import row_for
-from mediation_core.walkthrough import StoryClock, demo_registry
 
 D = dt.date
 MAY = Period.month(2026, 5)

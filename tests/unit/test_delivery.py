@@ -19,17 +19,17 @@ from mediation_core.app.delivery import (
 )
 from mediation_core.app.ports import DeliveryStatus
 from mediation_core.app.service import MediationService
-from mediation_core.domain import commands as c
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.deadlines import DeadlineKind
+from mediation_core.demo.walkthrough import StoryClock
+from mediation_core.domain.case import commands as c
 from mediation_core.domain.errors import AuthorisationError
-from mediation_core.domain.notices import NoticeKind
-from mediation_core.domain.risks import RiskKind
-from mediation_core.domain.sources import CaseSource
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.deadlines import DeadlineKind
+from mediation_core.domain.values.notices import NoticeKind
+from mediation_core.domain.values.risks import RiskKind
+from mediation_core.domain.values.sources import CaseSource
 from mediation_core.plugins import hookimpl
 from mediation_core.plugins.manager import PluginError, Plugins, load_plugins
 from mediation_core.plugins.types import Delivery, DeliveryError, Notifier
-from mediation_core.walkthrough import StoryClock
 from support import D0, PARTIES, ROOM
 
 ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")

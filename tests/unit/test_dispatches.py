@@ -9,19 +9,19 @@ import pytest
 
 from builders import ADMIN, MEDIATOR, OFFICER, ROOM, STATION, consents, two_people
 from mediation_core.app.service import MediationService
-from mediation_core.domain.agreements import AgreementForm
-from mediation_core.domain.calendar import CHINA_TZ
-from mediation_core.domain.case import CaseStatus
+from mediation_core.demo.walkthrough import StoryClock
+from mediation_core.domain.case.agreements import AgreementForm
+from mediation_core.domain.case.state import CaseStatus
 from mediation_core.domain.dispatch import commands as dc
 from mediation_core.domain.dispatch.state import DispatchState, DispatchStatus
 from mediation_core.domain.errors import AuthorisationError, RuleViolationError
-from mediation_core.domain.ledger import Outcome
-from mediation_core.domain.parties import NaturalPerson
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.letters import OriginKind
 from mediation_core.domain.referral.state import ReferralStatus
-from mediation_core.domain.sources import CaseSource
-from mediation_core.walkthrough import StoryClock
+from mediation_core.domain.reporting.ledger import Outcome
+from mediation_core.domain.values.calendar import CHINA_TZ
+from mediation_core.domain.values.parties import NaturalPerson
+from mediation_core.domain.values.sources import CaseSource
 
 CALL = dt.datetime(2026, 5, 6, 21, 40, tzinfo=CHINA_TZ)
 DAY = CALL.date()

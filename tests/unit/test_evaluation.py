@@ -12,24 +12,31 @@ from conftest import MEDIATOR
 from mediation_core.app.coordination import evaluation_inputs
 from mediation_core.app.service import MediationService
 from mediation_core.calendars import national_calendar
-from mediation_core.domain import commands as c
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.casefile import CaseFileItem
-from mediation_core.domain.context import DecisionContext
+from mediation_core.demo.walkthrough import StoryClock, demo_registry, walk
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.case.casefile import CaseFileItem
+from mediation_core.domain.case.followups import Performance, Satisfaction
 from mediation_core.domain.dispatch.commands import RecordDispatch
 from mediation_core.domain.errors import AuthorisationError, RuleViolationError
-from mediation_core.domain.evaluation import BUILT_IN_ITEMS, Dimension, EvaluationItem, Grade, StaffingFlag, capped
-from mediation_core.domain.evaluation_rounds import EVALUATION_ROUNDS, ConcludeEvaluation, ReviseEvaluation
-from mediation_core.domain.followups import Performance, Satisfaction
-from mediation_core.domain.meetings import Attendee, HoldMeeting, MeetingKind, ScheduleMeeting
-from mediation_core.domain.misconduct import MisconductKind, RecordMisconduct, RevokeFinding, Sanction
-from mediation_core.domain.policy import Policy
-from mediation_core.domain.sources import CaseSource
-from mediation_core.domain.subsidies import eligible
-from mediation_core.domain.training import RecordTraining, Trainee, TrainingKind
+from mediation_core.domain.evaluation_round.aggregate import EVALUATION_ROUNDS, ConcludeEvaluation, ReviseEvaluation
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.meeting.aggregate import Attendee, HoldMeeting, MeetingKind, ScheduleMeeting
+from mediation_core.domain.misconduct.aggregate import MisconductKind, RecordMisconduct, RevokeFinding, Sanction
+from mediation_core.domain.reporting.evaluation import (
+    BUILT_IN_ITEMS,
+    Dimension,
+    EvaluationItem,
+    Grade,
+    StaffingFlag,
+    capped,
+)
+from mediation_core.domain.reporting.subsidies import eligible
+from mediation_core.domain.training.aggregate import RecordTraining, Trainee, TrainingKind
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.policy import Policy
+from mediation_core.domain.values.sources import CaseSource
 from mediation_core.plugins import hookimpl
 from mediation_core.plugins.manager import PluginError, load_plugins
-from mediation_core.walkthrough import StoryClock, demo_registry, walk
 from mediation_memory import MemoryStore
 
 D = dt.date

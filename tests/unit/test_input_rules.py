@@ -9,14 +9,14 @@ import attrs
 import pytest
 
 from mediation_core.app.service import MediationService
-from mediation_core.domain import commands as c
-from mediation_core.domain.actors import Actor, Role
+from mediation_core.demo.walkthrough import StoryClock
+from mediation_core.domain.case import commands as c
 from mediation_core.domain.errors import CommandFormatError, RuleViolationError
-from mediation_core.domain.parties import GroupParty, Side
-from mediation_core.domain.policy import Policy
-from mediation_core.domain.training import RecordTraining, Trainee, TrainingKind
+from mediation_core.domain.training.aggregate import RecordTraining, Trainee, TrainingKind
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.parties import GroupParty, Side
+from mediation_core.domain.values.policy import Policy
 from mediation_core.testing import scenarios as sc
-from mediation_core.walkthrough import StoryClock
 
 ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")
 INTAKE = sc.lifecycle("case-1")[0][1]
@@ -135,7 +135,7 @@ def test_a_command_of_the_wrong_shape_is_refused_naming_each_field(service: Medi
 
 def test_a_command_naming_a_record_of_another_kind_finds_nothing(service: MediationService) -> None:
     from mediation_core.domain.errors import CaseNotFoundError
-    from mediation_core.domain.meetings import MeetingKind, ScheduleMeeting
+    from mediation_core.domain.meeting.aggregate import MeetingKind, ScheduleMeeting
 
     service.handle(ScheduleMeeting(meeting_id="m-1", kind=MeetingKind.CASE_ANALYSIS, org_id="pengshanlu-room"), ADMIN)
     with pytest.raises(CaseNotFoundError, match="names a meeting record"):

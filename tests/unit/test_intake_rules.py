@@ -8,14 +8,14 @@ from decimal import Decimal
 import attrs
 import pytest
 
-from mediation_core.domain import commands as c
-from mediation_core.domain.case import CaseStatus
-from mediation_core.domain.decide import execute
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.case.decide import execute
+from mediation_core.domain.case.outcomes import DeclineReason
+from mediation_core.domain.case.state import CaseStatus
 from mediation_core.domain.errors import RuleViolationError
-from mediation_core.domain.identifiers import resident_id_check_char
-from mediation_core.domain.outcomes import DeclineReason
-from mediation_core.domain.parties import GroupParty, Guardian, OrganisationParty, Side
-from mediation_core.domain.sources import CaseSource
+from mediation_core.domain.values.identifiers import resident_id_check_char
+from mediation_core.domain.values.parties import GroupParty, Guardian, OrganisationParty, Side
+from mediation_core.domain.values.sources import CaseSource
 from support import D0, PARTIES, ROOM, Story, day, person
 
 

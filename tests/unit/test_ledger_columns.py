@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from mediation_core.app.service import MediationService
-from mediation_core.domain import commands as c
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.sources import CaseSource
-from mediation_core.walkthrough import StoryClock, walk
+from mediation_core.demo.walkthrough import StoryClock, walk
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.sources import CaseSource
 
 MEDIATOR = Actor(actor_id="m-zhang", role=Role.MEDIATOR, scope_id="pengshanlu-room")
 

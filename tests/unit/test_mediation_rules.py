@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from mediation_core.domain import commands as c
-from mediation_core.domain.case import CaseStatus
-from mediation_core.domain.casefile import CaseFileItem
-from mediation_core.domain.deadlines import DeadlineKind
-from mediation_core.domain.outcomes import ALL_ROUTES, TerminationReason
-from mediation_core.domain.risks import RiskKind
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.case.casefile import CaseFileItem
+from mediation_core.domain.case.outcomes import ALL_ROUTES, TerminationReason
+from mediation_core.domain.case.state import CaseStatus
+from mediation_core.domain.values.deadlines import DeadlineKind
+from mediation_core.domain.values.risks import RiskKind
 from support import D0, MEDIATOR, OTHER_MEDIATOR, STATION, Story, day
 
 

@@ -9,12 +9,11 @@ import pytest
 
 from conftest import ADMIN, MEDIATOR
 from mediation_core.app.service import MediationService
-from mediation_core.domain import commands as c
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.agenda import AgendaReason
-from mediation_core.domain.deadlines import DeadlineKind
+from mediation_core.demo.walkthrough import StoryClock, walk
+from mediation_core.domain.case import commands as c
 from mediation_core.domain.errors import AuthorisationError, NotFoundError, RuleViolationError
-from mediation_core.domain.meetings import (
+from mediation_core.domain.meeting.agenda import AgendaReason
+from mediation_core.domain.meeting.aggregate import (
     MEETINGS,
     ActionItemDraft,
     Attendee,
@@ -29,13 +28,14 @@ from mediation_core.domain.meetings import (
     ScheduleMeeting,
     attendance,
 )
-from mediation_core.domain.notices import NoticeKind
-from mediation_core.domain.organisations import Organisation, OrgKind, Registry
-from mediation_core.domain.periods import Period
-from mediation_core.domain.recipients import resolve
-from mediation_core.domain.risks import Difficulty, RiskKind
-from mediation_core.domain.sources import CaseSource
-from mediation_core.walkthrough import StoryClock, walk
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.deadlines import DeadlineKind
+from mediation_core.domain.values.notices import NoticeKind
+from mediation_core.domain.values.organisations import Organisation, OrgKind, Registry
+from mediation_core.domain.values.periods import Period
+from mediation_core.domain.values.recipients import resolve
+from mediation_core.domain.values.risks import Difficulty, RiskKind
+from mediation_core.domain.values.sources import CaseSource
 
 D = dt.date
 TOWNSHIP = Actor(actor_id="zhao", role=Role.TOWNSHIP, scope_id="baiyang", name="赵主任")

@@ -20,18 +20,16 @@ from builders import (
     police_session,
 )
 from mediation_core.app.service import MediationService
-from mediation_core.domain import commands as c
-from mediation_core.domain.agreements import Mark, Responsibility, SignatoryKind, WrittenTerms
-from mediation_core.domain.case import CaseStatus
-from mediation_core.domain.casefile import CaseFileItem
-from mediation_core.domain.deadlines import DeadlineKind
+from mediation_core.demo.walkthrough import StoryClock
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.case.agreements import Mark, Responsibility, SignatoryKind, WrittenTerms
+from mediation_core.domain.case.casefile import CaseFileItem
+from mediation_core.domain.case.followups import Performance, Satisfaction
+from mediation_core.domain.case.outcomes import DeclineReason, TerminationReason
+from mediation_core.domain.case.state import CaseStatus
 from mediation_core.domain.errors import AuthorisationError, NotFoundError, RuleViolationError
-from mediation_core.domain.followups import Performance, Satisfaction
-from mediation_core.domain.notices import NoticeKind
-from mediation_core.domain.outcomes import DeclineReason, TerminationReason
-from mediation_core.domain.parties import Side
-from mediation_core.domain.police import commands as pc
-from mediation_core.domain.police.mediability import (
+from mediation_core.domain.police_case import commands as pc
+from mediation_core.domain.police_case.mediability import (
     Delegate,
     Exclusion,
     Incident,
@@ -41,11 +39,13 @@ from mediation_core.domain.police.mediability import (
     Punishment,
     SessionReason,
 )
-from mediation_core.domain.police.state import PoliceCaseState, PoliceCaseStatus
+from mediation_core.domain.police_case.state import PoliceCaseState, PoliceCaseStatus
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.letters import FeedbackKind
 from mediation_core.domain.referral.state import ReferralStatus
-from mediation_core.walkthrough import StoryClock
+from mediation_core.domain.values.deadlines import DeadlineKind
+from mediation_core.domain.values.notices import NoticeKind
+from mediation_core.domain.values.parties import Side
 
 MON = dt.date(2026, 5, 11)  # a Monday with no holiday nearby
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from mediation_core.domain.notices import Recipient
-from mediation_core.domain.organisations import Employment, Liaison, Mediator, Organisation, OrgKind, Registry
-from mediation_core.domain.recipients import resolve
-from mediation_core.walkthrough import demo_registry
+from mediation_core.demo.walkthrough import demo_registry
+from mediation_core.domain.values.notices import Recipient
+from mediation_core.domain.values.organisations import Employment, Liaison, Mediator, Organisation, OrgKind, Registry
+from mediation_core.domain.values.recipients import resolve
 
 ROOM = "pengshanlu-room"
 REGISTRY = demo_registry().merged(

@@ -9,20 +9,20 @@ import pytest
 
 from builders import ADMIN, LIAISON, MEDIATOR, OFFICER, ROOM, STATION, consents, referral, two_people
 from mediation_core.app.service import MediationService
-from mediation_core.domain import commands as c
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.case import CaseStatus
-from mediation_core.domain.commands import Authority, PriorProceeding
-from mediation_core.domain.deadlines import DeadlineKind
+from mediation_core.demo.walkthrough import StoryClock
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.case.commands import Authority, PriorProceeding
+from mediation_core.domain.case.outcomes import DeclineReason, TerminationReason
+from mediation_core.domain.case.state import CaseStatus
 from mediation_core.domain.errors import AuthorisationError, NotFoundError, RuleViolationError
-from mediation_core.domain.ledger import Outcome
-from mediation_core.domain.notices import NoticeKind
-from mediation_core.domain.outcomes import DeclineReason, TerminationReason
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.letters import ExcludedMatter
 from mediation_core.domain.referral.state import ReferralStatus
-from mediation_core.domain.sources import CaseSource, ReferralMode
-from mediation_core.walkthrough import StoryClock
+from mediation_core.domain.reporting.ledger import Outcome
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.deadlines import DeadlineKind
+from mediation_core.domain.values.notices import NoticeKind
+from mediation_core.domain.values.sources import CaseSource, ReferralMode
 
 MAY_6 = dt.date(2026, 5, 6)  # a Wednesday
 
@@ -321,9 +321,9 @@ def test_declining_returning_and_withdrawing_give_reasons(service: MediationServ
 @pytest.mark.rule("feedback_for_linked_case")
 def test_feedback_comes_only_from_the_linked_case() -> None:
     from mediation_core.calendars import national_calendar
-    from mediation_core.domain.context import DecisionContext
-    from mediation_core.domain.policy import Policy
+    from mediation_core.domain.kernel.context import DecisionContext
     from mediation_core.domain.referral.decide import execute
+    from mediation_core.domain.values.policy import Policy
     from support import REGISTRY  # the pure decider, without the service
 
     ctx = DecisionContext(

@@ -9,17 +9,17 @@ import pytest
 from conftest import MEDIATOR
 from mediation_core.app.service import MediationService
 from mediation_core.calendars import national_calendar
-from mediation_core.domain import commands as c
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.context import DecisionContext
+from mediation_core.demo.walkthrough import StoryClock, demo_registry, walk
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.case.outcomes import DeclineReason
 from mediation_core.domain.errors import AuthorisationError, RuleViolationError
-from mediation_core.domain.outcomes import DeclineReason
-from mediation_core.domain.periods import Period
-from mediation_core.domain.policy import Policy
-from mediation_core.domain.returns import RETURNS, Filing, ResubmitReturn, SubmitReturn, return_id
-from mediation_core.domain.statistics import Tally
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.reporting.statistics import Tally
+from mediation_core.domain.statistical_return.aggregate import RETURNS, Filing, ResubmitReturn, SubmitReturn, return_id
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.periods import Period
+from mediation_core.domain.values.policy import Policy
 from mediation_core.serialization import structure
-from mediation_core.walkthrough import StoryClock, demo_registry, walk
 
 ROOM = "pengshanlu-room"
 MAY, APRIL, JUNE = Period.month(2026, 5), Period.month(2026, 4), Period.month(2026, 6)

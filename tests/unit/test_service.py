@@ -12,23 +12,23 @@ from conftest import ADMIN, MEDIATOR
 from mediation_core.app.bootstrap import Config, open_service
 from mediation_core.app.ports import Append, DeliveryStatus
 from mediation_core.app.service import MediationService
-from mediation_core.domain import commands as c
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.case import CaseStatus
-from mediation_core.domain.deadlines import DeadlineKind, Urgency
+from mediation_core.demo.walkthrough import StoryClock, demo_registry, main, render, walk
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.case.state import CaseStatus
 from mediation_core.domain.errors import (
     AuthorisationError,
     CaseNotFoundError,
     ConcurrencyConflictError,
     RuleViolationError,
 )
-from mediation_core.domain.notices import NoticeKind
-from mediation_core.domain.organisations import Registry
-from mediation_core.domain.risks import RiskKind
-from mediation_core.domain.sources import CaseSource
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.deadlines import DeadlineKind, Urgency
+from mediation_core.domain.values.notices import NoticeKind
+from mediation_core.domain.values.organisations import Registry
+from mediation_core.domain.values.risks import RiskKind
+from mediation_core.domain.values.sources import CaseSource
 from mediation_core.plugins import hookimpl, load_plugins
 from mediation_core.testing.storage import chain, row_for
-from mediation_core.walkthrough import StoryClock, demo_registry, main, render, walk
 from mediation_memory import MemoryStore
 from support import D0, PARTIES, ROOM, day
 

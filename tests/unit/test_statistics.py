@@ -10,13 +10,13 @@ import attrs
 import pytest
 
 from mediation_core.app.service import MediationService
-from mediation_core.domain.case import CaseStatus
-from mediation_core.domain.ledger import LedgerRow, Outcome
-from mediation_core.domain.organisations import Organisation, OrgKind, Registry
-from mediation_core.domain.periods import Period
-from mediation_core.domain.statistics import FIGURES, Ratio, Tally, describe, reconcile, report, rows_counted
+from mediation_core.demo.walkthrough import StoryClock, demo_registry, walk
+from mediation_core.domain.case.state import CaseStatus
+from mediation_core.domain.reporting.ledger import LedgerRow, Outcome
+from mediation_core.domain.reporting.statistics import FIGURES, Ratio, Tally, describe, reconcile, report, rows_counted
+from mediation_core.domain.values.organisations import Organisation, OrgKind, Registry
+from mediation_core.domain.values.periods import Period
 from mediation_core.testing.storage import row_for
-from mediation_core.walkthrough import StoryClock, demo_registry, walk
 
 MAY = Period.month(2026, 5)
 D = dt.date

@@ -19,12 +19,11 @@ from builders import (
     traffic_registry,
 )
 from mediation_core.app.service import MediationService
-from mediation_core.domain import commands as c
-from mediation_core.domain.casefile import CaseFileItem
-from mediation_core.domain.deadlines import DeadlineKind
+from mediation_core.demo.walkthrough import StoryClock
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.case.casefile import CaseFileItem
+from mediation_core.domain.case.outcomes import TerminationReason
 from mediation_core.domain.errors import AuthorisationError, RuleViolationError
-from mediation_core.domain.outcomes import TerminationReason
-from mediation_core.domain.parties import Side
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.traffic import commands as tc
 from mediation_core.domain.traffic.accident import (
@@ -39,7 +38,8 @@ from mediation_core.domain.traffic.accident import (
     TrafficTermination,
 )
 from mediation_core.domain.traffic.state import TrafficState, TrafficStatus
-from mediation_core.walkthrough import StoryClock
+from mediation_core.domain.values.deadlines import DeadlineKind
+from mediation_core.domain.values.parties import Side
 
 RECEIVED = dt.date(2026, 5, 6)
 
@@ -431,9 +431,9 @@ def test_after_peoples_mediation_fails_police_mediation_may_follow_within_three_
 
 
 def test_a_fixed_session_notifies_the_insurers_and_the_room(svc: MediationService, clock: StoryClock) -> None:
-    from mediation_core.domain.notices import NoticeKind
-    from mediation_core.domain.organisations import Organisation, OrgKind, Registry
-    from mediation_core.domain.recipients import resolve
+    from mediation_core.domain.values.notices import NoticeKind
+    from mediation_core.domain.values.organisations import Organisation, OrgKind, Registry
+    from mediation_core.domain.values.recipients import resolve
 
     svc.register(
         Registry.of([Organisation(org_id="picc-leshan", kind=OrgKind.INSURER, name="人保财险", phone="0833-95518")]),
@@ -454,7 +454,7 @@ def test_a_fixed_session_notifies_the_insurers_and_the_room(svc: MediationServic
 
 
 def test_an_accident_without_insurers_sends_no_insurer_notice(svc: MediationService, clock: StoryClock) -> None:
-    from mediation_core.domain.notices import NoticeKind
+    from mediation_core.domain.values.notices import NoticeKind
 
     tid = registered(svc, clock, insurers=())
     started(svc, clock, tid)

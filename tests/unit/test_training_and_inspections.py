@@ -8,13 +8,13 @@ from decimal import Decimal
 import pytest
 
 from mediation_core.app.service import MediationService
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.deadlines import DeadlineKind
+from mediation_core.demo.walkthrough import StoryClock
 from mediation_core.domain.errors import AuthorisationError, NotFoundError, RuleViolationError
-from mediation_core.domain.inspections import InspectionStatus, RecordInspection, RecordRectification
-from mediation_core.domain.periods import Period
-from mediation_core.domain.training import CorrectTrainees, RecordTraining, Trainee, TrainingKind
-from mediation_core.walkthrough import StoryClock
+from mediation_core.domain.inspection.aggregate import InspectionStatus, RecordInspection, RecordRectification
+from mediation_core.domain.training.aggregate import CorrectTrainees, RecordTraining, Trainee, TrainingKind
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.deadlines import DeadlineKind
+from mediation_core.domain.values.periods import Period
 
 D = dt.date
 ROOM = "pengshanlu-room"

@@ -17,13 +17,13 @@ from typing import Self
 import attrs
 
 from mediation_core.app.ports import Append, DeliveryStatus, Document, OutboxEntry, Reseal, check_reseal
-from mediation_core.domain.deadlines import Deadline
 from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError, StoreError
-from mediation_core.domain.ledger import LedgerRow
-from mediation_core.domain.notices import Notice
-from mediation_core.domain.organisations import Registry
-from mediation_core.domain.rollups import Cell, CellKey, add, change, totals
-from mediation_core.domain.statistics import Tally
+from mediation_core.domain.reporting.ledger import LedgerRow
+from mediation_core.domain.reporting.rollups import Cell, CellKey, add, change, totals
+from mediation_core.domain.reporting.statistics import Tally
+from mediation_core.domain.values.deadlines import Deadline
+from mediation_core.domain.values.notices import Notice
+from mediation_core.domain.values.organisations import Registry
 from mediation_core.records import GENESIS_HASH, ChainBreak, RecordedEvent, verify_stream
 
 Numbers = dict[tuple[str, int], tuple[int, int]]  # (series, year) -> (base, allocated here)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from mediation_core.domain.statistics import FigureSet, StatisticsReport
+from mediation_core.domain.reporting.statistics import FigureSet, StatisticsReport
 
 CARDS = (
     ("received", "登记纠纷"),

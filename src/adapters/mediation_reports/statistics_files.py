@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from mediation_core.domain.statistics import FIGURES, RATES, FigureSet, StatisticsReport
+from mediation_core.domain.reporting.statistics import FIGURES, RATES, FigureSet, StatisticsReport
 
 BREAKDOWNS = (("by_month", "按月"), ("by_unit", "按单位"), ("by_category", "按纠纷类型"), ("by_source", "按案件来源"))
 

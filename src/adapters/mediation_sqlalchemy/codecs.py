@@ -20,10 +20,10 @@ from typing import Any
 import attrs
 
 from mediation_core.domain.errors import IntegrityError
-from mediation_core.domain.ledger import LedgerRow
-from mediation_core.domain.organisations import Registry
-from mediation_core.domain.rollups import CellKey
-from mediation_core.domain.statistics import Tally
+from mediation_core.domain.reporting.ledger import LedgerRow
+from mediation_core.domain.reporting.rollups import CellKey
+from mediation_core.domain.reporting.statistics import Tally
+from mediation_core.domain.values.organisations import Registry
 from mediation_core.serialization import converter
 
 COLUMN_OF = {"amount_involved": "amount_fen"}

@@ -29,7 +29,7 @@ from mediation_core.domain.errors import (
     StoreFullError,
     StoreUnavailableError,
 )
-from mediation_core.domain.privacy import mask_text
+from mediation_core.domain.values.privacy import mask_text
 
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization_failure, deadlock_detected
 FULL_SQLSTATES = frozenset({"53100"})  # disk_full

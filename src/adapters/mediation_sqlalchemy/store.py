@@ -27,13 +27,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from mediation_core.app.ports import Append, DeliveryStatus, Document, OutboxEntry, Reseal, check_reseal
-from mediation_core.domain.deadlines import Deadline, DeadlineKind
 from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError, OperationalError, StoreError
-from mediation_core.domain.ledger import LedgerRow
-from mediation_core.domain.notices import Notice
-from mediation_core.domain.organisations import Registry
-from mediation_core.domain.rollups import ALL, CATEGORY, TOTAL, Cell, CellKey, add, change
-from mediation_core.domain.statistics import Tally
+from mediation_core.domain.reporting.ledger import LedgerRow
+from mediation_core.domain.reporting.rollups import ALL, CATEGORY, TOTAL, Cell, CellKey, add, change
+from mediation_core.domain.reporting.statistics import Tally
+from mediation_core.domain.values.deadlines import Deadline, DeadlineKind
+from mediation_core.domain.values.notices import Notice
+from mediation_core.domain.values.organisations import Registry
 from mediation_core.records import GENESIS_HASH, ChainBreak, RecordedEvent, verify_stream
 from mediation_core.serialization import converter
 from mediation_sqlalchemy import tables as t

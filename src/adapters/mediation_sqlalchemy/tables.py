@@ -2,7 +2,7 @@
 
 The Alembic revisions in ``migrations/versions`` create and change these tables; a test
 checks that upgrading an empty database to head yields exactly this metadata, and that the
-ledger table has one column per :class:`~mediation_core.domain.ledger.LedgerRow` field.
+ledger table has one column per :class:`~mediation_core.domain.reporting.ledger.LedgerRow` field.
 
 Identifiers use the "C" collation on PostgreSQL so ``ORDER BY`` sorts them by code point,
 as Python does (and as the storage contract requires), whatever the database's locale.

@@ -1,4 +1,4 @@
-"""Writing and reading the access log (see :mod:`mediation_core.domain.access`).
+"""Writing and reading the access log (see :mod:`mediation_core.domain.values.access`).
 
 A refusal is recorded in a transaction of its own, after the refused unit of work has been
 rolled back, so a refused command leaves nothing but its entry in the log. If the store cannot
@@ -15,12 +15,12 @@ from collections.abc import Callable
 from mediation_core.app.logs import logger
 from mediation_core.app.ports import Append, Document, Store
 from mediation_core.app.sealing import seal_after
-from mediation_core.domain.access import DENIAL_DOCUMENT, AccessDenial, AccessDenied, access_log_stream
-from mediation_core.domain.actors import SYSTEM_ACTOR
-from mediation_core.domain.calendar import local_date
 from mediation_core.domain.errors import AuthorisationError, ConcurrencyConflictError, StoreError
-from mediation_core.domain.periods import Period
-from mediation_core.domain.privacy import mask_text
+from mediation_core.domain.values.access import DENIAL_DOCUMENT, AccessDenial, AccessDenied, access_log_stream
+from mediation_core.domain.values.actors import SYSTEM_ACTOR
+from mediation_core.domain.values.calendar import local_date
+from mediation_core.domain.values.periods import Period
+from mediation_core.domain.values.privacy import mask_text
 from mediation_core.records import GENESIS_HASH
 from mediation_core.serialization import structure
 

@@ -12,19 +12,17 @@ from attrs import field, frozen
 
 from mediation_core.app.authorisation import Readers, authorise_case_command, authorise_linkage_command
 from mediation_core.app.ports import Document, Store
-from mediation_core.domain import commands as c
-from mediation_core.domain.actors import Actor
-from mediation_core.domain.case import CaseState, CaseStatus, evolve
-from mediation_core.domain.context import DecisionContext
-from mediation_core.domain.deadlines import Deadline, DeadlineKind
-from mediation_core.domain.decide import execute
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.case.decide import execute
+from mediation_core.domain.case.events import DomainEvent
+from mediation_core.domain.case.state import CaseState, CaseStatus, evolve
 from mediation_core.domain.dispatch import commands as dc
 from mediation_core.domain.dispatch.decide import execute as dispatch_execute
 from mediation_core.domain.dispatch.state import DispatchState
 from mediation_core.domain.dispatch.state import evolve as dispatch_evolve
 from mediation_core.domain.errors import CaseNotFoundError, NotFoundError
-from mediation_core.domain.events import DomainEvent
-from mediation_core.domain.ledger import LedgerRow, earlier_case, ledger_row
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.kernel.rulebook import Violation
 from mediation_core.domain.linkage import (
     case_follow_ons,
     dispatch_follow_ons,
@@ -32,21 +30,23 @@ from mediation_core.domain.linkage import (
     referral_follow_ons,
     traffic_follow_ons,
 )
-from mediation_core.domain.organisations import Registry
-from mediation_core.domain.police import commands as pc
-from mediation_core.domain.police.decide import execute as police_execute
-from mediation_core.domain.police.state import PoliceCaseState
-from mediation_core.domain.police.state import evolve as police_evolve
+from mediation_core.domain.police_case import commands as pc
+from mediation_core.domain.police_case.decide import execute as police_execute
+from mediation_core.domain.police_case.state import PoliceCaseState
+from mediation_core.domain.police_case.state import evolve as police_evolve
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.decide import execute as referral_execute
+from mediation_core.domain.referral.rules import issued_by_station
 from mediation_core.domain.referral.state import ReferralState
 from mediation_core.domain.referral.state import evolve as referral_evolve
-from mediation_core.domain.rulebook import Violation
-from mediation_core.domain.rules.referral import issued_by_station
+from mediation_core.domain.reporting.ledger import LedgerRow, earlier_case, ledger_row
 from mediation_core.domain.traffic import commands as tc
 from mediation_core.domain.traffic.decide import execute as traffic_execute
 from mediation_core.domain.traffic.state import TrafficState
 from mediation_core.domain.traffic.state import evolve as traffic_evolve
+from mediation_core.domain.values.actors import Actor
+from mediation_core.domain.values.deadlines import Deadline, DeadlineKind
+from mediation_core.domain.values.organisations import Registry
 from mediation_core.plugins.manager import Plugins
 from mediation_core.serialization import unstructure
 

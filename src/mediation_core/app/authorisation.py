@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterable
 
 from attrs import frozen
 
-from mediation_core.domain.actors import Actor, Role
 from mediation_core.domain.errors import AuthorisationError
-from mediation_core.domain.organisations import OrgKind, Registry
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.organisations import OrgKind, Registry
 
 UNRESTRICTED = frozenset({Role.ADMINISTRATOR, Role.SYSTEM})
 CASE_WRITERS = frozenset({Role.MEDIATOR, Role.ROOM_DIRECTOR})

@@ -1,7 +1,7 @@
 """Aggregate types of the coordination work: statistical returns, standing meetings,
 evaluations, misconduct findings, training sessions and supervision inspections.
 
-Each is a :class:`~mediation_core.domain.lifecycles.Lifecycle` from the domain, wired into
+Each is a :class:`~mediation_core.domain.kernel.lifecycle.Lifecycle` from the domain, wired into
 the service's one loop by an :class:`AggregateType`: its scope, who may act, what it reads
 from committed storage before deciding, and the Document it projects.
 """
@@ -15,18 +15,13 @@ from typing import Any, TypeVar
 from mediation_core.app.aggregates import AggregateType, Projection
 from mediation_core.app.authorisation import REPORTERS, SUPERVISORS, Readers, authorise_within
 from mediation_core.app.ports import Document, Store
-from mediation_core.domain import rollups
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.agenda import AgendaItem, agenda_for
-from mediation_core.domain.categories import Category
-from mediation_core.domain.context import DecisionContext
 from mediation_core.domain.errors import NotFoundError
-from mediation_core.domain.evaluation import EvaluationInputs, Grade, MediatorFacts
-from mediation_core.domain.evaluation_rounds import EVALUATION_ROUNDS, EvaluationRound, RoundCommand, round_id
-from mediation_core.domain.inspections import INSPECTIONS, RecordInspection
-from mediation_core.domain.ledger import LedgerRow, Outcome
-from mediation_core.domain.lifecycles import Lifecycle
-from mediation_core.domain.meetings import (
+from mediation_core.domain.evaluation_round.aggregate import EVALUATION_ROUNDS, EvaluationRound, RoundCommand, round_id
+from mediation_core.domain.inspection.aggregate import INSPECTIONS, RecordInspection
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.kernel.lifecycle import Lifecycle
+from mediation_core.domain.meeting.agenda import AgendaItem, agenda_for
+from mediation_core.domain.meeting.aggregate import (
     MEETINGS,
     HoldMeeting,
     Meeting,
@@ -35,15 +30,26 @@ from mediation_core.domain.meetings import (
     ScheduleMeeting,
     attendance,
 )
-from mediation_core.domain.misconduct import FINDINGS, MisconductFinding, MisconductKind, RecordMisconduct, Sanction
-from mediation_core.domain.organisations import Registry
-from mediation_core.domain.periods import Period, month_label
-from mediation_core.domain.policy import Policy
-from mediation_core.domain.repeats import came_back
-from mediation_core.domain.returns import RETURNS, ReturnCommand, StatisticalReturn
-from mediation_core.domain.statistics import StatisticsReport, in_scope, report
-from mediation_core.domain.subsidies import payee, subsidies
-from mediation_core.domain.training import TRAININGS, RecordTraining, TrainingSession, sessions_attended
+from mediation_core.domain.misconduct.aggregate import (
+    FINDINGS,
+    MisconductFinding,
+    MisconductKind,
+    RecordMisconduct,
+    Sanction,
+)
+from mediation_core.domain.reporting import rollups
+from mediation_core.domain.reporting.evaluation import EvaluationInputs, Grade, MediatorFacts
+from mediation_core.domain.reporting.ledger import LedgerRow, Outcome
+from mediation_core.domain.reporting.repeats import came_back
+from mediation_core.domain.reporting.statistics import StatisticsReport, in_scope, report
+from mediation_core.domain.reporting.subsidies import payee, subsidies
+from mediation_core.domain.statistical_return.aggregate import RETURNS, ReturnCommand, StatisticalReturn
+from mediation_core.domain.training.aggregate import TRAININGS, RecordTraining, TrainingSession, sessions_attended
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.categories import Category
+from mediation_core.domain.values.organisations import Registry
+from mediation_core.domain.values.periods import Period, month_label
+from mediation_core.domain.values.policy import Policy
 from mediation_core.serialization import structure, unstructure
 
 Lookup = Callable[[Store, Any, DecisionContext], Mapping[str, Any]]

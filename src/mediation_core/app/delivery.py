@@ -31,9 +31,9 @@ from attrs import field, frozen
 from mediation_core.app.logs import logger
 from mediation_core.app.ports import DeliveryStatus, OutboxEntry, Store
 from mediation_core.domain.errors import ConcurrencyConflictError
-from mediation_core.domain.notices import Notice
-from mediation_core.domain.privacy import mask_text
-from mediation_core.domain.recipients import Resolution, resolve
+from mediation_core.domain.values.notices import Notice
+from mediation_core.domain.values.privacy import mask_text
+from mediation_core.domain.values.recipients import Resolution, resolve
 from mediation_core.plugins.manager import PluginError, Plugins
 from mediation_core.plugins.types import Deliver, Delivery, DeliveryError, Notifier
 

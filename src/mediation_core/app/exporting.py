@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 from mediation_core.app.authorisation import UNRESTRICTED, authorise_case_command, in_scope
 from mediation_core.app.ports import Append
 from mediation_core.app.sealing import seal
-from mediation_core.domain.actors import Actor
 from mediation_core.domain.errors import AuthorisationError, ConcurrencyConflictError
-from mediation_core.domain.imports import LedgerRowImported
-from mediation_core.domain.ledger import LEDGER_HEADERS_ZH, LedgerRow
-from mediation_core.domain.organisations import OrgKind
-from mediation_core.domain.privacy import may_see_personal_data
+from mediation_core.domain.reporting.imports import LedgerRowImported
+from mediation_core.domain.reporting.ledger import LEDGER_HEADERS_ZH, LedgerRow
+from mediation_core.domain.values.actors import Actor
+from mediation_core.domain.values.organisations import OrgKind
+from mediation_core.domain.values.privacy import may_see_personal_data
 from mediation_core.exports import forms
 from mediation_core.exports.ledger import ImportProblem, LedgerImportError, LedgerTable, ledger_table, rows_from_table
 from mediation_core.plugins.manager import PluginError

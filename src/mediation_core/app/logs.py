@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from mediation_core.domain.privacy import mask_text
+from mediation_core.domain.values.privacy import mask_text
 
 
 class PersonalDataFilter(logging.Filter):

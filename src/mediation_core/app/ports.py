@@ -15,12 +15,12 @@ from typing import Any, Protocol, Self
 
 from attrs import field, frozen
 
-from mediation_core.domain.deadlines import Deadline
 from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError
-from mediation_core.domain.ledger import LedgerRow
-from mediation_core.domain.notices import Notice
-from mediation_core.domain.organisations import Registry
-from mediation_core.domain.rollups import Cell
+from mediation_core.domain.reporting.ledger import LedgerRow
+from mediation_core.domain.reporting.rollups import Cell
+from mediation_core.domain.values.deadlines import Deadline
+from mediation_core.domain.values.notices import Notice
+from mediation_core.domain.values.organisations import Registry
 from mediation_core.records import GENESIS_HASH, ChainBreak, RecordedEvent, verify_stream
 
 
@@ -209,11 +209,11 @@ class Store(Protocol):
     def ledger_row(self, case_id: str) -> LedgerRow | None: ...
 
     def rollups(self, room_ids: Iterable[str] | None = None, months: Iterable[str] | None = None) -> Iterator[Cell]:
-        """The statistics cells of the committed ledger (see :mod:`mediation_core.domain.rollups`),
+        """The statistics cells of the committed ledger (see :mod:`mediation_core.domain.reporting.rollups`),
         optionally only of the given rooms and months, in no particular order; cells that
         add up to zero cases may be left out. The store keeps them in the transaction that
         writes a ledger row: every cell equals the sum of
-        :func:`~mediation_core.domain.rollups.contributions` over the committed rows."""
+        :func:`~mediation_core.domain.reporting.rollups.contributions` over the committed rows."""
         ...
 
     def rollup_totals(
@@ -221,7 +221,7 @@ class Store(Protocol):
     ) -> Iterator[Cell]:
         """The statistics cells of the given rooms and months (all when ``None``) summed as a
         report reads them, in no particular order: what
-        :func:`mediation_core.domain.rollups.totals` makes of :meth:`rollups`. A store sums
+        :func:`mediation_core.domain.reporting.rollups.totals` makes of :meth:`rollups`. A store sums
         them where the cells are (a SQL store in the database), so the report receives a few
         thousand lines however large the ledger."""
         ...

@@ -9,17 +9,13 @@ from collections.abc import Mapping
 
 from mediation_core.app.coordination import agenda_from, evaluation_inputs, live_report, meetings_of, rooms_in
 from mediation_core.app.ports import Store
-from mediation_core.domain.agenda import AgendaItem
-from mediation_core.domain.calendar import WorkingDayCalendar
-from mediation_core.domain.categories import Category
-from mediation_core.domain.crosscheck import CrossCheck, DispatchRecord, ReferralRecord, cross_check
-from mediation_core.domain.evaluation import EvaluationItem, MediatorResult, evaluate
-from mediation_core.domain.inspections import Inspection, InspectionLine, inspection_report
-from mediation_core.domain.meetings import MeetingKind, MeetingSlot, compliance
-from mediation_core.domain.organisations import Registry
-from mediation_core.domain.periods import Period
-from mediation_core.domain.policy import Policy
-from mediation_core.domain.returns import (
+from mediation_core.domain.inspection.aggregate import Inspection, InspectionLine, inspection_report
+from mediation_core.domain.meeting.agenda import AgendaItem
+from mediation_core.domain.meeting.aggregate import MeetingKind, MeetingSlot, compliance
+from mediation_core.domain.reporting.crosscheck import CrossCheck, DispatchRecord, ReferralRecord, cross_check
+from mediation_core.domain.reporting.evaluation import EvaluationItem, MediatorResult, evaluate
+from mediation_core.domain.reporting.statistics import StatisticsReport
+from mediation_core.domain.statistical_return.aggregate import (
     FilingStatus,
     ReturnFigures,
     StatisticalReturn,
@@ -27,8 +23,12 @@ from mediation_core.domain.returns import (
     return_due,
     return_id,
 )
-from mediation_core.domain.statistics import StatisticsReport
-from mediation_core.domain.training import TrainingLine, TrainingSession, training_report
+from mediation_core.domain.training.aggregate import TrainingLine, TrainingSession, training_report
+from mediation_core.domain.values.calendar import WorkingDayCalendar
+from mediation_core.domain.values.categories import Category
+from mediation_core.domain.values.organisations import Registry
+from mediation_core.domain.values.periods import Period
+from mediation_core.domain.values.policy import Policy
 from mediation_core.serialization import structure
 
 
@@ -36,7 +36,7 @@ def statistics(
     store: Store, registry: Registry, categories: Mapping[str, Category], period: Period, scope_id: str
 ) -> StatisticsReport:
     """The live report of ``scope_id`` for ``period`` from the committed ledger (its
-    statistics cells for whole months, see :mod:`mediation_core.domain.rollups`)."""
+    statistics cells for whole months, see :mod:`mediation_core.domain.reporting.rollups`)."""
     return live_report(store, registry, categories, period, scope_id)
 
 

@@ -15,18 +15,18 @@ import attrs
 
 from mediation_core.app.ports import Append, Document, Store, UnitOfWork
 from mediation_core.app.sealing import seal
-from mediation_core.domain.access import (
+from mediation_core.domain.case.events import DomainEvent, PartiesAnonymised
+from mediation_core.domain.case.retention import anonymised_event, names_to_strike
+from mediation_core.domain.case.state import CaseState
+from mediation_core.domain.values.access import (
     RESEAL_DOCUMENT,
     ChainResealed,
     ResealEntry,
     retention_log_stream,
 )
-from mediation_core.domain.actors import SYSTEM_ACTOR, Actor
-from mediation_core.domain.calendar import local_date
-from mediation_core.domain.case import CaseState
-from mediation_core.domain.events import DomainEvent, PartiesAnonymised
-from mediation_core.domain.periods import Period
-from mediation_core.domain.retention import anonymised_event, names_to_strike
+from mediation_core.domain.values.actors import SYSTEM_ACTOR, Actor
+from mediation_core.domain.values.calendar import local_date
+from mediation_core.domain.values.periods import Period
 from mediation_core.records import GENESIS_HASH, RecordedEvent, record
 from mediation_core.serialization import event_body, event_from_body, structure
 

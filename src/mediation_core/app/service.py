@@ -41,15 +41,10 @@ from mediation_core.app.ports import Append, Document, OutboxEntry, Reseal, Stor
 from mediation_core.app.sealing import seal_after
 from mediation_core.app.views import Viewer
 from mediation_core.calendars import NATIONAL
-from mediation_core.domain.access import AccessDenial, ResealEntry
-from mediation_core.domain.actors import SYSTEM_ACTOR, Actor, Role
-from mediation_core.domain.agenda import AgendaItem
-from mediation_core.domain.calendar import WorkingDayCalendar, local_date
-from mediation_core.domain.case import CaseState
-from mediation_core.domain.commands import AnonymiseParties
-from mediation_core.domain.context import DecisionContext
-from mediation_core.domain.crosscheck import CrossCheck
-from mediation_core.domain.deadlines import DueItem, due
+from mediation_core.domain.case.commands import AnonymiseParties
+from mediation_core.domain.case.events import DomainEvent
+from mediation_core.domain.case.retention import due_for_anonymisation, retention_ends
+from mediation_core.domain.case.state import CaseState
 from mediation_core.domain.errors import (
     AuthorisationError,
     CaseNotFoundError,
@@ -59,27 +54,32 @@ from mediation_core.domain.errors import (
     NotFoundError,
     RuleViolationError,
 )
-from mediation_core.domain.evaluation import MediatorResult
-from mediation_core.domain.evaluation_rounds import EvaluationRound, round_id
-from mediation_core.domain.events import DomainEvent
-from mediation_core.domain.imports import LedgerRowImported
-from mediation_core.domain.inspections import InspectionLine
-from mediation_core.domain.ledger import LedgerRow, ledger_row
-from mediation_core.domain.meetings import Meeting, MeetingKind, MeetingSlot
-from mediation_core.domain.notices import Notice
-from mediation_core.domain.organisations import Registry
-from mediation_core.domain.periods import Period
-from mediation_core.domain.policy import Policy
-from mediation_core.domain.privacy import mask_text, person_names
+from mediation_core.domain.evaluation_round.aggregate import EvaluationRound, round_id
+from mediation_core.domain.inspection.aggregate import InspectionLine
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.kernel.input import identifier_well_formed, input_violations
+from mediation_core.domain.kernel.rulebook import Violation
+from mediation_core.domain.kernel.shapes import shape_problems
+from mediation_core.domain.meeting.agenda import AgendaItem
+from mediation_core.domain.meeting.aggregate import Meeting, MeetingKind, MeetingSlot
 from mediation_core.domain.referral.state import ReferralState
-from mediation_core.domain.repeats import PartyKeyer
-from mediation_core.domain.retention import due_for_anonymisation, retention_ends
-from mediation_core.domain.returns import FilingStatus
-from mediation_core.domain.rulebook import Violation
-from mediation_core.domain.rules.input import identifier_well_formed, input_violations
-from mediation_core.domain.shapes import shape_problems
-from mediation_core.domain.statistics import StatisticsReport, in_scope
-from mediation_core.domain.training import TrainingLine
+from mediation_core.domain.reporting.crosscheck import CrossCheck
+from mediation_core.domain.reporting.evaluation import MediatorResult
+from mediation_core.domain.reporting.imports import LedgerRowImported
+from mediation_core.domain.reporting.ledger import LedgerRow, ledger_row
+from mediation_core.domain.reporting.repeats import PartyKeyer
+from mediation_core.domain.reporting.statistics import StatisticsReport, in_scope
+from mediation_core.domain.statistical_return.aggregate import FilingStatus
+from mediation_core.domain.training.aggregate import TrainingLine
+from mediation_core.domain.values.access import AccessDenial, ResealEntry
+from mediation_core.domain.values.actors import SYSTEM_ACTOR, Actor, Role
+from mediation_core.domain.values.calendar import WorkingDayCalendar, local_date
+from mediation_core.domain.values.deadlines import DueItem, due
+from mediation_core.domain.values.notices import Notice
+from mediation_core.domain.values.organisations import Registry
+from mediation_core.domain.values.periods import Period
+from mediation_core.domain.values.policy import Policy
+from mediation_core.domain.values.privacy import mask_text, person_names
 from mediation_core.exports.forms import DocumentForm
 from mediation_core.exports.ledger import LedgerTable
 from mediation_core.plugins.manager import Plugins

@@ -3,7 +3,7 @@
 The service builds each answer for its actor, then passes it through a :class:`Viewer`: case
 files, ledger rows, referral and other linked states, Documents, agendas and meetings. What
 the view is (full, masked, withheld) depends on the reader's role, the county's policy and
-whether the record lies in the reader's scope (:func:`mediation_core.domain.privacy.view_for`).
+whether the record lies in the reader's scope (:func:`mediation_core.domain.values.privacy.view_for`).
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ import attrs
 
 from mediation_core.app.authorisation import in_scope
 from mediation_core.app.ports import Document
-from mediation_core.domain.actors import Actor
-from mediation_core.domain.agenda import AgendaItem
-from mediation_core.domain.ledger import LedgerRow
-from mediation_core.domain.organisations import Registry
-from mediation_core.domain.policy import Policy
-from mediation_core.domain.privacy import (
+from mediation_core.domain.meeting.agenda import AgendaItem
+from mediation_core.domain.reporting.ledger import LedgerRow
+from mediation_core.domain.values.actors import Actor
+from mediation_core.domain.values.organisations import Registry
+from mediation_core.domain.values.policy import Policy
+from mediation_core.domain.values.privacy import (
     PersonalDataView,
     mask_name,
     person_names,

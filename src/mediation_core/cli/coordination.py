@@ -13,12 +13,12 @@ from mediation_core.app.service import MediationService
 from mediation_core.cli import render
 from mediation_core.cli.output import to_json
 from mediation_core.cli.session import Session, UsageError
-from mediation_core.domain.calendar import local_date
 from mediation_core.domain.errors import NotFoundError
-from mediation_core.domain.evaluation_rounds import ConcludeEvaluation
-from mediation_core.domain.meetings import MeetingKind
-from mediation_core.domain.organisations import OrgKind, Registry
-from mediation_core.domain.periods import Period
+from mediation_core.domain.evaluation_round.aggregate import ConcludeEvaluation
+from mediation_core.domain.meeting.aggregate import MeetingKind
+from mediation_core.domain.values.calendar import local_date
+from mediation_core.domain.values.organisations import OrgKind, Registry
+from mediation_core.domain.values.periods import Period
 from mediation_core.serialization import unstructure
 
 TEXT_FORMATS = ("text", "json")

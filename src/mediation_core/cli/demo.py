@@ -14,8 +14,8 @@ from mediation_core.cli import render
 from mediation_core.cli.output import Progress, table, to_json
 from mediation_core.cli.session import Session, backend_of
 from mediation_core.demo import DEMO_IDENTITY_KEY, PERIOD, DemoError, DemoOutcome, run_demo
-from mediation_core.domain.calendar import CHINA_TZ
-from mediation_core.walkthrough import StoryClock
+from mediation_core.demo.walkthrough import StoryClock
+from mediation_core.domain.values.calendar import CHINA_TZ
 
 __all__ = ["DemoError", "register"]
 

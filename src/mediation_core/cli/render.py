@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from mediation_core import walkthrough
 from mediation_core.app.service import CaseFile
 from mediation_core.cli.output import table
-from mediation_core.domain.evaluation import MediatorResult
-from mediation_core.domain.meetings import Meeting, MeetingSlot
-from mediation_core.domain.returns import FilingStatus
-from mediation_core.domain.statistics import FIGURES, RATES, FigureSet, StatisticsReport
+from mediation_core.demo import walkthrough
+from mediation_core.domain.meeting.aggregate import Meeting, MeetingSlot
+from mediation_core.domain.reporting.evaluation import MediatorResult
+from mediation_core.domain.reporting.statistics import FIGURES, RATES, FigureSet, StatisticsReport
+from mediation_core.domain.statistical_return.aggregate import FilingStatus
 
 HEADLINE = (
     "received",

@@ -19,7 +19,7 @@ import attrs
 from mediation_core.app.bootstrap import Config, ConfigurationError, open_service, open_store
 from mediation_core.app.ports import Store
 from mediation_core.app.service import MediationService
-from mediation_core.domain.actors import Actor, Role
+from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.plugins.manager import Plugins, load_plugins
 
 

@@ -13,8 +13,8 @@ import cattrs
 
 from mediation_core.cli.output import table, to_json
 from mediation_core.cli.session import Session, UsageError
-from mediation_core.domain.calendar import local_date
-from mediation_core.domain.organisations import Liaison, Mediator, Organisation, OrgKind, Registry
+from mediation_core.domain.values.calendar import local_date
+from mediation_core.domain.values.organisations import Liaison, Mediator, Organisation, OrgKind, Registry
 from mediation_core.serialization import structure
 
 
@@ -142,7 +142,7 @@ def run_retention(session: Session) -> int:
 
 
 def run_walkthrough(session: Session) -> int:
-    from mediation_core import walkthrough  # noqa: PLC0415 - only this command needs it
+    from mediation_core.demo import walkthrough  # noqa: PLC0415 - only this command needs it
 
     config = session.config
     config = attrs.evolve(config, identity_key=config.identity_key or walkthrough.DEMO_IDENTITY_KEY)

@@ -14,9 +14,9 @@ import random
 
 from attrs import frozen
 
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.organisations import Employment, Liaison, Mediator, Organisation, OrgKind, Registry
-from mediation_core.walkthrough import demo_registry
+from mediation_core.demo.walkthrough import demo_registry
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.organisations import Employment, Liaison, Mediator, Organisation, OrgKind, Registry
 
 DISTRICT = "district"
 CENTRE = "centre"

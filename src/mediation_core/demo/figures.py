@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from attrs import frozen
 
-from mediation_core.domain.statistics import FIGURE_BY_KEY, StatisticsReport
+from mediation_core.domain.reporting.statistics import FIGURE_BY_KEY, StatisticsReport
 
 SOURCE: dict[str, int] = {
     "concluded": 2807,

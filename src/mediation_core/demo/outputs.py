@@ -13,7 +13,7 @@ from mediation_core.app import exporting
 from mediation_core.app.service import MediationService
 from mediation_core.demo.district import CENTRE_STAFF, District, mediator_actor
 from mediation_core.demo.plan import Plan
-from mediation_core.domain.actors import Actor
+from mediation_core.domain.values.actors import Actor
 from mediation_core.exports.forms import DocumentForm
 from mediation_core.plugins.manager import PluginError
 

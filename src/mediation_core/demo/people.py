@@ -10,8 +10,8 @@ import datetime as dt
 import random
 
 from mediation_core.demo.district import person_name
-from mediation_core.domain.identifiers import resident_id_check_char, uscc_check_char
-from mediation_core.domain.parties import GroupParty, NaturalPerson, OrganisationParty, Party, Side
+from mediation_core.domain.values.identifiers import resident_id_check_char, uscc_check_char
+from mediation_core.domain.values.parties import GroupParty, NaturalPerson, OrganisationParty, Party, Side
 
 AREA = "511102"
 """The administrative area code on the demo's ID numbers and credit codes."""

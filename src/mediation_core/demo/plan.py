@@ -39,15 +39,14 @@ from mediation_core.demo.district import (
 )
 from mediation_core.demo.figures import SOURCE
 from mediation_core.demo.people import People
-from mediation_core.domain import commands as c
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.agreements import Mark, Responsibility, SignatoryKind, WrittenTerms
-from mediation_core.domain.calendar import CHINA_TZ, WorkingDayCalendar
-from mediation_core.domain.casefile import CaseFileItem
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.case.agreements import Mark, Responsibility, SignatoryKind, WrittenTerms
+from mediation_core.domain.case.casefile import CaseFileItem
+from mediation_core.domain.case.followups import Performance, Satisfaction
+from mediation_core.domain.case.outcomes import DeclineReason, TerminationReason
 from mediation_core.domain.dispatch import commands as dc
-from mediation_core.domain.evaluation_rounds import ConcludeEvaluation
-from mediation_core.domain.followups import Performance, Satisfaction
-from mediation_core.domain.meetings import (
+from mediation_core.domain.evaluation_round.aggregate import ConcludeEvaluation
+from mediation_core.domain.meeting.aggregate import (
     ActionItemDraft,
     Attendee,
     Decision,
@@ -55,17 +54,11 @@ from mediation_core.domain.meetings import (
     MeetingKind,
     ScheduleMeeting,
 )
-from mediation_core.domain.organisations import Mediator
-from mediation_core.domain.outcomes import DeclineReason, TerminationReason
-from mediation_core.domain.parties import NaturalPerson, OrganisationParty, Party, Side
-from mediation_core.domain.periods import Period
-from mediation_core.domain.police import commands as pc
-from mediation_core.domain.police.mediability import Assessment, Circumstance, PoliceAct, Punishment
+from mediation_core.domain.police_case import commands as pc
+from mediation_core.domain.police_case.mediability import Assessment, Circumstance, PoliceAct, Punishment
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.letters import ConsentEvidence, ConsentForm
-from mediation_core.domain.returns import SubmitReturn
-from mediation_core.domain.risks import Difficulty, RiskKind
-from mediation_core.domain.sources import CaseSource, ReferralMode
+from mediation_core.domain.statistical_return.aggregate import SubmitReturn
 from mediation_core.domain.traffic import commands as tc
 from mediation_core.domain.traffic.accident import (
     CompensationItem,
@@ -80,7 +73,14 @@ from mediation_core.domain.traffic.accident import (
     TrafficSettlement,
     TrafficTermination,
 )
-from mediation_core.domain.training import RecordTraining, Trainee, TrainingKind
+from mediation_core.domain.training.aggregate import RecordTraining, Trainee, TrainingKind
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.calendar import CHINA_TZ, WorkingDayCalendar
+from mediation_core.domain.values.organisations import Mediator
+from mediation_core.domain.values.parties import NaturalPerson, OrganisationParty, Party, Side
+from mediation_core.domain.values.periods import Period
+from mediation_core.domain.values.risks import Difficulty, RiskKind
+from mediation_core.domain.values.sources import CaseSource, ReferralMode
 
 PERIOD = Period.half(2025, 2)
 """The half-year the demo reports on: July to December 2025."""

@@ -9,8 +9,8 @@ from itertools import groupby
 from mediation_core.app.service import MediationService
 from mediation_core.demo.district import ADMIN, District
 from mediation_core.demo.plan import Plan, Step
+from mediation_core.demo.walkthrough import StoryClock
 from mediation_core.domain.errors import DomainError
-from mediation_core.walkthrough import StoryClock
 
 Progress = Callable[[int, int], None]
 """Called with (steps done, steps in all) as the story runs."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from mediation_core.domain.actors import Actor
-from mediation_core.domain.rulebook import Violation
+from mediation_core.domain.kernel.rulebook import Violation
+from mediation_core.domain.values.actors import Actor
 
 
 class DomainError(Exception):

@@ -12,25 +12,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from mediation_core.domain import commands as cc
-from mediation_core.domain import events as ce
-from mediation_core.domain.case import CaseState
+from mediation_core.domain.case import commands as cc
+from mediation_core.domain.case import events as ce
+from mediation_core.domain.case.followups import Performance
+from mediation_core.domain.case.state import CaseState
 from mediation_core.domain.dispatch import commands as dc
 from mediation_core.domain.dispatch import events as de
 from mediation_core.domain.dispatch.state import DispatchState
-from mediation_core.domain.followups import Performance
-from mediation_core.domain.ledger import Outcome
-from mediation_core.domain.police import commands as pc
-from mediation_core.domain.police import events as pe
-from mediation_core.domain.police.state import PoliceCaseState
+from mediation_core.domain.police_case import commands as pc
+from mediation_core.domain.police_case import events as pe
+from mediation_core.domain.police_case.state import PoliceCaseState
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral import events as re
 from mediation_core.domain.referral.letters import FeedbackKind, Origin, OriginKind
 from mediation_core.domain.referral.state import ReferralState
-from mediation_core.domain.sources import CaseSource, ReferralMode
+from mediation_core.domain.reporting.ledger import Outcome
 from mediation_core.domain.traffic import commands as tc
 from mediation_core.domain.traffic import events as te
 from mediation_core.domain.traffic.state import TrafficState
+from mediation_core.domain.values.sources import CaseSource, ReferralMode
 
 TRAFFIC_CATEGORY = "traffic_accident"
 """The Ministry's category of a traffic accident compensation dispute."""

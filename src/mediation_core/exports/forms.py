@@ -20,19 +20,19 @@ from collections.abc import Iterable, Sequence
 
 from attrs import frozen
 
-from mediation_core.domain import events as ev
-from mediation_core.domain.agreements import AgreementForm, SignatoryKind
-from mediation_core.domain.case import CaseState
-from mediation_core.domain.casefile import BINDING_ORDER, DEFAULT_REQUIRED_ITEMS, CaseFileItem
-from mediation_core.domain.categories import Category
+from mediation_core.domain.case import events as ev
+from mediation_core.domain.case.agreements import AgreementForm, SignatoryKind
+from mediation_core.domain.case.casefile import BINDING_ORDER, DEFAULT_REQUIRED_ITEMS, CaseFileItem
+from mediation_core.domain.case.events import DomainEvent
+from mediation_core.domain.case.state import CaseState
 from mediation_core.domain.errors import DomainError
-from mediation_core.domain.events import DomainEvent
-from mediation_core.domain.identifiers import mask_phone, mask_resident_id
-from mediation_core.domain.organisations import Registry
-from mediation_core.domain.parties import GroupParty, NaturalPerson, OrganisationParty, Party, Side, age_on
-from mediation_core.domain.privacy import mask_text
 from mediation_core.domain.referral.state import ReferralState, ReferralStatus
-from mediation_core.domain.sources import ReferralMode
+from mediation_core.domain.values.categories import Category
+from mediation_core.domain.values.identifiers import mask_phone, mask_resident_id
+from mediation_core.domain.values.organisations import Registry
+from mediation_core.domain.values.parties import GroupParty, NaturalPerson, OrganisationParty, Party, Side, age_on
+from mediation_core.domain.values.privacy import mask_text
+from mediation_core.domain.values.sources import ReferralMode
 
 
 class DocumentForm(enum.Enum):

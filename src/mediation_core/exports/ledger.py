@@ -19,15 +19,15 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from mediation_core.domain.agreements import AgreementForm
-from mediation_core.domain.case import CaseStatus
-from mediation_core.domain.categories import Category
-from mediation_core.domain.followups import Performance, Satisfaction
-from mediation_core.domain.ledger import LEDGER_HEADERS_ZH, LedgerRow, Outcome
-from mediation_core.domain.outcomes import DeclineReason, TerminationReason
-from mediation_core.domain.privacy import mask_text
-from mediation_core.domain.risks import Difficulty
-from mediation_core.domain.sources import CaseSource, ReferralMode
+from mediation_core.domain.case.agreements import AgreementForm
+from mediation_core.domain.case.followups import Performance, Satisfaction
+from mediation_core.domain.case.outcomes import DeclineReason, TerminationReason
+from mediation_core.domain.case.state import CaseStatus
+from mediation_core.domain.reporting.ledger import LEDGER_HEADERS_ZH, LedgerRow, Outcome
+from mediation_core.domain.values.categories import Category
+from mediation_core.domain.values.privacy import mask_text
+from mediation_core.domain.values.risks import Difficulty
+from mediation_core.domain.values.sources import CaseSource, ReferralMode
 
 Cell = str | int | Decimal | dt.date | None
 SEPARATOR = "、"

@@ -6,22 +6,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from mediation_core.calendars import national_calendar
-from mediation_core.domain.calendar import WorkingDayCalendar
-from mediation_core.domain.case import CaseState
-from mediation_core.domain.deadlines import DeadlineKind, DueItem
-from mediation_core.domain.insurers import insurer_session_notice
-from mediation_core.domain.ledger import Outcome
-from mediation_core.domain.meetings import Meeting, MeetingKind
-from mediation_core.domain.notices import Notice, NoticeKind, Recipient
-from mediation_core.domain.organisations import OrgKind
-from mediation_core.domain.police.state import PoliceCaseState, PoliceCaseStatus
-from mediation_core.domain.policy import Policy
+from mediation_core.domain.case.state import CaseState
+from mediation_core.domain.meeting.aggregate import Meeting, MeetingKind
+from mediation_core.domain.police_case.state import PoliceCaseState, PoliceCaseStatus
+from mediation_core.domain.referral.rules import issued_by_station
 from mediation_core.domain.referral.state import ReferralState
-from mediation_core.domain.reminders import case_deadline_notice, referral_deadline_notice
-from mediation_core.domain.risks import RiskKind
-from mediation_core.domain.rules.referral import issued_by_station
-from mediation_core.domain.sources import ReferralMode
+from mediation_core.domain.reporting.ledger import Outcome
+from mediation_core.domain.traffic.insurers import insurer_session_notice
 from mediation_core.domain.traffic.state import TrafficState
+from mediation_core.domain.values.calendar import WorkingDayCalendar
+from mediation_core.domain.values.deadlines import DeadlineKind, DueItem
+from mediation_core.domain.values.notices import Notice, NoticeKind, Recipient
+from mediation_core.domain.values.organisations import OrgKind
+from mediation_core.domain.values.policy import Policy
+from mediation_core.domain.values.reminders import case_deadline_notice, referral_deadline_notice
+from mediation_core.domain.values.risks import RiskKind
+from mediation_core.domain.values.sources import ReferralMode
 from mediation_core.plugins._markers import hookimpl
 from mediation_core.records import RecordedEvent
 

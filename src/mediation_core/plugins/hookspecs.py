@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING
 from mediation_core.plugins._markers import hookspec
 
 if TYPE_CHECKING:
-    from mediation_core.domain.calendar import WorkingDayCalendar
-    from mediation_core.domain.categories import Category
-    from mediation_core.domain.context import DecisionContext
-    from mediation_core.domain.deadlines import DueItem
-    from mediation_core.domain.evaluation import EvaluationItem
-    from mediation_core.domain.notices import Notice
-    from mediation_core.domain.policy import Policy
+    from mediation_core.domain.kernel.context import DecisionContext
+    from mediation_core.domain.kernel.rulebook import Violation
     from mediation_core.domain.referral.commands import AcceptReferral
     from mediation_core.domain.referral.state import ReferralState
-    from mediation_core.domain.rulebook import Violation
+    from mediation_core.domain.reporting.evaluation import EvaluationItem
+    from mediation_core.domain.values.calendar import WorkingDayCalendar
+    from mediation_core.domain.values.categories import Category
+    from mediation_core.domain.values.deadlines import DueItem
+    from mediation_core.domain.values.notices import Notice
+    from mediation_core.domain.values.policy import Policy
     from mediation_core.plugins.types import LedgerReader, Notifier, Renderer, StoreBackend
     from mediation_core.records import RecordedEvent
 
@@ -139,7 +139,7 @@ class NotificationSpecs:
     @hookspec
     def mediation_notices(self, event: RecordedEvent, state: object) -> Iterable[Notice]:
         """Return notices caused by ``event``; ``state`` is its aggregate after the command
-        (a :class:`~mediation_core.domain.case.CaseState` for ``case.*`` events).
+        (a :class:`~mediation_core.domain.case.state.CaseState` for ``case.*`` events).
 
         Broadcast: all notices are written to the outbox in the same transaction as the
         event; each notice's ``key`` must be unique and deterministic.

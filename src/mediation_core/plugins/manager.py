@@ -16,16 +16,16 @@ from typing import Any, cast
 import pluggy
 from attrs import frozen
 
-from mediation_core.domain.calendar import WorkingDayCalendar
-from mediation_core.domain.categories import Category, category_table
-from mediation_core.domain.context import DecisionContext
-from mediation_core.domain.deadlines import DueItem
-from mediation_core.domain.evaluation import EvaluationItem, item_table
-from mediation_core.domain.notices import Notice
-from mediation_core.domain.policy import Policy
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.kernel.rulebook import Violation
 from mediation_core.domain.referral.commands import AcceptReferral
 from mediation_core.domain.referral.state import ReferralState
-from mediation_core.domain.rulebook import Violation
+from mediation_core.domain.reporting.evaluation import EvaluationItem, item_table
+from mediation_core.domain.values.calendar import WorkingDayCalendar
+from mediation_core.domain.values.categories import Category, category_table
+from mediation_core.domain.values.deadlines import DueItem
+from mediation_core.domain.values.notices import Notice
+from mediation_core.domain.values.policy import Policy
 from mediation_core.plugins import defaults
 from mediation_core.plugins._markers import ENTRY_POINT_GROUP, PROJECT
 from mediation_core.plugins.hookspecs import SPEC_CLASSES

@@ -9,8 +9,8 @@ from typing import Any
 from attrs import field, frozen
 
 from mediation_core.app.ports import Store
-from mediation_core.domain.notices import Notice, Recipient
-from mediation_core.domain.recipients import Addressee
+from mediation_core.domain.values.notices import Notice, Recipient
+from mediation_core.domain.values.recipients import Addressee
 from mediation_core.exports.ledger import RawTable
 
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9_-]*")
@@ -38,7 +38,7 @@ class Renderer:
 
     ``subject`` says what it renders: ``"ledger"`` (a :class:`~mediation_core.exports.ledger.LedgerTable`),
     ``"document"`` (a :class:`~mediation_core.exports.forms.FormDocument`), ``"statistics"``
-    (a :class:`~mediation_core.domain.statistics.StatisticsReport`).
+    (a :class:`~mediation_core.domain.reporting.statistics.StatisticsReport`).
     ``requires`` are the modules it imports (checked first, so a missing optional extra is a
     clear error naming ``extra``)."""
 

@@ -1,7 +1,7 @@
 """Whole case lifecycles as command scripts, for load, concurrency and crash tests of stores.
 
 :func:`lifecycle` gives the commands that take one dispute from intake to archive in the
-demo district (:func:`mediation_core.walkthrough.demo_registry`), each with the moment it
+demo district (:func:`mediation_core.demo.walkthrough.demo_registry`), each with the moment it
 happens; ``serial`` makes the parties' ID numbers distinct per case, so generated cases are
 not repeats of one another. :func:`run` drives a service through such a script.
 """
@@ -13,15 +13,15 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
-from mediation_core.domain import commands as c
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.agreements import Mark, Responsibility, SignatoryKind, WrittenTerms
-from mediation_core.domain.calendar import CHINA_TZ
-from mediation_core.domain.casefile import CaseFileItem
-from mediation_core.domain.followups import Performance, Satisfaction
-from mediation_core.domain.identifiers import resident_id_check_char
-from mediation_core.domain.parties import NaturalPerson, Side
-from mediation_core.domain.sources import CaseSource
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.case.agreements import Mark, Responsibility, SignatoryKind, WrittenTerms
+from mediation_core.domain.case.casefile import CaseFileItem
+from mediation_core.domain.case.followups import Performance, Satisfaction
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.calendar import CHINA_TZ
+from mediation_core.domain.values.identifiers import resident_id_check_char
+from mediation_core.domain.values.parties import NaturalPerson, Side
+from mediation_core.domain.values.sources import CaseSource
 
 ROOM = "pengshanlu-room"
 MEDIATOR = Actor(actor_id="m-zhang", role=Role.MEDIATOR, scope_id=ROOM, name="张明")

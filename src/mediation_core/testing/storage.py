@@ -31,16 +31,16 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from mediation_core.app.ports import Append, DeliveryStatus, Document, OutboxEntry, Reseal, Store
-from mediation_core.domain.case import CaseStatus
-from mediation_core.domain.deadlines import Deadline, DeadlineKind
+from mediation_core.domain.case.state import CaseStatus
 from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError, StoreError
-from mediation_core.domain.ledger import LedgerRow, Outcome
-from mediation_core.domain.notices import Notice, NoticeKind, Recipient
-from mediation_core.domain.organisations import Employment, Mediator, Organisation, OrgKind, Registry
-from mediation_core.domain.periods import Period
-from mediation_core.domain.rollups import Cell, cells_of, report_of_totals, rollup_report, totals
-from mediation_core.domain.rollups import months as rollup_months
-from mediation_core.domain.statistics import in_scope, report
+from mediation_core.domain.reporting.ledger import LedgerRow, Outcome
+from mediation_core.domain.reporting.rollups import Cell, cells_of, report_of_totals, rollup_report, totals
+from mediation_core.domain.reporting.rollups import months as rollup_months
+from mediation_core.domain.reporting.statistics import in_scope, report
+from mediation_core.domain.values.deadlines import Deadline, DeadlineKind
+from mediation_core.domain.values.notices import Notice, NoticeKind, Recipient
+from mediation_core.domain.values.organisations import Employment, Mediator, Organisation, OrgKind, Registry
+from mediation_core.domain.values.periods import Period
 from mediation_core.records import GENESIS_HASH, RecordedEvent, record, verify_stream
 from mediation_core.testing import strategies as mst
 

@@ -19,18 +19,18 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
-from mediation_core.domain.calendar import WorkingDayCalendar
-from mediation_core.domain.case import CaseStatus
-from mediation_core.domain.categories import MINISTRY_CATEGORIES
-from mediation_core.domain.events import EVENT_TYPES, CaseEvent
-from mediation_core.domain.followups import Performance, Satisfaction
-from mediation_core.domain.identifiers import USCC_ALPHABET, resident_id_check_char, uscc_check_char
-from mediation_core.domain.ledger import LedgerRow, Outcome
-from mediation_core.domain.organisations import Employment, Mediator, Organisation, OrgKind, Registry
-from mediation_core.domain.parties import GroupParty, NaturalPerson, OrganisationParty, Party, Side
-from mediation_core.domain.periods import Period
-from mediation_core.domain.risks import Difficulty
-from mediation_core.domain.sources import CaseSource
+from mediation_core.domain.case.events import EVENT_TYPES, CaseEvent
+from mediation_core.domain.case.followups import Performance, Satisfaction
+from mediation_core.domain.case.state import CaseStatus
+from mediation_core.domain.reporting.ledger import LedgerRow, Outcome
+from mediation_core.domain.values.calendar import WorkingDayCalendar
+from mediation_core.domain.values.categories import MINISTRY_CATEGORIES
+from mediation_core.domain.values.identifiers import USCC_ALPHABET, resident_id_check_char, uscc_check_char
+from mediation_core.domain.values.organisations import Employment, Mediator, Organisation, OrgKind, Registry
+from mediation_core.domain.values.parties import GroupParty, NaturalPerson, OrganisationParty, Party, Side
+from mediation_core.domain.values.periods import Period
+from mediation_core.domain.values.risks import Difficulty
+from mediation_core.domain.values.sources import CaseSource
 
 T = typing.TypeVar("T")
 

@@ -18,17 +18,17 @@ import pytest
 
 from mediation_core.app.delivery import NotifierConfig, open_channels
 from mediation_core.app.service import MediationService
-from mediation_core.domain.actors import Actor, Role
-from mediation_core.domain.calendar import CHINA_TZ
+from mediation_core.demo.walkthrough import StoryClock, demo_registry
 from mediation_core.domain.errors import RuleViolationError
-from mediation_core.domain.identifiers import resident_id_check_char
-from mediation_core.domain.parties import NaturalPerson, Side
-from mediation_core.domain.periods import Period
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.letters import ConsentEvidence, ConsentForm
-from mediation_core.domain.sources import CaseSource, ReferralMode
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.calendar import CHINA_TZ
+from mediation_core.domain.values.identifiers import resident_id_check_char
+from mediation_core.domain.values.parties import NaturalPerson, Side
+from mediation_core.domain.values.periods import Period
+from mediation_core.domain.values.sources import CaseSource, ReferralMode
 from mediation_core.plugins import load_plugins
-from mediation_core.walkthrough import StoryClock, demo_registry
 from mediation_county_example import POLICY_ID, REGION
 from mediation_memory import MemoryStore
 

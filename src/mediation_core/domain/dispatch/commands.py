@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from attrs import frozen
 
-from mediation_core.domain.agreements import AgreementSubject
-from mediation_core.domain.parties import Party
+from mediation_core.domain.case.agreements import AgreementSubject
 from mediation_core.domain.referral.letters import ConsentEvidence
+from mediation_core.domain.values.parties import Party
 
 
 @frozen(kw_only=True)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from mediation_core.domain.context import DecisionContext
-from mediation_core.domain.deciders import Decider, execute_with, lifecycle_rule
+from mediation_core.domain.case.rules import common
 from mediation_core.domain.dispatch import commands as c
 from mediation_core.domain.dispatch import events as ev
+from mediation_core.domain.dispatch import rules as r
 from mediation_core.domain.dispatch.state import TRANSITIONS, DispatchState, evolve
-from mediation_core.domain.rules import common
-from mediation_core.domain.rules import dispatch as r
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.kernel.decider import Decider, execute_with, lifecycle_rule
 
 
 def _recorded(cmd: c.RecordDispatch, state: None, ctx: DecisionContext) -> list[ev.DispatchEvent]:

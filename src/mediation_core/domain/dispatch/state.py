@@ -10,9 +10,9 @@ from typing import Any
 
 from attrs import frozen
 
-from mediation_core.domain.calendar import local_date
 from mediation_core.domain.dispatch import events as ev
-from mediation_core.domain.transitions import Fold
+from mediation_core.domain.kernel.fold import Fold
+from mediation_core.domain.values.calendar import local_date
 
 
 class DispatchStatus(enum.Enum):

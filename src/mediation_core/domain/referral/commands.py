@@ -7,13 +7,13 @@ from decimal import Decimal
 
 from attrs import frozen
 
-from mediation_core.domain.commands import PriorProceeding
-from mediation_core.domain.followups import Performance
-from mediation_core.domain.ledger import Outcome
-from mediation_core.domain.outcomes import DeclineReason
-from mediation_core.domain.parties import Party
+from mediation_core.domain.case.commands import PriorProceeding
+from mediation_core.domain.case.followups import Performance
+from mediation_core.domain.case.outcomes import DeclineReason
 from mediation_core.domain.referral.letters import ConsentEvidence, ExcludedMatter, Origin
-from mediation_core.domain.sources import CaseSource, ReferralMode
+from mediation_core.domain.reporting.ledger import Outcome
+from mediation_core.domain.values.parties import Party
+from mediation_core.domain.values.sources import CaseSource, ReferralMode
 
 
 @frozen(kw_only=True)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from mediation_core.domain.context import DecisionContext
-from mediation_core.domain.deadlines import DeadlineKind, calendar_deadline, working_day_deadline
-from mediation_core.domain.deciders import Decider, execute_with, lifecycle_rule
+from mediation_core.domain.case.rules import common, intake
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.kernel.decider import Decider, execute_with, lifecycle_rule
 from mediation_core.domain.referral import commands as c
 from mediation_core.domain.referral import events as ev
+from mediation_core.domain.referral import rules as r
 from mediation_core.domain.referral.letters import Addressee, DeclinationLetter
 from mediation_core.domain.referral.state import TRANSITIONS, ReferralState, evolve
-from mediation_core.domain.rules import common, intake
-from mediation_core.domain.rules import referral as r
-from mediation_core.domain.sources import ReferralMode
+from mediation_core.domain.values.deadlines import DeadlineKind, calendar_deadline, working_day_deadline
+from mediation_core.domain.values.sources import ReferralMode
 
 ACKNOWLEDGEMENT_BASIS = "移送/委托函签收 (legal-basis §3.7; Policy.referral_ack_working_days)"
 FEEDBACK_BASIS = "宁波市人民调解条例 第19条 (及时反馈); Policy.entrustment_feedback_days"

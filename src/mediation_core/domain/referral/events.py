@@ -8,13 +8,13 @@ from typing import ClassVar
 
 from attrs import frozen
 
-from mediation_core.domain.deadlines import Deadline
-from mediation_core.domain.events import DomainEvent
-from mediation_core.domain.followups import Performance
-from mediation_core.domain.ledger import Outcome
-from mediation_core.domain.parties import Party
+from mediation_core.domain.case.events import DomainEvent
+from mediation_core.domain.case.followups import Performance
 from mediation_core.domain.referral.letters import ConsentEvidence, DeclinationLetter, Origin
-from mediation_core.domain.sources import CaseSource, ReferralMode
+from mediation_core.domain.reporting.ledger import Outcome
+from mediation_core.domain.values.deadlines import Deadline
+from mediation_core.domain.values.parties import Party
+from mediation_core.domain.values.sources import CaseSource, ReferralMode
 
 
 @frozen(kw_only=True)

@@ -9,9 +9,9 @@ from collections.abc import Iterable
 
 from attrs import frozen
 
-from mediation_core.domain.followups import Performance
-from mediation_core.domain.ledger import Outcome
-from mediation_core.domain.outcomes import DeclineReason
+from mediation_core.domain.case.followups import Performance
+from mediation_core.domain.case.outcomes import DeclineReason
+from mediation_core.domain.reporting.ledger import Outcome
 
 
 class ConsentForm(enum.Enum):

@@ -11,9 +11,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from mediation_core.domain.deadlines import Deadline, DeadlineKind
-from mediation_core.domain.ledger import Outcome
-from mediation_core.domain.parties import Party
+from mediation_core.domain.kernel.fold import Fold
 from mediation_core.domain.referral import events as ev
 from mediation_core.domain.referral.letters import (
     ConsentEvidence,
@@ -21,8 +19,10 @@ from mediation_core.domain.referral.letters import (
     Feedback,
     Origin,
 )
-from mediation_core.domain.sources import CaseSource, ReferralMode
-from mediation_core.domain.transitions import Fold
+from mediation_core.domain.reporting.ledger import Outcome
+from mediation_core.domain.values.deadlines import Deadline, DeadlineKind
+from mediation_core.domain.values.parties import Party
+from mediation_core.domain.values.sources import CaseSource, ReferralMode
 
 
 class ReferralStatus(enum.Enum):

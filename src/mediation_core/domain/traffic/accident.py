@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from attrs import frozen
 
-from mediation_core.domain.parties import Side
+from mediation_core.domain.values.parties import Side
 
 APPLICATION_DAYS = 10
 """S9 art. 86: all parties apply jointly in writing within 10 days of receiving the 认定书."""

@@ -6,7 +6,6 @@ import datetime as dt
 
 from attrs import frozen
 
-from mediation_core.domain.parties import Party
 from mediation_core.domain.referral.letters import ConsentEvidence, FeedbackKind
 from mediation_core.domain.traffic.accident import (
     Damage,
@@ -17,6 +16,7 @@ from mediation_core.domain.traffic.accident import (
     TrafficSettlement,
     TrafficTermination,
 )
+from mediation_core.domain.values.parties import Party
 
 
 @frozen(kw_only=True)

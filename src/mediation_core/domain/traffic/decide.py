@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from mediation_core.domain.context import DecisionContext
-from mediation_core.domain.deadlines import Deadline, DeadlineKind, calendar_deadline
-from mediation_core.domain.deciders import Decider, execute_with, lifecycle_rule
+from mediation_core.domain.case.rules import common, consent, intake
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.kernel.decider import Decider, execute_with, lifecycle_rule
 from mediation_core.domain.referral.letters import FeedbackKind
-from mediation_core.domain.rules import common, consent, intake
-from mediation_core.domain.rules import traffic as r
 from mediation_core.domain.traffic import commands as c
 from mediation_core.domain.traffic import events as ev
+from mediation_core.domain.traffic import rules as r
 from mediation_core.domain.traffic.accident import DOCUMENT_DAYS, Damage, ScheduledSession, TrafficSession
 from mediation_core.domain.traffic.state import TRANSITIONS, TrafficState, evolve
+from mediation_core.domain.values.deadlines import Deadline, DeadlineKind, calendar_deadline
 
 DOCUMENT_BASIS = "道路交通事故处理程序规定 第90条 (调解书或调解终结书: 调解开始之日起10日内)"
 

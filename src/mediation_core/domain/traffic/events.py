@@ -7,9 +7,7 @@ from typing import ClassVar
 
 from attrs import frozen
 
-from mediation_core.domain.deadlines import Deadline
-from mediation_core.domain.events import DomainEvent
-from mediation_core.domain.parties import Party
+from mediation_core.domain.case.events import DomainEvent
 from mediation_core.domain.traffic.accident import (
     Damage,
     Determination,
@@ -18,6 +16,8 @@ from mediation_core.domain.traffic.accident import (
     TrafficSettlement,
     TrafficTermination,
 )
+from mediation_core.domain.values.deadlines import Deadline
+from mediation_core.domain.values.parties import Party
 
 
 @frozen(kw_only=True)

@@ -10,8 +10,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from mediation_core.domain.deadlines import Deadline, DeadlineKind
-from mediation_core.domain.parties import Party
+from mediation_core.domain.kernel.fold import Fold
 from mediation_core.domain.traffic import events as ev
 from mediation_core.domain.traffic.accident import (
     Damage,
@@ -22,7 +21,8 @@ from mediation_core.domain.traffic.accident import (
     TrafficSettlement,
     TrafficTermination,
 )
-from mediation_core.domain.transitions import Fold
+from mediation_core.domain.values.deadlines import Deadline, DeadlineKind
+from mediation_core.domain.values.parties import Party
 
 
 class TrafficStatus(enum.Enum):

@@ -7,11 +7,11 @@ from collections.abc import Iterable, Iterator
 
 import attrs
 
-from mediation_core.domain.context import DecisionContext
-from mediation_core.domain.policy import Policy
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.kernel.rulebook import Violation
 from mediation_core.domain.referral.commands import AcceptReferral
 from mediation_core.domain.referral.state import ReferralState
-from mediation_core.domain.rulebook import Violation
+from mediation_core.domain.values.policy import Policy
 from mediation_core.plugins import Notifier, Renderer, hookimpl
 from mediation_county_example import POLICY_ID, REGION
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from mediation_core.domain.context import DecisionContext
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.kernel.rulebook import Violation
 from mediation_core.domain.referral.commands import AcceptReferral
 from mediation_core.domain.referral.state import ReferralState
-from mediation_core.domain.rulebook import Violation
 from mediation_county_example import POLICY_ID
 
 RULE = "county_diversion"

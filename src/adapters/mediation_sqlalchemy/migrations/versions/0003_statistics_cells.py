@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from mediation_core.domain.rollups import CellKey, add, contributions
-from mediation_core.domain.statistics import Tally
+from mediation_core.domain.reporting.rollups import CellKey, add, contributions
+from mediation_core.domain.reporting.statistics import Tally
 from mediation_sqlalchemy import tables as t
 from mediation_sqlalchemy.codecs import cell_rows, ledger_codec
 

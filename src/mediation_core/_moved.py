@@ -1,0 +1,140 @@
+"""Import paths that moved in 0.2, kept working for one release with a ``DeprecationWarning``.
+
+A finder placed first on ``sys.meta_path`` answers for the old names only: it imports the new
+module and puts it in ``sys.modules`` under the old name too, so both names are one module
+(never a second copy that would declare its rules twice).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import sys
+import types
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+_D = "mediation_core.domain"
+MOVED: dict[str, str] = {
+    f"{_D}.{old}": f"{_D}.{new}"
+    for old, new in {
+        "rulebook": "kernel.rulebook",
+        "deciders": "kernel.decider",
+        "transitions": "kernel.fold",
+        "lifecycles": "kernel.lifecycle",
+        "context": "kernel.context",
+        "shapes": "kernel.shapes",
+        "rules.input": "kernel.input",
+        "actors": "values.actors",
+        "parties": "values.parties",
+        "identifiers": "values.identifiers",
+        "periods": "values.periods",
+        "policy": "values.policy",
+        "calendar": "values.calendar",
+        "organisations": "values.organisations",
+        "deadlines": "values.deadlines",
+        "notices": "values.notices",
+        "privacy": "values.privacy",
+        "sources": "values.sources",
+        "categories": "values.categories",
+        "recipients": "values.recipients",
+        "risks": "values.risks",
+        "reminders": "values.reminders",
+        "access": "values.access",
+        "commands": "case.commands",
+        "events": "case.events",
+        "decide": "case.decide",
+        "agreements": "case.agreements",
+        "casefile": "case.casefile",
+        "followups": "case.followups",
+        "invariants": "case.invariants",
+        "outcomes": "case.outcomes",
+        "limitation": "case.limitation",
+        "retention": "case.retention",
+        "rules": "case.rules",
+        "rules.referral": "referral.rules",
+        "rules.police": "police_case.rules",
+        "rules.dispatch": "dispatch.rules",
+        "rules.traffic": "traffic.rules",
+        "police": "police_case",
+        "insurers": "traffic.insurers",
+        "meetings": "meeting.aggregate",
+        "agenda": "meeting.agenda",
+        "returns": "statistical_return.aggregate",
+        "evaluation_rounds": "evaluation_round.aggregate",
+        "inspections": "inspection.aggregate",
+        "ledger": "reporting.ledger",
+        "statistics": "reporting.statistics",
+        "rollups": "reporting.rollups",
+        "crosscheck": "reporting.crosscheck",
+        "repeats": "reporting.repeats",
+        "subsidies": "reporting.subsidies",
+        "evaluation": "reporting.evaluation",
+        "imports": "reporting.imports",
+    }.items()
+}
+MOVED["mediation_core.walkthrough"] = "mediation_core.demo.walkthrough"
+
+
+def new_name(old: str) -> str | None:
+    """Where ``old`` lives now (the longest moved prefix decides), or ``None``."""
+    parts = old.split(".")
+    for end in range(len(parts), 1, -1):
+        head = ".".join(parts[:end])
+        if head in MOVED:
+            return ".".join([MOVED[head], *parts[end:]])
+    return None
+
+
+class _Alias(importlib.abc.Loader):
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
+        return None
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        warnings.warn(
+            f"{module.__name__} moved to {self.target}; the old path goes in 0.3",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        sys.modules[module.__name__] = importlib.import_module(self.target)
+
+
+class MovedFinder(importlib.abc.MetaPathFinder):
+    """Finds the old names of moved modules (and only those)."""
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if not fullname.startswith("mediation_core."):
+            return None
+        new = new_name(fullname)
+        if new is None:
+            return None
+        return importlib.machinery.ModuleSpec(fullname, _Alias(new))
+
+
+def install() -> None:
+    if not any(isinstance(f, MovedFinder) for f in sys.meta_path):
+        sys.meta_path.insert(0, MovedFinder())
+
+
+def forward(package: str, target: str) -> Callable[[str], Any]:
+    """A ``__getattr__`` for a package whose name was a module until 0.2: its old names
+    resolve from ``target`` with a ``DeprecationWarning``."""
+
+    def moved_name(name: str) -> Any:
+        module = importlib.import_module(target)
+        if name.startswith("__") or not hasattr(module, name):
+            msg = f"module {package!r} has no attribute {name!r}"
+            raise AttributeError(msg)
+        warnings.warn(
+            f"{package}.{name} moved to {target}.{name}; the old path goes in 0.3", DeprecationWarning, stacklevel=2
+        )
+        return getattr(module, name)
+
+    return moved_name

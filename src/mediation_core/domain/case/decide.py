@@ -1,0 +1,449 @@
+"""``decide(command, state, context) -> events``: pure, all violations at once.
+
+Each command has one entry in :data:`DECIDERS`: the rules that guard it and the function
+that builds its events. ``decide`` runs every rule, raises :class:`RuleViolationError` with
+all violations if any, and otherwise folds the new events through ``evolve`` so that every
+event it returns is one the transition table accepts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from mediation_core.domain.case import commands as c
+from mediation_core.domain.case import events as ev
+from mediation_core.domain.case.agreements import Signature, copies_for, written_effective_on
+from mediation_core.domain.case.casefile import BINDING_ORDER
+from mediation_core.domain.case.followups import FollowUp
+from mediation_core.domain.case.limitation import Interruption
+from mediation_core.domain.case.outcomes import ALL_ROUTES, ROUTES_NOTICE_ZH, TerminationReason
+from mediation_core.domain.case.rules import (
+    agreement,
+    archive,
+    common,
+    confirmation,
+    consent,
+    escalation,
+    followup,
+    intake,
+    mediators,
+    retention,
+    sessions,
+    termination,
+    terms,
+)
+from mediation_core.domain.case.state import TRANSITIONS, CaseState, CaseStatus, evolve
+from mediation_core.domain.errors import InvalidTransitionError, RuleViolationError
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.kernel.decider import Decider
+from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule, run_rules
+from mediation_core.domain.reporting.repeats import find_repeat
+from mediation_core.domain.traffic import rules as traffic
+from mediation_core.domain.values.deadlines import Deadline, DeadlineKind, calendar_deadline, working_day_deadline
+from mediation_core.domain.values.parties import holds_sensitive_data
+
+
+@rule(
+    "transition_allowed",
+    basis="案件流程 (docs/lifecycle.md, transition table)",
+    kind=RuleKind.HARD,
+    zh="案件当前状态不允许此操作",
+    en="the case's current state does not allow this command",
+)
+def transition_allowed(cmd: Any, state: CaseState | None, ctx: DecisionContext) -> Iterator[Violation]:
+    decider = DECIDERS[type(cmd)]
+    if state is None:
+        if decider.emits is not ev.DisputeReceived:
+            yield transition_allowed.violation("case_id", "案件不存在", "the case does not exist")
+        return
+    if (state.status, decider.emits) not in TRANSITIONS:
+        yield transition_allowed.violation(
+            "status",
+            f"案件状态为「{state.status.title_zh}」，不能执行 {type(cmd).__name__}",
+            f"{type(cmd).__name__} is not allowed when the case is {state.status.value}",
+        )
+
+
+DATES = (common.date_not_in_future, common.date_in_case_order)
+BASE = (transition_allowed, *DATES)
+
+
+def _received(cmd: c.ReceiveDispute, state: None, ctx: DecisionContext) -> list[ev.CaseEvent]:
+    return [
+        ev.DisputeReceived(
+            room_id=cmd.room_id,
+            received_on=cmd.received_on,
+            source=cmd.source,
+            category=cmd.category,
+            summary=cmd.summary,
+            parties=cmd.parties,
+            amount_involved=cmd.amount_involved,
+            referral_id=cmd.referral_id,
+            referral_mode=cmd.referral_mode,
+            dispatch_id=cmd.dispatch_id,
+            insurers=cmd.insurers,
+            sensitive=holds_sensitive_data(cmd.parties, cmd.received_on),
+            repeat_of=find_repeat(
+                ctx.earlier_cases,
+                case_id=cmd.case_id,
+                keys=ctx.party_keyer.keys(cmd.parties),
+                category=cmd.category,
+                received_on=cmd.received_on,
+                window_days=ctx.policy.repeat_window_days,
+                min_shared=ctx.policy.repeat_min_shared_parties,
+            ),
+        )
+    ]
+
+
+def _accepted(cmd: c.AcceptCase, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
+    room = ctx.registry.org(state.room_id)
+    seq = ctx.sequence or 0
+    number = ctx.policy.case_number(year=cmd.on.year, room_code=(room.code if room else "") or state.room_id, seq=seq)
+    term = calendar_deadline(
+        DeadlineKind.MEDIATION_TERM,
+        cmd.on,
+        ctx.policy.mediation_term_days,
+        basis="人民调解工作若干规定 第33条",
+        policy=ctx.policy,
+    )
+    return [ev.CaseAccepted(on=cmd.on, number=number, year=cmd.on.year, sequence=seq, term=term)]
+
+
+def _simple(event_type: type[ev.CaseEvent], *names: str) -> Callable[[Any, Any, DecisionContext], list[ev.CaseEvent]]:
+    """A builder that copies the named command fields onto one event."""
+
+    def build(cmd: Any, state: Any, ctx: DecisionContext) -> list[ev.CaseEvent]:
+        return [event_type(**{n: getattr(cmd, n) for n in names})]
+
+    return build
+
+
+def _consent(cmd: c.RecordConsent, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
+    recorded = ev.ConsentRecorded(party_id=cmd.party_id, consents=cmd.consents, on=cmd.on, note=cmd.note)
+    if cmd.consents or state.status is not CaseStatus.MEDIATING:
+        return [recorded]
+    refusal = f"当事人 {cmd.party_id} 拒绝继续调解"
+    return [recorded, _termination(state, cmd.on, TerminationReason.PARTY_REFUSED, refusal)]
+
+
+def _termination(state: CaseState, on: Any, reason: TerminationReason, note: str) -> ev.CaseTerminated:
+    """终止调解 with the notice of other routes and of the limitation period interrupted on the
+    day the dispute was brought to the room (§9 rules 9 and 37)."""
+    limitation = Interruption(interrupted_on=state.received_on, recounted_from=on)
+    return ev.CaseTerminated(
+        on=on,
+        reason=reason,
+        routes=ALL_ROUTES,
+        notice=ROUTES_NOTICE_ZH + limitation.notice_zh(),
+        note=note,
+        limitation_interrupted_on=limitation.interrupted_on,
+    )
+
+
+def _terminated(cmd: c.TerminateCase, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
+    return [_termination(state, cmd.on, cmd.reason, cmd.note)]
+
+
+def _risk(cmd: c.FlagRisk, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
+    due = None
+    if cmd.kind.needs_police_report and DeadlineKind.ESCALATION_REPORT not in state.deadlines:
+        due = calendar_deadline(
+            DeadlineKind.ESCALATION_REPORT,
+            cmd.on,
+            ctx.policy.escalation_report_days,
+            basis="人民调解法 第25条",
+            policy=ctx.policy,
+        )
+    return [ev.RiskFlagged(kind=cmd.kind, persons=cmd.persons, on=cmd.on, note=cmd.note, report_due=due)]
+
+
+def _reported(cmd: c.ReportToPolice, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
+    pending = state.deadlines.get(DeadlineKind.ESCALATION_REPORT)
+    late = pending is not None and cmd.on > pending.due
+    return [ev.PoliceReportRecorded(on=cmd.on, station_id=cmd.station_id, reference=cmd.reference, late=late)]
+
+
+def _extended(cmd: c.ExtendTerm, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
+    current = state.term
+    start = current.due if current else cmd.on
+    term = calendar_deadline(
+        DeadlineKind.MEDIATION_TERM,
+        start,
+        ctx.policy.term_extension_days,
+        basis="宁波市人民调解条例 第27条 (经双方同意延长)",
+        policy=ctx.policy,
+    )
+    return [ev.TermExtended(on=cmd.on, consenting_party_ids=cmd.consenting_party_ids, term=term)]
+
+
+def _follow_up_deadline(start: dt.date, ctx: DecisionContext) -> Deadline:
+    return working_day_deadline(
+        DeadlineKind.FOLLOW_UP,
+        start=start,
+        days=ctx.policy.follow_up_working_days,
+        basis="人民调解法 第31条 (督促履行); 回访",
+        policy=ctx.policy,
+        calendar=ctx.calendar,
+    )
+
+
+def _oral(cmd: c.ReachOralAgreement, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
+    return [
+        ev.OralAgreementReached(
+            on=cmd.on,
+            content=cmd.content,
+            subject=cmd.subject,
+            immediate_performance=cmd.immediate_performance,
+            follow_up=_follow_up_deadline(cmd.on, ctx),
+        )
+    ]
+
+
+def _signed(cmd: c.SignAgreement, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
+    signature = Signature(kind=cmd.kind, signer_id=cmd.signer_id, mark=cmd.mark, on=cmd.on)
+    out: list[ev.CaseEvent] = [ev.AgreementSigned(signature=signature)]
+    effective = written_effective_on(state.party_ids, (*state.signatures, signature))
+    if effective is not None:
+        out.append(
+            ev.AgreementTookEffect(
+                effective_on=effective,
+                copies=copies_for(len(state.parties)),
+                follow_up=_follow_up_deadline(effective, ctx),
+            )
+        )
+    return out
+
+
+def _follow_up(cmd: c.RecordFollowUp, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
+    visit = FollowUp(
+        on=cmd.on,
+        visitor_id=cmd.visitor_id,
+        party_id=cmd.party_id,
+        performance=cmd.performance,
+        satisfaction=cmd.satisfaction,
+        lawsuit=cmd.lawsuit,
+        escalation_signs=cmd.escalation_signs,
+        measures=cmd.measures,
+    )
+    return [ev.FollowUpRecorded(visit=visit)]
+
+
+def _archived(cmd: c.ArchiveCase, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
+    index = tuple(item for item in BINDING_ORDER if item in state.documents)
+    return [ev.CaseArchived(on=cmd.on, archivist_id=cmd.archivist_id, retention_years=cmd.retention_years, index=index)]
+
+
+def _anonymised(cmd: c.AnonymiseParties, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
+    return [
+        ev.PartiesAnonymised(
+            on=cmd.on,
+            archived_on=state.archived_on or cmd.on,
+            retention_years=state.retention_years or 0,
+            previous_head=ctx.stream_head,
+            events_rewritten=state.version,
+        )
+    ]
+
+
+CONSENT = consent.consent_gate
+TERM = terms.within_mediation_term
+PARTY = common.party_known
+RECORD = common.record_complete
+
+DECIDERS: dict[type[c.CaseCommand], Decider] = {
+    c.ReceiveDispute: Decider(
+        emits=ev.DisputeReceived,
+        rules=(
+            transition_allowed,
+            common.date_not_in_future,
+            intake.room_known,
+            intake.category_known,
+            intake.registration_complete,
+            intake.two_sides,
+            intake.resident_id_valid,
+            intake.credit_code_valid,
+            intake.minor_has_guardian,
+            intake.child_data_guardian_consent,
+            intake.representatives_at_most_five,
+        ),
+        build=_received,
+    ),
+    c.AcceptCase: Decider(
+        emits=ev.CaseAccepted,
+        rules=(*BASE, intake.mediation_is_free, intake.acceptance_not_excluded, intake.acceptance_numbered),
+        build=_accepted,
+    ),
+    c.DeclineCase: Decider(emits=ev.CaseDeclined, rules=BASE, build=_simple(ev.CaseDeclined, "on", "reason", "note")),
+    c.AssignMediator: Decider(
+        emits=ev.MediatorAssigned,
+        rules=(*BASE, mediators.mediator_of_room, mediators.recused_never_active),
+        build=_simple(ev.MediatorAssigned, "mediator_id", "presiding", "on"),
+    ),
+    c.NotifyRights: Decider(emits=ev.RightsNotified, rules=BASE, build=_simple(ev.RightsNotified, "on", "written")),
+    c.FileDocument: Decider(
+        emits=ev.DocumentFiled, rules=(*BASE, RECORD), build=_simple(ev.DocumentFiled, "item", "title", "on")
+    ),
+    c.RecordConsent: Decider(emits=ev.ConsentRecorded, rules=(*BASE, PARTY), build=_consent),
+    c.StartMediation: Decider(
+        emits=ev.MediationStarted,
+        rules=(*BASE, CONSENT, consent.rights_notified_first, mediators.presiding_mediator_assigned, TERM),
+        build=_simple(ev.MediationStarted, "on"),
+    ),
+    c.InviteParticipant: Decider(
+        emits=ev.ParticipantInvited,
+        rules=(*BASE, PARTY, consent.invitees_need_consent),
+        build=_simple(ev.ParticipantInvited, "name", "relation", "consenting_party_ids", "on"),
+    ),
+    c.RecordInvestigation: Decider(
+        emits=ev.InvestigationRecorded,
+        rules=(*BASE, RECORD, mediators.mediators_active, mediators.recused_never_active),
+        build=_simple(ev.InvestigationRecorded, "on", "investigator_id", "subject", "content"),
+    ),
+    c.ScheduleSession: Decider(
+        emits=ev.SessionScheduled,
+        rules=(*BASE, CONSENT, RECORD, sessions.session_scheduled_within_term, traffic.insurer_notified_in_time),
+        build=lambda cmd, state, ctx: [
+            ev.SessionScheduled(on=cmd.on, session_on=cmd.session_on, place=cmd.place, insurers=state.insurers)
+        ],
+    ),
+    c.HoldSession: Decider(
+        emits=ev.SessionHeld,
+        rules=(
+            *BASE,
+            CONSENT,
+            PARTY,
+            RECORD,
+            mediators.mediators_active,
+            mediators.recused_never_active,
+            consent.invitees_need_consent,
+            consent.publicity_choice,
+            traffic.insurer_notified_in_time,
+            traffic.joint_session_bodies,
+            TERM,
+        ),
+        build=_simple(
+            ev.SessionHeld,
+            "on",
+            "place",
+            "mediator_ids",
+            "party_ids",
+            "invitees",
+            "public",
+            "summary",
+            "joint_bodies",
+            "insurer_notices",
+        ),
+    ),
+    c.RequestRecusal: Decider(
+        emits=ev.MediatorRecused,
+        rules=(*BASE, PARTY, RECORD, mediators.recusal_of_assigned_mediator),
+        build=lambda cmd, state, ctx: [
+            ev.MediatorRecused(mediator_id=cmd.mediator_id, requested_by=cmd.party_id, reason=cmd.reason, on=cmd.on)
+        ],
+    ),
+    c.FlagRisk: Decider(emits=ev.RiskFlagged, rules=(*BASE, escalation.risk_persons_counted), build=_risk),
+    c.GradeDifficulty: Decider(
+        emits=ev.DifficultyGraded, rules=BASE, build=_simple(ev.DifficultyGraded, "grade", "on", "reason")
+    ),
+    c.ReportToPolice: Decider(
+        emits=ev.PoliceReportRecorded, rules=(*BASE, escalation.report_to_a_station), build=_reported
+    ),
+    c.ExtendTerm: Decider(
+        emits=ev.TermExtended, rules=(*BASE, PARTY, terms.extension_needs_every_party, TERM), build=_extended
+    ),
+    c.ReachOralAgreement: Decider(
+        emits=ev.OralAgreementReached,
+        rules=(
+            *BASE,
+            CONSENT,
+            PARTY,
+            agreement.session_before_agreement,
+            agreement.oral_content_recorded,
+            agreement.written_form_required,
+            TERM,
+        ),
+        build=_oral,
+    ),
+    c.DraftWrittenAgreement: Decider(
+        emits=ev.WrittenAgreementDrafted,
+        rules=(*BASE, CONSENT, agreement.session_before_agreement, agreement.written_agreement_fields, TERM),
+        build=_simple(ev.WrittenAgreementDrafted, "on", "terms"),
+    ),
+    c.SignAgreement: Decider(
+        emits=ev.AgreementSigned, rules=(*BASE, CONSENT, agreement.signature_valid, TERM), build=_signed
+    ),
+    c.TerminateCase: Decider(
+        emits=ev.CaseTerminated,
+        rules=(*BASE, terms.expiry_needs_expired_term, termination.termination_explained),
+        build=_terminated,
+    ),
+    c.ApplyJudicialConfirmation: Decider(
+        emits=ev.JudicialConfirmationApplied,
+        rules=(*BASE, PARTY, confirmation.confirmation_window, confirmation.confirmation_excluded_subjects),
+        build=_simple(ev.JudicialConfirmationApplied, "on", "applicant_ids", "court"),
+    ),
+    c.RecordFollowUp: Decider(
+        emits=ev.FollowUpRecorded, rules=(*BASE, PARTY, followup.follow_up_records_performance), build=_follow_up
+    ),
+    c.ArchiveCase: Decider(
+        emits=ev.CaseArchived,
+        rules=(
+            *BASE,
+            RECORD,
+            archive.case_file_minimum,
+            archive.case_file_policy_items,
+            archive.follow_up_before_archive,
+            escalation.escalation_reported,
+        ),
+        build=_archived,
+    ),
+    c.AnonymiseParties: Decider(
+        emits=ev.PartiesAnonymised,
+        rules=(*BASE, retention.retention_period_ended, retention.anonymised_once),
+        build=_anonymised,
+    ),
+}
+
+_undecided = set(c.COMMAND_TYPES) - set(DECIDERS)
+if _undecided:  # pragma: no cover
+    msg = f"no decider for {sorted(t.__name__ for t in _undecided)}"
+    raise RuntimeError(msg)
+
+
+def violations(command: c.CaseCommand, state: CaseState | None, context: DecisionContext) -> list[Violation]:
+    """Every rule the command would break, without deciding."""
+    decider = DECIDERS[type(command)]
+    found = list(run_rules(decider.rules[:1], command, state, context))
+    if found and state is None:
+        return found
+    return found + list(run_rules(decider.rules[1:], command, state, context))
+
+
+def execute(
+    command: c.CaseCommand, state: CaseState | None, context: DecisionContext
+) -> tuple[list[ev.CaseEvent], CaseState]:
+    """The events ``command`` produces on ``state`` and the state after them, or
+    :class:`RuleViolationError` naming every broken rule."""
+    broken = violations(command, state, context)
+    if broken:
+        raise RuleViolationError(broken)
+    events = DECIDERS[type(command)].build(command, state, context)
+    return events, fold(state, events, case_id=command.case_id)
+
+
+def decide(command: c.CaseCommand, state: CaseState | None, context: DecisionContext) -> list[ev.CaseEvent]:
+    """The events ``command`` produces on ``state``, or :class:`RuleViolationError`."""
+    return execute(command, state, context)[0]
+
+
+def fold(state: CaseState | None, events: Sequence[ev.CaseEvent], *, case_id: str) -> CaseState:
+    """Apply ``events`` in order; a decider bug surfaces here, never in storage."""
+    for event in events:
+        state = evolve(state, event, case_id=case_id)
+    if state is None:
+        msg = "a command produced no events"
+        raise InvalidTransitionError(msg)
+    return state

@@ -1,0 +1,145 @@
+"""Agreements: oral and written forms, required fields and signatures (人民调解法 arts. 28–30)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from mediation_core.domain.case.agreements import SignatoryKind
+from mediation_core.domain.case.commands import DraftWrittenAgreement, ReachOralAgreement, SignAgreement
+from mediation_core.domain.case.state import CaseState
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
+from mediation_core.domain.values.parties import GroupParty, NaturalPerson, Party
+
+
+@rule(
+    "session_before_agreement",
+    basis="人民调解法 第27条 (调解记录)",
+    kind=RuleKind.STANDARD,
+    zh="达成协议前须有调解记录",
+    en="an agreement comes out of at least one recorded session",
+)
+def session_before_agreement(cmd: Any, state: CaseState, ctx: DecisionContext) -> Iterator[Violation]:
+    if state.sessions == 0:
+        yield session_before_agreement.violation("sessions", "尚无调解记录", "no session has been recorded")
+
+
+@rule(
+    "oral_content_recorded",
+    basis="人民调解法 第28条、第30条",
+    kind=RuleKind.HARD,
+    zh="口头协议须记录协议内容，自达成之日起生效",
+    en="an oral agreement's content is recorded; it is effective the day reached",
+    section9=(6,),
+)
+def oral_content_recorded(cmd: ReachOralAgreement, state: CaseState, ctx: DecisionContext) -> Iterator[Violation]:
+    if not cmd.content.strip():
+        yield oral_content_recorded.violation("content")
+
+
+@rule(
+    "written_form_required",
+    basis="人民调解工作若干规定 第34条; 宁波市人民调解条例 第24条",
+    kind=RuleKind.POLICY,
+    zh="当事人要求、不能即时履行或疑难复杂的纠纷，应当制作书面调解协议",
+    en="a written agreement is required when a party asks, performance is deferred, or the case is difficult",
+    section9=(6,),
+)
+def written_form_required(cmd: ReachOralAgreement, state: CaseState, ctx: DecisionContext) -> Iterator[Violation]:
+    policy = ctx.policy
+    if policy.written_form_on_party_request and cmd.written_requested_by:
+        yield written_form_required.violation(
+            "written_requested_by",
+            f"当事人 {', '.join(cmd.written_requested_by)} 要求书面协议",
+            f"{', '.join(cmd.written_requested_by)} asked for a written agreement",
+        )
+    if policy.written_form_when_deferred_performance and not cmd.immediate_performance:
+        yield written_form_required.violation(
+            "immediate_performance", "协议不能即时履行", "performance is not immediate"
+        )
+    if policy.written_form_when_difficult and state.difficulty.is_difficult:
+        yield written_form_required.violation("difficulty", "疑难复杂纠纷", "the case is graded difficult")
+
+
+def _basic_info_missing(party: Party) -> list[str]:
+    if isinstance(party, NaturalPerson):
+        missing = [] if party.id_number else ["id_number"]
+        return missing + ([] if party.address or party.phone else ["address"])
+    if isinstance(party, GroupParty):
+        return [] if party.representatives else ["representatives"]
+    missing = [] if party.credit_code else ["credit_code"]
+    return missing + ([] if party.address or party.phone else ["address"])
+
+
+@rule(
+    "written_agreement_fields",
+    basis="人民调解法 第29条; 人民调解工作若干规定 第35条",
+    kind=RuleKind.HARD,
+    zh="调解协议书须载明当事人基本情况、纠纷事实、争议事项、各方责任、协议内容、履行方式和期限",
+    en="a written agreement states each party's basic information, the facts, the points in dispute, "
+    "each party's responsibility, the obligations, and the method and deadline of performance",
+    section9=(4,),
+)
+def written_agreement_fields(cmd: DraftWrittenAgreement, state: CaseState, ctx: DecisionContext) -> Iterator[Violation]:
+    terms = cmd.terms
+    required = ["facts", "points_in_dispute", "obligations", "performance_method"]
+    if ctx.policy.performance_place_required:
+        required.append("performance_place")
+    for name in required:
+        if not str(getattr(terms, name)).strip():
+            yield written_agreement_fields.violation(f"terms.{name}", f"协议书缺少 {name}", f"{name} is missing")
+    if terms.performance_deadline < cmd.on:
+        yield written_agreement_fields.violation(
+            "terms.performance_deadline",
+            "履行期限早于协议日期",
+            "the performance deadline is before the agreement date",
+        )
+    covered = {r.party_id for r in terms.responsibilities if r.text.strip()}
+    for party_id in state.party_ids:
+        if party_id not in covered:
+            yield written_agreement_fields.violation(
+                f"terms.responsibilities[{party_id}]",
+                f"未载明当事人 {party_id} 的责任",
+                f"no responsibility stated for {party_id}",
+            )
+    for i, r in enumerate(terms.responsibilities):
+        if state.party(r.party_id) is None:
+            yield written_agreement_fields.violation(
+                f"terms.responsibilities[{i}].party_id", f"{r.party_id} 不是本案当事人", f"{r.party_id} is not a party"
+            )
+    for party in state.parties:
+        for name in _basic_info_missing(party):
+            yield written_agreement_fields.violation(
+                f"parties[{party.party_id}].{name}",
+                f"当事人 {party.party_id} 基本情况缺少 {name}",
+                f"party {party.party_id}'s basic information lacks {name}",
+            )
+
+
+@rule(
+    "signature_valid",
+    basis="人民调解法 第29条",
+    kind=RuleKind.HARD,
+    zh="协议书由各方当事人签名、盖章或按指印，调解员签名并加盖调解委员会印章，各一次",
+    en="each party marks the drafted agreement once; the presiding mediator signs and the committee seals once",
+    section9=(3,),
+)
+def signature_valid(cmd: SignAgreement, state: CaseState, ctx: DecisionContext) -> Iterator[Violation]:
+    if state.draft is None or state.drafted_on is None:
+        yield signature_valid.violation("draft", "尚无调解协议书草稿", "there is no drafted agreement to sign")
+        return
+    if cmd.on < state.drafted_on:
+        yield signature_valid.violation("on", "签署日期早于协议书制作日期", "signed before the agreement was drafted")
+    already = {(s.kind, s.signer_id if s.kind is SignatoryKind.PARTY else "") for s in state.signatures}
+    key = (cmd.kind, cmd.signer_id if cmd.kind is SignatoryKind.PARTY else "")
+    if key in already:
+        yield signature_valid.violation("signer_id", "该签署方已签署", "this signatory has already signed")
+    if cmd.kind is SignatoryKind.PARTY and state.party(cmd.signer_id) is None:
+        yield signature_valid.violation(
+            "signer_id", f"{cmd.signer_id} 不是本案当事人", f"{cmd.signer_id} is not a party"
+        )
+    if cmd.kind is SignatoryKind.MEDIATOR and cmd.signer_id != state.presiding:
+        yield signature_valid.violation(
+            "signer_id", "须由本案主持调解员签名", "the presiding mediator of the case must sign"
+        )

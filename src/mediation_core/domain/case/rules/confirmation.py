@@ -1,0 +1,79 @@
+"""Judicial confirmation: joint application within 30 days, never for excluded subjects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from mediation_core.domain.case.agreements import JUDICIAL_CONFIRMATION_DAYS, Agreement, AgreementForm
+from mediation_core.domain.case.commands import ApplyJudicialConfirmation
+from mediation_core.domain.case.rules.common import text_required
+from mediation_core.domain.case.state import CaseState
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
+
+
+def confirmation_eligible(
+    agreement: Agreement | None, party_ids: tuple[str, ...], applicant_ids: tuple[str, ...], on: dt.date
+) -> bool:
+    """§9 rules 7–8 as one predicate: written, effective, joint, within 30 days, confirmable."""
+    return (
+        agreement is not None
+        and agreement.form is AgreementForm.WRITTEN
+        and set(applicant_ids) == set(party_ids)
+        and 0 <= (on - agreement.effective_on).days <= JUDICIAL_CONFIRMATION_DAYS
+        and agreement.subject.confirmable
+    )
+
+
+@rule(
+    "confirmation_window",
+    basis="人民调解法 第33条; 民事诉讼法 第205条",
+    kind=RuleKind.HARD,
+    zh="双方当事人须自调解协议生效之日起30日内共同申请司法确认；口头协议不适用",
+    en="judicial confirmation needs a joint application within 30 days of a written agreement taking effect",
+    section9=(7,),
+)
+def confirmation_window(cmd: ApplyJudicialConfirmation, state: CaseState, ctx: DecisionContext) -> Iterator[Violation]:
+    agreement = state.agreement
+    yield from text_required(cmd, ("court",), confirmation_window)
+    if agreement is None or agreement.form is not AgreementForm.WRITTEN:
+        yield confirmation_window.violation(
+            "agreement", "须为已生效的书面调解协议", "only an effective written agreement can be confirmed"
+        )
+        return
+    missing = sorted(set(state.party_ids) - set(cmd.applicant_ids))
+    if missing:
+        yield confirmation_window.violation(
+            "applicant_ids",
+            f"当事人 {', '.join(missing)} 未共同申请",
+            f"{', '.join(missing)} did not join the application",
+        )
+    days = (cmd.on - agreement.effective_on).days
+    if not 0 <= days <= JUDICIAL_CONFIRMATION_DAYS:
+        yield confirmation_window.violation(
+            "on",
+            f"申请日距协议生效日 {days} 日，超出30日",
+            f"applied {days} days after the agreement took effect (30 allowed)",
+        )
+    if state.confirmation_applied_on is not None:
+        yield confirmation_window.violation("on", "已申请过司法确认", "confirmation was already applied for")
+
+
+@rule(
+    "confirmation_excluded_subjects",
+    basis="最高人民法院关于适用《民事诉讼法》的解释 第355条",
+    kind=RuleKind.HARD,
+    zh="涉及身份关系、物权或知识产权确权的调解协议不予司法确认",
+    en="agreements on identity relations or on confirming real-right or IP ownership are never confirmed",
+    section9=(8,),
+)
+def confirmation_excluded_subjects(
+    cmd: ApplyJudicialConfirmation, state: CaseState, ctx: DecisionContext
+) -> Iterator[Violation]:
+    if state.agreement is not None and not state.agreement.subject.confirmable:
+        yield confirmation_excluded_subjects.violation(
+            "agreement.subject",
+            f"协议标的为 {state.agreement.subject.value}",
+            f"the agreement's subject is {state.agreement.subject.value}",
+        )

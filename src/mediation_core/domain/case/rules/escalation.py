@@ -1,0 +1,61 @@
+"""Escalation risks and the report to the police (人民调解法 art. 25)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mediation_core.domain.case.commands import FlagRisk, ReportToPolice
+from mediation_core.domain.case.rules.common import text_required
+from mediation_core.domain.case.state import CaseState
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
+from mediation_core.domain.values.deadlines import DeadlineKind
+from mediation_core.domain.values.organisations import OrgKind
+
+
+@rule(
+    "risk_persons_counted",
+    basis="统计口径 (件、人), legal-basis §5.3.1",
+    kind=RuleKind.STANDARD,
+    zh="风险须记录涉及人数 (至少1人)",
+    en="a risk records the persons involved (at least one)",
+    section9=(34,),
+)
+def risk_persons_counted(cmd: FlagRisk, state: CaseState, ctx: DecisionContext) -> Iterator[Violation]:
+    if cmd.persons < 1:
+        yield risk_persons_counted.violation("persons", f"涉及人数 {cmd.persons} 无效", f"{cmd.persons} persons")
+
+
+@rule(
+    "escalation_reported",
+    basis="人民调解法 第25条",
+    kind=RuleKind.HARD,
+    zh="可能引发治安案件、刑事案件的纠纷，须及时向公安机关报告后方可归档",
+    en="a dispute that may lead to a 治安 or criminal case is reported to the police before the file closes",
+    section9=(12,),
+)
+def escalation_reported(cmd: object, state: CaseState, ctx: DecisionContext) -> Iterator[Violation]:
+    pending = state.deadlines.get(DeadlineKind.ESCALATION_REPORT)
+    if pending is not None:
+        yield escalation_reported.violation(
+            "police_reports",
+            f"尚未向公安机关报告 (期限 {pending.due.isoformat()})",
+            f"the police report due {pending.due.isoformat()} is not recorded",
+        )
+
+
+@rule(
+    "report_to_a_station",
+    basis="人民调解法 第25条",
+    kind=RuleKind.STANDARD,
+    zh="报告对象须为名册中的派出所，并记录报告编号或方式",
+    en="the report goes to a registered police station and records a reference",
+    section9=(12,),
+)
+def report_to_a_station(cmd: ReportToPolice, state: CaseState, ctx: DecisionContext) -> Iterator[Violation]:
+    org = ctx.registry.org(cmd.station_id)
+    if org is None or org.kind is not OrgKind.POLICE_STATION:
+        yield report_to_a_station.violation(
+            "station_id", f"未知的派出所 {cmd.station_id!r}", f"unknown police station {cmd.station_id!r}"
+        )
+    yield from text_required(cmd, ("reference",), report_to_a_station)

@@ -1,0 +1,278 @@
+"""Registration and acceptance (登记、受理、不予受理)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Protocol
+
+from mediation_core.domain.case.commands import AcceptCase, Authority, ReceiveDispute
+from mediation_core.domain.case.rules.common import command_date, text_required
+from mediation_core.domain.case.state import CaseState
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
+from mediation_core.domain.values.categories import Jurisdiction
+from mediation_core.domain.values.identifiers import resident_id_problem, uscc_problem
+from mediation_core.domain.values.organisations import OrgKind
+from mediation_core.domain.values.parties import (
+    MAX_REPRESENTATIVES,
+    GroupParty,
+    NaturalPerson,
+    OrganisationParty,
+    Side,
+    age_on,
+    is_child,
+)
+
+
+@rule(
+    "room_known",
+    basis="人民调解法 第7条、第34条",
+    kind=RuleKind.STANDARD,
+    zh="调解室须在组织名册中登记",
+    en="the mediation room must be in the registry",
+)
+def room_known(cmd: ReceiveDispute, state: None, ctx: DecisionContext) -> Iterator[Violation]:
+    org = ctx.registry.org(cmd.room_id)
+    if org is None or org.kind is not OrgKind.MEDIATION_ROOM:
+        yield room_known.violation("room_id", f"未知的调解室 {cmd.room_id!r}", f"unknown room {cmd.room_id!r}")
+
+
+@rule(
+    "category_known",
+    basis="人民调解统计报表 纠纷类型 (legal-basis §5.2.1)",
+    kind=RuleKind.STANDARD,
+    zh="纠纷类型须为已登记的类型",
+    en="the category must be a known dispute category",
+)
+def category_known(cmd: ReceiveDispute, state: None, ctx: DecisionContext) -> Iterator[Violation]:
+    if cmd.category not in ctx.categories:
+        yield category_known.violation(
+            "category", f"未知的纠纷类型 {cmd.category!r}", f"unknown category {cmd.category!r}"
+        )
+
+
+@rule(
+    "registration_complete",
+    basis="人民调解受理登记表 (legal-basis §5.1.2)",
+    kind=RuleKind.STANDARD,
+    zh="登记须写明纠纷简要情况",
+    en="the registration must state the dispute's summary",
+)
+def registration_complete(cmd: ReceiveDispute, state: None, ctx: DecisionContext) -> Iterator[Violation]:
+    yield from text_required(cmd, ("summary", "case_id"), registration_complete)
+    if cmd.amount_involved < 0:
+        yield registration_complete.violation("amount_involved", "涉及金额不得为负", "the amount may not be negative")
+
+
+@rule(
+    "two_sides",
+    basis="人民调解法 第2条 (民间纠纷的双方当事人)",
+    kind=RuleKind.HARD,
+    zh="纠纷须有申请人和被申请人，当事人编号不得重复",
+    en="a dispute needs an applicant and a respondent, with distinct party ids",
+)
+def two_sides(cmd: ReceiveDispute, state: None, ctx: DecisionContext) -> Iterator[Violation]:
+    sides = {p.side for p in cmd.parties}
+    for side in Side:
+        if side not in sides:
+            yield two_sides.violation(
+                "parties",
+                f"缺少{'申请人' if side is Side.APPLICANT else '被申请人'}",
+                f"no {side.value} among the parties",
+            )
+    seen: set[str] = set()
+    for i, party in enumerate(cmd.parties):
+        if not party.party_id.strip() or party.party_id in seen:
+            yield two_sides.violation(f"parties[{i}].party_id", "当事人编号为空或重复", "party id is blank or repeated")
+        seen.add(party.party_id)
+        if not party.name.strip():
+            yield two_sides.violation(f"parties[{i}].name", "当事人姓名/名称不得为空", "party name must not be blank")
+
+
+def _person_ids(prefix: str, person: NaturalPerson) -> Iterator[tuple[str, str]]:
+    yield f"{prefix}.id_number", person.id_number
+    if person.guardian is not None and person.guardian.id_number:
+        yield f"{prefix}.guardian.id_number", person.guardian.id_number
+
+
+@rule(
+    "resident_id_valid",
+    basis="GB 11643-1999; 居民身份证法 第3条",
+    kind=RuleKind.STANDARD,
+    zh="公民身份号码须符合 GB 11643 (校验码、出生日期)",
+    en="resident ID numbers must pass GB 11643 (check digit, real birth date)",
+    section9=(32,),
+)
+def resident_id_valid(cmd: ReceiveDispute, state: None, ctx: DecisionContext) -> Iterator[Violation]:
+    for i, party in enumerate(cmd.parties):
+        people: list[tuple[str, NaturalPerson]] = []
+        if isinstance(party, NaturalPerson):
+            people.append((f"parties[{i}]", party))
+        elif isinstance(party, GroupParty):
+            people.extend((f"parties[{i}].representatives[{j}]", r) for j, r in enumerate(party.representatives))
+        for prefix, person in people:
+            for name, number in _person_ids(prefix, person):
+                problem = resident_id_problem(number)
+                if problem:
+                    yield resident_id_valid.violation(
+                        name, f"公民身份号码无效：{problem}", f"invalid resident ID: {problem}"
+                    )
+
+
+@rule(
+    "credit_code_valid",
+    basis="GB 32100-2015",
+    kind=RuleKind.STANDARD,
+    zh="统一社会信用代码须符合 GB 32100",
+    en="unified social credit codes must pass GB 32100",
+    section9=(33,),
+)
+def credit_code_valid(cmd: ReceiveDispute, state: None, ctx: DecisionContext) -> Iterator[Violation]:
+    for i, party in enumerate(cmd.parties):
+        if isinstance(party, OrganisationParty):
+            problem = uscc_problem(party.credit_code)
+            if problem:
+                yield credit_code_valid.violation(
+                    f"parties[{i}].credit_code", f"统一社会信用代码无效：{problem}", f"invalid credit code: {problem}"
+                )
+            if not party.legal_representative.strip():
+                yield credit_code_valid.violation(
+                    f"parties[{i}].legal_representative", "须写明法定代表人", "the legal representative is required"
+                )
+
+
+@rule(
+    "minor_has_guardian",
+    basis="民法典 第19条、第20条、第23条 (legal-basis §7.4)",
+    kind=RuleKind.HARD,
+    zh="未成年当事人须有监护人代理或参与 (16周岁以上以自己劳动收入为主要生活来源的除外)",
+    en="a party under 18 needs a guardian (unless 16+ and self-supporting)",
+)
+def minor_has_guardian(cmd: Any, state: None, ctx: DecisionContext) -> Iterator[Violation]:
+    for i, party in enumerate(cmd.parties):
+        if not isinstance(party, NaturalPerson) or party.guardian is not None:
+            continue
+        found = command_date(cmd)
+        if found is None:
+            continue
+        age = age_on(party, found[1])
+        if age is not None and age < 18 and not (age >= 16 and party.self_supporting):
+            yield minor_has_guardian.violation(
+                f"parties[{i}].guardian",
+                f"当事人未满18周岁（{age}岁），须有监护人",
+                f"the party is {age}, under 18, and has no guardian",
+            )
+
+
+@rule(
+    "child_data_guardian_consent",
+    basis="个人信息保护法 第28条、第31条 (legal-basis §9 rule 38)",
+    kind=RuleKind.HARD,
+    zh="处理不满14周岁当事人的个人信息，须取得其监护人的单独同意",
+    en="a party under 14: the guardian's separate consent to processing their personal information is recorded",
+)
+def child_data_guardian_consent(cmd: Any, state: None, ctx: DecisionContext) -> Iterator[Violation]:
+    found = command_date(cmd)
+    if found is None:
+        return
+    for i, party in enumerate(cmd.parties):
+        if not isinstance(party, NaturalPerson) or not is_child(party, found[1]):
+            continue
+        if party.guardian is not None and not party.guardian.consents_to_processing:
+            yield child_data_guardian_consent.violation(
+                f"parties[{i}].guardian.consents_to_processing",
+                "当事人不满14周岁，须记录监护人对处理其个人信息的单独同意",
+                "the party is under 14: record the guardian's separate consent to processing their data",
+            )
+
+
+@rule(
+    "representatives_at_most_five",
+    basis="宁波市人民调解条例 第20条 (legal-basis §1.3.16)",
+    kind=RuleKind.POLICY,
+    zh="当事人一方人数众多的，可推选1至5名代表",
+    en="a numerous side elects one to five representatives",
+)
+def representatives_at_most_five(cmd: ReceiveDispute, state: None, ctx: DecisionContext) -> Iterator[Violation]:
+    for i, party in enumerate(cmd.parties):
+        if not isinstance(party, GroupParty):
+            continue
+        n = len(party.representatives)
+        if not 1 <= n <= MAX_REPRESENTATIVES:
+            yield representatives_at_most_five.violation(
+                f"parties[{i}].representatives",
+                f"代表人数为{n}，应为1至5名",
+                f"{n} representatives; one to five allowed",
+            )
+        if party.headcount < max(n, 2):
+            yield representatives_at_most_five.violation(
+                f"parties[{i}].headcount",
+                "人数众多的一方人数不得少于代表人数且至少2人",
+                "a numerous side counts at least 2 and its representatives",
+            )
+
+
+@rule(
+    "mediation_is_free",
+    basis="人民调解法 第4条; 人民调解委员会组织条例 第11条",
+    kind=RuleKind.HARD,
+    zh="人民调解不收取任何费用",
+    en="people's mediation is free of charge",
+    section9=(2,),
+)
+def mediation_is_free(cmd: AcceptCase, state: CaseState, ctx: DecisionContext) -> Iterator[Violation]:
+    if cmd.fee_charged != 0:
+        yield mediation_is_free.violation(
+            "fee_charged", f"收费 {cmd.fee_charged} 元，应为0", f"fee {cmd.fee_charged} charged; must be 0"
+        )
+
+
+_AUTHORITY_ZH = {Authority.COURT: "人民法院", Authority.POLICE: "公安机关", Authority.ADMINISTRATIVE: "行政机关"}
+
+
+@rule(
+    "acceptance_not_excluded",
+    basis="人民调解工作若干规定 (不予受理的纠纷, legal-basis §1.3.11)",
+    kind=RuleKind.HARD,
+    zh="已由法院、公安机关或其他行政机关受理或解决的纠纷，或法律规定由专门机关管辖的纠纷，不得受理（公安机关委托的除外）",
+    en="disputes already accepted or decided by a court, the police or an agency, or reserved to a "
+    "specialised organ, cannot be accepted (a police entrustment excepted)",
+    section9=(15,),
+)
+def acceptance_not_excluded(cmd: AcceptCase, state: Intake, ctx: DecisionContext) -> Iterator[Violation]:
+    entrusted_by_police = state.entrusted_by_police
+    for i, prior in enumerate(cmd.prior_proceedings):
+        if prior.authority is Authority.POLICE and entrusted_by_police:
+            continue
+        yield acceptance_not_excluded.violation(
+            f"prior_proceedings[{i}]",
+            f"该纠纷已由{_AUTHORITY_ZH[prior.authority]}{'处理' if prior.decided else '受理'}",
+            f"already {'decided' if prior.decided else 'accepted'} by the {prior.authority.value}",
+        )
+    category = ctx.categories.get(state.category)
+    if cmd.reserved_to_specialised_organ or (category is not None and category.jurisdiction is Jurisdiction.RESERVED):
+        yield acceptance_not_excluded.violation(
+            "reserved_to_specialised_organ", "法律规定由专门机关管辖的纠纷", "reserved by law to a specialised organ"
+        )
+
+
+class Intake(Protocol):
+    """What acceptance checks read of a case or a referral."""
+
+    @property
+    def category(self) -> str: ...
+
+    @property
+    def entrusted_by_police(self) -> bool: ...
+
+
+@rule(
+    "acceptance_numbered",
+    basis="卷号「（年）人调字第 号」 (legal-basis §5.1.3)",
+    kind=RuleKind.STANDARD,
+    zh="受理须取得本室本年度连续编号",
+    en="acceptance needs the room's next gap-free number for the year",
+)
+def acceptance_numbered(cmd: AcceptCase, state: CaseState, ctx: DecisionContext) -> Iterator[Violation]:
+    if ctx.sequence is None or ctx.sequence < 1:
+        yield acceptance_numbered.violation("sequence", "未分配受理编号", "no case number was allocated")

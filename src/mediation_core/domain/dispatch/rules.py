@@ -1,0 +1,115 @@
+"""110 dispatches a mediator goes out on (同步介入): the record, and a settlement on the scene.
+
+There is no national rule for 随警调解; the record and the same-day settlement follow the
+linkage practice of legal-basis §3.2 (先期处警), §3.6 and the seed report (§4 同步介入).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from mediation_core.domain.case.rules.common import command_date, text_required
+from mediation_core.domain.dispatch.commands import RecordDispatch, SettleOnScene
+from mediation_core.domain.dispatch.state import DispatchState
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
+from mediation_core.domain.values.organisations import OrgKind
+
+SCENE_DAYS = 1
+"""A settlement on the scene is dated the day of the call, or the next day for a late-night call."""
+
+
+@rule(
+    "dispatch_recorded",
+    basis="110接处警 先期处警 (legal-basis §3.2); 同步介入 (legal-basis §3.6)",
+    kind=RuleKind.STANDARD,
+    zh="接处警记录须写明接警单号、接警时间、地点、出警民警和简要情况；驻所调解室须驻在该派出所，随警调解员须属该调解室",
+    en="a dispatch record states the incident number, call time, place, officers and summary; the room is "
+    "stationed at the station and the accompanying mediator belongs to it",
+)
+def dispatch_recorded(cmd: RecordDispatch, state: None, ctx: DecisionContext) -> Iterator[Violation]:
+    station = ctx.registry.org(cmd.station_id)
+    if station is None or station.kind is not OrgKind.POLICE_STATION:
+        yield dispatch_recorded.violation(
+            "station_id", f"未知的派出所 {cmd.station_id!r}", f"unknown station {cmd.station_id!r}"
+        )
+    room = ctx.registry.org(cmd.room_id)
+    if room is None or room.kind is not OrgKind.MEDIATION_ROOM or room.station_id != cmd.station_id:
+        yield dispatch_recorded.violation(
+            "room_id", f"{cmd.room_id!r} 不是驻该派出所的调解室", f"{cmd.room_id!r} is not the room at this station"
+        )
+    yield from text_required(cmd, ("incident_number", "place", "summary"), dispatch_recorded)
+    if not any(o.strip() for o in cmd.officers):
+        yield dispatch_recorded.violation("officers", "须写明出警民警", "name the officers who went")
+    if cmd.call_received_at.tzinfo is None or cmd.call_received_at > ctx.now:
+        yield dispatch_recorded.violation(
+            "call_received_at",
+            "接警时间须带时区且不得晚于现在",
+            "the call time is timezone-aware and not in the future",
+        )
+    if cmd.mediator_id:
+        mediator = ctx.registry.mediators.get(cmd.mediator_id)
+        if mediator is None or mediator.room_id != cmd.room_id:
+            yield dispatch_recorded.violation(
+                "mediator_id", f"{cmd.mediator_id} 不是该调解室的调解员", f"{cmd.mediator_id} is not of the room"
+            )
+
+
+@rule(
+    "dispatch_date_order",
+    basis="记录真实性 (人民调解法 第27条)",
+    kind=RuleKind.HARD,
+    zh="处理日期不得早于接警日期",
+    en="the outcome may not be dated before the call",
+)
+def dispatch_date_order(cmd: Any, state: DispatchState | None, ctx: DecisionContext) -> Iterator[Violation]:
+    found = command_date(cmd)
+    if state is None or found is None:
+        return
+    name, value = found
+    if value < state.call_date:
+        yield dispatch_date_order.violation(
+            name, f"日期早于接警日期 {state.call_date.isoformat()}", f"before the call on {state.call_date.isoformat()}"
+        )
+
+
+@rule(
+    "settled_on_the_scene",
+    basis="同步介入、现场调处 (legal-basis §3.2, §3.6; seed report §4)",
+    kind=RuleKind.STANDARD,
+    zh="现场调解须由随警到场的本室调解员主持，于接警当日（夜间接警的次日）达成并记录协议内容",
+    en="a settlement on the scene is presided by the room's mediator who went along, reached on the day "
+    "of the call (or the next day for a night call), with its content recorded",
+)
+def settled_on_the_scene(cmd: SettleOnScene, state: DispatchState, ctx: DecisionContext) -> Iterator[Violation]:
+    mediator = ctx.registry.mediators.get(cmd.mediator_id)
+    if mediator is None or mediator.room_id != state.room_id:
+        yield settled_on_the_scene.violation(
+            "mediator_id", f"{cmd.mediator_id} 不是该调解室的调解员", f"{cmd.mediator_id} is not of the room"
+        )
+    elif state.mediator_id and cmd.mediator_id != state.mediator_id:
+        yield settled_on_the_scene.violation(
+            "mediator_id",
+            f"随警到场的是调解员 {state.mediator_id}",
+            f"the mediator who went along was {state.mediator_id}",
+        )
+    if cmd.on > state.call_date + dt.timedelta(days=SCENE_DAYS):
+        yield settled_on_the_scene.violation(
+            "on",
+            f"现场调解须于接警当日或次日（{state.call_date.isoformat()}）达成",
+            f"a settlement on the scene is dated the day of the call ({state.call_date.isoformat()}) or the next",
+        )
+    yield from text_required(cmd, ("content",), settled_on_the_scene)
+
+
+@rule(
+    "police_matter_reasoned",
+    basis="治安管理处罚法 第9条; 公安机关办理行政案件程序规定 第178条第2款",
+    kind=RuleKind.STANDARD,
+    zh="由公安机关依法处理的，须写明理由",
+    en="keeping the matter with the police states why",
+)
+def police_matter_reasoned(cmd: Any, state: DispatchState, ctx: DecisionContext) -> Iterator[Violation]:
+    yield from text_required(cmd, ("reason",), police_matter_reasoned)

@@ -1,0 +1,1 @@
+"""An evaluation round: the year-end evaluation of a scope's mediators, concluded and locked."""

@@ -1,0 +1,233 @@
+"""County policy: configurable values with a documented default and a cited basis.
+
+Hard legal rules are not here and cannot be switched off. Each field's docstring names its
+basis; ``docs/policy.md`` is generated from :data:`POLICY_FIELDS_BASIS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from attrs import field, fields, frozen
+
+from mediation_core.domain.case.casefile import DEFAULT_REQUIRED_ITEMS, CaseFileItem
+from mediation_core.domain.values.actors import Role
+from mediation_core.domain.values.calendar import BeyondRange
+from mediation_core.domain.values.privacy import DEFAULT_PERSONAL_DATA_ROLES, DEFAULT_WITHHELD_ROLES
+from mediation_core.domain.values.sources import ReferralMode
+
+
+def _positive(_: object, attribute: object, value: int) -> None:
+    if value <= 0:
+        name = getattr(attribute, "name", "?")
+        msg = f"policy.{name} must be > 0, got {value}"
+        raise ValueError(msg)
+
+
+def _non_negative(_: object, attribute: object, value: int) -> None:
+    if value < 0:
+        name = getattr(attribute, "name", "?")
+        msg = f"policy.{name} must be >= 0, got {value}"
+        raise ValueError(msg)
+
+
+@frozen(kw_only=True)
+class Policy:
+    """A county's choices. Build with keyword overrides: ``Policy(mediation_term_days=20)``."""
+
+    policy_id: str = "default"
+    version: str = "2026.1"
+    case_number_format: str = "（{year}）{room_code}人调字第{seq:03d}号"
+    referral_letter_format: str = "{station_code}{mode}调〔{year}〕{seq}号"
+    mediation_term_days: int = field(default=30, validator=_positive)
+    term_extension_days: int = field(default=30, validator=_positive)
+    max_term_extensions: int = field(default=1, validator=_non_negative)
+    escalation_report_days: int = field(default=1, validator=_non_negative)
+    follow_up_working_days: int = field(default=15, validator=_positive)
+    follow_up_required_for_archive: bool = True
+    written_form_on_party_request: bool = True
+    written_form_when_deferred_performance: bool = True
+    written_form_when_difficult: bool = True
+    performance_place_required: bool = True
+    archive_required_items: tuple[CaseFileItem, ...] = DEFAULT_REQUIRED_ITEMS
+    beyond_calendar: BeyondRange = BeyondRange.WEEKENDS_ONLY
+    deadline_warning_days: int = field(default=3, validator=_non_negative)
+    personal_data_roles: tuple[Role, ...] = DEFAULT_PERSONAL_DATA_ROLES
+    party_data_withheld_roles: tuple[Role, ...] = DEFAULT_WITHHELD_ROLES
+    repeat_window_days: int = field(default=180, validator=_non_negative)
+    repeat_min_shared_parties: int = field(default=2, validator=_positive)
+    referral_ack_working_days: int = field(default=1, validator=_positive)
+    entrustment_feedback_days: int = field(default=30, validator=_positive)
+    police_first_session_working_days: int = field(default=3, validator=_positive)
+    insurer_notice_days: int = field(default=3, validator=_non_negative)
+    return_cadence_months: int = field(default=1, validator=_positive)
+    return_due_working_days: int = field(default=5, validator=_non_negative)
+    joint_meeting_cadence_months: int = field(default=1, validator=_positive)
+    case_analysis_cadence_months: int = field(default=1, validator=_positive)
+    meeting_working_day: int = field(default=8, validator=_positive)
+    case_analysis_quorum_percent: int = field(default=50, validator=_positive)
+    duty_weight: int = field(default=30, validator=_non_negative)
+    discipline_weight: int = field(default=20, validator=_non_negative)
+    results_weight: int = field(default=50, validator=_non_negative)
+    evaluation_item_points: Mapping[str, int] = field(factory=dict)
+    grade_excellent_min: int = field(default=90, validator=_non_negative)
+    grade_competent_min: int = field(default=70, validator=_non_negative)
+    grade_basic_min: int = field(default=60, validator=_non_negative)
+    excellent_quota_percent: int = field(default=15, validator=_non_negative)
+    call_out_target: int = field(default=12, validator=_positive)
+    cases_target: int = field(default=30, validator=_positive)
+    difficulty_weights: Mapping[str, int] = field(factory=lambda: {"ordinary": 1, "difficult": 2, "major": 3})
+    weighted_cases_target: int = field(default=45, validator=_positive)
+    training_target: int = field(default=2, validator=_positive)
+    misconduct_bars_excellent: bool = True
+    subsidy_by_difficulty: Mapping[str, Decimal] = field(
+        factory=lambda: {"ordinary": Decimal(50), "difficult": Decimal(200), "major": Decimal(500)}
+    )
+    subsidy_oral_ordinary: Decimal = Decimal(10)
+    short_text_max_chars: int = field(default=200, validator=_positive)
+    long_text_max_chars: int = field(default=5000, validator=_positive)
+    list_max_items: int = field(default=500, validator=_positive)
+
+    @property
+    def label(self) -> str:
+        """``policy_id@version``, recorded on every deadline this policy produced."""
+        return f"{self.policy_id}@{self.version}"
+
+    def case_number(self, *, year: int, room_code: str, seq: int) -> str:
+        """Format the gap-free sequence number of an accepted case."""
+        return self.case_number_format.format(year=year, room_code=room_code, seq=seq)
+
+    def referral_letter_number(self, *, station_code: str, mode: ReferralMode, year: int, seq: int) -> str:
+        """Format the gap-free number of a station's 移送函 (``mode`` 移) or 委托函 (委)."""
+        return self.referral_letter_format.format(station_code=station_code, mode=mode.title_zh[0], year=year, seq=seq)
+
+
+POLICY_FIELDS_BASIS: dict[str, str] = {
+    "policy_id": "County identifier recorded on deadlines.",
+    "version": "County policy version recorded on deadlines.",
+    "case_number_format": "卷号 form 「（年）人调字第 号」 (legal-basis §5.1.3, S17).",
+    "referral_letter_format": (
+        "Number of a station's 移送/委托人民调解函, gap-free per station and year; {mode} is 移 or 委 "
+        "(移送人民调解函, legal-basis §3.2)."
+    ),
+    "mediation_term_days": "「一般在一个月内调结」 人民调解工作若干规定 art. 33; 宁波条例 art. 27 (§1.3.14).",
+    "term_extension_days": "Extension length; 济源 court practice: at most 30 more days (§1.3.14).",
+    "max_term_extensions": "How many extensions, each with every party's consent (§1.3.14, S16 art. 36).",
+    "escalation_report_days": "「及时报告」 人民调解法 art. 25: days allowed to report to the police.",
+    "follow_up_working_days": (
+        "回访 within this many working days of the agreement taking effect (S16 art. 39; S18 practice)."
+    ),
+    "follow_up_required_for_archive": "A settled case is archived only after a 回访 (file review criteria §5.1.4).",
+    "written_form_on_party_request": "Written agreement when a party asks (S12 art. 34; S14 art. 24).",
+    "written_form_when_deferred_performance": "Written agreement when performance is not immediate (S14 art. 24).",
+    "written_form_when_difficult": "Written agreement for difficult or major disputes (S14 art. 24).",
+    "performance_place_required": "Written agreement states the place of performance (S12 art. 35).",
+    "archive_required_items": "卷宗 required items (§5.1.3, one county template).",
+    "beyond_calendar": "Past the calendar's published range: refuse, or count weekends only and flag.",
+    "deadline_warning_days": "A deadline is 'due soon' this many calendar days before it falls due.",
+    "personal_data_roles": (
+        "Roles that read parties' ID and phone numbers in full in reports, exports and documents, within their "
+        "scope; everyone else gets them masked (个人信息保护法 arts. 6, 51; 人民调解法 art. 15)."
+    ),
+    "party_data_withheld_roles": (
+        "Roles that read cases, rows and records without any party personal data: names reduced to the surname "
+        "and 某, ID numbers, phones and addresses removed (个人信息保护法 art. 6: no more than the purpose needs; "
+        "district figures need no party's identity). Default: the coordination centre."
+    ),
+    "repeat_window_days": (
+        "An intake repeats an earlier case of the same parties and category received at most this many days "
+        "after that case was concluded (or received, while open). Fewer repeat calls about the same dispute "
+        "is a stated goal of 公调对接 (川司法发〔2016〕65号, legal-basis §3.2); the window is county practice."
+    ),
+    "referral_ack_working_days": (
+        "The room acknowledges (accepts, declines or returns) a 移送/委托函 within this many working days. No "
+        "national limit exists (legal-basis §8 item 2); local practice: contact within 1 hour, feedback on "
+        "ordinary disputes within 24 hours (新余, §3.7)."
+    ),
+    "entrustment_feedback_days": (
+        "An entrusted case reports its result to the station within this many days of acceptance (宁波条例 art. 19 "
+        "「及时反馈」; §3.3, §3.7); by default the one-month mediation term."
+    ),
+    "police_first_session_working_days": (
+        "治安调解: first session within this many working days of accepting the case, or of the injury or value "
+        "assessment being issued (公安机关治安调解工作规范 art. 9, legal-basis §2.2.9)."
+    ),
+    "insurer_notice_days": (
+        "People's mediation of an insured traffic case notifies the insurer of each session this many days ahead "
+        "(公通字〔2010〕29号, legal-basis §4.2.5, §9 rule 31)."
+    ),
+    "repeat_min_shared_parties": (
+        "How many parties (by resident ID number or credit code) the earlier case must share; when an intake "
+        "identifies fewer parties, all of them must be shared."
+    ),
+    "return_cadence_months": (
+        "Rooms report to the coordination centre every this many months (seed report §5: 定期报送区矛盾纠纷多元化解"
+        "协调中心; the 2010 司法部 statistics tables were not read, legal-basis §8.5): monthly by default."
+    ),
+    "return_due_working_days": "A return is due this many working days after its period ends (county practice).",
+    "joint_meeting_cadence_months": (
+        "司法所、综治办、派出所「每月召开例会」 (seed report §5 一, 双例会): one joint meeting per township per block "
+        "of this many months."
+    ),
+    "case_analysis_cadence_months": (
+        "驻所调解室「定期召开案情分析会」 (seed report §5 一); the frequency is county practice: monthly by default."
+    ),
+    "meeting_working_day": (
+        "Meetings are proposed on this working day of their month, after the month's returns are due "
+        "(return_due_working_days), so the meeting has the filed figures."
+    ),
+    "case_analysis_quorum_percent": (
+        "A case-analysis meeting has its quorum when at least this share of the room's mediators attend "
+        "(county practice; the joint meeting's quorum is 司法所 + 综治办 + 派出所 and is not configurable)."
+    ),
+    "duty_weight": (
+        "Weight of 尽责履职 (duty performance) in the 100-point evaluation. The three headings come from the seed "
+        "report §5 四; weights are county practice (legal-basis §6.3: 平邑 puts 70 of 100 on 业务工作)."
+    ),
+    "discipline_weight": "Weight of 遵章守纪 (discipline): 人民调解法 art. 15 findings and recusal breaches.",
+    "results_weight": (
+        "Weight of 工作业绩 (work results); the national appraisal model stresses results (公务员法 art. 35)."
+    ),
+    "evaluation_item_points": (
+        "Maximum points per evaluation item code, overriding each item's default; 0 drops an item. Items are "
+        "listed in docs/evaluation.md; counties add items through the mediation_evaluation_items hook."
+    ),
+    "grade_excellent_min": "Score for 优秀 (grades as in 公务员法 art. 38; thresholds are county practice).",
+    "grade_competent_min": "Score for 称职.",
+    "grade_basic_min": "Score for 基本称职; below it 不称职.",
+    "excellent_quota_percent": (
+        "At most this share of the mediators evaluated together are 优秀 (公务员考核规定: 优秀 一般不超过 15%); "
+        "the quota is rounded down."
+    ),
+    "call_out_target": "On-scene call-outs (随警出警) a year for full points (seed report §4 二: 同步介入).",
+    "cases_target": "Cases concluded a year for full points on the caseload item.",
+    "difficulty_weights": "Weight of a settled case by difficulty grade for the difficulty-weighted item (S20 厚街).",
+    "weighted_cases_target": "Difficulty-weighted settled cases a year for full points.",
+    "training_target": "Training sessions attended a year for full points (人民调解法 art. 14: regular training).",
+    "misconduct_bars_excellent": (
+        "A mediator with a confirmed misconduct finding in the year cannot be 优秀 (as a 受处分 civil servant "
+        "cannot, 公务员考核规定). A serious finding always makes the year 不称职 (人民调解法 art. 15)."
+    ),
+    "subsidy_by_difficulty": (
+        "以案定补 amount (yuan) per settled, filed and performed case by difficulty grade (S20: 雅安 10–3000 by "
+        "difficulty; 厚街 by difficulty, persons and amount)."
+    ),
+    "subsidy_oral_ordinary": "以案定补 amount for an ordinary case settled by oral agreement (S20: 板桥镇 10 yuan).",
+    "short_text_max_chars": (
+        "Longest text of a one-line field (a name, a place, a title, a number): the forms' lines "
+        "(人民调解文书格式, legal-basis §5.1) hold far less; county practice."
+    ),
+    "long_text_max_chars": (
+        "Longest narrative (纠纷简要情况, 调解记录, 协议内容, notes and reasons): a page or two of the forms; "
+        "longer material is filed as a document of the case file (legal-basis §5.1.3)."
+    ),
+    "list_max_items": (
+        "Most items in one list of a command (parties, participants, trainees …): a numerous side acts "
+        "through its representatives (宁波条例 art. 20, at most five); county practice."
+    ),
+}
+
+if set(POLICY_FIELDS_BASIS) != {f.name for f in fields(Policy)}:  # pragma: no cover
+    msg = "every Policy field needs a documented basis"
+    raise RuntimeError(msg)

@@ -1,0 +1,331 @@
+"""Personal data in what leaves the system: each reader gets the parties' data only as far as
+the reader's role needs it.
+
+个人信息保护法 arts. 6 and 51 (minimum necessary; de-identification), 人民调解法 art. 15
+(mediators keep the parties' privacy), 居民身份证法 art. 19. Every read model, report, export
+and document is built for one actor, in one of three :class:`PersonalDataView` s:
+
+- ``FULL``: as recorded. The roles of ``Policy.personal_data_roles`` (the room's mediators and
+  director, administrators), within their scope.
+- ``MASKED``: ID and phone numbers masked (first 6 and last 4 characters of an ID, first 3 and
+  last 4 digits of a phone), in their fields and inside free text; names kept.
+- ``WITHHELD``: no party personal data at all: natural persons' names reduced to the surname
+  and 某 (王某, as published judgements do), ID numbers, phones, addresses, ethnicity and
+  occupation removed, the known names struck from free text as well. The roles of
+  ``Policy.party_data_withheld_roles`` (the coordination centre by default) read this view.
+
+The same functions anonymise the parties of an archived case whose retention period has
+ended (:func:`anonymised_party`): anonymisation is the ``WITHHELD`` view made permanent.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.identifiers import mask_phone, mask_resident_id
+from mediation_core.domain.values.parties import GroupParty, Guardian, NaturalPerson, OrganisationParty, Party
+
+DEFAULT_PERSONAL_DATA_ROLES: tuple[Role, ...] = (Role.MEDIATOR, Role.ROOM_DIRECTOR, Role.ADMINISTRATOR)
+"""Who handles a case and so may read its parties' ID and phone numbers in full (within scope)."""
+
+DEFAULT_WITHHELD_ROLES: tuple[Role, ...] = (Role.COORDINATION_CENTRE,)
+"""Who reads district-wide figures and records without any party personal data."""
+
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z-])([1-9]\d{5})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z-])")
+_MOBILE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z-])(1[3-9]\d)(\d{4})(\d{4})(?![0-9A-Za-z-])")
+_LANDLINE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z-])(0\d{2,3}-?)(\d{3,4})(\d{4})(?![0-9A-Za-z-])")
+
+
+class PersonalDataView(enum.Enum):
+    """How much of the parties' personal data a reader gets."""
+
+    FULL = "full"
+    MASKED = "masked"
+    WITHHELD = "withheld"
+
+
+def may_see_personal_data(actor: Actor, *, in_scope: bool, roles: Iterable[Role] = DEFAULT_PERSONAL_DATA_ROLES) -> bool:
+    """True when ``actor`` may read ID and phone numbers in full: the role is one of ``roles``
+    and the case lies within the actor's scope (``in_scope``, decided against the registry)."""
+    return in_scope and actor.role in frozenset(roles)
+
+
+def view_for(
+    actor: Actor,
+    *,
+    in_scope: bool,
+    full_roles: Iterable[Role] = DEFAULT_PERSONAL_DATA_ROLES,
+    withheld_roles: Iterable[Role] = DEFAULT_WITHHELD_ROLES,
+    sensitive: bool = False,
+) -> PersonalDataView:
+    """The view ``actor`` reads a record in; ``in_scope`` says whether the record lies within
+    the actor's scope. A role in both lists reads the fuller view. A ``sensitive`` record (a
+    party under 14, 个人信息保护法 art. 28) is withheld from every reader who would see it
+    masked: a child's name reaches only those who handle the case."""
+    if may_see_personal_data(actor, in_scope=in_scope, roles=full_roles):
+        return PersonalDataView.FULL
+    if sensitive or actor.role in frozenset(withheld_roles):
+        return PersonalDataView.WITHHELD
+    return PersonalDataView.MASKED
+
+
+def mask_text(text: str) -> str:
+    """Mask every resident ID number and phone number written inside free text."""
+    text = _ID_IN_TEXT.sub(lambda m: m.group(1) + "*" * 8 + m.group(3), text)
+    text = _MOBILE_IN_TEXT.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+    return _LANDLINE_IN_TEXT.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
+
+
+ANONYMOUS_MARK = "某"
+
+
+def mask_name(name: str) -> str:
+    """A natural person's name reduced to its first character and 某 (王建国 → 王某)."""
+    stripped = name.strip()
+    if not stripped or stripped.endswith(ANONYMOUS_MARK):
+        return stripped
+    return stripped[0] + ANONYMOUS_MARK
+
+
+def strike_names(text: str, names: Iterable[str]) -> str:
+    """``text`` with every occurrence of the given names (two characters or more) replaced
+    by the masked name, longest names first (so 王建国 is not left as 王某国)."""
+    for name in sorted({n.strip() for n in names if len(n.strip()) >= 2}, key=len, reverse=True):
+        text = text.replace(name, mask_name(name))
+    return text
+
+
+def view_text(text: str, view: PersonalDataView, names: Iterable[str] = ()) -> str:
+    """Free text in ``view``: IDs and phones masked unless ``FULL``, the parties' ``names``
+    struck out as well when ``WITHHELD``."""
+    if view is PersonalDataView.FULL:
+        return text
+    if view is PersonalDataView.WITHHELD:
+        text = strike_names(text, names)
+    return mask_text(text)
+
+
+def _guardian(g: Guardian | None, view: PersonalDataView) -> Guardian | None:
+    if g is None or view is PersonalDataView.FULL:
+        return g
+    if view is PersonalDataView.WITHHELD:
+        return attrs.evolve(g, name=mask_name(g.name), id_number="", phone="")
+    return attrs.evolve(g, id_number=mask_resident_id(g.id_number), phone=mask_phone(g.phone))
+
+
+def _person(p: NaturalPerson, view: PersonalDataView) -> NaturalPerson:
+    if view is PersonalDataView.WITHHELD:
+        return attrs.evolve(
+            p,
+            name=mask_name(p.name),
+            id_number="",
+            phone="",
+            address="",
+            ethnicity="",
+            occupation="",
+            guardian=_guardian(p.guardian, view),
+            birth_date=None,
+        )
+    return attrs.evolve(
+        p,
+        birth_date=None,
+        id_number=mask_resident_id(p.id_number),
+        phone=mask_phone(p.phone),
+        address=mask_text(p.address),
+        guardian=_guardian(p.guardian, view),
+    )
+
+
+def viewed_party(party: Party, view: PersonalDataView) -> Party:
+    """The party as ``view`` shows it. An organisation's name and credit code are public; its
+    legal representative is a natural person."""
+    if view is PersonalDataView.FULL:
+        return party
+    if isinstance(party, NaturalPerson):
+        return _person(party, view)
+    if isinstance(party, OrganisationParty):
+        if view is PersonalDataView.WITHHELD:
+            return attrs.evolve(party, legal_representative=mask_name(party.legal_representative), phone="")
+        return attrs.evolve(party, phone=mask_phone(party.phone))
+    if isinstance(party, GroupParty):
+        return attrs.evolve(party, representatives=tuple(_person(r, view) for r in party.representatives))
+    msg = f"unknown party type {type(party).__name__}"  # pragma: no cover
+    raise TypeError(msg)
+
+
+def masked_party(party: Party) -> Party:
+    """The party with its ID and phone numbers masked (an organisation's credit code is public)."""
+    return viewed_party(party, PersonalDataView.MASKED)
+
+
+def masked_parties(parties: Iterable[Party]) -> tuple[Party, ...]:
+    return tuple(masked_party(p) for p in parties)
+
+
+def anonymised_party(party: Party) -> Party:
+    """The party as kept after its case's retention period (个人信息保护法 art. 47): the
+    ``WITHHELD`` view, for good, with a numerous side's name cleared of its representatives'
+    names too. Counts (a numerous side's headcount), sides and party ids stay."""
+    viewed = viewed_party(party, PersonalDataView.WITHHELD)
+    if isinstance(party, GroupParty):
+        return attrs.evolve(viewed, name=anonymised_text(party.name, person_names([party])))
+    return viewed
+
+
+ERASED = "[已删除]"
+"""What an ID or phone number written inside free text becomes once anonymised."""
+
+
+def erase_numbers(text: str) -> str:
+    """``text`` with every resident ID number and phone number in it removed."""
+    for pattern in (_ID_IN_TEXT, _MOBILE_IN_TEXT, _LANDLINE_IN_TEXT):
+        text = pattern.sub(ERASED, text)
+    return text
+
+
+def anonymised_text(text: str, names: Iterable[str]) -> str:
+    """Free text of an anonymised case: the ``names`` struck (王某) and every ID and phone
+    number removed."""
+    return erase_numbers(strike_names(text, names))
+
+
+_CODE_FIELDS = frozenset({"category", "insurers", "reference", "notice"})
+"""Text fields that hold codes, references or fixed wording, never a party's data."""
+
+
+def anonymised_value(value: Any, names: Iterable[str], *, key: str = "") -> Any:
+    """A typed record (an event and everything in it) with the parties' personal data gone:
+    parties as :func:`anonymised_party` keeps them, guardians without numbers, and every
+    free-text field as :func:`anonymised_text`. Identifiers, codes, enums, dates and amounts
+    are left alone, so the record still folds and counts the same."""
+    names = tuple(names)
+    if isinstance(value, NaturalPerson | OrganisationParty | GroupParty):
+        return anonymised_party(value)
+    if isinstance(value, Guardian):
+        return _guardian(value, PersonalDataView.WITHHELD)
+    if isinstance(value, str):
+        return value if _is_identifier(key) or key in _CODE_FIELDS else anonymised_text(value, names)
+    if isinstance(value, tuple):
+        return tuple(anonymised_value(v, names, key=key) for v in value)
+    if attrs.has(type(value)):
+        changes = {}
+        for f in attrs.fields(type(value)):
+            before = getattr(value, f.name)
+            after = anonymised_value(before, names, key=f.name)
+            if after is not before:
+                changes[f.name] = after
+        return attrs.evolve(value, **changes) if changes else value
+    return value
+
+
+def person_names(parties: Iterable[Party]) -> tuple[str, ...]:
+    """Every natural person's name among ``parties`` (representatives, guardians and legal
+    representatives included): what must be struck from free text to withhold them."""
+    out: list[str] = []
+    for p in parties:
+        people: list[NaturalPerson] = []
+        if isinstance(p, NaturalPerson):
+            people.append(p)
+        elif isinstance(p, GroupParty):
+            people.extend(p.representatives)
+        elif isinstance(p, OrganisationParty):
+            out.append(p.legal_representative)
+        for person in people:
+            out.append(person.name)
+            if person.guardian is not None:
+                out.append(person.guardian.name)
+    return tuple(n for n in out if n)
+
+
+# -- JSON-ready values ---------------------------------------------------------------------------
+_PARTY_KINDS = frozenset({"person", "organisation", "group"})
+_IDENTIFIER_KEYS = frozenset(
+    {"hash", "prev_hash", "key", "kind", "status", "event_type", "number", "letter_number", "case_number"}
+)
+"""Keys whose values are identifiers or codes, never free text (left as they are)."""
+
+
+def _is_identifier(key: str) -> bool:
+    return key in _IDENTIFIER_KEYS or key.endswith(("_id", "_ids", "_number", "_code", "_on", "_at", "_due"))
+
+
+def _party_json(value: Mapping[str, Any], view: PersonalDataView, names: tuple[str, ...]) -> dict[str, Any]:
+    out = dict(value)
+    kind = out.get("kind")
+    if kind == "person" or "id_number" in out:
+        out = _person_json(out, view)
+    elif kind == "organisation":
+        out["phone"] = "" if view is PersonalDataView.WITHHELD else mask_phone(str(out.get("phone", "")))
+        if view is PersonalDataView.WITHHELD:
+            out["legal_representative"] = mask_name(str(out.get("legal_representative", "")))
+    elif kind == "group":
+        out["representatives"] = [_person_json(dict(r), view) for r in out.get("representatives", [])]
+    for k, v in list(out.items()):
+        if k not in _PERSON_FIELDS and k not in ("representatives", "legal_representative", "phone", "name"):
+            out[k] = view_json(v, view, names, key=k)
+    return out
+
+
+_PERSON_FIELDS = frozenset(
+    {"name", "id_number", "phone", "address", "ethnicity", "occupation", "guardian", "birth_date"}
+)
+
+
+def _person_json(value: dict[str, Any], view: PersonalDataView) -> dict[str, Any]:
+    out = dict(value)
+    withheld = view is PersonalDataView.WITHHELD
+    if "name" in out and withheld:
+        out["name"] = mask_name(str(out["name"]))
+    if "id_number" in out:
+        out["id_number"] = "" if withheld else mask_resident_id(str(out["id_number"]))
+    if "phone" in out:
+        out["phone"] = "" if withheld else mask_phone(str(out["phone"]))
+    if "address" in out:
+        out["address"] = "" if withheld else mask_text(str(out["address"]))
+    for field in ("ethnicity", "occupation"):
+        if field in out and withheld:
+            out[field] = ""
+    if "birth_date" in out:
+        out["birth_date"] = None
+    if isinstance(out.get("guardian"), Mapping):
+        out["guardian"] = _person_json(dict(out["guardian"]), view)
+    return out
+
+
+def view_json(value: Any, view: PersonalDataView, names: Iterable[str] = (), *, key: str = "") -> Any:
+    """A JSON-ready value (an event body, a Document body, an unstructured state) as ``view``
+    shows it: parties (objects with a party ``kind``) and guardians as :func:`viewed_party`
+    shows them, ``party_names`` lists as names or masked names, ``party_keys`` dropped when
+    ``WITHHELD``, and every other string that is not an identifier as :func:`view_text`
+    shows it. ``names`` are the parties' names to strike out of free text."""
+    if view is PersonalDataView.FULL:
+        return value
+    names = tuple(names)
+    if isinstance(value, Mapping):
+        if value.get("kind") in _PARTY_KINDS and "party_id" in value:
+            return _party_json(value, view, names)
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            if k == "party_names" and isinstance(v, list | tuple):
+                withheld = view is PersonalDataView.WITHHELD
+                out[k] = [mask_name(str(n)) if withheld else n for n in v]
+            elif k == "party_keys" and view is PersonalDataView.WITHHELD:
+                out[k] = []
+            elif k == "guardian" and isinstance(v, Mapping):
+                out[k] = _person_json(dict(v), view)
+            elif k in ("id_number", "phone") and isinstance(v, str):
+                out[k] = _person_json({k: v}, view)[k]
+            else:
+                out[k] = view_json(v, view, names, key=str(k))
+        return out
+    if isinstance(value, list | tuple):
+        return [view_json(v, view, names, key=key) for v in value]
+    if isinstance(value, str) and not _is_identifier(key):
+        return view_text(value, view, names)
+    return value
