@@ -43,7 +43,7 @@ _EXPORTS: dict[str, str] = {
     "StoreFullError": "mediation_core.domain.errors",
     "StoreUnavailableError": "mediation_core.domain.errors",
     "Policy": "mediation_core.domain.values.policy",
-    "RULEBOOK": "mediation_core.domain.kernel.rulebook",
+    "RULEBOOK": "mediation_core.domain.aggregates",
     "Violation": "mediation_core.domain.kernel.rulebook",
 }
 
@@ -98,6 +98,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # re-exported names for type checkers; resolved lazily at runtime
     from mediation_core.app.bootstrap import Config, ConfigurationError, open_service, open_store
     from mediation_core.app.service import CaseFile, MediationService
+    from mediation_core.domain.aggregates import RULEBOOK
     from mediation_core.domain.case.decide import decide, execute
     from mediation_core.domain.case.state import TRANSITIONS, CaseState, CaseStatus, evolve, replay
     from mediation_core.domain.errors import (
@@ -114,6 +115,6 @@ if TYPE_CHECKING:  # re-exported names for type checkers; resolved lazily at run
         StoreFullError,
         StoreUnavailableError,
     )
-    from mediation_core.domain.kernel.rulebook import RULEBOOK, Violation
+    from mediation_core.domain.kernel.rulebook import Violation
     from mediation_core.domain.values.actors import Actor, Role
     from mediation_core.domain.values.policy import Policy

@@ -25,6 +25,7 @@ from hypothesis.stateful import (
 
 from mediation_core.app.service import MediationService, replay_records
 from mediation_core.demo.walkthrough import demo_registry
+from mediation_core.domain.aggregates import RULEBOOK
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.case.agreements import AgreementSubject, Mark, SignatoryKind
 from mediation_core.domain.case.casefile import CaseFileItem
@@ -33,7 +34,6 @@ from mediation_core.domain.case.invariants import broken_invariants
 from mediation_core.domain.case.outcomes import DeclineReason, TerminationReason
 from mediation_core.domain.case.state import TERMINAL, TRANSITIONS, CaseState, CaseStatus, evolve
 from mediation_core.domain.errors import RuleViolationError
-from mediation_core.domain.kernel.rulebook import RULEBOOK
 from mediation_core.domain.reporting.ledger import ledger_row
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.calendar import CHINA_TZ

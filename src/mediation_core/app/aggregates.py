@@ -13,15 +13,15 @@ from attrs import field, frozen
 from mediation_core.app.authorisation import Readers, authorise_case_command, authorise_linkage_command
 from mediation_core.app.ports import Document, Store
 from mediation_core.domain.case import commands as c
-from mediation_core.domain.case.decide import execute
+from mediation_core.domain.case.decide import CASES as LIFECYCLE_CASES
 from mediation_core.domain.case.events import DomainEvent
-from mediation_core.domain.case.state import CaseState, CaseStatus, evolve
+from mediation_core.domain.case.state import CaseState, CaseStatus
 from mediation_core.domain.dispatch import commands as dc
-from mediation_core.domain.dispatch.decide import execute as dispatch_execute
+from mediation_core.domain.dispatch.decide import DISPATCHES as LIFECYCLE_DISPATCHES
 from mediation_core.domain.dispatch.state import DispatchState
-from mediation_core.domain.dispatch.state import evolve as dispatch_evolve
 from mediation_core.domain.errors import CaseNotFoundError, NotFoundError
 from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.kernel.lifecycle import Lifecycle
 from mediation_core.domain.kernel.rulebook import Violation
 from mediation_core.domain.linkage import (
     case_follow_ons,
@@ -31,19 +31,16 @@ from mediation_core.domain.linkage import (
     traffic_follow_ons,
 )
 from mediation_core.domain.police_case import commands as pc
-from mediation_core.domain.police_case.decide import execute as police_execute
+from mediation_core.domain.police_case.decide import POLICE_CASES as LIFECYCLE_POLICE_CASES
 from mediation_core.domain.police_case.state import PoliceCaseState
-from mediation_core.domain.police_case.state import evolve as police_evolve
 from mediation_core.domain.referral import commands as rc
-from mediation_core.domain.referral.decide import execute as referral_execute
+from mediation_core.domain.referral.decide import REFERRALS as LIFECYCLE_REFERRALS
 from mediation_core.domain.referral.rules import issued_by_station
 from mediation_core.domain.referral.state import ReferralState
-from mediation_core.domain.referral.state import evolve as referral_evolve
 from mediation_core.domain.reporting.ledger import LedgerRow, earlier_case, ledger_row
 from mediation_core.domain.traffic import commands as tc
-from mediation_core.domain.traffic.decide import execute as traffic_execute
+from mediation_core.domain.traffic.decide import TRAFFIC as LIFECYCLE_TRAFFIC
 from mediation_core.domain.traffic.state import TrafficState
-from mediation_core.domain.traffic.state import evolve as traffic_evolve
 from mediation_core.domain.values.actors import Actor
 from mediation_core.domain.values.deadlines import Deadline, DeadlineKind
 from mediation_core.domain.values.organisations import Registry
@@ -85,14 +82,10 @@ class AggregateType:
     they are blank; ``internal`` lists the command types that only follow-ons may issue.
     """
 
-    name: str
-    command_types: tuple[type, ...]
-    stream_id: Callable[[Any], str]
-    evolve: Callable[[Any, DomainEvent, str], Any]
+    lifecycle: Lifecycle
     scope: Callable[[Any, Any], str]
     authorise: Callable[[Actor, str, Registry], None]
     numbering: Callable[[Any, Any], tuple[str, int] | None]
-    execute: Callable[[Any, Any, DecisionContext], tuple[list[Any], Any]]
     project: Callable[[Any, DecisionContext], Projection]
     fresh_ids: Mapping[type, tuple[str, ...]] = field(factory=dict)
     internal: tuple[type, ...] = ()
@@ -103,11 +96,25 @@ class AggregateType:
     follow_ons: Callable[[Any, Sequence[Any], Any], Sequence[Any]] = field(default=lambda command, events, state: ())
     readers: Callable[[Any], Readers] = field(default=lambda state: Readers())
 
+    @property
+    def name(self) -> str:
+        return self.lifecycle.name
+
+    @property
+    def command_types(self) -> tuple[type, ...]:
+        return self.lifecycle.command_types
+
+    def stream_id(self, command: Any) -> str:
+        return self.lifecycle.stream_of(command)
+
+    def evolve(self, state: Any, event: DomainEvent, stream_id: str) -> Any:
+        return self.lifecycle.evolve(state, event, stream_id)
+
+    def execute(self, command: Any, state: Any, context: DecisionContext) -> tuple[list[Any], Any]:
+        return self.lifecycle.execute(command, state, context)
+
     def replay(self, stream_id: str, events: Sequence[DomainEvent]) -> Any:
-        state = None
-        for event in events:
-            state = self.evolve(state, event, stream_id)
-        return state
+        return self.lifecycle.replay(stream_id, events)
 
 
 def _case_scope(command: c.CaseCommand, state: CaseState | None) -> str:
@@ -139,14 +146,10 @@ def _case_lookup(store: Store, command: c.CaseCommand, ctx: DecisionContext) -> 
 
 
 CASES = AggregateType(
-    name="case",
-    command_types=c.COMMAND_TYPES,
-    stream_id=lambda command: command.case_id,
-    evolve=lambda state, event, stream_id: evolve(state, event, case_id=stream_id),  # type: ignore[arg-type]
+    lifecycle=LIFECYCLE_CASES,
     scope=_case_scope,
     authorise=authorise_case_command,
     numbering=_case_numbering,
-    execute=execute,
     project=_case_projection,
     fresh_ids={c.ReceiveDispute: ("case_id",)},
     lookup=_case_lookup,
@@ -238,14 +241,10 @@ def _referral_readers(state: ReferralState) -> Readers:
 
 
 REFERRALS = AggregateType(
-    name="referral",
-    command_types=rc.COMMAND_TYPES,
-    stream_id=lambda command: command.referral_id,
-    evolve=lambda state, event, stream_id: referral_evolve(state, event, referral_id=stream_id),  # type: ignore[arg-type]
+    lifecycle=LIFECYCLE_REFERRALS,
     scope=_referral_scope,
     authorise=authorise_linkage_command,
     numbering=_referral_numbering,
-    execute=referral_execute,
     project=_referral_projection,
     fresh_ids={
         rc.IssueReferral: ("referral_id",),
@@ -310,14 +309,10 @@ def police_case_document(state: PoliceCaseState) -> Document:
 
 
 POLICE_CASES = AggregateType(
-    name="police_case",
-    command_types=pc.COMMAND_TYPES,
-    stream_id=lambda command: command.police_case_id,
-    evolve=lambda state, event, stream_id: police_evolve(state, event, police_case_id=stream_id),  # type: ignore[arg-type]
+    lifecycle=LIFECYCLE_POLICE_CASES,
     scope=_police_scope,
     authorise=authorise_linkage_command,
     numbering=lambda command, state: None,
-    execute=police_execute,
     project=lambda state, ctx: Projection(
         documents=(police_case_document(state),), deadlines=tuple(state.deadlines.values())
     ),
@@ -371,14 +366,10 @@ def dispatch_document(state: DispatchState) -> Document:
 
 
 DISPATCHES = AggregateType(
-    name="dispatch",
-    command_types=dc.COMMAND_TYPES,
-    stream_id=lambda command: command.dispatch_id,
-    evolve=lambda state, event, stream_id: dispatch_evolve(state, event, dispatch_id=stream_id),  # type: ignore[arg-type]
+    lifecycle=LIFECYCLE_DISPATCHES,
     scope=_dispatch_scope,
     authorise=authorise_linkage_command,
     numbering=lambda command, state: None,
-    execute=dispatch_execute,
     project=lambda state, ctx: Projection(documents=(dispatch_document(state),)),
     fresh_ids={
         dc.RecordDispatch: ("dispatch_id",),
@@ -435,14 +426,10 @@ def traffic_document(state: TrafficState) -> Document:
 
 
 TRAFFIC = AggregateType(
-    name="traffic",
-    command_types=tc.COMMAND_TYPES,
-    stream_id=lambda command: command.traffic_id,
-    evolve=lambda state, event, stream_id: traffic_evolve(state, event, traffic_id=stream_id),  # type: ignore[arg-type]
+    lifecycle=LIFECYCLE_TRAFFIC,
     scope=_traffic_scope,
     authorise=authorise_linkage_command,
     numbering=lambda command, state: None,
-    execute=traffic_execute,
     project=lambda state, ctx: Projection(
         documents=(traffic_document(state),), deadlines=tuple(state.deadlines.values())
     ),

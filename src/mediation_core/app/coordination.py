@@ -67,14 +67,10 @@ def lifecycle_aggregate(
 ) -> AggregateType:
     """An aggregate type for the service loop from a domain lifecycle."""
     return AggregateType(
-        name=lifecycle.name,
-        command_types=lifecycle.command_types,
-        stream_id=lambda command: command.stream_id,
-        evolve=lifecycle.evolve,
+        lifecycle=lifecycle,
         scope=scope,
         authorise=authorise,
         numbering=lambda command, state: None,
-        execute=lifecycle.execute,
         project=project,
         fresh_ids=fresh_ids or {},
         lookup=lookup or (lambda store, command, ctx: {}),

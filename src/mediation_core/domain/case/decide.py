@@ -9,7 +9,8 @@ event it returns is one the transition table accepts.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+import operator
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from mediation_core.domain.case import commands as c
@@ -34,36 +35,29 @@ from mediation_core.domain.case.rules import (
     termination,
     terms,
 )
-from mediation_core.domain.case.state import TRANSITIONS, CaseState, CaseStatus, evolve
-from mediation_core.domain.errors import InvalidTransitionError, RuleViolationError
+from mediation_core.domain.case.state import FOLD, TRANSITIONS, CaseState, CaseStatus
 from mediation_core.domain.kernel.context import DecisionContext
-from mediation_core.domain.kernel.decider import Decider
-from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule, run_rules
+from mediation_core.domain.kernel.decider import Decider, lifecycle_rule
+from mediation_core.domain.kernel.lifecycle import Lifecycle
+from mediation_core.domain.kernel.rulebook import Violation
 from mediation_core.domain.reporting.repeats import find_repeat
 from mediation_core.domain.traffic import rules as traffic
 from mediation_core.domain.values.deadlines import Deadline, DeadlineKind, calendar_deadline, working_day_deadline
 from mediation_core.domain.values.parties import holds_sensitive_data
 
+DECIDERS: dict[type[c.CaseCommand], Decider] = {}
 
-@rule(
+transition_allowed = lifecycle_rule(
     "transition_allowed",
+    what_zh="案件",
+    what_en="case",
+    id_field="case_id",
+    deciders=DECIDERS,
+    transitions=TRANSITIONS,
+    creating=ev.DisputeReceived,
     basis="案件流程 (docs/lifecycle.md, transition table)",
-    kind=RuleKind.HARD,
-    zh="案件当前状态不允许此操作",
-    en="the case's current state does not allow this command",
+    summary_en="the case's current state does not allow this command",
 )
-def transition_allowed(cmd: Any, state: CaseState | None, ctx: DecisionContext) -> Iterator[Violation]:
-    decider = DECIDERS[type(cmd)]
-    if state is None:
-        if decider.emits is not ev.DisputeReceived:
-            yield transition_allowed.violation("case_id", "案件不存在", "the case does not exist")
-        return
-    if (state.status, decider.emits) not in TRANSITIONS:
-        yield transition_allowed.violation(
-            "status",
-            f"案件状态为「{state.status.title_zh}」，不能执行 {type(cmd).__name__}",
-            f"{type(cmd).__name__} is not allowed when the case is {state.status.value}",
-        )
 
 
 DATES = (common.date_not_in_future, common.date_in_case_order)
@@ -253,173 +247,174 @@ TERM = terms.within_mediation_term
 PARTY = common.party_known
 RECORD = common.record_complete
 
-DECIDERS: dict[type[c.CaseCommand], Decider] = {
-    c.ReceiveDispute: Decider(
-        emits=ev.DisputeReceived,
-        rules=(
-            transition_allowed,
-            common.date_not_in_future,
-            intake.room_known,
-            intake.category_known,
-            intake.registration_complete,
-            intake.two_sides,
-            intake.resident_id_valid,
-            intake.credit_code_valid,
-            intake.minor_has_guardian,
-            intake.child_data_guardian_consent,
-            intake.representatives_at_most_five,
+DECIDERS.update(
+    {
+        c.ReceiveDispute: Decider(
+            emits=ev.DisputeReceived,
+            rules=(
+                transition_allowed,
+                common.date_not_in_future,
+                intake.room_known,
+                intake.category_known,
+                intake.registration_complete,
+                intake.two_sides,
+                intake.resident_id_valid,
+                intake.credit_code_valid,
+                intake.minor_has_guardian,
+                intake.child_data_guardian_consent,
+                intake.representatives_at_most_five,
+            ),
+            build=_received,
         ),
-        build=_received,
-    ),
-    c.AcceptCase: Decider(
-        emits=ev.CaseAccepted,
-        rules=(*BASE, intake.mediation_is_free, intake.acceptance_not_excluded, intake.acceptance_numbered),
-        build=_accepted,
-    ),
-    c.DeclineCase: Decider(emits=ev.CaseDeclined, rules=BASE, build=_simple(ev.CaseDeclined, "on", "reason", "note")),
-    c.AssignMediator: Decider(
-        emits=ev.MediatorAssigned,
-        rules=(*BASE, mediators.mediator_of_room, mediators.recused_never_active),
-        build=_simple(ev.MediatorAssigned, "mediator_id", "presiding", "on"),
-    ),
-    c.NotifyRights: Decider(emits=ev.RightsNotified, rules=BASE, build=_simple(ev.RightsNotified, "on", "written")),
-    c.FileDocument: Decider(
-        emits=ev.DocumentFiled, rules=(*BASE, RECORD), build=_simple(ev.DocumentFiled, "item", "title", "on")
-    ),
-    c.RecordConsent: Decider(emits=ev.ConsentRecorded, rules=(*BASE, PARTY), build=_consent),
-    c.StartMediation: Decider(
-        emits=ev.MediationStarted,
-        rules=(*BASE, CONSENT, consent.rights_notified_first, mediators.presiding_mediator_assigned, TERM),
-        build=_simple(ev.MediationStarted, "on"),
-    ),
-    c.InviteParticipant: Decider(
-        emits=ev.ParticipantInvited,
-        rules=(*BASE, PARTY, consent.invitees_need_consent),
-        build=_simple(ev.ParticipantInvited, "name", "relation", "consenting_party_ids", "on"),
-    ),
-    c.RecordInvestigation: Decider(
-        emits=ev.InvestigationRecorded,
-        rules=(*BASE, RECORD, mediators.mediators_active, mediators.recused_never_active),
-        build=_simple(ev.InvestigationRecorded, "on", "investigator_id", "subject", "content"),
-    ),
-    c.ScheduleSession: Decider(
-        emits=ev.SessionScheduled,
-        rules=(*BASE, CONSENT, RECORD, sessions.session_scheduled_within_term, traffic.insurer_notified_in_time),
-        build=lambda cmd, state, ctx: [
-            ev.SessionScheduled(on=cmd.on, session_on=cmd.session_on, place=cmd.place, insurers=state.insurers)
-        ],
-    ),
-    c.HoldSession: Decider(
-        emits=ev.SessionHeld,
-        rules=(
-            *BASE,
-            CONSENT,
-            PARTY,
-            RECORD,
-            mediators.mediators_active,
-            mediators.recused_never_active,
-            consent.invitees_need_consent,
-            consent.publicity_choice,
-            traffic.insurer_notified_in_time,
-            traffic.joint_session_bodies,
-            TERM,
+        c.AcceptCase: Decider(
+            emits=ev.CaseAccepted,
+            rules=(*BASE, intake.mediation_is_free, intake.acceptance_not_excluded, intake.acceptance_numbered),
+            build=_accepted,
         ),
-        build=_simple(
-            ev.SessionHeld,
-            "on",
-            "place",
-            "mediator_ids",
-            "party_ids",
-            "invitees",
-            "public",
-            "summary",
-            "joint_bodies",
-            "insurer_notices",
+        c.DeclineCase: Decider(
+            emits=ev.CaseDeclined, rules=BASE, build=_simple(ev.CaseDeclined, "on", "reason", "note")
         ),
-    ),
-    c.RequestRecusal: Decider(
-        emits=ev.MediatorRecused,
-        rules=(*BASE, PARTY, RECORD, mediators.recusal_of_assigned_mediator),
-        build=lambda cmd, state, ctx: [
-            ev.MediatorRecused(mediator_id=cmd.mediator_id, requested_by=cmd.party_id, reason=cmd.reason, on=cmd.on)
-        ],
-    ),
-    c.FlagRisk: Decider(emits=ev.RiskFlagged, rules=(*BASE, escalation.risk_persons_counted), build=_risk),
-    c.GradeDifficulty: Decider(
-        emits=ev.DifficultyGraded, rules=BASE, build=_simple(ev.DifficultyGraded, "grade", "on", "reason")
-    ),
-    c.ReportToPolice: Decider(
-        emits=ev.PoliceReportRecorded, rules=(*BASE, escalation.report_to_a_station), build=_reported
-    ),
-    c.ExtendTerm: Decider(
-        emits=ev.TermExtended, rules=(*BASE, PARTY, terms.extension_needs_every_party, TERM), build=_extended
-    ),
-    c.ReachOralAgreement: Decider(
-        emits=ev.OralAgreementReached,
-        rules=(
-            *BASE,
-            CONSENT,
-            PARTY,
-            agreement.session_before_agreement,
-            agreement.oral_content_recorded,
-            agreement.written_form_required,
-            TERM,
+        c.AssignMediator: Decider(
+            emits=ev.MediatorAssigned,
+            rules=(*BASE, mediators.mediator_of_room, mediators.recused_never_active),
+            build=_simple(ev.MediatorAssigned, "mediator_id", "presiding", "on"),
         ),
-        build=_oral,
-    ),
-    c.DraftWrittenAgreement: Decider(
-        emits=ev.WrittenAgreementDrafted,
-        rules=(*BASE, CONSENT, agreement.session_before_agreement, agreement.written_agreement_fields, TERM),
-        build=_simple(ev.WrittenAgreementDrafted, "on", "terms"),
-    ),
-    c.SignAgreement: Decider(
-        emits=ev.AgreementSigned, rules=(*BASE, CONSENT, agreement.signature_valid, TERM), build=_signed
-    ),
-    c.TerminateCase: Decider(
-        emits=ev.CaseTerminated,
-        rules=(*BASE, terms.expiry_needs_expired_term, termination.termination_explained),
-        build=_terminated,
-    ),
-    c.ApplyJudicialConfirmation: Decider(
-        emits=ev.JudicialConfirmationApplied,
-        rules=(*BASE, PARTY, confirmation.confirmation_window, confirmation.confirmation_excluded_subjects),
-        build=_simple(ev.JudicialConfirmationApplied, "on", "applicant_ids", "court"),
-    ),
-    c.RecordFollowUp: Decider(
-        emits=ev.FollowUpRecorded, rules=(*BASE, PARTY, followup.follow_up_records_performance), build=_follow_up
-    ),
-    c.ArchiveCase: Decider(
-        emits=ev.CaseArchived,
-        rules=(
-            *BASE,
-            RECORD,
-            archive.case_file_minimum,
-            archive.case_file_policy_items,
-            archive.follow_up_before_archive,
-            escalation.escalation_reported,
+        c.NotifyRights: Decider(emits=ev.RightsNotified, rules=BASE, build=_simple(ev.RightsNotified, "on", "written")),
+        c.FileDocument: Decider(
+            emits=ev.DocumentFiled, rules=(*BASE, RECORD), build=_simple(ev.DocumentFiled, "item", "title", "on")
         ),
-        build=_archived,
-    ),
-    c.AnonymiseParties: Decider(
-        emits=ev.PartiesAnonymised,
-        rules=(*BASE, retention.retention_period_ended, retention.anonymised_once),
-        build=_anonymised,
-    ),
-}
+        c.RecordConsent: Decider(emits=ev.ConsentRecorded, rules=(*BASE, PARTY), build=_consent),
+        c.StartMediation: Decider(
+            emits=ev.MediationStarted,
+            rules=(*BASE, CONSENT, consent.rights_notified_first, mediators.presiding_mediator_assigned, TERM),
+            build=_simple(ev.MediationStarted, "on"),
+        ),
+        c.InviteParticipant: Decider(
+            emits=ev.ParticipantInvited,
+            rules=(*BASE, PARTY, consent.invitees_need_consent),
+            build=_simple(ev.ParticipantInvited, "name", "relation", "consenting_party_ids", "on"),
+        ),
+        c.RecordInvestigation: Decider(
+            emits=ev.InvestigationRecorded,
+            rules=(*BASE, RECORD, mediators.mediators_active, mediators.recused_never_active),
+            build=_simple(ev.InvestigationRecorded, "on", "investigator_id", "subject", "content"),
+        ),
+        c.ScheduleSession: Decider(
+            emits=ev.SessionScheduled,
+            rules=(*BASE, CONSENT, RECORD, sessions.session_scheduled_within_term, traffic.insurer_notified_in_time),
+            build=lambda cmd, state, ctx: [
+                ev.SessionScheduled(on=cmd.on, session_on=cmd.session_on, place=cmd.place, insurers=state.insurers)
+            ],
+        ),
+        c.HoldSession: Decider(
+            emits=ev.SessionHeld,
+            rules=(
+                *BASE,
+                CONSENT,
+                PARTY,
+                RECORD,
+                mediators.mediators_active,
+                mediators.recused_never_active,
+                consent.invitees_need_consent,
+                consent.publicity_choice,
+                traffic.insurer_notified_in_time,
+                traffic.joint_session_bodies,
+                TERM,
+            ),
+            build=_simple(
+                ev.SessionHeld,
+                "on",
+                "place",
+                "mediator_ids",
+                "party_ids",
+                "invitees",
+                "public",
+                "summary",
+                "joint_bodies",
+                "insurer_notices",
+            ),
+        ),
+        c.RequestRecusal: Decider(
+            emits=ev.MediatorRecused,
+            rules=(*BASE, PARTY, RECORD, mediators.recusal_of_assigned_mediator),
+            build=lambda cmd, state, ctx: [
+                ev.MediatorRecused(mediator_id=cmd.mediator_id, requested_by=cmd.party_id, reason=cmd.reason, on=cmd.on)
+            ],
+        ),
+        c.FlagRisk: Decider(emits=ev.RiskFlagged, rules=(*BASE, escalation.risk_persons_counted), build=_risk),
+        c.GradeDifficulty: Decider(
+            emits=ev.DifficultyGraded, rules=BASE, build=_simple(ev.DifficultyGraded, "grade", "on", "reason")
+        ),
+        c.ReportToPolice: Decider(
+            emits=ev.PoliceReportRecorded, rules=(*BASE, escalation.report_to_a_station), build=_reported
+        ),
+        c.ExtendTerm: Decider(
+            emits=ev.TermExtended, rules=(*BASE, PARTY, terms.extension_needs_every_party, TERM), build=_extended
+        ),
+        c.ReachOralAgreement: Decider(
+            emits=ev.OralAgreementReached,
+            rules=(
+                *BASE,
+                CONSENT,
+                PARTY,
+                agreement.session_before_agreement,
+                agreement.oral_content_recorded,
+                agreement.written_form_required,
+                TERM,
+            ),
+            build=_oral,
+        ),
+        c.DraftWrittenAgreement: Decider(
+            emits=ev.WrittenAgreementDrafted,
+            rules=(*BASE, CONSENT, agreement.session_before_agreement, agreement.written_agreement_fields, TERM),
+            build=_simple(ev.WrittenAgreementDrafted, "on", "terms"),
+        ),
+        c.SignAgreement: Decider(
+            emits=ev.AgreementSigned, rules=(*BASE, CONSENT, agreement.signature_valid, TERM), build=_signed
+        ),
+        c.TerminateCase: Decider(
+            emits=ev.CaseTerminated,
+            rules=(*BASE, terms.expiry_needs_expired_term, termination.termination_explained),
+            build=_terminated,
+        ),
+        c.ApplyJudicialConfirmation: Decider(
+            emits=ev.JudicialConfirmationApplied,
+            rules=(*BASE, PARTY, confirmation.confirmation_window, confirmation.confirmation_excluded_subjects),
+            build=_simple(ev.JudicialConfirmationApplied, "on", "applicant_ids", "court"),
+        ),
+        c.RecordFollowUp: Decider(
+            emits=ev.FollowUpRecorded, rules=(*BASE, PARTY, followup.follow_up_records_performance), build=_follow_up
+        ),
+        c.ArchiveCase: Decider(
+            emits=ev.CaseArchived,
+            rules=(
+                *BASE,
+                RECORD,
+                archive.case_file_minimum,
+                archive.case_file_policy_items,
+                archive.follow_up_before_archive,
+                escalation.escalation_reported,
+            ),
+            build=_archived,
+        ),
+        c.AnonymiseParties: Decider(
+            emits=ev.PartiesAnonymised,
+            rules=(*BASE, retention.retention_period_ended, retention.anonymised_once),
+            build=_anonymised,
+        ),
+    }
+)
 
-_undecided = set(c.COMMAND_TYPES) - set(DECIDERS)
-if _undecided:  # pragma: no cover
-    msg = f"no decider for {sorted(t.__name__ for t in _undecided)}"
-    raise RuntimeError(msg)
+
+CASES = Lifecycle(
+    name="case", fold=FOLD, deciders=DECIDERS, stream_of=operator.attrgetter("case_id"), commands=c.COMMAND_TYPES
+)
+"""The case's fold and deciders: what the service replays and decides."""
 
 
 def violations(command: c.CaseCommand, state: CaseState | None, context: DecisionContext) -> list[Violation]:
     """Every rule the command would break, without deciding."""
-    decider = DECIDERS[type(command)]
-    found = list(run_rules(decider.rules[:1], command, state, context))
-    if found and state is None:
-        return found
-    return found + list(run_rules(decider.rules[1:], command, state, context))
+    return CASES.violations(command, state, context)
 
 
 def execute(
@@ -427,11 +422,7 @@ def execute(
 ) -> tuple[list[ev.CaseEvent], CaseState]:
     """The events ``command`` produces on ``state`` and the state after them, or
     :class:`RuleViolationError` naming every broken rule."""
-    broken = violations(command, state, context)
-    if broken:
-        raise RuleViolationError(broken)
-    events = DECIDERS[type(command)].build(command, state, context)
-    return events, fold(state, events, case_id=command.case_id)
+    return CASES.execute(command, state, context)
 
 
 def decide(command: c.CaseCommand, state: CaseState | None, context: DecisionContext) -> list[ev.CaseEvent]:
@@ -441,9 +432,5 @@ def decide(command: c.CaseCommand, state: CaseState | None, context: DecisionCon
 
 def fold(state: CaseState | None, events: Sequence[ev.CaseEvent], *, case_id: str) -> CaseState:
     """Apply ``events`` in order; a decider bug surfaces here, never in storage."""
-    for event in events:
-        state = evolve(state, event, case_id=case_id)
-    if state is None:
-        msg = "a command produced no events"
-        raise InvalidTransitionError(msg)
-    return state
+    state_after: CaseState = CASES.apply_all(state, events, case_id)
+    return state_after

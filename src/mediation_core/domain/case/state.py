@@ -112,7 +112,7 @@ _KEEP = {
     S.FOLLOWING_UP: (ev.DocumentFiled, ev.JudicialConfirmationApplied, ev.FollowUpRecorded, ev.PoliceReportRecorded),
     S.ARCHIVED: (ev.PartiesAnonymised,),
 }
-_MOVE = {
+_MOVE: dict[tuple[CaseStatus | None, type[ev.CaseEvent]], CaseStatus] = {
     (S.RECEIVED, ev.CaseAccepted): S.ACCEPTED,
     (S.RECEIVED, ev.CaseDeclined): S.DECLINED,
     (S.ACCEPTED, ev.MediationStarted): S.MEDIATING,
@@ -127,10 +127,10 @@ _MOVE = {
     (S.FOLLOWING_UP, ev.CaseArchived): S.ARCHIVED,
 }
 
-TRANSITIONS: Mapping[tuple[CaseStatus, type[ev.CaseEvent]], CaseStatus] = MappingProxyType(
-    {**{(status, e): status for status, kept in _KEEP.items() for e in kept}, **_MOVE}
+TRANSITIONS: Mapping[tuple[CaseStatus | None, type[ev.CaseEvent]], CaseStatus] = MappingProxyType(
+    {(None, ev.DisputeReceived): S.RECEIVED, **{(s, e): s for s, kept in _KEEP.items() for e in kept}, **_MOVE}
 )
-"""(status, event type) → next status. The creating event, DisputeReceived, leads to RECEIVED."""
+"""(status, event type) → next status; the creating event, DisputeReceived, from ``None``."""
 
 INITIAL_EVENT = ev.DisputeReceived
 TERMINAL = frozenset(s for s in CaseStatus if not any(k[0] is s and v is not s for k, v in TRANSITIONS.items()))
@@ -473,20 +473,16 @@ def start(case_id: str, version: int, event: ev.DisputeReceived) -> CaseState:
 def evolve(state: CaseState | None, event: ev.CaseEvent, *, case_id: str = "") -> CaseState:
     """The case after ``event``. Pure and total over the transition table; raises
     :class:`InvalidTransitionError` for an event the table does not allow."""
-    return _FOLD(state, event, case_id)
+    return FOLD(state, event, case_id)
 
 
 def replay(case_id: str, events: Iterable[ev.CaseEvent]) -> CaseState | None:
     """Fold a stream into the case state; ``None`` for an empty stream."""
-    state: CaseState | None = None
-    for event in events:
-        state = evolve(state, event, case_id=case_id)
-    return state
+    return FOLD.replay(case_id, events)
 
 
-_FOLD: Fold[CaseState] = Fold(
+FOLD: Fold[CaseState] = Fold(
     noun="case",
-    creating=ev.DisputeReceived,
     transitions=TRANSITIONS,
     start=lambda case_id, e: start(case_id, 1, e),
     apply=_APPLY,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import operator
+
 from mediation_core.domain.case.rules import common
 from mediation_core.domain.dispatch import commands as c
 from mediation_core.domain.dispatch import events as ev
 from mediation_core.domain.dispatch import rules as r
-from mediation_core.domain.dispatch.state import TRANSITIONS, DispatchState, evolve
+from mediation_core.domain.dispatch.state import FOLD, TRANSITIONS, DispatchState
 from mediation_core.domain.kernel.context import DecisionContext
-from mediation_core.domain.kernel.decider import Decider, execute_with, lifecycle_rule
+from mediation_core.domain.kernel.decider import Decider, lifecycle_rule
+from mediation_core.domain.kernel.lifecycle import Lifecycle
 
 
 def _recorded(cmd: c.RecordDispatch, state: None, ctx: DecisionContext) -> list[ev.DispatchEvent]:
@@ -67,13 +70,18 @@ DECIDERS.update(
 )
 
 
-def _evolve(state: DispatchState | None, event: ev.DispatchEvent, stream_id: str) -> DispatchState:
-    return evolve(state, event, dispatch_id=stream_id)
+DISPATCHES = Lifecycle(
+    name="dispatch",
+    fold=FOLD,
+    deciders=DECIDERS,
+    stream_of=operator.attrgetter("dispatch_id"),
+    commands=c.COMMAND_TYPES,
+)
+"""The dispatch's fold and deciders: what the service replays and decides."""
 
 
 def execute(
     command: c.DispatchCommand, state: DispatchState | None, context: DecisionContext
 ) -> tuple[list[ev.DispatchEvent], DispatchState]:
     """The events ``command`` produces and the dispatch after them, or ``RuleViolationError``."""
-    events, new_state = execute_with(DECIDERS, command, state, context, evolve=_evolve, stream_id=command.dispatch_id)
-    return events, new_state
+    return DISPATCHES.execute(command, state, context)

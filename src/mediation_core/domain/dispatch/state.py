@@ -34,8 +34,9 @@ _TITLES = {
 }
 
 D = DispatchStatus
-TRANSITIONS: Mapping[tuple[DispatchStatus, type[ev.DispatchEvent]], DispatchStatus] = MappingProxyType(
+TRANSITIONS: Mapping[tuple[DispatchStatus | None, type[ev.DispatchEvent]], DispatchStatus] = MappingProxyType(
     {
+        (None, ev.DispatchRecorded): D.OPEN,
         (D.OPEN, ev.SettledOnScene): D.SETTLED_ON_SCENE,
         (D.OPEN, ev.HandedToRoom): D.HANDED_TO_ROOM,
         (D.OPEN, ev.KeptAsPoliceMatter): D.POLICE_MATTER,
@@ -102,12 +103,11 @@ def start(dispatch_id: str, event: ev.DispatchRecorded) -> DispatchState:
 
 def evolve(state: DispatchState | None, event: ev.DispatchEvent, *, dispatch_id: str = "") -> DispatchState:
     """The dispatch after ``event``. Pure; raises for an event the table does not allow."""
-    return _FOLD(state, event, dispatch_id)
+    return FOLD(state, event, dispatch_id)
 
 
-_FOLD: Fold[DispatchState] = Fold(
+FOLD: Fold[DispatchState] = Fold(
     noun="dispatch",
-    creating=ev.DispatchRecorded,
     transitions=TRANSITIONS,
     start=start,
     apply=_APPLY,

@@ -22,6 +22,7 @@ from mediation_core.domain.case.events import DomainEvent
 from mediation_core.domain.case.rules.common import date_not_in_future
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.decider import Decider, lifecycle_rule
+from mediation_core.domain.kernel.fold import Fold
 from mediation_core.domain.kernel.lifecycle import Lifecycle, blank
 from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
 from mediation_core.domain.reporting.evaluation import Dimension, Grade, MediatorResult, evaluate, excellent_quota
@@ -369,8 +370,11 @@ DECIDERS.update(
 )
 EVALUATION_ROUNDS = Lifecycle(
     name="evaluation",
-    transitions=TRANSITIONS,
-    start=_start,
-    apply={EvaluationRevised: _apply_revised},
+    fold=Fold(
+        noun="evaluation",
+        transitions=TRANSITIONS,
+        start=_start,
+        apply={EvaluationRevised: _apply_revised},
+    ),
     deciders=DECIDERS,
 )

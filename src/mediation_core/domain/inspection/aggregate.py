@@ -19,6 +19,7 @@ from mediation_core.domain.case.events import DomainEvent
 from mediation_core.domain.case.rules.common import date_not_in_future
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.decider import Decider, lifecycle_rule
+from mediation_core.domain.kernel.fold import Fold
 from mediation_core.domain.kernel.lifecycle import Lifecycle, blank
 from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
 from mediation_core.domain.reporting.statistics import in_scope
@@ -238,15 +239,18 @@ DECIDERS.update(
 )
 INSPECTIONS = Lifecycle(
     name="inspection",
-    transitions=TRANSITIONS,
-    start=_start,
-    apply={
-        InspectionRectified: lambda s, e: {
-            "rectified_on": e.on,
-            "rectification_note": e.note,
-            "rectified_late": e.late,
-        }
-    },
+    fold=Fold(
+        noun="inspection",
+        transitions=TRANSITIONS,
+        start=_start,
+        apply={
+            InspectionRectified: lambda s, e: {
+                "rectified_on": e.on,
+                "rectification_note": e.note,
+                "rectified_late": e.late,
+            }
+        },
+    ),
     deciders=DECIDERS,
 )
 

@@ -1,23 +1,21 @@
 """The decider shape every aggregate shares: per command, its rules and its event builder.
 
-An aggregate declares a table of :class:`Decider` entries and a lifecycle rule made by
-:func:`lifecycle_rule` from its transition table; :func:`execute_with` runs every rule,
-reports all violations at once, and folds the built events through the aggregate's
-``evolve`` so that every event returned is one its transition table accepts.
+An aggregate declares a table of :class:`Decider` entries whose first rule is its lifecycle
+rule, made by :func:`lifecycle_rule` from its transition table;
+:class:`~mediation_core.domain.kernel.lifecycle.Lifecycle` runs them.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Protocol
 
 from attrs import frozen
 
 from mediation_core.domain.case.events import DomainEvent
-from mediation_core.domain.errors import InvalidTransitionError, RuleViolationError
 from mediation_core.domain.kernel.context import DecisionContext
-from mediation_core.domain.kernel.rulebook import Rule, RuleKind, Violation, rule, run_rules
+from mediation_core.domain.kernel.rulebook import Rule, RuleKind, Violation, rule
 
 
 @frozen(kw_only=True)
@@ -52,6 +50,7 @@ def lifecycle_rule(
     transitions: Mapping[tuple[Any, type], Any],
     creating: type[DomainEvent],
     basis: str,
+    summary_en: str = "",
 ) -> Rule[Any, Any, DecisionContext]:
     """The rule that a command's main event fits the aggregate's transition table: a creating
     command needs no stream yet, every other command needs one in a state that allows it."""
@@ -61,7 +60,7 @@ def lifecycle_rule(
         basis=basis,
         kind=RuleKind.HARD,
         zh=f"{what_zh}当前状态不允许此操作",
-        en=f"the {what_en}'s state does not allow this command",
+        en=summary_en or f"the {what_en}'s state does not allow this command",
     )
     def check(cmd: Any, state: _HasStatus | None, ctx: DecisionContext) -> Iterator[Violation]:
         emits = deciders[type(cmd)].main_event(cmd)
@@ -79,43 +78,3 @@ def lifecycle_rule(
             )
 
     return check
-
-
-def violations_with(
-    deciders: Mapping[type, Decider], command: Any, state: Any, context: DecisionContext
-) -> list[Violation]:
-    """Every rule ``command`` would break. The first rule is the lifecycle rule: when it fails
-    on a missing stream, the others (which read the state) are not run."""
-    decider = deciders[type(command)]
-    found = list(run_rules(decider.rules[:1], command, state, context))
-    if found and state is None:
-        return found
-    return found + list(run_rules(decider.rules[1:], command, state, context))
-
-
-def execute_with(
-    deciders: Mapping[type, Decider],
-    command: Any,
-    state: Any,
-    context: DecisionContext,
-    *,
-    evolve: Callable[[Any, Any, str], Any],
-    stream_id: str,
-) -> tuple[list[Any], Any]:
-    """The events ``command`` produces on ``state`` and the state after them, or
-    :class:`RuleViolationError` naming every broken rule."""
-    broken = violations_with(deciders, command, state, context)
-    if broken:
-        raise RuleViolationError(broken)
-    events = deciders[type(command)].build(command, state, context)
-    return events, fold_with(evolve, state, events, stream_id=stream_id)
-
-
-def fold_with(evolve: Callable[[Any, Any, str], Any], state: Any, events: Sequence[Any], *, stream_id: str) -> Any:
-    """Apply ``events`` in order; a decider bug surfaces here, never in storage."""
-    for event in events:
-        state = evolve(state, event, stream_id)
-    if state is None:
-        msg = "a command produced no events"
-        raise InvalidTransitionError(msg)
-    return state

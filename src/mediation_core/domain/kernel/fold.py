@@ -1,18 +1,18 @@
-"""The fold every linkage aggregate shares: a creating event, a transition table and one
-handler per other event.
+"""The fold every aggregate shares: ``(state or None, event) → state`` from one transition table.
 
-The case, the referral, the 治安 case, the 110 dispatch and the traffic record each declare
-their table and handlers; :class:`Fold` turns them into the pure ``evolve`` and checks, when
-the module loads, that no event type lacks a handler (a new event cannot be forgotten).
+An aggregate declares its table ``(status or None, event type) → status`` — the creating event
+keyed by ``None`` — and one handler per other event returning the field changes it makes;
+:class:`Fold` checks, when the module loads, that no event type lacks a handler (a new event
+cannot be forgotten) and refuses every event the table does not allow.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
-from attrs import frozen
+from attrs import field, frozen
 
 from mediation_core.domain.errors import InvalidTransitionError
 
@@ -29,40 +29,61 @@ class Folded(Protocol):
 S = TypeVar("S", bound=Folded)
 
 
-@frozen
+@frozen(kw_only=True)
 class Fold(Generic[S]):
-    """``(state or None, event) → state`` from a transition table.
+    """One aggregate's transition table and event handlers.
 
     ``noun`` names the aggregate in errors ("case", "治安 case"); ``start(stream_id, event)``
-    builds the state the ``creating`` event makes; ``apply[event type](state, event)`` returns
-    the field changes of every other event."""
+    builds the state a creating event makes; ``apply[event type](state, event)`` returns the
+    field changes of every other event."""
 
     noun: str
-    creating: type
     transitions: Mapping[tuple[Any, type], Any]
     start: Callable[[str, Any], S]
     apply: Mapping[type, Callable[[S, Any], dict[str, Any]]]
-    event_types: tuple[type, ...]
+    event_types: tuple[type, ...] = field()
+
+    @event_types.default
+    def _events(self) -> tuple[type, ...]:
+        return tuple(dict.fromkeys(e for _, e in self.transitions))
 
     def __attrs_post_init__(self) -> None:
-        missing = set(self.event_types) - set(self.apply) - {self.creating}
+        missing = set(self.event_types) - set(self.apply) - set(self.creating)
         if missing:
             msg = f"{self.noun}: evolve has no handler for {sorted(t.__name__ for t in missing)}"
             raise RuntimeError(msg)
 
+    @property
+    def creating(self) -> tuple[type, ...]:
+        """The events that open a stream (the table's rows from ``None``)."""
+        return tuple(e for s, e in self.transitions if s is None)
+
     def __call__(self, state: S | None, event: Any, stream_id: str) -> S:
         """The state after ``event``; :class:`InvalidTransitionError` for one the table does not allow."""
         if state is None:
-            if not isinstance(event, self.creating):
+            after = self.transitions.get((None, type(event)))
+            if after is None:
                 msg = f"{type(event).__name__} before the {self.noun} exists"
                 raise InvalidTransitionError(msg)
-            return self.start(stream_id, event)
+            return attrs.evolve(self.start(stream_id, event), status=after, version=1)  # type: ignore[misc]  # every fold state is a frozen attrs class
         if isinstance(event, self.creating):
             msg = f"the {self.noun} already exists"
             raise InvalidTransitionError(msg)
-        status = self.transitions.get((state.status, type(event)))
-        if status is None:
+        after = self.transitions.get((state.status, type(event)))
+        if after is None:
             msg = f"{type(event).__name__} is not allowed when the {self.noun} is {state.status.value}"
             raise InvalidTransitionError(msg)
         changes = self.apply[type(event)](state, event)
-        return attrs.evolve(state, status=status, version=state.version + 1, **changes)  # type: ignore[misc]  # every fold state is a frozen attrs class
+        return attrs.evolve(state, status=after, version=state.version + 1, **changes)  # type: ignore[misc]
+
+    def replay(self, stream_id: str, events: Iterable[Any]) -> S | None:
+        """Fold a stream into its state; ``None`` for an empty stream."""
+        state: S | None = None
+        for event in events:
+            state = self(state, event, stream_id)
+        return state
+
+    def table(self) -> Iterator[tuple[str, str, str]]:
+        """(from, event, to) rows of the transition table, for docs."""
+        for (before, event), after in self.transitions.items():
+            yield (before.value if before is not None else "(new)", event.__name__, after.value)

@@ -1,52 +1,48 @@
-"""One aggregate's parts in one value, for the coordination records: statistical returns,
-standing meetings, evaluations, misconduct findings, training sessions and inspections.
+"""One aggregate in one value: its fold and its deciders, decided by one loop.
 
-Each is event-sourced like the case and the referral: frozen events with stable tags, one
-transition table ``(status or None, event type) → status``, and per command a
-:class:`~mediation_core.domain.kernel.decider.Decider` whose first rule is the aggregate's
-lifecycle rule. :class:`Lifecycle` adds the pure ``evolve`` from the table and the event
-handlers, and runs decisions through the shared :func:`execute_with`.
+Every aggregate — the case, the linkage records and the coordination records — declares a
+:class:`~mediation_core.domain.kernel.fold.Fold` (its transition table and event handlers) and
+per command a :class:`~mediation_core.domain.kernel.decider.Decider` whose first rule is the
+aggregate's lifecycle rule. :class:`Lifecycle` runs every rule, reports all violations at once,
+and folds the built events so that every event returned is one the table accepts. The
+rulebook is read off these tables (:meth:`Lifecycle.rules`), never filled by imports.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import operator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-import attrs
 from attrs import field, frozen
 
-from mediation_core.domain.case.events import DomainEvent
-from mediation_core.domain.errors import InvalidTransitionError
+from mediation_core.domain.errors import InvalidTransitionError, RuleViolationError
 from mediation_core.domain.kernel.context import DecisionContext
-from mediation_core.domain.kernel.decider import Decider, execute_with
+from mediation_core.domain.kernel.decider import Decider
+from mediation_core.domain.kernel.fold import Fold
+from mediation_core.domain.kernel.rulebook import Rule, Violation, run_rules
 
 
 @frozen(kw_only=True)
 class Lifecycle:
-    """One aggregate's transition table, event handlers and deciders.
+    """An aggregate's fold and deciders.
 
-    ``start(stream_id, event)`` builds the state its creating event makes; ``apply[event type]``
-    returns the field changes any other event makes. Commands carry their ``stream_id``."""
+    ``name`` is the code name its events are tagged with (``case``, ``police_case``,
+    ``meeting`` …); ``stream_of(command)`` the stream a command addresses."""
 
     name: str
-    transitions: Mapping[tuple[Any, type], Any]
-    start: Callable[[str, Any], Any]
-    apply: Mapping[type[DomainEvent], Callable[[Any, Any], dict[str, Any]]]
+    fold: Fold[Any]
     deciders: Mapping[type, Decider]
-    event_types: tuple[type[DomainEvent], ...] = field()
-
-    @event_types.default
-    def _events(self) -> tuple[type[DomainEvent], ...]:
-        return tuple(dict.fromkeys(e for _, e in self.transitions))
+    stream_of: Callable[[Any], str] = field(default=operator.attrgetter("stream_id"))
+    commands: tuple[type, ...] = ()
+    """The aggregate's command types, when declared apart: each must have a decider."""
 
     def __attrs_post_init__(self) -> None:
-        creating = {e for (s, e) in self.transitions if s is None}
-        missing = set(self.event_types) - creating - set(self.apply)
-        if missing:
-            msg = f"{self.name}: no handler for {sorted(t.__name__ for t in missing)}"
+        undecided = set(self.commands) - set(self.deciders)
+        if undecided:
+            msg = f"{self.name}: no decider for {sorted(t.__name__ for t in undecided)}"
             raise RuntimeError(msg)
-        stray = {c.__name__ for c, d in self.deciders.items() if d.emits not in self.event_types}
+        stray = {c.__name__ for c, d in self.deciders.items() if d.emits not in self.fold.event_types}
         if stray:
             msg = f"{self.name}: {sorted(stray)} emit events no transition records"
             raise RuntimeError(msg)
@@ -55,33 +51,56 @@ class Lifecycle:
     def command_types(self) -> tuple[type, ...]:
         return tuple(self.deciders)
 
-    def evolve(self, state: Any, event: DomainEvent, stream_id: str) -> Any:
-        """The state after ``event``; raises :class:`InvalidTransitionError` off the table."""
-        status = state.status if state is not None else None
-        after = self.transitions.get((status, type(event)))
-        if after is None:
-            where = f"the {self.name} is {status.value}" if status is not None else f"there is no {self.name}"
-            msg = f"{type(event).__name__} is not allowed when {where}"
-            raise InvalidTransitionError(msg)
-        if state is None:
-            return attrs.evolve(self.start(stream_id, event), status=after, version=1)
-        changes = self.apply[type(event)](state, event)
-        return attrs.evolve(state, status=after, version=state.version + 1, **changes)
+    @property
+    def event_types(self) -> tuple[type, ...]:
+        return self.fold.event_types
 
-    def replay(self, stream_id: str, events: Sequence[DomainEvent]) -> Any:
-        state = None
-        for event in events:
-            state = self.evolve(state, event, stream_id)
-        return state
+    def evolve(self, state: Any, event: Any, stream_id: str) -> Any:
+        """The state after ``event``; raises :class:`InvalidTransitionError` off the table."""
+        return self.fold(state, event, stream_id)
+
+    def replay(self, stream_id: str, events: Iterable[Any]) -> Any:
+        return self.fold.replay(stream_id, events)
+
+    def violations(self, command: Any, state: Any, context: DecisionContext) -> list[Violation]:
+        """Every rule ``command`` would break. The first rule is the lifecycle rule: when it
+        fails on a missing stream, the others (which read the state) are not run."""
+        decider = self.deciders[type(command)]
+        found = list(run_rules(decider.rules[:1], command, state, context))
+        if found and state is None:
+            return found
+        return found + list(run_rules(decider.rules[1:], command, state, context))
 
     def execute(self, command: Any, state: Any, context: DecisionContext) -> tuple[list[Any], Any]:
-        """The events ``command`` records and the state after them, or ``RuleViolationError``."""
-        return execute_with(self.deciders, command, state, context, evolve=self.evolve, stream_id=command.stream_id)
+        """The events ``command`` records and the state after them, or
+        :class:`RuleViolationError` naming every broken rule."""
+        broken = self.violations(command, state, context)
+        if broken:
+            raise RuleViolationError(broken)
+        events = self.deciders[type(command)].build(command, state, context)
+        return events, self.apply_all(state, events, self.stream_of(command))
+
+    def apply_all(self, state: Any, events: Sequence[Any], stream_id: str) -> Any:
+        """Apply ``events`` in order; a decider bug surfaces here, never in storage."""
+        for event in events:
+            state = self.fold(state, event, stream_id)
+        if state is None:
+            msg = "a command produced no events"
+            raise InvalidTransitionError(msg)
+        return state
+
+    def rules(self) -> Iterator[Rule[Any, Any, Any]]:
+        """Every rule of every decider, once each, in table order."""
+        seen: set[str] = set()
+        for decider in self.deciders.values():
+            for each in decider.rules:
+                if each.name not in seen:
+                    seen.add(each.name)
+                    yield each
 
     def table(self) -> Iterator[tuple[str, str, str]]:
         """(from, event, to) rows of the transition table, for docs."""
-        for (before, event), after in self.transitions.items():
-            yield (before.value if before is not None else "(new)", event.__name__, after.value)
+        return self.fold.table()
 
 
 def blank(value: object) -> bool:

@@ -1,14 +1,16 @@
 """Rules as small named pure functions, each carrying its legal basis.
 
 A rule is declared with :func:`rule`; the decorated function yields zero or more
-:class:`Violation` records. Every rule lands in :data:`RULEBOOK`, from which
-``docs/rules.md`` is generated (a test fails when the two drift).
+:class:`Violation` records. A rule is in force because a decider's table lists it: the
+rulebook (``mediation_core.domain.aggregates.RULEBOOK``, and ``docs/rules.md`` generated from
+it) is read off those tables by :func:`rulebook`, never filled as a side effect of importing.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
 from attrs import field, frozen
@@ -66,9 +68,6 @@ class Rule(Generic[C, S, X]):
         )
 
 
-RULEBOOK: dict[str, Rule[Any, Any, Any]] = {}
-
-
 def rule(
     name: str,
     *,
@@ -78,13 +77,10 @@ def rule(
     en: str,
     section9: tuple[int, ...] = (),
 ) -> Callable[[Callable[[C, S, X], Iterable[Violation]]], Rule[C, S, X]]:
-    """Declare a rule; its name must be unique across the rulebook."""
+    """Declare a rule; its name must be unique across the rulebook (checked by :func:`rulebook`)."""
 
-    def register(check: Callable[[C, S, X], Iterable[Violation]]) -> Rule[C, S, X]:
-        if name in RULEBOOK:
-            msg = f"rule {name!r} declared twice"
-            raise ValueError(msg)
-        declared: Rule[C, S, X] = Rule(
+    def declare(check: Callable[[C, S, X], Iterable[Violation]]) -> Rule[C, S, X]:
+        return Rule(
             name=name,
             basis=basis,
             kind=kind,
@@ -93,10 +89,19 @@ def rule(
             section9=section9,
             check=check,
         )
-        RULEBOOK[name] = declared
-        return declared
 
-    return register
+    return declare
+
+
+def rulebook(rules: Iterable[Rule[Any, Any, Any]]) -> Mapping[str, Rule[Any, Any, Any]]:
+    """The rules by name, sorted; two different rules under one name are a declaration error."""
+    book: dict[str, Rule[Any, Any, Any]] = {}
+    for each in rules:
+        known = book.setdefault(each.name, each)
+        if known is not each:
+            msg = f"rule {each.name!r} declared twice"
+            raise ValueError(msg)
+    return MappingProxyType(dict(sorted(book.items())))
 
 
 def run_rules(rules: Iterable[Rule[C, S, X]], command: C, state: S, context: X) -> Iterator[Violation]:

@@ -25,6 +25,7 @@ from mediation_core.domain.case.events import DomainEvent
 from mediation_core.domain.case.rules.common import date_not_in_future
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.decider import Decider, lifecycle_rule
+from mediation_core.domain.kernel.fold import Fold
 from mediation_core.domain.kernel.lifecycle import Lifecycle, blank
 from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
 from mediation_core.domain.meeting.agenda import AgendaItem, OpenItem
@@ -624,9 +625,12 @@ DECIDERS.update(
 )
 MEETINGS = Lifecycle(
     name="meeting",
-    transitions=TRANSITIONS,
-    start=_start,
-    apply={MeetingHeld: _apply_held, ActionItemCompleted: _apply_completed, MeetingCancelled: _apply_cancelled},
+    fold=Fold(
+        noun="meeting",
+        transitions=TRANSITIONS,
+        start=_start,
+        apply={MeetingHeld: _apply_held, ActionItemCompleted: _apply_completed, MeetingCancelled: _apply_cancelled},
+    ),
     deciders=DECIDERS,
 )
 

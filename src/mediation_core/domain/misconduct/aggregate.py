@@ -21,6 +21,7 @@ from mediation_core.domain.case.events import DomainEvent
 from mediation_core.domain.case.rules.common import date_not_in_future
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.decider import Decider, lifecycle_rule
+from mediation_core.domain.kernel.fold import Fold
 from mediation_core.domain.kernel.lifecycle import Lifecycle, blank
 from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
 
@@ -256,8 +257,11 @@ DECIDERS.update(
 )
 FINDINGS = Lifecycle(
     name="misconduct",
-    transitions=TRANSITIONS,
-    start=_start,
-    apply={FindingRevoked: lambda s, e: {"revoked_on": e.on, "revocation_reason": e.reason}},
+    fold=Fold(
+        noun="misconduct",
+        transitions=TRANSITIONS,
+        start=_start,
+        apply={FindingRevoked: lambda s, e: {"revoked_on": e.on, "revocation_reason": e.reason}},
+    ),
     deciders=DECIDERS,
 )

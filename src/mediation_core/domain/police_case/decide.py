@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 
 from mediation_core.domain.case.rules import common, intake
 from mediation_core.domain.kernel.context import DecisionContext
-from mediation_core.domain.kernel.decider import Decider, execute_with, lifecycle_rule
+from mediation_core.domain.kernel.decider import Decider, lifecycle_rule
+from mediation_core.domain.kernel.lifecycle import Lifecycle
 from mediation_core.domain.police_case import commands as c
 from mediation_core.domain.police_case import events as ev
 from mediation_core.domain.police_case import rules as r
 from mediation_core.domain.police_case.mediability import PoliceSession
 from mediation_core.domain.police_case.rules import TIME_LIMIT_DAYS, first_session_due
-from mediation_core.domain.police_case.state import TRANSITIONS, PoliceCaseState, PoliceCaseStatus, evolve
+from mediation_core.domain.police_case.state import FOLD, TRANSITIONS, PoliceCaseState, PoliceCaseStatus
 from mediation_core.domain.referral.letters import FeedbackKind
 from mediation_core.domain.values.deadlines import Deadline, DeadlineKind, calendar_deadline, working_day_deadline
 
@@ -250,21 +252,19 @@ DECIDERS.update(
     }
 )
 
-_undecided = set(c.COMMAND_TYPES) - set(DECIDERS)
-if _undecided:  # pragma: no cover
-    msg = f"no decider for {sorted(t.__name__ for t in _undecided)}"
-    raise RuntimeError(msg)
 
-
-def _evolve(state: PoliceCaseState | None, event: ev.PoliceCaseEvent, stream_id: str) -> PoliceCaseState:
-    return evolve(state, event, police_case_id=stream_id)
+POLICE_CASES = Lifecycle(
+    name="police_case",
+    fold=FOLD,
+    deciders=DECIDERS,
+    stream_of=operator.attrgetter("police_case_id"),
+    commands=c.COMMAND_TYPES,
+)
+"""The police case's fold and deciders: what the service replays and decides."""
 
 
 def execute(
     command: c.PoliceCaseCommand, state: PoliceCaseState | None, context: DecisionContext
 ) -> tuple[list[ev.PoliceCaseEvent], PoliceCaseState]:
     """The events ``command`` produces and the 治安 case after them, or ``RuleViolationError``."""
-    events, new_state = execute_with(
-        DECIDERS, command, state, context, evolve=_evolve, stream_id=command.police_case_id
-    )
-    return events, new_state
+    return POLICE_CASES.execute(command, state, context)

@@ -59,8 +59,9 @@ _FEEDBACK = (
     ev.PeoplesAgreementNotPerformed,
     ev.EntrustmentEnded,
 )
-TRANSITIONS: Mapping[tuple[PoliceCaseStatus, type[ev.PoliceCaseEvent]], PoliceCaseStatus] = MappingProxyType(
+TRANSITIONS: Mapping[tuple[PoliceCaseStatus | None, type[ev.PoliceCaseEvent]], PoliceCaseStatus] = MappingProxyType(
     {
+        (None, ev.PoliceCaseOpened): P.OPEN,
         (P.OPEN, ev.AssessmentIssued): P.OPEN,
         (P.OPEN, ev.ExclusionFound): P.OPEN,
         (P.OPEN, ev.PoliceSessionHeld): P.MEDIATING,
@@ -239,12 +240,11 @@ def start(police_case_id: str, e: ev.PoliceCaseOpened) -> PoliceCaseState:
 def evolve(state: PoliceCaseState | None, event: ev.PoliceCaseEvent, *, police_case_id: str = "") -> PoliceCaseState:
     """The 治安 case after ``event``. Pure; raises :class:`InvalidTransitionError` for an event
     the transition table does not allow."""
-    return _FOLD(state, event, police_case_id)
+    return FOLD(state, event, police_case_id)
 
 
-_FOLD: Fold[PoliceCaseState] = Fold(
+FOLD: Fold[PoliceCaseState] = Fold(
     noun="治安 case",
-    creating=ev.PoliceCaseOpened,
     transitions=TRANSITIONS,
     start=start,
     apply=_APPLY,

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from mediation_core.domain.case.rules import common, intake
 from mediation_core.domain.kernel.context import DecisionContext
-from mediation_core.domain.kernel.decider import Decider, execute_with, lifecycle_rule
+from mediation_core.domain.kernel.decider import Decider, lifecycle_rule
+from mediation_core.domain.kernel.lifecycle import Lifecycle
 from mediation_core.domain.referral import commands as c
 from mediation_core.domain.referral import events as ev
 from mediation_core.domain.referral import rules as r
 from mediation_core.domain.referral.letters import Addressee, DeclinationLetter
-from mediation_core.domain.referral.state import TRANSITIONS, ReferralState, evolve
+from mediation_core.domain.referral.state import FOLD, TRANSITIONS, ReferralState
 from mediation_core.domain.values.deadlines import DeadlineKind, calendar_deadline, working_day_deadline
 from mediation_core.domain.values.sources import ReferralMode
 
@@ -201,19 +203,19 @@ DECIDERS.update(
     }
 )
 
-_undecided = set(c.COMMAND_TYPES) - set(DECIDERS)
-if _undecided:  # pragma: no cover
-    msg = f"no decider for {sorted(t.__name__ for t in _undecided)}"
-    raise RuntimeError(msg)
 
-
-def _evolve(state: ReferralState | None, event: ev.ReferralEvent, stream_id: str) -> ReferralState:
-    return evolve(state, event, referral_id=stream_id)
+REFERRALS = Lifecycle(
+    name="referral",
+    fold=FOLD,
+    deciders=DECIDERS,
+    stream_of=operator.attrgetter("referral_id"),
+    commands=c.COMMAND_TYPES,
+)
+"""The referral's fold and deciders: what the service replays and decides."""
 
 
 def execute(
     command: c.ReferralCommand, state: ReferralState | None, context: DecisionContext
 ) -> tuple[list[ev.ReferralEvent], ReferralState]:
     """The events ``command`` produces and the referral after them, or ``RuleViolationError``."""
-    events, new_state = execute_with(DECIDERS, command, state, context, evolve=_evolve, stream_id=command.referral_id)
-    return events, new_state
+    return REFERRALS.execute(command, state, context)

@@ -50,8 +50,9 @@ _TITLES = {
 }
 
 R = ReferralStatus
-TRANSITIONS: Mapping[tuple[ReferralStatus, type[ev.ReferralEvent]], ReferralStatus] = MappingProxyType(
+TRANSITIONS: Mapping[tuple[ReferralStatus | None, type[ev.ReferralEvent]], ReferralStatus] = MappingProxyType(
     {
+        (None, ev.ReferralIssued): R.ISSUED,
         (R.ISSUED, ev.ReferralAccepted): R.ACCEPTED,
         (R.ISSUED, ev.ReferralDeclined): R.DECLINED,
         (R.ISSUED, ev.ReferralReturned): R.RETURNED,
@@ -212,12 +213,11 @@ def start(referral_id: str, e: ev.ReferralIssued) -> ReferralState:
 def evolve(state: ReferralState | None, event: ev.ReferralEvent, *, referral_id: str = "") -> ReferralState:
     """The referral after ``event``. Pure; raises :class:`InvalidTransitionError` for an event
     the transition table does not allow."""
-    return _FOLD(state, event, referral_id)
+    return FOLD(state, event, referral_id)
 
 
-_FOLD: Fold[ReferralState] = Fold(
+FOLD: Fold[ReferralState] = Fold(
     noun="referral",
-    creating=ev.ReferralIssued,
     transitions=TRANSITIONS,
     start=start,
     apply=_APPLY,

@@ -25,6 +25,7 @@ from mediation_core.domain.case.events import DomainEvent
 from mediation_core.domain.case.rules.common import date_not_in_future
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.decider import Decider, lifecycle_rule
+from mediation_core.domain.kernel.fold import Fold
 from mediation_core.domain.kernel.lifecycle import Lifecycle, blank
 from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
 from mediation_core.domain.reporting.statistics import FIGURES, ZERO, StatisticsReport, Tally
@@ -369,9 +370,12 @@ DECIDERS.update(
 )
 RETURNS = Lifecycle(
     name="return",
-    transitions=TRANSITIONS,
-    start=_start,
-    apply={ReturnResubmitted: _apply_resubmitted},
+    fold=Fold(
+        noun="return",
+        transitions=TRANSITIONS,
+        start=_start,
+        apply={ReturnResubmitted: _apply_resubmitted},
+    ),
     deciders=DECIDERS,
 )
 RETURN_EVENT_TYPES = RETURNS.event_types

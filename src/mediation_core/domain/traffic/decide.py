@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 
 from mediation_core.domain.case.rules import common, consent, intake
 from mediation_core.domain.kernel.context import DecisionContext
-from mediation_core.domain.kernel.decider import Decider, execute_with, lifecycle_rule
+from mediation_core.domain.kernel.decider import Decider, lifecycle_rule
+from mediation_core.domain.kernel.lifecycle import Lifecycle
 from mediation_core.domain.referral.letters import FeedbackKind
 from mediation_core.domain.traffic import commands as c
 from mediation_core.domain.traffic import events as ev
 from mediation_core.domain.traffic import rules as r
 from mediation_core.domain.traffic.accident import DOCUMENT_DAYS, Damage, ScheduledSession, TrafficSession
-from mediation_core.domain.traffic.state import TRANSITIONS, TrafficState, evolve
+from mediation_core.domain.traffic.state import FOLD, TRANSITIONS, TrafficState
 from mediation_core.domain.values.deadlines import Deadline, DeadlineKind, calendar_deadline
 
 DOCUMENT_BASIS = "道路交通事故处理程序规定 第90条 (调解书或调解终结书: 调解开始之日起10日内)"
@@ -196,19 +198,15 @@ DECIDERS.update(
     }
 )
 
-_undecided = set(c.COMMAND_TYPES) - set(DECIDERS)
-if _undecided:  # pragma: no cover
-    msg = f"no decider for {sorted(t.__name__ for t in _undecided)}"
-    raise RuntimeError(msg)
 
-
-def _evolve(state: TrafficState | None, event: ev.TrafficEvent, stream_id: str) -> TrafficState:
-    return evolve(state, event, traffic_id=stream_id)
+TRAFFIC = Lifecycle(
+    name="traffic", fold=FOLD, deciders=DECIDERS, stream_of=operator.attrgetter("traffic_id"), commands=c.COMMAND_TYPES
+)
+"""The traffic's fold and deciders: what the service replays and decides."""
 
 
 def execute(
     command: c.TrafficCommand, state: TrafficState | None, context: DecisionContext
 ) -> tuple[list[ev.TrafficEvent], TrafficState]:
     """The events ``command`` produces and the record after them, or ``RuleViolationError``."""
-    events, new_state = execute_with(DECIDERS, command, state, context, evolve=_evolve, stream_id=command.traffic_id)
-    return events, new_state
+    return TRAFFIC.execute(command, state, context)

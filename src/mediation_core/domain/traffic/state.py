@@ -48,8 +48,9 @@ _TITLES = {
 }
 
 T = TrafficStatus
-TRANSITIONS: Mapping[tuple[TrafficStatus, type[ev.TrafficEvent]], TrafficStatus] = MappingProxyType(
+TRANSITIONS: Mapping[tuple[TrafficStatus | None, type[ev.TrafficEvent]], TrafficStatus] = MappingProxyType(
     {
+        (None, ev.AccidentRegistered): T.REGISTERED,
         (T.REGISTERED, ev.AccidentSettledOnTheSpot): T.AGREED,
         (T.REGISTERED, ev.PoliceMediationApplied): T.APPLIED,
         (T.REGISTERED, ev.SentToPeoplesMediation): T.REFERRED,
@@ -198,12 +199,11 @@ def start(traffic_id: str, event: ev.AccidentRegistered) -> TrafficState:
 
 def evolve(state: TrafficState | None, event: ev.TrafficEvent, *, traffic_id: str = "") -> TrafficState:
     """The record after ``event``. Pure; raises for an event the table does not allow."""
-    return _FOLD(state, event, traffic_id)
+    return FOLD(state, event, traffic_id)
 
 
-_FOLD: Fold[TrafficState] = Fold(
+FOLD: Fold[TrafficState] = Fold(
     noun="traffic record",
-    creating=ev.AccidentRegistered,
     transitions=TRANSITIONS,
     start=start,
     apply=_APPLY,

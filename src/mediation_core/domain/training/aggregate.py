@@ -21,6 +21,7 @@ from mediation_core.domain.case.events import DomainEvent
 from mediation_core.domain.case.rules.common import date_not_in_future
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.decider import Decider, lifecycle_rule
+from mediation_core.domain.kernel.fold import Fold
 from mediation_core.domain.kernel.lifecycle import Lifecycle, blank
 from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
 from mediation_core.domain.reporting.statistics import in_scope
@@ -238,9 +239,12 @@ DECIDERS.update(
 )
 TRAININGS = Lifecycle(
     name="training",
-    transitions=TRANSITIONS,
-    start=_start,
-    apply={TraineesCorrected: lambda s, e: {"trainees": e.trainees, "corrections": s.corrections + 1}},
+    fold=Fold(
+        noun="training",
+        transitions=TRANSITIONS,
+        start=_start,
+        apply={TraineesCorrected: lambda s, e: {"trainees": e.trainees, "corrections": s.corrections + 1}},
+    ),
     deciders=DECIDERS,
 )
 
