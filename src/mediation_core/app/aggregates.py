@@ -10,7 +10,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from mediation_core.app.authorisation import Readers, authorise_case_command, authorise_linkage_command
+from mediation_core.app.authorisation import Readers, authorise_case_command, authorise_linkage_command, readers_by_tags
 from mediation_core.app.ports import Document, Store
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.case.decide import CASES as LIFECYCLE_CASES
@@ -58,6 +58,16 @@ class Projection:
 
 
 @frozen(kw_only=True)
+class Rewrite:
+    """A write mode: the command's decision rewrites the stream's earlier records and seals its
+    chain again in the same transaction (retention: anonymising an expired case file, ADR 0008),
+    and is the administration's decision for every room, not a scope's staff's."""
+
+    action_zh: str
+    action_en: str
+
+
+@frozen(kw_only=True)
 class AggregateType:
     """How the service handles the commands of one aggregate type.
 
@@ -76,9 +86,12 @@ class AggregateType:
       the decision entails; the service runs them in the same unit of work;
     - ``project(state, context)``: the ledger row, documents and open deadlines to store.
 
-    ``readers(state)`` names the organisations whose staff (and the bodies above them) may
-    read the stream: the rooms or other bodies it belongs to, and the police units whose
-    record it is. ``fresh_ids`` names, per command type, the id fields the service fills with new ids when
+    ``readers[kind](tags)`` names, for each kind of Document the projection writes, the
+    organisations whose staff (and the bodies above them) may read it, from its tags: the rooms
+    or other bodies it belongs to, and the police units whose record it is. It is the one
+    table of who reads what: a stream is read by the readers of its first Document.
+    ``rewrites`` are the commands written by re-sealing the stream rather than appending to it.
+    ``fresh_ids`` names, per command type, the id fields the service fills with new ids when
     they are blank; ``internal`` lists the command types that only follow-ons may issue.
     """
 
@@ -94,7 +107,8 @@ class AggregateType:
         default=lambda plugins, command, state, ctx: ()
     )
     follow_ons: Callable[[Any, Sequence[Any], Any], Sequence[Any]] = field(default=lambda command, events, state: ())
-    readers: Callable[[Any], Readers] = field(default=lambda state: Readers())
+    readers: Mapping[str, Callable[[Mapping[str, str]], Readers]] = field(factory=dict)
+    rewrites: Mapping[type, Rewrite] = field(factory=dict)
 
     @property
     def name(self) -> str:
@@ -152,9 +166,11 @@ CASES = AggregateType(
     numbering=_case_numbering,
     project=_case_projection,
     fresh_ids={c.ReceiveDispute: ("case_id",)},
+    rewrites={
+        c.AnonymiseParties: Rewrite(action_zh="匿名化当事人个人信息", action_en="anonymise the parties' personal data")
+    },
     lookup=_case_lookup,
     follow_ons=case_follow_ons,
-    readers=lambda state: Readers(orgs=(state.room_id,)),
 )
 
 
@@ -234,12 +250,6 @@ def _referral_checks(
     return ()
 
 
-def _referral_readers(state: ReferralState) -> Readers:
-    """The room it was sent to; the station that issued it (a court's or agency's letter is
-    not a station's record, and the issuing body is not a registered reader)."""
-    return Readers(orgs=(state.room_id,), stations=(state.issuer_id,) if issued_by_station(state.source) else ())
-
-
 REFERRALS = AggregateType(
     lifecycle=LIFECYCLE_REFERRALS,
     scope=_referral_scope,
@@ -254,7 +264,7 @@ REFERRALS = AggregateType(
     internal=rc.INTERNAL,
     local_checks=_referral_checks,
     follow_ons=referral_follow_ons,
-    readers=_referral_readers,
+    readers={"referral": readers_by_tags(orgs=("room_id",), stations=("station_id",))},
 )
 
 
@@ -319,7 +329,7 @@ POLICE_CASES = AggregateType(
     fresh_ids={pc.OpenPoliceCase: ("police_case_id",), pc.EntrustToRoom: ("referral_id",)},
     internal=pc.INTERNAL,
     follow_ons=police_follow_ons,
-    readers=lambda state: Readers(orgs=(state.room_id or "",), stations=(state.station_id,)),
+    readers={"police_case": readers_by_tags(orgs=("room_id",), stations=("station_id",))},
 )
 
 
@@ -377,7 +387,7 @@ DISPATCHES = AggregateType(
         dc.HandDispatchToRoom: ("referral_id",),
     },
     follow_ons=dispatch_follow_ons,
-    readers=lambda state: Readers(orgs=(state.room_id,), stations=(state.station_id,)),
+    readers={"dispatch": readers_by_tags(orgs=("room_id",), stations=("station_id",))},
 )
 
 
@@ -436,5 +446,5 @@ TRAFFIC = AggregateType(
     fresh_ids={tc.RegisterAccident: ("traffic_id",), tc.SendToPeoplesMediation: ("referral_id",)},
     internal=tc.INTERNAL,
     follow_ons=traffic_follow_ons,
-    readers=lambda state: Readers(orgs=(state.room_id,), stations=(state.brigade_id,)),
+    readers={"traffic": readers_by_tags(orgs=("room_id",), stations=("brigade_id",))},
 )

@@ -14,7 +14,7 @@ what; the service records each one in the access log (``docs/security.md``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from attrs import frozen
 
@@ -127,6 +127,18 @@ class Readers:
 
     orgs: tuple[str, ...] = ()
     stations: tuple[str, ...] = ()
+
+
+def readers_by_tags(
+    orgs: tuple[str, ...] = (), stations: tuple[str, ...] = ()
+) -> Callable[[Mapping[str, str]], Readers]:
+    """Who reads a record, from the tags of its Document: the tags named by ``orgs`` hold the
+    bodies it belongs to, those named by ``stations`` the police units whose record it is."""
+
+    def readers(tags: Mapping[str, str]) -> Readers:
+        return Readers(orgs=tuple(tags.get(t, "") for t in orgs), stations=tuple(tags.get(t, "") for t in stations))
+
+    return readers
 
 
 def may_read_linked(actor: Actor, readers: Readers, registry: Registry) -> bool:

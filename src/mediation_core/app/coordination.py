@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from mediation_core.app.aggregates import AggregateType, Projection
-from mediation_core.app.authorisation import REPORTERS, SUPERVISORS, Readers, authorise_within
+from mediation_core.app.authorisation import REPORTERS, SUPERVISORS, Readers, authorise_within, readers_by_tags
 from mediation_core.app.ports import Document, Store
 from mediation_core.domain.errors import NotFoundError
 from mediation_core.domain.evaluation_round.aggregate import EVALUATION_ROUNDS, EvaluationRound, RoundCommand, round_id
@@ -63,7 +63,7 @@ def lifecycle_aggregate(
     project: Callable[[Any, DecisionContext], Projection],
     lookup: Lookup | None = None,
     fresh_ids: Mapping[type, tuple[str, ...]] | None = None,
-    readers: Callable[[Any], Readers] = lambda state: Readers(orgs=(state.org_id,)),
+    readers: Mapping[str, Callable[[Mapping[str, str]], Readers]] | None = None,
 ) -> AggregateType:
     """An aggregate type for the service loop from a domain lifecycle."""
     return AggregateType(
@@ -74,7 +74,7 @@ def lifecycle_aggregate(
         project=project,
         fresh_ids=fresh_ids or {},
         lookup=lookup or (lambda store, command, ctx: {}),
-        readers=readers,
+        readers=readers or {lifecycle.name: readers_by_tags(orgs=("org_id",))},
     )
 
 
@@ -221,7 +221,6 @@ TRAINING_AGGREGATE = lifecycle_aggregate(
         documents=(document("training", state, {"org_id": state.org_id, "month": month_label(state.on)}),)
     ),
     fresh_ids={RecordTraining: ("training_id",)},
-    readers=lambda state: Readers(orgs=(state.org_id,)),
 )
 
 
@@ -245,7 +244,7 @@ INSPECTION_AGGREGATE = lifecycle_aggregate(
         deadlines=state.deadlines,
     ),
     fresh_ids={RecordInspection: ("inspection_id",)},
-    readers=lambda state: Readers(orgs=(state.org_id, state.by_org_id)),
+    readers={"inspection": readers_by_tags(orgs=("org_id", "by_org_id"))},
 )
 
 
@@ -268,7 +267,7 @@ FINDING_AGGREGATE = lifecycle_aggregate(
         )
     ),
     fresh_ids={RecordMisconduct: ("finding_id",)},
-    readers=lambda state: Readers(orgs=(state.room_id,)),
+    readers={"misconduct": readers_by_tags(orgs=("room_id",))},
 )
 
 
@@ -404,7 +403,10 @@ EVALUATION_AGGREGATE = lifecycle_aggregate(
     authorise=authorise_within(SUPERVISORS, "组织调解员年度考评", "evaluate mediators"),
     project=_evaluation_projection,
     lookup=_evaluation_lookup,
-    readers=lambda state: Readers(orgs=(state.scope_id,)),
+    readers={
+        "evaluation": readers_by_tags(orgs=("scope_id",)),
+        "mediator-evaluation": readers_by_tags(orgs=("room_id",)),
+    },
 )
 
 COORDINATION_AGGREGATES: tuple[AggregateType, ...] = (

@@ -1,26 +1,29 @@
-"""Reports, exports and documents for one reader, and the ledger's import.
+"""Files for one reader, and the ledger's import, from plain values.
 
-The service builds the content for the actor (only what the actor may read, with ID and phone
-numbers masked unless the actor's role may see them, ``Policy.personal_data_roles``) and hands
-it to the renderer the caller names; renderers are plugins (``mediation_renderers()``), named
-``<subject>-<format>``: ``ledger-xlsx``, ``document-docx`` …
+The service reads what the actor may read (in the actor's view) and hands it here with the
+registry, the categories and the personal-data roles; nothing here holds the service. A file
+is written by the renderer plugin named ``<subject>-<format>`` (``ledger-xlsx``,
+``document-docx`` …; :func:`render`), each renderer declaring its subject and format.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import importlib.util
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mediation_core.app.authorisation import UNRESTRICTED, authorise_case_command, in_scope
-from mediation_core.app.ports import Append
+from mediation_core.app.ports import Append, Store
 from mediation_core.app.sealing import seal
 from mediation_core.domain.errors import AuthorisationError, ConcurrencyConflictError
+from mediation_core.domain.referral.state import ReferralState
 from mediation_core.domain.reporting.imports import LedgerRowImported
 from mediation_core.domain.reporting.ledger import LEDGER_HEADERS_ZH, LedgerRow
-from mediation_core.domain.values.actors import Actor
-from mediation_core.domain.values.organisations import OrgKind
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.categories import Category
+from mediation_core.domain.values.organisations import OrgKind, Registry
 from mediation_core.domain.values.privacy import may_see_personal_data
 from mediation_core.exports import forms
 from mediation_core.exports.ledger import ImportProblem, LedgerImportError, LedgerTable, ledger_table, rows_from_table
@@ -28,17 +31,15 @@ from mediation_core.plugins.manager import PluginError
 from mediation_core.plugins.types import LedgerReader, Renderer
 
 if TYPE_CHECKING:
-    from mediation_core.app.service import MediationService
+    from mediation_core.app.queries import CaseFile
 
 
-def sees_personal_data(service: MediationService, actor: Actor, room_ids: Sequence[str]) -> bool:
-    """True when ``actor`` may read ID and phone numbers in full for every room of ``room_ids``."""
-    registry = service.registry()
+def sees_personal_data(actor: Actor, room_ids: Sequence[str], registry: Registry, roles: Collection[Role]) -> bool:
+    """True when ``actor`` may read ID and phone numbers in full for every room of ``room_ids``
+    (``roles``: the county's ``Policy.personal_data_roles``)."""
     return all(
         may_see_personal_data(
-            actor,
-            in_scope=actor.role in UNRESTRICTED or in_scope(actor, room, registry),
-            roles=service.policy.personal_data_roles,
+            actor, in_scope=actor.role in UNRESTRICTED or in_scope(actor, room, registry), roles=frozenset(roles)
         )
         for room in room_ids
     )
@@ -52,10 +53,9 @@ def _available(record: Renderer | LedgerReader, what: str) -> None:
         raise PluginError(msg)
 
 
-def render(service: MediationService, subject: str, fmt: str, value: Any) -> bytes:
-    """Render ``value`` with the renderer ``<subject>-<fmt>``."""
+def render(renderers: Mapping[str, Renderer], subject: str, fmt: str, value: Any) -> bytes:
+    """Render ``value`` with the renderer ``<subject>-<fmt>`` of ``renderers``."""
     name = f"{subject}-{fmt}"
-    renderers = service.plugins.renderers()
     renderer = renderers.get(name)
     if renderer is None or renderer.subject != subject:
         offered = ", ".join(n for n, r in renderers.items() if r.subject == subject) or "none"
@@ -66,31 +66,45 @@ def render(service: MediationService, subject: str, fmt: str, value: Any) -> byt
 
 
 # -- the ledger ------------------------------------------------------------------------------------
-def table(service: MediationService, actor: Actor, room_ids: Sequence[str] | None = None) -> LedgerTable:
-    """The ledger rows ``actor`` may read, as the ledger's table (masked for the actor)."""
-    rows = service.ledger(actor, room_ids)
-    masked = not sees_personal_data(service, actor, sorted({r.room_id for r in rows}))
-    scope = service.registry().org(actor.scope_id)
+def table(
+    rows: Sequence[LedgerRow],
+    actor: Actor,
+    *,
+    registry: Registry,
+    categories: Mapping[str, Category],
+    roles: Collection[Role],
+    now: dt.datetime,
+) -> LedgerTable:
+    """The ledger rows ``actor`` may read (read in the actor's view), as the ledger's table."""
+    masked = not sees_personal_data(actor, sorted({r.room_id for r in rows}), registry, roles)
+    scope = registry.org(actor.scope_id)
     return ledger_table(
-        rows,
-        service.categories,
-        masked=masked,
-        scope=scope.name if scope else actor.scope_id,
-        generated_at=service.clock(),
+        rows, categories, masked=masked, scope=scope.name if scope else actor.scope_id, generated_at=now
     )
 
 
-def import_ledger(service: MediationService, data: bytes, fmt: str, actor: Actor, source: str = "") -> list[LedgerRow]:
-    """Import a ledger file: every row, or (with every problem listed) none."""
-    readers = service.plugins.ledger_readers()
+def import_ledger(
+    store: Store,
+    readers: Mapping[str, LedgerReader],
+    data: bytes,
+    fmt: str,
+    actor: Actor,
+    *,
+    registry: Registry,
+    categories: Mapping[str, Category],
+    refused: Callable[[AuthorisationError], None],
+    now: dt.datetime,
+    source: str = "",
+) -> list[LedgerRow]:
+    """Import a ledger file into ``store``: every row, or (with every problem listed) none.
+    ``refused`` records each room the importer may not write (the access log)."""
     reader = readers.get(fmt)
     if reader is None:
         msg = f"no ledger reader {fmt!r}; installed: {', '.join(readers) or 'none'}"
         raise PluginError(msg)
     _available(reader, "ledger reader")
     raw = reader.read(data)
-    parsed = rows_from_table(raw.headers, raw.rows, service.categories, first_row=raw.first_row)
-    registry = service.registry()
+    parsed = rows_from_table(raw.headers, raw.rows, categories, first_row=raw.first_row)
     room_header = LEDGER_HEADERS_ZH["room_id"]
     problems = []
     for row, line in zip(parsed.rows, parsed.line_numbers, strict=True):
@@ -108,8 +122,8 @@ def import_ledger(service: MediationService, data: bytes, fmt: str, actor: Actor
             continue
         try:
             authorise_case_command(actor, row.room_id, registry)
-        except AuthorisationError as refused:
-            service.access_log.record(refused, "import_ledger")
+        except AuthorisationError as refusal:
+            refused(refusal)
             problems.append(
                 ImportProblem(
                     row=line,
@@ -122,17 +136,16 @@ def import_ledger(service: MediationService, data: bytes, fmt: str, actor: Actor
     if problems:
         raise LedgerImportError(problems)
     origin = source or f"sha256:{hashlib.sha256(data).hexdigest()[:16]}"
-    return write_rows(service, parsed.rows, parsed.line_numbers, actor, origin)
+    return write_rows(store, parsed.rows, parsed.line_numbers, actor, source=origin, now=now)
 
 
 def write_rows(
-    service: MediationService, rows: Sequence[LedgerRow], lines: Sequence[int], actor: Actor, source: str
+    store: Store, rows: Sequence[LedgerRow], lines: Sequence[int], actor: Actor, *, source: str, now: dt.datetime
 ) -> list[LedgerRow]:
     """Store imported rows in one transaction, each as its own stream; a case id that exists
     already is a problem of its row, and then nothing is written."""
-    now = service.clock()
     problems = []
-    with service.store.transaction() as tx:
+    with store.transaction() as tx:
         for row, line in zip(rows, lines, strict=True):
             if tx.read(row.case_id):
                 problems.append(
@@ -177,20 +190,28 @@ def write_rows(
 
 # -- documents -------------------------------------------------------------------------------------
 def case_document(
-    service: MediationService, case_id: str, form: forms.DocumentForm, actor: Actor
+    case_file: CaseFile,
+    form: forms.DocumentForm,
+    actor: Actor,
+    *,
+    registry: Registry,
+    categories: Mapping[str, Category],
+    roles: Collection[Role],
 ) -> forms.FormDocument:
-    """A case's form, filled for ``actor`` (who must be able to read the case file)."""
-    case_file = service.case_file(case_id, actor)
-    masked = not sees_personal_data(service, actor, [case_file.state.room_id])
-    return forms.case_document(
-        form, case_file.state, case_file.events, service.registry(), dict(service.categories), masked=masked
-    )
+    """A case's form from its case file as ``actor`` reads it."""
+    masked = not sees_personal_data(actor, [case_file.state.room_id], registry, roles)
+    return forms.case_document(form, case_file.state, case_file.events, registry, dict(categories), masked=masked)
 
 
 def referral_document(
-    service: MediationService, referral_id: str, form: forms.DocumentForm, actor: Actor
+    referral: ReferralState,
+    form: forms.DocumentForm,
+    actor: Actor,
+    *,
+    registry: Registry,
+    categories: Mapping[str, Category],
+    roles: Collection[Role],
 ) -> forms.FormDocument:
-    """A referral's letter or the room's reply, filled for ``actor``."""
-    referral = service.referral(referral_id, actor)
-    masked = not sees_personal_data(service, actor, [referral.room_id])
-    return forms.referral_document(form, referral, service.registry(), dict(service.categories), masked=masked)
+    """A referral's letter or the room's reply, from the referral as ``actor`` reads it."""
+    masked = not sees_personal_data(actor, [referral.room_id], registry, roles)
+    return forms.referral_document(form, referral, registry, dict(categories), masked=masked)

@@ -108,7 +108,7 @@ def run_report(session: Session) -> int:
                 return 0
             data = text.encode("utf-8")
         elif args.output:
-            data = exporting.render(service, "statistics", args.format, report)
+            data = exporting.render(service.plugins.renderers(), "statistics", args.format, report)
         else:
             msg = f"--format {args.format} writes a file: give -o FILE"
             raise UsageError(msg)

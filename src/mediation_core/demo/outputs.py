@@ -48,7 +48,7 @@ def write_outputs(service: MediationService, district: District, plan: Plan, out
     save("台账.xlsx", lambda: service.export_ledger(CENTRE_STAFF, "xlsx"))
     for fmt, name in (("html", "dashboard.html"), ("xlsx", "统计报表.xlsx")):
         if f"statistics-{fmt}" in renderers:
-            save(name, lambda fmt=fmt: exporting.render(service, "statistics", fmt, report))  # type: ignore[misc]
+            save(name, lambda fmt=fmt: exporting.render(renderers, "statistics", fmt, report))  # type: ignore[misc]
         else:
             skipped.append(f"{name}: no statistics-{fmt} renderer is installed")
     samples = plan.samples

@@ -1,0 +1,408 @@
+"""Commands: decide, seal and append, in one unit of work per command (or per bulk batch).
+
+``handle(command, actor)`` loads the stream (from the head cache when it can), decides, seals the
+new events into the hash chain, and appends them with the projection (ledger row, documents,
+open deadlines) and outbox notices in one transaction against the expected version; the
+commands a decision entails run in the same unit. Observers run after the commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import attrs
+from attrs import frozen
+
+from mediation_core.app import retention
+from mediation_core.app.aggregates import CASES, AggregateType
+from mediation_core.app.authorisation import (
+    authorise_administration,
+)
+from mediation_core.app.catalogue import BY_COMMAND
+from mediation_core.app.ports import Append, Reseal, UnitOfWork
+from mediation_core.app.runtime import ServiceBase, event_of, masked_notice
+from mediation_core.app.sealing import seal_after
+from mediation_core.domain.errors import (
+    AuthorisationError,
+    CaseNotFoundError,
+    CommandFormatError,
+    ConcurrencyConflictError,
+    InvalidTransitionError,
+    NotFoundError,
+    RuleViolationError,
+)
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.kernel.input import identifier_well_formed, input_violations
+from mediation_core.domain.kernel.rulebook import Violation
+from mediation_core.domain.kernel.shapes import shape_problems
+from mediation_core.domain.values.actors import Actor
+from mediation_core.records import GENESIS_HASH, RecordedEvent
+
+MAX_STEPS = 64
+"""How many commands one command may entail in a unit of work; more means a decision loops."""
+
+
+@frozen(kw_only=True)
+class _Head:
+    """A stream as a unit of work last saw it: version, last hash and folded state."""
+
+    version: int
+    hash: str
+    state: Any
+    kind: str = ""
+    """The aggregate type whose stream this is (an empty stream: none yet)."""
+
+
+@frozen(kw_only=True)
+class _Step:
+    """One decided command of a unit of work: its sealed records and its stream's new head."""
+
+    stream_id: str
+    records: tuple[RecordedEvent, ...]
+    head: _Head
+
+    @property
+    def state(self) -> Any:
+        return self.head.state
+
+
+STREAM_CACHE_SIZE = 1024
+"""How many streams' committed states a service keeps, most recently used first."""
+
+
+def _check_kind(kind: str, aggregate: AggregateType, stream_id: str) -> None:
+    """A command addresses a stream of its own aggregate type: a case command naming a
+    referral's id (or an imported ledger row's) finds no case there."""
+    if kind and kind != aggregate.name:
+        msg = f"{aggregate.name} {stream_id!r} does not exist (the id names a {kind} record)"
+        raise CaseNotFoundError(msg) if aggregate is CASES else NotFoundError(msg)
+
+
+def _blank_identifier(command: Any) -> Violation:
+    """The violation of a command whose record's identifier is blank (and not one the service
+    fills in): its first blank identifier field is the one."""
+    blank = [f.name for f in attrs.fields(type(command)) if f.name.endswith("_id") and getattr(command, f.name) == ""]
+    return identifier_well_formed.violation(
+        blank[0] if blank else "$", "标识不得为空", "the identifier may not be blank"
+    )
+
+
+class Commands(ServiceBase):
+    """Commands: ``handle`` and ``bulk`` decide and record, every aggregate through one loop;
+    the committed heads of recent streams are kept so that the next command on a stream reads
+    and folds only what was appended since."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._heads: OrderedDict[str, _Head] = OrderedDict()
+        self._heads_lock = threading.Lock()
+        self.stream_cache_size = STREAM_CACHE_SIZE
+
+    def handle(self, command: Any, actor: Actor) -> Any:
+        """Decide ``command`` and record its events atomically; return the new state.
+
+        A decision may entail commands for other streams (accepting a referral opens its
+        case; a concluded entrusted case reports back to the referral): they run in the same
+        unit of work, each against its own stream's expected version, so either everything
+        is written or nothing is. Raises ``RuleViolationError`` (every broken rule),
+        ``AuthorisationError``, a not-found error or ``ConcurrencyConflictError`` (reload and
+        retry); in each case nothing is written.
+        """
+        try:
+            self._refuse_internal(command, actor)
+            now = self.clock()
+            with self.store.transaction() as tx:
+                steps = self._run(tx, command, actor, now)
+                tx.commit()
+        except ConcurrencyConflictError:
+            self._forget()
+            raise
+        except AuthorisationError as refused:  # recorded after the refused unit rolled back
+            self.access_log.record(refused, f"handle:{type(command).__name__}")
+            raise
+        self._remember(steps)
+        self._observe(steps)
+        return steps[0].state
+
+    @contextmanager
+    def bulk(self) -> Iterator[Bulk]:
+        """One unit of work for many commands: imports and migrations from other systems.
+
+        ``with service.bulk() as batch: batch.handle(command, actor)`` runs each command
+        through the same loop as :meth:`handle`, in one transaction committed when the block
+        ends (and rolled back whole if it raises). A refused command leaves no trace (its
+        savepoint is undone, its case number handed out again) and the batch may go on.
+        Observers run after the commit. Keep a batch to thousands of commands, not millions:
+        the transaction holds SQLite's write lock, and the batch keeps the states it touched.
+        Repeat detection sees committed cases only, not those earlier in the same batch.
+        """
+        refusals: list[tuple[AuthorisationError, str]] = []
+        try:
+            with self.store.transaction() as tx:
+                batch = Bulk(self, tx, refusals)
+                yield batch
+                tx.commit()
+        except ConcurrencyConflictError:
+            self._forget()
+            raise
+        finally:  # the batch's transaction is over: its refusals can go to the access log
+            for refused, action in refusals:
+                self.access_log.record(refused, action)
+        self._remember(batch.steps)
+        self._observe(batch.steps)
+
+    def _refuse_internal(self, command: Any, actor: Actor) -> None:
+        if isinstance(command, self._aggregate_of(command).internal):
+            msg = f"command: {type(command).__name__} is recorded only as the consequence of another command"
+            raise AuthorisationError(msg, actor=actor, action=type(command).__name__)
+
+    def _remember(self, steps: Iterable[_Step]) -> None:
+        """Keep the committed heads, so the next command on a stream reads only what other
+        writers appended since, and folds only that."""
+        with self._heads_lock:
+            for step in steps:
+                self._heads[step.stream_id] = step.head
+                self._heads.move_to_end(step.stream_id)
+            while len(self._heads) > self.stream_cache_size:
+                self._heads.popitem(last=False)
+
+    def _forget(self) -> None:
+        with self._heads_lock:
+            self._heads.clear()
+
+    def _load(self, tx: UnitOfWork, aggregate: AggregateType, stream_id: str) -> _Head:
+        """The stream's head inside ``tx``: the remembered one brought up to date, or a
+        full replay. A stream only grows, so records after the remembered version are all
+        that can have changed (a store rebuilt behind the service's back shows as a conflict,
+        which clears the memory)."""
+        with self._heads_lock:
+            head = self._heads.get(stream_id)
+        if head is None:
+            records = tx.read(stream_id)
+            kind = records[0].event_type.split(".", 1)[0] if records else ""
+            _check_kind(kind, aggregate, stream_id)
+            state = aggregate.replay(stream_id, [event_of(r) for r in records])
+            last = records[-1].hash if records else GENESIS_HASH
+            return _Head(version=len(records), hash=last, state=state, kind=kind)
+        _check_kind(head.kind, aggregate, stream_id)
+        newer = tx.read(stream_id, after=head.version)
+        if not newer:
+            return head
+        if newer[0].prev_hash != head.hash:
+            self._forget()
+            return self._load(tx, aggregate, stream_id)
+        state = head.state
+        for r in newer:
+            state = aggregate.evolve(state, event_of(r), stream_id)
+        return _Head(version=head.version + len(newer), hash=newer[-1].hash, state=state, kind=head.kind)
+
+    def _observe(self, steps: Iterable[_Step]) -> None:
+        for step in steps:
+            for r in step.records:
+                self.plugins.event_recorded(event=r, state=step.state)
+
+    def _run(
+        self, tx: UnitOfWork, command: Any, actor: Actor, now: dt.datetime, known: dict[str, _Head] | None = None
+    ) -> list[_Step]:
+        """Decide ``command`` and, depth first, every follow-on it entails; append each.
+        ``known`` (bulk units only) holds the streams this unit already loaded or wrote."""
+        steps: list[_Step] = []
+        pending: list[tuple[Any, bool]] = [(command, True)]
+        while pending:
+            if len(steps) >= MAX_STEPS:
+                msg = f"{type(command).__name__} entailed more than {MAX_STEPS} commands"
+                raise InvalidTransitionError(msg)
+            cmd, primary = pending.pop(0)
+            aggregate = self._aggregate_of(cmd)
+            if primary:  # a follow-on is built by a decision from checked input
+                self._screen(cmd, now)
+            cmd = self._with_fresh_ids(aggregate, cmd)
+            stream_id = aggregate.stream_id(cmd)
+            if not stream_id:
+                raise RuleViolationError([_blank_identifier(cmd)])
+            head = known.get(stream_id) if known is not None else None
+            if head is None:
+                head = self._load(tx, aggregate, stream_id)
+            else:
+                _check_kind(head.kind, aggregate, stream_id)
+            state = head.state
+            org_id = aggregate.scope(cmd, state)
+            if primary:  # a follow-on is the decision's own consequence, authorised with its cause
+                self._authorise(aggregate, cmd, actor, org_id)
+            series = aggregate.numbering(cmd, state)
+            context = self.context(now, tx.allocate_number(*series) if series else None, stream_head=head.hash)
+            extra = aggregate.lookup(self.store, cmd, context)
+            if extra:
+                context = attrs.evolve(context, **extra)
+            local = tuple(aggregate.local_checks(self.plugins, cmd, state, context))
+            try:
+                events, new_state = aggregate.execute(cmd, state, context)
+            except RuleViolationError as refused:
+                raise RuleViolationError((*refused.violations, *local)) from None
+            if local:
+                raise RuleViolationError(local)
+            sealed = seal_after(
+                stream_id, events, version=head.version, prev_hash=head.hash, recorded_at=now, actor=actor
+            )
+            sealed, new_state = self._write(
+                tx,
+                aggregate,
+                cmd,
+                stream_id,
+                head=head,
+                sealed=sealed,
+                state=new_state,
+                context=context,
+                now=now,
+                actor=actor,
+            )
+            head = _Head(
+                version=head.version + len(sealed),
+                hash=sealed[-1].hash if sealed else head.hash,
+                state=new_state,
+                kind=aggregate.name if sealed else head.kind,
+            )
+            steps.append(_Step(stream_id=stream_id, records=tuple(sealed), head=head))
+            if known is not None:
+                known[stream_id] = head
+            pending[:0] = [(follow_on, False) for follow_on in aggregate.follow_ons(cmd, events, new_state)]
+        return steps
+
+    def _authorise(self, aggregate: AggregateType, command: Any, actor: Actor, org_id: str) -> None:
+        """Staff act within their scope; a command that rewrites a stream (anonymising a case
+        file) is the administration's decision, for every room."""
+        rewrite = aggregate.rewrites.get(type(command))
+        if rewrite is not None:
+            authorise_administration(actor, rewrite.action_zh, rewrite.action_en)
+        else:
+            aggregate.authorise(actor, org_id, self.registry())
+
+    def _write(
+        self,
+        tx: UnitOfWork,
+        aggregate: AggregateType,
+        command: Any,
+        stream_id: str,
+        *,
+        head: _Head,
+        sealed: Sequence[RecordedEvent],
+        state: Any,
+        context: DecisionContext,
+        now: dt.datetime,
+        actor: Actor,
+    ) -> tuple[list[RecordedEvent], Any]:
+        """Append a decided step's records with its projection and notices (or, for a command
+        the aggregate declares a rewrite, re-seal the stream); return the records after
+        ``head`` and the new state."""
+        if type(command) in aggregate.rewrites:
+            return self._reseal(
+                tx, aggregate, stream_id, head=head, appended=sealed, context=context, now=now, actor=actor
+            )
+        notices = [masked_notice(n) for r in sealed for n in self.plugins.notices(event=r, state=state)]
+        projection = aggregate.project(state, context)
+        tx.append(
+            Append(
+                stream_id=stream_id,
+                expected_version=head.version,
+                records=sealed,
+                row=projection.row,
+                deadlines=projection.deadlines,
+                documents=projection.documents,
+                notices=notices,
+                created_at=now,
+            )
+        )
+        return list(sealed), state
+
+    def _reseal(
+        self,
+        tx: UnitOfWork,
+        aggregate: AggregateType,
+        stream_id: str,
+        *,
+        head: _Head,
+        appended: Sequence[RecordedEvent],
+        context: DecisionContext,
+        now: dt.datetime,
+        actor: Actor,
+    ) -> tuple[list[RecordedEvent], Any]:
+        """Anonymise a case file in the store: its records rewritten and sealed again with
+        ``appended`` (the ``PartiesAnonymised`` record) after them, the projection of the
+        rewritten file, and the re-sealing logged (docs/adr/0008-anonymising-a-sealed-case-file.md).
+        Returns the new records after ``head`` and the state they fold to."""
+        stored = tx.read(stream_id)
+        records, log = retention.reseal_batch(
+            tx, stream_id=stream_id, state=head.state, stored=stored, appended=appended, now=now, actor=actor
+        )
+        state = aggregate.replay(stream_id, [event_of(r) for r in records])
+        projection = aggregate.project(state, context)
+        tx.reseal(
+            Reseal(
+                stream_id=stream_id,
+                expected_version=head.version,
+                replaced_head=head.hash,
+                records=records,
+                row=projection.row,
+                deadlines=projection.deadlines,
+                documents=projection.documents,
+                created_at=now,
+                log=log,
+            )
+        )
+        return records[head.version :], state
+
+    def _screen(self, command: Any, now: dt.datetime) -> None:
+        """Refuse a malformed command before anything is read or decided: fields of the wrong
+        type (``CommandFormatError``), or text, identifiers, numbers and dates the input rules
+        refuse (``RuleViolationError``, every field at once)."""
+        problems = shape_problems(command)
+        if problems:
+            raise CommandFormatError(problems)
+        violations = input_violations(command, DecisionContext(now=now, policy=self.policy, calendar=self.calendar))
+        if violations:
+            raise RuleViolationError(violations)
+
+    def _with_fresh_ids(self, aggregate: AggregateType, command: Any) -> Any:
+        blank = [name for name in aggregate.fresh_ids.get(type(command), ()) if not getattr(command, name)]
+        return attrs.evolve(command, **{name: self.new_id() for name in blank}) if blank else command
+
+    def _aggregate_of(self, command: object) -> AggregateType:
+        aggregate = BY_COMMAND.get(type(command))
+        if aggregate is None:
+            msg = f"{type(command).__name__} is not a command this service handles @ $"
+            raise CommandFormatError([msg])
+        return aggregate
+
+
+class Bulk:
+    """The commands of one bulk unit of work (see :meth:`Commands.bulk`)."""
+
+    def __init__(self, service: Commands, tx: UnitOfWork, refusals: list[tuple[AuthorisationError, str]]) -> None:
+        self._service = service
+        self._tx = tx
+        self._refusals = refusals
+        self._known: dict[str, _Head] = {}
+        self.steps: list[_Step] = []
+
+    def handle(self, command: Any, actor: Actor) -> Any:
+        """Decide and append ``command`` (and what it entails) inside the bulk unit; return
+        the new state. If it raises, nothing of it stays in the unit and the batch may go on."""
+        service = self._service
+        try:
+            service._refuse_internal(command, actor)  # noqa: SLF001 - the service's own loop, shared on purpose
+            now = service.clock()
+            with self._tx.savepoint():
+                steps = service._run(self._tx, command, actor, now, self._known)  # noqa: SLF001
+        except AuthorisationError as refused:
+            self._refusals.append((refused, f"bulk:{type(command).__name__}"))
+            self._known.clear()
+            raise
+        except BaseException:
+            self._known.clear()  # what the refused command cached may describe writes its savepoint undid
+            raise
+        self.steps.extend(steps)
+        return steps[0].state

@@ -1,0 +1,164 @@
+"""What every part of the service shares: the store, the county's policy, calendar and plugins,
+the clock, the registry snapshot, the access log, and the decorator that logs a query's refusals."""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import functools
+import secrets
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+import attrs
+
+from mediation_core.app.access import AccessLog
+from mediation_core.app.authorisation import (
+    authorise_administration,
+)
+from mediation_core.app.delivery import Channel, DeliveryPolicy
+from mediation_core.app.ports import Store
+from mediation_core.app.views import Viewer
+from mediation_core.calendars import NATIONAL
+from mediation_core.domain.case.events import DomainEvent
+from mediation_core.domain.errors import (
+    AuthorisationError,
+)
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.reporting.repeats import PartyKeyer
+from mediation_core.domain.values.actors import Actor
+from mediation_core.domain.values.calendar import WorkingDayCalendar
+from mediation_core.domain.values.notices import Notice
+from mediation_core.domain.values.organisations import Registry
+from mediation_core.domain.values.policy import Policy
+from mediation_core.domain.values.privacy import mask_text
+from mediation_core.plugins.manager import Plugins
+from mediation_core.records import RecordedEvent
+from mediation_core.serialization import event_from_body
+
+
+def utc_now() -> dt.datetime:
+    """The real clock; inject another for tests and replays."""
+    return dt.datetime.now(dt.UTC)
+
+
+def event_of(r: RecordedEvent) -> DomainEvent:
+    """The typed event inside a stored record (upcast to the current schema)."""
+    return event_from_body(r.event_type, r.schema_version, r.body)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+B = TypeVar("B", bound="ServiceBase")
+_QUERY: contextvars.ContextVar[str | None] = contextvars.ContextVar("mediation_query", default=None)
+"""The query being answered in this context (a query built from others records its refusals once)."""
+
+
+def query(
+    action: str,
+) -> Callable[[Callable[Concatenate[B, P], R]], Callable[Concatenate[B, P], R]]:
+    """A query (or administrative operation) whose refusals go to the access log."""
+
+    def wrap(method: Callable[Concatenate[B, P], R]) -> Callable[Concatenate[B, P], R]:
+        @functools.wraps(method)
+        def guarded(self: B, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            outermost = _QUERY.get() is None
+            token = _QUERY.set(action) if outermost else None
+            try:
+                return method(self, *args, **kwargs)
+            except AuthorisationError as refused:
+                if outermost:  # the query the caller made, not the ones it is built from
+                    self.access_log.record(refused, action)
+                raise
+            finally:
+                if token is not None:
+                    _QUERY.reset(token)
+
+        return guarded
+
+    return wrap
+
+
+def masked_notice(notice: Notice) -> Notice:
+    """A notice as it may leave the system: ID and phone numbers in its subject, body and
+    payload masked (notices travel by SMS, robots and e-mail; 个人信息保护法 art. 51)."""
+    return attrs.evolve(
+        notice,
+        subject=mask_text(notice.subject),
+        body=mask_text(notice.body),
+        payload={k: mask_text(v) for k, v in notice.payload.items()},
+    )
+
+
+class ServiceBase:
+    """Use cases over one store, with the county's policy, calendar and plugins.
+
+    ``channels`` are the configured notifiers the outbox is delivered through
+    (:func:`mediation_core.app.delivery.open_channels`), ``delivery_policy`` how hard it tries.
+    ``identity_key`` is the deployment's secret for the keyed digests of party identities
+    that find repeat disputes. Without one, a random key lives as long as the service, which
+    suits only a store that dies with the process (the memory store); a persistent store
+    needs the same key on every start, or earlier cases stop matching.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        plugins: Plugins | None = None,
+        region: str = NATIONAL,
+        policy: Policy | None = None,
+        calendar: WorkingDayCalendar | None = None,
+        clock: Callable[[], dt.datetime] = utc_now,
+        new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+        identity_key: bytes | None = None,
+        channels: Sequence[Channel] = (),
+        delivery_policy: DeliveryPolicy | None = None,
+    ) -> None:
+        self.store = store
+        self.channels = tuple(channels)
+        self.delivery_policy = delivery_policy or DeliveryPolicy()
+        self.plugins = plugins or Plugins.default()
+        self.region = region
+        self.policy = policy or self.plugins.policy(region)
+        self.calendar = calendar or self.plugins.calendar(region)
+        self.categories = self.plugins.categories()
+        self.evaluation_items = self.plugins.evaluation_items()
+        self.clock = clock
+        self.new_id = new_id
+        self.party_keyer = PartyKeyer(key=identity_key if identity_key is not None else secrets.token_bytes(32))
+        self._registry: Registry | None = None
+        self.access_log = AccessLog(store, clock)
+
+    # -- registry -------------------------------------------------------------------------
+    def registry(self) -> Registry:
+        """The organisation registry (cached; refreshed by :meth:`register`)."""
+        if self._registry is None:
+            self._registry = self.store.registry()
+        return self._registry
+
+    @query("register")
+    def register(self, registry: Registry, actor: Actor) -> Registry:
+        """Add or replace organisations, mediators and liaisons."""
+        authorise_administration(actor)
+        self.store.save_registry(registry)
+        self._registry = self.store.registry()
+        return self._registry
+
+    def context(self, now: dt.datetime, sequence: int | None = None, **extra: Any) -> DecisionContext:
+        return DecisionContext(
+            now=now,
+            policy=self.policy,
+            calendar=self.calendar,
+            registry=self.registry(),
+            categories=self.categories,
+            evaluation_items=self.evaluation_items,
+            sequence=sequence,
+            party_keyer=self.party_keyer,
+            **extra,
+        )
+
+    def viewer(self, actor: Actor) -> Viewer:
+        """What ``actor`` may see of the parties' personal data (see :mod:`.views`)."""
+        return Viewer(actor, self.registry(), self.policy)
