@@ -38,6 +38,7 @@ from mediation_core.domain.referral.decide import REFERRALS as LIFECYCLE_REFERRA
 from mediation_core.domain.referral.rules import issued_by_station
 from mediation_core.domain.referral.state import ReferralState
 from mediation_core.domain.reporting.ledger import LedgerRow, earlier_case, ledger_row
+from mediation_core.domain.reporting.repeats import PartyKeyer
 from mediation_core.domain.traffic import commands as tc
 from mediation_core.domain.traffic.decide import TRAFFIC as LIFECYCLE_TRAFFIC
 from mediation_core.domain.traffic.state import TrafficState
@@ -55,6 +56,17 @@ class Projection:
     row: LedgerRow | None = None
     documents: Sequence[Document] = ()
     deadlines: Sequence[Deadline] = ()
+
+
+@frozen(kw_only=True)
+class Reading:
+    """What the shell hands an aggregate's lookup and projection besides the command: the
+    committed store, the deployment's keyer of party identities (a secret that never enters a
+    decision: the lookup hands the decision digests) and the hash of the stream's last record."""
+
+    store: Store
+    party_keyer: PartyKeyer
+    stream_head: str = ""
 
 
 @frozen(kw_only=True)
@@ -77,14 +89,14 @@ class AggregateType:
       a not-found error when the command needs a state and there is none);
     - ``authorise(actor, org_id, registry)``: raises ``AuthorisationError`` or returns;
     - ``numbering(command, state)``: the (series, year) to draw a gap-free number from, or ``None``;
-    - ``lookup(store, command, context)``: context fields read from committed storage before
+    - ``lookup(reading, command, context)``: decision inputs read from committed storage before
       deciding (repeat detection reads earlier cases of the same parties);
     - ``local_checks(plugins, command, state, context)``: violations the county's plugins add;
       they are reported together with the legal ones and can never remove them;
     - ``execute(command, state, context)``: the pure decision, returning events and new state;
     - ``follow_ons(command, events, state)``: commands for other streams (or the same one) that
       the decision entails; the service runs them in the same unit of work;
-    - ``project(state, context)``: the ledger row, documents and open deadlines to store.
+    - ``project(state, context, reading)``: the ledger row, documents and open deadlines to store.
 
     ``readers[kind](tags)`` names, for each kind of Document the projection writes, the
     organisations whose staff (and the bodies above them) may read it, from its tags: the rooms
@@ -99,10 +111,12 @@ class AggregateType:
     scope: Callable[[Any, Any], str]
     authorise: Callable[[Actor, str, Registry], None]
     numbering: Callable[[Any, Any], tuple[str, int] | None]
-    project: Callable[[Any, DecisionContext], Projection]
+    project: Callable[[Any, DecisionContext, Reading], Projection]
     fresh_ids: Mapping[type, tuple[str, ...]] = field(factory=dict)
     internal: tuple[type, ...] = ()
-    lookup: Callable[[Store, Any, DecisionContext], Mapping[str, Any]] = field(default=lambda store, command, ctx: {})
+    lookup: Callable[[Reading, Any, DecisionContext], Mapping[str, Any]] = field(
+        default=lambda reading, command, ctx: {}
+    )
     local_checks: Callable[[Plugins, Any, Any, DecisionContext], Sequence[Violation]] = field(
         default=lambda plugins, command, state, ctx: ()
     )
@@ -146,17 +160,20 @@ def _case_numbering(command: c.CaseCommand, state: CaseState | None) -> tuple[st
     return None
 
 
-def _case_projection(state: CaseState, ctx: DecisionContext) -> Projection:
-    return Projection(row=ledger_row(state, ctx.party_keyer), deadlines=tuple(state.deadlines.values()))
+def _case_projection(state: CaseState, ctx: DecisionContext, reading: Reading) -> Projection:
+    return Projection(row=ledger_row(state, reading.party_keyer), deadlines=tuple(state.deadlines.values()))
 
 
-def _case_lookup(store: Store, command: c.CaseCommand, ctx: DecisionContext) -> Mapping[str, Any]:
-    """An intake reads the earlier cases that share a party with it, for repeat detection."""
+def _case_lookup(reading: Reading, command: c.CaseCommand, ctx: DecisionContext) -> Mapping[str, Any]:
+    """An intake reads the earlier cases that share a party with it, for repeat detection, and
+    hands the decision its parties' digests; anonymising a file records the head it replaces."""
+    if isinstance(command, c.AnonymiseParties):
+        return {"stream_head": reading.stream_head}
     if not isinstance(command, c.ReceiveDispute):
         return {}
-    keys = ctx.party_keyer.keys(command.parties)
-    rows = store.ledger_sharing_parties(keys) if keys else []
-    return {"earlier_cases": tuple(earlier_case(r) for r in rows)}
+    keys = reading.party_keyer.keys(command.parties)
+    rows = reading.store.ledger_sharing_parties(keys) if keys else []
+    return {"earlier_cases": tuple(earlier_case(r) for r in rows), "party_keys": keys}
 
 
 CASES = AggregateType(
@@ -237,7 +254,7 @@ def referral_document(state: ReferralState) -> Document:
     return Document(kind="referral", key=state.referral_id, body=body, tags=tags)
 
 
-def _referral_projection(state: ReferralState, ctx: DecisionContext) -> Projection:
+def _referral_projection(state: ReferralState, ctx: DecisionContext, reading: Reading) -> Projection:
     return Projection(documents=(referral_document(state),), deadlines=tuple(state.deadlines.values()))
 
 
@@ -323,7 +340,7 @@ POLICE_CASES = AggregateType(
     scope=_police_scope,
     authorise=authorise_linkage_command,
     numbering=lambda command, state: None,
-    project=lambda state, ctx: Projection(
+    project=lambda state, ctx, reading: Projection(
         documents=(police_case_document(state),), deadlines=tuple(state.deadlines.values())
     ),
     fresh_ids={pc.OpenPoliceCase: ("police_case_id",), pc.EntrustToRoom: ("referral_id",)},
@@ -380,7 +397,7 @@ DISPATCHES = AggregateType(
     scope=_dispatch_scope,
     authorise=authorise_linkage_command,
     numbering=lambda command, state: None,
-    project=lambda state, ctx: Projection(documents=(dispatch_document(state),)),
+    project=lambda state, ctx, reading: Projection(documents=(dispatch_document(state),)),
     fresh_ids={
         dc.RecordDispatch: ("dispatch_id",),
         dc.SettleOnScene: ("case_id",),
@@ -440,7 +457,7 @@ TRAFFIC = AggregateType(
     scope=_traffic_scope,
     authorise=authorise_linkage_command,
     numbering=lambda command, state: None,
-    project=lambda state, ctx: Projection(
+    project=lambda state, ctx, reading: Projection(
         documents=(traffic_document(state),), deadlines=tuple(state.deadlines.values())
     ),
     fresh_ids={tc.RegisterAccident: ("traffic_id",), tc.SendToPeoplesMediation: ("referral_id",)},

@@ -18,7 +18,7 @@ import attrs
 from attrs import frozen
 
 from mediation_core.app import retention
-from mediation_core.app.aggregates import CASES, AggregateType
+from mediation_core.app.aggregates import CASES, AggregateType, Reading
 from mediation_core.app.authorisation import (
     authorise_administration,
 )
@@ -234,10 +234,9 @@ class Commands(ServiceBase):
             if primary:  # a follow-on is the decision's own consequence, authorised with its cause
                 self._authorise(aggregate, cmd, actor, org_id)
             series = aggregate.numbering(cmd, state)
-            context = self.context(now, tx.allocate_number(*series) if series else None, stream_head=head.hash)
-            extra = aggregate.lookup(self.store, cmd, context)
-            if extra:
-                context = attrs.evolve(context, **extra)
+            context = self.context(now, tx.allocate_number(*series) if series else None)
+            reading = Reading(store=self.store, party_keyer=self.party_keyer, stream_head=head.hash)
+            context = aggregate.lifecycle.inputs(context, **aggregate.lookup(reading, cmd, context))
             local = tuple(aggregate.local_checks(self.plugins, cmd, state, context))
             try:
                 events, new_state = aggregate.execute(cmd, state, context)
@@ -303,7 +302,7 @@ class Commands(ServiceBase):
                 tx, aggregate, stream_id, head=head, appended=sealed, context=context, now=now, actor=actor
             )
         notices = [masked_notice(n) for r in sealed for n in self.plugins.notices(event=r, state=state)]
-        projection = aggregate.project(state, context)
+        projection = aggregate.project(state, context, Reading(store=self.store, party_keyer=self.party_keyer))
         tx.append(
             Append(
                 stream_id=stream_id,
@@ -339,7 +338,7 @@ class Commands(ServiceBase):
             tx, stream_id=stream_id, state=head.state, stored=stored, appended=appended, now=now, actor=actor
         )
         state = aggregate.replay(stream_id, [event_of(r) for r in records])
-        projection = aggregate.project(state, context)
+        projection = aggregate.project(state, context, Reading(store=self.store, party_keyer=self.party_keyer))
         tx.reseal(
             Reseal(
                 stream_id=stream_id,

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from mediation_core.app.aggregates import AggregateType, Projection
+from mediation_core.app.aggregates import AggregateType, Projection, Reading
 from mediation_core.app.authorisation import REPORTERS, SUPERVISORS, Readers, authorise_within, readers_by_tags
 from mediation_core.app.ports import Document, Store
 from mediation_core.domain.errors import NotFoundError
@@ -52,7 +52,7 @@ from mediation_core.domain.values.periods import Period, month_label
 from mediation_core.domain.values.policy import Policy
 from mediation_core.serialization import structure, unstructure
 
-Lookup = Callable[[Store, Any, DecisionContext], Mapping[str, Any]]
+Lookup = Callable[[Reading, Any, DecisionContext], Mapping[str, Any]]
 
 
 def lifecycle_aggregate(
@@ -71,9 +71,9 @@ def lifecycle_aggregate(
         scope=scope,
         authorise=authorise,
         numbering=lambda command, state: None,
-        project=project,
+        project=lambda state, ctx, reading: project(state, ctx),
         fresh_ids=fresh_ids or {},
-        lookup=lookup or (lambda store, command, ctx: {}),
+        lookup=lookup or (lambda reading, command, ctx: {}),
         readers=readers or {lifecycle.name: readers_by_tags(orgs=("org_id",))},
     )
 
@@ -117,7 +117,8 @@ def live_report(
     return report(store.ledger(rooms), period, scope_id, registry, categories)
 
 
-def _return_lookup(store: Store, command: ReturnCommand, ctx: DecisionContext) -> Mapping[str, Any]:
+def _return_lookup(reading: Reading, command: ReturnCommand, ctx: DecisionContext) -> Mapping[str, Any]:
+    store = reading.store
     """A return reads its scope's ledger report for the period and locks it."""
     return {"report": live_report(store, ctx.registry, ctx.categories, command.period, command.org_id)}
 
@@ -162,7 +163,8 @@ def _meeting_org(store: Store, command: MeetingCommand) -> str:
     return str(doc.body["org_id"]) if doc is not None else ""
 
 
-def _meeting_lookup(store: Store, command: MeetingCommand, ctx: DecisionContext) -> Mapping[str, Any]:
+def _meeting_lookup(reading: Reading, command: MeetingCommand, ctx: DecisionContext) -> Mapping[str, Any]:
+    store = reading.store
     """Scheduling reads the agenda from the ledger, the open deadlines and the organisation's
     earlier action items; recording reads the scope's case ids its decisions may name."""
     org_id = _meeting_org(store, command)
@@ -369,7 +371,8 @@ def evaluation_inputs(
     )
 
 
-def _evaluation_lookup(store: Store, command: RoundCommand, ctx: DecisionContext) -> Mapping[str, Any]:
+def _evaluation_lookup(reading: Reading, command: RoundCommand, ctx: DecisionContext) -> Mapping[str, Any]:
+    store = reading.store
     inputs = evaluation_inputs(
         store, ctx.registry, ctx.policy, scope_id=command.scope_id, year=command.year, today=ctx.today
     )

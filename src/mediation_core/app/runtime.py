@@ -155,7 +155,6 @@ class ServiceBase:
             categories=self.categories,
             evaluation_items=self.evaluation_items,
             sequence=sequence,
-            party_keyer=self.party_keyer,
             **extra,
         )
 

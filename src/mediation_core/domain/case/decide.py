@@ -17,6 +17,7 @@ from mediation_core.domain.case import commands as c
 from mediation_core.domain.case import events as ev
 from mediation_core.domain.case.agreements import Signature, copies_for, written_effective_on
 from mediation_core.domain.case.casefile import BINDING_ORDER
+from mediation_core.domain.case.context import CaseContext
 from mediation_core.domain.case.followups import FollowUp
 from mediation_core.domain.case.limitation import Interruption
 from mediation_core.domain.case.outcomes import ALL_ROUTES, ROUTES_NOTICE_ZH, TerminationReason
@@ -64,7 +65,7 @@ DATES = (common.date_not_in_future, common.date_in_case_order)
 BASE = (transition_allowed, *DATES)
 
 
-def _received(cmd: c.ReceiveDispute, state: None, ctx: DecisionContext) -> list[ev.CaseEvent]:
+def _received(cmd: c.ReceiveDispute, state: None, ctx: CaseContext) -> list[ev.CaseEvent]:
     return [
         ev.DisputeReceived(
             room_id=cmd.room_id,
@@ -82,7 +83,7 @@ def _received(cmd: c.ReceiveDispute, state: None, ctx: DecisionContext) -> list[
             repeat_of=find_repeat(
                 ctx.earlier_cases,
                 case_id=cmd.case_id,
-                keys=ctx.party_keyer.keys(cmd.parties),
+                keys=ctx.party_keys,
                 category=cmd.category,
                 received_on=cmd.received_on,
                 window_days=ctx.policy.repeat_window_days,
@@ -230,7 +231,7 @@ def _archived(cmd: c.ArchiveCase, state: CaseState, ctx: DecisionContext) -> lis
     return [ev.CaseArchived(on=cmd.on, archivist_id=cmd.archivist_id, retention_years=cmd.retention_years, index=index)]
 
 
-def _anonymised(cmd: c.AnonymiseParties, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
+def _anonymised(cmd: c.AnonymiseParties, state: CaseState, ctx: CaseContext) -> list[ev.CaseEvent]:
     return [
         ev.PartiesAnonymised(
             on=cmd.on,
@@ -407,7 +408,12 @@ DECIDERS.update(
 
 
 CASES = Lifecycle(
-    name="case", fold=FOLD, deciders=DECIDERS, stream_of=operator.attrgetter("case_id"), commands=c.COMMAND_TYPES
+    name="case",
+    context=CaseContext,
+    fold=FOLD,
+    deciders=DECIDERS,
+    stream_of=operator.attrgetter("case_id"),
+    commands=c.COMMAND_TYPES,
 )
 """The case's fold and deciders: what the service replays and decides."""
 

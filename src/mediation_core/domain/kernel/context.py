@@ -9,7 +9,6 @@ from attrs import field, frozen
 
 from mediation_core.domain.meeting.agenda import AgendaItem
 from mediation_core.domain.reporting.evaluation import EvaluationInputs, EvaluationItem, item_table
-from mediation_core.domain.reporting.repeats import UNKEYED, EarlierCase, PartyKeyer
 from mediation_core.domain.reporting.statistics import StatisticsReport
 from mediation_core.domain.values.calendar import WorkingDayCalendar, local_date
 from mediation_core.domain.values.categories import MINISTRY_CATEGORIES, Category
@@ -40,14 +39,11 @@ class DecisionContext:
     registry: Registry = field(factory=Registry)
     categories: Mapping[str, Category] = field(factory=lambda: {c.code: c for c in MINISTRY_CATEGORIES})
     sequence: int | None = None
-    party_keyer: PartyKeyer = UNKEYED
-    earlier_cases: tuple[EarlierCase, ...] = ()
     report: StatisticsReport | None = None
     agenda: tuple[AgendaItem, ...] = ()
     scope_cases: frozenset[str] = frozenset()
     evaluation_items: Mapping[str, EvaluationItem] = field(factory=item_table)
     evaluation: EvaluationInputs | None = None
-    stream_head: str = ""
 
     @property
     def today(self) -> dt.date:

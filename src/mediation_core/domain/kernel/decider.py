@@ -22,12 +22,14 @@ from mediation_core.domain.kernel.rulebook import Rule, RuleKind, Violation, rul
 class Decider:
     """How one command is decided: the event it mainly produces, its rules, its builder.
 
-    ``choose``, when given, picks the main event from the command's data (a performance
-    report is either "performed" or "not performed", and the two move the state differently)."""
+    ``build`` reads the aggregate's own context type (the common
+    :class:`~mediation_core.domain.kernel.context.DecisionContext` or a subclass). ``choose``,
+    when given, picks the main event from the command's data (a performance report is either
+    "performed" or "not performed", and the two move the state differently)."""
 
     emits: type[DomainEvent]
     rules: tuple[Rule[Any, Any, Any], ...]
-    build: Callable[[Any, Any, DecisionContext], list[Any]]
+    build: Callable[[Any, Any, Any], list[Any]]
     choose: Callable[[Any], type[DomainEvent]] | None = None
 
     def main_event(self, command: Any) -> type[DomainEvent]:

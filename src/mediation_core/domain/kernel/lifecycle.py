@@ -14,6 +14,7 @@ import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+import attrs
 from attrs import field, frozen
 
 from mediation_core.domain.errors import InvalidTransitionError, RuleViolationError
@@ -36,6 +37,9 @@ class Lifecycle:
     stream_of: Callable[[Any], str] = field(default=operator.attrgetter("stream_id"))
     commands: tuple[type, ...] = ()
     """The aggregate's command types, when declared apart: each must have a decider."""
+    context: type[DecisionContext] = DecisionContext
+    """What its decisions read: the common inputs, or a subclass adding what only this
+    aggregate's decisions need (the shell looks those up)."""
 
     def __attrs_post_init__(self) -> None:
         undecided = set(self.commands) - set(self.deciders)
@@ -62,9 +66,18 @@ class Lifecycle:
     def replay(self, stream_id: str, events: Iterable[Any]) -> Any:
         return self.fold.replay(stream_id, events)
 
+    def inputs(self, context: DecisionContext, **extra: Any) -> DecisionContext:
+        """``context`` as this aggregate's decisions read it, with ``extra`` added; what is
+        not given keeps the context type's default."""
+        if type(context) is self.context and not extra:
+            return context
+        common = {f.name: getattr(context, f.name) for f in attrs.fields(DecisionContext)}
+        return self.context(**{**common, **extra})
+
     def violations(self, command: Any, state: Any, context: DecisionContext) -> list[Violation]:
         """Every rule ``command`` would break. The first rule is the lifecycle rule: when it
         fails on a missing stream, the others (which read the state) are not run."""
+        context = self.inputs(context) if not isinstance(context, self.context) else context
         decider = self.deciders[type(command)]
         found = list(run_rules(decider.rules[:1], command, state, context))
         if found and state is None:
@@ -74,6 +87,7 @@ class Lifecycle:
     def execute(self, command: Any, state: Any, context: DecisionContext) -> tuple[list[Any], Any]:
         """The events ``command`` records and the state after them, or
         :class:`RuleViolationError` naming every broken rule."""
+        context = self.inputs(context) if not isinstance(context, self.context) else context
         broken = self.violations(command, state, context)
         if broken:
             raise RuleViolationError(broken)
