@@ -2,7 +2,9 @@
 
 A finder placed first on ``sys.meta_path`` answers for the old names only: it imports the new
 module and puts it in ``sys.modules`` under the old name too, so both names are one module
-(never a second copy that would declare its rules twice).
+(never a second copy that would declare its rules twice). A module split into several has no
+one module to stand for it: its old name becomes an empty module whose names resolve from the
+parts (``SPLIT``), each with its own warning.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ _D = "mediation_core.domain"
 MOVED: dict[str, str] = {
     f"{_D}.{old}": f"{_D}.{new}"
     for old, new in {
-        "rulebook": "kernel.rulebook",
         "deciders": "kernel.decider",
         "transitions": "kernel.fold",
         "lifecycles": "kernel.lifecycle",
@@ -60,11 +61,7 @@ MOVED: dict[str, str] = {
         "rules.traffic": "traffic.rules",
         "police": "police_case",
         "insurers": "traffic.insurers",
-        "meetings": "meeting.aggregate",
         "agenda": "meeting.agenda",
-        "returns": "statistical_return.aggregate",
-        "evaluation_rounds": "evaluation_round.aggregate",
-        "inspections": "inspection.aggregate",
         "ledger": "reporting.ledger",
         "statistics": "reporting.statistics",
         "rollups": "reporting.rollups",
@@ -77,9 +74,56 @@ MOVED: dict[str, str] = {
 }
 MOVED["mediation_core.walkthrough"] = "mediation_core.demo.walkthrough"
 
+SPLIT: dict[str, tuple[str, ...]] = {
+    f"{_D}.{old}": tuple(f"{_D}.{new}" for new in parts)
+    for old, parts in {
+        "meetings": (
+            "meeting.minutes",
+            "meeting.kinds",
+            "meeting.schedule",
+            "meeting.commands",
+            "meeting.events",
+            "meeting.state",
+            "meeting.rules",
+            "meeting.decide",
+            "meeting.compliance",
+        ),
+        "returns": (
+            "statistical_return.figures",
+            "statistical_return.commands",
+            "statistical_return.events",
+            "statistical_return.state",
+            "statistical_return.filing",
+            "statistical_return.rules",
+            "statistical_return.decide",
+        ),
+        "evaluation_rounds": (
+            "evaluation_round.results",
+            "evaluation_round.commands",
+            "evaluation_round.events",
+            "evaluation_round.state",
+            "evaluation_round.rules",
+            "evaluation_round.decide",
+        ),
+        "rulebook": ("kernel.rulebook", "aggregates"),
+        "inspections": (
+            "inspection.commands",
+            "inspection.events",
+            "inspection.state",
+            "inspection.rules",
+            "inspection.decide",
+            "inspection.report",
+        ),
+    }.items()
+}
+"""Modules split into several in 0.2. The parts are listed so that each comes after the parts it
+imports from: the first part that has a name is the one that defines it."""
+MOVED.update({old: parts[0] for old, parts in SPLIT.items()})
+
 
 def new_name(old: str) -> str | None:
-    """Where ``old`` lives now (the longest moved prefix decides), or ``None``."""
+    """Where ``old`` lives now (the longest moved prefix decides), or ``None``; for a module
+    split into several, the first of them."""
     parts = old.split(".")
     for end in range(len(parts), 1, -1):
         head = ".".join(parts[:end])
@@ -89,19 +133,22 @@ def new_name(old: str) -> str | None:
 
 
 class _Alias(importlib.abc.Loader):
-    def __init__(self, target: str) -> None:
-        self.target = target
+    def __init__(self, targets: tuple[str, ...]) -> None:
+        self.targets = targets
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
         return None
 
     def exec_module(self, module: types.ModuleType) -> None:
         warnings.warn(
-            f"{module.__name__} moved to {self.target}; the old path goes in 0.3",
+            f"{module.__name__} moved to {', '.join(self.targets)}; the old path goes in 0.3",
             DeprecationWarning,
             stacklevel=2,
         )
-        sys.modules[module.__name__] = importlib.import_module(self.target)
+        if len(self.targets) == 1:
+            sys.modules[module.__name__] = importlib.import_module(self.targets[0])
+        else:  # no one module to stand for it: its names resolve from the parts, one by one
+            module.__dict__["__getattr__"] = forward(module.__name__, *self.targets)
 
 
 class MovedFinder(importlib.abc.MetaPathFinder):
@@ -115,7 +162,7 @@ class MovedFinder(importlib.abc.MetaPathFinder):
         new = new_name(fullname)
         if new is None:
             return None
-        return importlib.machinery.ModuleSpec(fullname, _Alias(new))
+        return importlib.machinery.ModuleSpec(fullname, _Alias(SPLIT.get(fullname, (new,))))
 
 
 def install() -> None:
@@ -123,18 +170,23 @@ def install() -> None:
         sys.meta_path.insert(0, MovedFinder())
 
 
-def forward(package: str, target: str) -> Callable[[str], Any]:
-    """A ``__getattr__`` for a package whose name was a module until 0.2: its old names
-    resolve from ``target`` with a ``DeprecationWarning``."""
+def forward(package: str, *targets: str) -> Callable[[str], Any]:
+    """A ``__getattr__`` for a name that was one module until 0.2 (a package now, or split into
+    several modules): its old names resolve from the first of ``targets`` that has them, with a
+    ``DeprecationWarning`` naming where they are now."""
 
     def moved_name(name: str) -> Any:
-        module = importlib.import_module(target)
-        if name.startswith("__") or not hasattr(module, name):
-            msg = f"module {package!r} has no attribute {name!r}"
-            raise AttributeError(msg)
-        warnings.warn(
-            f"{package}.{name} moved to {target}.{name}; the old path goes in 0.3", DeprecationWarning, stacklevel=2
-        )
-        return getattr(module, name)
+        if not name.startswith("__"):
+            for target in targets:
+                module = importlib.import_module(target)
+                if hasattr(module, name):
+                    warnings.warn(
+                        f"{package}.{name} moved to {target}.{name}; the old path goes in 0.3",
+                        DeprecationWarning,
+                        stacklevel=2,
+                    )
+                    return getattr(module, name)
+        msg = f"module {package!r} has no attribute {name!r}"
+        raise AttributeError(msg)
 
     return moved_name

@@ -24,20 +24,20 @@ from mediation_core.domain.case.events import EVENT_TYPES, DomainEvent
 from mediation_core.domain.dispatch import commands as dc
 from mediation_core.domain.dispatch.events import EVENT_TYPES as DISPATCH_EVENT_TYPES
 from mediation_core.domain.errors import CommandFormatError
-from mediation_core.domain.evaluation_round.aggregate import EVALUATION_ROUNDS
-from mediation_core.domain.inspection.aggregate import INSPECTIONS
+from mediation_core.domain.evaluation_round.decide import EVALUATION_ROUNDS
+from mediation_core.domain.inspection.decide import INSPECTIONS
 from mediation_core.domain.kernel.shapes import shape_problems
-from mediation_core.domain.meeting.aggregate import MEETINGS
-from mediation_core.domain.misconduct.aggregate import FINDINGS
+from mediation_core.domain.meeting.decide import MEETINGS
+from mediation_core.domain.misconduct.decide import FINDINGS
 from mediation_core.domain.police_case import commands as pc
 from mediation_core.domain.police_case.events import EVENT_TYPES as POLICE_EVENT_TYPES
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.events import EVENT_TYPES as REFERRAL_EVENT_TYPES
 from mediation_core.domain.reporting.imports import EVENT_TYPES as IMPORT_EVENT_TYPES
-from mediation_core.domain.statistical_return.aggregate import RETURNS
+from mediation_core.domain.statistical_return.decide import RETURNS
 from mediation_core.domain.traffic import commands as tc
 from mediation_core.domain.traffic.events import EVENT_TYPES as TRAFFIC_EVENT_TYPES
-from mediation_core.domain.training.aggregate import TRAININGS
+from mediation_core.domain.training.decide import TRAININGS
 from mediation_core.domain.values.access import EVENT_TYPES as ACCESS_EVENT_TYPES
 from mediation_core.domain.values.parties import GroupParty, NaturalPerson, OrganisationParty, Party
 from mediation_core.records import canonical_json

@@ -12,7 +12,7 @@ from mediation_core.calendars import national_calendar
 from mediation_core.demo import SOURCE, build_district, plan
 from mediation_core.demo.district import STATIONS, TRAFFIC_ROOM
 from mediation_core.demo.plan import PERIOD, STORY_END, Plan
-from mediation_core.domain.meeting.aggregate import ScheduleMeeting
+from mediation_core.domain.meeting.commands import ScheduleMeeting
 from mediation_core.domain.values.organisations import Employment, OrgKind
 
 

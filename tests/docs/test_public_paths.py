@@ -4,6 +4,7 @@ that moved says where it went (a ``DeprecationWarning``) until the old path goes
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 import re
 import subprocess
@@ -22,6 +23,11 @@ SNAPSHOTS = Path(__file__).parents[1] / "snapshots"
 DOCUMENTED = [
     line
     for line in (SNAPSHOTS / "documented-paths-0.1.txt").read_text(encoding="utf-8").splitlines()
+    if line and not line.startswith("#")
+]
+COORDINATION_NAMES = [
+    line
+    for line in (SNAPSHOTS / "coordination-names-0.1.txt").read_text(encoding="utf-8").splitlines()
     if line and not line.startswith("#")
 ]
 
@@ -69,6 +75,37 @@ def test_an_old_and_a_new_path_are_one_module() -> None:
     with pytest.warns(DeprecationWarning, match=r"mediation_core\.domain\.commands moved to"):
         old = importlib.import_module("mediation_core.domain.commands")
     assert old is importlib.import_module("mediation_core.domain.case.commands")
+
+
+@pytest.mark.parametrize("path", COORDINATION_NAMES)
+def test_every_name_of_a_split_coordination_module_resolves_through_its_old_path(path: str) -> None:
+    """meetings, returns, evaluation_rounds, inspections, misconduct and training were one module
+    each in 0.1: every name they had still resolves there, and the warning names a path that
+    gives the same object (for a class or function, the module that defines it)."""
+    forget_old_names()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        found = resolve(path)
+    moved = [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)]
+    said = next((m for m in moved if m.startswith(f"{path} moved to ")), None)
+    assert said is not None, f"{path} resolves but does not say where it went: {moved}"
+    assert "goes in 0.3" in said
+    new = said.removeprefix(f"{path} moved to ").split(";")[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert resolve(new) is found
+    if inspect.isclass(found) or inspect.isfunction(found):
+        assert new.rpartition(".")[0] == found.__module__
+
+
+@pytest.mark.parametrize("old", ["mediation_core.domain.meetings", "mediation_core.domain.training"])
+def test_a_name_a_split_module_never_had_is_still_missing(old: str) -> None:
+    forget_old_names()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        module = importlib.import_module(old)
+        with pytest.raises(AttributeError, match="no attribute 'NoSuchName'"):
+            _ = module.NoSuchName
 
 
 def test_the_rulebook_lists_the_rules_it_listed_before_the_move() -> None:

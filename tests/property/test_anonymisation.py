@@ -28,7 +28,7 @@ from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.reporting.ledger import ledger_row
 from mediation_core.domain.reporting.statistics import report
-from mediation_core.domain.statistical_return.aggregate import SubmitReturn
+from mediation_core.domain.statistical_return.commands import SubmitReturn
 from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.domain.values.parties import NaturalPerson, Side
 from mediation_core.domain.values.periods import Period

@@ -36,7 +36,8 @@ from mediation_core.domain.reporting.rollups import (
     totals,
 )
 from mediation_core.domain.reporting.statistics import in_scope, report
-from mediation_core.domain.statistical_return.aggregate import ResubmitReturn, ReturnFigures, SubmitReturn
+from mediation_core.domain.statistical_return.commands import ResubmitReturn, SubmitReturn
+from mediation_core.domain.statistical_return.figures import ReturnFigures
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.organisations import Registry
 from mediation_core.domain.values.periods import Period

@@ -31,7 +31,8 @@ from mediation_core.domain.case import commands as c
 from mediation_core.domain.dispatch import commands as dc
 from mediation_core.domain.errors import CommandFormatError, NotFoundError, RuleViolationError
 from mediation_core.domain.kernel.input import LONG_TEXT_FIELDS
-from mediation_core.domain.meeting.aggregate import MeetingKind, ScheduleMeeting
+from mediation_core.domain.meeting.commands import ScheduleMeeting
+from mediation_core.domain.meeting.kinds import MeetingKind
 from mediation_core.domain.police_case import commands as pc
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.traffic import commands as tc

@@ -27,7 +27,7 @@ from world import ROOMS, Facts, build, scopes
 from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock
 from mediation_core.domain.errors import AuthorisationError, DomainError, NotFoundError
-from mediation_core.domain.meeting.aggregate import MeetingKind
+from mediation_core.domain.meeting.kinds import MeetingKind
 from mediation_core.domain.values.access import access_log_stream
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.calendar import CHINA_TZ, local_date

@@ -18,13 +18,15 @@ from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock, demo_registry
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.dispatch import commands as dc
-from mediation_core.domain.inspection.aggregate import RecordInspection
-from mediation_core.domain.meeting.aggregate import MeetingKind, ScheduleMeeting
+from mediation_core.domain.inspection.commands import RecordInspection
+from mediation_core.domain.meeting.commands import ScheduleMeeting
+from mediation_core.domain.meeting.kinds import MeetingKind
 from mediation_core.domain.police_case import commands as pc
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.letters import ConsentEvidence, ConsentForm
-from mediation_core.domain.statistical_return.aggregate import SubmitReturn
-from mediation_core.domain.training.aggregate import RecordTraining, Trainee, TrainingKind
+from mediation_core.domain.statistical_return.commands import SubmitReturn
+from mediation_core.domain.training.commands import RecordTraining
+from mediation_core.domain.training.trainees import Trainee, TrainingKind
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.domain.values.organisations import Employment, Liaison, Mediator, Organisation, OrgKind, Registry

@@ -21,18 +21,12 @@ from mediation_core.app.coordination import meetings_of
 from mediation_core.app.service import MediationService, event_of
 from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.domain.errors import RuleViolationError
-from mediation_core.domain.meeting.aggregate import (
-    MEETINGS,
-    ActionItemDraft,
-    Attendee,
-    CancelMeeting,
-    CompleteActionItem,
-    Compliance,
-    HoldMeeting,
-    MeetingKind,
-    MeetingStatus,
-    ScheduleMeeting,
-)
+from mediation_core.domain.meeting.commands import CancelMeeting, CompleteActionItem, HoldMeeting, ScheduleMeeting
+from mediation_core.domain.meeting.compliance import Compliance
+from mediation_core.domain.meeting.decide import MEETINGS
+from mediation_core.domain.meeting.kinds import MeetingKind
+from mediation_core.domain.meeting.minutes import ActionItemDraft, Attendee
+from mediation_core.domain.meeting.state import MeetingStatus
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.domain.values.deadlines import DeadlineKind

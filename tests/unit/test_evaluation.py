@@ -18,10 +18,14 @@ from mediation_core.domain.case.casefile import CaseFileItem
 from mediation_core.domain.case.followups import Performance, Satisfaction
 from mediation_core.domain.dispatch.commands import RecordDispatch
 from mediation_core.domain.errors import AuthorisationError, RuleViolationError
-from mediation_core.domain.evaluation_round.aggregate import EVALUATION_ROUNDS, ConcludeEvaluation, ReviseEvaluation
+from mediation_core.domain.evaluation_round.commands import ConcludeEvaluation, ReviseEvaluation
+from mediation_core.domain.evaluation_round.decide import EVALUATION_ROUNDS
 from mediation_core.domain.kernel.context import DecisionContext
-from mediation_core.domain.meeting.aggregate import Attendee, HoldMeeting, MeetingKind, ScheduleMeeting
-from mediation_core.domain.misconduct.aggregate import MisconductKind, RecordMisconduct, RevokeFinding, Sanction
+from mediation_core.domain.meeting.commands import HoldMeeting, ScheduleMeeting
+from mediation_core.domain.meeting.kinds import MeetingKind
+from mediation_core.domain.meeting.minutes import Attendee
+from mediation_core.domain.misconduct.commands import RecordMisconduct, RevokeFinding
+from mediation_core.domain.misconduct.kinds import MisconductKind, Sanction
 from mediation_core.domain.reporting.evaluation import (
     BUILT_IN_ITEMS,
     Dimension,
@@ -31,7 +35,8 @@ from mediation_core.domain.reporting.evaluation import (
     capped,
 )
 from mediation_core.domain.reporting.subsidies import eligible
-from mediation_core.domain.training.aggregate import RecordTraining, Trainee, TrainingKind
+from mediation_core.domain.training.commands import RecordTraining
+from mediation_core.domain.training.trainees import Trainee, TrainingKind
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.policy import Policy
 from mediation_core.domain.values.sources import CaseSource

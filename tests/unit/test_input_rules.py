@@ -12,7 +12,8 @@ from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.errors import CommandFormatError, RuleViolationError
-from mediation_core.domain.training.aggregate import RecordTraining, Trainee, TrainingKind
+from mediation_core.domain.training.commands import RecordTraining
+from mediation_core.domain.training.trainees import Trainee, TrainingKind
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.parties import GroupParty, Side
 from mediation_core.domain.values.policy import Policy
@@ -135,7 +136,8 @@ def test_a_command_of_the_wrong_shape_is_refused_naming_each_field(service: Medi
 
 def test_a_command_naming_a_record_of_another_kind_finds_nothing(service: MediationService) -> None:
     from mediation_core.domain.errors import CaseNotFoundError
-    from mediation_core.domain.meeting.aggregate import MeetingKind, ScheduleMeeting
+    from mediation_core.domain.meeting.commands import ScheduleMeeting
+    from mediation_core.domain.meeting.kinds import MeetingKind
 
     service.handle(ScheduleMeeting(meeting_id="m-1", kind=MeetingKind.CASE_ANALYSIS, org_id="pengshanlu-room"), ADMIN)
     with pytest.raises(CaseNotFoundError, match="names a meeting record"):

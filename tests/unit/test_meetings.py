@@ -13,21 +13,12 @@ from mediation_core.demo.walkthrough import StoryClock, walk
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.errors import AuthorisationError, NotFoundError, RuleViolationError
 from mediation_core.domain.meeting.agenda import AgendaReason
-from mediation_core.domain.meeting.aggregate import (
-    MEETINGS,
-    ActionItemDraft,
-    Attendee,
-    CancelMeeting,
-    CompleteActionItem,
-    Compliance,
-    Decision,
-    HoldMeeting,
-    Meeting,
-    MeetingKind,
-    MeetingStatus,
-    ScheduleMeeting,
-    attendance,
-)
+from mediation_core.domain.meeting.commands import CancelMeeting, CompleteActionItem, HoldMeeting, ScheduleMeeting
+from mediation_core.domain.meeting.compliance import Compliance, attendance
+from mediation_core.domain.meeting.decide import MEETINGS
+from mediation_core.domain.meeting.kinds import MeetingKind
+from mediation_core.domain.meeting.minutes import ActionItemDraft, Attendee, Decision
+from mediation_core.domain.meeting.state import Meeting, MeetingStatus
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.deadlines import DeadlineKind
 from mediation_core.domain.values.notices import NoticeKind

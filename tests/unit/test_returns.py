@@ -15,7 +15,9 @@ from mediation_core.domain.case.outcomes import DeclineReason
 from mediation_core.domain.errors import AuthorisationError, RuleViolationError
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.reporting.statistics import Tally
-from mediation_core.domain.statistical_return.aggregate import RETURNS, Filing, ResubmitReturn, SubmitReturn, return_id
+from mediation_core.domain.statistical_return.commands import ResubmitReturn, SubmitReturn, return_id
+from mediation_core.domain.statistical_return.decide import RETURNS
+from mediation_core.domain.statistical_return.filing import Filing
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.periods import Period
 from mediation_core.domain.values.policy import Policy

@@ -10,8 +10,10 @@ import pytest
 from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock
 from mediation_core.domain.errors import AuthorisationError, NotFoundError, RuleViolationError
-from mediation_core.domain.inspection.aggregate import InspectionStatus, RecordInspection, RecordRectification
-from mediation_core.domain.training.aggregate import CorrectTrainees, RecordTraining, Trainee, TrainingKind
+from mediation_core.domain.inspection.commands import RecordInspection, RecordRectification
+from mediation_core.domain.inspection.state import InspectionStatus
+from mediation_core.domain.training.commands import CorrectTrainees, RecordTraining
+from mediation_core.domain.training.trainees import Trainee, TrainingKind
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.deadlines import DeadlineKind
 from mediation_core.domain.values.periods import Period

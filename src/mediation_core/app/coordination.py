@@ -16,35 +16,36 @@ from mediation_core.app.aggregates import AggregateType, Projection, Reading
 from mediation_core.app.authorisation import REPORTERS, SUPERVISORS, Readers, authorise_within, readers_by_tags
 from mediation_core.app.ports import Document, Store
 from mediation_core.domain.errors import NotFoundError
-from mediation_core.domain.evaluation_round.aggregate import EVALUATION_ROUNDS, EvaluationRound, RoundCommand, round_id
-from mediation_core.domain.inspection.aggregate import INSPECTIONS, RecordInspection
+from mediation_core.domain.evaluation_round.commands import RoundCommand, round_id
+from mediation_core.domain.evaluation_round.decide import EVALUATION_ROUNDS
+from mediation_core.domain.evaluation_round.state import EvaluationRound
+from mediation_core.domain.inspection.commands import RecordInspection
+from mediation_core.domain.inspection.decide import INSPECTIONS
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.lifecycle import Lifecycle
 from mediation_core.domain.meeting.agenda import AgendaItem, agenda_for
-from mediation_core.domain.meeting.aggregate import (
-    MEETINGS,
-    HoldMeeting,
-    Meeting,
-    MeetingCommand,
-    MeetingKind,
-    ScheduleMeeting,
-    attendance,
-)
-from mediation_core.domain.misconduct.aggregate import (
-    FINDINGS,
-    MisconductFinding,
-    MisconductKind,
-    RecordMisconduct,
-    Sanction,
-)
+from mediation_core.domain.meeting.commands import HoldMeeting, MeetingCommand, ScheduleMeeting
+from mediation_core.domain.meeting.compliance import attendance
+from mediation_core.domain.meeting.decide import MEETINGS
+from mediation_core.domain.meeting.kinds import MeetingKind
+from mediation_core.domain.meeting.state import Meeting
+from mediation_core.domain.misconduct.commands import RecordMisconduct
+from mediation_core.domain.misconduct.decide import FINDINGS
+from mediation_core.domain.misconduct.kinds import MisconductKind, Sanction
+from mediation_core.domain.misconduct.state import MisconductFinding
 from mediation_core.domain.reporting import rollups
 from mediation_core.domain.reporting.evaluation import EvaluationInputs, Grade, MediatorFacts
 from mediation_core.domain.reporting.ledger import LedgerRow, Outcome
 from mediation_core.domain.reporting.repeats import came_back
 from mediation_core.domain.reporting.statistics import StatisticsReport, in_scope, report
 from mediation_core.domain.reporting.subsidies import payee, subsidies
-from mediation_core.domain.statistical_return.aggregate import RETURNS, ReturnCommand, StatisticalReturn
-from mediation_core.domain.training.aggregate import TRAININGS, RecordTraining, TrainingSession, sessions_attended
+from mediation_core.domain.statistical_return.commands import ReturnCommand
+from mediation_core.domain.statistical_return.decide import RETURNS
+from mediation_core.domain.statistical_return.state import StatisticalReturn
+from mediation_core.domain.training.commands import RecordTraining
+from mediation_core.domain.training.decide import TRAININGS
+from mediation_core.domain.training.report import sessions_attended
+from mediation_core.domain.training.state import TrainingSession
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.categories import Category
 from mediation_core.domain.values.organisations import Registry

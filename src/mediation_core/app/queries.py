@@ -34,18 +34,21 @@ from mediation_core.domain.errors import (
     CaseNotFoundError,
     NotFoundError,
 )
-from mediation_core.domain.evaluation_round.aggregate import EvaluationRound, round_id
-from mediation_core.domain.inspection.aggregate import InspectionLine
+from mediation_core.domain.evaluation_round.commands import round_id
+from mediation_core.domain.evaluation_round.state import EvaluationRound
+from mediation_core.domain.inspection.report import InspectionLine
 from mediation_core.domain.meeting.agenda import AgendaItem
-from mediation_core.domain.meeting.aggregate import Meeting, MeetingKind, MeetingSlot
+from mediation_core.domain.meeting.compliance import MeetingSlot
+from mediation_core.domain.meeting.kinds import MeetingKind
+from mediation_core.domain.meeting.state import Meeting
 from mediation_core.domain.referral.state import ReferralState
 from mediation_core.domain.reporting.crosscheck import CrossCheck
 from mediation_core.domain.reporting.evaluation import MediatorResult
 from mediation_core.domain.reporting.imports import LedgerRowImported
 from mediation_core.domain.reporting.ledger import LedgerRow, ledger_row
 from mediation_core.domain.reporting.statistics import StatisticsReport, in_scope
-from mediation_core.domain.statistical_return.aggregate import FilingStatus
-from mediation_core.domain.training.aggregate import TrainingLine
+from mediation_core.domain.statistical_return.filing import FilingStatus
+from mediation_core.domain.training.report import TrainingLine
 from mediation_core.domain.values.access import AccessDenial, ResealEntry
 from mediation_core.domain.values.actors import SYSTEM_ACTOR, Actor, Role
 from mediation_core.domain.values.calendar import local_date

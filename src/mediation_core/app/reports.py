@@ -9,21 +9,20 @@ from collections.abc import Mapping
 
 from mediation_core.app.coordination import agenda_from, evaluation_inputs, live_report, meetings_of, rooms_in
 from mediation_core.app.ports import Store
-from mediation_core.domain.inspection.aggregate import Inspection, InspectionLine, inspection_report
+from mediation_core.domain.inspection.report import InspectionLine, inspection_report
+from mediation_core.domain.inspection.state import Inspection
 from mediation_core.domain.meeting.agenda import AgendaItem
-from mediation_core.domain.meeting.aggregate import MeetingKind, MeetingSlot, compliance
+from mediation_core.domain.meeting.compliance import MeetingSlot, compliance
+from mediation_core.domain.meeting.kinds import MeetingKind
 from mediation_core.domain.reporting.crosscheck import CrossCheck, DispatchRecord, ReferralRecord, cross_check
 from mediation_core.domain.reporting.evaluation import EvaluationItem, MediatorResult, evaluate
 from mediation_core.domain.reporting.statistics import StatisticsReport
-from mediation_core.domain.statistical_return.aggregate import (
-    FilingStatus,
-    ReturnFigures,
-    StatisticalReturn,
-    filing_status,
-    return_due,
-    return_id,
-)
-from mediation_core.domain.training.aggregate import TrainingLine, TrainingSession, training_report
+from mediation_core.domain.statistical_return.commands import return_id
+from mediation_core.domain.statistical_return.figures import ReturnFigures
+from mediation_core.domain.statistical_return.filing import FilingStatus, filing_status, return_due
+from mediation_core.domain.statistical_return.state import StatisticalReturn
+from mediation_core.domain.training.report import TrainingLine, training_report
+from mediation_core.domain.training.state import TrainingSession
 from mediation_core.domain.values.calendar import WorkingDayCalendar
 from mediation_core.domain.values.categories import Category
 from mediation_core.domain.values.organisations import Registry

@@ -14,8 +14,8 @@ from mediation_core.cli import render
 from mediation_core.cli.output import to_json
 from mediation_core.cli.session import Session, UsageError
 from mediation_core.domain.errors import NotFoundError
-from mediation_core.domain.evaluation_round.aggregate import ConcludeEvaluation
-from mediation_core.domain.meeting.aggregate import MeetingKind
+from mediation_core.domain.evaluation_round.commands import ConcludeEvaluation
+from mediation_core.domain.meeting.kinds import MeetingKind
 from mediation_core.domain.values.calendar import local_date
 from mediation_core.domain.values.organisations import OrgKind, Registry
 from mediation_core.domain.values.periods import Period

@@ -8,10 +8,11 @@ from collections.abc import Iterable, Sequence
 from mediation_core.app.service import CaseFile
 from mediation_core.cli.output import table
 from mediation_core.demo import walkthrough
-from mediation_core.domain.meeting.aggregate import Meeting, MeetingSlot
+from mediation_core.domain.meeting.compliance import MeetingSlot
+from mediation_core.domain.meeting.state import Meeting
 from mediation_core.domain.reporting.evaluation import MediatorResult
 from mediation_core.domain.reporting.statistics import FIGURES, RATES, FigureSet, StatisticsReport
-from mediation_core.domain.statistical_return.aggregate import FilingStatus
+from mediation_core.domain.statistical_return.filing import FilingStatus
 
 HEADLINE = (
     "received",

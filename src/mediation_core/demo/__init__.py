@@ -21,9 +21,9 @@ from mediation_core.demo.outputs import Written, write_outputs
 from mediation_core.demo.plan import PERIOD, Plan, plan
 from mediation_core.demo.run import DemoError, Progress, play
 from mediation_core.demo.walkthrough import DEMO_IDENTITY_KEY, StoryClock
-from mediation_core.domain.meeting.aggregate import Compliance
+from mediation_core.domain.meeting.compliance import Compliance
 from mediation_core.domain.reporting.statistics import StatisticsReport
-from mediation_core.domain.statistical_return.aggregate import Filing
+from mediation_core.domain.statistical_return.filing import Filing
 
 
 @frozen(kw_only=True)

@@ -45,20 +45,15 @@ from mediation_core.domain.case.casefile import CaseFileItem
 from mediation_core.domain.case.followups import Performance, Satisfaction
 from mediation_core.domain.case.outcomes import DeclineReason, TerminationReason
 from mediation_core.domain.dispatch import commands as dc
-from mediation_core.domain.evaluation_round.aggregate import ConcludeEvaluation
-from mediation_core.domain.meeting.aggregate import (
-    ActionItemDraft,
-    Attendee,
-    Decision,
-    HoldMeeting,
-    MeetingKind,
-    ScheduleMeeting,
-)
+from mediation_core.domain.evaluation_round.commands import ConcludeEvaluation
+from mediation_core.domain.meeting.commands import HoldMeeting, ScheduleMeeting
+from mediation_core.domain.meeting.kinds import MeetingKind
+from mediation_core.domain.meeting.minutes import ActionItemDraft, Attendee, Decision
 from mediation_core.domain.police_case import commands as pc
 from mediation_core.domain.police_case.mediability import Assessment, Circumstance, PoliceAct, Punishment
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.letters import ConsentEvidence, ConsentForm
-from mediation_core.domain.statistical_return.aggregate import SubmitReturn
+from mediation_core.domain.statistical_return.commands import SubmitReturn
 from mediation_core.domain.traffic import commands as tc
 from mediation_core.domain.traffic.accident import (
     CompensationItem,
@@ -73,7 +68,8 @@ from mediation_core.domain.traffic.accident import (
     TrafficSettlement,
     TrafficTermination,
 )
-from mediation_core.domain.training.aggregate import RecordTraining, Trainee, TrainingKind
+from mediation_core.domain.training.commands import RecordTraining
+from mediation_core.domain.training.trainees import Trainee, TrainingKind
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.calendar import CHINA_TZ, WorkingDayCalendar
 from mediation_core.domain.values.organisations import Mediator

@@ -12,18 +12,18 @@ from typing import Any
 
 from mediation_core.domain.case.decide import CASES
 from mediation_core.domain.dispatch.decide import DISPATCHES
-from mediation_core.domain.evaluation_round.aggregate import EVALUATION_ROUNDS
-from mediation_core.domain.inspection.aggregate import INSPECTIONS
+from mediation_core.domain.evaluation_round.decide import EVALUATION_ROUNDS
+from mediation_core.domain.inspection.decide import INSPECTIONS
 from mediation_core.domain.kernel.input import INPUT_RULES
 from mediation_core.domain.kernel.lifecycle import Lifecycle
 from mediation_core.domain.kernel.rulebook import Rule, rulebook
-from mediation_core.domain.meeting.aggregate import MEETINGS
-from mediation_core.domain.misconduct.aggregate import FINDINGS
+from mediation_core.domain.meeting.decide import MEETINGS
+from mediation_core.domain.misconduct.decide import FINDINGS
 from mediation_core.domain.police_case.decide import POLICE_CASES
 from mediation_core.domain.referral.decide import REFERRALS
-from mediation_core.domain.statistical_return.aggregate import RETURNS
+from mediation_core.domain.statistical_return.decide import RETURNS
 from mediation_core.domain.traffic.decide import TRAFFIC
-from mediation_core.domain.training.aggregate import TRAININGS
+from mediation_core.domain.training.decide import TRAININGS
 
 LIFECYCLES: tuple[Lifecycle, ...] = (
     CASES,

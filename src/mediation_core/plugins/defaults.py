@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterator
 
 from mediation_core.calendars import national_calendar
 from mediation_core.domain.case.state import CaseState
-from mediation_core.domain.meeting.aggregate import Meeting, MeetingKind
+from mediation_core.domain.meeting.kinds import MeetingKind
+from mediation_core.domain.meeting.state import Meeting
 from mediation_core.domain.police_case.state import PoliceCaseState, PoliceCaseStatus
 from mediation_core.domain.referral.rules import issued_by_station
 from mediation_core.domain.referral.state import ReferralState
