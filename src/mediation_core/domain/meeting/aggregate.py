@@ -1,5 +1,5 @@
 """The standing meetings (双例会): the monthly joint meeting of each township and the
-case-analysis meeting of each mediation room (seed report §5 一; DESIGN §2.6).
+case-analysis meeting of each mediation room (docs/legal-basis.md §10.3; docs/meetings.md).
 
 The joint meeting (联席例会) brings together the township's justice office (司法所), its
 governance office (综治办) and its police station(s) (派出所); it has its quorum only when every
@@ -36,9 +36,9 @@ from mediation_core.domain.values.periods import Period
 from mediation_core.domain.values.policy import Policy
 
 JOINT_BODIES = (OrgKind.JUSTICE_OFFICE, OrgKind.GOVERNANCE_OFFICE, OrgKind.POLICE_STATION)
-"""The bodies a joint meeting needs: 司法所、综治办、派出所 (seed report §5 一)."""
+"""The bodies a joint meeting needs: 司法所、综治办、派出所 (docs/legal-basis.md §10.3)."""
 
-MEETING_BASIS = "「双例会」制度 (seed report §5 一; DESIGN §2.6)"
+MEETING_BASIS = "「双例会」制度 (地方实践; see docs/legal-basis.md §10.3)"
 
 
 class MeetingKind(enum.Enum):
@@ -367,7 +367,7 @@ _BODY_ZH = {OrgKind.JUSTICE_OFFICE: "司法所", OrgKind.GOVERNANCE_OFFICE: "综
 
 @rule(
     "meeting_on_working_day",
-    basis=f"{MEETING_BASIS}; 工作日历 (DESIGN §2.4)",
+    basis=f"{MEETING_BASIS}; 工作日历 (国务院办公厅节假日安排)",
     kind=RuleKind.POLICY,
     zh="例会须安排在工作日",
     en="a meeting is scheduled on a working day",

@@ -27,7 +27,7 @@ from mediation_core.domain.reporting.statistics import in_scope
 from mediation_core.domain.values.organisations import Registry
 from mediation_core.domain.values.periods import Period
 
-TRAINING_BASIS = "人民调解法 第14条 (定期进行业务培训); seed report §3 三"
+TRAINING_BASIS = "人民调解法 第14条 (定期进行业务培训); 培训记录 (地方实践; see docs/legal-basis.md §10.6)"
 
 
 class TrainingKind(enum.Enum):
