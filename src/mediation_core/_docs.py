@@ -90,7 +90,8 @@ def rules_page() -> str:
         "Each rule is a small pure function in `mediation_core.domain` declared with `@rule`. "
         "**hard** rules come from law and cannot be switched off; **policy** rules read a county "
         "value from `Policy`; **standard** rules check data standards and record-keeping. "
-        "§9 refers to the numbered list in the project's legal research (legal-basis §9).",
+        "§9 refers to the forty testable rules of [legal-basis.md](legal-basis.md) §9; the basis column "
+        "names the law or practice first, then the section of legal-basis.md that explains it.",
         "",
         "| rule | kind | §9 | basis | 规则 | rule (English) |",
         "|---|---|---|---|---|---|",
@@ -134,7 +135,8 @@ def policy_page() -> str:
         "# Policy defaults",
         "",
         "A county changes these through the `mediation_policy` hook (usually "
-        "`attrs.evolve(default, ...)`); hard legal rules are not here and cannot be switched off.",
+        "`attrs.evolve(default, ...)`); hard legal rules are not here and cannot be switched off. "
+        "Sections (§) and source identifiers (S9, S12 …) refer to [legal-basis.md](legal-basis.md).",
         "",
         "| field | default | basis |",
         "|---|---|---|",
@@ -269,7 +271,8 @@ def meetings_page() -> str:
         "# Standing meetings (双例会)",
         "",
         "Two standing meetings keep the police station, the township and the mediation room in step "
-        "(seed report §5 一): the **joint meeting** (联席例会) of each township, where the justice office "
+        "(district practice, [legal-basis.md](legal-basis.md) §10.3): the **joint meeting** (联席例会) of each "
+        "township, where the justice office "
         "(司法所), the governance office (综治办) and the police station(s) (派出所) report and analyse the "
         "month's disputes, and the **case-analysis meeting** (案情分析会) inside each room. Both are "
         "aggregates recorded through `MediationService.handle`, in `mediation_core.domain.meeting` with the "
@@ -332,7 +335,8 @@ def meetings_page() -> str:
         "rotation, exchange visit, other; length in hours) with its trainees, each with the body they "
         "work for; `CorrectTrainees` replaces the list with a reason. "
         "`MediationService.training_report(period, scope_id, actor)` gives, per body in scope, the "
-        "sessions, **person-times** (trainees × sessions, as the seed report counts 306 人次), distinct "
+        "sessions, **person-times** (trainees × sessions, as the source district counts 306 人次, "
+        "[legal-basis.md](legal-basis.md) §10.6), distinct "
         "persons and hours. The evaluation counts the sessions each mediator attended "
         "(人民调解法 art. 14).",
         "",
@@ -364,7 +368,8 @@ def evaluation_page() -> str:
         "Each year, after it ends, `ConcludeEvaluation(scope_id, year, on)` evaluates every mediator of "
         "a district, township or room together. The service reads each mediator's recorded facts in "
         "the same command; `MediationService.evaluation_preview(year, scope_id, actor)` shows the same "
-        "computation without locking it. The three dimensions are those of the seed report (§5 四): "
+        "computation without locking it. The three dimensions are the source district's "
+        "([legal-basis.md](legal-basis.md) §10.5): "
         "尽责履职 (duty performance), 遵章守纪 (discipline) and 工作业绩 (work results).",
         "",
         "## Facts",
@@ -410,14 +415,15 @@ def evaluation_page() -> str:
         "Mediators are ranked by total, then work results, then duty, then discipline, then id, so ties "
         "are broken the same way every time. Only 优秀 and 称职 earn the year-end bonus. Two 不称职 "
         "years in a row flag the mediator for dismissal or non-renewal (`consecutive_incompetent`); a "
-        "finding with the sanction of removal flags `removal_finding` (legal-basis §9 rule 36). "
+        "finding with the sanction of removal flags `removal_finding` ([legal-basis.md](legal-basis.md) §9 rule 36). "
         "Properties tested: scores bounded, monotone in good facts, a finding never raises the "
         "mediator's grade, the quota respected, ties deterministic, one grade per mediator.",
         "",
         "## Per-case subsidy (以案定补)",
         "",
         "A case earns the subsidy when it was settled, its file was archived (so it passed the "
-        "completeness check) and the last follow-up found the agreement performed (legal-basis §6.4). "
+        "completeness check) and the last follow-up found the agreement performed "
+        "([legal-basis.md](legal-basis.md) §6.4). "
         "One subsidy per dispute: repeats are traced back through `repeat_of` to the first case, the "
         "first eligible case of a dispute is paid, and a dispute paid in an earlier round is never paid "
         "again (§9 rule 35). It goes to the mediator who presided (谁调解补助谁). The amount is "

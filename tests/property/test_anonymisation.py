@@ -1,4 +1,4 @@
-"""Anonymising archived case files after their retention period (legal-basis §9 rule 38).
+"""Anonymising archived case files after their retention period (docs/legal-basis.md §9 rule 38).
 
 Cases with generated parties run intake to archive; any subset of them is anonymised ten
 years on. The statistics (the reference report over the ledger rows, the service's report and

@@ -1,4 +1,4 @@
-"""Legal-basis §9 rules 1, 3–9, 13, 14 and 34 as hypothesis properties over the pure decider."""
+"""The rules of docs/legal-basis.md §9 numbered 1, 3–9, 13, 14 and 34 as hypothesis properties over the pure decider."""
 
 from __future__ import annotations
 

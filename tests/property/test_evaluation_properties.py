@@ -1,4 +1,4 @@
-"""Properties of the evaluation (legal-basis §9 rules 35, 36): bounded scores, monotone in good
+"""Properties of the evaluation (docs/legal-basis.md §9 rules 35, 36): bounded scores, monotone in good
 facts, a misconduct finding never raises a grade, quotas respected, ties broken
 deterministically, exactly one grade per mediator, one subsidy per dispute."""
 

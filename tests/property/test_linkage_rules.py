@@ -1,4 +1,4 @@
-"""Legal-basis §9 rules 12, 15–31 and 39 as hypothesis properties over the pure deciders.
+"""The rules of docs/legal-basis.md §9 numbered 12, 15–31 and 39 as hypothesis properties over the pure deciders.
 
 Windows are checked as boundary properties: the decision on the exact last day of a window and
 on the day after it, on calendars with statutory holidays and 调休 working weekends (drawn at

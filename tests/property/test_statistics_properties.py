@@ -1,4 +1,4 @@
-"""Properties of the statistics report (legal-basis §9 rule 34; DESIGN §2.8).
+"""Properties of the statistics report (docs/legal-basis.md §9 rule 34; docs/statistics.md).
 
 Each test draws a district and a coherent ledger once and checks several properties on it,
 which keeps the generated data (the expensive part) shared.

@@ -1,4 +1,4 @@
-"""The rollup-based report equals the reference report (DESIGN §2.8; legal-basis §9 rule 34).
+"""The rollup-based report equals the reference report (docs/statistics.md; docs/legal-basis.md §9 rule 34).
 
 Reports and returns read statistics cells that the store keeps in the append transaction; the
 reference :func:`report` counts ledger rows. Ledgers are generated, then corrected (cases change

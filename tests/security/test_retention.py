@@ -1,5 +1,5 @@
 """Anonymising archived case files after the retention period (个人信息保护法 arts. 19, 47;
-legal-basis §9 rule 38): when it is allowed, by whom, how it is logged, and that the
+docs/legal-basis.md §9 rule 38): when it is allowed, by whom, how it is logged, and that the
 re-sealed chain still shows tampering."""
 
 from __future__ import annotations

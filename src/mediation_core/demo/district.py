@@ -1,5 +1,5 @@
 """The demo district: 18 police-station rooms and the traffic-accident joint room, shaped like
-the source report (seed §2–§3: 7 urban stations' rooms set up in 2017, 18 rooms in all, the
+the source report (docs/legal-basis.md §10.1, docs/demo.md: 7 urban stations' rooms set up in 2017, 18 rooms in all, the
 "1+4" joint room at the traffic police brigade, 15 full-time and 84 part-time mediators, a
 liaison deputy director from the township and one from the station in every room).
 

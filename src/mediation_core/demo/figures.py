@@ -21,7 +21,7 @@ SOURCE: dict[str, int] = {
     "mass_incidents_averted": 12,
 }
 """调解各类纠纷2807件，调解成功2756件，调解疑难险重矛盾纠纷47件，防止“民转刑”案件36件，
-提前预防处置可能引发的群体性事件12件 (seed report, first paragraph)."""
+提前预防处置可能引发的群体性事件12件 (the source report's opening paragraph; docs/demo.md)."""
 
 SOURCE_SUCCESS_RATE = Decimal("98.2")
 

@@ -107,7 +107,7 @@ FLOW_SHARES: dict[Flow, float] = {
     Flow.DIRECT: 0.23,
     Flow.EXTERNAL: 0.04,
 }
-"""Shares of a station room's disputes by flow (the seed report's channels: 110 同步介入,
+"""Shares of a station room's disputes by flow (the source district's channels, docs/legal-basis.md §10.2: 110 同步介入,
 走访 and 网上巡查 leads, 移送/委托, and applications)."""
 
 STATION_REFERRAL_SOURCES = {
@@ -1211,7 +1211,7 @@ class Planner:
 
     def traffic_police_mediation(self, serial: int, day: dt.date) -> None:
         """An accident mediated by the traffic police with the "1+4" bodies: no people's-mediation
-        case, but the joint sessions the seed report describes."""
+        case, but the joint sessions of the source district's joint room (docs/legal-basis.md §4.2.6)."""
         rng = self.rng
         officer = TRAFFIC_OFFICER
         d = Dispute(
@@ -1438,7 +1438,7 @@ class Planner:
 
     def training(self) -> None:
         """Training for the staff: three district sessions for every mediator and liaison, and
-        shorter ones: 306 person-times in all, as the seed report counts."""
+        shorter ones: 306 person-times in all, as the source report counts (docs/legal-basis.md §10.6)."""
         registry = self.district.registry
         people = [Trainee(person_id=m.mediator_id, name=m.name, org_id=m.room_id) for m in registry.mediators.values()]
         liaisons = [Trainee(person_id=p.person_id, name=p.name, org_id=p.room_id) for p in registry.liaisons.values()]

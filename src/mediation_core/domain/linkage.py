@@ -1,8 +1,8 @@
 """公调对接 itself: what one aggregate's decision entails for another.
 
 Each function reads a decided command, the events it produced and the stream's new state,
-and returns the commands other streams must decide in the same unit of work (DESIGN §2.1,
-§2.2): accepting a referral opens its case; a concluded case reports back (反馈) to its
+and returns the commands other streams must decide in the same unit of work (docs/linkage.md,
+docs/adr/0006-follow-on-commands.md): accepting a referral opens its case; a concluded case reports back (反馈) to its
 referral, and an entrusted one also reports performance; a referral passes the result on to
 the stream that issued it. Pure: the service runs the returned commands.
 """

@@ -6,7 +6,7 @@ signature lines). A renderer (``mediation_renderers()``, subject ``"document"``)
 pages out, each on a new page; an agreement has one page per copy (parties + 1). ID and phone
 numbers are masked when the document is built for a reader who may not see them.
 
-Forms follow the 司法部 2010 人民调解文书格式 as used in practice (legal-basis §5.1.2–5.1.3):
+Forms follow the 司法部 2010 人民调解文书格式 as used in practice (docs/legal-basis.md §5.1.2–5.1.3):
 受理登记表, 当事人权利义务告知书, 调解记录, 调解协议书 / 口头协议登记表, 回访记录, 卷宗封面
 and 卷内目录; and the police station's 移送/委托人民调解函 with the room's reply (受理回执 or
 不予调解函).

@@ -1,7 +1,7 @@
 # mypy: disable-error-code="empty-body"
 """Hook specifications: the only door between the core and the outside.
 
-Three kinds only (STYLE §5.4): *registration* hooks yield named records (broadcast; a
+Three kinds only (docs/architecture.md, "Plugins"): *registration* hooks yield named records (broadcast; a
 duplicate name is an error), *observer* hooks return nothing (broadcast), *decision* hooks
 stop at the first non-None result and have the core's default registered ``trylast``.
 Hooks are always called with keyword arguments; an implementation may accept a subset.

@@ -1,7 +1,7 @@
 """The case file (一案一卷): what it holds, in binding order, and when it is complete.
 
 The order and the required/if-needed status follow one county's 卷宗 template
-(legal-basis §5.1.3); the statutory minimum is 人民调解法 art. 27.
+(docs/legal-basis.md §5.1.3); the statutory minimum is 人民调解法 art. 27.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import enum
 
 
 class CaseFileItem(enum.Enum):
-    """Items of the case file, declared in the binding order of §5.1.3."""
+    """Items of the case file, declared in the binding order of docs/legal-basis.md §5.1.3."""
 
     REGISTRATION = "registration"  # 申请书 / 受理登记表
     RIGHTS_NOTICE = "rights_notice"  # 权利义务告知书
@@ -63,4 +63,4 @@ DEFAULT_REQUIRED_ITEMS: tuple[CaseFileItem, ...] = (
     CaseFileItem.MEDIATION_RECORD,
     CaseFileItem.BACK_COVER,
 )
-"""§5.1.3's required items other than the outcome (agreement or termination record)."""
+"""The required items of docs/legal-basis.md §5.1.3 other than the outcome (agreement or termination record)."""

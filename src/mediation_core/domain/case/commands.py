@@ -1,7 +1,7 @@
 """Commands: what staff ask the system to do. Imperative names; every field a plain value.
 
 Commands are not validated in their constructors: ``decide`` runs every rule and reports all
-violations at once, each naming the field (DESIGN §2.3).
+violations at once, each naming the field (docs/architecture.md, "Rules, invariants and policy").
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class ReceiveDispute(CaseCommand):
 
 
 class Authority(enum.Enum):
-    """Bodies whose prior handling bars people's mediation (§1.3.11 (b))."""
+    """Bodies whose prior handling bars people's mediation (docs/legal-basis.md §1.3.11 (b))."""
 
     COURT = "court"
     POLICE = "police"

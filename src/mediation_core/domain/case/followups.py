@@ -1,4 +1,5 @@
-"""Follow-up visits (回访): performance and satisfaction (若干规定; 条例 S16 art. 39)."""
+"""Follow-up visits (回访): performance and satisfaction (docs/legal-basis.md §1.4.8: 人民调解法 art. 31;
+S16 art. 39)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ import enum
 
 
 class DeclineReason(enum.Enum):
-    """Coded reasons for 不予受理 (人民调解工作若干规定, legal-basis §1.3.11)."""
+    """Coded reasons for 不予受理 (人民调解工作若干规定, docs/legal-basis.md §1.3.11)."""
 
     OUTSIDE_SCOPE = "outside_scope"  # 不属于民间纠纷
     RESERVED_TO_SPECIALISED_ORGAN = "reserved_to_specialised_organ"  # 法律规定由专门机关管辖

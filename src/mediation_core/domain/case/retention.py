@@ -4,7 +4,7 @@ A case file is kept for the retention period its archivist set (``ArchiveCase.re
 counted from the day it was archived). While it runs, the file is only stored
 (个人信息保护法 art. 47: storage and security measures only); once it has ended, the parties'
 personal data is anonymised and the file keeps its facts and figures (arts. 19 and 47,
-legal-basis §9 rule 38). The rewriting of the stored records is the service's, see
+docs/legal-basis.md §7.3, §9 rule 38). The rewriting of the stored records is the service's, see
 docs/adr/0008-anonymising-a-sealed-case-file.md.
 """
 

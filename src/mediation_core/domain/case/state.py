@@ -36,7 +36,7 @@ from mediation_core.domain.values.sources import CaseSource, ReferralMode
 
 
 class CaseStatus(enum.Enum):
-    """Lifecycle states of a case (DESIGN §2.1)."""
+    """Lifecycle states of a case (docs/lifecycle.md)."""
 
     RECEIVED = "received"  # 已登记
     ACCEPTED = "accepted"  # 已受理

@@ -1,7 +1,7 @@
 """110 dispatches a mediator goes out on (同步介入): the record, and a settlement on the scene.
 
 There is no national rule for 随警调解; the record and the same-day settlement follow the
-linkage practice of legal-basis §3.2 (先期处警), §3.6 and the seed report (§4 同步介入).
+linkage practice of docs/legal-basis.md §3.2 (先期处警), §3.6 and §10.2 (同步介入).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ SCENE_DAYS = 1
 
 @rule(
     "dispatch_recorded",
-    basis="110接处警 先期处警 (legal-basis §3.2); 同步介入 (legal-basis §3.6)",
+    basis="川司法发〔2016〕65号 (110接处警 先期处警); 同步介入 (地方实践; see docs/legal-basis.md §3.2, §3.6)",
     kind=RuleKind.STANDARD,
     zh="接处警记录须写明接警单号、接警时间、地点、出警民警和简要情况；驻所调解室须驻在该派出所，随警调解员须属该调解室",
     en="a dispatch record states the incident number, call time, place, officers and summary; the room is "
@@ -77,7 +77,7 @@ def dispatch_date_order(cmd: Any, state: DispatchState | None, ctx: DecisionCont
 
 @rule(
     "settled_on_the_scene",
-    basis="同步介入、现场调处 (legal-basis §3.2, §3.6; seed report §4)",
+    basis="同步介入、现场调处 (地方实践; see docs/legal-basis.md §3.2, §3.6, §10.2)",
     kind=RuleKind.STANDARD,
     zh="现场调解须由随警到场的本室调解员主持，于接警当日（夜间接警的次日）达成并记录协议内容",
     en="a settlement on the scene is presided by the room's mediator who went along, reached on the day "

@@ -15,7 +15,7 @@ from mediation_core.domain.kernel.lifecycle import blank
 from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
 from mediation_core.domain.values.organisations import OrgKind
 
-EVALUATION_BASIS = "年终考评 (seed report §5 四); 公务员法 第35–39条 (legal-basis §6.2)"
+EVALUATION_BASIS = "公务员法 第35–39条 (参照); 年终考评 (地方实践; see docs/legal-basis.md §6.2, §10.5)"
 EVALUATING_KINDS = frozenset({OrgKind.DISTRICT, OrgKind.TOWNSHIP, OrgKind.MEDIATION_ROOM})
 
 
@@ -48,7 +48,7 @@ def evaluation_scope_known(cmd: RoundCommand, state: Any, ctx: DecisionContext) 
 
 @rule(
     "evaluation_facts_read",
-    basis="考评依据记录的事实 (DESIGN §2.7)",
+    basis="考评依据记录的事实 (docs/evaluation.md)",
     kind=RuleKind.STANDARD,
     zh="考评须依据本范围本年度记录的事实",
     en="a round scores the facts recorded for its scope and year",
@@ -61,7 +61,7 @@ def evaluation_facts_read(cmd: RoundCommand, state: Any, ctx: DecisionContext) -
 
 @rule(
     "one_grade_per_mediator_year",
-    basis=f"{EVALUATION_BASIS}; legal-basis §9 rule 36",
+    basis=EVALUATION_BASIS,
     kind=RuleKind.POLICY,
     zh="每名调解员每年度只评定一个等次",
     en="each mediator gets exactly one grade a year",
@@ -81,7 +81,10 @@ def one_grade_per_mediator_year(cmd: RoundCommand, state: Any, ctx: DecisionCont
 
 @rule(
     "one_subsidy_per_dispute",
-    basis="以案定补「一案一补」; 同一纠纷多次调解只补助一次 (S20 砚山 第3条; legal-basis §6.4)",
+    basis=(
+        "砚山县以案定补规定 第3条 (地方实践, S20): 以案定补「一案一补」, 同一纠纷多次调解只补助一次 (see "
+        "docs/legal-basis.md §6.4)"
+    ),
     kind=RuleKind.POLICY,
     zh="同一纠纷只发放一次以案定补，已补助的纠纷不再补助",
     en="a dispute earns one per-case subsidy, and none once an earlier round paid it",

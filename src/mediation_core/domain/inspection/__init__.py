@@ -1,6 +1,6 @@
 """Supervision inspections (督导检查) of rooms and townships, and their rectification (整改).
 
-The seed report (§3 四) describes routine supervision of the 公调对接 rooms by the justice
+District practice (docs/legal-basis.md §10.7) is routine supervision of the 公调对接 rooms by the justice
 bureau, solving their problems as they are found. An inspection records who inspected whom,
 what was found and the problems; problems need a rectification date, which becomes a
 deadline until the rectification is recorded (late ones are marked).

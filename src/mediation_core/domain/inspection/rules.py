@@ -12,7 +12,7 @@ from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.lifecycle import blank
 from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
 
-INSPECTION_BASIS = "「公调对接」工作督导检查 (seed report §3 四)"
+INSPECTION_BASIS = "「公调对接」工作督导检查 (地方实践; see docs/legal-basis.md §10.7)"
 
 
 @rule(

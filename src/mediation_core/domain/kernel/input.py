@@ -133,7 +133,10 @@ def _is_identifier_field(name: str) -> bool:
 
 @rule(
     "text_within_limit",
-    basis="人民调解文书格式 (legal-basis §5.1): 表格栏目为一行（姓名、地点、编号），叙述栏目为一页之内；县级实践",
+    basis=(
+        "人民调解文书格式 (see docs/legal-basis.md §5.1): 表格栏目为一行（姓名、地点、编号），叙述栏目为一页之内；"
+        "县级实践"
+    ),
     kind=RuleKind.POLICY,
     zh="文字过长",
     en="the text is too long",

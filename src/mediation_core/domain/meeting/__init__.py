@@ -1,5 +1,5 @@
 """The standing meetings (双例会): the monthly joint meeting of each township and the
-case-analysis meeting of each mediation room (seed report §5 一; DESIGN §2.6).
+case-analysis meeting of each mediation room (docs/legal-basis.md §10.3; docs/meetings.md).
 
 The joint meeting (联席例会) brings together the township's justice office (司法所), its
 governance office (综治办) and its police station(s) (派出所); it has its quorum only when every

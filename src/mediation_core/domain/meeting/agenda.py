@@ -1,6 +1,6 @@
 """The agenda of a standing meeting (双例会), filled from the ledger.
 
-DESIGN §2.6: the agenda is filled from overdue, escalated, difficult and repeat cases. Each
+docs/meetings.md: the agenda is filled from overdue, escalated, difficult and repeat cases. Each
 open case of the meeting's scope appears once, with every reason it is on the agenda; open
 action items of the organisation's earlier meetings that are due follow, so that decisions
 are followed through (督办). A pure function of rows, open deadlines and earlier items.

@@ -17,9 +17,9 @@ from mediation_core.domain.values.organisations import OrgKind, Registry
 from mediation_core.domain.values.policy import Policy
 
 JOINT_BODIES = (OrgKind.JUSTICE_OFFICE, OrgKind.GOVERNANCE_OFFICE, OrgKind.POLICE_STATION)
-"""The bodies a joint meeting needs: 司法所、综治办、派出所 (seed report §5 一)."""
+"""The bodies a joint meeting needs: 司法所、综治办、派出所 (docs/legal-basis.md §10.3)."""
 
-MEETING_BASIS = "「双例会」制度 (seed report §5 一; DESIGN §2.6)"
+MEETING_BASIS = "「双例会」制度 (地方实践; see docs/legal-basis.md §10.3)"
 
 
 class MeetingKind(enum.Enum):

@@ -48,7 +48,7 @@ _BODY_ZH = {OrgKind.JUSTICE_OFFICE: "司法所", OrgKind.GOVERNANCE_OFFICE: "综
 
 @rule(
     "meeting_on_working_day",
-    basis=f"{MEETING_BASIS}; 工作日历 (DESIGN §2.4)",
+    basis=f"{MEETING_BASIS}; 工作日历 (国务院办公厅节假日安排)",
     kind=RuleKind.POLICY,
     zh="例会须安排在工作日",
     en="a meeting is scheduled on a working day",

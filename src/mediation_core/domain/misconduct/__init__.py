@@ -3,7 +3,7 @@
 Art. 15 names four prohibited acts: favouring a party, insulting a party, soliciting or
 accepting property or other improper benefit, and leaking a party's privacy or trade secrets.
 A confirmed finding is met at least with criticism and an order to correct; only a serious
-one allows removal or dismissal (legal-basis §9 rule 11). A breach of the duty to step aside
+one allows removal or dismissal (docs/legal-basis.md §1.3.6, §9 rule 11). A breach of the duty to step aside
 (应当回避而未回避, 人民调解工作若干规定) is recorded the same way. Findings feed the year-end
 evaluation's discipline dimension; a finding overturned on review is revoked, not deleted.
 

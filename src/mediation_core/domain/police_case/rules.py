@@ -1,5 +1,5 @@
 """Police (治安) mediation: 公安机关办理行政案件程序规定 ch. 10 (arts. 178–186), 治安管理处罚法
-arts. 9 and 99, and the 2007 公安机关治安调解工作规范 for timing (legal-basis §2)."""
+arts. 9 and 99, and the 2007 公安机关治安调解工作规范 for timing (docs/legal-basis.md §2)."""
 
 from __future__ import annotations
 
@@ -155,7 +155,7 @@ def first_session_due(state: PoliceCaseState) -> dt.date | None:
 
 @rule(
     "police_first_session_timely",
-    basis="公安机关治安调解工作规范 第9条 (legal-basis §2.2.9)",
+    basis="公安机关治安调解工作规范 第9条 (see docs/legal-basis.md §2.2.9)",
     kind=RuleKind.POLICY,
     zh="首次调解应于受案或伤情鉴定、价值认定出具后规定的工作日内进行；需要鉴定的须待鉴定出具，逾期须说明理由",
     en="the first session is held within the policy's working days of acceptance or of the assessment; "

@@ -17,7 +17,7 @@ from mediation_core.domain.referral.state import FOLD, TRANSITIONS, ReferralStat
 from mediation_core.domain.values.deadlines import DeadlineKind, calendar_deadline, working_day_deadline
 from mediation_core.domain.values.sources import ReferralMode
 
-ACKNOWLEDGEMENT_BASIS = "移送/委托函签收 (legal-basis §3.7; Policy.referral_ack_working_days)"
+ACKNOWLEDGEMENT_BASIS = "移送/委托函签收 (地方实践; see docs/legal-basis.md §3.7; Policy.referral_ack_working_days)"
 FEEDBACK_BASIS = "宁波市人民调解条例 第19条 (及时反馈); Policy.entrustment_feedback_days"
 
 

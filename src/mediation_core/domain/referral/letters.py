@@ -57,7 +57,7 @@ class Origin:
 
 
 class ExcludedMatter(enum.Enum):
-    """Matters a room does not take even with consent (legal-basis §1.3.11, §3.9)."""
+    """Matters a room does not take even with consent (docs/legal-basis.md §1.3.11, §3.9)."""
 
     STATUTORY_PROCEDURE = "statutory_procedure"  # 须经诉讼、复议、检察或公安机关法定程序处理
     ADMINISTRATIVE_DISPUTE = "administrative_dispute"  # 与行政机关之间的行政争议
@@ -87,7 +87,7 @@ class Addressee:
 @frozen(kw_only=True)
 class DeclinationLetter:
     """不予调解函: the room's reasoned refusal, addressed to every party and to the referrer
-    (宁波市人民调解条例 art. 19; legal-basis §3.3, §9 rule 39)."""
+    (宁波市人民调解条例 art. 19; docs/legal-basis.md §3.3, §9 rule 39)."""
 
     referral_letter: str
     reason: DeclineReason

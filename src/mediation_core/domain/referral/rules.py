@@ -2,7 +2,7 @@
 
 The national law only says that the police may tell the parties to apply to a committee
 (人民调解法 art. 18); the letter, consent and feedback rules are provincial and local
-(legal-basis §3), so what is not law is policy or a standard of the forms.
+(docs/legal-basis.md §3), so what is not law is policy or a standard of the forms.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def referral_date_order(cmd: Any, state: ReferralState | None, ctx: DecisionCont
 
 @rule(
     "referral_source_and_mode",
-    basis="移送与委托的区分 (legal-basis §3.4); 公安机关办理行政案件程序规定 第186条",
+    basis="公安机关办理行政案件程序规定 第186条; 移送与委托的区分 (see docs/legal-basis.md §3.4)",
     kind=RuleKind.STANDARD,
     zh="案件来源须为移送/委托渠道并与移送或委托方式一致；派出所委托须由其治安案件发出",
     en="the source must be a referral channel matching the mode; a station's entrustment comes from its 治安 case",
@@ -100,7 +100,7 @@ def referral_source_and_mode(cmd: IssueReferral, state: None, ctx: DecisionConte
 
 @rule(
     "referral_issuer_known",
-    basis="人民调解法 第18条; 公调对接 移送人民调解函 (legal-basis §3.2)",
+    basis="人民调解法 第18条; 公调对接 移送人民调解函 (see docs/legal-basis.md §3.2)",
     kind=RuleKind.STANDARD,
     zh="派出所的移送/委托函须由名册中的派出所发出；其他机关的函须写明机关名称",
     en="a station's letter comes from a registered police station; another body's letter names that body",
@@ -118,7 +118,10 @@ def referral_issuer_known(cmd: IssueReferral, state: None, ctx: DecisionContext)
 
 @rule(
     "referral_letter_complete",
-    basis="移送人民调解函 (川司法发〔2016〕65号实施方案, legal-basis §3.2); 宁波市人民调解条例 第19条 (委托调解函)",
+    basis=(
+        "川司法发〔2016〕65号实施方案 (移送人民调解函; see docs/legal-basis.md §3.2); 宁波市人民调解条例 第19条 "
+        "(委托调解函)"
+    ),
     kind=RuleKind.STANDARD,
     zh="移送/委托函须写明案由、简要案情，由负责人签发；其他机关的函须有文号",
     en="a referral letter states the cause and the facts and is signed by a responsible leader; "
@@ -160,7 +163,7 @@ def consent_evidence_valid(cmd: Any, state: ReferralState | None, ctx: DecisionC
 
 @rule(
     "every_party_consents",
-    basis="人民调解法 第3条、第17条; 宁波市人民调解条例 第19条 (委托须经当事人同意); legal-basis §3.9",
+    basis="人民调解法 第3条、第17条; 宁波市人民调解条例 第19条 (委托须经当事人同意; see docs/legal-basis.md §3.9)",
     kind=RuleKind.HARD,
     zh="移送或委托调解须经每一方当事人同意；一方明确拒绝的，不得受理",
     en="a referred dispute is accepted only with every party's recorded consent; an explicit refusal bars it",
@@ -185,7 +188,7 @@ def every_party_consents(cmd: AcceptReferral, state: ReferralState, ctx: Decisio
 
 @rule(
     "referral_matter_not_excluded",
-    basis="人民调解法 第2条 (民间纠纷); 人民调解工作若干规定 (不予受理, legal-basis §1.3.11); legal-basis §3.9",
+    basis="人民调解法 第2条 (民间纠纷); 人民调解工作若干规定 第22条 (不予受理; see docs/legal-basis.md §1.3.11, §3.9)",
     kind=RuleKind.HARD,
     zh="须经诉讼、复议、检察或公安机关法定程序处理的事项、行政争议和涉嫌犯罪的事项不属人民调解范围",
     en="matters for litigation, review, prosecution or police procedure, administrative disputes and "
@@ -203,7 +206,7 @@ def referral_matter_not_excluded(
 
 @rule(
     "referral_reason_given",
-    basis="宁波市人民调解条例 第19条 (不予调解函, legal-basis §3.3)",
+    basis="宁波市人民调解条例 第19条 (不予调解函; see docs/legal-basis.md §3.3)",
     kind=RuleKind.STANDARD,
     zh="不予调解、退回或撤回须说明理由；以“其他”理由不予调解的须写明具体情况",
     en="declining, returning or withdrawing states its reason; declining for 'other' reasons explains them",

@@ -1,10 +1,10 @@
 """Year-end evaluation of mediators (考评): scores from recorded facts, grades, quota, flags.
 
-The seed report (§5 四) evaluates mediators at year end on 尽责履职 (duty performance),
+District practice (docs/legal-basis.md §10.5) evaluates mediators at year end on 尽责履职 (duty performance),
 遵章守纪 (discipline) and 工作业绩 (work results), and uses the result for awards, performance
 bonuses and staffing (评先选优、绩效奖励、人员进出). The grades follow the national appraisal model
 (公务员法 art. 38: 优秀、称职、基本称职、不称职); only the top two earn the year-end bonus, and two
-consecutive 不称职 years flag the mediator for dismissal or non-renewal (legal-basis §9 rule 36).
+consecutive 不称职 years flag the mediator for dismissal or non-renewal (docs/legal-basis.md §9 rule 36).
 
 Scoring is a pure function of :class:`MediatorFacts` and :class:`Policy`: every item gives a
 share in [0, 1] of its maximum points, dimensions are weighted, the total is out of 100.
@@ -171,7 +171,7 @@ BUILT_IN_ITEMS: tuple[EvaluationItem, ...] = (
         max_points=25,
         measure=lambda f, p: ratio(f.meetings_attended, f.meetings_expected),
         rule_en="attended ÷ held case-analysis meetings of the room (full when none was held)",
-        basis="双例会 (seed report §5 一)",
+        basis="双例会 (docs/legal-basis.md §10.3)",
     ),
     EvaluationItem(
         code="call_outs",
@@ -181,7 +181,7 @@ BUILT_IN_ITEMS: tuple[EvaluationItem, ...] = (
         max_points=25,
         measure=lambda f, p: capped(f.call_outs, p.call_out_target),
         rule_en="110 dispatches gone out on ÷ `call_out_target`, at most 1",
-        basis="同步介入 (seed report §4 二)",
+        basis="同步介入 (docs/legal-basis.md §3.6, §10.2)",
     ),
     EvaluationItem(
         code="follow_ups_on_time",
@@ -191,7 +191,7 @@ BUILT_IN_ITEMS: tuple[EvaluationItem, ...] = (
         max_points=25,
         measure=lambda f, p: ratio(f.follow_ups_on_time, f.follow_ups_due),
         rule_en="settled cases visited by their 回访 date ÷ those due (full when none was due)",
-        basis="人民调解法 第31条; 回访 (legal-basis §1.4.8)",
+        basis="人民调解法 第31条; 回访 (docs/legal-basis.md §1.4.8)",
     ),
     EvaluationItem(
         code="complete_files",
@@ -241,7 +241,7 @@ BUILT_IN_ITEMS: tuple[EvaluationItem, ...] = (
         max_points=20,
         measure=lambda f, p: capped(f.concluded, p.cases_target),
         rule_en="concluded cases ÷ `cases_target`, at most 1",
-        basis="工作业绩 (seed report §5 四)",
+        basis="工作业绩 (docs/legal-basis.md §10.5)",
     ),
     EvaluationItem(
         code="success",
@@ -251,7 +251,7 @@ BUILT_IN_ITEMS: tuple[EvaluationItem, ...] = (
         max_points=30,
         measure=lambda f, p: ratio(f.settled, f.concluded, empty=Decimal(0)),
         rule_en="settled ÷ concluded (nothing when no case was concluded)",
-        basis="legal-basis §5.3.1 (调解成功率)",
+        basis="调解成功率 (docs/legal-basis.md §5.3.1)",
     ),
     EvaluationItem(
         code="difficulty_weighted",
@@ -271,7 +271,7 @@ BUILT_IN_ITEMS: tuple[EvaluationItem, ...] = (
         max_points=15,
         measure=lambda f, p: ratio(f.concluded - f.repeats, f.concluded, empty=Decimal(0)),
         rule_en="concluded cases whose dispute did not come back ÷ concluded (nothing when none was concluded)",
-        basis="川司法发〔2016〕65号 (减少重复警情, legal-basis §3.2)",
+        basis="川司法发〔2016〕65号 (减少重复警情; docs/legal-basis.md §3.2)",
     ),
     EvaluationItem(
         code="timeliness",

@@ -1,6 +1,6 @@
 """Repeat disputes (重复纠纷): the same parties back with the same kind of dispute.
 
-"The dispute did not come back" is the real success measure of 公调对接 (DESIGN §2.2), so an
+"The dispute did not come back" is the real success measure of 公调对接 (docs/legal-basis.md §3.2), so an
 intake is linked to the earlier case it repeats. Parties are matched by resident ID number
 or unified social credit code, never by name; the match runs over keyed digests
 (HMAC-SHA256 under the deployment's key) so that no new index of raw ID numbers exists.

@@ -1,14 +1,14 @@
 """Statistics for the coordination centre: every figure a declared counting rule over ledger rows.
 
 A figure is counted in (cases, persons) pairs, with the amounts involved beside them
-(legal-basis §5.3.1: "counts come in pairs"). Each additive figure declares *one* counting
+(docs/legal-basis.md §5.3.1: "counts come in pairs"). Each additive figure declares *one* counting
 rule: the dated ledger column that places a case in a period, and the conditions on the
 row's columns (which outcomes, which flags). The rules are data, not code paths, so
 ``docs/statistics.md`` prints them and a storage adapter can compile the same declarations to
 SQL; :func:`report` is the reference implementation, a pure function of rows, period, scope,
 registry and category table.
 
-Rates (success rate = settled ÷ concluded, legal-basis §9 rule 34) are ratios of two
+Rates (success rate = settled ÷ concluded, docs/legal-basis.md §9 rule 34) are ratios of two
 figures and are *undefined*, never 0, when the denominator is 0. The median days to conclude
 is the only non-additive figure.
 """

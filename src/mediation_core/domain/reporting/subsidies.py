@@ -1,5 +1,5 @@
 """The per-case subsidy (以案定补): paid for a successful, filed and performed case, once per
-dispute, to the mediator who presided (legal-basis §6.4; §9 rule 35).
+dispute, to the mediator who presided (docs/legal-basis.md §6.4; §9 rule 35).
 
 Local rules (S20) agree on the conditions: the case was mediated successfully, it has its
 own file (一案一卷), and the agreement was performed; the same dispute mediated several times

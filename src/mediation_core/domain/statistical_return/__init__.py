@@ -1,7 +1,7 @@
 """Statistical returns (统计报表): a scope's figures for a period, submitted and locked.
 
 A room (or a township, or the district) submits its figures for a period to the coordination
-centre (seed report §5: 定期报送区矛盾纠纷多元化解协调中心). Submitting locks them: the ledger
+centre (docs/legal-basis.md §10.4: 定期报送区矛盾纠纷多元化解协调中心). Submitting locks them: the ledger
 may change afterwards (a late entry dated inside the period), but the submitted figures do
 not. A resubmission records a reason and its diff against the locked version, and becomes the
 locked version. A nil return (零上报) states that there was nothing to report and is only

@@ -20,7 +20,7 @@ REPORTING_KINDS = frozenset({OrgKind.MEDIATION_ROOM, OrgKind.POLICE_STATION, Org
 
 @rule(
     "return_period_ended",
-    basis="统计报表按期报送 (seed report §5: 定期报送协调中心; legal-basis §5.3)",
+    basis="统计报表按期报送 (定期报送协调中心, 地方实践; see docs/legal-basis.md §5.3, §10.4)",
     kind=RuleKind.STANDARD,
     zh="统计期结束后方可报送",
     en="a return is submitted only after its period has ended",
@@ -49,7 +49,7 @@ def return_scope_known(cmd: ReturnCommand, state: Any, ctx: DecisionContext) -> 
 
 @rule(
     "nil_return_matches_ledger",
-    basis="零上报 (nil return) ≠ 未报送; legal-basis §9 rule 34 (统计一致性)",
+    basis="零上报 (nil return) ≠ 未报送 (统计一致性; see docs/legal-basis.md §5.3)",
     kind=RuleKind.STANDARD,
     zh="零上报须台账确无数据；台账无数据时应零上报",
     en="a nil return only when the ledger has nothing for the period, and then a nil return",
@@ -73,7 +73,7 @@ def nil_return_matches_ledger(cmd: SubmitReturn, state: Any, ctx: DecisionContex
 
 @rule(
     "ledger_report_read",
-    basis="报表数据取自台账 (legal-basis §5.3; DESIGN §2.8)",
+    basis="报表数据取自台账 (人民调解统计报表; see docs/legal-basis.md §5.3, docs/statistics.md)",
     kind=RuleKind.STANDARD,
     zh="报表数据须取自台账",
     en="a return locks the figures read from the ledger",

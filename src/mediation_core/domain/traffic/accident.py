@@ -1,5 +1,5 @@
 """Traffic accident values: the determination, damages and their start dates, joint bodies,
-sessions and the 调解书 (legal-basis §4)."""
+sessions and the 调解书 (docs/legal-basis.md §4)."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ class Damage:
 
 
 class JointBody(enum.Enum):
-    """The four bodies of "1+4" joint mediation (seed report; legal-basis §4.2.6)."""
+    """The four bodies of "1+4" joint mediation (docs/legal-basis.md §4.2.6)."""
 
     TRAFFIC_POLICE = "traffic_police"  # 交警行政调解
     PEOPLES_MEDIATION = "peoples_mediation"  # 人民调解

@@ -1,5 +1,5 @@
 """Traffic accident compensation: 道路交通事故处理程序规定 (S9) arts. 26, 85–94 and the 2010
-notice on people's mediation with insurers (S11); legal-basis §4."""
+notice on people's mediation with insurers (S11); docs/legal-basis.md §4."""
 
 from __future__ import annotations
 
@@ -65,7 +65,10 @@ def traffic_date_order(cmd: Any, state: TrafficState | None, ctx: DecisionContex
 
 @rule(
     "accident_registered",
-    basis="道路交通事故处理程序规定 第62条、第65条 (认定书); seed report (交通事故纠纷联合调解室)",
+    basis=(
+        "道路交通事故处理程序规定 第62条、第65条 (认定书); “1+4”交通事故纠纷联合调解室 (地方实践; see "
+        "docs/legal-basis.md §4.2.6)"
+    ),
     kind=RuleKind.STANDARD,
     zh="交通事故纠纷须由名册中的交警部门在联合调解室登记，写明事故编号、简要情况和当事人收到的认定书或证明",
     en="a traffic dispute is registered by a known traffic police unit at a joint room, with the accident "
@@ -286,7 +289,7 @@ def traffic_session_logistics(cmd: Any, state: TrafficState, ctx: DecisionContex
 
 @rule(
     "traffic_joint_bodies",
-    basis="“1+4”联合调解机制 (seed report; legal-basis §4.2.6); 道路交通事故处理程序规定 第89条",
+    basis="道路交通事故处理程序规定 第89条; “1+4”联合调解机制 (地方实践; see docs/legal-basis.md §4.2.6)",
     kind=RuleKind.STANDARD,
     zh="交警调解由交警主持；保险公司参加须为承保本案车辆的保险公司",
     en="traffic police mediation is led by the traffic police; an insurer joins only when it insures the case",
@@ -368,7 +371,7 @@ def traffic_termination_grounds(
 
 @rule(
     "insurer_notified_in_time",
-    basis="公安部 司法部 保监会 公通字〔2010〕29号 (legal-basis §4.2.5)",
+    basis="公安部 司法部 保监会 公通字〔2010〕29号 第五部分 (see docs/legal-basis.md §4.2.5)",
     kind=RuleKind.POLICY,
     zh="人民调解涉及保险赔偿的，须提前规定日数将调解时间、地点通知承保的保险公司",
     en="people's mediation of an insured traffic dispute tells each insurer the time and place the policy's "
@@ -397,7 +400,9 @@ def insurer_notified_in_time(
 
 @rule(
     "joint_session_bodies",
-    basis="“1+4”联合调解机制 (seed report; legal-basis §4.2.6); 公通字〔2010〕29号 (保险公司作为第三人)",
+    basis=(
+        "公通字〔2010〕29号 (保险公司作为第三人); “1+4”联合调解机制 (地方实践; see docs/legal-basis.md §4.2.5, §4.2.6)"
+    ),
     kind=RuleKind.STANDARD,
     zh="联合调解记录参加的交警、法院、保险公司；保险公司须为承保本案车辆的保险公司",
     en="a joint session records the traffic police, court or insurer that took part; an insurer joins only "

@@ -14,7 +14,7 @@ from mediation_core.domain.training.state import TrainingSession
 from mediation_core.domain.training.trainees import Trainee
 from mediation_core.domain.values.organisations import Registry
 
-TRAINING_BASIS = "人民调解法 第14条 (定期进行业务培训); seed report §3 三"
+TRAINING_BASIS = "人民调解法 第14条 (定期进行业务培训); 培训记录 (地方实践; see docs/legal-basis.md §10.6)"
 
 
 def _trainees_valid(rule_: Any, trainees: tuple[Trainee, ...], registry: Registry) -> Iterator[Violation]:

@@ -8,7 +8,7 @@ from attrs import frozen
 
 
 class Role(enum.Enum):
-    """Roles of the people and systems that use the library (DESIGN §5)."""
+    """Roles of the people and systems that use the library (docs/security.md)."""
 
     MEDIATOR = "mediator"
     ROOM_DIRECTOR = "room_director"

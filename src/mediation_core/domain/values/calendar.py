@@ -2,7 +2,7 @@
 
 The calendar is data with a published range. Counting past the range is decided by policy
 (:class:`BeyondRange`): refuse with :class:`CalendarRangeError`, or count weekends only and
-flag the result so the deadline shows it was estimated (DESIGN §2.4).
+flag the result so the deadline shows it was estimated (docs/adr/0005-calendar-past-its-range.md).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Dispute categories (纠纷类型): data, in the Ministry's statistics order, extensible by hook.
 
-The built-in list follows legal-basis §5.2.1 (S26); counties add local categories through
+The built-in list follows docs/legal-basis.md §5.2.1 (S26); counties add local categories through
 the ``mediation_categories`` hook. Codes are stable identifiers stored on cases.
 """
 
@@ -16,7 +16,7 @@ class Jurisdiction(enum.Enum):
     """Whether people's mediation may take a dispute of this kind."""
 
     PEOPLES_MEDIATION = "peoples_mediation"
-    RESERVED = "reserved"  # reserved by law to a specialised organ (§1.3.11 (a))
+    RESERVED = "reserved"  # reserved by law to a specialised organ (docs/legal-basis.md §1.3.11 (a))
 
 
 @frozen(kw_only=True)

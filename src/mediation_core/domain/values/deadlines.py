@@ -1,7 +1,7 @@
 """Deadlines derived from events, and the pure ``due(today)`` sweep.
 
 A deadline records the policy and calendar versions that produced it, so a later change
-of policy or calendar never moves a deadline already set (DESIGN §2.4).
+of policy or calendar never moves a deadline already set (docs/architecture.md, "Time").
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Resident ID numbers (GB 11643-1999) and unified social credit codes (GB 32100-2015).
 
 Both are pure checks: the address code of an ID is not looked up (address tables change),
-only its shape, check character and birth date are (legal-basis §7.1, §7.2).
+only its shape, check character and birth date are (docs/legal-basis.md §7.1, §7.2).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Who does the work: the district's organisations, mediators and liaison deputy directors.
 
-DESIGN §2.5: district → township / sub-district → police station ↔ mediation room; the
+docs/architecture.md ("Organisations"): district → township / sub-district → police station ↔ mediation room; the
 justice office, the governance office and the coordination centre; full-time (purchased
 service) and part-time mediators; liaison deputy directors from the township and the station.
 """

@@ -14,7 +14,7 @@ from attrs import field, frozen
 from mediation_core.domain.values.identifiers import ResidentIdInfo, Sex, parse_resident_id, resident_id_problem
 
 MAX_REPRESENTATIVES = 5
-"""A numerous side elects at most five representatives (宁波条例 art. 20, §1.3.16)."""
+"""A numerous side elects at most five representatives (宁波条例 art. 20, docs/legal-basis.md §1.3.16)."""
 
 
 class Side(enum.Enum):

@@ -106,24 +106,39 @@ class Policy:
 POLICY_FIELDS_BASIS: dict[str, str] = {
     "policy_id": "County identifier recorded on deadlines.",
     "version": "County policy version recorded on deadlines.",
-    "case_number_format": "卷号 form 「（年）人调字第 号」 (legal-basis §5.1.3, S17).",
+    "case_number_format": "卷号 form 「（年）人调字第 号」 (county template S17, docs/legal-basis.md §5.1.3).",
     "referral_letter_format": (
         "Number of a station's 移送/委托人民调解函, gap-free per station and year; {mode} is 移 or 委 "
-        "(移送人民调解函, legal-basis §3.2)."
+        "(移送人民调解函, docs/legal-basis.md §3.2)."
     ),
-    "mediation_term_days": "「一般在一个月内调结」 人民调解工作若干规定 art. 33; 宁波条例 art. 27 (§1.3.14).",
-    "term_extension_days": "Extension length; 济源 court practice: at most 30 more days (§1.3.14).",
-    "max_term_extensions": "How many extensions, each with every party's consent (§1.3.14, S16 art. 36).",
+    "mediation_term_days": (
+        "「一般在一个月内调结」 人民调解工作若干规定 art. 33; 宁波条例 art. 27 (docs/legal-basis.md §1.3.14)."
+    ),
+    "term_extension_days": "Extension length; 济源 court practice: at most 30 more days (docs/legal-basis.md §1.3.14).",
+    "max_term_extensions": (
+        "How many extensions, each with every party's consent (S16 art. 36, docs/legal-basis.md §1.3.14)."
+    ),
     "escalation_report_days": "「及时报告」 人民调解法 art. 25: days allowed to report to the police.",
     "follow_up_working_days": (
-        "回访 within this many working days of the agreement taking effect (S16 art. 39; S18 practice)."
+        "回访 within this many working days of the agreement taking effect (S16 art. 39; S18 practice; "
+        "docs/legal-basis.md §1.4.8)."
     ),
-    "follow_up_required_for_archive": "A settled case is archived only after a 回访 (file review criteria §5.1.4).",
-    "written_form_on_party_request": "Written agreement when a party asks (S12 art. 34; S14 art. 24).",
-    "written_form_when_deferred_performance": "Written agreement when performance is not immediate (S14 art. 24).",
-    "written_form_when_difficult": "Written agreement for difficult or major disputes (S14 art. 24).",
-    "performance_place_required": "Written agreement states the place of performance (S12 art. 35).",
-    "archive_required_items": "卷宗 required items (§5.1.3, one county template).",
+    "follow_up_required_for_archive": (
+        "A settled case is archived only after a 回访 (file review criteria, docs/legal-basis.md §5.1.4)."
+    ),
+    "written_form_on_party_request": (
+        "Written agreement when a party asks (S12 art. 34; S14 art. 24; docs/legal-basis.md §1.4.2)."
+    ),
+    "written_form_when_deferred_performance": (
+        "Written agreement when performance is not immediate (S14 art. 24; docs/legal-basis.md §1.4.2)."
+    ),
+    "written_form_when_difficult": (
+        "Written agreement for difficult or major disputes (S14 art. 24; docs/legal-basis.md §1.4.2)."
+    ),
+    "performance_place_required": (
+        "Written agreement states the place of performance (S12 art. 35; docs/legal-basis.md §1.4.3)."
+    ),
+    "archive_required_items": "卷宗 required items (one county template, docs/legal-basis.md §5.1.3).",
     "beyond_calendar": "Past the calendar's published range: refuse, or count weekends only and flag.",
     "deadline_warning_days": "A deadline is 'due soon' this many calendar days before it falls due.",
     "personal_data_roles": (
@@ -138,40 +153,43 @@ POLICY_FIELDS_BASIS: dict[str, str] = {
     "repeat_window_days": (
         "An intake repeats an earlier case of the same parties and category received at most this many days "
         "after that case was concluded (or received, while open). Fewer repeat calls about the same dispute "
-        "is a stated goal of 公调对接 (川司法发〔2016〕65号, legal-basis §3.2); the window is county practice."
+        "is a stated goal of 公调对接 (川司法发〔2016〕65号, docs/legal-basis.md §3.2); the window is county practice."
     ),
     "referral_ack_working_days": (
         "The room acknowledges (accepts, declines or returns) a 移送/委托函 within this many working days. No "
-        "national limit exists (legal-basis §8 item 2); local practice: contact within 1 hour, feedback on "
+        "national limit exists (docs/legal-basis.md §8.2); local practice: contact within 1 hour, feedback on "
         "ordinary disputes within 24 hours (新余, §3.7)."
     ),
     "entrustment_feedback_days": (
         "An entrusted case reports its result to the station within this many days of acceptance (宁波条例 art. 19 "
-        "「及时反馈」; §3.3, §3.7); by default the one-month mediation term."
+        "「及时反馈」; docs/legal-basis.md §3.3, §3.7); by default the one-month mediation term."
     ),
     "police_first_session_working_days": (
         "治安调解: first session within this many working days of accepting the case, or of the injury or value "
-        "assessment being issued (公安机关治安调解工作规范 art. 9, legal-basis §2.2.9)."
+        "assessment being issued (公安机关治安调解工作规范 art. 9, docs/legal-basis.md §2.2.9)."
     ),
     "insurer_notice_days": (
         "People's mediation of an insured traffic case notifies the insurer of each session this many days ahead "
-        "(公通字〔2010〕29号, legal-basis §4.2.5, §9 rule 31)."
+        "(公通字〔2010〕29号, docs/legal-basis.md §4.2.5, §9 rule 31)."
     ),
     "repeat_min_shared_parties": (
         "How many parties (by resident ID number or credit code) the earlier case must share; when an intake "
         "identifies fewer parties, all of them must be shared."
     ),
     "return_cadence_months": (
-        "Rooms report to the coordination centre every this many months (seed report §5: 定期报送区矛盾纠纷多元化解"
-        "协调中心; the 2010 司法部 statistics tables were not read, legal-basis §8.5): monthly by default."
+        "Rooms report to the coordination centre every this many months (district practice: 定期报送区矛盾纠纷多元化解"
+        "协调中心, docs/legal-basis.md §10.4; the 2010 司法部 statistics tables were not read, §8.5): monthly by "
+        "default."
     ),
     "return_due_working_days": "A return is due this many working days after its period ends (county practice).",
     "joint_meeting_cadence_months": (
-        "司法所、综治办、派出所「每月召开例会」 (seed report §5 一, 双例会): one joint meeting per township per block "
+        "司法所、综治办、派出所「每月召开例会」 (双例会, docs/legal-basis.md §10.3): one joint meeting per township "
+        "per block "
         "of this many months."
     ),
     "case_analysis_cadence_months": (
-        "驻所调解室「定期召开案情分析会」 (seed report §5 一); the frequency is county practice: monthly by default."
+        "驻所调解室「定期召开案情分析会」 (docs/legal-basis.md §10.3); the frequency is county practice: monthly by "
+        "default."
     ),
     "meeting_working_day": (
         "Meetings are proposed on this working day of their month, after the month's returns are due "
@@ -182,8 +200,8 @@ POLICY_FIELDS_BASIS: dict[str, str] = {
         "(county practice; the joint meeting's quorum is 司法所 + 综治办 + 派出所 and is not configurable)."
     ),
     "duty_weight": (
-        "Weight of 尽责履职 (duty performance) in the 100-point evaluation. The three headings come from the seed "
-        "report §5 四; weights are county practice (legal-basis §6.3: 平邑 puts 70 of 100 on 业务工作)."
+        "Weight of 尽责履职 (duty performance) in the 100-point evaluation. The three headings are district "
+        "practice (docs/legal-basis.md §10.5); weights are county practice (§6.3: 平邑 puts 70 of 100 on 业务工作)."
     ),
     "discipline_weight": "Weight of 遵章守纪 (discipline): 人民调解法 art. 15 findings and recusal breaches.",
     "results_weight": (
@@ -200,9 +218,14 @@ POLICY_FIELDS_BASIS: dict[str, str] = {
         "At most this share of the mediators evaluated together are 优秀 (公务员考核规定: 优秀 一般不超过 15%); "
         "the quota is rounded down."
     ),
-    "call_out_target": "On-scene call-outs (随警出警) a year for full points (seed report §4 二: 同步介入).",
+    "call_out_target": (
+        "On-scene call-outs (随警出警) a year for full points (同步介入, docs/legal-basis.md §3.6, §10.2)."
+    ),
     "cases_target": "Cases concluded a year for full points on the caseload item.",
-    "difficulty_weights": "Weight of a settled case by difficulty grade for the difficulty-weighted item (S20 厚街).",
+    "difficulty_weights": (
+        "Weight of a settled case by difficulty grade for the difficulty-weighted item (S20 厚街, "
+        "docs/legal-basis.md §6.4)."
+    ),
     "weighted_cases_target": "Difficulty-weighted settled cases a year for full points.",
     "training_target": "Training sessions attended a year for full points (人民调解法 art. 14: regular training).",
     "misconduct_bars_excellent": (
@@ -211,16 +234,19 @@ POLICY_FIELDS_BASIS: dict[str, str] = {
     ),
     "subsidy_by_difficulty": (
         "以案定补 amount (yuan) per settled, filed and performed case by difficulty grade (S20: 雅安 10–3000 by "
-        "difficulty; 厚街 by difficulty, persons and amount)."
+        "difficulty; 厚街 by difficulty, persons and amount; docs/legal-basis.md §6.4)."
     ),
-    "subsidy_oral_ordinary": "以案定补 amount for an ordinary case settled by oral agreement (S20: 板桥镇 10 yuan).",
+    "subsidy_oral_ordinary": (
+        "以案定补 amount for an ordinary case settled by oral agreement (S20: 板桥镇 10 yuan; docs/legal-basis.md "
+        "§6.4)."
+    ),
     "short_text_max_chars": (
         "Longest text of a one-line field (a name, a place, a title, a number): the forms' lines "
-        "(人民调解文书格式, legal-basis §5.1) hold far less; county practice."
+        "(人民调解文书格式, docs/legal-basis.md §5.1) hold far less; county practice."
     ),
     "long_text_max_chars": (
         "Longest narrative (纠纷简要情况, 调解记录, 协议内容, notes and reasons): a page or two of the forms; "
-        "longer material is filed as a document of the case file (legal-basis §5.1.3)."
+        "longer material is filed as a document of the case file (docs/legal-basis.md §5.1.3)."
     ),
     "list_max_items": (
         "Most items in one list of a command (parties, participants, trainees …): a numerous side acts "

@@ -9,7 +9,7 @@ from attrs import frozen
 
 
 class RiskKind(enum.Enum):
-    """Risks a mediator records (人民调解法 art. 25; figures of legal-basis §5.3.1)."""
+    """Risks a mediator records (人民调解法 art. 25; figures of docs/legal-basis.md §5.3.1)."""
 
     CIVIL_TO_CRIMINAL = "civil_to_criminal"  # 可能民转刑
     PUBLIC_ORDER = "public_order"  # 可能引发治安案件

@@ -6,7 +6,7 @@ import enum
 
 
 class CaseSource(enum.Enum):
-    """Sources counted in statistics (legal-basis §5.2.2, seed report §4)."""
+    """Sources counted in statistics (docs/legal-basis.md §5.2.2, §10.2)."""
 
     DISPATCH_110 = "dispatch_110"  # 110接处警 / 同步介入
     COMMUNITY_VISIT = "community_visit"  # 社区民警走访
@@ -58,7 +58,7 @@ _POLICE = frozenset(
 
 
 class ReferralMode(enum.Enum):
-    """How a referred dispute reaches the room (legal-basis §3.4).
+    """How a referred dispute reaches the room (docs/legal-basis.md §3.4).
 
     A transfer (移送) hands the dispute over: the referrer's role ends and it is only told
     the result. An entrustment (委托) keeps the referrer's own case open (typically a mediable

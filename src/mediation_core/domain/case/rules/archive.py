@@ -1,4 +1,4 @@
-"""Archiving (立卷归档): only a complete file closes (人民调解法 art. 27; §5.1.3)."""
+"""Archiving (立卷归档): only a complete file closes (人民调解法 art. 27; docs/legal-basis.md §5.1.3)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def case_file_minimum(cmd: ArchiveCase, state: CaseState, ctx: DecisionContext) 
 
 @rule(
     "case_file_policy_items",
-    basis="卷宗目录 (legal-basis §5.1.3, county template)",
+    basis="卷宗目录 (县级卷宗模板; see docs/legal-basis.md §5.1.3)",
     kind=RuleKind.POLICY,
     zh="卷宗须包括政策规定的全部必备材料",
     en="the file holds every item the county's policy requires",
@@ -58,7 +58,7 @@ def case_file_policy_items(cmd: ArchiveCase, state: CaseState, ctx: DecisionCont
 
 @rule(
     "follow_up_before_archive",
-    basis="卷宗评查标准「回访及时」 (legal-basis §5.1.4)",
+    basis="卷宗评查标准「回访及时」 (县级实践; see docs/legal-basis.md §5.1.4)",
     kind=RuleKind.POLICY,
     zh="达成协议的案件须回访后方可归档",
     en="an agreed case is archived only after a follow-up visit",

@@ -29,7 +29,7 @@ def consent_gate(cmd: Any, state: CaseState, ctx: DecisionContext) -> Iterator[V
 
 @rule(
     "rights_notified_first",
-    basis="人民调解工作若干规定 第30条 (legal-basis §1.3.13)",
+    basis="人民调解工作若干规定 第30条 (see docs/legal-basis.md §1.3.13)",
     kind=RuleKind.HARD,
     zh="调解前须告知当事人权利义务",
     en="the parties must be told their rights and duties before mediation starts",

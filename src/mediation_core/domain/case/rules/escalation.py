@@ -15,7 +15,7 @@ from mediation_core.domain.values.organisations import OrgKind
 
 @rule(
     "risk_persons_counted",
-    basis="统计口径 (件、人), legal-basis §5.3.1",
+    basis="人民调解统计报表 统计口径 (件、人; see docs/legal-basis.md §5.3.1)",
     kind=RuleKind.STANDARD,
     zh="风险须记录涉及人数 (至少1人)",
     en="a risk records the persons involved (at least one)",

@@ -13,7 +13,7 @@ from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
 
 @rule(
     "follow_up_records_performance",
-    basis="人民调解法 第31条; 人民调解回访记录 (legal-basis §1.4.8)",
+    basis="人民调解法 第31条; 人民调解回访记录 (see docs/legal-basis.md §1.4.8)",
     kind=RuleKind.STANDARD,
     zh="回访达成协议的案件须记录履行情况；终止调解的案件不记录履行情况",
     en="a visit to an agreed case records performance; a terminated case has none to record",

@@ -39,7 +39,7 @@ def room_known(cmd: ReceiveDispute, state: None, ctx: DecisionContext) -> Iterat
 
 @rule(
     "category_known",
-    basis="人民调解统计报表 纠纷类型 (legal-basis §5.2.1)",
+    basis="人民调解统计报表 纠纷类型 (see docs/legal-basis.md §5.2.1)",
     kind=RuleKind.STANDARD,
     zh="纠纷类型须为已登记的类型",
     en="the category must be a known dispute category",
@@ -53,7 +53,7 @@ def category_known(cmd: ReceiveDispute, state: None, ctx: DecisionContext) -> It
 
 @rule(
     "registration_complete",
-    basis="人民调解受理登记表 (legal-basis §5.1.2)",
+    basis="人民调解受理登记表 (人民调解文书格式; see docs/legal-basis.md §5.1.2)",
     kind=RuleKind.STANDARD,
     zh="登记须写明纠纷简要情况",
     en="the registration must state the dispute's summary",
@@ -143,7 +143,7 @@ def credit_code_valid(cmd: ReceiveDispute, state: None, ctx: DecisionContext) ->
 
 @rule(
     "minor_has_guardian",
-    basis="民法典 第19条、第20条、第23条 (legal-basis §7.4)",
+    basis="民法典 第19条、第20条、第23条 (see docs/legal-basis.md §7.4)",
     kind=RuleKind.HARD,
     zh="未成年当事人须有监护人代理或参与 (16周岁以上以自己劳动收入为主要生活来源的除外)",
     en="a party under 18 needs a guardian (unless 16+ and self-supporting)",
@@ -166,7 +166,7 @@ def minor_has_guardian(cmd: Any, state: None, ctx: DecisionContext) -> Iterator[
 
 @rule(
     "child_data_guardian_consent",
-    basis="个人信息保护法 第28条、第31条 (legal-basis §9 rule 38)",
+    basis="个人信息保护法 第28条、第31条 (see docs/legal-basis.md §7.3)",
     kind=RuleKind.HARD,
     zh="处理不满14周岁当事人的个人信息，须取得其监护人的单独同意",
     en="a party under 14: the guardian's separate consent to processing their personal information is recorded",
@@ -188,7 +188,7 @@ def child_data_guardian_consent(cmd: Any, state: None, ctx: DecisionContext) -> 
 
 @rule(
     "representatives_at_most_five",
-    basis="宁波市人民调解条例 第20条 (legal-basis §1.3.16)",
+    basis="宁波市人民调解条例 第20条 (see docs/legal-basis.md §1.3.16)",
     kind=RuleKind.POLICY,
     zh="当事人一方人数众多的，可推选1至5名代表",
     en="a numerous side elects one to five representatives",
@@ -232,7 +232,7 @@ _AUTHORITY_ZH = {Authority.COURT: "人民法院", Authority.POLICE: "公安机�
 
 @rule(
     "acceptance_not_excluded",
-    basis="人民调解工作若干规定 (不予受理的纠纷, legal-basis §1.3.11)",
+    basis="人民调解工作若干规定 第22条 (不予受理的纠纷; see docs/legal-basis.md §1.3.11)",
     kind=RuleKind.HARD,
     zh="已由法院、公安机关或其他行政机关受理或解决的纠纷，或法律规定由专门机关管辖的纠纷，不得受理（公安机关委托的除外）",
     en="disputes already accepted or decided by a court, the police or an agency, or reserved to a "
@@ -268,7 +268,7 @@ class Intake(Protocol):
 
 @rule(
     "acceptance_numbered",
-    basis="卷号「（年）人调字第 号」 (legal-basis §5.1.3)",
+    basis="卷号「（年）人调字第 号」 (县级卷宗模板; see docs/legal-basis.md §5.1.3)",
     kind=RuleKind.STANDARD,
     zh="受理须取得本室本年度连续编号",
     en="acceptance needs the room's next gap-free number for the year",

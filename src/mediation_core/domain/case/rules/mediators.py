@@ -1,4 +1,4 @@
-"""Mediator assignment and recusal (人民调解法 art. 19; 若干规定, legal-basis §1.3.12)."""
+"""Mediator assignment and recusal (人民调解法 art. 19; 若干规定, docs/legal-basis.md §1.3.12)."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def presiding_mediator_assigned(cmd: Any, state: CaseState, ctx: DecisionContext
 
 @rule(
     "recusal_of_assigned_mediator",
-    basis="人民调解工作若干规定 (回避, legal-basis §1.3.12)",
+    basis="人民调解工作若干规定 (回避; see docs/legal-basis.md §1.3.12)",
     kind=RuleKind.HARD,
     zh="当事人只能申请本案在任调解员回避",
     en="a party may ask for the recusal of a mediator assigned to the case",

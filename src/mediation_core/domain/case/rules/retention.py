@@ -13,7 +13,7 @@ from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
 
 @rule(
     "retention_period_ended",
-    basis="个人信息保护法 第19条、第47条; 卷宗保管期限 (legal-basis §5.1.3, §7.3)",
+    basis="个人信息保护法 第19条、第47条; 卷宗保管期限 (see docs/legal-basis.md §5.1.3, §7.3)",
     kind=RuleKind.HARD,
     zh="案卷保管期限届满前，当事人个人信息只作存储，不得匿名化或删除",
     en="the parties of an archived case are anonymised only once its retention period has ended",
@@ -34,7 +34,7 @@ def retention_period_ended(cmd: AnonymiseParties, state: CaseState, ctx: Decisio
 
 @rule(
     "anonymised_once",
-    basis="个人信息保护法 第47条 (legal-basis §9 rule 38)",
+    basis="个人信息保护法 第47条 (see docs/legal-basis.md §7.3)",
     kind=RuleKind.HARD,
     zh="当事人信息已匿名化",
     en="the parties of a case are anonymised once",

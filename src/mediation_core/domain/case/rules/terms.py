@@ -35,7 +35,7 @@ def within_mediation_term(cmd: Any, state: CaseState, ctx: DecisionContext) -> I
 
 @rule(
     "extension_needs_every_party",
-    basis="宁波市人民调解条例 第27条; 条例 S16 第36条",
+    basis="宁波市人民调解条例 第27条; 地方人民调解条例 第36条 (S16; see docs/legal-basis.md §1.3.14)",
     kind=RuleKind.POLICY,
     zh="延长调解期限须经各方当事人同意，且不得超过政策规定的次数",
     en="extending the term needs every party's recorded consent, within the policy's limit",
