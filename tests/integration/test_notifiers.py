@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from servers import CONTACTS, Recorder, SmtpServer, http_server, smtp_server
 
+from builders import D0, PARTIES, ROOM
 from mediation_core.app.delivery import DeliveryPolicy, NotifierConfig, open_channels
 from mediation_core.app.ports import DeliveryStatus
 from mediation_core.app.service import MediationService
@@ -25,7 +26,6 @@ from mediation_core.plugins.manager import Plugins, load_plugins
 from mediation_memory import MemoryStore
 from mediation_notify import plugin as notify_plugin
 from mediation_notify.webhook import signature
-from support import D0, PARTIES, ROOM
 
 pytestmark = pytest.mark.integration
 

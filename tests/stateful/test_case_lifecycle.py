@@ -23,6 +23,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from builders import MEDIATOR_ID, OTHER_MEDIATOR_ID, ROOM, STATION, terms
 from mediation_core.app.service import MediationService, replay_records
 from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.domain.case import commands as c
@@ -43,11 +44,10 @@ from mediation_core.plugins.manager import load_plugins
 from mediation_core.serialization import event_from_body
 from mediation_core.testing.strategies import party_lists
 from mediation_memory import MemoryStore
-from support import MEDIATOR, OTHER_MEDIATOR, ROOM, STATION, terms
 
 CASE = "lifecycle"
-ACTOR = Actor(actor_id=MEDIATOR, role=Role.MEDIATOR, scope_id=ROOM)
-mediators = st.sampled_from([MEDIATOR, OTHER_MEDIATOR, "m-unknown"])
+ACTOR = Actor(actor_id=MEDIATOR_ID, role=Role.MEDIATOR, scope_id=ROOM)
+mediators = st.sampled_from([MEDIATOR_ID, OTHER_MEDIATOR_ID, "m-unknown"])
 back = st.integers(0, 3)
 mostly = st.integers(0, 4).map(bool)  # True four times in five: keep most commands plausible
 
@@ -147,7 +147,7 @@ class CaseLifecycle(RuleBasedStateMachine):
                 *(
                     []
                     if state.presiding
-                    else [c.AssignMediator(case_id=CASE, mediator_id=MEDIATOR, presiding=True, on=self.today)]
+                    else [c.AssignMediator(case_id=CASE, mediator_id=MEDIATOR_ID, presiding=True, on=self.today)]
                 ),
                 *([] if state.rights_notified else [c.NotifyRights(case_id=CASE, on=self.today)]),
                 *[
@@ -161,7 +161,7 @@ class CaseLifecycle(RuleBasedStateMachine):
                 c.RecordFollowUp(
                     case_id=CASE,
                     on=self.today,
-                    visitor_id=MEDIATOR,
+                    visitor_id=MEDIATOR_ID,
                     party_id=self.parties[0],
                     performance=Performance.PERFORMED,
                     satisfaction=Satisfaction.SATISFIED,
@@ -180,7 +180,7 @@ class CaseLifecycle(RuleBasedStateMachine):
                     case_id=CASE,
                     on=self.today,
                     place="调解室",
-                    mediator_ids=tuple(sorted(state.mediators)) or (MEDIATOR,),
+                    mediator_ids=tuple(sorted(state.mediators)) or (MEDIATOR_ID,),
                     party_ids=self.parties,
                     summary="调解",
                 )
@@ -205,7 +205,7 @@ class CaseLifecycle(RuleBasedStateMachine):
             for _ in state.deadlines
             if _.value == "escalation_report"
         ]
-        return [*files, *reports, c.ArchiveCase(case_id=CASE, on=self.today, archivist_id=MEDIATOR)]
+        return [*files, *reports, c.ArchiveCase(case_id=CASE, on=self.today, archivist_id=MEDIATOR_ID)]
 
     @rule(accept=mostly, reason=st.sampled_from(DeclineReason), d=back)
     def accept_or_decline(self, accept: bool, reason: DeclineReason, d: int) -> None:
@@ -215,7 +215,7 @@ class CaseLifecycle(RuleBasedStateMachine):
             self.apply(c.DeclineCase(case_id=CASE, on=self.on(d), reason=reason))
 
     @precondition(lambda self: self.state is not None and self.state.status is CaseStatus.ACCEPTED)
-    @rule(mediator=st.sampled_from([MEDIATOR, OTHER_MEDIATOR]))
+    @rule(mediator=st.sampled_from([MEDIATOR_ID, OTHER_MEDIATOR_ID]))
     def prepare(self, mediator: str) -> None:
         """The usual preparation in one go: presiding mediator, rights notice, identity proof."""
         self.apply(c.AssignMediator(case_id=CASE, mediator_id=mediator, presiding=True, on=self.today))
@@ -363,7 +363,7 @@ class CaseLifecycle(RuleBasedStateMachine):
             c.RecordFollowUp(
                 case_id=CASE,
                 on=self.today,
-                visitor_id=MEDIATOR,
+                visitor_id=MEDIATOR_ID,
                 party_id=self.parties[0],
                 performance=performance,
                 satisfaction=satisfaction,
@@ -373,7 +373,7 @@ class CaseLifecycle(RuleBasedStateMachine):
     @precondition(lambda self: self.state is not None and self.state.status.concluded)
     @rule()
     def archive(self) -> None:
-        self.apply(c.ArchiveCase(case_id=CASE, on=self.today, archivist_id=MEDIATOR))
+        self.apply(c.ArchiveCase(case_id=CASE, on=self.today, archivist_id=MEDIATOR_ID))
 
     @invariant()
     def replay_equals_fold_and_store(self) -> None:

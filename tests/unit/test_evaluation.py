@@ -8,7 +8,7 @@ from decimal import Decimal
 import attrs
 import pytest
 
-from conftest import MEDIATOR
+from builders import MEDIATOR
 from mediation_core.app.coordination import evaluation_inputs
 from mediation_core.app.service import MediationService
 from mediation_core.calendars import national_calendar

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import MEDIATOR
+from builders import MEDIATOR
 from mediation_core.app.service import MediationService
 from mediation_core.calendars import national_calendar
 from mediation_core.demo.walkthrough import StoryClock, demo_registry, walk
