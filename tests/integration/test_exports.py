@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
+from builders import ADMIN, MEDIATOR, ROOM
 from mediation_core.app.authorisation import UNRESTRICTED, may_read_case
 from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock, walk
@@ -29,9 +30,6 @@ from mediation_reports import plugin as reports_plugin
 pytestmark = pytest.mark.integration
 
 CASE = "walkthrough-0001"
-ROOM = "pengshanlu-room"
-ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")
-MEDIATOR = Actor(actor_id="m-zhang", role=Role.MEDIATOR, scope_id=ROOM)
 CENTRE = Actor(actor_id="c-1", role=Role.COORDINATION_CENTRE, scope_id="district")
 ID_1, PHONE_1 = "11010519491231002X", "13800138000"
 
