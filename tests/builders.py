@@ -1,12 +1,22 @@
-"""Small builders the tests share: parties with valid identity numbers, and intake commands."""
+"""The one set of builders the tests share: the district's names and actors, dates, parties with
+valid identity numbers, and the commands that open cases, referrals, police cases and accidents.
+
+A mediator appears both as an :class:`Actor` (``MEDIATOR``, who sends commands to the service)
+and as an id (``MEDIATOR_ID``, what commands name); ``Story`` in ``story.py`` drives the pure
+decider with these.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 import attrs
 
+from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.domain.case import commands as c
+from mediation_core.domain.case.agreements import Responsibility, WrittenTerms
 from mediation_core.domain.police_case import commands as pc
 from mediation_core.domain.police_case.mediability import Assessment, Circumstance, PoliceAct
 from mediation_core.domain.referral import commands as rc
@@ -21,10 +31,22 @@ from mediation_core.domain.values.sources import CaseSource, ReferralMode
 
 ROOM = "pengshanlu-room"
 STATION = "pengshanlu-station"
-MEDIATOR = Actor(actor_id="m-zhang", role=Role.MEDIATOR, scope_id=ROOM, name="张明")
+REGISTRY = demo_registry()
+"""The demo district: the room, the station and their people."""
+
+MEDIATOR_ID = "m-zhang"
+OTHER_MEDIATOR_ID = "m-liu"
+MEDIATOR = Actor(actor_id=MEDIATOR_ID, role=Role.MEDIATOR, scope_id=ROOM, name="张明")
 OFFICER = Actor(actor_id="o-chen", role=Role.POLICE_OFFICER, scope_id=STATION, name="陈警官")
 LIAISON = Actor(actor_id="l-police", role=Role.STATION_LIAISON, scope_id=STATION, name="陈警官")
 ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")
+
+D0 = dt.date(2026, 5, 6)  # a Wednesday
+
+
+def day(n: int) -> dt.date:
+    """``n`` calendar days after D0."""
+    return D0 + dt.timedelta(days=n)
 
 
 def resident_id(birth: str = "19800101", seq: int = 1, area: str = "511102") -> str:
@@ -38,14 +60,26 @@ def credit_code(body: str = "MA1234567") -> str:
     return first17 + uscc_check_char(first17)
 
 
-def person(party_id: str, side: Side, *, seq: int = 1, name: str = "", birth: str = "19800101") -> NaturalPerson:
+def person(
+    party_id: str,
+    side: Side,
+    *,
+    seq: int = 1,
+    birth: str = "19800101",
+    id_number: str = "",
+    name: str = "",
+    address: str = "柏杨街道幸福路1号",
+    **more: Any,
+) -> NaturalPerson:
+    """A natural person with a valid ID number born on ``birth`` (or exactly ``id_number``, valid or not)."""
     return NaturalPerson(
         party_id=party_id,
         side=side,
         name=name or f"当事人{party_id}",
-        id_number=resident_id(birth, seq),
-        phone="13800138000",
-        address="柏杨街道幸福路1号",
+        id_number=id_number or resident_id(birth, seq),
+        phone=more.pop("phone", "13800138000"),
+        address=address,
+        **more,
     )
 
 
@@ -64,6 +98,27 @@ def company(party_id: str, side: Side, *, body: str = "MA1234567") -> Organisati
 def two_people(first: int = 1, second: int = 2) -> tuple[Party, ...]:
     """An applicant and a respondent with distinct ID numbers."""
     return (person("p1", Side.APPLICANT, seq=first), person("p2", Side.RESPONDENT, seq=second))
+
+
+PARTIES: tuple[Party, ...] = (
+    person("p1", Side.APPLICANT, id_number="11010519491231002X", name="王某", address="幸福路1号"),
+    person("p2", Side.RESPONDENT, id_number="360426199101010071", name="李某", address="幸福路1号"),
+)
+"""王某 (p1) against 李某 (p2): fixed, real-looking ID numbers, for tests that look for them in output."""
+
+
+def terms(on: dt.date = D0, party_ids: Sequence[str] = ("p1", "p2"), **changes: Any) -> WrittenTerms:
+    """Complete written terms of an agreement between ``party_ids``, due ten days after ``on``."""
+    base = WrittenTerms(
+        facts="事实",
+        points_in_dispute="争议",
+        obligations="赔偿3000元",
+        performance_method="现金",
+        performance_place="调解室",
+        performance_deadline=on + dt.timedelta(days=10),
+        responsibilities=tuple(Responsibility(party_id=p, text="责任") for p in party_ids),
+    )
+    return attrs.evolve(base, **changes)
 
 
 def intake(

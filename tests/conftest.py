@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from builders import ADMIN
 from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock, demo_registry
-from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.plugins.manager import Plugins, load_plugins
 from mediation_memory import MemoryStore
@@ -25,10 +25,6 @@ settings.register_profile(
 )
 settings.register_profile("fast", max_examples=10, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
-
-ROOM = "pengshanlu-room"
-MEDIATOR = Actor(actor_id="m-zhang", role=Role.MEDIATOR, scope_id=ROOM, name="张明")
-ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import pytest
 from browser import Chromium, available
 from openpyxl import load_workbook
 
+from builders import ROOM
 from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock, demo_registry
 from mediation_core.domain.case.state import CaseStatus
@@ -28,7 +29,6 @@ from mediation_reports import plugin as reports_plugin
 pytestmark = pytest.mark.integration
 
 CENTRE = Actor(actor_id="c-1", role=Role.COORDINATION_CENTRE, scope_id="district")
-ROOM = "pengshanlu-room"
 PERIOD = Period.months_from(2026, 3, 3)
 
 

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
+from builders import ADMIN, MEDIATOR, ROOM
 from mediation_core.app.authorisation import UNRESTRICTED, may_read_case
 from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock, walk
@@ -29,9 +30,6 @@ from mediation_reports import plugin as reports_plugin
 pytestmark = pytest.mark.integration
 
 CASE = "walkthrough-0001"
-ROOM = "pengshanlu-room"
-ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")
-MEDIATOR = Actor(actor_id="m-zhang", role=Role.MEDIATOR, scope_id=ROOM)
 CENTRE = Actor(actor_id="c-1", role=Role.COORDINATION_CENTRE, scope_id="district")
 ID_1, PHONE_1 = "11010519491231002X", "13800138000"
 
@@ -241,10 +239,10 @@ def test_the_file_index_follows_the_binding_order_of_the_one_case_one_file_list(
 
 
 def test_a_form_the_case_has_not_reached_is_refused(plugins: Plugins) -> None:
+    from builders import PARTIES
     from mediation_core.demo.walkthrough import demo_registry
     from mediation_core.domain.case import commands as c
     from mediation_core.domain.values.sources import CaseSource
-    from support import PARTIES
 
     service, _ = new_service(plugins)
     service.register(demo_registry(), ADMIN)
@@ -267,11 +265,11 @@ def test_a_form_the_case_has_not_reached_is_refused(plugins: Plugins) -> None:
 
 
 def test_a_terminated_case_gives_its_parties_the_routes_and_the_limitation_notice(plugins: Plugins) -> None:
+    from builders import PARTIES
     from mediation_core.demo.walkthrough import demo_registry
     from mediation_core.domain.case import commands as c
     from mediation_core.domain.case.outcomes import TerminationReason
     from mediation_core.domain.values.sources import CaseSource
-    from support import PARTIES
 
     service, _ = new_service(plugins)
     service.register(demo_registry(), ADMIN)
@@ -363,10 +361,10 @@ def test_a_county_may_let_more_roles_see_personal_data(plugins: Plugins, walked:
 def test_the_ledger_masks_numbers_written_in_free_text_for_readers_who_may_not_see_them(
     plugins: Plugins,
 ) -> None:
+    from builders import PARTIES
     from mediation_core.demo.walkthrough import demo_registry
     from mediation_core.domain.case import commands as c
     from mediation_core.domain.values.sources import CaseSource
-    from support import PARTIES
 
     service, _ = new_service(plugins)
     service.register(demo_registry(), ADMIN)

@@ -9,7 +9,19 @@ from collections.abc import Iterator
 import pytest
 from servers import CONTACTS, http_server, smtp_server
 
-from builders import LIAISON, MEDIATOR, OFFICER, accident, entrust, police_case, referral, resident_id, traffic_registry
+from builders import (
+    ADMIN,
+    LIAISON,
+    MEDIATOR,
+    OFFICER,
+    ROOM,
+    accident,
+    entrust,
+    police_case,
+    referral,
+    resident_id,
+    traffic_registry,
+)
 from mediation_core.app.delivery import DeliveryPolicy, NotifierConfig, open_channels
 from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import demo_registry
@@ -28,8 +40,6 @@ from mediation_notify import plugin as notify_plugin
 
 pytestmark = pytest.mark.integration
 
-ROOM = "pengshanlu-room"
-ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")
 ID_1, ID_2 = sc.resident_id(0), sc.resident_id(1)
 PHONE_1 = "13800138000"
 

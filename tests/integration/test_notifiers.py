@@ -13,24 +13,20 @@ from collections.abc import Callable, Iterator
 import pytest
 from servers import CONTACTS, Recorder, SmtpServer, http_server, smtp_server
 
+from builders import ADMIN, D0, MEDIATOR, PARTIES, ROOM
 from mediation_core.app.delivery import DeliveryPolicy, NotifierConfig, open_channels
 from mediation_core.app.ports import DeliveryStatus
 from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock, demo_registry
 from mediation_core.domain.case import commands as c
-from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.risks import RiskKind
 from mediation_core.domain.values.sources import CaseSource
 from mediation_core.plugins.manager import Plugins, load_plugins
 from mediation_memory import MemoryStore
 from mediation_notify import plugin as notify_plugin
 from mediation_notify.webhook import signature
-from support import D0, PARTIES, ROOM
 
 pytestmark = pytest.mark.integration
-
-ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")
-MEDIATOR = Actor(actor_id="m-zhang", role=Role.MEDIATOR, scope_id=ROOM)
 
 
 @pytest.fixture

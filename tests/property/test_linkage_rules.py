@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from builders import (
     JOINT_ROOM,
+    REGISTRY,
     STATION,
     accident,
     entrust,
@@ -72,7 +73,7 @@ from mediation_core.domain.values.policy import Policy
 from mediation_core.domain.values.risks import RiskKind
 from mediation_core.domain.values.sources import CaseSource, ReferralMode
 from mediation_core.testing.strategies import working_day_calendars
-from support import REGISTRY, Story
+from story import Story
 
 NATIONAL = national_calendar()
 TRAFFIC_REGISTRY = REGISTRY.merged(traffic_registry())

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ADMIN
+from builders import ADMIN
 from mediation_core.app.ports import Store
 from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from builders import LIAISON, MEDIATOR, referral
+from builders import ADMIN, LIAISON, MEDIATOR, ROOM, referral
 from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock, demo_registry
 from mediation_core.domain.case import commands as c
@@ -23,8 +23,6 @@ from mediation_core.testing import scenarios as sc
 from mediation_memory import MemoryStore
 from mediation_sqlalchemy import open_sqlalchemy
 
-ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")
-ROOM = "pengshanlu-room"
 STRANGER = Actor(actor_id="m-x", role=Role.MEDIATOR, scope_id="another-room")
 MAY_6 = dt.date(2026, 5, 6)
 

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from builders import BRIGADE, JOINT_ROOM, accident, entrust, police_case, referral, traffic_registry
+from builders import ADMIN, BRIGADE, D0, JOINT_ROOM, accident, entrust, police_case, referral, traffic_registry
 from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.domain.case import commands as c
@@ -36,7 +36,6 @@ from mediation_core.domain.meeting.kinds import MeetingKind
 from mediation_core.domain.police_case import commands as pc
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.traffic import commands as tc
-from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.plugins.manager import load_plugins
 from mediation_core.serialization import COMMAND_BY_NAME, command_from_json, command_to_json
@@ -44,10 +43,8 @@ from mediation_core.testing import scenarios as sc
 from mediation_core.testing.strategies import of
 from mediation_memory import MemoryStore
 
-ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")
 INTERNAL = frozenset({*rc.INTERNAL, *pc.INTERNAL, *tc.INTERNAL})
 PUBLIC = sorted(name for name, cls in COMMAND_BY_NAME.items() if cls not in INTERNAL)
-D0 = dt.date(2026, 5, 6)
 
 EXISTING = {
     "case_id": "case-1",

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builders import police_case, referral, resident_id
+from builders import LIAISON, MEDIATOR, OFFICER, ROOM, police_case, referral, resident_id
 from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock
 from mediation_core.domain.case import commands as c
@@ -27,13 +27,8 @@ from mediation_core.domain.values.sources import CaseSource
 from mediation_core.serialization import unstructure
 from mediation_core.testing import scenarios as sc
 
-ROOM = "pengshanlu-room"
-ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")
-MEDIATOR = Actor(actor_id="m-zhang", role=Role.MEDIATOR, scope_id=ROOM)
 JUSTICE = Actor(actor_id="j", role=Role.JUSTICE_OFFICE, scope_id="baiyang-justice")
 CENTRE = Actor(actor_id="cc", role=Role.COORDINATION_CENTRE, scope_id="centre")
-LIAISON = Actor(actor_id="l-police", role=Role.STATION_LIAISON, scope_id="pengshanlu-station")
-OFFICER = Actor(actor_id="o-chen", role=Role.POLICE_OFFICER, scope_id="pengshanlu-station")
 ID_1, ID_2 = sc.resident_id(0), sc.resident_id(1)
 PHONE_1 = "13800138000"
 

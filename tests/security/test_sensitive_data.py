@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builders import resident_id
+from builders import D0, MEDIATOR, PARTIES, ROOM, resident_id
 from mediation_core.app.service import MediationService
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.values.actors import Actor, Role
@@ -19,9 +19,8 @@ from mediation_core.domain.values.parties import Guardian, NaturalPerson, Side, 
 from mediation_core.domain.values.sources import CaseSource
 from mediation_core.serialization import unstructure
 from mediation_core.testing import scenarios as sc
-from support import D0, PARTIES, ROOM, Story
+from story import Story
 
-MEDIATOR = Actor(actor_id="m-zhang", role=Role.MEDIATOR, scope_id=ROOM)
 JUSTICE = Actor(actor_id="j", role=Role.JUSTICE_OFFICE, scope_id="baiyang-justice")
 CHILD_ID = resident_id("20160301", 7)  # ten years old on D0 (2026-05-06)
 GUARDIAN = Guardian(name="王建国", relation="父亲", id_number=resident_id("19800101", 9), consents_to_processing=True)

@@ -13,7 +13,7 @@ from decimal import Decimal
 import attrs
 from attrs import frozen
 
-from builders import accident, entrust, mediable_assessment, resident_id
+from builders import ADMIN, D0, accident, entrust, mediable_assessment, resident_id
 from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock, demo_registry
 from mediation_core.domain.case import commands as c
@@ -33,9 +33,6 @@ from mediation_core.domain.values.organisations import Employment, Liaison, Medi
 from mediation_core.domain.values.parties import NaturalPerson, Side
 from mediation_core.domain.values.periods import Period
 from mediation_core.domain.values.sources import CaseSource, ReferralMode
-
-ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")
-D0 = dt.date(2026, 5, 6)
 
 
 @frozen(kw_only=True)

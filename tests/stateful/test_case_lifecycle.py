@@ -1,6 +1,7 @@
 """A RuleBasedStateMachine over the whole case lifecycle, through the service and a store.
 
-Commands are drawn valid or not. After every step: a refused command changed nothing;
+The case is registered first, and checked to be what a received case must be. Commands are
+then drawn valid or not. After every step: a refused command changed nothing;
 the stored stream replays to the returned state, which equals the fold of the events
 (replay equals fold); every invariant of the domain holds; the stored ledger row is the
 row of the state; the hash chain verifies; the status moved only along the table.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -23,6 +25,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from builders import ADMIN, MEDIATOR, MEDIATOR_ID, OTHER_MEDIATOR_ID, ROOM, STATION, terms
 from mediation_core.app.service import MediationService, replay_records
 from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.domain.aggregates import RULEBOOK
@@ -34,8 +37,7 @@ from mediation_core.domain.case.invariants import broken_invariants
 from mediation_core.domain.case.outcomes import DeclineReason, TerminationReason
 from mediation_core.domain.case.state import TERMINAL, TRANSITIONS, CaseState, CaseStatus, evolve
 from mediation_core.domain.errors import RuleViolationError
-from mediation_core.domain.reporting.ledger import ledger_row
-from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.reporting.ledger import Outcome, ledger_row
 from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.domain.values.risks import Difficulty, RiskKind
 from mediation_core.domain.values.sources import CaseSource
@@ -43,11 +45,9 @@ from mediation_core.plugins.manager import load_plugins
 from mediation_core.serialization import event_from_body
 from mediation_core.testing.strategies import party_lists
 from mediation_memory import MemoryStore
-from support import MEDIATOR, OTHER_MEDIATOR, ROOM, STATION, terms
 
 CASE = "lifecycle"
-ACTOR = Actor(actor_id=MEDIATOR, role=Role.MEDIATOR, scope_id=ROOM)
-mediators = st.sampled_from([MEDIATOR, OTHER_MEDIATOR, "m-unknown"])
+mediators = st.sampled_from([MEDIATOR_ID, OTHER_MEDIATOR_ID, "m-unknown"])
 back = st.integers(0, 3)
 mostly = st.integers(0, 4).map(bool)  # True four times in five: keep most commands plausible
 
@@ -61,7 +61,7 @@ class CaseLifecycle(RuleBasedStateMachine):
         self.service = MediationService(
             MemoryStore(), plugins=load_plugins(autoload=False, strict=True), clock=self.now
         )
-        self.service.register(demo_registry(), Actor(actor_id="a", role=Role.ADMINISTRATOR, scope_id="district"))
+        self.service.register(demo_registry(), ADMIN)
         self.state: CaseState | None = None
         self.ever_recused: set[str] = set()
 
@@ -76,7 +76,7 @@ class CaseLifecycle(RuleBasedStateMachine):
         before = self.state
         stored_before = len(self.service.store.read(CASE))
         try:
-            after = self.service.handle(command, ACTOR)
+            after = self.service.handle(command, MEDIATOR)
         except RuleViolationError as err:
             assert err.violations
             assert {v.rule for v in err.violations} <= set(RULEBOOK)
@@ -106,30 +106,57 @@ class CaseLifecycle(RuleBasedStateMachine):
         category=st.sampled_from(["neighbourhood", "marriage_family", "damages", "nope"]),
     )
     def receive(self, parties: tuple[Any, ...], source: CaseSource, category: str) -> None:
-        self.apply(
-            c.ReceiveDispute(
-                case_id=CASE,
-                room_id=ROOM,
-                received_on=self.today,
-                source=source,
-                category=category,
-                summary="纠纷",
-                parties=parties,
-            )
+        """Register the case; an unknown category is refused, stores nothing, and is corrected."""
+        received = c.ReceiveDispute(
+            case_id=CASE,
+            room_id=ROOM,
+            received_on=self.today,
+            source=source,
+            category=category,
+            summary="纠纷",
+            parties=parties,
         )
-        if self.state is None:  # an unknown category was refused: register a valid case instead
-            self.apply(
-                c.ReceiveDispute(
-                    case_id=CASE,
-                    room_id=ROOM,
-                    received_on=self.today,
-                    source=source,
-                    category="neighbourhood",
-                    summary="纠纷",
-                    parties=parties,
-                )
-            )
-        assert self.state is not None
+        if category == "nope":
+            with pytest.raises(RuleViolationError) as refused:
+                self.service.handle(received, MEDIATOR)
+            assert refused.value.rules == {"category_known"}
+            assert self.service.store.read(CASE) == []
+            assert self.service.store.ledger_row(CASE) is None
+            received = attrs.evolve(received, category="neighbourhood")
+        self.apply(received)
+        self.check_received(received)
+
+    def check_received(self, received: c.ReceiveDispute) -> None:
+        """What every newly registered case is: received on the day, as given, nobody assigned
+        yet, its registration form in its file, one stored event, and its row in the ledger."""
+        state = self.state
+        assert state is not None
+        assert (state.case_id, state.status, state.version) == (CASE, CaseStatus.RECEIVED, 1)
+        assert (state.room_id, state.received_on, state.source, state.category, state.summary) == (
+            ROOM,
+            self.today,
+            received.source,
+            received.category,
+            "纠纷",
+        )
+        assert state.parties == received.parties
+        assert state.documents == {CaseFileItem.REGISTRATION}
+        assert (state.number, state.accepted_on, state.presiding, state.mediators) == (None, None, None, frozenset())
+        [record] = self.service.store.read(CASE)
+        assert (record.version, record.event_type, record.actor) == (1, "case.received", str(MEDIATOR))
+        assert record.recorded_at == self.now()
+        row = self.service.store.ledger_row(CASE)
+        assert row is not None
+        assert (row.version, row.status, row.outcome, row.room_id, row.category) == (
+            1,
+            CaseStatus.RECEIVED,
+            Outcome.OPEN,
+            ROOM,
+            received.category,
+        )
+        assert (row.received_on, row.accepted_on, row.number) == (self.today, None, None)
+        assert row.party_names == tuple(p.name for p in received.parties)
+        assert row.parties == len(received.parties)
 
     @rule(days=st.one_of(st.integers(0, 3), st.just(25)))
     def time_passes(self, days: int) -> None:
@@ -147,7 +174,7 @@ class CaseLifecycle(RuleBasedStateMachine):
                 *(
                     []
                     if state.presiding
-                    else [c.AssignMediator(case_id=CASE, mediator_id=MEDIATOR, presiding=True, on=self.today)]
+                    else [c.AssignMediator(case_id=CASE, mediator_id=MEDIATOR_ID, presiding=True, on=self.today)]
                 ),
                 *([] if state.rights_notified else [c.NotifyRights(case_id=CASE, on=self.today)]),
                 *[
@@ -161,7 +188,7 @@ class CaseLifecycle(RuleBasedStateMachine):
                 c.RecordFollowUp(
                     case_id=CASE,
                     on=self.today,
-                    visitor_id=MEDIATOR,
+                    visitor_id=MEDIATOR_ID,
                     party_id=self.parties[0],
                     performance=Performance.PERFORMED,
                     satisfaction=Satisfaction.SATISFIED,
@@ -180,7 +207,7 @@ class CaseLifecycle(RuleBasedStateMachine):
                     case_id=CASE,
                     on=self.today,
                     place="调解室",
-                    mediator_ids=tuple(sorted(state.mediators)) or (MEDIATOR,),
+                    mediator_ids=tuple(sorted(state.mediators)) or (MEDIATOR_ID,),
                     party_ids=self.parties,
                     summary="调解",
                 )
@@ -205,7 +232,7 @@ class CaseLifecycle(RuleBasedStateMachine):
             for _ in state.deadlines
             if _.value == "escalation_report"
         ]
-        return [*files, *reports, c.ArchiveCase(case_id=CASE, on=self.today, archivist_id=MEDIATOR)]
+        return [*files, *reports, c.ArchiveCase(case_id=CASE, on=self.today, archivist_id=MEDIATOR_ID)]
 
     @rule(accept=mostly, reason=st.sampled_from(DeclineReason), d=back)
     def accept_or_decline(self, accept: bool, reason: DeclineReason, d: int) -> None:
@@ -215,7 +242,7 @@ class CaseLifecycle(RuleBasedStateMachine):
             self.apply(c.DeclineCase(case_id=CASE, on=self.on(d), reason=reason))
 
     @precondition(lambda self: self.state is not None and self.state.status is CaseStatus.ACCEPTED)
-    @rule(mediator=st.sampled_from([MEDIATOR, OTHER_MEDIATOR]))
+    @rule(mediator=st.sampled_from([MEDIATOR_ID, OTHER_MEDIATOR_ID]))
     def prepare(self, mediator: str) -> None:
         """The usual preparation in one go: presiding mediator, rights notice, identity proof."""
         self.apply(c.AssignMediator(case_id=CASE, mediator_id=mediator, presiding=True, on=self.today))
@@ -363,7 +390,7 @@ class CaseLifecycle(RuleBasedStateMachine):
             c.RecordFollowUp(
                 case_id=CASE,
                 on=self.today,
-                visitor_id=MEDIATOR,
+                visitor_id=MEDIATOR_ID,
                 party_id=self.parties[0],
                 performance=performance,
                 satisfaction=satisfaction,
@@ -373,7 +400,7 @@ class CaseLifecycle(RuleBasedStateMachine):
     @precondition(lambda self: self.state is not None and self.state.status.concluded)
     @rule()
     def archive(self) -> None:
-        self.apply(c.ArchiveCase(case_id=CASE, on=self.today, archivist_id=MEDIATOR))
+        self.apply(c.ArchiveCase(case_id=CASE, on=self.today, archivist_id=MEDIATOR_ID))
 
     @invariant()
     def replay_equals_fold_and_store(self) -> None:

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
+from builders import ADMIN
 from mediation_core.app.coordination import meetings_of
 from mediation_core.app.service import MediationService, event_of
 from mediation_core.demo.walkthrough import demo_registry
@@ -27,14 +28,12 @@ from mediation_core.domain.meeting.decide import MEETINGS
 from mediation_core.domain.meeting.kinds import MeetingKind
 from mediation_core.domain.meeting.minutes import ActionItemDraft, Attendee
 from mediation_core.domain.meeting.state import MeetingStatus
-from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.domain.values.deadlines import DeadlineKind
 from mediation_core.domain.values.periods import Period
 from mediation_core.plugins.manager import load_plugins
 from mediation_memory import MemoryStore
 
-ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")
 BODIES = ("baiyang-justice", "baiyang-governance", "pengshanlu-station")
 PEOPLE = {
     "j1": Attendee(person_id="j1", name="司法所长", org_id="baiyang-justice"),

@@ -9,6 +9,7 @@ import attrs
 import pytest
 
 import mediation_core.app.service  # noqa: F401 - declares every aggregate's rules
+from builders import D0, MEDIATOR_ID, day, terms
 from mediation_core.domain.aggregates import RULEBOOK
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.case.agreements import AgreementForm, AgreementSubject, Mark, SignatoryKind
@@ -18,7 +19,7 @@ from mediation_core.domain.case.state import CaseStatus
 from mediation_core.domain.values.deadlines import DeadlineKind
 from mediation_core.domain.values.policy import Policy
 from mediation_core.domain.values.risks import Difficulty
-from support import D0, MEDIATOR, Story, day, terms
+from story import Story
 
 
 def fields_of(err: Exception, rule: str) -> list[str]:
@@ -106,7 +107,7 @@ def test_the_written_agreement_takes_effect_on_the_last_mark_with_copies_per_par
     story = Story().mediating().session().draft()
     story.do(c.SignAgreement(case_id="c1", kind=SignatoryKind.COMMITTEE_SEAL, on=day(3), mark=Mark.SEAL))
     story.do(c.SignAgreement(case_id="c1", kind=SignatoryKind.PARTY, signer_id="p2", on=day(3)))
-    story.do(c.SignAgreement(case_id="c1", kind=SignatoryKind.MEDIATOR, signer_id=MEDIATOR, on=day(4)))
+    story.do(c.SignAgreement(case_id="c1", kind=SignatoryKind.MEDIATOR, signer_id=MEDIATOR_ID, on=day(4)))
     assert story.s.status is CaseStatus.MEDIATING
     events = story.do(c.SignAgreement(case_id="c1", kind=SignatoryKind.PARTY, signer_id="p1", on=day(5)))
     assert [type(e).__name__ for e in events] == ["AgreementSigned", "AgreementTookEffect"]
@@ -139,7 +140,7 @@ def test_follow_up_records_performance_for_agreements_only() -> None:
     story = Story().mediating().written()
     err = story.refuse(
         c.RecordFollowUp(
-            case_id="c1", on=day(5), visitor_id=MEDIATOR, party_id="p1", satisfaction=Satisfaction.SATISFIED
+            case_id="c1", on=day(5), visitor_id=MEDIATOR_ID, party_id="p1", satisfaction=Satisfaction.SATISFIED
         )
     )
     assert fields_of(err, "follow_up_records_performance") == ["performance"]
@@ -148,7 +149,7 @@ def test_follow_up_records_performance_for_agreements_only() -> None:
         c.RecordFollowUp(
             case_id="c1",
             on=day(5),
-            visitor_id=MEDIATOR,
+            visitor_id=MEDIATOR_ID,
             party_id="p1",
             performance=Performance.PERFORMED,
             satisfaction=Satisfaction.SATISFIED,
@@ -160,7 +161,7 @@ def test_follow_up_records_performance_for_agreements_only() -> None:
 
 
 def archive(story: Story, on: object = None) -> c.ArchiveCase:
-    return c.ArchiveCase(case_id="c1", on=on or day(20), archivist_id=MEDIATOR)
+    return c.ArchiveCase(case_id="c1", on=on or day(20), archivist_id=MEDIATOR_ID)
 
 
 @pytest.mark.rule("follow_up_before_archive")
@@ -185,10 +186,10 @@ def test_the_statutory_minimum_file_is_required() -> None:
 @pytest.mark.rule("case_file_policy_items")
 def test_the_policy_list_of_file_items_is_required() -> None:
     story = Story().receive().accept()
-    story.do(c.AssignMediator(case_id="c1", mediator_id=MEDIATOR, presiding=True, on=D0))
+    story.do(c.AssignMediator(case_id="c1", mediator_id=MEDIATOR_ID, presiding=True, on=D0))
     story.do(c.NotifyRights(case_id="c1", on=D0))
     story.start().session().terminate()
-    err = story.refuse(c.ArchiveCase(case_id="c1", on=day(20), archivist_id=MEDIATOR, retention_years=0))
+    err = story.refuse(c.ArchiveCase(case_id="c1", on=day(20), archivist_id=MEDIATOR_ID, retention_years=0))
     assert fields_of(err, "case_file_policy_items") == [
         "documents.identity_proof",
         "documents.back_cover",

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 import attrs
 import pytest
 
+from builders import ADMIN, D0, MEDIATOR, PARTIES, ROOM
 from mediation_core.app.bootstrap import ConfigurationError, notifier_config
 from mediation_core.app.delivery import (
     Channel,
@@ -22,7 +23,6 @@ from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.errors import AuthorisationError
-from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.deadlines import DeadlineKind
 from mediation_core.domain.values.notices import NoticeKind
 from mediation_core.domain.values.risks import RiskKind
@@ -30,10 +30,6 @@ from mediation_core.domain.values.sources import CaseSource
 from mediation_core.plugins import hookimpl
 from mediation_core.plugins.manager import PluginError, Plugins, load_plugins
 from mediation_core.plugins.types import Delivery, DeliveryError, Notifier
-from support import D0, PARTIES, ROOM
-
-ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")
-MEDIATOR = Actor(actor_id="m-zhang", role=Role.MEDIATOR, scope_id="pengshanlu-room")
 
 
 class Inbox:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import attrs
 import pytest
 
-from conftest import MEDIATOR
+from builders import LIAISON, MEDIATOR, ROOM
 from mediation_core.app.coordination import evaluation_inputs
 from mediation_core.app.service import MediationService
 from mediation_core.calendars import national_calendar
@@ -45,10 +45,8 @@ from mediation_core.plugins.manager import PluginError, load_plugins
 from mediation_memory import MemoryStore
 
 D = dt.date
-ROOM = "pengshanlu-room"
 CENTRE = Actor(actor_id="cc", role=Role.COORDINATION_CENTRE, scope_id="district")
 DIRECTOR = Actor(actor_id="m-zhang", role=Role.ROOM_DIRECTOR, scope_id=ROOM)
-STATION = Actor(actor_id="p1", role=Role.STATION_LIAISON, scope_id="pengshanlu-station")
 
 
 def refused(service: MediationService, command: object, actor: Actor = CENTRE) -> RuleViolationError:
@@ -98,7 +96,7 @@ def year(service: MediationService, clock: StoryClock) -> MediationService:
             summary="邻里争吵",
             mediator_id="m-liu",
         ),
-        STATION,
+        LIAISON,
     )
     service.handle(
         RecordTraining(

@@ -8,18 +8,17 @@ from decimal import Decimal
 import attrs
 import pytest
 
+from builders import ADMIN
 from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.errors import CommandFormatError, RuleViolationError
 from mediation_core.domain.training.commands import RecordTraining
 from mediation_core.domain.training.trainees import Trainee, TrainingKind
-from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.parties import GroupParty, Side
 from mediation_core.domain.values.policy import Policy
 from mediation_core.testing import scenarios as sc
 
-ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")
 INTAKE = sc.lifecycle("case-1")[0][1]
 MAY_6 = dt.date(2026, 5, 6)
 

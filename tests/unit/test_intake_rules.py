@@ -8,6 +8,7 @@ from decimal import Decimal
 import attrs
 import pytest
 
+from builders import D0, PARTIES, ROOM, day, person
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.case.decide import execute
 from mediation_core.domain.case.outcomes import DeclineReason
@@ -16,7 +17,7 @@ from mediation_core.domain.errors import RuleViolationError
 from mediation_core.domain.values.identifiers import resident_id_check_char
 from mediation_core.domain.values.parties import GroupParty, Guardian, OrganisationParty, Side
 from mediation_core.domain.values.sources import CaseSource
-from support import D0, PARTIES, ROOM, Story, day, person
+from story import Story
 
 
 def receive(**changes: object) -> c.ReceiveDispute:
@@ -67,8 +68,8 @@ def test_a_dispute_needs_both_sides_and_distinct_party_ids() -> None:
 
 @pytest.mark.rule("resident_id_valid")
 def test_invalid_resident_ids_are_each_named() -> None:
-    bad_check = person("p1", Side.APPLICANT, "110105194912310021")
-    bad_date = person("p2", Side.RESPONDENT, "11010519490231002X")
+    bad_check = person("p1", Side.APPLICANT, id_number="110105194912310021")
+    bad_date = person("p2", Side.RESPONDENT, id_number="11010519490231002X")
     err = Story().refuse(receive(parties=(bad_check, bad_date)))
     assert fields_of(err, "resident_id_valid") == ["parties[0].id_number", "parties[1].id_number"]
 
@@ -86,7 +87,7 @@ def test_invalid_credit_code_and_missing_representative_are_refused() -> None:
 
 @pytest.mark.rule("minor_has_guardian")
 def test_a_minor_needs_a_guardian_unless_sixteen_and_self_supporting() -> None:
-    child = person("p2", Side.RESPONDENT, "11010520120101001X")  # born 2012: 14 on D0
+    child = person("p2", Side.RESPONDENT, id_number="11010520120101001X")  # born 2012: 14 on D0
     child = attrs.evolve(child, id_number=child.id_number[:17] + resident_id_check_char(child.id_number[:17]))
     err = Story().refuse(receive(parties=(PARTIES[0], child)))
     assert fields_of(err, "minor_has_guardian") == ["parties[1].guardian"]

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from builders import MEDIATOR
 from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock, walk
 from mediation_core.domain.case import commands as c
-from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.sources import CaseSource
-
-MEDIATOR = Actor(actor_id="m-zhang", role=Role.MEDIATOR, scope_id="pengshanlu-room")
 
 
 def test_due_dates_stay_on_the_row_after_their_deadlines_close(service: MediationService, clock: StoryClock) -> None:

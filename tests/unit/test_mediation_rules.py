@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from builders import D0, MEDIATOR_ID, OTHER_MEDIATOR_ID, STATION, day
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.case.casefile import CaseFileItem
 from mediation_core.domain.case.outcomes import ALL_ROUTES, TerminationReason
 from mediation_core.domain.case.state import CaseStatus
 from mediation_core.domain.values.deadlines import DeadlineKind
 from mediation_core.domain.values.risks import RiskKind
-from support import D0, MEDIATOR, OTHER_MEDIATOR, STATION, Story, day
+from story import Story
 
 
 def fields_of(err: Exception, rule: str) -> list[str]:
@@ -47,7 +48,7 @@ def test_strangers_are_not_parties() -> None:
 @pytest.mark.rule("rights_notified_first")
 def test_rights_are_notified_before_mediation_starts() -> None:
     story = Story().receive().accept()
-    story.do(c.AssignMediator(case_id="c1", mediator_id=MEDIATOR, presiding=True, on=D0))
+    story.do(c.AssignMediator(case_id="c1", mediator_id=MEDIATOR_ID, presiding=True, on=D0))
     err = story.refuse(c.StartMediation(case_id="c1", on=D0))
     assert err.rules == {"rights_notified_first"}
 
@@ -70,20 +71,22 @@ def test_only_the_rooms_mediators_are_assigned() -> None:
 @pytest.mark.rule("recusal_of_assigned_mediator")
 def test_recusal_targets_an_assigned_mediator() -> None:
     story = Story().mediating()
-    err = story.refuse(c.RequestRecusal(case_id="c1", party_id="p1", mediator_id=OTHER_MEDIATOR, reason="亲属", on=D0))
+    err = story.refuse(
+        c.RequestRecusal(case_id="c1", party_id="p1", mediator_id=OTHER_MEDIATOR_ID, reason="亲属", on=D0)
+    )
     assert fields_of(err, "recusal_of_assigned_mediator") == ["mediator_id"]
 
 
 @pytest.mark.rule("recused_never_active")
 def test_a_recused_mediator_never_returns() -> None:
     story = Story().mediating()
-    story.do(c.RequestRecusal(case_id="c1", party_id="p2", mediator_id=MEDIATOR, reason="与申请人系亲属", on=D0))
-    assert MEDIATOR not in story.s.mediators
+    story.do(c.RequestRecusal(case_id="c1", party_id="p2", mediator_id=MEDIATOR_ID, reason="与申请人系亲属", on=D0))
+    assert MEDIATOR_ID not in story.s.mediators
     assert story.s.presiding is None
-    err = story.refuse(c.AssignMediator(case_id="c1", mediator_id=MEDIATOR, presiding=True, on=D0))
+    err = story.refuse(c.AssignMediator(case_id="c1", mediator_id=MEDIATOR_ID, presiding=True, on=D0))
     assert fields_of(err, "recused_never_active") == ["mediator_id"]
     err = story.refuse(
-        c.HoldSession(case_id="c1", on=D0, place="室", mediator_ids=(MEDIATOR,), party_ids=("p1",), summary="x")
+        c.HoldSession(case_id="c1", on=D0, place="室", mediator_ids=(MEDIATOR_ID,), party_ids=("p1",), summary="x")
     )
     assert fields_of(err, "recused_never_active") == ["mediator_ids[0]"]
 
@@ -92,13 +95,15 @@ def test_a_recused_mediator_never_returns() -> None:
 def test_sessions_and_investigations_are_run_by_assigned_mediators() -> None:
     story = Story().mediating()
     err = story.refuse(
-        c.HoldSession(case_id="c1", on=D0, place="室", mediator_ids=(OTHER_MEDIATOR,), party_ids=("p1",), summary="x")
+        c.HoldSession(
+            case_id="c1", on=D0, place="室", mediator_ids=(OTHER_MEDIATOR_ID,), party_ids=("p1",), summary="x"
+        )
     )
     assert fields_of(err, "mediators_active") == ["mediator_ids[0]"]
     err = story.refuse(c.HoldSession(case_id="c1", on=D0, place="室", mediator_ids=(), party_ids=(), summary="x"))
     assert fields_of(err, "mediators_active") == ["mediator_ids"]
     err = story.refuse(
-        c.RecordInvestigation(case_id="c1", on=D0, investigator_id=OTHER_MEDIATOR, subject="s", content="x")
+        c.RecordInvestigation(case_id="c1", on=D0, investigator_id=OTHER_MEDIATOR_ID, subject="s", content="x")
     )
     assert fields_of(err, "mediators_active") == ["investigator_id"]
 
@@ -107,7 +112,7 @@ def test_sessions_and_investigations_are_run_by_assigned_mediators() -> None:
 def test_records_need_their_text() -> None:
     story = Story().mediating()
     err = story.refuse(
-        c.HoldSession(case_id="c1", on=D0, place="", mediator_ids=(MEDIATOR,), party_ids=(), summary=" ")
+        c.HoldSession(case_id="c1", on=D0, place="", mediator_ids=(MEDIATOR_ID,), party_ids=(), summary=" ")
     )
     assert fields_of(err, "record_complete") == ["place", "summary"]
 
@@ -124,7 +129,7 @@ def test_invited_participants_need_every_partys_consent() -> None:
             case_id="c1",
             on=D0,
             place="室",
-            mediator_ids=(MEDIATOR,),
+            mediator_ids=(MEDIATOR_ID,),
             party_ids=("p1", "p2"),
             summary="x",
             invitees=("村主任",),
@@ -146,7 +151,7 @@ def test_a_session_is_private_when_a_party_asks() -> None:
             case_id="c1",
             on=D0,
             place="室",
-            mediator_ids=(MEDIATOR,),
+            mediator_ids=(MEDIATOR_ID,),
             party_ids=("p1", "p2"),
             summary="x",
             public=True,
@@ -163,7 +168,7 @@ def test_nothing_continues_after_the_term_without_extension() -> None:
     assert story.s.term.due == day(30)
     story.session(day(30))
     err = story.refuse(
-        c.HoldSession(case_id="c1", on=day(31), place="室", mediator_ids=(MEDIATOR,), party_ids=("p1",), summary="x")
+        c.HoldSession(case_id="c1", on=day(31), place="室", mediator_ids=(MEDIATOR_ID,), party_ids=("p1",), summary="x")
     )
     assert fields_of(err, "within_mediation_term") == ["on"]
     err = story.refuse(c.ReachOralAgreement(case_id="c1", on=day(31), content="x"))
@@ -222,11 +227,11 @@ def test_a_criminal_risk_opens_a_report_deadline_that_blocks_archiving() -> None
     assert report.due == day(1)
     story.session().oral().follow_up(day(2))
     story.do(c.FileDocument(case_id="c1", item=CaseFileItem.BACK_COVER, title="封底", on=day(3)))
-    err = story.refuse(c.ArchiveCase(case_id="c1", on=day(3), archivist_id=MEDIATOR))
+    err = story.refuse(c.ArchiveCase(case_id="c1", on=day(3), archivist_id=MEDIATOR_ID))
     assert fields_of(err, "escalation_reported") == ["police_reports"]
     story.do(c.ReportToPolice(case_id="c1", on=day(3), station_id=STATION, reference="报告001"))
     assert story.s.police_reports[0].late
-    story.do(c.ArchiveCase(case_id="c1", on=day(3), archivist_id=MEDIATOR))
+    story.do(c.ArchiveCase(case_id="c1", on=day(3), archivist_id=MEDIATOR_ID))
     assert story.s.status is CaseStatus.ARCHIVED
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import attrs
 import pytest
 
-from conftest import ADMIN, MEDIATOR
+from builders import ADMIN, MEDIATOR
 from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock, walk
 from mediation_core.domain.case import commands as c

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from builders import ROOM
 from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.domain.values.notices import Recipient
 from mediation_core.domain.values.organisations import Employment, Liaison, Mediator, Organisation, OrgKind, Registry
 from mediation_core.domain.values.recipients import resolve
 
-ROOM = "pengshanlu-room"
 REGISTRY = demo_registry().merged(
     Registry.of(
         [

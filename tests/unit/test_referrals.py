@@ -320,11 +320,11 @@ def test_declining_returning_and_withdrawing_give_reasons(service: MediationServ
 
 @pytest.mark.rule("feedback_for_linked_case")
 def test_feedback_comes_only_from_the_linked_case() -> None:
+    from builders import REGISTRY  # the pure decider, without the service
     from mediation_core.calendars import national_calendar
     from mediation_core.domain.kernel.context import DecisionContext
     from mediation_core.domain.referral.decide import execute
     from mediation_core.domain.values.policy import Policy
-    from support import REGISTRY  # the pure decider, without the service
 
     ctx = DecisionContext(
         now=dt.datetime(2026, 5, 6, 12, tzinfo=dt.UTC), policy=Policy(), calendar=national_calendar(), registry=REGISTRY

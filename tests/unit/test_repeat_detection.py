@@ -7,18 +7,15 @@ import datetime as dt
 import attrs
 import pytest
 
-from builders import company, intake, person, two_people
+from builders import MEDIATOR, company, intake, person, two_people
 from mediation_core.app.bootstrap import Config, ConfigurationError, open_service
 from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.case.outcomes import TerminationReason
 from mediation_core.domain.reporting.repeats import came_back
-from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.parties import NaturalPerson, Side
 from mediation_memory import MemoryStore
-
-MEDIATOR = Actor(actor_id="m-zhang", role=Role.MEDIATOR, scope_id="pengshanlu-room")
 
 
 def receive(service: MediationService, clock: StoryClock, on: dt.date, **kwargs: object) -> str:

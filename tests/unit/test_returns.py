@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import MEDIATOR
+from builders import MEDIATOR, ROOM
 from mediation_core.app.service import MediationService
 from mediation_core.calendars import national_calendar
 from mediation_core.demo.walkthrough import StoryClock, demo_registry, walk
@@ -23,7 +23,6 @@ from mediation_core.domain.values.periods import Period
 from mediation_core.domain.values.policy import Policy
 from mediation_core.serialization import structure
 
-ROOM = "pengshanlu-room"
 MAY, APRIL, JUNE = Period.month(2026, 5), Period.month(2026, 4), Period.month(2026, 6)
 TOWNSHIP = Actor(actor_id="t1", role=Role.TOWNSHIP, scope_id="baiyang")
 TODAY, NEXT_DAY = dt.date(2026, 6, 3), dt.date(2026, 6, 4)

@@ -8,7 +8,7 @@ from decimal import Decimal
 import attrs
 import pytest
 
-from conftest import ADMIN, MEDIATOR
+from builders import ADMIN, D0, MEDIATOR, PARTIES, ROOM, day
 from mediation_core.app.bootstrap import Config, open_service
 from mediation_core.app.ports import Append, DeliveryStatus
 from mediation_core.app.service import MediationService
@@ -30,7 +30,6 @@ from mediation_core.domain.values.sources import CaseSource
 from mediation_core.plugins import hookimpl, load_plugins
 from mediation_core.testing.storage import chain, row_for
 from mediation_memory import MemoryStore
-from support import D0, PARTIES, ROOM, day
 
 
 def receive(service: MediationService, actor: Actor = MEDIATOR, case_id: str = "") -> str:

@@ -404,7 +404,7 @@ def test_scheduling_a_session_tells_the_insurers_and_counts_as_their_notice(
 def test_an_insurer_joins_a_case_session_only_when_it_insures_the_case(
     service: MediationService, clock: StoryClock
 ) -> None:
-    from support import Story
+    from story import Story
 
     story = Story().mediating().session()
     err = story.refuse(case_session("c1", story.s.received_on, mediator_ids=("m-zhang",), insurer_notices=()))

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from builders import ROOM
 from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock
 from mediation_core.domain.errors import AuthorisationError, NotFoundError, RuleViolationError
@@ -19,7 +20,6 @@ from mediation_core.domain.values.deadlines import DeadlineKind
 from mediation_core.domain.values.periods import Period
 
 D = dt.date
-ROOM = "pengshanlu-room"
 CENTRE = Actor(actor_id="cc", role=Role.COORDINATION_CENTRE, scope_id="district")
 DIRECTOR = Actor(actor_id="m-zhang", role=Role.ROOM_DIRECTOR, scope_id=ROOM)
 ZHANG = Trainee(person_id="m-zhang", name="张明", org_id=ROOM)

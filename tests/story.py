@@ -1,19 +1,18 @@
-"""Test helpers: a story that drives the pure decider step by step, with sensible defaults."""
+"""A story that drives the pure decider step by step, with the builders' defaults."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 import attrs
 import pytest
 
+from builders import D0, MEDIATOR_ID, PARTIES, REGISTRY, ROOM, terms
 from mediation_core.calendars import national_calendar
-from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.domain.case import commands as c
-from mediation_core.domain.case.agreements import Mark, Responsibility, SignatoryKind, WrittenTerms
+from mediation_core.domain.case.agreements import Mark, SignatoryKind
 from mediation_core.domain.case.casefile import CaseFileItem
 from mediation_core.domain.case.decide import execute
 from mediation_core.domain.case.events import CaseEvent
@@ -23,52 +22,9 @@ from mediation_core.domain.case.state import CaseState
 from mediation_core.domain.errors import RuleViolationError
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.values.calendar import CHINA_TZ
-from mediation_core.domain.values.parties import NaturalPerson, Party, Side
+from mediation_core.domain.values.parties import Party
 from mediation_core.domain.values.policy import Policy
 from mediation_core.domain.values.sources import CaseSource
-
-ROOM = "pengshanlu-room"
-STATION = "pengshanlu-station"
-MEDIATOR = "m-zhang"
-OTHER_MEDIATOR = "m-liu"
-D0 = dt.date(2026, 5, 6)  # a Wednesday
-REGISTRY = demo_registry()
-
-
-def day(n: int) -> dt.date:
-    """``n`` calendar days after D0."""
-    return D0 + dt.timedelta(days=n)
-
-
-def person(party_id: str, side: Side, id_number: str = "11010519491231002X", **kw: Any) -> NaturalPerson:
-    return NaturalPerson(
-        party_id=party_id,
-        side=side,
-        name=kw.pop("name", "王某"),
-        id_number=id_number,
-        phone=kw.pop("phone", "13800138000"),
-        address=kw.pop("address", "幸福路1号"),
-        **kw,
-    )
-
-
-PARTIES: tuple[Party, ...] = (
-    person("p1", Side.APPLICANT),
-    person("p2", Side.RESPONDENT, "360426199101010071", name="李某"),
-)
-
-
-def terms(on: dt.date = D0, party_ids: Sequence[str] = ("p1", "p2"), **changes: Any) -> WrittenTerms:
-    base = WrittenTerms(
-        facts="事实",
-        points_in_dispute="争议",
-        obligations="赔偿3000元",
-        performance_method="现金",
-        performance_place="调解室",
-        performance_deadline=on + dt.timedelta(days=10),
-        responsibilities=tuple(Responsibility(party_id=p, text="责任") for p in party_ids),
-    )
-    return attrs.evolve(base, **changes)
 
 
 class Story:
@@ -141,7 +97,7 @@ class Story:
 
     def prepare(self, on: dt.date = D0) -> Story:
         """Assign the presiding mediator, notify rights, file identity proof."""
-        self.do(c.AssignMediator(case_id=self.case_id, mediator_id=MEDIATOR, presiding=True, on=on))
+        self.do(c.AssignMediator(case_id=self.case_id, mediator_id=MEDIATOR_ID, presiding=True, on=on))
         self.do(c.NotifyRights(case_id=self.case_id, on=on))
         self.do(c.FileDocument(case_id=self.case_id, item=CaseFileItem.IDENTITY_PROOF, title="身份证", on=on))
         return self
@@ -156,7 +112,7 @@ class Story:
                 case_id=self.case_id,
                 on=on,
                 place="调解室",
-                mediator_ids=(MEDIATOR,),
+                mediator_ids=(MEDIATOR_ID,),
                 party_ids=self.s.party_ids,
                 summary="调解",
                 **kw,
@@ -182,7 +138,7 @@ class Story:
                     case_id=self.case_id, kind=SignatoryKind.PARTY, signer_id=pid, on=on, mark=Mark.FINGERPRINT
                 )
             )
-        self.do(c.SignAgreement(case_id=self.case_id, kind=SignatoryKind.MEDIATOR, signer_id=MEDIATOR, on=on))
+        self.do(c.SignAgreement(case_id=self.case_id, kind=SignatoryKind.MEDIATOR, signer_id=MEDIATOR_ID, on=on))
         self.do(c.SignAgreement(case_id=self.case_id, kind=SignatoryKind.COMMITTEE_SEAL, on=on, mark=Mark.SEAL))
         return self
 
@@ -198,7 +154,7 @@ class Story:
             c.RecordFollowUp(
                 case_id=self.case_id,
                 on=on,
-                visitor_id=MEDIATOR,
+                visitor_id=MEDIATOR_ID,
                 party_id="p1",
                 performance=performance,
                 satisfaction=Satisfaction.SATISFIED,
