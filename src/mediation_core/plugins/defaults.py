@@ -23,6 +23,7 @@ from mediation_core.domain.values.reminders import case_deadline_notice, referra
 from mediation_core.domain.values.risks import RiskKind
 from mediation_core.domain.values.sources import ReferralMode
 from mediation_core.plugins._markers import hookimpl
+from mediation_core.plugins.inputs import AggregateState
 from mediation_core.records import RecordedEvent
 
 
@@ -37,7 +38,7 @@ def mediation_calendar(region: str) -> WorkingDayCalendar:
 
 
 @hookimpl
-def mediation_notices(event: RecordedEvent, state: object) -> Iterator[Notice]:
+def mediation_notices(event: RecordedEvent, state: AggregateState) -> Iterator[Notice]:
     """The built-in notices: escalation risks, and the letters and results passing between a
     station and a room."""
     build = _NOTICES.get(event.event_type)
@@ -45,7 +46,7 @@ def mediation_notices(event: RecordedEvent, state: object) -> Iterator[Notice]:
         yield from build(event, state)
 
 
-def _escalation_risk(event: RecordedEvent, state: object) -> Iterator[Notice]:
+def _escalation_risk(event: RecordedEvent, state: AggregateState) -> Iterator[Notice]:
     """An escalation risk goes at once to the station liaison and the coordination centre."""
     if not isinstance(state, CaseState):
         return
@@ -88,7 +89,7 @@ def _referral_notice(
     )
 
 
-def _referral_issued(event: RecordedEvent, state: object) -> Iterator[Notice]:
+def _referral_issued(event: RecordedEvent, state: AggregateState) -> Iterator[Notice]:
     if not isinstance(state, ReferralState):
         return
     due = state.deadlines.get(DeadlineKind.REFERRAL_ACKNOWLEDGEMENT)
@@ -103,7 +104,7 @@ def _referral_issued(event: RecordedEvent, state: object) -> Iterator[Notice]:
     )
 
 
-def _referral_accepted(event: RecordedEvent, state: object) -> Iterator[Notice]:
+def _referral_accepted(event: RecordedEvent, state: AggregateState) -> Iterator[Notice]:
     if not isinstance(state, ReferralState):
         return
     yield _referral_notice(
@@ -116,7 +117,7 @@ def _referral_accepted(event: RecordedEvent, state: object) -> Iterator[Notice]:
     )
 
 
-def _referral_declined(event: RecordedEvent, state: object) -> Iterator[Notice]:
+def _referral_declined(event: RecordedEvent, state: AggregateState) -> Iterator[Notice]:
     if not isinstance(state, ReferralState) or state.declination is None:
         return
     parties = (Recipient(role="party", person_id=a.party_id) for a in state.declination.addressees if a.party_id)
@@ -131,7 +132,7 @@ def _referral_declined(event: RecordedEvent, state: object) -> Iterator[Notice]:
     )
 
 
-def _referral_returned(event: RecordedEvent, state: object) -> Iterator[Notice]:
+def _referral_returned(event: RecordedEvent, state: AggregateState) -> Iterator[Notice]:
     if not isinstance(state, ReferralState):
         return
     yield _referral_notice(
@@ -144,7 +145,7 @@ def _referral_returned(event: RecordedEvent, state: object) -> Iterator[Notice]:
     )
 
 
-def _referral_result(event: RecordedEvent, state: object) -> Iterator[Notice]:
+def _referral_result(event: RecordedEvent, state: AggregateState) -> Iterator[Notice]:
     if not isinstance(state, ReferralState) or not state.feedback:
         return
     latest = state.feedback[-1]
@@ -163,7 +164,7 @@ def _referral_result(event: RecordedEvent, state: object) -> Iterator[Notice]:
     )
 
 
-def _police_decision_due(event: RecordedEvent, state: object) -> Iterator[Notice]:
+def _police_decision_due(event: RecordedEvent, state: AggregateState) -> Iterator[Notice]:
     """Mediation failed or went unperformed: the station decides, within the restarted time limit."""
     if not isinstance(state, PoliceCaseState) or state.status is not PoliceCaseStatus.FAILED:
         return
@@ -183,7 +184,7 @@ def _police_decision_due(event: RecordedEvent, state: object) -> Iterator[Notice
     )
 
 
-def _meeting_scheduled(event: RecordedEvent, state: object) -> Iterator[Notice]:
+def _meeting_scheduled(event: RecordedEvent, state: AggregateState) -> Iterator[Notice]:
     """A scheduled meeting goes to the bodies it needs (joint) or the room's mediators."""
     if not isinstance(state, Meeting):
         return
@@ -203,7 +204,7 @@ def _meeting_scheduled(event: RecordedEvent, state: object) -> Iterator[Notice]:
     )
 
 
-def _insurer_session(event: RecordedEvent, state: object) -> Iterator[Notice]:
+def _insurer_session(event: RecordedEvent, state: AggregateState) -> Iterator[Notice]:
     """A session fixed on a traffic accident or an insured case: its insurers (and the room's
     mediators) are told when and where."""
     if isinstance(state, TrafficState | CaseState):
@@ -212,7 +213,7 @@ def _insurer_session(event: RecordedEvent, state: object) -> Iterator[Notice]:
             yield notice
 
 
-_NOTICES: dict[str, Callable[[RecordedEvent, object], Iterator[Notice]]] = {
+_NOTICES: dict[str, Callable[[RecordedEvent, AggregateState], Iterator[Notice]]] = {
     **{
         f"police_case.{name}": _police_decision_due
         for name in (
@@ -237,7 +238,7 @@ _NOTICES: dict[str, Callable[[RecordedEvent, object], Iterator[Notice]]] = {
 
 
 @hookimpl
-def mediation_deadline_notices(item: DueItem, state: object) -> Iterator[Notice]:
+def mediation_deadline_notices(item: DueItem, state: AggregateState) -> Iterator[Notice]:
     """A deadline due soon, today or overdue goes to the mediators and the room's director."""
     if isinstance(state, CaseState):
         yield case_deadline_notice(item, state)
