@@ -165,7 +165,7 @@ def _validate(pm: pluggy.PluginManager, plugin: object) -> None:
         if not caller.has_spec() and any(not impl.optionalhook for impl in mine):
             near = difflib.get_close_matches(caller.name, HOOK_KINDS, n=1)
             hint = f" (did you mean {near[0]!r}?)" if near else ""
-            msg = f"unknown hook {caller.name!r}{hint} in plugin {pm.get_name(plugin)!r}"
+            msg = f"unknown hook {caller.name!r}{hint}"
             raise pluggy.PluginValidationError(plugin, msg)
         if HOOK_KINDS.get(caller.name) is HookKind.OBSERVER and any(i.wrapper or i.hookwrapper for i in mine):
             msg = f"observer hook {caller.name!r} takes no wrapper (plugin {pm.get_name(plugin)!r})"
@@ -345,11 +345,13 @@ class Plugins:
             except Exception as exc:
                 self._failures.add(impl.plugin_name, event, exc)
                 LOG.error(
-                    "observer of plugin %r failed on %s (%s, version %d); the event stays committed",
+                    "observer of plugin %r failed on %s %s v%d; the event stays committed: %s: %s",
                     impl.plugin_name,
                     event.event_type,
                     event.stream_id,
                     event.version,
+                    type(exc).__name__,
+                    exc,
                     exc_info=exc,
                 )
 
