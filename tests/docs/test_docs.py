@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mediation_core._docs import PAGES
-from mediation_core.plugins.hookspecs import SPEC_CLASSES
+from mediation_core.plugins.hookspecs import HOOK_KINDS, SPEC_CLASSES
 
 DOCS = Path(__file__).parents[2] / "docs"
 
@@ -40,6 +40,12 @@ def test_hooks_page_documents_no_hook_that_does_not_exist() -> None:
     page = (DOCS / "plugins" / "hooks.md").read_text(encoding="utf-8")
     documented = re.findall(r"^## (mediation_\w+\([^)]*\))$", page, flags=re.MULTILINE)
     assert sorted(documented) == sorted(hook_signatures())
+
+
+def test_each_hook_section_names_its_kind() -> None:
+    page = (DOCS / "plugins" / "hooks.md").read_text(encoding="utf-8")
+    sections = re.findall(r"^## (mediation_\w+)\(.*\n\n\*(\w+)[.*]", page, flags=re.MULTILINE)
+    assert {name: kind.lower() for name, kind in sections} == {n: k.value for n, k in HOOK_KINDS.items()}
 
 
 def test_changelog_follows_keep_a_changelog() -> None:

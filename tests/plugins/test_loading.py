@@ -130,3 +130,49 @@ def test_the_memory_store_registers_through_the_entry_point_like_any_plugin() ->
     plugins = load_plugins(strict=True)
     assert "memory" in {s.name for s in plugins.statuses if s.state == "loaded"}
     assert plugins.store_backends()["memory"].default_url == "memory://"
+
+
+MISSPELT = """
+    from mediation_core.plugins import hookimpl
+
+    @hookimpl
+    def mediation_notifier():  # the hook is mediation_notifiers
+        return []
+"""
+
+
+def test_an_installed_plugin_with_a_misspelt_hook_is_skipped_and_the_others_load(install: Install) -> None:
+    install("county-plugin", "county", "county_plugin_spelt", GOOD)
+    install("misspelt-plugin", "misspelt", "county_plugin_misspelt", MISSPELT)
+    with pytest.warns(UserWarning, match="skipping plugin 'misspelt'"):
+        plugins = load_plugins()
+    status = {s.name: s for s in plugins.statuses}
+    assert status["misspelt"].state == "failed"
+    assert status["misspelt"].error == ("unknown hook 'mediation_notifier' (did you mean 'mediation_notifiers'?)")
+    assert plugins.pm.get_plugin("misspelt") is None
+    assert status["county"].state == "loaded"
+    assert {"county-db", "memory", "sqlite"} <= set(plugins.store_backends())
+    with pytest.raises(PluginError, match="'misspelt' from misspelt-plugin failed to load: unknown hook"):
+        load_plugins(strict=True)
+
+
+def test_an_installed_plugin_using_a_deprecated_argument_loads_with_a_note(install: Install) -> None:
+    install(
+        "old-plugin",
+        "old",
+        "county_plugin_old",
+        """
+        from mediation_core.plugins import hookimpl
+
+        @hookimpl
+        def mediation_referral_checks(referral, context):
+            return []
+    """,
+    )
+    with pytest.warns(DeprecationWarning, match="deprecated"):
+        plugins = load_plugins(strict=True)
+    status = {s.name: s for s in plugins.statuses}["old"]
+    assert status.state == "loaded"
+    assert len(status.notes) == 1
+    assert status.notes[0].startswith("mediation_referral_checks(context=...) is deprecated")
+    assert plugins.pm.get_plugin("old") is not None

@@ -138,10 +138,11 @@ def open_channels(configs: Sequence[NotifierConfig], plugins: Plugins) -> tuple[
     for config in configs:
         notifier = available.get(config.backend)
         if notifier is None:
+            failed = [f"{s.name} ({s.error})" for s in plugins.statuses if s.state == "failed"]
             msg = (
                 f"notifier {config.backend!r} (channel {config.name!r}) is not available; "
                 f"installed: {', '.join(available) or 'none'}"
-            )
+            ) + (f"; failed to load: {', '.join(failed)}" if failed else "")
             raise PluginError(msg)
         _check_requirements(notifier)
         try:

@@ -1,11 +1,14 @@
 """``mediation plugins``: what is installed, what each plugin offers, what this deployment uses,
-and which plugins failed to load and why."""
+which plugins failed to load and why, which use a deprecated hook argument, and whose observers
+failed in this process."""
 
 from __future__ import annotations
 
 import importlib.util
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
+
+import attrs
 
 from mediation_core.cli.output import table, to_json
 from mediation_core.cli.session import Session
@@ -20,7 +23,12 @@ class _Optional(Protocol):
 
 
 def register(add: Callable[..., Any]) -> None:
-    add("plugins", "installed plugins, their hooks and records, which are in use, which failed and why", run_plugins)
+    add(
+        "plugins",
+        "installed plugins, their hooks and records, which are in use, which failed and why, deprecations "
+        "and observer failures",
+        run_plugins,
+    )
 
 
 def unavailable(records: Mapping[str, _Optional]) -> dict[str, str]:
@@ -34,6 +42,14 @@ def unavailable(records: Mapping[str, _Optional]) -> dict[str, str]:
     return out
 
 
+def observer_failed(failure: Mapping[str, Any]) -> str:
+    """One line on a plugin's failing observer."""
+    return (
+        f"observer failed {failure['count']} time(s), the commands stood; "
+        f"last on {failure['last_event']}: {failure['last_error']}"
+    )
+
+
 def run_plugins(session: Session) -> int:
     args = session.args
     config = session.config
@@ -42,21 +58,34 @@ def run_plugins(session: Session) -> int:
     missing_renderers = unavailable(plugins.renderers())
     missing_notifiers = unavailable(plugins.notifiers())
     configured = {n.backend: n.name for n in config.notifiers}
+    failures = plugins.observer_failures()
     entries: list[dict[str, Any]] = []
     for info in plugins.inventory():
         status = statuses.get(info.name)
+        failure = failures.get(info.name)
         entries.append(
             {
                 "name": info.name,
                 "distribution": status.distribution if status else "mediation-core",
                 "state": status.state if status else "built in",
                 "error": "",
+                "notes": list(status.notes) if status else [],
+                "observer_failures": attrs.asdict(failure) if failure else None,
                 "hooks": list(info.hooks),
                 "records": {k: list(v) for k, v in info.records.items()},
             }
         )
     entries += [
-        {"name": s.name, "distribution": s.distribution, "state": s.state, "error": s.error, "hooks": [], "records": {}}
+        {
+            "name": s.name,
+            "distribution": s.distribution,
+            "state": s.state,
+            "error": s.error,
+            "notes": list(s.notes),
+            "observer_failures": None,
+            "hooks": [],
+            "records": {},
+        }
         for s in plugins.statuses
         if s.state != "loaded"
     ]
@@ -102,6 +131,10 @@ def run_plugins(session: Session) -> int:
         for name in names
     ]
     out.write("\n" + table(["offers", "name", "from", "here"], rows))
+    problems = [f"{e['name']}: {note}" for e in entries for note in e["notes"]]
+    problems += [f"{e['name']}: {observer_failed(e['observer_failures'])}" for e in entries if e["observer_failures"]]
+    if problems:
+        out.write("\n" + "\n".join(problems) + "\n")
     if not store_offered:
         out.write(f"\nthe configured store {config.store!r} is not offered by any plugin\n")
     return 0

@@ -24,6 +24,7 @@ from mediation_core.domain.values.reminders import case_deadline_notice, referra
 from mediation_core.domain.values.risks import RiskKind
 from mediation_core.domain.values.sources import ReferralMode
 from mediation_core.plugins._markers import hookimpl
+from mediation_core.plugins.inputs import AggregateState
 from mediation_core.records import RecordedEvent
 
 
@@ -38,7 +39,7 @@ def mediation_calendar(region: str) -> WorkingDayCalendar:
 
 
 @hookimpl
-def mediation_notices(event: RecordedEvent, state: object) -> Iterator[Notice]:
+def mediation_notices(event: RecordedEvent, state: AggregateState) -> Iterator[Notice]:
     """The built-in notices: escalation risks, and the letters and results passing between a
     station and a room."""
     build = _NOTICES.get(event.event_type)
@@ -46,7 +47,7 @@ def mediation_notices(event: RecordedEvent, state: object) -> Iterator[Notice]:
         yield from build(event, state)
 
 
-def _escalation_risk(event: RecordedEvent, state: object) -> Iterator[Notice]:
+def _escalation_risk(event: RecordedEvent, state: AggregateState) -> Iterator[Notice]:
     """An escalation risk goes at once to the station liaison and the coordination centre."""
     if not isinstance(state, CaseState):
         return
@@ -89,7 +90,7 @@ def _referral_notice(
     )
 
 
-def _referral_issued(event: RecordedEvent, state: object) -> Iterator[Notice]:
+def _referral_issued(event: RecordedEvent, state: AggregateState) -> Iterator[Notice]:
     if not isinstance(state, ReferralState):
         return
     due = state.deadlines.get(DeadlineKind.REFERRAL_ACKNOWLEDGEMENT)
@@ -104,7 +105,7 @@ def _referral_issued(event: RecordedEvent, state: object) -> Iterator[Notice]:
     )
 
 
-def _referral_accepted(event: RecordedEvent, state: object) -> Iterator[Notice]:
+def _referral_accepted(event: RecordedEvent, state: AggregateState) -> Iterator[Notice]:
     if not isinstance(state, ReferralState):
         return
     yield _referral_notice(
@@ -117,7 +118,7 @@ def _referral_accepted(event: RecordedEvent, state: object) -> Iterator[Notice]:
     )
 
 
-def _referral_declined(event: RecordedEvent, state: object) -> Iterator[Notice]:
+def _referral_declined(event: RecordedEvent, state: AggregateState) -> Iterator[Notice]:
     if not isinstance(state, ReferralState) or state.declination is None:
         return
     parties = (Recipient(role="party", person_id=a.party_id) for a in state.declination.addressees if a.party_id)
@@ -132,7 +133,7 @@ def _referral_declined(event: RecordedEvent, state: object) -> Iterator[Notice]:
     )
 
 
-def _referral_returned(event: RecordedEvent, state: object) -> Iterator[Notice]:
+def _referral_returned(event: RecordedEvent, state: AggregateState) -> Iterator[Notice]:
     if not isinstance(state, ReferralState):
         return
     yield _referral_notice(
@@ -145,7 +146,7 @@ def _referral_returned(event: RecordedEvent, state: object) -> Iterator[Notice]:
     )
 
 
-def _referral_result(event: RecordedEvent, state: object) -> Iterator[Notice]:
+def _referral_result(event: RecordedEvent, state: AggregateState) -> Iterator[Notice]:
     if not isinstance(state, ReferralState) or not state.feedback:
         return
     latest = state.feedback[-1]
@@ -164,7 +165,7 @@ def _referral_result(event: RecordedEvent, state: object) -> Iterator[Notice]:
     )
 
 
-def _police_decision_due(event: RecordedEvent, state: object) -> Iterator[Notice]:
+def _police_decision_due(event: RecordedEvent, state: AggregateState) -> Iterator[Notice]:
     """Mediation failed or went unperformed: the station decides, within the restarted time limit."""
     if not isinstance(state, PoliceCaseState) or state.status is not PoliceCaseStatus.FAILED:
         return
@@ -184,7 +185,7 @@ def _police_decision_due(event: RecordedEvent, state: object) -> Iterator[Notice
     )
 
 
-def _meeting_scheduled(event: RecordedEvent, state: object) -> Iterator[Notice]:
+def _meeting_scheduled(event: RecordedEvent, state: AggregateState) -> Iterator[Notice]:
     """A scheduled meeting goes to the bodies it needs (joint) or the room's mediators."""
     if not isinstance(state, Meeting):
         return
@@ -204,7 +205,7 @@ def _meeting_scheduled(event: RecordedEvent, state: object) -> Iterator[Notice]:
     )
 
 
-def _insurer_session(event: RecordedEvent, state: object) -> Iterator[Notice]:
+def _insurer_session(event: RecordedEvent, state: AggregateState) -> Iterator[Notice]:
     """A session fixed on a traffic accident or an insured case: its insurers (and the room's
     mediators) are told when and where."""
     if isinstance(state, TrafficState | CaseState):
@@ -213,7 +214,7 @@ def _insurer_session(event: RecordedEvent, state: object) -> Iterator[Notice]:
             yield notice
 
 
-_NOTICES: dict[str, Callable[[RecordedEvent, object], Iterator[Notice]]] = {
+_NOTICES: dict[str, Callable[[RecordedEvent, AggregateState], Iterator[Notice]]] = {
     **{
         f"police_case.{name}": _police_decision_due
         for name in (
@@ -238,7 +239,7 @@ _NOTICES: dict[str, Callable[[RecordedEvent, object], Iterator[Notice]]] = {
 
 
 @hookimpl
-def mediation_deadline_notices(item: DueItem, state: object) -> Iterator[Notice]:
+def mediation_deadline_notices(item: DueItem, state: AggregateState) -> Iterator[Notice]:
     """A deadline due soon, today or overdue goes to the mediators and the room's director."""
     if isinstance(state, CaseState):
         yield case_deadline_notice(item, state)

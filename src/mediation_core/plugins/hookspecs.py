@@ -1,14 +1,17 @@
 # mypy: disable-error-code="empty-body"
 """Hook specifications: the only door between the core and the outside.
 
-Three kinds only (docs/architecture.md, "Plugins"): *registration* hooks yield named records (broadcast; a
-duplicate name is an error), *observer* hooks return nothing (broadcast), *decision* hooks
-stop at the first non-None result and have the core's default registered ``trylast``.
-Hooks are always called with keyword arguments; an implementation may accept a subset.
+Four kinds (:class:`HookKind`, docs/plugins/hooks.md): *registration* hooks yield named records
+(broadcast; a duplicate name is an error), *contribution* hooks return values that are all
+collected and may only add to what the core does (broadcast), *observer* hooks return nothing and
+their failures never reach the caller (broadcast), *decision* hooks stop at the first non-None
+result and have the core's default registered ``trylast``. Hooks are always called with keyword
+arguments; an implementation may accept a subset.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -25,8 +28,29 @@ if TYPE_CHECKING:
     from mediation_core.domain.values.deadlines import DueItem
     from mediation_core.domain.values.notices import Notice
     from mediation_core.domain.values.policy import Policy
+    from mediation_core.plugins.inputs import AggregateState, CheckInputs
     from mediation_core.plugins.types import LedgerReader, Notifier, Renderer, StoreBackend
     from mediation_core.records import RecordedEvent
+
+
+class HookKind(enum.Enum):
+    """How the core calls a hook and what it does with the answers."""
+
+    REGISTRATION = "registration"
+    """Broadcast; every implementation yields named records, a duplicate name is an error."""
+    CONTRIBUTION = "contribution"
+    """Broadcast; every implementation's values are collected; they can only add."""
+    OBSERVER = "observer"
+    """Broadcast after the fact; returns nothing; a failure is logged and counted, never raised."""
+    DECISION = "decision"
+    """``firstresult``: the first non-None answer wins; the core's default answers last."""
+
+
+CONTEXT_DEPRECATED = DeprecationWarning(
+    "mediation_referral_checks(context=...) is deprecated and goes in 0.3: take `inputs` "
+    "(mediation_core.plugins.CheckInputs: now, today, policy, calendar, registry, categories) instead"
+)
+"""Warned once, when a plugin whose ``mediation_referral_checks`` asks for ``context`` registers."""
 
 
 class StorageSpecs:
@@ -108,21 +132,26 @@ class PolicySpecs:
         .. versionadded:: 0.1
         """
 
-    @hookspec
+    @hookspec(warn_on_impl_args={"context": CONTEXT_DEPRECATED})
     def mediation_referral_checks(
-        self, referral: ReferralState, acceptance: AcceptReferral, context: DecisionContext
+        self, referral: ReferralState, acceptance: AcceptReferral, inputs: CheckInputs, context: DecisionContext
     ) -> Iterable[Violation]:
-        """Return extra local violations for ``referral`` about to be accepted by ``acceptance``.
+        """Return extra local violations for ``referral`` about to be accepted by ``acceptance``;
+        ``inputs`` holds the clock reading, the policy, the calendar, the registry and the
+        categories the decision reads.
 
-        Broadcast: every plugin's violations are reported together with the legal checks'
-        (all at once, and nothing is written); a plugin can add violations, never remove the
-        legal ones. Name your own rule, the field and its local basis in each violation.
+        Contribution (broadcast): every plugin's violations are reported together with the legal
+        checks' (all at once, and nothing is written); a plugin can add violations, never remove
+        the legal ones. Name your own rule, the field and its local basis in each violation.
+
+        ``context`` is deprecated: an implementation that asks for it still runs, with the
+        decision context minus the deployment's party key, and warns once when it registers.
 
         Example::
 
             @hookimpl
-            def mediation_referral_checks(referral, acceptance, context):
-                if referral.category == "land_requisition":
+            def mediation_referral_checks(referral, acceptance, inputs):
+                if inputs.policy.policy_id == "county" and referral.category == "land_requisition":
                     yield Violation(rule="county_land_to_centre", field="category",
                                     basis="某县矛盾纠纷分流办法 第5条",
                                     message_zh="征地拆迁纠纷由协调中心分流",
@@ -130,6 +159,8 @@ class PolicySpecs:
 
         .. versionadded:: 0.1
         .. versionchanged:: 0.1 typed: a ``ReferralState`` and its ``AcceptReferral``.
+        .. versionchanged:: 0.2 ``inputs`` (:class:`~mediation_core.plugins.CheckInputs`);
+           ``context`` deprecated, removed in 0.3.
         """
 
 
@@ -137,22 +168,25 @@ class NotificationSpecs:
     """Hooks that turn recorded facts into notices."""
 
     @hookspec
-    def mediation_notices(self, event: RecordedEvent, state: object) -> Iterable[Notice]:
+    def mediation_notices(self, event: RecordedEvent, state: AggregateState) -> Iterable[Notice]:
         """Return notices caused by ``event``; ``state`` is its aggregate after the command
-        (a :class:`~mediation_core.domain.case.state.CaseState` for ``case.*`` events).
+        (a :class:`~mediation_core.domain.case.state.CaseState` for ``case.*`` events; see
+        :data:`~mediation_core.plugins.AggregateState`).
 
-        Broadcast: all notices are written to the outbox in the same transaction as the
+        Contribution (broadcast): all notices are written to the outbox in the same transaction as the
         event; each notice's ``key`` must be unique and deterministic.
 
         .. versionadded:: 0.1
+        .. versionchanged:: 0.2 ``state`` typed as ``AggregateState``.
         """
 
     @hookspec
-    def mediation_deadline_notices(self, item: DueItem, state: object) -> Iterable[Notice]:
+    def mediation_deadline_notices(self, item: DueItem, state: AggregateState) -> Iterable[Notice]:
         """Return notices for a deadline the sweep found due soon, due today or overdue;
-        ``state`` is the aggregate the deadline belongs to (a ``CaseState`` for a case).
+        ``state`` is the aggregate the deadline belongs to (a ``CaseState`` for a case, a
+        ``ReferralState`` for a referral).
 
-        Broadcast: the notices are added to the outbox unless their key is already there,
+        Contribution (broadcast): the notices are added to the outbox unless their key is already there,
         so every sweep may raise them again. Make the key deterministic in the stream, the
         deadline kind, the due date and the urgency (``item.stream_id``, ``item.deadline.kind``,
         ``item.deadline.due``, ``item.urgency``): one notice per deadline and urgency.
@@ -167,6 +201,7 @@ class NotificationSpecs:
                                  recipients=(Recipient(role="township_liaison", org_id=state.room_id),))
 
         .. versionadded:: 0.1
+        .. versionchanged:: 0.2 ``state`` typed as ``AggregateState``.
         """
 
     @hookspec
@@ -223,15 +258,35 @@ class LifecycleSpecs:
     """Hooks that observe what happened."""
 
     @hookspec
-    def mediation_event_recorded(self, event: RecordedEvent, state: object) -> None:
+    def mediation_event_recorded(self, event: RecordedEvent, state: AggregateState) -> None:
         """Called once per event after its transaction committed, for integrations;
         ``state`` is the event's aggregate after the command.
 
-        Observer (broadcast, returns nothing). An exception propagates to the caller of
-        the command, but the event stays committed.
+        Observer (broadcast, returns nothing). Each implementation is called on its own: an
+        exception is logged (numbers masked) and counted against its plugin
+        (``Plugins.observer_failures()``, ``mediation plugins``), and never reaches the caller
+        of the command, which was committed already.
 
         .. versionadded:: 0.1
+        .. versionchanged:: 0.2 ``state`` typed as ``AggregateState``; a failure no longer
+           reaches the caller.
         """
 
 
 SPEC_CLASSES = (StorageSpecs, PolicySpecs, NotificationSpecs, ReportingSpecs, LifecycleSpecs)
+
+HOOK_KINDS: dict[str, HookKind] = {
+    "mediation_store_backends": HookKind.REGISTRATION,
+    "mediation_categories": HookKind.REGISTRATION,
+    "mediation_evaluation_items": HookKind.REGISTRATION,
+    "mediation_notifiers": HookKind.REGISTRATION,
+    "mediation_renderers": HookKind.REGISTRATION,
+    "mediation_ledger_readers": HookKind.REGISTRATION,
+    "mediation_referral_checks": HookKind.CONTRIBUTION,
+    "mediation_notices": HookKind.CONTRIBUTION,
+    "mediation_deadline_notices": HookKind.CONTRIBUTION,
+    "mediation_event_recorded": HookKind.OBSERVER,
+    "mediation_policy": HookKind.DECISION,
+    "mediation_calendar": HookKind.DECISION,
+}
+"""Every hook's kind: how the core calls it (the docs and the facade follow this table)."""

@@ -1,21 +1,26 @@
 """Building the plugin manager, and the typed facade the rest of the core calls.
 
 No module-level manager and nothing loaded at import: :func:`make_plugin_manager` is a
-plain function. Entry points load one by one; a broken optional plugin is reported and
-skipped (or raised in strict mode), and ``check_pending()`` always runs.
+plain function. Entry points load one by one and each is validated as it registers (a misspelt
+hook name included), so a broken optional plugin is reported and skipped (or raised in strict
+mode) without taking the others down; ``check_pending()`` still runs at the end.
 """
 
 from __future__ import annotations
 
+import difflib
 import importlib.metadata
 import os
+import threading
 import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
+import attrs
 import pluggy
-from attrs import frozen
+from attrs import field, frozen
 
+from mediation_core.app.logs import logger
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.rulebook import Violation
 from mediation_core.domain.referral.commands import AcceptReferral
@@ -26,9 +31,11 @@ from mediation_core.domain.values.categories import Category, category_table
 from mediation_core.domain.values.deadlines import DueItem
 from mediation_core.domain.values.notices import Notice
 from mediation_core.domain.values.policy import Policy
+from mediation_core.domain.values.privacy import mask_text
 from mediation_core.plugins import defaults
 from mediation_core.plugins._markers import ENTRY_POINT_GROUP, PROJECT
-from mediation_core.plugins.hookspecs import SPEC_CLASSES
+from mediation_core.plugins.hookspecs import HOOK_KINDS, SPEC_CLASSES, HookKind
+from mediation_core.plugins.inputs import AggregateState, CheckInputs
 from mediation_core.plugins.types import LedgerReader, Notifier, Renderer, StoreBackend
 from mediation_core.records import RecordedEvent
 
@@ -37,14 +44,20 @@ class PluginError(Exception):
     """A plugin failed to load, clashed with another, or is missing where required."""
 
 
+LOG = logger("mediation_core.plugins")
+
+
 @frozen(kw_only=True)
 class PluginStatus:
-    """What happened to one entry point: loaded, blocked, or failed (and why)."""
+    """What happened to one entry point: loaded, blocked, or failed (and why). ``notes`` are
+    the deprecation warnings its hooks raised when it registered (hidden by Python's default
+    warning filters, so listed here for ``mediation plugins``)."""
 
     name: str
     distribution: str
     state: str
     error: str = ""
+    notes: tuple[str, ...] = ()
 
 
 def _truthy(name: str) -> bool:
@@ -83,6 +96,7 @@ def _build(
         statuses = _load_entry_points(pm, strict=strict or _truthy("MEDIATION_STRICT_PLUGINS"))
     for plugin in plugins:
         pm.register(plugin)
+        _validate(pm, plugin)
     pm.check_pending()
     return pm, statuses
 
@@ -101,19 +115,60 @@ def _load_entry_points(pm: pluggy.PluginManager, *, strict: bool) -> list[Plugin
         if pm.is_blocked(ep.name):
             statuses.append(PluginStatus(name=ep.name, distribution=dist, state="blocked"))
             continue
-        try:
-            pm.register(ep.load(), name=ep.name)
-        except Exception as exc:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            failure = _register(pm, ep)
+        for w in caught:  # raised again outside, where the caller's warning filters apply
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        if failure is not None:
             if pm.get_plugin(ep.name) is not None:
                 pm.unregister(name=ep.name)
+            reason = _reason(failure)
             if strict:
-                msg = f"plugin {ep.name!r} from {dist} failed to load: {exc!r}"
-                raise PluginError(msg) from exc
-            warnings.warn(f"skipping plugin {ep.name!r} from {dist}: {exc!r}", stacklevel=3)
-            statuses.append(PluginStatus(name=ep.name, distribution=dist, state="failed", error=repr(exc)))
+                msg = f"plugin {ep.name!r} from {dist} failed to load: {reason}"
+                raise PluginError(msg) from failure
+            warnings.warn(f"skipping plugin {ep.name!r} from {dist}: {reason}", stacklevel=3)
+            statuses.append(PluginStatus(name=ep.name, distribution=dist, state="failed", error=reason))
             continue
-        statuses.append(PluginStatus(name=ep.name, distribution=dist, state="loaded"))
+        notes = tuple(" ".join(str(w.message).split()) for w in caught if issubclass(w.category, DeprecationWarning))
+        statuses.append(PluginStatus(name=ep.name, distribution=dist, state="loaded", notes=notes))
     return statuses
+
+
+def _register(pm: pluggy.PluginManager, ep: importlib.metadata.EntryPoint) -> Exception | None:
+    """Import, register and validate one entry point; what stopped it, if anything."""
+    try:
+        plugin = ep.load()
+        pm.register(plugin, name=ep.name)
+        _validate(pm, plugin)
+    except Exception as exc:  # noqa: BLE001 - whatever a plugin raises on loading is its own failure
+        return exc
+    return None
+
+
+def _reason(exc: BaseException) -> str:
+    """One line saying why a plugin failed to load."""
+    text = str(exc) if isinstance(exc, pluggy.PluginValidationError) else f"{type(exc).__name__}: {exc}"
+    return " ".join(text.split())
+
+
+def _validate(pm: pluggy.PluginManager, plugin: object) -> None:
+    """Check one registered plugin's hooks now, not at the end of loading.
+
+    pluggy checks an implementation's arguments when it registers but leaves a hook name
+    without a spec pending until ``check_pending()``, which would then fail every plugin at
+    once for one plugin's typo. An observer hook also takes no wrappers: each observer is
+    called on its own (:meth:`Plugins.event_recorded`)."""
+    for caller in pm.get_hookcallers(plugin) or ():
+        mine = [impl for impl in caller.get_hookimpls() if impl.plugin is plugin]
+        if not caller.has_spec() and any(not impl.optionalhook for impl in mine):
+            near = difflib.get_close_matches(caller.name, HOOK_KINDS, n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            msg = f"unknown hook {caller.name!r}{hint}"
+            raise pluggy.PluginValidationError(plugin, msg)
+        if HOOK_KINDS.get(caller.name) is HookKind.OBSERVER and any(i.wrapper or i.hookwrapper for i in mine):
+            msg = f"observer hook {caller.name!r} takes no wrapper (plugin {pm.get_name(plugin)!r})"
+            raise pluggy.PluginValidationError(plugin, msg)
 
 
 def _unique(records: Iterable[Iterable[Any]], what: str) -> dict[str, Any]:
@@ -148,13 +203,47 @@ class PluginInfo:
     records: Mapping[str, tuple[str, ...]]
 
 
+@frozen(kw_only=True)
+class ObserverFailure:
+    """How often one plugin's observer failed in this process, and the last failure: the
+    event it was called for and the error, numbers masked."""
+
+    plugin: str
+    count: int
+    last_event: str
+    last_error: str
+
+
+class _FailureCounts:
+    """Observer failures per plugin; the service may call observers from several threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_plugin: dict[str, ObserverFailure] = {}
+
+    def add(self, plugin: str, event: RecordedEvent, exc: Exception) -> None:
+        where = f"{event.event_type} {event.stream_id} v{event.version}"
+        error = mask_text(" ".join(f"{type(exc).__name__}: {exc}".split()))
+        with self._lock:
+            count = self._by_plugin[plugin].count if plugin in self._by_plugin else 0
+            self._by_plugin[plugin] = ObserverFailure(
+                plugin=plugin, count=count + 1, last_event=where, last_error=error
+            )
+
+    def snapshot(self) -> dict[str, ObserverFailure]:
+        with self._lock:
+            return dict(sorted(self._by_plugin.items()))
+
+
 @frozen
 class Plugins:
     """Typed facade: the core calls these methods, never ``pm.hook.*`` directly.
-    ``statuses`` says how each entry point fared when the manager was built."""
+    ``statuses`` says how each entry point fared when the manager was built;
+    :meth:`observer_failures` how often each plugin's observer has failed since."""
 
     pm: pluggy.PluginManager
     statuses: tuple[PluginStatus, ...] = ()
+    _failures: _FailureCounts = field(factory=_FailureCounts, init=False, eq=False, repr=False)
 
     @classmethod
     def default(cls) -> Plugins:
@@ -215,14 +304,55 @@ class Plugins:
     def referral_checks(
         self, referral: ReferralState, acceptance: AcceptReferral, context: DecisionContext
     ) -> list[Violation]:
-        found = self.pm.hook.mediation_referral_checks(referral=referral, acceptance=acceptance, context=context)
+        """Every plugin's violations for an acceptance. They receive :class:`CheckInputs` built
+        from the context's public fields; an implementation still asking for the deprecated
+        ``context`` gets the common decision context, which holds no secret."""
+        hook = self.pm.hook.mediation_referral_checks
+        implementations = hook.get_hookimpls()
+        if not implementations:
+            return []
+        inputs = CheckInputs(
+            now=context.now,
+            policy=context.policy,
+            calendar=context.calendar,
+            registry=context.registry,
+            categories=context.categories,
+        )
+        legacy = DecisionContext(**{f.name: getattr(context, f.name) for f in attrs.fields(DecisionContext)})
+        found = hook(referral=referral, acceptance=acceptance, inputs=inputs, context=legacy)
         return [v for batch in found for v in batch or ()]
 
-    def notices(self, event: RecordedEvent, state: object) -> list[Notice]:
+    def notices(self, event: RecordedEvent, state: AggregateState) -> list[Notice]:
         return [n for batch in self.pm.hook.mediation_notices(event=event, state=state) for n in batch or ()]
 
-    def deadline_notices(self, item: DueItem, state: object) -> list[Notice]:
+    def deadline_notices(self, item: DueItem, state: AggregateState | None) -> list[Notice]:
+        """Every plugin's reminders for a due deadline; none for a stream that has no state."""
+        if state is None:
+            return []
         return [n for batch in self.pm.hook.mediation_deadline_notices(item=item, state=state) for n in batch or ()]
 
-    def event_recorded(self, event: RecordedEvent, state: object) -> None:
-        self.pm.hook.mediation_event_recorded(event=event, state=state)
+    def event_recorded(self, event: RecordedEvent, state: AggregateState) -> None:
+        """Call every observer on its own, in pluggy's order. The event is committed already:
+        a failing observer is logged and counted against its plugin, never raised, and the
+        observers after it still run."""
+        arguments = {"event": event, "state": state}
+        for impl in reversed(self.pm.hook.mediation_event_recorded.get_hookimpls()):
+            try:
+                impl.function(*(arguments[name] for name in impl.argnames))
+            except Exception as exc:
+                self._failures.add(impl.plugin_name, event, exc)
+                LOG.error(
+                    "observer of plugin %r failed on %s %s v%d; the event stays committed: %s: %s",
+                    impl.plugin_name,
+                    event.event_type,
+                    event.stream_id,
+                    event.version,
+                    type(exc).__name__,
+                    exc,
+                    exc_info=exc,
+                )
+
+    def observer_failures(self) -> Mapping[str, ObserverFailure]:
+        """How often each plugin's ``mediation_event_recorded`` failed in this process, by
+        plugin name (plugins that never failed are absent)."""
+        return self._failures.snapshot()

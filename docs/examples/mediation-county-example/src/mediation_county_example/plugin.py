@@ -7,12 +7,16 @@ from collections.abc import Iterable, Iterator
 
 import attrs
 
-from mediation_core.domain.kernel.context import DecisionContext
-from mediation_core.domain.kernel.rulebook import Violation
-from mediation_core.domain.referral.commands import AcceptReferral
-from mediation_core.domain.referral.state import ReferralState
-from mediation_core.domain.values.policy import Policy
-from mediation_core.plugins import Notifier, Renderer, hookimpl
+from mediation_core.plugins import (
+    AcceptReferral,
+    CheckInputs,
+    Notifier,
+    Policy,
+    ReferralState,
+    Renderer,
+    Violation,
+    hookimpl,
+)
 from mediation_county_example import POLICY_ID, REGION
 
 
@@ -28,11 +32,11 @@ def mediation_policy(default: Policy, region: str) -> Policy | None:
 
 @hookimpl
 def mediation_referral_checks(
-    referral: ReferralState, acceptance: AcceptReferral, context: DecisionContext
+    referral: ReferralState, acceptance: AcceptReferral, inputs: CheckInputs
 ) -> Iterable[Violation]:
     from mediation_county_example.referrals import diversion  # noqa: PLC0415 - keep discovery cheap
 
-    return list(diversion(referral, acceptance, context))
+    return list(diversion(referral, acceptance, inputs))
 
 
 @hookimpl

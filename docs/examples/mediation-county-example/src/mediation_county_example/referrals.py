@@ -10,10 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from mediation_core.domain.kernel.context import DecisionContext
-from mediation_core.domain.kernel.rulebook import Violation
-from mediation_core.domain.referral.commands import AcceptReferral
-from mediation_core.domain.referral.state import ReferralState
+from mediation_core.plugins import AcceptReferral, CheckInputs, ReferralState, Violation
 from mediation_county_example import POLICY_ID
 
 RULE = "county_diversion"
@@ -22,8 +19,8 @@ CENTRE_CATEGORIES = frozenset({"land_requisition"})
 CENTRE_AMOUNT = Decimal(100_000)
 
 
-def diversion(referral: ReferralState, acceptance: AcceptReferral, context: DecisionContext) -> Iterator[Violation]:
-    if context.policy.policy_id != POLICY_ID:
+def diversion(referral: ReferralState, acceptance: AcceptReferral, inputs: CheckInputs) -> Iterator[Violation]:
+    if inputs.policy.policy_id != POLICY_ID:
         return
     if referral.category in CENTRE_CATEGORIES:
         yield Violation(
