@@ -16,7 +16,8 @@ from typing import Self
 
 import attrs
 
-from mediation_core.app.ports import Append, DeliveryStatus, Document, OutboxEntry, Reseal, check_reseal
+from mediation_core.app.appending import check_append, check_reseal, head_of
+from mediation_core.app.ports import Append, DeliveryStatus, Document, OutboxEntry, Reseal
 from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError, StoreError
 from mediation_core.domain.reporting.ledger import LedgerRow
 from mediation_core.domain.reporting.rollups import Cell, CellKey, add, change, totals
@@ -247,20 +248,9 @@ class MemoryUnitOfWork:
 
     def append(self, batch: Append) -> None:
         self._check_active()
-        current = len(self.read(batch.stream_id))
-        if current != batch.expected_version:
-            msg = f"stream {batch.stream_id} is at version {current}, not {batch.expected_version}"
-            raise ConcurrencyConflictError(msg)
-        for offset, rec in enumerate(batch.records, start=1):
-            if rec.stream_id != batch.stream_id or rec.version != batch.expected_version + offset:
-                msg = f"record {rec.stream_id}#{rec.version} does not continue {batch.stream_id}"
-                raise IntegrityError(msg)
-        keys = self._staged_keys()
-        for notice in batch.notices:
-            if notice.key in keys or self._store.has_notice(notice.key):
-                msg = f"notice {notice.key!r} is already in the outbox"
-                raise IntegrityError(msg)
-            keys.add(notice.key)
+        stream = self.read(batch.stream_id)
+        staged = self._staged_keys()
+        check_append(batch, len(stream), head_of(stream), lambda key: key in staged or self._store.has_notice(key))
         self._appends.append(batch)
 
     def _staged_keys(self) -> set[str]:
@@ -270,9 +260,6 @@ class MemoryUnitOfWork:
     def reseal(self, batch: Reseal) -> None:
         self._check_active()
         check_reseal(self.read(batch.stream_id), batch)
-        if batch.row is not None and batch.row.case_id != batch.stream_id:
-            msg = f"ledger row of case {batch.row.case_id!r} re-sealed with stream {batch.stream_id!r}"
-            raise IntegrityError(msg)
         staged = len(self._appends)
         self._appends.append(batch)
         if batch.log is not None:

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from mediation_sqlalchemy.location import default_sqlite_path, default_sqlite_url
     from mediation_sqlalchemy.migrate import current_revision, head_revision, upgrade
-    from mediation_sqlalchemy.store import SqlStore, SqlUnitOfWork, open_sqlalchemy
+    from mediation_sqlalchemy.store import SqlStore, open_sqlalchemy
+    from mediation_sqlalchemy.unit_of_work import SqlUnitOfWork
 
 __all__ = [
     "SqlStore",
@@ -26,7 +27,7 @@ __all__ = [
 
 _HOMES = {
     "SqlStore": "store",
-    "SqlUnitOfWork": "store",
+    "SqlUnitOfWork": "unit_of_work",
     "open_sqlalchemy": "store",
     "current_revision": "migrate",
     "head_revision": "migrate",

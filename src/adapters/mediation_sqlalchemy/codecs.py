@@ -1,4 +1,10 @@
-"""Domain values to table rows and back.
+"""Row mapping: domain values to table rows and back, one function per direction and table.
+
+The rows are column values as SQLAlchemy's types take and give them (Python dates, aware UTC
+moments, JSON-ready values), whichever path ran the statement: Core execution, or the unit of
+work's compiled statements on the driver cursor, which apply the same processors
+(:mod:`mediation_sqlalchemy.statements`). So one decoder serves both, for events above all
+(:func:`recorded`).
 
 The ledger codec is built from :class:`LedgerRow`'s field types, so a field added to the row
 needs only a column (and a migration), not new code: enums go in as their value, tuples of
@@ -13,17 +19,21 @@ import enum
 import functools
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
+from mediation_core.app.ports import DeliveryStatus, Document, OutboxEntry
 from mediation_core.domain.errors import IntegrityError
 from mediation_core.domain.reporting.ledger import LedgerRow
 from mediation_core.domain.reporting.rollups import CellKey
 from mediation_core.domain.reporting.statistics import Tally
+from mediation_core.domain.values.deadlines import Deadline, DeadlineKind
+from mediation_core.domain.values.notices import Notice
 from mediation_core.domain.values.organisations import Registry
+from mediation_core.records import RecordedEvent
 from mediation_core.serialization import converter
 
 COLUMN_OF = {"amount_involved": "amount_fen"}
@@ -152,3 +162,99 @@ def registry_from_rows(rows: typing.Iterable[Mapping[Any, Any]]) -> Registry:
             continue  # a section written by a newer version of the core; this one cannot read it
         found[row["section"]][row["record_id"]] = conv.structure(row["body"], section)
     return Registry(**found)
+
+
+# -- events ---------------------------------------------------------------------------------------
+def recorded(row: Sequence[Any]) -> RecordedEvent:
+    """The event of a row of :data:`~mediation_sqlalchemy.statements.EVENT_COLUMNS`."""
+    stream_id, version, event_type, schema_version, body, recorded_at, actor, prev_hash, hash_ = row
+    return RecordedEvent(
+        stream_id=stream_id,
+        version=version,
+        event_type=event_type,
+        schema_version=schema_version,
+        body=body,
+        recorded_at=recorded_at,
+        actor=actor,
+        prev_hash=prev_hash,
+        hash=hash_,
+    )
+
+
+def event_rows(records: Sequence[RecordedEvent]) -> list[dict[str, Any]]:
+    return [
+        {
+            "stream_id": r.stream_id,
+            "version": r.version,
+            "event_type": r.event_type,
+            "schema_version": r.schema_version,
+            "body": r.body,
+            "recorded_at": r.recorded_at,
+            "actor": r.actor,
+            "prev_hash": r.prev_hash,
+            "hash": r.hash,
+        }
+        for r in records
+    ]
+
+
+# -- deadlines, documents, the outbox -------------------------------------------------------------
+def deadline_row(stream_id: str, position: int, d: Deadline) -> dict[str, Any]:
+    return {
+        "stream_id": stream_id,
+        "position": position,
+        "kind": d.kind.value,
+        "due": d.due,
+        "basis": d.basis,
+        "policy": d.policy,
+        "calendar": d.calendar,
+        "estimated": d.estimated,
+        "ref": d.ref,
+    }
+
+
+def deadline_of(row: Any) -> tuple[str, Deadline]:
+    """(stream id, deadline) of a row of ``deadlines``."""
+    return row.stream_id, Deadline(
+        kind=DeadlineKind(row.kind),
+        due=_from_date(row.due),
+        basis=row.basis,
+        policy=row.policy,
+        calendar=row.calendar,
+        estimated=bool(row.estimated),
+        ref=row.ref,
+    )
+
+
+def document_of(row: Any) -> Document:
+    return Document(kind=row.kind, key=row.key, body=row.body, tags=row.tags)
+
+
+def outbox_row(notice: Notice, created_at: dt.datetime) -> dict[str, Any]:
+    """A new, pending outbox row."""
+    return {
+        "key": notice.key,
+        "kind": notice.kind.value,
+        "case_id": notice.case_id,
+        "notice": converter().unstructure(notice),
+        "created_at": created_at,
+        "status": DeliveryStatus.PENDING.value,
+        "attempts": 0,
+        "next_attempt_at": None,
+        "last_error": "",
+        "delivered_by": [],
+        "delivered_at": None,
+    }
+
+
+def outbox_entry_of(row: Any) -> OutboxEntry:
+    return OutboxEntry(
+        notice=converter().structure(row.notice, Notice),
+        created_at=row.created_at,
+        status=DeliveryStatus(row.status),
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        last_error=row.last_error,
+        delivered_by=tuple(row.delivered_by),
+        delivered_at=row.delivered_at,
+    )

@@ -1,7 +1,14 @@
-"""The storage port: what the core needs from any store, as Protocols.
+"""The storage port: what the core needs from any store, as Protocols, one per role.
 
-A store is a registry of named backends' products (see ``mediation_store_backends``). The
-contract suite in :mod:`mediation_core.testing.storage` pins down the behaviour.
+A store plays four roles: :class:`EventStore` (streams written through a :class:`UnitOfWork`,
+read back, verified), :class:`ProjectionStore` (what appends project: ledger rows and their
+statistics cells, open deadlines, documents), :class:`OutboxStore` (notices and their delivery
+bookkeeping) and :class:`RegistryStore` (the organisation registry). :class:`Store` is all four
+and ``close``: what the service takes and what a backend (``mediation_store_backends``) opens.
+The access and retention logs are streams with a document per entry, so they need nothing
+beyond the events and projections roles. The contract suite in
+:mod:`mediation_core.testing.storage` pins down the behaviour, one part per role; the rules an
+append must satisfy are :mod:`mediation_core.app.appending`.
 """
 
 from __future__ import annotations
@@ -11,17 +18,30 @@ import enum
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Protocol, Self, runtime_checkable
 
 from attrs import field, frozen
 
-from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError
 from mediation_core.domain.reporting.ledger import LedgerRow
 from mediation_core.domain.reporting.rollups import Cell
 from mediation_core.domain.values.deadlines import Deadline
 from mediation_core.domain.values.notices import Notice
 from mediation_core.domain.values.organisations import Registry
-from mediation_core.records import GENESIS_HASH, ChainBreak, RecordedEvent, verify_stream
+from mediation_core.records import ChainBreak, RecordedEvent
+
+__all__ = [
+    "Append",
+    "DeliveryStatus",
+    "Document",
+    "EventStore",
+    "OutboxEntry",
+    "OutboxStore",
+    "ProjectionStore",
+    "RegistryStore",
+    "Reseal",
+    "Store",
+    "UnitOfWork",
+]
 
 
 class DeliveryStatus(enum.Enum):
@@ -103,26 +123,6 @@ class Reseal:
     log: Append | None = None
 
 
-def check_reseal(stored: Sequence[RecordedEvent], batch: Reseal) -> None:
-    """Raise what :meth:`UnitOfWork.reseal` raises when ``batch`` does not fit ``stored``, the
-    stream as the unit sees it (committed records and the unit's own): for store authors."""
-    head = stored[-1].hash if stored else GENESIS_HASH
-    if len(stored) != batch.expected_version or head != batch.replaced_head:
-        msg = f"stream {batch.stream_id} moved on from version {batch.expected_version} before it was re-sealed"
-        raise ConcurrencyConflictError(msg)
-    if len(batch.records) <= batch.expected_version:
-        msg = f"re-sealing {batch.stream_id} must append at least one record after the rewritten ones"
-        raise IntegrityError(msg)
-    broken = verify_stream(batch.stream_id, batch.records)
-    if broken is not None:
-        msg = f"the re-sealed chain is not whole: {broken}"
-        raise IntegrityError(msg)
-    for old, new in zip(stored, batch.records, strict=False):
-        if (old.event_type, old.recorded_at, old.actor) != (new.event_type, new.recorded_at, new.actor):
-            msg = f"re-sealing {batch.stream_id} may change only the body of record {old.version}"
-            raise IntegrityError(msg)
-
-
 class UnitOfWork(Protocol):
     """A transaction. Nothing is visible to others until :meth:`commit`; leaving the
     ``with`` block without committing rolls everything back, case numbers included.
@@ -157,7 +157,9 @@ class UnitOfWork(Protocol):
         """Append the records after ``expected_version``, replace the stream's ledger row
         (if any) and open deadlines, upsert its documents and add its notices. Raises
         ``ConcurrencyConflictError`` (and writes nothing) when the stream is no longer at
-        ``expected_version``, ``IntegrityError`` for a notice key already used."""
+        ``expected_version``, ``IntegrityError`` for records or a row that do not continue the
+        stream or a notice key already used: what :func:`~mediation_core.app.appending.check_append`
+        raises, which every store calls."""
         ...
 
     def reseal(self, batch: Reseal) -> None:
@@ -187,8 +189,11 @@ class UnitOfWork(Protocol):
     def rollback(self) -> None: ...
 
 
-class Store(Protocol):
-    """A storage backend."""
+@runtime_checkable
+class EventStore(Protocol):
+    """The events role: streams appended (and re-sealed) through a :class:`UnitOfWork`, which
+    also hands out case numbers and writes the projections and notices of each append in the
+    same transaction; the committed streams read back and verified."""
 
     def transaction(self) -> UnitOfWork:
         """A new unit of work (use it as a context manager)."""
@@ -201,6 +206,17 @@ class Store(Protocol):
     def stream_ids(self) -> Iterator[str]:
         """Every stream id, sorted."""
         ...
+
+    def verify(self) -> list[ChainBreak]:
+        """The first broken link of every stream whose chain is broken, by stream id."""
+        ...
+
+
+@runtime_checkable
+class ProjectionStore(Protocol):
+    """The projections role: what committed appends project (:attr:`Append.row`,
+    :attr:`Append.deadlines`, :attr:`Append.documents`), read back. Written only by
+    :meth:`UnitOfWork.append` and :meth:`UnitOfWork.reseal`."""
 
     def ledger(self, room_ids: Iterable[str] | None = None) -> Iterator[LedgerRow]:
         """Committed ledger rows, optionally only of the given rooms, ordered by case id."""
@@ -242,6 +258,12 @@ class Store(Protocol):
         """Documents of ``kind`` whose tags include all of ``tags``, ordered by key."""
         ...
 
+
+@runtime_checkable
+class OutboxStore(Protocol):
+    """The outbox role: notices added with the append that raised them (:attr:`Append.notices`)
+    or by :meth:`UnitOfWork.enqueue`, and the delivery workers' bookkeeping."""
+
     def outbox(self, status: DeliveryStatus | None = None) -> list[OutboxEntry]:
         """Outbox entries in creation order, optionally of one status."""
         ...
@@ -257,6 +279,11 @@ class Store(Protocol):
         two delivery workers cannot both claim one notice. ``StoreError`` for an unknown key."""
         ...
 
+
+@runtime_checkable
+class RegistryStore(Protocol):
+    """The registry role: the organisations, mediators and liaisons, outside any stream."""
+
     def registry(self) -> Registry:
         """The organisation registry as stored."""
         ...
@@ -265,8 +292,10 @@ class Store(Protocol):
         """Add or replace the registry's organisations, mediators and liaisons."""
         ...
 
-    def verify(self) -> list[ChainBreak]:
-        """The first broken link of every stream whose chain is broken, by stream id."""
-        ...
+
+@runtime_checkable
+class Store(EventStore, ProjectionStore, OutboxStore, RegistryStore, Protocol):
+    """A storage backend: every role, over one database (an append writes events,
+    projections and notices in one transaction)."""
 
     def close(self) -> None: ...

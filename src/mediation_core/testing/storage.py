@@ -9,7 +9,12 @@ fixture to return a zero-argument callable that creates a fresh, empty store::
             paths = (tmp_path / f"db{n}.sqlite" for n in itertools.count())
             return lambda: open_county_store(next(paths))
 
-The base class is not collected by pytest (its name does not start with ``Test``).
+:class:`StorageContract` is its four parts, one per role of the port
+(:mod:`mediation_core.app.ports`): :class:`EventStoreContract`, :class:`ProjectionContract`,
+:class:`OutboxContract` and :class:`RegistryContract`. Subclass a part the same way to check a
+store role by role while writing it; every part but the registry's writes through the events
+role's unit of work. The base classes are not collected by pytest (their names do not start
+with ``Test``).
 Property tests use inner ``@given`` functions and the state machine runs through
 ``run_state_machine_as_test``, so subclasses for several stores do not trip hypothesis'
 executor health check.
@@ -219,8 +224,8 @@ def json_faithful(records: Sequence[RecordedEvent]) -> list[RecordedEvent]:
     return [attrs.evolve(r, body=json.loads(json.dumps(r.body))) for r in records]
 
 
-class StorageContract:
-    """Behaviour every storage adapter must show. Override :meth:`open_store`."""
+class StoreFixtures:
+    """The fixtures every part of the contract uses: override :meth:`open_store`."""
 
     @pytest.fixture
     def open_store(self) -> OpenStore:
@@ -231,6 +236,13 @@ class StorageContract:
         s = open_store()
         yield s
         s.close()
+
+
+class EventStoreContract(StoreFixtures):
+    """The events role (:class:`~mediation_core.app.ports.EventStore`) and its unit of work:
+    streams appended, read back, conflicting, numbered, re-sealed and verified. A unit of work
+    writes every role's rows of an append or none, so a refused or rolled-back unit is also
+    checked to leave no ledger row, deadline or notice behind."""
 
     # -- streams ----------------------------------------------------------------------------
     def test_missing_case_reads_empty(self, store: Store) -> None:
@@ -358,6 +370,31 @@ class StorageContract:
         assert [e.notice.key for e in store.outbox()] == ["k1", "k2"]
         assert store.verify() == []
 
+    def test_records_that_do_not_continue_the_stream_are_refused(self, store: Store) -> None:
+        """The rules of :func:`~mediation_core.app.appending.check_append`, which every store
+        applies: records that skip a version, are not linked to the stream's last hash or to
+        each other, or come with another case's ledger row are an ``IntegrityError`` that
+        writes nothing, and the unit goes on."""
+        first = append(store, "c", [{"a": 1}])
+        good = chain("c", [{"b": 1}, {"b": 2}], after=first)
+        unlinked = chain("c", [{"b": 1}], after=[attrs.evolve(first[0], hash="f" * 64)])
+        broken_inside = [good[0], attrs.evolve(good[1], prev_hash="e" * 64)]
+        skipping = attrs.evolve(append_of("c", good[1:]), expected_version=1)
+        with store.transaction() as tx:
+            for bad in (append_of("c", unlinked), append_of("c", broken_inside), skipping):
+                with pytest.raises(IntegrityError):
+                    tx.append(attrs.evolve(bad, notices=[notice("n", "c")]))
+            with pytest.raises(IntegrityError):
+                tx.append(append_of("c", good, row=row_for("other", 3)))
+            assert tx.read("c") == json_faithful(first)
+            tx.append(append_of("c", good, notices=[notice("n", "c")]))
+            tx.commit()
+        assert store.read("c") == json_faithful([*first, *good])
+        assert store.ledger_row("c") == row_for("c", 3)
+        assert store.ledger_row("other") is None
+        assert [e.notice.key for e in store.outbox()] == ["n"]
+        assert store.verify() == []
+
     def test_savepoint_undoes_a_failed_step_and_the_unit_goes_on(self, store: Store) -> None:
         append(store, "a", [{"a": 1}])
         with store.transaction() as tx:
@@ -402,6 +439,92 @@ class StorageContract:
         with store.transaction() as tx:
             assert tx.allocate_number("room-a", 2026) == 2
 
+    # -- re-sealing (anonymising a case file) -------------------------------------------------
+    def test_reseal_rewrites_the_bodies_continues_the_stream_and_verifies(self, store: Store) -> None:
+        append(store, "a", [{"name": "王建国"}, {"name": "李海"}], row=row_for("a", 2, party_keys=("k1", "k2")))
+        append(store, "b", [{"name": "王建国"}])
+        records, batch = _reseal_of(store, "a", [{"name": "王某"}, {"name": "李某"}])
+        with store.transaction() as tx:
+            tx.reseal(batch)
+            assert tx.read("a") == records  # the unit reads its own re-sealing
+            tx.commit()
+        assert store.read("a") == records
+        assert store.read("b")[0].body == {"name": "王建国"}  # other streams untouched
+        assert store.read("log") == list(batch.log.records)  # type: ignore[union-attr]
+        assert store.ledger_row("a") == batch.row
+        assert store.ledger_sharing_parties(["k1", "k2"]) == []
+        assert store.document("log-entry", "1") is not None
+        assert store.verify() == []
+        more = append(store, "a", [{"n": 4}])  # the stream goes on from its new head
+        assert more[0].prev_hash == records[-1].hash
+        assert store.verify() == []
+
+    def test_reseal_rolled_back_leaves_everything_as_it_was(self, store: Store) -> None:
+        before = append(store, "a", [{"name": "王建国"}], row=row_for("a", 1, party_keys=("k1",)))
+        _, batch = _reseal_of(store, "a", [{"name": "王某"}])
+        with store.transaction() as tx:
+            tx.reseal(batch)
+        assert store.read("a") == before
+        assert store.read("log") == []
+        assert [r.case_id for r in store.ledger_sharing_parties(["k1"])] == ["a"]
+
+    def test_reseal_of_a_stream_that_moved_on_conflicts_and_writes_nothing(self, store: Store) -> None:
+        append(store, "a", [{"name": "王建国"}])
+        _, batch = _reseal_of(store, "a", [{"name": "王某"}])
+        moved = append(store, "a", [{"n": 2}])
+        with store.transaction() as tx, pytest.raises(ConcurrencyConflictError):
+            tx.reseal(batch)
+        assert store.read("a")[-1] == moved[-1]
+        stale = attrs.evolve(batch, expected_version=2)  # right version, another head
+        with store.transaction() as tx, pytest.raises(ConcurrencyConflictError):
+            tx.reseal(stale)
+        assert store.read("log") == []
+
+    def test_interleaved_reseals_second_commit_conflicts(self, store: Store) -> None:
+        append(store, "a", [{"name": "王建国"}])
+        _, first = _reseal_of(store, "a", [{"name": "王某"}])
+        _, second = _reseal_of(store, "a", [{"name": "王"}], log_id="log-2")
+        tx1, tx2 = store.transaction(), store.transaction()
+        with tx1:
+            tx1.reseal(first)
+            tx1.commit()
+        with tx2, pytest.raises(ConcurrencyConflictError):
+            tx2.reseal(second)
+            tx2.commit()
+        assert store.read("a")[0].body == {"name": "王某"}
+        assert store.read("log-2") == []
+
+    def test_reseal_refuses_records_that_change_more_than_bodies(self, store: Store) -> None:
+        append(store, "a", [{"name": "王建国"}, {"name": "李海"}])
+        records, batch = _reseal_of(store, "a", [{"name": "王某"}, {"name": "李某"}])
+        retimed = chain("a", [{"name": "王某"}, {"name": "李某"}, {"n": 3}], at=T0 + dt.timedelta(days=1))
+        broken = [*records[:1], attrs.evolve(records[1], hash="0" * 64), *records[2:]]
+        for bad in (retimed, broken, records[:2]):
+            with store.transaction() as tx, pytest.raises(IntegrityError):
+                tx.reseal(attrs.evolve(batch, records=bad))
+        assert store.read("a")[0].body == {"name": "王建国"}
+        assert store.verify() == []
+
+    # -- verification and stateful behaviour ------------------------------------------------
+    def test_verify_reports_nothing_for_whole_chains(self, store: Store) -> None:
+        for case_id in ("a", "b"):
+            append(store, case_id, [{"n": 1}, {"n": 2}])
+        assert store.verify() == []
+
+    def test_behaves_like_a_dict_of_streams(self, open_store: OpenStore) -> None:
+        run_state_machine_as_test(
+            lambda: StorageMachine(open_store()),  # type: ignore[arg-type]  # a factory works as well as a class
+            settings=settings(
+                max_examples=20, stateful_step_count=15, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+            ),
+        )
+
+
+class ProjectionContract(StoreFixtures):
+    """The projections role (:class:`~mediation_core.app.ports.ProjectionStore`): what appends
+    project (ledger rows and their statistics cells, party keys, deadlines, documents), read back
+    as committed. The rows are written through the events role's unit of work."""
+
     # -- projections ------------------------------------------------------------------------
     def test_ledger_row_is_replaced_and_filtered_by_room(self, store: Store) -> None:
         append(store, "b", [{"a": 1}], room_id="room-b")
@@ -440,6 +563,17 @@ class StorageContract:
         with store.transaction() as tx:
             tx.append(append_of("d", chain("d", [{"d": 1}]), row=row_for("d", 1, party_keys=("k4",))))
         assert [r.case_id for r in store.ledger_sharing_parties(["k4"])] == ["a"]  # d was rolled back
+
+    def test_rows_found_by_party_keys_keep_their_value_types(self, store: Store) -> None:
+        """Repeat detection reads rows by another path than the ledger does (the SQL store's
+        cursor); the values must come back as the same types, not only as equal ones."""
+        row = row_for("a", 1, party_keys=("k1",), sensitive=True, accepted_on=dt.date(2026, 3, 3))
+        append(store, "a", [{"a": 1}], row=row)
+        (found,) = store.ledger_sharing_parties(["k1"])
+        assert [type(v) for v in attrs.astuple(found, recurse=False)] == [
+            type(v) for v in attrs.astuple(row, recurse=False)
+        ]
+        assert found == row == store.ledger_row("a")
 
     def test_party_key_lookup_matches_a_scan_of_the_ledger(self, open_store: OpenStore) -> None:
         keys = st.sampled_from(["k1", "k2", "k3", "k4", "k5"])
@@ -481,6 +615,136 @@ class StorageContract:
             ("b", attrs.evolve(d1, estimated=True)),
             *[("m", item) for item in items],
         ]
+
+    # -- documents --------------------------------------------------------------------------
+    def test_documents_upsert_with_their_stream_and_filter_by_tags(self, store: Store) -> None:
+        ref1 = Document(
+            kind="referral",
+            key="r1",
+            body={"状态": "issued", "n": [1, 2]},
+            tags={"station_id": "s1", "status": "issued"},
+        )
+        ref2 = Document(kind="referral", key="r2", body={"x": None}, tags={"station_id": "s2", "status": "issued"})
+        with store.transaction() as tx:
+            tx.append(
+                Append(
+                    stream_id="r1",
+                    expected_version=0,
+                    records=chain("r1", [{"a": 1}]),
+                    row=None,
+                    deadlines=(),
+                    notices=(),
+                    created_at=T0,
+                    documents=[ref1],
+                )
+            )
+            tx.append(
+                Append(
+                    stream_id="r2",
+                    expected_version=0,
+                    records=chain("r2", [{"a": 1}]),
+                    row=None,
+                    deadlines=(),
+                    notices=(),
+                    created_at=T0,
+                    documents=[ref2],
+                )
+            )
+            assert store.document("referral", "r1") is None
+            tx.commit()
+        assert store.documents("referral") == [ref1, ref2]
+        assert store.documents("referral", {"station_id": "s2"}) == [ref2]
+        assert store.documents("referral", {"station_id": "s1", "status": "accepted"}) == []
+        assert store.documents("meeting") == []
+        assert store.ledger_row("r1") is None
+        assert list(store.ledger()) == []
+        accepted = attrs.evolve(ref1, tags={"station_id": "s1", "status": "accepted"})
+        with store.transaction() as tx:
+            tx.append(
+                Append(
+                    stream_id="r1",
+                    expected_version=1,
+                    records=chain("r1", [{"b": 2}], after=tx.read("r1")),
+                    row=None,
+                    deadlines=(),
+                    notices=(),
+                    created_at=T0,
+                    documents=[accepted],
+                )
+            )
+        assert store.document("referral", "r1") == ref1  # not committed
+        append_doc = Append(
+            stream_id="r1",
+            expected_version=1,
+            records=chain("r1", [{"b": 2}], after=store.read("r1")),
+            row=None,
+            deadlines=(),
+            notices=(),
+            created_at=T0,
+            documents=[accepted],
+        )
+        with store.transaction() as tx:
+            tx.append(append_doc)
+            tx.commit()
+        assert store.document("referral", "r1") == accepted
+        assert store.documents("referral", {"status": "accepted"}) == [accepted]
+
+    # -- statistics rollups -------------------------------------------------------------------
+    def test_statistics_cells_follow_every_change_of_the_ledger(self, open_store: OpenStore) -> None:
+        """Cells equal the sum of the committed rows' contributions after rows are added,
+        corrected (several times in one unit, or in a unit that is rolled back), and a report
+        summed from the cells, or from the store's summed cells (``rollup_totals``), equals
+        the reference report over the rows."""
+
+        @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+        @given(data=st.data())
+        def check(data: st.DataObject) -> None:
+            registry = data.draw(mst.districts(max_townships=2, max_rooms=2))
+            rows = data.draw(mst.ledgers(registry, max_size=10))
+            room_ids = sorted(o.org_id for o in registry.rooms())
+            rounds = data.draw(
+                st.lists(
+                    st.lists(st.sampled_from(range(len(rows))), min_size=1, max_size=4) if rows else st.just([]),
+                    max_size=3,
+                )
+            )
+            store = open_store()
+            try:
+                for start in range(0, len(rows), 3):  # three new cases per unit
+                    with store.transaction() as tx:
+                        for row in rows[start : start + 3]:
+                            tx.append(ledger_append(row, ()))
+                        tx.commit()
+                assert_cells_match(store)
+                for picked in rounds:  # corrections: new rows for cases already there
+                    keep = data.draw(st.booleans(), label="commit")
+                    with store.transaction() as tx:
+                        for index in picked:
+                            case_id = rows[index].case_id
+                            new = data.draw(mst.ledger_row_of(case_id, room_ids=room_ids), label="correction")
+                            tx.append(ledger_append(new, tx.read(case_id)))
+                        if keep:
+                            tx.commit()
+                    assert_cells_match(store)
+                committed = list(store.ledger())
+                for period in STATISTICS_PERIODS:
+                    for scope_id in ("d", *sorted(registry.organisations)):
+                        rooms = [r for r in room_ids if in_scope(registry, scope_id, r)]
+                        expected = report(committed, period, scope_id, registry)
+                        cells = store.rollups(rooms, rollup_months(period))
+                        assert rollup_report(cells, period, scope_id, registry) == expected
+                        summed = list(store.rollup_totals(rooms, rollup_months(period)))
+                        assert sorted(summed) == sorted(totals(store.rollups(rooms, rollup_months(period))))
+                        assert report_of_totals(summed, period, scope_id, registry) == expected
+            finally:
+                store.close()
+
+        check()
+
+
+class OutboxContract(StoreFixtures):
+    """The outbox role (:class:`~mediation_core.app.ports.OutboxStore`): notices added with their
+    append or enqueued, each key once, and the delivery bookkeeping as a compare-and-set."""
 
     # -- outbox -----------------------------------------------------------------------------
     def test_outbox_keeps_notices_in_order_and_updates_them(self, store: Store) -> None:
@@ -573,78 +837,9 @@ class StorageContract:
         with pytest.raises(StoreError):
             store.update_outbox(OutboxEntry(notice=notice("nope"), created_at=T0))
 
-    # -- documents --------------------------------------------------------------------------
-    def test_documents_upsert_with_their_stream_and_filter_by_tags(self, store: Store) -> None:
-        ref1 = Document(
-            kind="referral",
-            key="r1",
-            body={"状态": "issued", "n": [1, 2]},
-            tags={"station_id": "s1", "status": "issued"},
-        )
-        ref2 = Document(kind="referral", key="r2", body={"x": None}, tags={"station_id": "s2", "status": "issued"})
-        with store.transaction() as tx:
-            tx.append(
-                Append(
-                    stream_id="r1",
-                    expected_version=0,
-                    records=chain("r1", [{"a": 1}]),
-                    row=None,
-                    deadlines=(),
-                    notices=(),
-                    created_at=T0,
-                    documents=[ref1],
-                )
-            )
-            tx.append(
-                Append(
-                    stream_id="r2",
-                    expected_version=0,
-                    records=chain("r2", [{"a": 1}]),
-                    row=None,
-                    deadlines=(),
-                    notices=(),
-                    created_at=T0,
-                    documents=[ref2],
-                )
-            )
-            assert store.document("referral", "r1") is None
-            tx.commit()
-        assert store.documents("referral") == [ref1, ref2]
-        assert store.documents("referral", {"station_id": "s2"}) == [ref2]
-        assert store.documents("referral", {"station_id": "s1", "status": "accepted"}) == []
-        assert store.documents("meeting") == []
-        assert store.ledger_row("r1") is None
-        assert list(store.ledger()) == []
-        accepted = attrs.evolve(ref1, tags={"station_id": "s1", "status": "accepted"})
-        with store.transaction() as tx:
-            tx.append(
-                Append(
-                    stream_id="r1",
-                    expected_version=1,
-                    records=chain("r1", [{"b": 2}], after=tx.read("r1")),
-                    row=None,
-                    deadlines=(),
-                    notices=(),
-                    created_at=T0,
-                    documents=[accepted],
-                )
-            )
-        assert store.document("referral", "r1") == ref1  # not committed
-        append_doc = Append(
-            stream_id="r1",
-            expected_version=1,
-            records=chain("r1", [{"b": 2}], after=store.read("r1")),
-            row=None,
-            deadlines=(),
-            notices=(),
-            created_at=T0,
-            documents=[accepted],
-        )
-        with store.transaction() as tx:
-            tx.append(append_doc)
-            tx.commit()
-        assert store.document("referral", "r1") == accepted
-        assert store.documents("referral", {"status": "accepted"}) == [accepted]
+
+class RegistryContract(StoreFixtures):
+    """The registry role (:class:`~mediation_core.app.ports.RegistryStore`): needs nothing else."""
 
     # -- registry ---------------------------------------------------------------------------
     def test_registry_round_trips_and_merges(self, store: Store) -> None:
@@ -664,137 +859,9 @@ class StorageContract:
         store.save_registry(renamed)
         assert store.registry() == first.merged(renamed)
 
-    # -- re-sealing (anonymising a case file) -------------------------------------------------
-    def test_reseal_rewrites_the_bodies_continues_the_stream_and_verifies(self, store: Store) -> None:
-        append(store, "a", [{"name": "王建国"}, {"name": "李海"}], row=row_for("a", 2, party_keys=("k1", "k2")))
-        append(store, "b", [{"name": "王建国"}])
-        records, batch = _reseal_of(store, "a", [{"name": "王某"}, {"name": "李某"}])
-        with store.transaction() as tx:
-            tx.reseal(batch)
-            assert tx.read("a") == records  # the unit reads its own re-sealing
-            tx.commit()
-        assert store.read("a") == records
-        assert store.read("b")[0].body == {"name": "王建国"}  # other streams untouched
-        assert store.read("log") == list(batch.log.records)  # type: ignore[union-attr]
-        assert store.ledger_row("a") == batch.row
-        assert store.ledger_sharing_parties(["k1", "k2"]) == []
-        assert store.document("log-entry", "1") is not None
-        assert store.verify() == []
-        more = append(store, "a", [{"n": 4}])  # the stream goes on from its new head
-        assert more[0].prev_hash == records[-1].hash
-        assert store.verify() == []
 
-    def test_reseal_rolled_back_leaves_everything_as_it_was(self, store: Store) -> None:
-        before = append(store, "a", [{"name": "王建国"}], row=row_for("a", 1, party_keys=("k1",)))
-        _, batch = _reseal_of(store, "a", [{"name": "王某"}])
-        with store.transaction() as tx:
-            tx.reseal(batch)
-        assert store.read("a") == before
-        assert store.read("log") == []
-        assert [r.case_id for r in store.ledger_sharing_parties(["k1"])] == ["a"]
-
-    def test_reseal_of_a_stream_that_moved_on_conflicts_and_writes_nothing(self, store: Store) -> None:
-        append(store, "a", [{"name": "王建国"}])
-        _, batch = _reseal_of(store, "a", [{"name": "王某"}])
-        moved = append(store, "a", [{"n": 2}])
-        with store.transaction() as tx, pytest.raises(ConcurrencyConflictError):
-            tx.reseal(batch)
-        assert store.read("a")[-1] == moved[-1]
-        stale = attrs.evolve(batch, expected_version=2)  # right version, another head
-        with store.transaction() as tx, pytest.raises(ConcurrencyConflictError):
-            tx.reseal(stale)
-        assert store.read("log") == []
-
-    def test_interleaved_reseals_second_commit_conflicts(self, store: Store) -> None:
-        append(store, "a", [{"name": "王建国"}])
-        _, first = _reseal_of(store, "a", [{"name": "王某"}])
-        _, second = _reseal_of(store, "a", [{"name": "王"}], log_id="log-2")
-        tx1, tx2 = store.transaction(), store.transaction()
-        with tx1:
-            tx1.reseal(first)
-            tx1.commit()
-        with tx2, pytest.raises(ConcurrencyConflictError):
-            tx2.reseal(second)
-            tx2.commit()
-        assert store.read("a")[0].body == {"name": "王某"}
-        assert store.read("log-2") == []
-
-    def test_reseal_refuses_records_that_change_more_than_bodies(self, store: Store) -> None:
-        append(store, "a", [{"name": "王建国"}, {"name": "李海"}])
-        records, batch = _reseal_of(store, "a", [{"name": "王某"}, {"name": "李某"}])
-        retimed = chain("a", [{"name": "王某"}, {"name": "李某"}, {"n": 3}], at=T0 + dt.timedelta(days=1))
-        broken = [*records[:1], attrs.evolve(records[1], hash="0" * 64), *records[2:]]
-        for bad in (retimed, broken, records[:2]):
-            with store.transaction() as tx, pytest.raises(IntegrityError):
-                tx.reseal(attrs.evolve(batch, records=bad))
-        assert store.read("a")[0].body == {"name": "王建国"}
-        assert store.verify() == []
-
-    # -- verification and stateful behaviour ------------------------------------------------
-    def test_verify_reports_nothing_for_whole_chains(self, store: Store) -> None:
-        for case_id in ("a", "b"):
-            append(store, case_id, [{"n": 1}, {"n": 2}])
-        assert store.verify() == []
-
-    # -- statistics rollups -------------------------------------------------------------------
-    def test_statistics_cells_follow_every_change_of_the_ledger(self, open_store: OpenStore) -> None:
-        """Cells equal the sum of the committed rows' contributions after rows are added,
-        corrected (several times in one unit, or in a unit that is rolled back), and a report
-        summed from the cells, or from the store's summed cells (``rollup_totals``), equals
-        the reference report over the rows."""
-
-        @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-        @given(data=st.data())
-        def check(data: st.DataObject) -> None:
-            registry = data.draw(mst.districts(max_townships=2, max_rooms=2))
-            rows = data.draw(mst.ledgers(registry, max_size=10))
-            room_ids = sorted(o.org_id for o in registry.rooms())
-            rounds = data.draw(
-                st.lists(
-                    st.lists(st.sampled_from(range(len(rows))), min_size=1, max_size=4) if rows else st.just([]),
-                    max_size=3,
-                )
-            )
-            store = open_store()
-            try:
-                for start in range(0, len(rows), 3):  # three new cases per unit
-                    with store.transaction() as tx:
-                        for row in rows[start : start + 3]:
-                            tx.append(ledger_append(row, ()))
-                        tx.commit()
-                assert_cells_match(store)
-                for picked in rounds:  # corrections: new rows for cases already there
-                    keep = data.draw(st.booleans(), label="commit")
-                    with store.transaction() as tx:
-                        for index in picked:
-                            case_id = rows[index].case_id
-                            new = data.draw(mst.ledger_row_of(case_id, room_ids=room_ids), label="correction")
-                            tx.append(ledger_append(new, tx.read(case_id)))
-                        if keep:
-                            tx.commit()
-                    assert_cells_match(store)
-                committed = list(store.ledger())
-                for period in STATISTICS_PERIODS:
-                    for scope_id in ("d", *sorted(registry.organisations)):
-                        rooms = [r for r in room_ids if in_scope(registry, scope_id, r)]
-                        expected = report(committed, period, scope_id, registry)
-                        cells = store.rollups(rooms, rollup_months(period))
-                        assert rollup_report(cells, period, scope_id, registry) == expected
-                        summed = list(store.rollup_totals(rooms, rollup_months(period)))
-                        assert sorted(summed) == sorted(totals(store.rollups(rooms, rollup_months(period))))
-                        assert report_of_totals(summed, period, scope_id, registry) == expected
-            finally:
-                store.close()
-
-        check()
-
-    def test_behaves_like_a_dict_of_streams(self, open_store: OpenStore) -> None:
-        run_state_machine_as_test(
-            lambda: StorageMachine(open_store()),  # type: ignore[arg-type]  # a factory works as well as a class
-            settings=settings(
-                max_examples=20, stateful_step_count=15, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-            ),
-        )
+class StorageContract(EventStoreContract, ProjectionContract, OutboxContract, RegistryContract):
+    """Behaviour every storage adapter must show: every part. Override :meth:`open_store`."""
 
 
 def _reseal_of(
