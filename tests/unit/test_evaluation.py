@@ -9,7 +9,8 @@ import attrs
 import pytest
 
 from builders import LIAISON, MEDIATOR, ROOM
-from mediation_core.app.coordination import evaluation_inputs
+from mediation_core.app.aggregates import Reading
+from mediation_core.app.coordination import EVALUATION_AGGREGATE, evaluation_inputs
 from mediation_core.app.service import MediationService
 from mediation_core.calendars import national_calendar
 from mediation_core.demo.walkthrough import StoryClock, demo_registry, walk
@@ -328,9 +329,9 @@ def test_a_round_never_locks_a_second_subsidy_for_a_dispute(year: MediationServi
         attrs.evolve(inputs, subsidies=(line, attrs.evolve(line, case_id="again"))),  # twice in this one
     ):
         with pytest.raises(RuleViolationError) as err:
-            EVALUATION_ROUNDS.execute(command, None, attrs.evolve(ctx, evaluation=bad))
+            EVALUATION_ROUNDS.execute(command, None, EVALUATION_ROUNDS.inputs(ctx, evaluation=bad))
         assert err.value.rules == {"one_subsidy_per_dispute"}
-    _, state = EVALUATION_ROUNDS.execute(command, None, attrs.evolve(ctx, evaluation=inputs))
+    _, state = EVALUATION_ROUNDS.execute(command, None, EVALUATION_ROUNDS.inputs(ctx, evaluation=inputs))
     assert state.result("m-zhang").subsidy_total == Decimal(50)  # type: ignore[union-attr]
 
 
@@ -350,7 +351,12 @@ def test_a_county_adds_an_evaluation_item(clock: StoryClock) -> None:
     plugins = load_plugins(autoload=False, strict=True, plugins=[County()])
     assert "county_training" in plugins.evaluation_items()
     service = MediationService(MemoryStore(), plugins=plugins, clock=clock)
-    assert "county_training" in service.context(clock()).evaluation_items
+    round_inputs = EVALUATION_AGGREGATE.lookup(
+        Reading(store=service.store, party_keyer=service.party_keyer, evaluation_items=service.evaluation_items),
+        ConcludeEvaluation(scope_id="district", year=2026, on=D(2027, 1, 8)),
+        service.context(clock()),
+    )
+    assert "county_training" in round_inputs["evaluation_items"]  # what a round's decision reads
 
     class Clash:
         @hookimpl

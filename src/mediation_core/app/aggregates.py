@@ -37,6 +37,7 @@ from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.decide import REFERRALS as LIFECYCLE_REFERRALS
 from mediation_core.domain.referral.rules import issued_by_station
 from mediation_core.domain.referral.state import ReferralState
+from mediation_core.domain.reporting.evaluation import EvaluationItem
 from mediation_core.domain.reporting.ledger import LedgerRow, earlier_case, ledger_row
 from mediation_core.domain.reporting.repeats import PartyKeyer
 from mediation_core.domain.traffic import commands as tc
@@ -62,11 +63,14 @@ class Projection:
 class Reading:
     """What the shell hands an aggregate's lookup and projection besides the command: the
     committed store, the deployment's keyer of party identities (a secret that never enters a
-    decision: the lookup hands the decision digests) and the hash of the stream's last record."""
+    decision: the lookup hands the decision digests), the hash of the stream's last record and
+    the county's evaluation items."""
 
     store: Store
     party_keyer: PartyKeyer
     stream_head: str = ""
+    evaluation_items: Mapping[str, EvaluationItem] = field(factory=dict)
+    """The county's scoring items with the built-in ones, which an evaluation round locks."""
 
 
 @frozen(kw_only=True)

@@ -235,7 +235,12 @@ class Commands(ServiceBase):
                 self._authorise(aggregate, cmd, actor, org_id)
             series = aggregate.numbering(cmd, state)
             context = self.context(now, tx.allocate_number(*series) if series else None)
-            reading = Reading(store=self.store, party_keyer=self.party_keyer, stream_head=head.hash)
+            reading = Reading(
+                store=self.store,
+                party_keyer=self.party_keyer,
+                stream_head=head.hash,
+                evaluation_items=self.evaluation_items,
+            )
             context = aggregate.lifecycle.inputs(context, **aggregate.lookup(reading, cmd, context))
             local = tuple(aggregate.local_checks(self.plugins, cmd, state, context))
             try:

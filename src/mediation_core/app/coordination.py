@@ -377,7 +377,7 @@ def _evaluation_lookup(reading: Reading, command: RoundCommand, ctx: DecisionCon
     inputs = evaluation_inputs(
         store, ctx.registry, ctx.policy, scope_id=command.scope_id, year=command.year, today=ctx.today
     )
-    return {"evaluation": inputs}
+    return {"evaluation": inputs, "evaluation_items": reading.evaluation_items}
 
 
 def _evaluation_projection(state: EvaluationRound, ctx: DecisionContext) -> Projection:

@@ -153,7 +153,6 @@ class ServiceBase:
             calendar=self.calendar,
             registry=self.registry(),
             categories=self.categories,
-            evaluation_items=self.evaluation_items,
             sequence=sequence,
             **extra,
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from mediation_core.domain.case.events import DomainEvent
 from mediation_core.domain.case.rules.common import date_not_in_future
 from mediation_core.domain.evaluation_round.commands import ConcludeEvaluation, ReviseEvaluation
+from mediation_core.domain.evaluation_round.context import EvaluationContext
 from mediation_core.domain.evaluation_round.events import EvaluationConcluded, EvaluationRevised
 from mediation_core.domain.evaluation_round.results import changes_between, item_specs, results_for
 from mediation_core.domain.evaluation_round.rules import (
@@ -18,13 +19,12 @@ from mediation_core.domain.evaluation_round.rules import (
     revision_explained,
 )
 from mediation_core.domain.evaluation_round.state import FOLD, TRANSITIONS, EvaluationRound
-from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.decider import Decider, lifecycle_rule
 from mediation_core.domain.kernel.lifecycle import Lifecycle
 from mediation_core.domain.reporting.evaluation import excellent_quota
 
 
-def _concluded(cmd: ConcludeEvaluation, state: None, ctx: DecisionContext) -> list[DomainEvent]:
+def _concluded(cmd: ConcludeEvaluation, state: None, ctx: EvaluationContext) -> list[DomainEvent]:
     results = results_for(ctx)
     return [
         EvaluationConcluded(
@@ -39,7 +39,7 @@ def _concluded(cmd: ConcludeEvaluation, state: None, ctx: DecisionContext) -> li
     ]
 
 
-def _revised(cmd: ReviseEvaluation, state: EvaluationRound, ctx: DecisionContext) -> list[DomainEvent]:
+def _revised(cmd: ReviseEvaluation, state: EvaluationRound, ctx: EvaluationContext) -> list[DomainEvent]:
     results = results_for(ctx)
     return [
         EvaluationRevised(
@@ -86,4 +86,4 @@ DECIDERS.update(
         ),
     }
 )
-EVALUATION_ROUNDS = Lifecycle(name="evaluation", fold=FOLD, deciders=DECIDERS)
+EVALUATION_ROUNDS = Lifecycle(name="evaluation", fold=FOLD, deciders=DECIDERS, context=EvaluationContext)

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from attrs import frozen
 
-from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.evaluation_round.context import EvaluationContext
 from mediation_core.domain.reporting.evaluation import Dimension, Grade, MediatorResult, evaluate
 
 
@@ -61,7 +61,7 @@ def changes_between(before: tuple[MediatorResult, ...], after: tuple[MediatorRes
     return tuple(out)
 
 
-def results_for(ctx: DecisionContext) -> tuple[MediatorResult, ...]:
+def results_for(ctx: EvaluationContext) -> tuple[MediatorResult, ...]:
     """Every mediator's result from the facts the command read (``ctx.evaluation``)."""
     inputs = ctx.evaluation
     assert inputs is not None
@@ -70,7 +70,7 @@ def results_for(ctx: DecisionContext) -> tuple[MediatorResult, ...]:
     )
 
 
-def item_specs(ctx: DecisionContext) -> tuple[ItemSpec, ...]:
+def item_specs(ctx: EvaluationContext) -> tuple[ItemSpec, ...]:
     """The items the round scores under its policy, as it locks them."""
     return tuple(
         ItemSpec(code=i.code, dimension=i.dimension, title_zh=i.title_zh, max_points=i.points_available(ctx.policy))

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from mediation_core.domain.evaluation_round.commands import ReviseEvaluation, RoundCommand
+from mediation_core.domain.evaluation_round.context import EvaluationContext
 from mediation_core.domain.evaluation_round.results import changes_between, results_for
 from mediation_core.domain.evaluation_round.state import EvaluationRound
 from mediation_core.domain.kernel.context import DecisionContext
@@ -38,7 +39,7 @@ def evaluation_after_year_end(cmd: RoundCommand, state: Any, ctx: DecisionContex
     zh="考评范围须为登记的区、乡镇（街道）或调解室，且有调解员",
     en="a round covers a registered district, township or room with mediators",
 )
-def evaluation_scope_known(cmd: RoundCommand, state: Any, ctx: DecisionContext) -> Iterator[Violation]:
+def evaluation_scope_known(cmd: RoundCommand, state: Any, ctx: EvaluationContext) -> Iterator[Violation]:
     org = ctx.registry.org(cmd.scope_id)
     if org is None or org.kind not in EVALUATING_KINDS:
         yield evaluation_scope_known.violation("scope_id", f"{cmd.scope_id} 不能作为考评范围", "not a scope")
@@ -53,7 +54,7 @@ def evaluation_scope_known(cmd: RoundCommand, state: Any, ctx: DecisionContext) 
     zh="考评须依据本范围本年度记录的事实",
     en="a round scores the facts recorded for its scope and year",
 )
-def evaluation_facts_read(cmd: RoundCommand, state: Any, ctx: DecisionContext) -> Iterator[Violation]:
+def evaluation_facts_read(cmd: RoundCommand, state: Any, ctx: EvaluationContext) -> Iterator[Violation]:
     inputs = ctx.evaluation
     if inputs is None or inputs.scope_id != cmd.scope_id or inputs.year != cmd.year:
         yield evaluation_facts_read.violation("year", "未读取本范围本年度的考评事实", "no facts read for this round")
@@ -67,7 +68,7 @@ def evaluation_facts_read(cmd: RoundCommand, state: Any, ctx: DecisionContext) -
     en="each mediator gets exactly one grade a year",
     section9=(36,),
 )
-def one_grade_per_mediator_year(cmd: RoundCommand, state: Any, ctx: DecisionContext) -> Iterator[Violation]:
+def one_grade_per_mediator_year(cmd: RoundCommand, state: Any, ctx: EvaluationContext) -> Iterator[Violation]:
     inputs = ctx.evaluation
     if inputs is None:
         return
@@ -90,7 +91,7 @@ def one_grade_per_mediator_year(cmd: RoundCommand, state: Any, ctx: DecisionCont
     en="a dispute earns one per-case subsidy, and none once an earlier round paid it",
     section9=(35,),
 )
-def one_subsidy_per_dispute(cmd: RoundCommand, state: Any, ctx: DecisionContext) -> Iterator[Violation]:
+def one_subsidy_per_dispute(cmd: RoundCommand, state: Any, ctx: EvaluationContext) -> Iterator[Violation]:
     inputs = ctx.evaluation
     if inputs is None:
         return
@@ -112,7 +113,7 @@ def one_subsidy_per_dispute(cmd: RoundCommand, state: Any, ctx: DecisionContext)
     zh="重新考评须说明理由，且结果确有变化",
     en="a revision gives its reason and changes a result",
 )
-def revision_explained(cmd: ReviseEvaluation, state: EvaluationRound, ctx: DecisionContext) -> Iterator[Violation]:
+def revision_explained(cmd: ReviseEvaluation, state: EvaluationRound, ctx: EvaluationContext) -> Iterator[Violation]:
     if blank(cmd.reason):
         yield revision_explained.violation("reason", "须说明重新考评的理由", "the reason must not be blank")
     if ctx.evaluation is not None and not changes_between(state.results, results_for(ctx)):

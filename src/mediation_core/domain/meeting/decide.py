@@ -9,6 +9,7 @@ from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.decider import Decider, lifecycle_rule
 from mediation_core.domain.kernel.lifecycle import Lifecycle
 from mediation_core.domain.meeting.commands import CancelMeeting, CompleteActionItem, HoldMeeting, ScheduleMeeting
+from mediation_core.domain.meeting.context import MeetingContext
 from mediation_core.domain.meeting.events import ActionItemCompleted, MeetingCancelled, MeetingHeld, MeetingScheduled
 from mediation_core.domain.meeting.kinds import MEETING_BASIS, Body, MeetingKind, joint_bodies, quorum_for, quorum_of
 from mediation_core.domain.meeting.minutes import ActionItem
@@ -26,7 +27,7 @@ from mediation_core.domain.meeting.state import FOLD, TRANSITIONS, Meeting
 from mediation_core.domain.values.deadlines import Deadline, DeadlineKind
 
 
-def _scheduled(cmd: ScheduleMeeting, state: None, ctx: DecisionContext) -> list[DomainEvent]:
+def _scheduled(cmd: ScheduleMeeting, state: None, ctx: MeetingContext) -> list[DomainEvent]:
     on = cmd.on or next_proposed_date(cmd.kind, ctx.today, ctx.policy, ctx.calendar)
     bodies: tuple[Body, ...] = ()
     members: tuple[str, ...] = ()
@@ -132,4 +133,4 @@ DECIDERS.update(
         ),
     }
 )
-MEETINGS = Lifecycle(name="meeting", fold=FOLD, deciders=DECIDERS)
+MEETINGS = Lifecycle(name="meeting", fold=FOLD, deciders=DECIDERS, context=MeetingContext)

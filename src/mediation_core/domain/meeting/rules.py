@@ -10,6 +10,7 @@ from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.lifecycle import blank
 from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
 from mediation_core.domain.meeting.commands import CancelMeeting, CompleteActionItem, HoldMeeting, ScheduleMeeting
+from mediation_core.domain.meeting.context import MeetingContext
 from mediation_core.domain.meeting.kinds import JOINT_BODIES, MEETING_BASIS, MeetingKind, joint_bodies
 from mediation_core.domain.meeting.state import Meeting
 from mediation_core.domain.values.organisations import OrgKind
@@ -109,7 +110,7 @@ def action_items_assigned(cmd: HoldMeeting, state: Meeting, ctx: DecisionContext
     zh="决定和议定事项关联的案件须为本辖区案件",
     en="decisions and action items name cases of the meeting's own scope",
 )
-def linked_cases_in_scope(cmd: HoldMeeting, state: Meeting, ctx: DecisionContext) -> Iterator[Violation]:
+def linked_cases_in_scope(cmd: HoldMeeting, state: Meeting, ctx: MeetingContext) -> Iterator[Violation]:
     named = [(f"decisions[{i}].case_ids", d.case_ids) for i, d in enumerate(cmd.decisions)]
     named += [(f"action_items[{i}].case_ids", a.case_ids) for i, a in enumerate(cmd.action_items)]
     for field, case_ids in named:

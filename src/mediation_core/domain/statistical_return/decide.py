@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from mediation_core.domain.case.events import DomainEvent
 from mediation_core.domain.case.rules.common import date_not_in_future
-from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.decider import Decider, lifecycle_rule
 from mediation_core.domain.kernel.lifecycle import Lifecycle
 from mediation_core.domain.statistical_return.commands import ResubmitReturn, SubmitReturn
+from mediation_core.domain.statistical_return.context import ReturnContext
 from mediation_core.domain.statistical_return.events import ReturnResubmitted, ReturnSubmitted
 from mediation_core.domain.statistical_return.figures import ReturnFigures, diff
 from mediation_core.domain.statistical_return.filing import return_due
@@ -22,7 +22,7 @@ from mediation_core.domain.statistical_return.rules import (
 from mediation_core.domain.statistical_return.state import FOLD, TRANSITIONS, StatisticalReturn
 
 
-def _submitted(cmd: SubmitReturn, state: None, ctx: DecisionContext) -> list[DomainEvent]:
+def _submitted(cmd: SubmitReturn, state: None, ctx: ReturnContext) -> list[DomainEvent]:
     assert ctx.report is not None
     return [
         ReturnSubmitted(
@@ -37,7 +37,7 @@ def _submitted(cmd: SubmitReturn, state: None, ctx: DecisionContext) -> list[Dom
     ]
 
 
-def _resubmitted(cmd: ResubmitReturn, state: StatisticalReturn, ctx: DecisionContext) -> list[DomainEvent]:
+def _resubmitted(cmd: ResubmitReturn, state: StatisticalReturn, ctx: ReturnContext) -> list[DomainEvent]:
     assert ctx.report is not None
     figures = ReturnFigures.of(ctx.report)
     return [ReturnResubmitted(on=cmd.on, reason=cmd.reason, figures=figures, changes=diff(state.figures, figures))]
@@ -61,5 +61,5 @@ DECIDERS.update(
         ResubmitReturn: Decider(emits=ReturnResubmitted, rules=(*_COMMON, resubmission_explained), build=_resubmitted),
     }
 )
-RETURNS = Lifecycle(name="return", fold=FOLD, deciders=DECIDERS)
+RETURNS = Lifecycle(name="return", fold=FOLD, deciders=DECIDERS, context=ReturnContext)
 RETURN_EVENT_TYPES = RETURNS.event_types

@@ -10,6 +10,7 @@ from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.lifecycle import blank
 from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
 from mediation_core.domain.statistical_return.commands import ResubmitReturn, ReturnCommand, SubmitReturn
+from mediation_core.domain.statistical_return.context import ReturnContext
 from mediation_core.domain.statistical_return.figures import ReturnFigures, diff
 from mediation_core.domain.statistical_return.state import StatisticalReturn
 from mediation_core.domain.values.organisations import OrgKind
@@ -55,7 +56,7 @@ def return_scope_known(cmd: ReturnCommand, state: Any, ctx: DecisionContext) -> 
     en="a nil return only when the ledger has nothing for the period, and then a nil return",
     section9=(34,),
 )
-def nil_return_matches_ledger(cmd: SubmitReturn, state: Any, ctx: DecisionContext) -> Iterator[Violation]:
+def nil_return_matches_ledger(cmd: SubmitReturn, state: Any, ctx: ReturnContext) -> Iterator[Violation]:
     if ctx.report is None:
         return
     nothing = ctx.report.is_nil
@@ -78,7 +79,7 @@ def nil_return_matches_ledger(cmd: SubmitReturn, state: Any, ctx: DecisionContex
     zh="报表数据须取自台账",
     en="a return locks the figures read from the ledger",
 )
-def ledger_report_read(cmd: ReturnCommand, state: Any, ctx: DecisionContext) -> Iterator[Violation]:
+def ledger_report_read(cmd: ReturnCommand, state: Any, ctx: ReturnContext) -> Iterator[Violation]:
     report = ctx.report
     if report is None or report.scope_id != cmd.org_id or report.period != cmd.period:
         yield ledger_report_read.violation(
@@ -93,7 +94,7 @@ def ledger_report_read(cmd: ReturnCommand, state: Any, ctx: DecisionContext) -> 
     zh="重新报送须说明理由，且数据确有变化",
     en="a resubmission gives its reason and changes the figures",
 )
-def resubmission_explained(cmd: ResubmitReturn, state: StatisticalReturn, ctx: DecisionContext) -> Iterator[Violation]:
+def resubmission_explained(cmd: ResubmitReturn, state: StatisticalReturn, ctx: ReturnContext) -> Iterator[Violation]:
     if blank(cmd.reason):
         yield resubmission_explained.violation("reason", "须说明重新报送的理由", "the reason must not be blank")
     if ctx.report is not None and not diff(state.figures, ReturnFigures.of(ctx.report)):
