@@ -13,7 +13,6 @@ from builders import D0, MEDIATOR_ID, PARTIES, REGISTRY, ROOM, terms
 from mediation_core.calendars import national_calendar
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.case.agreements import Mark, SignatoryKind
-from mediation_core.domain.case.casefile import CaseFileItem
 from mediation_core.domain.case.decide import execute
 from mediation_core.domain.case.events import CaseEvent
 from mediation_core.domain.case.followups import Performance, Satisfaction
@@ -22,6 +21,7 @@ from mediation_core.domain.case.state import CaseState
 from mediation_core.domain.errors import RuleViolationError
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.values.calendar import CHINA_TZ
+from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.parties import Party
 from mediation_core.domain.values.policy import Policy
 from mediation_core.domain.values.sources import CaseSource

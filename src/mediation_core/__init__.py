@@ -1,8 +1,12 @@
 """mediation_core: 公调对接, the linkage between police stations and people's-mediation rooms.
 
-The public API. Importing the package loads nothing but this file: each name is imported on
-first use (PEP 562), so ``import mediation_core.domain`` stays pure and ``import
-mediation_core`` stays cheap. No plugin is loaded and nothing is read at import.
+The public API: the service and its configuration, the errors, and the values most callers
+need; every command is in :mod:`mediation_core.commands`, every value a command or state holds in
+:mod:`mediation_core.values`, every error in :mod:`mediation_core.errors`, and everything a county
+plugin needs in :mod:`mediation_core.plugins` (docs/api.md). Importing the package loads nothing
+but this file: each name is imported on first use (PEP 562), so ``import mediation_core.domain``
+stays pure and ``import mediation_core`` stays cheap. No plugin is loaded and nothing is read at
+import.
 """
 
 from __future__ import annotations
@@ -45,6 +49,15 @@ _EXPORTS: dict[str, str] = {
     "Policy": "mediation_core.domain.values.policy",
     "RULEBOOK": "mediation_core.domain.aggregates",
     "Violation": "mediation_core.domain.kernel.rulebook",
+    "CommandFormatError": "mediation_core.domain.errors",
+    "IntegrityError": "mediation_core.domain.errors",
+    "NotFoundError": "mediation_core.domain.errors",
+    "PluginError": "mediation_core.plugins.manager",
+    "LedgerImportError": "mediation_core.exports.ledger",
+    "NotifierConfig": "mediation_core.app.delivery",
+    "open_channels": "mediation_core.app.delivery",
+    "DocumentForm": "mediation_core.exports.forms",
+    "Period": "mediation_core.domain.values.periods",
 }
 
 __all__ = [  # noqa: RUF022 - kept in the order of _EXPORTS
@@ -78,6 +91,15 @@ __all__ = [  # noqa: RUF022 - kept in the order of _EXPORTS
     "Policy",
     "RULEBOOK",
     "Violation",
+    "CommandFormatError",
+    "IntegrityError",
+    "NotFoundError",
+    "PluginError",
+    "LedgerImportError",
+    "NotifierConfig",
+    "open_channels",
+    "DocumentForm",
+    "Period",
 ]
 
 
@@ -97,6 +119,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # re-exported names for type checkers; resolved lazily at runtime
     from mediation_core.app.bootstrap import Config, ConfigurationError, open_service, open_store
+    from mediation_core.app.delivery import NotifierConfig, open_channels
     from mediation_core.app.service import CaseFile, MediationService
     from mediation_core.domain.aggregates import RULEBOOK
     from mediation_core.domain.case.decide import decide, execute
@@ -105,9 +128,12 @@ if TYPE_CHECKING:  # re-exported names for type checkers; resolved lazily at run
         AuthorisationError,
         CalendarRangeError,
         CaseNotFoundError,
+        CommandFormatError,
         ConcurrencyConflictError,
         DomainError,
+        IntegrityError,
         InvalidTransitionError,
+        NotFoundError,
         OperationalError,
         RuleViolationError,
         StoreBusyError,
@@ -117,4 +143,8 @@ if TYPE_CHECKING:  # re-exported names for type checkers; resolved lazily at run
     )
     from mediation_core.domain.kernel.rulebook import Violation
     from mediation_core.domain.values.actors import Actor, Role
+    from mediation_core.domain.values.periods import Period
     from mediation_core.domain.values.policy import Policy
+    from mediation_core.exports.forms import DocumentForm
+    from mediation_core.exports.ledger import LedgerImportError
+    from mediation_core.plugins.manager import PluginError

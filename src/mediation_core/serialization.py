@@ -20,12 +20,13 @@ from cattrs.preconf.json import make_converter as make_json_converter
 from cattrs.strategies import configure_tagged_union
 
 from mediation_core.domain.case import commands as c
-from mediation_core.domain.case.events import EVENT_TYPES, DomainEvent
+from mediation_core.domain.case.events import EVENT_TYPES
 from mediation_core.domain.dispatch import commands as dc
 from mediation_core.domain.dispatch.events import EVENT_TYPES as DISPATCH_EVENT_TYPES
 from mediation_core.domain.errors import CommandFormatError
 from mediation_core.domain.evaluation_round.decide import EVALUATION_ROUNDS
 from mediation_core.domain.inspection.decide import INSPECTIONS
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.kernel.shapes import shape_problems
 from mediation_core.domain.meeting.decide import MEETINGS
 from mediation_core.domain.misconduct.decide import FINDINGS

@@ -25,12 +25,12 @@ from builders import LIAISON, two_people
 from builders import referral as station_referral
 from mediation_core.app.service import MediationService
 from mediation_core.domain.case import commands as c
-from mediation_core.domain.case.casefile import CaseFileItem
 from mediation_core.domain.case.followups import Performance, Satisfaction
 from mediation_core.domain.case.outcomes import TerminationReason
 from mediation_core.domain.errors import ConcurrencyConflictError
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.values.calendar import CHINA_TZ
+from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.testing import scenarios as sc
 from mediation_sqlalchemy import open_sqlalchemy
 

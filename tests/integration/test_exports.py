@@ -17,10 +17,10 @@ from builders import ADMIN, MEDIATOR, ROOM
 from mediation_core.app.authorisation import UNRESTRICTED, may_read_case
 from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock, walk
-from mediation_core.domain.case.casefile import BINDING_ORDER
 from mediation_core.domain.errors import AuthorisationError, CaseNotFoundError
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.calendar import CHINA_TZ
+from mediation_core.domain.values.casefile import BINDING_ORDER
 from mediation_core.exports.forms import DocumentForm, DocumentUnavailableError
 from mediation_core.exports.ledger import HEADERS, LedgerImportError
 from mediation_core.plugins.manager import PluginError, Plugins, load_plugins

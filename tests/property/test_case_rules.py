@@ -12,13 +12,13 @@ from builders import D0, MEDIATOR_ID, day, terms
 from mediation_core.calendars import national_calendar
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.case.agreements import AgreementSubject, SignatoryKind
-from mediation_core.domain.case.casefile import BINDING_ORDER, STATUTORY_MINIMUM, CaseFileItem
 from mediation_core.domain.case.limitation import Interruption
 from mediation_core.domain.case.outcomes import ALL_ROUTES, DeclineReason, TerminationReason
 from mediation_core.domain.case.rules.confirmation import confirmation_eligible
 from mediation_core.domain.case.state import CaseStatus
 from mediation_core.domain.reporting.ledger import Outcome, ledger_row
 from mediation_core.domain.reporting.repeats import UNKEYED
+from mediation_core.domain.values.casefile import BINDING_ORDER, STATUTORY_MINIMUM, CaseFileItem
 from mediation_core.domain.values.deadlines import DeadlineKind
 from mediation_core.domain.values.policy import Policy
 from mediation_core.domain.values.risks import RiskKind

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from mediation_core import domain
 from mediation_core.domain.case import commands as c
-from mediation_core.domain.case.events import DomainEvent
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.serialization import (
     CommandFormatError,
     command_from_json,

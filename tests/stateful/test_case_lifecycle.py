@@ -31,7 +31,6 @@ from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.domain.aggregates import RULEBOOK
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.case.agreements import AgreementSubject, Mark, SignatoryKind
-from mediation_core.domain.case.casefile import CaseFileItem
 from mediation_core.domain.case.followups import Performance, Satisfaction
 from mediation_core.domain.case.invariants import broken_invariants
 from mediation_core.domain.case.outcomes import DeclineReason, TerminationReason
@@ -39,6 +38,7 @@ from mediation_core.domain.case.state import TERMINAL, TRANSITIONS, CaseState, C
 from mediation_core.domain.errors import RuleViolationError
 from mediation_core.domain.reporting.ledger import Outcome, ledger_row
 from mediation_core.domain.values.calendar import CHINA_TZ
+from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.risks import Difficulty, RiskKind
 from mediation_core.domain.values.sources import CaseSource
 from mediation_core.plugins.manager import load_plugins

@@ -31,7 +31,6 @@ from builders import ADMIN, LIAISON, MEDIATOR, OFFICER, STATION, consents, entru
 from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock, demo_registry
 from mediation_core.domain.case import commands as c
-from mediation_core.domain.case.casefile import CaseFileItem
 from mediation_core.domain.case.followups import Performance, Satisfaction
 from mediation_core.domain.case.outcomes import DeclineReason, TerminationReason
 from mediation_core.domain.errors import RuleViolationError
@@ -42,6 +41,7 @@ from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.state import ReferralStatus
 from mediation_core.domain.reporting.ledger import Outcome
 from mediation_core.domain.values.calendar import CHINA_TZ
+from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.deadlines import DeadlineKind
 from mediation_core.domain.values.sources import ReferralMode
 from mediation_core.plugins.manager import load_plugins

@@ -13,9 +13,9 @@ from builders import D0, MEDIATOR_ID, day, terms
 from mediation_core.domain.aggregates import RULEBOOK
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.case.agreements import AgreementForm, AgreementSubject, Mark, SignatoryKind
-from mediation_core.domain.case.casefile import CaseFileItem
 from mediation_core.domain.case.followups import Performance, Satisfaction
 from mediation_core.domain.case.state import CaseStatus
+from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.deadlines import DeadlineKind
 from mediation_core.domain.values.policy import Policy
 from mediation_core.domain.values.risks import Difficulty

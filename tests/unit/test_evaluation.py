@@ -15,7 +15,6 @@ from mediation_core.app.service import MediationService
 from mediation_core.calendars import national_calendar
 from mediation_core.demo.walkthrough import StoryClock, demo_registry, walk
 from mediation_core.domain.case import commands as c
-from mediation_core.domain.case.casefile import CaseFileItem
 from mediation_core.domain.case.followups import Performance, Satisfaction
 from mediation_core.domain.dispatch.commands import RecordDispatch
 from mediation_core.domain.errors import AuthorisationError, RuleViolationError
@@ -39,6 +38,7 @@ from mediation_core.domain.reporting.subsidies import eligible
 from mediation_core.domain.training.commands import RecordTraining
 from mediation_core.domain.training.trainees import Trainee, TrainingKind
 from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.policy import Policy
 from mediation_core.domain.values.sources import CaseSource
 from mediation_core.plugins import hookimpl

@@ -6,9 +6,9 @@ import pytest
 
 from builders import D0, MEDIATOR_ID, OTHER_MEDIATOR_ID, STATION, day
 from mediation_core.domain.case import commands as c
-from mediation_core.domain.case.casefile import CaseFileItem
 from mediation_core.domain.case.outcomes import ALL_ROUTES, TerminationReason
 from mediation_core.domain.case.state import CaseStatus
+from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.deadlines import DeadlineKind
 from mediation_core.domain.values.risks import RiskKind
 from story import Story

@@ -23,7 +23,6 @@ from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.case.agreements import Mark, Responsibility, SignatoryKind, WrittenTerms
-from mediation_core.domain.case.casefile import CaseFileItem
 from mediation_core.domain.case.followups import Performance, Satisfaction
 from mediation_core.domain.case.outcomes import DeclineReason, TerminationReason
 from mediation_core.domain.case.state import CaseStatus
@@ -43,6 +42,7 @@ from mediation_core.domain.police_case.state import PoliceCaseState, PoliceCaseS
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.letters import FeedbackKind
 from mediation_core.domain.referral.state import ReferralStatus
+from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.deadlines import DeadlineKind
 from mediation_core.domain.values.notices import NoticeKind
 from mediation_core.domain.values.parties import Side

@@ -21,7 +21,6 @@ from builders import (
 from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock
 from mediation_core.domain.case import commands as c
-from mediation_core.domain.case.casefile import CaseFileItem
 from mediation_core.domain.case.outcomes import TerminationReason
 from mediation_core.domain.errors import AuthorisationError, RuleViolationError
 from mediation_core.domain.referral import commands as rc
@@ -38,6 +37,7 @@ from mediation_core.domain.traffic.accident import (
     TrafficTermination,
 )
 from mediation_core.domain.traffic.state import TrafficState, TrafficStatus
+from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.deadlines import DeadlineKind
 from mediation_core.domain.values.parties import Side
 

@@ -14,13 +14,13 @@ from mediation_core.app.authorisation import Readers, authorise_case_command, au
 from mediation_core.app.ports import Document, Store
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.case.decide import CASES as LIFECYCLE_CASES
-from mediation_core.domain.case.events import DomainEvent
 from mediation_core.domain.case.state import CaseState, CaseStatus
 from mediation_core.domain.dispatch import commands as dc
 from mediation_core.domain.dispatch.decide import DISPATCHES as LIFECYCLE_DISPATCHES
 from mediation_core.domain.dispatch.state import DispatchState
 from mediation_core.domain.errors import CaseNotFoundError, NotFoundError
 from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.kernel.lifecycle import Lifecycle
 from mediation_core.domain.kernel.rulebook import Violation
 from mediation_core.domain.linkage import (

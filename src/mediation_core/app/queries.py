@@ -27,7 +27,6 @@ from mediation_core.app.catalogue import BY_NAME, document_readers
 from mediation_core.app.coordination import meetings_of
 from mediation_core.app.ports import Document
 from mediation_core.app.runtime import ServiceBase, event_of, query
-from mediation_core.domain.case.events import DomainEvent
 from mediation_core.domain.case.state import CaseState
 from mediation_core.domain.errors import (
     AuthorisationError,
@@ -37,6 +36,7 @@ from mediation_core.domain.errors import (
 from mediation_core.domain.evaluation_round.commands import round_id
 from mediation_core.domain.evaluation_round.state import EvaluationRound
 from mediation_core.domain.inspection.report import InspectionLine
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.meeting.agenda import AgendaItem
 from mediation_core.domain.meeting.compliance import MeetingSlot
 from mediation_core.domain.meeting.kinds import MeetingKind

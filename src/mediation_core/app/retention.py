@@ -15,9 +15,10 @@ import attrs
 
 from mediation_core.app.ports import Append, Document, Store, UnitOfWork
 from mediation_core.app.sealing import seal
-from mediation_core.domain.case.events import DomainEvent, PartiesAnonymised
+from mediation_core.domain.case.events import PartiesAnonymised
 from mediation_core.domain.case.retention import anonymised_event, names_to_strike
 from mediation_core.domain.case.state import CaseState
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.values.access import (
     RESEAL_DOCUMENT,
     ChainResealed,

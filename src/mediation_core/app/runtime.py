@@ -21,11 +21,11 @@ from mediation_core.app.delivery import Channel, DeliveryPolicy
 from mediation_core.app.ports import Store
 from mediation_core.app.views import Viewer
 from mediation_core.calendars import NATIONAL
-from mediation_core.domain.case.events import DomainEvent
 from mediation_core.domain.errors import (
     AuthorisationError,
 )
 from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.reporting.repeats import PartyKeyer
 from mediation_core.domain.values.actors import Actor
 from mediation_core.domain.values.calendar import WorkingDayCalendar

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from mediation_core.domain.case.events import DomainEvent
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.values.actors import Actor
 from mediation_core.records import GENESIS_HASH, RecordedEvent, record
 from mediation_core.serialization import event_body

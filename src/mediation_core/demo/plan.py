@@ -41,7 +41,6 @@ from mediation_core.demo.figures import SOURCE
 from mediation_core.demo.people import People
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.case.agreements import Mark, Responsibility, SignatoryKind, WrittenTerms
-from mediation_core.domain.case.casefile import CaseFileItem
 from mediation_core.domain.case.followups import Performance, Satisfaction
 from mediation_core.domain.case.outcomes import DeclineReason, TerminationReason
 from mediation_core.domain.dispatch import commands as dc
@@ -72,6 +71,7 @@ from mediation_core.domain.training.commands import RecordTraining
 from mediation_core.domain.training.trainees import Trainee, TrainingKind
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.calendar import CHINA_TZ, WorkingDayCalendar
+from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.organisations import Mediator
 from mediation_core.domain.values.parties import NaturalPerson, OrganisationParty, Party, Side
 from mediation_core.domain.values.periods import Period

@@ -18,11 +18,11 @@ from mediation_core.app.bootstrap import Config, open_service
 from mediation_core.app.service import CaseFile, MediationService
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.case.agreements import Mark, Responsibility, SignatoryKind, WrittenTerms
-from mediation_core.domain.case.casefile import CaseFileItem
 from mediation_core.domain.case.followups import Performance, Satisfaction
 from mediation_core.domain.reporting.ledger import LEDGER_HEADERS_ZH, LedgerRow
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.calendar import CHINA_TZ
+from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.organisations import Employment, Liaison, Mediator, Organisation, OrgKind, Registry
 from mediation_core.domain.values.parties import NaturalPerson, Side
 from mediation_core.domain.values.sources import CaseSource

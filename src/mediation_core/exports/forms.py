@@ -22,11 +22,11 @@ from attrs import frozen
 
 from mediation_core.domain.case import events as ev
 from mediation_core.domain.case.agreements import AgreementForm, SignatoryKind
-from mediation_core.domain.case.casefile import BINDING_ORDER, DEFAULT_REQUIRED_ITEMS, CaseFileItem
-from mediation_core.domain.case.events import DomainEvent
 from mediation_core.domain.case.state import CaseState
 from mediation_core.domain.errors import DomainError
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.referral.state import ReferralState, ReferralStatus
+from mediation_core.domain.values.casefile import BINDING_ORDER, DEFAULT_REQUIRED_ITEMS, CaseFileItem
 from mediation_core.domain.values.categories import Category
 from mediation_core.domain.values.identifiers import mask_phone, mask_resident_id
 from mediation_core.domain.values.organisations import Registry

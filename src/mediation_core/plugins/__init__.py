@@ -10,6 +10,7 @@ from mediation_core.domain.kernel.rulebook import Violation
 from mediation_core.domain.referral.commands import AcceptReferral
 from mediation_core.domain.referral.state import ReferralState
 from mediation_core.domain.reporting.evaluation import Dimension, EvaluationItem, capped
+from mediation_core.domain.reporting.statistics import StatisticsReport
 from mediation_core.domain.values.calendar import WorkingDayCalendar
 from mediation_core.domain.values.categories import Category
 from mediation_core.domain.values.deadlines import DueItem, Urgency
@@ -27,7 +28,15 @@ from mediation_core.plugins.manager import (
     load_plugins,
     make_plugin_manager,
 )
-from mediation_core.plugins.types import Delivery, DeliveryError, LedgerReader, Notifier, Renderer, StoreBackend
+from mediation_core.plugins.types import (
+    Deliver,
+    Delivery,
+    DeliveryError,
+    LedgerReader,
+    Notifier,
+    Renderer,
+    StoreBackend,
+)
 from mediation_core.records import RecordedEvent
 
 __all__ = [
@@ -38,6 +47,7 @@ __all__ = [
     "AggregateState",
     "Category",
     "CheckInputs",
+    "Deliver",
     "Delivery",
     "DeliveryError",
     "Dimension",
@@ -58,6 +68,7 @@ __all__ = [
     "RecordedEvent",
     "ReferralState",
     "Renderer",
+    "StatisticsReport",
     "StoreBackend",
     "Urgency",
     "Violation",

@@ -12,6 +12,7 @@ from mediation_core.domain.meeting.state import Meeting
 from mediation_core.domain.police_case.state import PoliceCaseState, PoliceCaseStatus
 from mediation_core.domain.referral.rules import issued_by_station
 from mediation_core.domain.referral.state import ReferralState
+from mediation_core.domain.reminders import case_deadline_notice, referral_deadline_notice
 from mediation_core.domain.reporting.ledger import Outcome
 from mediation_core.domain.traffic.insurers import insurer_session_notice
 from mediation_core.domain.traffic.state import TrafficState
@@ -20,7 +21,6 @@ from mediation_core.domain.values.deadlines import DeadlineKind, DueItem
 from mediation_core.domain.values.notices import Notice, NoticeKind, Recipient
 from mediation_core.domain.values.organisations import OrgKind
 from mediation_core.domain.values.policy import Policy
-from mediation_core.domain.values.reminders import case_deadline_notice, referral_deadline_notice
 from mediation_core.domain.values.risks import RiskKind
 from mediation_core.domain.values.sources import ReferralMode
 from mediation_core.plugins._markers import hookimpl

@@ -15,10 +15,10 @@ from typing import Any
 
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.case.agreements import Mark, Responsibility, SignatoryKind, WrittenTerms
-from mediation_core.domain.case.casefile import CaseFileItem
 from mediation_core.domain.case.followups import Performance, Satisfaction
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.calendar import CHINA_TZ
+from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.identifiers import resident_id_check_char
 from mediation_core.domain.values.parties import NaturalPerson, Side
 from mediation_core.domain.values.sources import CaseSource

@@ -16,21 +16,25 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import attrs
 import pytest
 
-from mediation_core.app.delivery import NotifierConfig, open_channels
-from mediation_core.app.service import MediationService
-from mediation_core.demo.walkthrough import StoryClock, demo_registry
-from mediation_core.domain.errors import RuleViolationError
-from mediation_core.domain.referral import commands as rc
-from mediation_core.domain.referral.letters import ConsentEvidence, ConsentForm
-from mediation_core.domain.values.actors import Actor, Role
-from mediation_core.domain.values.calendar import CHINA_TZ
-from mediation_core.domain.values.identifiers import resident_id_check_char
-from mediation_core.domain.values.parties import NaturalPerson, Side
-from mediation_core.domain.values.periods import Period
-from mediation_core.domain.values.sources import CaseSource, ReferralMode
+from mediation_core import Config, MediationService, NotifierConfig, open_channels, open_store
+from mediation_core import commands as rc
+from mediation_core.errors import RuleViolationError
 from mediation_core.plugins import load_plugins
+from mediation_core.testing import StoryClock, demo_registry
+from mediation_core.values import (
+    CHINA_TZ,
+    Actor,
+    CaseSource,
+    ConsentEvidence,
+    ConsentForm,
+    NaturalPerson,
+    Period,
+    ReferralMode,
+    Role,
+    Side,
+    resident_id_check_char,
+)
 from mediation_county_example import POLICY_ID, REGION
-from mediation_memory import MemoryStore
 
 DAY = dt.date(2026, 5, 6)
 ADMIN = Actor(actor_id="admin", role=Role.ADMINISTRATOR, scope_id="district")
@@ -69,7 +73,9 @@ def letter(category: str = "neighbourhood", amount: int = 0) -> rc.IssueReferral
 def service(region: str, channels: tuple = ()) -> MediationService:  # type: ignore[type-arg]
     plugins = load_plugins(strict=True)
     clock = StoryClock(dt.datetime.combine(DAY, dt.time(10), CHINA_TZ))
-    svc = MediationService(MemoryStore(), plugins=plugins, region=region, clock=clock, channels=channels)
+    svc = MediationService(
+        open_store(Config(store="memory"), plugins), plugins=plugins, region=region, clock=clock, channels=channels
+    )
     registry = demo_registry()
     with_phones = {
         key: attrs.evolve(m, phone=f"1390000000{n}") for n, (key, m) in enumerate(sorted(registry.mediators.items()))

@@ -13,10 +13,10 @@ from decimal import Decimal
 from attrs import field, frozen
 
 from mediation_core.domain.case.agreements import AgreementSubject, Mark, SignatoryKind, WrittenTerms
-from mediation_core.domain.case.casefile import CaseFileItem
 from mediation_core.domain.case.followups import Performance, Satisfaction
 from mediation_core.domain.case.outcomes import DeclineReason, TerminationReason
 from mediation_core.domain.traffic.accident import InsurerNotice, JointBody
+from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.parties import Party
 from mediation_core.domain.values.risks import Difficulty, RiskKind
 from mediation_core.domain.values.sources import CaseSource, ReferralMode

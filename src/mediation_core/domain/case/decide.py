@@ -16,7 +16,6 @@ from typing import Any
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.case import events as ev
 from mediation_core.domain.case.agreements import Signature, copies_for, written_effective_on
-from mediation_core.domain.case.casefile import BINDING_ORDER
 from mediation_core.domain.case.context import CaseContext
 from mediation_core.domain.case.followups import FollowUp
 from mediation_core.domain.case.limitation import Interruption
@@ -43,6 +42,7 @@ from mediation_core.domain.kernel.lifecycle import Lifecycle
 from mediation_core.domain.kernel.rulebook import Violation
 from mediation_core.domain.reporting.repeats import find_repeat
 from mediation_core.domain.traffic import rules as traffic
+from mediation_core.domain.values.casefile import BINDING_ORDER
 from mediation_core.domain.values.deadlines import Deadline, DeadlineKind, calendar_deadline, working_day_deadline
 from mediation_core.domain.values.parties import holds_sensitive_data
 

@@ -14,22 +14,15 @@ from typing import ClassVar
 from attrs import frozen
 
 from mediation_core.domain.case.agreements import AgreementSubject, Signature, WrittenTerms
-from mediation_core.domain.case.casefile import CaseFileItem
 from mediation_core.domain.case.followups import FollowUp
 from mediation_core.domain.case.outcomes import DeclineReason, Route, TerminationReason
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.traffic.accident import InsurerNotice, JointBody
+from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.deadlines import Deadline
 from mediation_core.domain.values.parties import Party
 from mediation_core.domain.values.risks import Difficulty, RiskKind
 from mediation_core.domain.values.sources import CaseSource, ReferralMode
-
-
-@frozen(kw_only=True)
-class DomainEvent:
-    """Base of every event of every aggregate: a stable wire tag and a schema version."""
-
-    EVENT_TYPE: ClassVar[str] = ""
-    SCHEMA_VERSION: ClassVar[int] = 1
 
 
 @frozen(kw_only=True)

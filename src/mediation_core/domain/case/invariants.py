@@ -13,9 +13,9 @@ from collections.abc import Callable
 from attrs import field, frozen
 
 from mediation_core.domain.case.agreements import AgreementForm, copies_for, written_effective_on
-from mediation_core.domain.case.casefile import STATUTORY_MINIMUM, CaseFileItem
 from mediation_core.domain.case.outcomes import ALL_ROUTES
 from mediation_core.domain.case.state import CaseState, CaseStatus
+from mediation_core.domain.values.casefile import STATUTORY_MINIMUM, CaseFileItem
 
 
 @frozen(kw_only=True)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from mediation_core.domain.case.events import DomainEvent
 from mediation_core.domain.case.state import CaseState
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.values.privacy import anonymised_value, person_names
 
 

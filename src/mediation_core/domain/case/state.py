@@ -22,12 +22,12 @@ from mediation_core.domain.case.agreements import (
     Signature,
     WrittenTerms,
 )
-from mediation_core.domain.case.casefile import CaseFileItem
 from mediation_core.domain.case.followups import FollowUp
 from mediation_core.domain.case.outcomes import DeclineReason, Route, TerminationReason
 from mediation_core.domain.errors import InvalidTransitionError
 from mediation_core.domain.kernel.fold import Fold
 from mediation_core.domain.traffic.accident import ScheduledSession
+from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.deadlines import Deadline, DeadlineKind
 from mediation_core.domain.values.parties import Party, holds_sensitive_data, persons
 from mediation_core.domain.values.privacy import anonymised_party, anonymised_text, person_names

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from mediation_core.domain.case.events import DomainEvent
 from mediation_core.domain.case.rules.common import date_not_in_future
 from mediation_core.domain.evaluation_round.commands import ConcludeEvaluation, ReviseEvaluation
 from mediation_core.domain.evaluation_round.context import EvaluationContext
@@ -20,6 +19,7 @@ from mediation_core.domain.evaluation_round.rules import (
 )
 from mediation_core.domain.evaluation_round.state import FOLD, TRANSITIONS, EvaluationRound
 from mediation_core.domain.kernel.decider import Decider, lifecycle_rule
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.kernel.lifecycle import Lifecycle
 from mediation_core.domain.reporting.evaluation import excellent_quota
 

@@ -8,8 +8,8 @@ from typing import ClassVar
 
 from attrs import frozen
 
-from mediation_core.domain.case.events import DomainEvent
 from mediation_core.domain.evaluation_round.results import GradeChange, ItemSpec
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.reporting.evaluation import MediatorResult
 
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from attrs import frozen
 
-from mediation_core.domain.case.events import DomainEvent
 from mediation_core.domain.evaluation_round.events import EvaluationConcluded, EvaluationRevised
 from mediation_core.domain.evaluation_round.results import GradeChange, ItemSpec
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.kernel.fold import Fold
 from mediation_core.domain.reporting.evaluation import MediatorResult
 

@@ -3,7 +3,6 @@ and :data:`INSPECTIONS`, the lifecycle the service runs them through."""
 
 from __future__ import annotations
 
-from mediation_core.domain.case.events import DomainEvent
 from mediation_core.domain.case.rules.common import date_not_in_future
 from mediation_core.domain.inspection.commands import RecordInspection, RecordRectification
 from mediation_core.domain.inspection.events import InspectionRecorded, InspectionRectified
@@ -16,6 +15,7 @@ from mediation_core.domain.inspection.rules import (
 from mediation_core.domain.inspection.state import FOLD, TRANSITIONS, Inspection
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.decider import Decider, lifecycle_rule
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.kernel.lifecycle import Lifecycle
 from mediation_core.domain.values.deadlines import Deadline, DeadlineKind
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from attrs import frozen
 
-from mediation_core.domain.case.events import DomainEvent
 from mediation_core.domain.inspection.events import InspectionRecorded, InspectionRectified
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.kernel.fold import Fold
 from mediation_core.domain.values.deadlines import Deadline
 

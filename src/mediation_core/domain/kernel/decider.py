@@ -13,8 +13,8 @@ from typing import Any, Protocol
 
 from attrs import frozen
 
-from mediation_core.domain.case.events import DomainEvent
 from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.kernel.rulebook import Rule, RuleKind, Violation, rule
 
 

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from attrs import frozen
 
-from mediation_core.domain.case.events import DomainEvent
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.meeting.agenda import AgendaItem
 from mediation_core.domain.meeting.kinds import Body, MeetingKind
 from mediation_core.domain.meeting.minutes import ActionItem, Attendee, Decision

@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from mediation_core.domain.case.events import DomainEvent
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.kernel.fold import Fold
 from mediation_core.domain.meeting.agenda import AgendaItem, OpenItem
 from mediation_core.domain.meeting.events import ActionItemCompleted, MeetingCancelled, MeetingHeld, MeetingScheduled

@@ -12,7 +12,7 @@ from typing import Any
 
 from attrs import frozen
 
-from mediation_core.domain.case.events import DomainEvent
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.kernel.fold import Fold
 from mediation_core.domain.misconduct.events import FindingRevoked, MisconductFound
 from mediation_core.domain.misconduct.kinds import MisconductKind, Sanction

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from attrs import frozen
 
-from mediation_core.domain.case.events import DomainEvent
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.police_case.mediability import (
     Assessment,
     Exclusion,

@@ -8,8 +8,8 @@ from typing import ClassVar
 
 from attrs import frozen
 
-from mediation_core.domain.case.events import DomainEvent
 from mediation_core.domain.case.followups import Performance
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.referral.letters import ConsentEvidence, DeclinationLetter, Origin
 from mediation_core.domain.reporting.ledger import Outcome
 from mediation_core.domain.values.deadlines import Deadline

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from attrs import frozen
 
-from mediation_core.domain.case.events import DomainEvent
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.reporting.ledger import LedgerRow
 
 

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from mediation_core.domain.case.events import DomainEvent
 from mediation_core.domain.case.rules.common import date_not_in_future
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.decider import Decider, lifecycle_rule
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.kernel.lifecycle import Lifecycle
 from mediation_core.domain.training.commands import CorrectTrainees, RecordTraining
 from mediation_core.domain.training.events import TraineesCorrected, TrainingRecorded

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from attrs import frozen
 
-from mediation_core.domain.case.events import DomainEvent
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.training.trainees import Trainee, TrainingKind
 
 

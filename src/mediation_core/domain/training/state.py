@@ -13,7 +13,7 @@ from typing import Any
 
 from attrs import frozen
 
-from mediation_core.domain.case.events import DomainEvent
+from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.kernel.fold import Fold
 from mediation_core.domain.training.events import TraineesCorrected, TrainingRecorded
 from mediation_core.domain.training.trainees import Trainee, TrainingKind

@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from attrs import frozen
 
-from mediation_core.domain.case.events import DomainEvent
+from mediation_core.domain.kernel.event import DomainEvent
 
 ACCESS_LOG_PREFIX = "access-log:"
 DENIAL_DOCUMENT = "access-denial"

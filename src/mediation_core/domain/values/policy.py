@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from attrs import field, fields, frozen
 
-from mediation_core.domain.case.casefile import DEFAULT_REQUIRED_ITEMS, CaseFileItem
 from mediation_core.domain.values.actors import Role
 from mediation_core.domain.values.calendar import BeyondRange
+from mediation_core.domain.values.casefile import DEFAULT_REQUIRED_ITEMS, CaseFileItem
 from mediation_core.domain.values.privacy import DEFAULT_PERSONAL_DATA_ROLES, DEFAULT_WITHHELD_ROLES
 from mediation_core.domain.values.sources import ReferralMode
 

@@ -3,7 +3,7 @@ system imports: a heading, one paragraph of headline figures, then one line per 
 
 from __future__ import annotations
 
-from mediation_core.domain.reporting.statistics import StatisticsReport
+from mediation_core.plugins import StatisticsReport
 
 
 def brief(report: StatisticsReport) -> bytes:

@@ -18,7 +18,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
 
-from mediation_core.plugins.types import Deliver, Delivery, DeliveryError
+from mediation_core.plugins import Deliver, Delivery, DeliveryError
 
 SETTINGS = ("url", "account", "secret", "sign", "timeout")
 BATCH = 100

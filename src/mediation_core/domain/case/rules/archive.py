@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mediation_core.domain.case.casefile import STATUTORY_MINIMUM, CaseFileItem
 from mediation_core.domain.case.commands import ArchiveCase
 from mediation_core.domain.case.state import CaseState, CaseStatus
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
+from mediation_core.domain.values.casefile import STATUTORY_MINIMUM, CaseFileItem
 
 
 def outcome_item(state: CaseState) -> CaseFileItem:
