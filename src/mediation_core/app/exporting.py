@@ -54,13 +54,13 @@ def _available(record: Renderer | LedgerReader, what: str) -> None:
 
 
 def render(renderers: Mapping[str, Renderer], subject: str, fmt: str, value: Any) -> bytes:
-    """Render ``value`` with the renderer ``<subject>-<fmt>`` of ``renderers``."""
-    name = f"{subject}-{fmt}"
-    renderer = renderers.get(name)
-    if renderer is None or renderer.subject != subject:
-        offered = ", ".join(n for n, r in renderers.items() if r.subject == subject) or "none"
-        msg = f"no renderer {name!r}; for {subject} the installed ones are: {offered}"
+    """Render ``value`` with the renderer of ``subject`` in format ``fmt``."""
+    found = [r for r in renderers.values() if r.subject == subject and r.format == fmt]
+    if not found:
+        offered = ", ".join(r.name for r in renderers.values() if r.subject == subject) or "none"
+        msg = f"no renderer {f'{subject}-{fmt}'!r}; for {subject} the installed ones are: {offered}"
         raise PluginError(msg)
+    (renderer,) = found
     _available(renderer, "renderer")
     return renderer.render(value)
 

@@ -38,7 +38,8 @@ class Renderer:
 
     ``subject`` says what it renders: ``"ledger"`` (a :class:`~mediation_core.exports.ledger.LedgerTable`),
     ``"document"`` (a :class:`~mediation_core.exports.forms.FormDocument`), ``"statistics"``
-    (a :class:`~mediation_core.domain.reporting.statistics.StatisticsReport`).
+    (a :class:`~mediation_core.domain.reporting.statistics.StatisticsReport`). Its name is
+    ``<subject>-<format>`` (``ledger-xlsx``), checked when the record is made.
     ``requires`` are the modules it imports (checked first, so a missing optional extra is a
     clear error naming ``extra``)."""
 
@@ -50,6 +51,17 @@ class Renderer:
     subject: str = "report"
     requires: tuple[str, ...] = ()
     extra: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if not self.name.startswith(f"{self.subject}-") or self.name == f"{self.subject}-":
+            msg = f"renderer {self.name!r}: a renderer of {self.subject!r} is named '{self.subject}-<format>'"
+            raise ValueError(msg)
+
+    @property
+    def format(self) -> str:
+        """The format callers ask for (``xlsx`` of ``ledger-xlsx``): a renderer is found by its
+        subject and its format, and its name is the two joined by a hyphen."""
+        return self.name.removeprefix(f"{self.subject}-")
 
 
 class DeliveryError(Exception):
