@@ -8,7 +8,7 @@ from mediation_core.domain.case.rules import common
 from mediation_core.domain.dispatch import commands as c
 from mediation_core.domain.dispatch import events as ev
 from mediation_core.domain.dispatch import rules as r
-from mediation_core.domain.dispatch.state import FOLD, TRANSITIONS, DispatchState
+from mediation_core.domain.dispatch.state import FOLD, TRANSITIONS
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.decider import Decider, lifecycle_rule
 from mediation_core.domain.kernel.lifecycle import Lifecycle
@@ -80,8 +80,5 @@ DISPATCHES = Lifecycle(
 """The dispatch's fold and deciders: what the service replays and decides."""
 
 
-def execute(
-    command: c.DispatchCommand, state: DispatchState | None, context: DecisionContext
-) -> tuple[list[ev.DispatchEvent], DispatchState]:
-    """The events ``command`` produces and the dispatch after them, or ``RuleViolationError``."""
-    return DISPATCHES.execute(command, state, context)
+execute = DISPATCHES.execute
+"""``execute(command, state, context)``: the events and the state after them, or ``RuleViolationError``."""

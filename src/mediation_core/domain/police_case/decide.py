@@ -263,8 +263,5 @@ POLICE_CASES = Lifecycle(
 """The police case's fold and deciders: what the service replays and decides."""
 
 
-def execute(
-    command: c.PoliceCaseCommand, state: PoliceCaseState | None, context: DecisionContext
-) -> tuple[list[ev.PoliceCaseEvent], PoliceCaseState]:
-    """The events ``command`` produces and the 治安 case after them, or ``RuleViolationError``."""
-    return POLICE_CASES.execute(command, state, context)
+execute = POLICE_CASES.execute
+"""``execute(command, state, context)``: the events and the state after them, or ``RuleViolationError``."""

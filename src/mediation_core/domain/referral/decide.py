@@ -214,8 +214,5 @@ REFERRALS = Lifecycle(
 """The referral's fold and deciders: what the service replays and decides."""
 
 
-def execute(
-    command: c.ReferralCommand, state: ReferralState | None, context: DecisionContext
-) -> tuple[list[ev.ReferralEvent], ReferralState]:
-    """The events ``command`` produces and the referral after them, or ``RuleViolationError``."""
-    return REFERRALS.execute(command, state, context)
+execute = REFERRALS.execute
+"""``execute(command, state, context)``: the events and the state after them, or ``RuleViolationError``."""

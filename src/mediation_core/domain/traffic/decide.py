@@ -205,8 +205,5 @@ TRAFFIC = Lifecycle(
 """The traffic's fold and deciders: what the service replays and decides."""
 
 
-def execute(
-    command: c.TrafficCommand, state: TrafficState | None, context: DecisionContext
-) -> tuple[list[ev.TrafficEvent], TrafficState]:
-    """The events ``command`` produces and the record after them, or ``RuleViolationError``."""
-    return TRAFFIC.execute(command, state, context)
+execute = TRAFFIC.execute
+"""``execute(command, state, context)``: the events and the state after them, or ``RuleViolationError``."""
