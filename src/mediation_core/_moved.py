@@ -10,13 +10,15 @@ parts (``SPLIT``), each with its own warning.
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import sys
 import types
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from importlib.abc import Loader
 
 _D = "mediation_core.domain"
 MOVED: dict[str, str] = {
@@ -131,7 +133,10 @@ def new_name(old: str) -> str | None:
     return None
 
 
-class _Alias(importlib.abc.Loader):
+class _Alias:
+    """The loader of an old name (a plain class: ``importlib.abc`` costs more to import than
+    ``import mediation_core`` itself)."""
+
     def __init__(self, targets: tuple[str, ...]) -> None:
         self.targets = targets
 
@@ -150,7 +155,7 @@ class _Alias(importlib.abc.Loader):
             module.__dict__["__getattr__"] = forward(module.__name__, *self.targets)
 
 
-class MovedFinder(importlib.abc.MetaPathFinder):
+class MovedFinder:
     """Finds the old names of moved modules (and only those)."""
 
     def find_spec(
@@ -161,7 +166,7 @@ class MovedFinder(importlib.abc.MetaPathFinder):
         new = new_name(fullname)
         if new is None:
             return None
-        return importlib.machinery.ModuleSpec(fullname, _Alias(SPLIT.get(fullname, (new,))))
+        return importlib.machinery.ModuleSpec(fullname, cast("Loader", _Alias(SPLIT.get(fullname, (new,)))))
 
 
 def install() -> None:

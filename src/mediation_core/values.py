@@ -40,9 +40,7 @@ from mediation_core.domain.inspection.state import (
     Inspection,
     InspectionStatus,
 )
-from mediation_core.domain.meeting.kinds import (
-    MeetingKind,
-)
+from mediation_core.domain.meeting.kinds import MeetingKind
 from mediation_core.domain.meeting.minutes import (
     ActionItemDraft,
     Attendee,
@@ -92,9 +90,7 @@ from mediation_core.domain.reporting.ledger import (
     LedgerRow,
     Outcome,
 )
-from mediation_core.domain.reporting.statistics import (
-    StatisticsReport,
-)
+from mediation_core.domain.reporting.statistics import StatisticsReport
 from mediation_core.domain.statistical_return.state import (
     Resubmission,
     ReturnStatus,
@@ -135,9 +131,7 @@ from mediation_core.domain.values.calendar import (
     WorkingDayCalendar,
     local_date,
 )
-from mediation_core.domain.values.casefile import (
-    CaseFileItem,
-)
+from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.categories import (
     MINISTRY_CATEGORIES,
     Category,
@@ -177,12 +171,8 @@ from mediation_core.domain.values.parties import (
     OrganisationParty,
     Side,
 )
-from mediation_core.domain.values.periods import (
-    Period,
-)
-from mediation_core.domain.values.policy import (
-    Policy,
-)
+from mediation_core.domain.values.periods import Period
+from mediation_core.domain.values.policy import Policy
 from mediation_core.domain.values.risks import (
     Difficulty,
     RiskKind,

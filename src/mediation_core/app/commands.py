@@ -19,9 +19,7 @@ from attrs import frozen
 
 from mediation_core.app import retention
 from mediation_core.app.aggregates import CASES, AggregateType, Reading
-from mediation_core.app.authorisation import (
-    authorise_administration,
-)
+from mediation_core.app.authorisation import authorise_administration
 from mediation_core.app.catalogue import BY_COMMAND
 from mediation_core.app.ports import Append, Reseal, UnitOfWork
 from mediation_core.app.runtime import ServiceBase, event_of, masked_notice

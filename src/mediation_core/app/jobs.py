@@ -11,9 +11,7 @@ import attrs
 from attrs import frozen
 
 from mediation_core.app import delivery
-from mediation_core.app.authorisation import (
-    authorise_administration,
-)
+from mediation_core.app.authorisation import authorise_administration
 from mediation_core.app.commands import Commands
 from mediation_core.app.delivery import DeliveryReport
 from mediation_core.app.ports import OutboxEntry
@@ -21,9 +19,7 @@ from mediation_core.app.queries import Queries, replay_records
 from mediation_core.app.runtime import masked_notice, query
 from mediation_core.domain.case.commands import AnonymiseParties
 from mediation_core.domain.case.retention import due_for_anonymisation, retention_ends
-from mediation_core.domain.errors import (
-    ConcurrencyConflictError,
-)
+from mediation_core.domain.errors import ConcurrencyConflictError
 from mediation_core.domain.values.actors import SYSTEM_ACTOR, Actor
 from mediation_core.domain.values.calendar import local_date
 from mediation_core.domain.values.deadlines import DueItem, due

@@ -9,21 +9,17 @@ import functools
 import secrets
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 import attrs
 
 from mediation_core.app.access import AccessLog
-from mediation_core.app.authorisation import (
-    authorise_administration,
-)
+from mediation_core.app.authorisation import authorise_administration
 from mediation_core.app.delivery import Channel, DeliveryPolicy
 from mediation_core.app.ports import Store
 from mediation_core.app.views import Viewer
 from mediation_core.calendars import NATIONAL
-from mediation_core.domain.errors import (
-    AuthorisationError,
-)
+from mediation_core.domain.errors import AuthorisationError
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.reporting.repeats import PartyKeyer
@@ -92,15 +88,9 @@ def masked_notice(notice: Notice) -> Notice:
 
 
 class ServiceBase:
-    """Use cases over one store, with the county's policy, calendar and plugins.
-
-    ``channels`` are the configured notifiers the outbox is delivered through
-    (:func:`mediation_core.app.delivery.open_channels`), ``delivery_policy`` how hard it tries.
-    ``identity_key`` is the deployment's secret for the keyed digests of party identities
-    that find repeat disputes. Without one, a random key lives as long as the service, which
-    suits only a store that dies with the process (the memory store); a persistent store
-    needs the same key on every start, or earlier cases stop matching.
-    """
+    """What the parts of the service share: the store, the county's policy, calendar,
+    categories and plugins, the clock, the keyer of party identities, the registry snapshot and
+    the access log (the arguments are :class:`~mediation_core.app.service.MediationService`'s)."""
 
     def __init__(
         self,
@@ -146,7 +136,8 @@ class ServiceBase:
         self._registry = self.store.registry()
         return self._registry
 
-    def context(self, now: dt.datetime, sequence: int | None = None, **extra: Any) -> DecisionContext:
+    def context(self, now: dt.datetime, sequence: int | None = None) -> DecisionContext:
+        """What every decision reads at ``now``; an aggregate's lifecycle widens it to its own."""
         return DecisionContext(
             now=now,
             policy=self.policy,
@@ -154,7 +145,6 @@ class ServiceBase:
             registry=self.registry(),
             categories=self.categories,
             sequence=sequence,
-            **extra,
         )
 
     def viewer(self, actor: Actor) -> Viewer:
