@@ -18,7 +18,7 @@ import attrs
 from attrs import frozen
 
 from mediation_core.app import retention
-from mediation_core.app.aggregates import CASES, AggregateType, Reading
+from mediation_core.app.aggregates import CASES, AggregateType
 from mediation_core.app.authorisation import authorise_administration
 from mediation_core.app.catalogue import BY_COMMAND
 from mediation_core.app.ports import Append, Reseal, UnitOfWork
@@ -233,12 +233,7 @@ class Commands(ServiceBase):
                 self._authorise(aggregate, cmd, actor, org_id)
             series = aggregate.numbering(cmd, state)
             context = self.context(now, tx.allocate_number(*series) if series else None)
-            reading = Reading(
-                store=self.store,
-                party_keyer=self.party_keyer,
-                stream_head=head.hash,
-                evaluation_items=self.evaluation_items,
-            )
+            reading = self.reading(head.hash)
             context = aggregate.lifecycle.inputs(context, **aggregate.lookup(reading, cmd, context))
             local = tuple(aggregate.local_checks(self.plugins, cmd, state, context))
             try:
@@ -305,7 +300,7 @@ class Commands(ServiceBase):
                 tx, aggregate, stream_id, head=head, appended=sealed, context=context, now=now, actor=actor
             )
         notices = [masked_notice(n) for r in sealed for n in self.plugins.notices(event=r, state=state)]
-        projection = aggregate.project(state, context, Reading(store=self.store, party_keyer=self.party_keyer))
+        projection = aggregate.project(state, context, self.reading())
         tx.append(
             Append(
                 stream_id=stream_id,
@@ -341,7 +336,7 @@ class Commands(ServiceBase):
             tx, stream_id=stream_id, state=head.state, stored=stored, appended=appended, now=now, actor=actor
         )
         state = aggregate.replay(stream_id, [event_of(r) for r in records])
-        projection = aggregate.project(state, context, Reading(store=self.store, party_keyer=self.party_keyer))
+        projection = aggregate.project(state, context, self.reading())
         tx.reseal(
             Reseal(
                 stream_id=stream_id,

@@ -11,7 +11,7 @@ import attrs
 from attrs import frozen
 
 from mediation_core.app import access, authorisation, reports, retention
-from mediation_core.app.aggregates import CASES, Reading
+from mediation_core.app.aggregates import CASES
 from mediation_core.app.authorisation import (
     LINKAGE_READERS,
     STATION_STAFF,
@@ -117,8 +117,7 @@ class Queries(ServiceBase):
         if state is None:
             msg = f"{kind.name} {stream_id!r} does not exist"
             raise NotFoundError(msg)
-        reading = Reading(store=self.store, party_keyer=self.party_keyer)
-        documents = kind.project(state, self.context(self.clock()), reading).documents
+        documents = kind.project(state, self.context(self.clock()), self.reading()).documents
         readers = document_readers(documents[0]) if documents else Readers()
         if not may_read_linked(actor, readers, self.registry()):
             msg = f"{actor} 无权查阅 {stream_id} / may not read {kind.name} {stream_id}"

@@ -14,6 +14,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 import attrs
 
 from mediation_core.app.access import AccessLog
+from mediation_core.app.aggregates import Reading
 from mediation_core.app.authorisation import authorise_administration
 from mediation_core.app.delivery import Channel, DeliveryPolicy
 from mediation_core.app.ports import Store
@@ -145,6 +146,15 @@ class ServiceBase:
             registry=self.registry(),
             categories=self.categories,
             sequence=sequence,
+        )
+
+    def reading(self, stream_head: str = "") -> Reading:
+        """What an aggregate's lookup and projection may read besides the command."""
+        return Reading(
+            store=self.store,
+            party_keyer=self.party_keyer,
+            stream_head=stream_head,
+            evaluation_items=self.evaluation_items,
         )
 
     def viewer(self, actor: Actor) -> Viewer:
