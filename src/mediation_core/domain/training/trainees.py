@@ -23,14 +23,6 @@ class TrainingKind(enum.Enum):
         }[self.value]
 
 
-_KIND_TITLES = {
-    "legal_course": "专题法律法规培训",
-    "shadowing": "跟班轮训",
-    "exchange": "外出交流学习",
-    "other": "其他",
-}
-
-
 @frozen(kw_only=True)
 class Trainee:
     """A person trained, and the organisation they work for (a room, an office, a station)."""
