@@ -191,13 +191,16 @@ def police_case(
     assessment: Assessment | None = None,
     assessment_needed: bool = False,
     police_case_id: str = "",
+    act_on: dt.date | None = None,
 ) -> pc.OpenPoliceCase:
-    """A station's 治安 case: p1 the victim, p2 the suspect, a minor assault between neighbours."""
+    """A station's 治安 case: p1 the victim, p2 the suspect, a minor assault between neighbours,
+    committed on ``act_on`` (by default the day it is accepted)."""
     return pc.OpenPoliceCase(
         police_case_id=police_case_id,
         station_id=STATION,
         case_number=f"彭公(治)受案字〔{on.year}〕101号",
         accepted_on=on,
+        act_on=act_on or on,
         summary="邻里口角引发推搡，致轻微伤",
         parties=parties or two_people(),
         suspect_ids=("p2",),

@@ -27,6 +27,7 @@ from mediation_core.domain.case.state import (
     CaseState,
     CaseStatus,
 )
+from mediation_core.domain.dispatch.commands import PoliceFinding
 from mediation_core.domain.dispatch.state import (
     DispatchState,
     DispatchStatus,
@@ -69,6 +70,7 @@ from mediation_core.domain.police_case.mediability import (
     PoliceAgreementTerms,
     Punishment,
     SessionReason,
+    SettlementRoute,
 )
 from mediation_core.domain.police_case.state import (
     PoliceCaseState,
@@ -142,6 +144,11 @@ from mediation_core.domain.values.deadlines import (
     DueItem,
     Urgency,
 )
+from mediation_core.domain.values.editions import (
+    EditionTerms,
+    LawEdition,
+    edition_for,
+)
 from mediation_core.domain.values.identifiers import (
     is_valid_resident_id,
     is_valid_uscc,
@@ -214,6 +221,7 @@ __all__ = [
     "DispatchState",
     "DispatchStatus",
     "DueItem",
+    "EditionTerms",
     "Employment",
     "EvaluationRound",
     "ExcludedMatter",
@@ -227,6 +235,7 @@ __all__ = [
     "InspectionStatus",
     "InsurerNotice",
     "JointBody",
+    "LawEdition",
     "LedgerRow",
     "Liability",
     "Liaison",
@@ -254,6 +263,7 @@ __all__ = [
     "PoliceAgreementTerms",
     "PoliceCaseState",
     "PoliceCaseStatus",
+    "PoliceFinding",
     "Policy",
     "PriorProceeding",
     "Punishment",
@@ -272,6 +282,7 @@ __all__ = [
     "Sanction",
     "Satisfaction",
     "SessionReason",
+    "SettlementRoute",
     "Side",
     "SignatoryKind",
     "StatisticalReturn",
@@ -288,6 +299,7 @@ __all__ = [
     "Urgency",
     "WorkingDayCalendar",
     "WrittenTerms",
+    "edition_for",
     "is_valid_resident_id",
     "is_valid_uscc",
     "local_date",

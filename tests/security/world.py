@@ -242,6 +242,7 @@ class Recorder:
                 station_id=unit.station,
                 case_number=f"{tag}(治)受案字〔2026〕{self.serial}号",
                 accepted_on=D0,
+                act_on=D0,
                 summary=f"{people[0].name}与{people[1].name}推搡",
                 parties=people,
                 suspect_ids=("p2",),

@@ -67,6 +67,8 @@ def may(service: MediationService, clock: StoryClock) -> MediationService:
             parties=two_people(3, 4),
             content="当场清理并赔偿200元",
             case_id="on-scene",
+            police_finding=dc.PoliceFinding.CIVIL_ONLY,
+            finding_by="陈警官",
         ),
         MEDIATOR,
     )

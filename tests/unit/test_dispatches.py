@@ -51,6 +51,8 @@ def settle(dispatch_id: str, on: dt.date = DAY, **changes: object) -> dc.SettleO
         summary="排水沟堵塞致院内进水",
         parties=two_people(),
         content="李海当场清理排水沟并赔偿200元，王建国不再追究",
+        police_finding=dc.PoliceFinding.CIVIL_ONLY,
+        finding_by="陈警官",
     )
     return attrs.evolve(base, **changes)
 
@@ -192,6 +194,8 @@ def test_a_dispute_not_settled_on_the_scene_goes_to_the_room_with_a_letter(
             facts="现场未能调解，双方同意到调解室调解",
             parties=two_people(),
             consents=consents(DAY, "p1", "p2"),
+            police_finding=dc.PoliceFinding.CIVIL_ONLY,
+            finding_by="陈警官",
         ),
         OFFICER,
     )

@@ -39,6 +39,7 @@ from mediation_core.domain.police_case.mediability import (
     SessionReason,
 )
 from mediation_core.domain.police_case.state import PoliceCaseState, PoliceCaseStatus
+from mediation_core.domain.values.editions import LawEdition
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.letters import FeedbackKind
 from mediation_core.domain.referral.state import ReferralStatus
@@ -146,17 +147,20 @@ def test_nothing_happens_before_the_case_was_accepted(service: MediationService,
 def test_only_listed_minor_acts_from_civil_disputes_with_a_circumstance_are_mediable(
     service: MediationService, clock: StoryClock
 ) -> None:
+    """An act outside art. 178's list (「等」) without a recorded reason is not mediable."""
     assessment = mediable_assessment(
         act=PoliceAct.OTHER, from_civil_dispute=False, minor=False, circumstances=frozenset()
     )
     state = opened(service, clock, assessment=assessment)
     assert refused(service, clock, police_session(state.police_case_id, MON)) == {
-        ("police_mediable", "assessment.act"),
+        ("police_mediable", "assessment.other_act_reason"),
         ("police_mediable", "assessment.from_civil_dispute"),
         ("police_mediable", "assessment.minor"),
         ("police_mediable", "assessment.circumstances"),
     }
-    assert ("police_mediable", "assessment.act") in refused(service, clock, entrust(state.police_case_id, MON))
+    assert ("police_mediable", "assessment.other_act_reason") in refused(
+        service, clock, entrust(state.police_case_id, MON)
+    )
 
 
 @pytest.mark.rule("police_not_excluded")
@@ -365,7 +369,8 @@ def test_on_the_spot_mediation_needs_every_condition_and_a_record(service: Media
 
 @pytest.mark.rule("police_time_limit_extension")
 def test_the_time_limit_is_extended_once_with_approval(service: MediationService, clock: StoryClock) -> None:
-    pid = opened(service, clock).police_case_id
+    """An act of 2025: the 2012 text allows one extension."""
+    pid = opened(service, clock, act_on=dt.date(2025, 12, 31)).police_case_id
     bad = pc.ExtendTimeLimit(police_case_id=pid, on=MON, approved_by="", reason="案情复杂")
     assert refused(service, clock, bad) == {("police_time_limit_extension", "approved_by")}
     extended = do(service, clock, attrs.evolve(bad, approved_by="市中区公安分局"))
@@ -374,6 +379,22 @@ def test_the_time_limit_is_extended_once_with_approval(service: MediationService
     assert refused(service, clock, attrs.evolve(bad, approved_by="市中区公安分局")) == {
         ("police_time_limit_extension", "extensions")
     }
+
+
+@pytest.mark.rule("police_time_limit_extension")
+def test_an_act_of_2026_may_have_its_time_limit_extended_twice(service: MediationService, clock: StoryClock) -> None:
+    """治安管理处罚法（2025年修订）第118条: 「期限延长以二次为限」."""
+    state = opened(service, clock, act_on=dt.date(2026, 1, 1))
+    assert state.edition is LawEdition.PSAPL_2025
+    extend = pc.ExtendTimeLimit(police_case_id=state.police_case_id, on=MON, approved_by="市中区公安分局", reason="复杂")
+    do(service, clock, extend)
+    twice = do(service, clock, extend)
+    assert isinstance(twice, PoliceCaseState)
+    assert (twice.extensions, twice.deadlines[DeadlineKind.POLICE_TIME_LIMIT].due) == (2, MON + dt.timedelta(days=90))
+    assert refused(service, clock, extend) == {("police_time_limit_extension", "extensions")}
+    recorded = {(r.event_type, r.body.get("edition")) for r in service.store.read(state.police_case_id)}
+    assert ("police_case.time_limit_extended", "2025") in recorded
+    assert ("police_case.opened", "2025") in recorded
 
 
 # -- entrustment: the room's report comes back (art. 186) -------------------------------------

@@ -636,6 +636,8 @@ class Planner:
                 content=rng.choice(OUTCOME_WORDS),
                 amount_involved=d.amount,
                 case_id=d.case_id,
+                police_finding=dc.PoliceFinding.CIVIL_ONLY,
+                finding_by="值班民警",
             ),
         )
         self.add(
@@ -671,6 +673,8 @@ class Planner:
                 parties=d.parties,
                 consents=self.consents(d.parties, d.received),
                 referral_id=referral_id,
+                police_finding=dc.PoliceFinding.CIVIL_ONLY,
+                finding_by="值班民警",
             ),
         )
         self.accept_referral(d, referral_id, hour + 1)
@@ -807,6 +811,7 @@ class Planner:
                 station_id=station,
                 case_number=f"{prefix}(治)受案字〔{d.received.year}〕{d.serial:04d}号",
                 accepted_on=d.received,
+                act_on=d.received,
                 summary="因民间纠纷引发的轻微殴打，双方均表示愿意调解",
                 parties=d.parties,
                 suspect_ids=("p2",),

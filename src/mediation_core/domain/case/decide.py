@@ -361,13 +361,21 @@ DECIDERS.update(
                 agreement.session_before_agreement,
                 agreement.oral_content_recorded,
                 agreement.written_form_required,
+                agreement.agreement_binds_no_police,
                 TERM,
             ),
             build=_oral,
         ),
         c.DraftWrittenAgreement: Decider(
             emits=ev.WrittenAgreementDrafted,
-            rules=(*BASE, CONSENT, agreement.session_before_agreement, agreement.written_agreement_fields, TERM),
+            rules=(
+                *BASE,
+                CONSENT,
+                agreement.session_before_agreement,
+                agreement.written_agreement_fields,
+                agreement.agreement_binds_no_police,
+                TERM,
+            ),
             build=_simple(ev.WrittenAgreementDrafted, "on", "terms"),
         ),
         c.SignAgreement: Decider(

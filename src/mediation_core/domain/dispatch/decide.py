@@ -49,15 +49,25 @@ DECIDERS.update(
         c.RecordDispatch: Decider(emits=ev.DispatchRecorded, rules=(lifecycle, r.dispatch_recorded), build=_recorded),
         c.SettleOnScene: Decider(
             emits=ev.SettledOnScene,
-            rules=(*BASE, r.settled_on_the_scene),
+            rules=(*BASE, r.no_public_order_matter, r.settled_on_the_scene),
             build=lambda cmd, state, ctx: [
-                ev.SettledOnScene(on=cmd.on, case_id=cmd.case_id, mediator_id=cmd.mediator_id)
+                ev.SettledOnScene(
+                    on=cmd.on,
+                    case_id=cmd.case_id,
+                    mediator_id=cmd.mediator_id,
+                    police_finding=cmd.police_finding,
+                    finding_by=cmd.finding_by,
+                )
             ],
         ),
         c.HandDispatchToRoom: Decider(
             emits=ev.HandedToRoom,
-            rules=BASE,
-            build=lambda cmd, state, ctx: [ev.HandedToRoom(on=cmd.on, referral_id=cmd.referral_id)],
+            rules=(*BASE, r.no_public_order_matter),
+            build=lambda cmd, state, ctx: [
+                ev.HandedToRoom(
+                    on=cmd.on, referral_id=cmd.referral_id, police_finding=cmd.police_finding, finding_by=cmd.finding_by
+                )
+            ],
         ),
         c.KeepAsPoliceMatter: Decider(
             emits=ev.KeptAsPoliceMatter,

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from attrs import frozen
 
+from mediation_core.domain.dispatch.commands import PoliceFinding
 from mediation_core.domain.kernel.event import DomainEvent
 
 
@@ -38,6 +39,8 @@ class SettledOnScene(DispatchEvent):
     on: dt.date
     case_id: str
     mediator_id: str
+    police_finding: PoliceFinding | None = None
+    finding_by: str = ""
 
 
 @frozen(kw_only=True)
@@ -47,6 +50,8 @@ class HandedToRoom(DispatchEvent):
     EVENT_TYPE: ClassVar[str] = "dispatch.handed_to_room"
     on: dt.date
     referral_id: str
+    police_finding: PoliceFinding | None = None
+    finding_by: str = ""
 
 
 @frozen(kw_only=True)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from mediation_core.domain.case.rules.common import command_date, text_required
-from mediation_core.domain.dispatch.commands import RecordDispatch, SettleOnScene
+from mediation_core.domain.dispatch.commands import PoliceFinding, RecordDispatch, SettleOnScene
 from mediation_core.domain.dispatch.state import DispatchState
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
@@ -105,8 +105,42 @@ def settled_on_the_scene(cmd: SettleOnScene, state: DispatchState, ctx: Decision
 
 
 @rule(
+    "no_public_order_matter",
+    basis="公安机关办理行政案件程序规定（2018年修正）第178条第2款、第61条; 治安管理处罚法（2012年修正）第9条、"
+    "第77条 / （2025年修订）第9条、第90条 (see docs/legal-basis.md §3.6)",
+    kind=RuleKind.HARD,
+    zh="现场调解或移送调解室须有出警民警「不构成违反治安管理行为」的判断记录；涉嫌违反治安管理的，由公安机关受案处理"
+    "（可由公安机关依法调解或委托人民调解），不得以现场口头协议了结",
+    en="settling on the scene or handing to the room needs the officers' recorded judgement that the dispute "
+    "is no 治安 violation; a suspected violation is the police's case (they may mediate it or entrust it), "
+    "never closed by an oral agreement on the scene",
+)
+def no_public_order_matter(cmd: Any, state: DispatchState, ctx: DecisionContext) -> Iterator[Violation]:
+    if cmd.police_finding is None:
+        yield no_public_order_matter.violation(
+            "police_finding",
+            "须记录出警民警对是否构成违反治安管理行为的判断",
+            "record the officers' judgement whether the dispute is a 治安 violation",
+        )
+    elif cmd.police_finding is PoliceFinding.PUBLIC_ORDER:
+        yield no_public_order_matter.violation(
+            "police_finding",
+            "涉嫌违反治安管理行为，应由公安机关受案处理（KeepAsPoliceMatter），不得由调解室现场了结或直接移送",
+            "a suspected 治安 violation is kept as a police matter (KeepAsPoliceMatter), not settled by the room",
+        )
+    officers = {o.strip() for o in state.officers if o.strip()}
+    if cmd.police_finding is not None and cmd.finding_by.strip() not in officers:
+        yield no_public_order_matter.violation(
+            "finding_by",
+            f"判断须由出警民警（{'、'.join(sorted(officers))}）作出",
+            "the judgement is made by one of the officers who went",
+        )
+
+
+@rule(
     "police_matter_reasoned",
-    basis="治安管理处罚法 第9条; 公安机关办理行政案件程序规定 第178条第2款",
+    basis="治安管理处罚法（2012年修正）第77条、第78条 / （2025年修订）第90条 (受理、立案调查); "
+    "公安机关办理行政案件程序规定（2018年修正）第61条 (see docs/legal-basis.md §3.6)",
     kind=RuleKind.STANDARD,
     zh="由公安机关依法处理的，须写明理由",
     en="keeping the matter with the police states why",

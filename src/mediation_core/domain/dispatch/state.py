@@ -11,6 +11,7 @@ from typing import Any
 from attrs import frozen
 
 from mediation_core.domain.dispatch import events as ev
+from mediation_core.domain.dispatch.commands import PoliceFinding
 from mediation_core.domain.kernel.fold import Fold
 from mediation_core.domain.values.calendar import local_date
 
@@ -66,6 +67,8 @@ class DispatchState:
     referral_id: str | None = None
     reason: str = ""
     police_reference: str = ""
+    police_finding: PoliceFinding | None = None
+    finding_by: str = ""
 
     @property
     def call_date(self) -> dt.date:
@@ -74,8 +77,19 @@ class DispatchState:
 
 
 _APPLY: dict[type[ev.DispatchEvent], Callable[[DispatchState, Any], dict[str, Any]]] = {
-    ev.SettledOnScene: lambda s, e: {"concluded_on": e.on, "case_id": e.case_id, "mediator_id": e.mediator_id},
-    ev.HandedToRoom: lambda s, e: {"concluded_on": e.on, "referral_id": e.referral_id},
+    ev.SettledOnScene: lambda s, e: {
+        "concluded_on": e.on,
+        "case_id": e.case_id,
+        "mediator_id": e.mediator_id,
+        "police_finding": e.police_finding,
+        "finding_by": e.finding_by,
+    },
+    ev.HandedToRoom: lambda s, e: {
+        "concluded_on": e.on,
+        "referral_id": e.referral_id,
+        "police_finding": e.police_finding,
+        "finding_by": e.finding_by,
+    },
     ev.KeptAsPoliceMatter: lambda s, e: {
         "concluded_on": e.on,
         "reason": e.reason,

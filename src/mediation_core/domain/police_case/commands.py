@@ -14,6 +14,7 @@ from mediation_core.domain.police_case.mediability import (
     PoliceAgreementTerms,
     Punishment,
     SessionReason,
+    SettlementRoute,
 )
 from mediation_core.domain.referral.letters import ConsentEvidence, FeedbackKind
 from mediation_core.domain.values.parties import Party
@@ -30,7 +31,8 @@ class PoliceCaseCommand:
 class OpenPoliceCase(PoliceCaseCommand):
     """Record a 治安 case the station accepted, with its assessment against arts. 178–179.
     ``suspect_ids`` are the 违法嫌疑人 among the parties; ``assessment_needed`` when an injury or
-    value assessment must come before mediation."""
+    value assessment must come before mediation. ``act_on`` is the day of the act: it chooses the
+    edition of 治安管理处罚法 the case is handled under (``police_act_dated``)."""
 
     station_id: str
     case_number: str
@@ -40,6 +42,7 @@ class OpenPoliceCase(PoliceCaseCommand):
     suspect_ids: tuple[str, ...]
     assessment: Assessment
     assessment_needed: bool = False
+    act_on: dt.date | None = None
 
 
 @frozen(kw_only=True)
@@ -147,6 +150,27 @@ class RecordJointApplication(PoliceCaseCommand):
 
 
 @frozen(kw_only=True)
+class RecordOwnSettlement(PoliceCaseCommand):
+    """The parties settled a mediable case themselves (自行和解) or before a people's mediation
+    committee they went to on their own, before the police decide. ``mediation_body`` names the
+    committee on that route. Performance and the joint written application follow."""
+
+    on: dt.date
+    route: SettlementRoute
+    party_ids: tuple[str, ...]
+    content: str
+    mediation_body: str = ""
+
+
+@frozen(kw_only=True)
+class RecordOwnSettlementPerformed(PoliceCaseCommand):
+    """The parties' own settlement was performed; ``evidence`` says how the station knows."""
+
+    on: dt.date
+    evidence: str
+
+
+@frozen(kw_only=True)
 class ExtendTimeLimit(PoliceCaseCommand):
     on: dt.date
     approved_by: str
@@ -178,6 +202,8 @@ COMMAND_TYPES: tuple[type[PoliceCaseCommand], ...] = (
     EntrustToRoom,
     ReceiveReferralFeedback,
     RecordJointApplication,
+    RecordOwnSettlement,
+    RecordOwnSettlementPerformed,
     ExtendTimeLimit,
     DecidePunishment,
 )

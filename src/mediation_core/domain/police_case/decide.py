@@ -17,6 +17,7 @@ from mediation_core.domain.police_case.rules import TIME_LIMIT_DAYS, first_sessi
 from mediation_core.domain.police_case.state import FOLD, TRANSITIONS, PoliceCaseState, PoliceCaseStatus
 from mediation_core.domain.referral.letters import FeedbackKind
 from mediation_core.domain.values.deadlines import Deadline, DeadlineKind, calendar_deadline, working_day_deadline
+from mediation_core.domain.values.editions import edition_for
 
 TIME_LIMIT_BASIS = "治安管理处罚法 第99条; 公安机关办理行政案件程序规定 第165条、第185条"
 FIRST_SESSION_BASIS = "公安机关治安调解工作规范 第9条; Policy.police_first_session_working_days"
@@ -51,6 +52,8 @@ def _opened(cmd: c.OpenPoliceCase, state: None, ctx: DecisionContext) -> list[ev
             assessment_needed=cmd.assessment_needed,
             time_limit=time_limit(cmd.accepted_on, ctx),
             first_session=None if cmd.assessment_needed else first_session(cmd.accepted_on, ctx),
+            act_on=cmd.act_on,
+            edition=edition_for(cmd.act_on or cmd.accepted_on),
         )
     ]
 
@@ -153,7 +156,11 @@ def _extended(cmd: c.ExtendTimeLimit, state: PoliceCaseState, ctx: DecisionConte
     extended = calendar_deadline(
         DeadlineKind.POLICE_TIME_LIMIT, current.due, TIME_LIMIT_DAYS, basis=TIME_LIMIT_BASIS, policy=ctx.policy
     )
-    return [ev.TimeLimitExtended(on=cmd.on, approved_by=cmd.approved_by, reason=cmd.reason, time_limit=extended)]
+    return [
+        ev.TimeLimitExtended(
+            on=cmd.on, approved_by=cmd.approved_by, reason=cmd.reason, time_limit=extended, edition=state.edition
+        )
+    ]
 
 
 def _decided(cmd: c.DecidePunishment, state: PoliceCaseState, ctx: DecisionContext) -> list[ev.PoliceCaseEvent]:
@@ -164,6 +171,22 @@ def _decided(cmd: c.DecidePunishment, state: PoliceCaseState, ctx: DecisionConte
             reference=cmd.reference,
             approved_by=cmd.approved_by,
             civil_suit_notified=cmd.civil_suit_notified,
+            edition=state.edition,
+        )
+    ]
+
+
+def _own_settlement(
+    cmd: c.RecordOwnSettlement, state: PoliceCaseState, ctx: DecisionContext
+) -> list[ev.PoliceCaseEvent]:
+    return [
+        ev.OwnSettlementReached(
+            on=cmd.on,
+            route=cmd.route,
+            party_ids=cmd.party_ids,
+            content=cmd.content,
+            mediation_body=cmd.mediation_body,
+            edition=state.edition,
         )
     ]
 
@@ -192,6 +215,7 @@ DECIDERS.update(
                 lifecycle,
                 common.date_not_in_future,
                 r.police_case_registered,
+                r.police_act_dated,
                 intake.two_sides,
                 intake.resident_id_valid,
                 intake.credit_code_valid,
@@ -241,12 +265,22 @@ DECIDERS.update(
         c.RecordJointApplication: Decider(
             emits=ev.JointApplicationRecorded, rules=(*BASE, r.joint_written_application), build=_joint
         ),
+        c.RecordOwnSettlement: Decider(
+            emits=ev.OwnSettlementReached,
+            rules=(*BASE, *MEDIABLE, r.own_settlement_recorded),
+            build=_own_settlement,
+        ),
+        c.RecordOwnSettlementPerformed: Decider(
+            emits=ev.OwnSettlementPerformed,
+            rules=(*BASE, r.own_settlement_performed),
+            build=lambda cmd, state, ctx: [ev.OwnSettlementPerformed(on=cmd.on, evidence=cmd.evidence)],
+        ),
         c.ExtendTimeLimit: Decider(
             emits=ev.TimeLimitExtended, rules=(*BASE, r.police_time_limit_extension), build=_extended
         ),
         c.DecidePunishment: Decider(
             emits=ev.PunishmentDecided,
-            rules=(*BASE, r.punishment_follows_outcome, r.peoples_mediation_substitute),
+            rules=(*BASE, r.punishment_follows_outcome, r.peoples_mediation_substitute, r.own_settlement_no_punishment),
             build=_decided,
         ),
     }

@@ -15,8 +15,10 @@ from mediation_core.domain.police_case.mediability import (
     PoliceAgreementTerms,
     PoliceSession,
     Punishment,
+    SettlementRoute,
 )
 from mediation_core.domain.values.deadlines import Deadline
+from mediation_core.domain.values.editions import LawEdition
 from mediation_core.domain.values.parties import Party
 
 
@@ -27,7 +29,9 @@ class PoliceCaseEvent(DomainEvent):
 
 @frozen(kw_only=True)
 class PoliceCaseOpened(PoliceCaseEvent):
-    """The station accepted a 治安 case (受案); the 30-day time limit starts."""
+    """The station accepted a 治安 case (受案); the 30-day time limit starts. ``edition`` is the
+    text of 治安管理处罚法 in force on ``act_on``; a case recorded before editions were kept has
+    neither and is read by its acceptance date."""
 
     EVENT_TYPE: ClassVar[str] = "police_case.opened"
     station_id: str
@@ -40,6 +44,8 @@ class PoliceCaseOpened(PoliceCaseEvent):
     assessment_needed: bool
     time_limit: Deadline
     first_session: Deadline | None = None
+    act_on: dt.date | None = None
+    edition: LawEdition | None = None
 
 
 @frozen(kw_only=True)
@@ -205,6 +211,30 @@ class TimeLimitExtended(PoliceCaseEvent):
     approved_by: str
     reason: str
     time_limit: Deadline
+    edition: LawEdition | None = None
+
+
+@frozen(kw_only=True)
+class OwnSettlementReached(PoliceCaseEvent):
+    """The parties settled themselves or before a people's mediation committee (程序规定 art. 186;
+    处罚法（2025年修订）art. 9 para. 4)."""
+
+    EVENT_TYPE: ClassVar[str] = "police_case.own_settlement_reached"
+    on: dt.date
+    route: SettlementRoute
+    party_ids: tuple[str, ...]
+    content: str
+    mediation_body: str = ""
+    edition: LawEdition | None = None
+
+
+@frozen(kw_only=True)
+class OwnSettlementPerformed(PoliceCaseEvent):
+    """The parties' own settlement was performed."""
+
+    EVENT_TYPE: ClassVar[str] = "police_case.own_settlement_performed"
+    on: dt.date
+    evidence: str
 
 
 @frozen(kw_only=True)
@@ -217,6 +247,7 @@ class PunishmentDecided(PoliceCaseEvent):
     reference: str
     approved_by: str = ""
     civil_suit_notified: bool = False
+    edition: LawEdition | None = None
 
 
 EVENT_TYPES: tuple[type[PoliceCaseEvent], ...] = (
@@ -236,6 +267,8 @@ EVENT_TYPES: tuple[type[PoliceCaseEvent], ...] = (
     PeoplesAgreementPerformed,
     PeoplesAgreementNotPerformed,
     JointApplicationRecorded,
+    OwnSettlementReached,
+    OwnSettlementPerformed,
     TimeLimitExtended,
     PunishmentDecided,
 )

@@ -1,8 +1,9 @@
 """What makes a 治安 case mediable (程序规定 arts. 178–179), and the records police mediation keeps.
 
 Mediable = one of the listed acts, caused by a civil dispute, minor circumstances, at least one
-qualifying circumstance (art. 178), and no exclusion (art. 179). The exclusions only ever take
-mediability away: adding one can never make a case mediable (§9 rule 17).
+qualifying circumstance (art. 178), and no exclusion (art. 179). Art. 178's list ends in 「等」, so
+an act outside it may be mediable too when the officer records why (``other_act_reason``). The
+exclusions only ever take mediability away: adding one can never make a case mediable (§9 rule 17).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from attrs import frozen
 
 
 class PoliceAct(enum.Enum):
-    """The acts art. 178 lists as mediable when the other conditions hold; OTHER is not listed."""
+    """The acts art. 178 lists as mediable when the other conditions hold. OTHER is an act outside
+    the list: the list ends in 「等」, so it may be mediable with a recorded reason."""
 
     ASSAULT = "assault"  # 殴打他人
     INTENTIONAL_INJURY = "intentional_injury"  # 故意伤害
@@ -96,13 +98,20 @@ class Assessment:
     minor: bool  # 情节较轻
     circumstances: frozenset[Circumstance] = frozenset()
     exclusions: frozenset[Exclusion] = frozenset()
+    other_act_reason: str = ""  # why an act outside art. 178's list is alike (「等」)
 
 
 def art178_gaps(a: Assessment) -> list[tuple[str, str, str]]:
     """Which conditions of art. 178 fail: (field, 中文, English)."""
     gaps = []
-    if not a.act.listed:
-        gaps.append(("assessment.act", f"「{a.act.title_zh}」不属于可调解的违法行为", f"{a.act.value} is not listed"))
+    if not a.act.listed and not a.other_act_reason.strip():
+        gaps.append(
+            (
+                "assessment.other_act_reason",
+                f"「{a.act.title_zh}」不在第178条所列行为之内，须写明其与所列行为相当、可以调解的理由",
+                "an act outside art. 178's list needs the officer's recorded reason why it is alike",
+            )
+        )
     if not a.from_civil_dispute:
         gaps.append(("assessment.from_civil_dispute", "须因民间纠纷引起", "it must arise from a civil dispute"))
     if not a.minor:
@@ -192,6 +201,19 @@ class OnTheSpotConditions:
     losses_undisputed: bool  # 不涉及医疗费用、物品损失或者双方当事人对医疗费用和物品损失的赔付无争议
     agree_on_the_spot: bool  # 双方同意当场调解
     perform_on_the_spot: bool  # 并当场履行
+
+
+class SettlementRoute(enum.Enum):
+    """How the parties settled without the police mediating (程序规定 art. 186; 处罚法（2025年修订）
+    art. 9 para. 4): on their own, or before a people's mediation committee they went to themselves
+    (an entrustment by the station is the separate 委托 route)."""
+
+    OWN = "own"  # 当事人自行和解
+    PEOPLES_MEDIATION = "peoples_mediation"  # 经人民调解委员会调解达成协议
+
+    @property
+    def title_zh(self) -> str:
+        return "当事人自行和解" if self is SettlementRoute.OWN else "经人民调解委员会调解达成协议"
 
 
 class Punishment(enum.Enum):

@@ -1,5 +1,10 @@
 """Police (治安) mediation: 公安机关办理行政案件程序规定 ch. 10 (arts. 178–186), 治安管理处罚法
-arts. 9 and 99, and the 2007 公安机关治安调解工作规范 for timing (docs/legal-basis.md §2)."""
+art. 9 and its time limit, and the 2007 公安机关治安调解工作规范 for timing (docs/legal-basis.md §2).
+
+The law has two editions here: the 2012 text for an act before 2026-01-01 and the 2025 revision
+for an act on or after (``LawEdition``, §2.3). Each basis names both; the rules that differ by
+edition read ``state.edition``.
+"""
 
 from __future__ import annotations
 
@@ -17,11 +22,20 @@ from mediation_core.domain.police_case.commands import (
     MediateOnTheSpot,
     OpenPoliceCase,
     RecordJointApplication,
+    RecordOwnSettlement,
+    RecordOwnSettlementPerformed,
     RecordPoliceAgreement,
 )
-from mediation_core.domain.police_case.mediability import Punishment, SessionReason, art178_gaps
+from mediation_core.domain.police_case.mediability import (
+    PoliceAct,
+    Punishment,
+    SessionReason,
+    SettlementRoute,
+    art178_gaps,
+)
 from mediation_core.domain.police_case.state import PoliceCaseState
 from mediation_core.domain.values.deadlines import DeadlineKind
+from mediation_core.domain.values.editions import EDITIONS
 from mediation_core.domain.values.organisations import OrgKind
 from mediation_core.domain.values.parties import NaturalPerson, age_on
 
@@ -32,7 +46,14 @@ MAX_SESSIONS = 2
 """程序规定 art. 183; 治安调解工作规范 art. 9: 「一般为一次，必要时可以增加一次」."""
 
 TIME_LIMIT_DAYS = 30
-"""治安管理处罚法 art. 99; 程序规定 art. 165: 30 days, and 30 more with approval."""
+"""治安管理处罚法（2012年修正）第99条 / （2025年修订）第118条; 程序规定 art. 165: 30 days, and 30 more
+with approval (once under the 2012 text, at most twice under the 2025 text)."""
+
+ART9 = "治安管理处罚法（2012年修正）第9条 / （2025年修订）第9条"
+"""Police mediation, by edition: the same article number in both texts."""
+
+PROCEDURE = "公安机关办理行政案件程序规定（2018年修正）"
+"""The ministerial procedure rule as read (docs/legal-basis.md §2.1, §8.6)."""
 
 
 @rule(
@@ -57,7 +78,7 @@ def police_date_order(cmd: Any, state: PoliceCaseState | None, ctx: DecisionCont
 
 @rule(
     "police_case_registered",
-    basis="公安机关办理行政案件程序规定 第61条 (受案登记); 第178条",
+    basis=f"{PROCEDURE} 第61条 (受案登记)、第178条 (see docs/legal-basis.md §2.1)",
     kind=RuleKind.STANDARD,
     zh="治安案件须由名册中的派出所受案，写明案件编号、简要案情和违法嫌疑人",
     en="a 治安 case is accepted by a registered station and states its number, summary and suspects",
@@ -83,20 +104,28 @@ def police_case_registered(cmd: OpenPoliceCase, state: None, ctx: DecisionContex
 
 @rule(
     "police_mediable",
-    basis="公安机关办理行政案件程序规定 第178条; 治安管理处罚法 第9条",
+    basis=f"{PROCEDURE} 第178条; {ART9} (see docs/legal-basis.md §2.1, §2.4)",
     kind=RuleKind.HARD,
-    zh="可以调解的须为第178条所列违法行为，因民间纠纷引起、情节较轻，并具有所列情形之一",
-    en="a mediable case is a listed act, arising from a civil dispute, minor, with a qualifying circumstance",
+    zh="可以调解的须为第178条所列违法行为（所列之外的「等」行为须写明理由，政策可不允许），因民间纠纷引起、"
+    "情节较轻，并具有所列情形之一",
+    en="a mediable case is a listed act (an act outside the list with a recorded reason, unless the policy "
+    "bars it), arising from a civil dispute, minor, with a qualifying circumstance",
     section9=(16,),
 )
 def police_mediable(cmd: Any, state: PoliceCaseState, ctx: DecisionContext) -> Iterator[Violation]:
     for field, zh, en in art178_gaps(state.assessment):
         yield police_mediable.violation(field, zh, en)
+    if state.assessment.act is PoliceAct.OTHER and not ctx.policy.police_other_acts_mediable:
+        yield police_mediable.violation(
+            "assessment.act",
+            "本县政策不调解第178条所列之外的违法行为",
+            "the county's policy does not mediate acts outside art. 178's list",
+        )
 
 
 @rule(
     "police_not_excluded",
-    basis="公安机关办理行政案件程序规定 第179条",
+    basis=f"{PROCEDURE} 第179条 (see docs/legal-basis.md §2.1)",
     kind=RuleKind.HARD,
     zh="雇凶伤害、结伙斗殴、寻衅滋事、多次违法、当事人不愿调解、调解中又实施违法或嫌疑人逃跑等情形不适用调解",
     en="hired assault, group fights, provocation, repeat violations, unwillingness, a new violation during "
@@ -112,7 +141,7 @@ def police_not_excluded(cmd: Any, state: PoliceCaseState, ctx: DecisionContext) 
 
 @rule(
     "police_sessions_at_most_two",
-    basis="公安机关办理行政案件程序规定 第183条; 公安机关治安调解工作规范 第9条",
+    basis=f"{PROCEDURE} 第183条; 公安机关治安调解工作规范 第9条 (see docs/legal-basis.md §2.1, §2.2.9)",
     kind=RuleKind.HARD,
     zh="治安调解一般为一次，必要时或当事人要求可增加一次，并在第一次调解后7个工作日内完成",
     en="at most two sessions; a second one is needed by the police or asked by a party and "
@@ -203,7 +232,7 @@ def _minor_problems(cmd: Any, state: PoliceCaseState, on: dt.date, which: Any) -
 
 @rule(
     "police_minors_and_agents",
-    basis="公安机关办理行政案件程序规定 第181条",
+    basis=f"{PROCEDURE} 第181条 (see docs/legal-basis.md §2.1)",
     kind=RuleKind.HARD,
     zh="当事人为未成年人的应通知监护人到场（16周岁以上以自己劳动收入为主要生活来源且同意不通知的除外）；"
     "被侵害人委托他人的须有书面授权，违法嫌疑人不得委托",
@@ -228,7 +257,7 @@ def police_minors_and_agents(cmd: Any, state: PoliceCaseState, ctx: DecisionCont
 
 @rule(
     "police_parties_present",
-    basis="公安机关办理行政案件程序规定 第184条",
+    basis=f"{PROCEDURE} 第184条 (see docs/legal-basis.md §2.1)",
     kind=RuleKind.STANDARD,
     zh="调解须由民警主持、写明地点，参加调解的须为本案当事人",
     en="a session names its presiding officer and place, and the parties present are parties to the case",
@@ -250,7 +279,7 @@ def police_parties_present(cmd: Any, state: PoliceCaseState, ctx: DecisionContex
 
 @rule(
     "police_agreement_fields",
-    basis="公安机关办理行政案件程序规定 第184条",
+    basis=f"{PROCEDURE} 第184条 (see docs/legal-basis.md §2.1)",
     kind=RuleKind.HARD,
     zh="治安调解协议书须载明机关名称、主持人、双方当事人和其他在场人员，事件的时间、地点、人物、起因、经过、情节、"
     "结果，协议内容、履行期限和方式，并由双方当事人签名",
@@ -290,7 +319,7 @@ def police_agreement_fields(
 
 @rule(
     "on_the_spot_conditions",
-    basis="公安机关办理行政案件程序规定 第178条第3款",
+    basis=f"{PROCEDURE} 第178条第3款 (see docs/legal-basis.md §2.1)",
     kind=RuleKind.HARD,
     zh="当场调解须事实清楚、情节轻微、因果关系明确，不涉及医疗费用和物品损失或对其赔付无争议，双方同意当场调解并当场履行；"
     "未制作协议书的须有执法记录仪完整记录",
@@ -329,7 +358,7 @@ def on_the_spot_conditions(cmd: MediateOnTheSpot, state: PoliceCaseState, ctx: D
 
 @rule(
     "joint_written_application",
-    basis="公安机关办理行政案件程序规定 第186条",
+    basis=f"{PROCEDURE} 第186条; 治安管理处罚法（2025年修订）第9条第4款 (see docs/legal-basis.md §2.5)",
     kind=RuleKind.HARD,
     zh="不予处罚的申请须由双方当事人共同书面提出",
     en="the application not to punish is made jointly by all parties, in writing",
@@ -351,17 +380,26 @@ def joint_written_application(
 
 @rule(
     "police_time_limit_extension",
-    basis="治安管理处罚法 第99条; 公安机关办理行政案件程序规定 第165条",
+    basis="治安管理处罚法（2012年修正）第99条 / （2025年修订）第118条; "
+    f"{PROCEDURE} 第165条 (see docs/legal-basis.md §2.3)",
     kind=RuleKind.HARD,
-    zh="重大、复杂案件经上一级公安机关批准，办案期限可延长30日，且只能延长一次",
-    en="a major or complex case may have 30 more days once, with the approval of the police one level up",
+    zh="重大、复杂案件经批准，办案期限可延长30日：2012年文本只能延长一次，2025年修订文本以二次为限"
+    "（公安派出所办理的由所属公安机关批准）；按违法行为发生时的文本计",
+    en="a major or complex case may have 30 more days with approval: once under the 2012 text, at most "
+    "twice under the 2025 text (a station's case approved by its own public security organ); the text "
+    "in force on the day of the act applies",
 )
 def police_time_limit_extension(
     cmd: ExtendTimeLimit, state: PoliceCaseState, ctx: DecisionContext
 ) -> Iterator[Violation]:
     yield from text_required(cmd, ("approved_by", "reason"), police_time_limit_extension)
-    if state.extensions >= 1:
-        yield police_time_limit_extension.violation("extensions", "办案期限已延长过一次", "already extended once")
+    terms = EDITIONS[state.edition]
+    if state.extensions >= terms.max_extensions:
+        yield police_time_limit_extension.violation(
+            "extensions",
+            f"办案期限已延长{state.extensions}次；{terms.time_limit_article}至多延长{terms.max_extensions}次",
+            f"already extended {state.extensions} time(s); {state.edition.value} text allows {terms.max_extensions}",
+        )
     if DeadlineKind.POLICE_TIME_LIMIT not in state.deadlines:
         yield police_time_limit_extension.violation(
             "deadlines", "调解期间办案期限中止，无需延长", "the time limit waits during mediation; nothing to extend"
@@ -373,9 +411,14 @@ def police_agreement_performed(state: PoliceCaseState) -> bool:
     return (state.agreement is not None or state.on_the_spot) and state.performed is True
 
 
+def own_settlement_route(state: PoliceCaseState) -> bool:
+    """The parties' own settlement (or their own people's mediation) is on record."""
+    return state.own_settlement_on is not None
+
+
 @rule(
     "punishment_follows_outcome",
-    basis="治安管理处罚法 第9条; 公安机关办理行政案件程序规定 第185条",
+    basis=f"{ART9}; {PROCEDURE} 第185条 (see docs/legal-basis.md §2.1)",
     kind=RuleKind.HARD,
     zh="经调解达成协议并履行的，不予处罚；未达成协议或者达成协议后不履行的，应当依法处罚，并告知当事人可以就民事争议依法提起民事诉讼",
     en="an agreement reached and performed means no punishment; no agreement or no performance means "
@@ -391,7 +434,8 @@ def punishment_follows_outcome(
         yield punishment_follows_outcome.violation(
             "decision", "调解协议已履行，依法不予处罚", "the agreement was performed: no punishment"
         )
-    if cmd.decision is Punishment.NO_PUNISHMENT and not settled_by_police and state.referral_id is None:
+    other_route = state.referral_id is not None or own_settlement_route(state)
+    if cmd.decision is Punishment.NO_PUNISHMENT and not settled_by_police and not other_route:
         yield punishment_follows_outcome.violation(
             "decision", "未经调解达成协议并履行，不得不予处罚", "no performed mediation agreement: punish under the law"
         )
@@ -405,7 +449,7 @@ def punishment_follows_outcome(
 
 @rule(
     "peoples_mediation_substitute",
-    basis="公安机关办理行政案件程序规定 第186条",
+    basis=f"{PROCEDURE} 第186条; 治安管理处罚法（2025年修订）第9条第4款 (see docs/legal-basis.md §2.1, §3.8)",
     kind=RuleKind.HARD,
     zh="委托人民调解的可调解案件，须达成协议并履行、双方当事人共同书面申请、经公安机关认可，方可不予处罚",
     en="after people's mediation, no punishment needs a performed agreement, the parties' joint written "
@@ -434,3 +478,108 @@ def peoples_mediation_substitute(
         )
     if not cmd.approved_by.strip():
         yield peoples_mediation_substitute.violation("approved_by", "须经公安机关认可", "the police must approve")
+
+
+@rule(
+    "police_act_dated",
+    basis="行政处罚法（2021年修订）第37条; 治安管理处罚法（2025年修订）第144条 (see docs/legal-basis.md §2.3)",
+    kind=RuleKind.HARD,
+    zh="治安案件须写明违法行为发生日期，且不得晚于受案日期；据此确定适用2012年文本还是2025年修订文本",
+    en="a 治安 case states the day of the act, not after acceptance; it chooses the 2012 or the 2025 text",
+)
+def police_act_dated(cmd: OpenPoliceCase, state: None, ctx: DecisionContext) -> Iterator[Violation]:
+    if cmd.act_on is None:
+        yield police_act_dated.violation(
+            "act_on", "须写明违法行为发生日期（确定适用的法律文本）", "state the day of the act (it chooses the text)"
+        )
+    elif cmd.act_on > cmd.accepted_on:
+        yield police_act_dated.violation(
+            "act_on",
+            f"违法行为日期 {cmd.act_on.isoformat()} 晚于受案日期 {cmd.accepted_on.isoformat()}",
+            f"the act on {cmd.act_on.isoformat()} is after acceptance on {cmd.accepted_on.isoformat()}",
+        )
+
+
+@rule(
+    "own_settlement_recorded",
+    basis=f"{PROCEDURE} 第186条; 治安管理处罚法（2025年修订）第9条第4款 (see docs/legal-basis.md §2.5)",
+    kind=RuleKind.HARD,
+    zh="当事人自行和解或经人民调解委员会调解达成协议的，须为可以调解的案件、在公安机关作出处理决定前、"
+    "由全体当事人达成并记录协议内容；经人民调解的须写明调解组织；已委托人民调解的按委托途径处理",
+    en="the parties' own settlement (or their own people's mediation) is for a mediable case, before the "
+    "police decide, reached by every party with its content recorded; the committee is named on that route; "
+    "an entrusted case goes the entrustment route",
+)
+def own_settlement_recorded(
+    cmd: RecordOwnSettlement, state: PoliceCaseState, ctx: DecisionContext
+) -> Iterator[Violation]:
+    yield from text_required(cmd, ("content",), own_settlement_recorded)
+    if cmd.route is SettlementRoute.PEOPLES_MEDIATION and not cmd.mediation_body.strip():
+        yield own_settlement_recorded.violation(
+            "mediation_body", "经人民调解的，须写明人民调解委员会", "name the people's mediation committee"
+        )
+    missing = sorted(set(state.party_ids) - set(cmd.party_ids))
+    if missing:
+        yield own_settlement_recorded.violation(
+            "party_ids", f"当事人 {', '.join(missing)} 未参与和解", f"{', '.join(missing)} did not settle"
+        )
+    for i, party_id in enumerate(cmd.party_ids):
+        yield from known_party(state, party_id, f"party_ids[{i}]")
+    if state.referral_id is not None:
+        yield own_settlement_recorded.violation(
+            "referral_id",
+            "本案已委托人民调解，结果由调解室反馈",
+            "the case is entrusted to a room: its result comes back as feedback",
+        )
+
+
+@rule(
+    "own_settlement_performed",
+    basis=f"{PROCEDURE} 第186条; 治安管理处罚法（2025年修订）第9条第4款 (see docs/legal-basis.md §2.5)",
+    kind=RuleKind.HARD,
+    zh="记录履行须先有当事人自行达成的协议，并写明履行的证明",
+    en="performance follows a recorded own settlement and states its evidence",
+)
+def own_settlement_performed(
+    cmd: RecordOwnSettlementPerformed, state: PoliceCaseState, ctx: DecisionContext
+) -> Iterator[Violation]:
+    if state.own_settlement_on is None:
+        yield own_settlement_performed.violation("own_settlement", "尚无当事人自行达成的协议", "no own settlement")
+    elif cmd.on < state.own_settlement_on:
+        yield own_settlement_performed.violation(
+            "on", "履行日期早于和解日期", "performance is dated before the settlement"
+        )
+    yield from text_required(cmd, ("evidence",), own_settlement_performed)
+
+
+@rule(
+    "own_settlement_no_punishment",
+    basis=f"{PROCEDURE} 第186条; 治安管理处罚法（2025年修订）第9条第4款 (see docs/legal-basis.md §2.5)",
+    kind=RuleKind.HARD,
+    zh="当事人自行和解或经人民调解达成协议的，须为可以调解的案件、协议已履行、双方当事人共同书面申请并经公安机关认可，"
+    "方可不予处罚",
+    en="after the parties' own settlement, no punishment needs a mediable case, a performed settlement, the "
+    "parties' joint written application and the police's approval",
+)
+def own_settlement_no_punishment(
+    cmd: DecidePunishment, state: PoliceCaseState, ctx: DecisionContext
+) -> Iterator[Violation]:
+    if cmd.decision is not Punishment.NO_PUNISHMENT or not own_settlement_route(state):
+        return
+    if police_agreement_performed(state) or state.referral_id is not None:
+        return
+    if not state.mediable:
+        yield own_settlement_no_punishment.violation(
+            "assessment", "不属于第178条可以调解的案件", "the case is not mediable under art. 178"
+        )
+    if state.own_settlement_performed_on is None:
+        yield own_settlement_no_punishment.violation(
+            "own_settlement_performed_on", "和解协议尚未履行", "the settlement has not been performed"
+        )
+    complete = set(state.party_ids) <= set(state.joint_applicants) and state.joint_application_written
+    if state.joint_application_on is None or not complete:
+        yield own_settlement_no_punishment.violation(
+            "joint_application", "无双方当事人共同书面申请", "no joint written application"
+        )
+    if not cmd.approved_by.strip():
+        yield own_settlement_no_punishment.violation("approved_by", "须经公安机关认可", "the police must approve")

@@ -23,9 +23,11 @@ from mediation_core.domain.police_case.mediability import (
     PoliceAgreementTerms,
     PoliceSession,
     Punishment,
+    SettlementRoute,
     mediable,
 )
 from mediation_core.domain.values.deadlines import Deadline, DeadlineKind
+from mediation_core.domain.values.editions import LawEdition, edition_for
 from mediation_core.domain.values.parties import Party
 
 
@@ -68,6 +70,9 @@ TRANSITIONS: Mapping[tuple[PoliceCaseStatus | None, type[ev.PoliceCaseEvent]], P
         (P.OPEN, ev.SettledOnTheSpot): P.AGREED,
         (P.OPEN, ev.EntrustedToRoom): P.ENTRUSTED,
         (P.OPEN, ev.TimeLimitExtended): P.OPEN,
+        (P.OPEN, ev.OwnSettlementReached): P.OPEN,
+        (P.OPEN, ev.OwnSettlementPerformed): P.OPEN,
+        (P.OPEN, ev.JointApplicationRecorded): P.OPEN,
         (P.OPEN, ev.PunishmentDecided): P.DECIDED,
         (P.MEDIATING, ev.PoliceSessionHeld): P.MEDIATING,
         (P.MEDIATING, ev.ExclusionFound): P.MEDIATING,
@@ -86,6 +91,8 @@ TRANSITIONS: Mapping[tuple[PoliceCaseStatus | None, type[ev.PoliceCaseEvent]], P
         (P.ENTRUSTED, ev.PunishmentDecided): P.DECIDED,
         (P.FAILED, ev.EntrustedToRoom): P.ENTRUSTED,
         (P.FAILED, ev.JointApplicationRecorded): P.FAILED,
+        (P.FAILED, ev.OwnSettlementReached): P.FAILED,
+        (P.FAILED, ev.OwnSettlementPerformed): P.FAILED,
         (P.FAILED, ev.TimeLimitExtended): P.FAILED,
         (P.FAILED, ev.PunishmentDecided): P.DECIDED,
         **{(P.FAILED, e): P.FAILED for e in (ev.PeoplesAgreementPerformed, ev.PeoplesAgreementNotPerformed)},
@@ -133,6 +140,12 @@ class PoliceCaseState:
     extensions: int = 0
     decision: Punishment | None = None
     decided_on: dt.date | None = None
+    act_on: dt.date | None = None
+    edition: LawEdition = LawEdition.PSAPL_2012
+    own_settlement_route: SettlementRoute | None = None
+    own_settlement_on: dt.date | None = None
+    own_settlement_party_ids: tuple[str, ...] = ()
+    own_settlement_performed_on: dt.date | None = None
 
     @property
     def party_ids(self) -> tuple[str, ...]:
@@ -145,6 +158,11 @@ class PoliceCaseState:
     def mediable(self) -> bool:
         """Arts. 178–179 hold on the current assessment (§9 rules 16–17)."""
         return mediable(self.assessment)
+
+    @property
+    def edition_title_zh(self) -> str:
+        """The text of 治安管理处罚法 the case is handled under, as an office reads it."""
+        return self.edition.title_zh
 
 
 def _without(s: PoliceCaseState, *kinds: DeadlineKind) -> dict[DeadlineKind, Deadline]:
@@ -209,6 +227,13 @@ _APPLY: dict[type[ev.PoliceCaseEvent], _Apply] = {
         "joint_applicants": e.applicant_ids,
         "joint_application_written": e.written,
     },
+    ev.OwnSettlementReached: lambda s, e: {
+        "own_settlement_route": e.route,
+        "own_settlement_on": e.on,
+        "own_settlement_party_ids": e.party_ids,
+        "own_settlement_performed_on": None,
+    },
+    ev.OwnSettlementPerformed: lambda s, e: {"own_settlement_performed_on": e.on},
     ev.TimeLimitExtended: lambda s, e: {
         "extensions": s.extensions + 1,
         "deadlines": {**s.deadlines, e.time_limit.kind: e.time_limit},
@@ -234,6 +259,8 @@ def start(police_case_id: str, e: ev.PoliceCaseOpened) -> PoliceCaseState:
         assessment=e.assessment,
         assessment_needed=e.assessment_needed,
         deadlines=deadlines,
+        act_on=e.act_on,
+        edition=e.edition or edition_for(e.act_on or e.accepted_on),
     )
 
 

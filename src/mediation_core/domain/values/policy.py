@@ -17,6 +17,28 @@ from mediation_core.domain.values.casefile import DEFAULT_REQUIRED_ITEMS, CaseFi
 from mediation_core.domain.values.privacy import DEFAULT_PERSONAL_DATA_ROLES, DEFAULT_WITHHELD_ROLES
 from mediation_core.domain.values.sources import ReferralMode
 
+POLICE_BINDING_TERMS: tuple[str, ...] = (
+    "公安机关不予处罚",
+    "派出所不予处罚",
+    "不予治安管理处罚",
+    "不予行政处罚",
+    "不予处罚",
+    "免予处罚",
+    "免除处罚",
+    "公安机关不予追究",
+    "派出所不予追究",
+    "不追究治安责任",
+    "不追究行政责任",
+    "不追究刑事责任",
+    "撤销案件",
+    "撤销治安案件",
+    "撤案",
+    "不予立案",
+    "不予拘留",
+)
+"""Terms by which a people's-mediation agreement would decide for the police (docs/legal-basis.md
+§2.6). The rule ``agreement_binds_no_police`` always checks these; a county may add more."""
+
 
 def _positive(_: object, attribute: object, value: int) -> None:
     if value <= 0:
@@ -60,6 +82,8 @@ class Policy:
     referral_ack_working_days: int = field(default=1, validator=_positive)
     entrustment_feedback_days: int = field(default=30, validator=_positive)
     police_first_session_working_days: int = field(default=3, validator=_positive)
+    police_other_acts_mediable: bool = True
+    police_binding_terms: tuple[str, ...] = POLICE_BINDING_TERMS
     insurer_notice_days: int = field(default=3, validator=_non_negative)
     return_cadence_months: int = field(default=1, validator=_positive)
     return_due_working_days: int = field(default=5, validator=_non_negative)
@@ -167,6 +191,15 @@ POLICY_FIELDS_BASIS: dict[str, str] = {
     "police_first_session_working_days": (
         "治安调解: first session within this many working days of accepting the case, or of the injury or value "
         "assessment being issued (公安机关治安调解工作规范 art. 9, docs/legal-basis.md §2.2.9)."
+    ),
+    "police_other_acts_mediable": (
+        "Whether the station may mediate an act outside 程序规定 art. 178's list (the list ends in 「等」) when the "
+        "officer records why it is alike; False keeps police mediation to the listed acts (docs/legal-basis.md §2.4)."
+    ),
+    "police_binding_terms": (
+        "Words that make a people's-mediation agreement decide for the police (不予处罚, 撤销案件 …); the built-in "
+        "list always applies and a county may add to it (人民调解法 art. 2; 治安管理处罚法 art. 9; docs/legal-basis.md "
+        "§2.6)."
     ),
     "insurer_notice_days": (
         "People's mediation of an insured traffic case notifies the insurer of each session this many days ahead "

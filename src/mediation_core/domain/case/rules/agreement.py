@@ -11,6 +11,7 @@ from mediation_core.domain.case.state import CaseState
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
 from mediation_core.domain.values.parties import GroupParty, NaturalPerson, Party
+from mediation_core.domain.values.policy import POLICE_BINDING_TERMS
 
 
 @rule(
@@ -143,3 +144,41 @@ def signature_valid(cmd: SignAgreement, state: CaseState, ctx: DecisionContext) 
         yield signature_valid.violation(
             "signer_id", "须由本案主持调解员签名", "the presiding mediator of the case must sign"
         )
+
+
+def _police_binding_texts(cmd: Any) -> list[tuple[str, str]]:
+    """The agreement's operative texts (field, text): the oral content, or the written obligations
+    and each party's responsibility. The facts may tell what the police did; they bind no one."""
+    if isinstance(cmd, ReachOralAgreement):
+        return [("content", cmd.content)]
+    if isinstance(cmd, DraftWrittenAgreement):
+        texts = [
+            ("terms.obligations", cmd.terms.obligations),
+            ("terms.performance_method", cmd.terms.performance_method),
+        ]
+        texts += [(f"terms.responsibilities[{i}]", r.text) for i, r in enumerate(cmd.terms.responsibilities)]
+        return texts
+    return []
+
+
+@rule(
+    "agreement_binds_no_police",
+    basis="人民调解法 第2条、第29条; 治安管理处罚法（2012年修正）第9条 / （2025年修订）第9条; "
+    "公安机关办理行政案件程序规定（2018年修正）第186条 (see docs/legal-basis.md §2.6)",
+    kind=RuleKind.HARD,
+    zh="人民调解协议只约定当事人之间的民事权利义务，不得约定公安机关不予处罚、不予追究、撤销案件等；"
+    "是否处罚由公安机关依法决定",
+    en="a people's-mediation agreement settles the parties' civil rights and duties only: it may not promise "
+    "that the police will not punish, will drop the case and the like; the police decide that under the law",
+)
+def agreement_binds_no_police(cmd: Any, state: CaseState, ctx: DecisionContext) -> Iterator[Violation]:
+    terms = dict.fromkeys((*POLICE_BINDING_TERMS, *ctx.policy.police_binding_terms))
+    for name, text in _police_binding_texts(cmd):
+        hits = [t for t in terms if t and t in text]
+        found = [t for t in hits if not any(t != u and t in u for u in hits)]
+        if found:
+            yield agreement_binds_no_police.violation(
+                name,
+                f"协议不得约定「{'」「'.join(found)}」：是否处罚、是否追究由公安机关依法决定，可由当事人共同书面申请",
+                f"the agreement may not decide for the police ({', '.join(found)}); the parties may apply to them",
+            )
