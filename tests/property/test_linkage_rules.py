@@ -197,6 +197,7 @@ assessments = st.builds(
     minor=st.booleans(),
     circumstances=st.frozensets(st.sampled_from(Circumstance)),
     exclusions=st.frozensets(st.sampled_from(Exclusion), max_size=2),
+    other_act_reason=st.sampled_from(("", "  ", "与所列行为情节相当")),
 )
 
 
@@ -212,7 +213,7 @@ def test_rule16_17_police_mediation_needs_art178_and_no_art179_exclusion(assessm
     assert found == expected_178 | expected_179
     assert (not found) is mediable(assessment)
     assert mediable(assessment) is (
-        assessment.act is not PoliceAct.OTHER
+        (assessment.act is not PoliceAct.OTHER or bool(assessment.other_act_reason.strip()))
         and assessment.from_civil_dispute
         and assessment.minor
         and bool(assessment.circumstances)

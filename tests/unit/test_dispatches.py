@@ -210,3 +210,34 @@ def test_a_dispute_not_settled_on_the_scene_goes_to_the_room_with_a_letter(
     assert (letter.origin.kind, letter.origin.stream_id) == (OriginKind.DISPATCH, state.dispatch_id)
     accepted = service.handle(rc.AcceptReferral(referral_id=letter.referral_id, on=DAY), MEDIATOR)
     assert service.case_file(accepted.case_id, MEDIATOR).row.source == "dispatch_110"
+
+
+@pytest.mark.rule("no_public_order_matter")
+def test_only_a_dispute_the_officers_judged_no_public_order_matter_is_settled_or_handed_over(
+    service: MediationService, clock: StoryClock
+) -> None:
+    """A minor assault is a 治安 case: the police accept it and mediate or entrust it themselves;
+    a room never closes it with an oral agreement on the scene (程序规定 art. 178 para. 2)."""
+    state = dispatched(service, clock)
+    unjudged = settle(state.dispatch_id, police_finding=None, finding_by="")
+    assert refused(service, unjudged, MEDIATOR) == {("no_public_order_matter", "police_finding")}
+    assault = settle(state.dispatch_id, police_finding=dc.PoliceFinding.PUBLIC_ORDER)
+    assert refused(service, assault, MEDIATOR) == {("no_public_order_matter", "police_finding")}
+    not_an_officer = settle(state.dispatch_id, finding_by="张明")
+    assert refused(service, not_an_officer, MEDIATOR) == {("no_public_order_matter", "finding_by")}
+    hand_over = dc.HandDispatchToRoom(
+        dispatch_id=state.dispatch_id,
+        on=DAY,
+        signed_by="王所长",
+        category="neighbourhood",
+        cause="邻里推搡",
+        facts="一方推搡致对方轻微伤",
+        parties=two_people(),
+        consents=consents(DAY, "p1", "p2"),
+        police_finding=dc.PoliceFinding.PUBLIC_ORDER,
+        finding_by="陈警官",
+    )
+    assert refused(service, hand_over, OFFICER) == {("no_public_order_matter", "police_finding")}
+    assert list(service.store.ledger()) == []
+    settled = service.handle(settle(state.dispatch_id), MEDIATOR)
+    assert (settled.police_finding, settled.finding_by) == (dc.PoliceFinding.CIVIL_ONLY, "陈警官")
