@@ -39,12 +39,12 @@ from mediation_core.domain.police_case.mediability import (
     SessionReason,
 )
 from mediation_core.domain.police_case.state import PoliceCaseState, PoliceCaseStatus
-from mediation_core.domain.values.editions import LawEdition
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.letters import FeedbackKind
 from mediation_core.domain.referral.state import ReferralStatus
 from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.deadlines import DeadlineKind
+from mediation_core.domain.values.editions import LawEdition
 from mediation_core.domain.values.notices import NoticeKind
 from mediation_core.domain.values.parties import Side
 
@@ -386,7 +386,9 @@ def test_an_act_of_2026_may_have_its_time_limit_extended_twice(service: Mediatio
     """治安管理处罚法（2025年修订）第118条: 「期限延长以二次为限」."""
     state = opened(service, clock, act_on=dt.date(2026, 1, 1))
     assert state.edition is LawEdition.PSAPL_2025
-    extend = pc.ExtendTimeLimit(police_case_id=state.police_case_id, on=MON, approved_by="市中区公安分局", reason="复杂")
+    extend = pc.ExtendTimeLimit(
+        police_case_id=state.police_case_id, on=MON, approved_by="市中区公安分局", reason="复杂"
+    )
     do(service, clock, extend)
     twice = do(service, clock, extend)
     assert isinstance(twice, PoliceCaseState)

@@ -560,6 +560,7 @@ def own_settlement_performed(
     "方可不予处罚",
     en="after the parties' own settlement, no punishment needs a mediable case, a performed settlement, the "
     "parties' joint written application and the police's approval",
+    section9=(22,),
 )
 def own_settlement_no_punishment(
     cmd: DecidePunishment, state: PoliceCaseState, ctx: DecisionContext
