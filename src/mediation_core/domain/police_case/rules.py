@@ -55,6 +55,12 @@ ART9 = "治安管理处罚法（2012年修正）第9条 / （2025年修订）第
 PROCEDURE = "公安机关办理行政案件程序规定（2018年修正）"
 """The ministerial procedure rule as read (docs/legal-basis.md §2.1, §8.6)."""
 
+OWN_SETTLEMENT = (
+    f"{PROCEDURE}第186条; 治安管理处罚法（2012年修正）无此条款（依程序规定） / （2025年修订）第9条第4款 "
+    "(see docs/legal-basis.md §2.5)"
+)
+"""The parties' own settlement: the procedure rule under both editions, the statute from 2026."""
+
 
 @rule(
     "police_date_order",
@@ -78,7 +84,7 @@ def police_date_order(cmd: Any, state: PoliceCaseState | None, ctx: DecisionCont
 
 @rule(
     "police_case_registered",
-    basis=f"{PROCEDURE} 第61条 (受案登记)、第178条 (see docs/legal-basis.md §2.1)",
+    basis=f"{PROCEDURE}第61条 (受案登记)、第178条 (see docs/legal-basis.md §2.1)",
     kind=RuleKind.STANDARD,
     zh="治安案件须由名册中的派出所受案，写明案件编号、简要案情和违法嫌疑人",
     en="a 治安 case is accepted by a registered station and states its number, summary and suspects",
@@ -104,7 +110,7 @@ def police_case_registered(cmd: OpenPoliceCase, state: None, ctx: DecisionContex
 
 @rule(
     "police_mediable",
-    basis=f"{PROCEDURE} 第178条; {ART9} (see docs/legal-basis.md §2.1, §2.4)",
+    basis=f"{PROCEDURE}第178条; {ART9} (see docs/legal-basis.md §2.1, §2.4)",
     kind=RuleKind.HARD,
     zh="可以调解的须为第178条所列违法行为（所列之外的「等」行为须写明理由，政策可不允许），因民间纠纷引起、"
     "情节较轻，并具有所列情形之一",
@@ -125,7 +131,7 @@ def police_mediable(cmd: Any, state: PoliceCaseState, ctx: DecisionContext) -> I
 
 @rule(
     "police_not_excluded",
-    basis=f"{PROCEDURE} 第179条 (see docs/legal-basis.md §2.1)",
+    basis=f"{PROCEDURE}第179条 (see docs/legal-basis.md §2.1)",
     kind=RuleKind.HARD,
     zh="雇凶伤害、结伙斗殴、寻衅滋事、多次违法、当事人不愿调解、调解中又实施违法或嫌疑人逃跑等情形不适用调解",
     en="hired assault, group fights, provocation, repeat violations, unwillingness, a new violation during "
@@ -141,7 +147,7 @@ def police_not_excluded(cmd: Any, state: PoliceCaseState, ctx: DecisionContext) 
 
 @rule(
     "police_sessions_at_most_two",
-    basis=f"{PROCEDURE} 第183条; 公安机关治安调解工作规范 第9条 (see docs/legal-basis.md §2.1, §2.2.9)",
+    basis=f"{PROCEDURE}第183条; 公安机关治安调解工作规范 第9条 (see docs/legal-basis.md §2.1, §2.2.9)",
     kind=RuleKind.HARD,
     zh="治安调解一般为一次，必要时或当事人要求可增加一次，并在第一次调解后7个工作日内完成",
     en="at most two sessions; a second one is needed by the police or asked by a party and "
@@ -232,7 +238,7 @@ def _minor_problems(cmd: Any, state: PoliceCaseState, on: dt.date, which: Any) -
 
 @rule(
     "police_minors_and_agents",
-    basis=f"{PROCEDURE} 第181条 (see docs/legal-basis.md §2.1)",
+    basis=f"{PROCEDURE}第181条 (see docs/legal-basis.md §2.1)",
     kind=RuleKind.HARD,
     zh="当事人为未成年人的应通知监护人到场（16周岁以上以自己劳动收入为主要生活来源且同意不通知的除外）；"
     "被侵害人委托他人的须有书面授权，违法嫌疑人不得委托",
@@ -257,7 +263,7 @@ def police_minors_and_agents(cmd: Any, state: PoliceCaseState, ctx: DecisionCont
 
 @rule(
     "police_parties_present",
-    basis=f"{PROCEDURE} 第184条 (see docs/legal-basis.md §2.1)",
+    basis=f"{PROCEDURE}第184条 (see docs/legal-basis.md §2.1)",
     kind=RuleKind.STANDARD,
     zh="调解须由民警主持、写明地点，参加调解的须为本案当事人",
     en="a session names its presiding officer and place, and the parties present are parties to the case",
@@ -279,7 +285,7 @@ def police_parties_present(cmd: Any, state: PoliceCaseState, ctx: DecisionContex
 
 @rule(
     "police_agreement_fields",
-    basis=f"{PROCEDURE} 第184条 (see docs/legal-basis.md §2.1)",
+    basis=f"{PROCEDURE}第184条 (see docs/legal-basis.md §2.1)",
     kind=RuleKind.HARD,
     zh="治安调解协议书须载明机关名称、主持人、双方当事人和其他在场人员，事件的时间、地点、人物、起因、经过、情节、"
     "结果，协议内容、履行期限和方式，并由双方当事人签名",
@@ -319,7 +325,7 @@ def police_agreement_fields(
 
 @rule(
     "on_the_spot_conditions",
-    basis=f"{PROCEDURE} 第178条第3款 (see docs/legal-basis.md §2.1)",
+    basis=f"{PROCEDURE}第178条第3款 (see docs/legal-basis.md §2.1)",
     kind=RuleKind.HARD,
     zh="当场调解须事实清楚、情节轻微、因果关系明确，不涉及医疗费用和物品损失或对其赔付无争议，双方同意当场调解并当场履行；"
     "未制作协议书的须有执法记录仪完整记录",
@@ -358,7 +364,7 @@ def on_the_spot_conditions(cmd: MediateOnTheSpot, state: PoliceCaseState, ctx: D
 
 @rule(
     "joint_written_application",
-    basis=f"{PROCEDURE} 第186条; 治安管理处罚法（2025年修订）第9条第4款 (see docs/legal-basis.md §2.5)",
+    basis=OWN_SETTLEMENT,
     kind=RuleKind.HARD,
     zh="不予处罚的申请须由双方当事人共同书面提出",
     en="the application not to punish is made jointly by all parties, in writing",
@@ -381,7 +387,7 @@ def joint_written_application(
 @rule(
     "police_time_limit_extension",
     basis="治安管理处罚法（2012年修正）第99条 / （2025年修订）第118条; "
-    f"{PROCEDURE} 第165条 (see docs/legal-basis.md §2.3)",
+    f"{PROCEDURE}第165条 (see docs/legal-basis.md §2.3)",
     kind=RuleKind.HARD,
     zh="重大、复杂案件经批准，办案期限可延长30日：2012年文本只能延长一次，2025年修订文本以二次为限"
     "（公安派出所办理的由所属公安机关批准）；按违法行为发生时的文本计",
@@ -418,7 +424,7 @@ def own_settlement_route(state: PoliceCaseState) -> bool:
 
 @rule(
     "punishment_follows_outcome",
-    basis=f"{ART9}; {PROCEDURE} 第185条 (see docs/legal-basis.md §2.1)",
+    basis=f"{ART9}; {PROCEDURE}第185条 (see docs/legal-basis.md §2.1)",
     kind=RuleKind.HARD,
     zh="经调解达成协议并履行的，不予处罚；未达成协议或者达成协议后不履行的，应当依法处罚，并告知当事人可以就民事争议依法提起民事诉讼",
     en="an agreement reached and performed means no punishment; no agreement or no performance means "
@@ -449,7 +455,8 @@ def punishment_follows_outcome(
 
 @rule(
     "peoples_mediation_substitute",
-    basis=f"{PROCEDURE} 第186条; 治安管理处罚法（2025年修订）第9条第4款 (see docs/legal-basis.md §2.1, §3.8)",
+    basis=f"{PROCEDURE}第186条; 治安管理处罚法（2012年修正）无此条款（依程序规定） / （2025年修订）第9条第4款 "
+    "(see docs/legal-basis.md §2.1, §3.8)",
     kind=RuleKind.HARD,
     zh="委托人民调解的可调解案件，须达成协议并履行、双方当事人共同书面申请、经公安机关认可，方可不予处罚",
     en="after people's mediation, no punishment needs a performed agreement, the parties' joint written "
@@ -502,7 +509,7 @@ def police_act_dated(cmd: OpenPoliceCase, state: None, ctx: DecisionContext) -> 
 
 @rule(
     "own_settlement_recorded",
-    basis=f"{PROCEDURE} 第186条; 治安管理处罚法（2025年修订）第9条第4款 (see docs/legal-basis.md §2.5)",
+    basis=OWN_SETTLEMENT,
     kind=RuleKind.HARD,
     zh="当事人自行和解或经人民调解委员会调解达成协议的，须为可以调解的案件、在公安机关作出处理决定前、"
     "由全体当事人达成并记录协议内容；经人民调解的须写明调解组织；已委托人民调解的按委托途径处理",
@@ -535,7 +542,7 @@ def own_settlement_recorded(
 
 @rule(
     "own_settlement_performed",
-    basis=f"{PROCEDURE} 第186条; 治安管理处罚法（2025年修订）第9条第4款 (see docs/legal-basis.md §2.5)",
+    basis=OWN_SETTLEMENT,
     kind=RuleKind.HARD,
     zh="记录履行须先有当事人自行达成的协议，并写明履行的证明",
     en="performance follows a recorded own settlement and states its evidence",
@@ -554,7 +561,7 @@ def own_settlement_performed(
 
 @rule(
     "own_settlement_no_punishment",
-    basis=f"{PROCEDURE} 第186条; 治安管理处罚法（2025年修订）第9条第4款 (see docs/legal-basis.md §2.5)",
+    basis=OWN_SETTLEMENT,
     kind=RuleKind.HARD,
     zh="当事人自行和解或经人民调解达成协议的，须为可以调解的案件、协议已履行、双方当事人共同书面申请并经公安机关认可，"
     "方可不予处罚",
