@@ -19,7 +19,10 @@ from mediation_core.domain.referral.letters import FeedbackKind
 from mediation_core.domain.values.deadlines import Deadline, DeadlineKind, calendar_deadline, working_day_deadline
 from mediation_core.domain.values.editions import edition_for
 
-TIME_LIMIT_BASIS = "治安管理处罚法 第99条; 公安机关办理行政案件程序规定 第165条、第185条"
+TIME_LIMIT_BASIS = (
+    "治安管理处罚法（2012年修正）第99条 / （2025年修订）第118条; "
+    "公安机关办理行政案件程序规定（2018年修正）第165条、第185条"
+)
 FIRST_SESSION_BASIS = "公安机关治安调解工作规范 第9条; Policy.police_first_session_working_days"
 
 

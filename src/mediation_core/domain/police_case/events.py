@@ -204,7 +204,8 @@ class JointApplicationRecorded(PoliceCaseEvent):
 
 @frozen(kw_only=True)
 class TimeLimitExtended(PoliceCaseEvent):
-    """30 more days with the approval of the police at the next level up (处罚法 art. 99)."""
+    """30 more days with approval (处罚法 2012 text art. 99: once; 2025 text art. 118: at most twice);
+    ``edition`` is the text the case is handled under."""
 
     EVENT_TYPE: ClassVar[str] = "police_case.time_limit_extended"
     on: dt.date

@@ -1,8 +1,8 @@
 """The 治安 case aggregate: its state, the one transition table, and the pure ``evolve``.
 
-The 30-day time limit (治安管理处罚法 art. 99; 程序规定 art. 165) runs from acceptance, waits
-while police or people's mediation runs, and restarts from the day mediation fails or an
-agreement goes unperformed (程序规定 art. 185).
+The 30-day time limit (治安管理处罚法 2012 text art. 99, 2025 text art. 118; 程序规定 art. 165)
+runs from acceptance, waits while police or people's mediation runs, and restarts from the day
+mediation fails or an agreement goes unperformed (程序规定 art. 185).
 """
 
 from __future__ import annotations
