@@ -70,6 +70,7 @@ from mediation_core.domain.police_case.commands import (
     RecordPoliceAgreement,
     RecordPoliceMediationFailed,
     RecordPolicePerformance,
+    StartAssessment,
 )
 from mediation_core.domain.referral.commands import (
     AcceptReferral,
@@ -176,6 +177,7 @@ __all__ = [
     "SendToPeoplesMediation",
     "SettleOnScene",
     "SignAgreement",
+    "StartAssessment",
     "StartMediation",
     "SubmitReturn",
     "TerminateCase",

@@ -200,23 +200,29 @@ def test_rule13_archive_iff_the_file_holds_every_required_item(filed: set[CaseFi
         assert missing == {f"documents.{i.value}" for i in required - story.s.documents}
 
 
-@given(offset=st.integers(0, 70), extend=st.booleans(), term=st.integers(10, 40))
-def test_rule14_agreements_fall_inside_the_term_or_its_consented_extension(
-    offset: int, extend: bool, term: int
+@given(offset=st.integers(0, 70), extend=st.booleans(), term=st.integers(10, 40), explained=st.booleans())
+def test_rule14_agreements_after_the_term_or_its_consented_extension_are_explained(
+    offset: int, extend: bool, term: int, explained: bool
 ) -> None:
     policy = Policy(mediation_term_days=term, term_extension_days=30)
     story = Story(policy=policy).mediating()
+    own_end = day(term)
     if extend:
         story.do(c.ExtendTerm(case_id="c1", on=day(min(offset, term)), consenting_party_ids=("p1", "p2")))
-    limit = term + (30 if extend else 0)
-    story.session(day(min(offset, limit)))
-    cmd = c.ReachOralAgreement(case_id="c1", on=day(offset), content="赔偿")
-    if offset <= limit:
+        own_end = day(term + 30)
+    limit = CAL.rolled_over(own_end).date
+    assert story.s.term is not None
+    assert story.s.term.due == limit
+    story.session(min(day(offset), limit))
+    cmd = c.ReachOralAgreement(case_id="c1", on=day(offset), content="赔偿", late_explanation="当事人外出务工" * explained)
+    if day(offset) <= limit or explained:
         story.do(cmd)
         assert story.s.status is CaseStatus.AGREED
+        warned = story.events[-1]
+        assert warned.term_due == (limit if day(offset) > limit else None)
     else:
         err = story.refuse(cmd)
-        assert "within_mediation_term" in err.rules
+        assert err.rules == {"agreement_after_term_explained"}
 
 
 @given(st.dates(min_value=dt.date(2010, 1, 1), max_value=dt.date(2026, 11, 30)), st.integers(1, 20))
