@@ -54,7 +54,7 @@ def resumed(paused: Deadline, started_on: dt.date, issued_on: dt.date, ctx: Deci
 
 @rule(
     "police_assessment_pause",
-    basis=f"{PAUSE_BASIS}; see docs/legal-basis.md §2.3",
+    basis=f"{PAUSE_BASIS}; 同规定 第35条 (期满日为节假日的顺延); see docs/legal-basis.md §2.3",
     kind=RuleKind.HARD,
     zh="委托鉴定须写明鉴定种类，同一时间只能有一项未出结果的鉴定；鉴定结果日期不得早于委托日期",
     en="a commissioned assessment names its kind, one at a time; its result cannot come before it was commissioned",

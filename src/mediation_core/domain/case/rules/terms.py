@@ -23,7 +23,10 @@ from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
 
 @rule(
     "within_mediation_term",
-    basis="人民调解工作若干规定 第33条; 宁波市人民调解条例 第27条",
+    basis=(
+        "人民调解工作若干规定 第33条 (2002年司法部令第75号); 宁波市人民调解条例 第27条; 期限按民法典 第202条、第203条 "
+        "(2020年) 计算; see docs/legal-basis.md §1.3.14, §1.5"
+    ),
     kind=RuleKind.POLICY,
     zh="调解期限届满未延长的，不得开始调解、召开调解会或延长期限，应终止调解；届满后达成协议的须记录超期说明",
     en="after the term ends without extension, mediation may not start, hold sessions or be extended: "
@@ -66,7 +69,10 @@ def extension_needs_every_party(cmd: ExtendTerm, state: CaseState, ctx: Decision
 
 @rule(
     "expiry_needs_expired_term",
-    basis="人民调解工作若干规定 第33条",
+    basis=(
+        "人民调解工作若干规定 第33条 (2002年司法部令第75号); 民法典 第202条、第203条 (2020年); "
+        "see docs/legal-basis.md §1.5"
+    ),
     kind=RuleKind.HARD,
     zh="以期限届满为由终止调解的，调解期限须已届满",
     en="terminating for an expired term needs a term that has ended",
