@@ -72,6 +72,7 @@ from mediation_core.domain.police_case.commands import (
     RecordPoliceAgreement,
     RecordPoliceMediationFailed,
     RecordPolicePerformance,
+    StartAssessment,
 )
 from mediation_core.domain.referral.commands import (
     AcceptReferral,
@@ -180,6 +181,7 @@ __all__ = [
     "SendToPeoplesMediation",
     "SettleOnScene",
     "SignAgreement",
+    "StartAssessment",
     "StartMediation",
     "SubmitReturn",
     "TerminateCase",

@@ -112,11 +112,13 @@ def test_rule6_an_oral_agreement_is_effective_the_day_reached(offset: int) -> No
 
 @given(effective=st.integers(0, 25), k=st.integers(0, 40), applicants=st.sets(st.sampled_from(["p1", "p2"])))
 def test_rule7_confirmation_window_is_thirty_days_and_joint(effective: int, k: int, applicants: set[str]) -> None:
-    """Applications from the effective day on (earlier ones break the date order rule instead)."""
+    """Applications from the effective day on (earlier ones break the date order rule instead); a
+    30th day that is a rest day moves to the next working day (民法典 art. 203)."""
     story = Story().mediating().session(day(effective)).draft(day(effective)).sign_all(day(effective))
     on = day(effective + k)
+    last_day = CAL.rolled_over(day(effective + 30)).date
     cmd = c.ApplyJudicialConfirmation(case_id="c1", on=on, applicant_ids=tuple(sorted(applicants)), court="法院")
-    if k <= 30 and applicants == {"p1", "p2"}:
+    if on <= last_day and applicants == {"p1", "p2"}:
         story.do(cmd, today=on)
         assert story.s.confirmation_applied_on == on
     else:
@@ -200,23 +202,30 @@ def test_rule13_archive_iff_the_file_holds_every_required_item(filed: set[CaseFi
         assert missing == {f"documents.{i.value}" for i in required - story.s.documents}
 
 
-@given(offset=st.integers(0, 70), extend=st.booleans(), term=st.integers(10, 40))
-def test_rule14_agreements_fall_inside_the_term_or_its_consented_extension(
-    offset: int, extend: bool, term: int
+@given(offset=st.integers(0, 70), extend=st.booleans(), term=st.integers(10, 40), explained=st.booleans())
+def test_rule14_agreements_after_the_term_or_its_consented_extension_are_explained(
+    offset: int, extend: bool, term: int, explained: bool
 ) -> None:
     policy = Policy(mediation_term_days=term, term_extension_days=30)
     story = Story(policy=policy).mediating()
+    own_end = day(term)
     if extend:
         story.do(c.ExtendTerm(case_id="c1", on=day(min(offset, term)), consenting_party_ids=("p1", "p2")))
-    limit = term + (30 if extend else 0)
-    story.session(day(min(offset, limit)))
-    cmd = c.ReachOralAgreement(case_id="c1", on=day(offset), content="赔偿")
-    if offset <= limit:
+        own_end = day(term + 30)
+    limit = CAL.rolled_over(own_end).date
+    assert story.s.term is not None
+    assert story.s.term.due == limit
+    story.session(min(day(offset), limit))
+    why = "当事人外出务工，返乡后达成协议" if explained else ""
+    cmd = c.ReachOralAgreement(case_id="c1", on=day(offset), content="赔偿", late_explanation=why)
+    if day(offset) <= limit or explained:
         story.do(cmd)
         assert story.s.status is CaseStatus.AGREED
+        warned = story.events[-1]
+        assert warned.term_due == (limit if day(offset) > limit else None)
     else:
         err = story.refuse(cmd)
-        assert "within_mediation_term" in err.rules
+        assert err.rules == {"agreement_after_term_explained"}
 
 
 @given(st.dates(min_value=dt.date(2010, 1, 1), max_value=dt.date(2026, 11, 30)), st.integers(1, 20))

@@ -66,7 +66,7 @@ from mediation_core.domain.traffic.accident import (
 )
 from mediation_core.domain.traffic.decide import execute as traffic_execute
 from mediation_core.domain.traffic.decide import start_of
-from mediation_core.domain.values.calendar import CHINA_TZ, WorkingDayCalendar
+from mediation_core.domain.values.calendar import CHINA_TZ, BeyondRange, WorkingDayCalendar
 from mediation_core.domain.values.deadlines import DeadlineKind
 from mediation_core.domain.values.parties import Side
 from mediation_core.domain.values.policy import Policy
@@ -127,6 +127,12 @@ def refusal(execute: Any, command: Any, state: Any, context: DecisionContext) ->
 
 def plus(day: dt.date, n: int) -> dt.date:
     return day + dt.timedelta(days=n)
+
+
+def working(day: dt.date, n: int) -> dt.date:
+    """The ``n``-th working day after ``day`` on the national calendar (weekends only past its
+    range, as the default policy counts): S9's days are working days (art. 111(4))."""
+    return NATIONAL.add_working_days(day, n, BeyondRange.WEEKENDS_ONLY).date
 
 
 # -- rule 12: the escalation report -----------------------------------------------------------
@@ -446,7 +452,7 @@ def registered(received: dt.date, **kwargs: Any) -> Any:
     return run(traffic_execute, [(attrs.evolve(accident(received, **kwargs), traffic_id="t1"), ctx(received))])
 
 
-@given(received=ANY_DAY, offset=st.integers(-2, 14), joint=st.booleans(), written=st.booleans())
+@given(received=ANY_DAY, offset=st.integers(-2, 22), joint=st.booleans(), written=st.booleans())
 def test_rule24_police_mediation_is_applied_for_within_ten_days_jointly_in_writing(
     received: dt.date, offset: int, joint: bool, written: bool
 ) -> None:
@@ -457,7 +463,7 @@ def test_rule24_police_mediation_is_applied_for_within_ten_days_jointly_in_writi
         traffic_id="t1", on=on, applicant_ids=("p1", "p2") if joint else ("p1",), written=written
     )
     found = refusal(traffic_execute, command, state, ctx(max(on, received)))
-    assert (not found) is (0 <= offset <= 10 and joint and written)
+    assert (not found) is (received <= on <= working(received, 10) and joint and written)
 
 
 def _terminated_by_the_room(received: dt.date, ended: dt.date) -> Any:
@@ -471,7 +477,7 @@ def _terminated_by_the_room(received: dt.date, ended: dt.date) -> Any:
     return run(traffic_execute, [(send, ctx(received)), (report, ctx(ended))], state)
 
 
-@given(received=ANY_DAY, after=st.integers(5, 40), offset=st.integers(-1, 6))
+@given(received=ANY_DAY, after=st.integers(5, 40), offset=st.integers(-1, 12))
 def test_rule25_after_peoples_mediation_ends_police_mediation_follows_within_three_days(
     received: dt.date, after: int, offset: int
 ) -> None:
@@ -480,7 +486,7 @@ def test_rule25_after_peoples_mediation_ends_police_mediation_follows_within_thr
     on = plus(ended, offset)
     command = tc.ApplyPoliceMediation(traffic_id="t1", on=on, applicant_ids=("p1", "p2"), written=True)
     found = refusal(traffic_execute, command, state, ctx(max(on, ended)))
-    assert (not found) is (0 <= offset <= 3)
+    assert (not found) is (ended <= on <= working(ended, 3))
 
 
 @given(
@@ -518,7 +524,7 @@ def test_rule26_mediation_starts_at_the_latest_of_acceptance_and_triggers_with_t
             )
     expected = max([accepted, *(plus(received, v) for v in triggers.values())])
     assert state.start_on == expected == start_of(accepted, state.damages)
-    assert state.deadlines[DeadlineKind.TRAFFIC_MEDIATION].due == plus(expected, 10)
+    assert state.deadlines[DeadlineKind.TRAFFIC_MEDIATION].due == working(expected, 10)
 
 
 def _mediating(received: dt.date) -> Any:
@@ -538,11 +544,14 @@ def test_rule27_notice_three_days_ahead_change_a_day_ahead_three_per_side(
     told = plus(session_on, -notice)
     schedule = tc.ScheduleTrafficSession(traffic_id="t1", on=told, session_on=session_on, place="室")
     found = refusal(traffic_execute, schedule, state, ctx(max(told, received)))
-    assert (("traffic_session_logistics", "session_on") in found) is (notice < 3)
-    fixed = traffic_execute(attrs.evolve(schedule, on=plus(session_on, -3)), state, ctx(plus(session_on, -3)))[1]
+    assert (("traffic_session_logistics", "session_on") in found) is (session_on < working(told, 3))
+    latest = NATIONAL.latest_start(session_on, 3, BeyondRange.WEEKENDS_ONLY)
+    assume(latest >= received)
+    fixed = traffic_execute(attrs.evolve(schedule, on=latest), state, ctx(latest))[1]
     asked = plus(session_on, -change)
     request = tc.RequestSessionChange(traffic_id="t1", on=asked, requested_by="p2", reason="出差")
-    assert (("traffic_session_logistics", "on") in refusal(traffic_execute, request, fixed, ctx(asked))) is (change < 1)
+    late_change = session_on < working(asked, 1)
+    assert (("traffic_session_logistics", "on") in refusal(traffic_execute, request, fixed, ctx(asked))) is late_change
     people = tuple(Participant(side=Side.APPLICANT, name=f"人{n}", role="当事人") for n in range(per_side))
     hold = tc.HoldTrafficSession(
         traffic_id="t1",
@@ -629,7 +638,8 @@ def test_rule31_the_insurer_is_notified_the_policys_days_before_each_session(
         insurer_notices=(notice,), joint_bodies=frozenset({JointBody.INSURER}),
     )  # fmt: skip
     found = refusal(case_execute, command, story.s, story.context(session))
-    assert (("insurer_notified_in_time", "insurer_notices[人保财险]") in found) is (ahead < days)
+    late = session < working(plus(session, -ahead), days)  # the policy's days are working days
+    assert (("insurer_notified_in_time", "insurer_notices[人保财险]") in found) is late
 
 
 # -- rule 39 and the acknowledgement deadline: entrusted referrals ------------------------------

@@ -278,7 +278,7 @@ class ReferralsAndCases(RuleBasedStateMachine):
                 assert DeadlineKind.POLICE_TIME_LIMIT not in case.deadlines
             if case.status is PoliceCaseStatus.FAILED:
                 assert case.failed_on is not None
-                assert case.deadlines[DeadlineKind.POLICE_TIME_LIMIT].due == case.failed_on + dt.timedelta(days=30)
+                assert case.deadlines[DeadlineKind.POLICE_TIME_LIMIT].runs_to == case.failed_on + dt.timedelta(days=30)
 
     @invariant()
     def declination_letters_reach_every_party_and_the_referrer(self) -> None:

@@ -143,7 +143,8 @@ def test_accepted_number_follows_policy_format_and_opens_the_term() -> None:
     story = Story().receive().accept()
     assert story.s.number == "（2026）彭调人调字第001号"
     assert story.s.term is not None
-    assert story.s.term.due == day(30)
+    # one calendar month from 6 May ends on Saturday 6 June, so the term runs to Monday 8 June
+    assert (story.s.term.runs_to, story.s.term.due) == (day(31), day(33))
 
 
 def test_declining_records_the_coded_reason() -> None:

@@ -14,8 +14,9 @@ from mediation_core.domain.values.sources import CaseSource
 def test_due_dates_stay_on_the_row_after_their_deadlines_close(service: MediationService, clock: StoryClock) -> None:
     case_file = walk(service, clock)
     row = case_file.row
-    # accepted 2026-05-06: the one-month term; agreement effective 2026-05-09: 15 working days
-    assert row.term_due == dt.date(2026, 6, 5)
+    # accepted 2026-05-06: the one-month term ends Saturday 6 June, so Monday 8 June;
+    # agreement effective 2026-05-09: 15 working days
+    assert row.term_due == dt.date(2026, 6, 8)
     assert row.follow_up_due == dt.date(2026, 5, 29)
     assert row.first_follow_up_on is not None
     assert row.first_follow_up_on <= row.follow_up_due

@@ -165,14 +165,15 @@ def test_a_session_is_private_when_a_party_asks() -> None:
 def test_nothing_continues_after_the_term_without_extension() -> None:
     story = Story().mediating()
     assert story.s.term is not None
-    assert story.s.term.due == day(30)
-    story.session(day(30))
+    # accepted 2026-05-06: one month ends on Saturday 6 June, so the term runs to Monday 8 June
+    assert (story.s.term.due, story.s.term.rolled_from) == (day(33), day(31))
+    story.session(day(33))
     err = story.refuse(
-        c.HoldSession(case_id="c1", on=day(31), place="室", mediator_ids=(MEDIATOR_ID,), party_ids=("p1",), summary="x")
+        c.HoldSession(case_id="c1", on=day(34), place="室", mediator_ids=(MEDIATOR_ID,), party_ids=("p1",), summary="x")
     )
     assert fields_of(err, "within_mediation_term") == ["on"]
-    err = story.refuse(c.ReachOralAgreement(case_id="c1", on=day(31), content="x"))
-    assert "within_mediation_term" in err.rules
+    err = story.refuse(c.ReachOralAgreement(case_id="c1", on=day(34), content="x"))
+    assert err.rules == {"agreement_after_term_explained"}
 
 
 @pytest.mark.rule("extension_needs_every_party")
@@ -182,7 +183,7 @@ def test_extension_needs_every_party_and_respects_the_limit() -> None:
     assert fields_of(err, "extension_needs_every_party") == ["consenting_party_ids"]
     story.do(c.ExtendTerm(case_id="c1", on=day(20), consenting_party_ids=("p1", "p2")))
     assert story.s.term is not None
-    assert story.s.term.due == day(60)
+    assert story.s.term.due == day(61)  # 30 days on from the month's own end (6 June), a Monday
     story.session(day(45))
     err = story.refuse(c.ExtendTerm(case_id="c1", on=day(50), consenting_party_ids=("p1", "p2")))
     assert fields_of(err, "extension_needs_every_party") == ["extensions"]
@@ -191,9 +192,9 @@ def test_extension_needs_every_party_and_respects_the_limit() -> None:
 @pytest.mark.rule("expiry_needs_expired_term")
 def test_termination_for_expiry_needs_an_expired_term() -> None:
     story = Story().mediating()
-    err = story.refuse(c.TerminateCase(case_id="c1", on=day(30), reason=TerminationReason.TIME_LIMIT_EXPIRED))
+    err = story.refuse(c.TerminateCase(case_id="c1", on=day(33), reason=TerminationReason.TIME_LIMIT_EXPIRED))
     assert fields_of(err, "expiry_needs_expired_term") == ["reason"]
-    story.do(c.TerminateCase(case_id="c1", on=day(31), reason=TerminationReason.TIME_LIMIT_EXPIRED))
+    story.do(c.TerminateCase(case_id="c1", on=day(34), reason=TerminationReason.TIME_LIMIT_EXPIRED))
     assert story.s.status is CaseStatus.TERMINATED
     assert story.s.term is None
 

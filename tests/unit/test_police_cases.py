@@ -392,7 +392,9 @@ def test_an_act_of_2026_may_have_its_time_limit_extended_twice(service: Mediatio
     do(service, clock, extend)
     twice = do(service, clock, extend)
     assert isinstance(twice, PoliceCaseState)
-    assert (twice.extensions, twice.deadlines[DeadlineKind.POLICE_TIME_LIMIT].due) == (2, MON + dt.timedelta(days=90))
+    # ninety days on is Sunday 2026-08-09: the limit ends on the next working day (程序规定 art. 35)
+    assert MON + dt.timedelta(days=90) == dt.date(2026, 8, 9)
+    assert (twice.extensions, twice.deadlines[DeadlineKind.POLICE_TIME_LIMIT].due) == (2, dt.date(2026, 8, 10))
     assert refused(service, clock, extend) == {("police_time_limit_extension", "extensions")}
     recorded = {(r.event_type, r.body.get("edition")) for r in service.store.read(state.police_case_id)}
     assert ("police_case.time_limit_extended", "2025") in recorded

@@ -149,9 +149,9 @@ def test_the_sweep_lists_due_and_overdue_deadlines(service: MediationService, cl
     service.handle(c.FlagRisk(case_id=case_id, kind=RiskKind.PUBLIC_ORDER, persons=2, on=D0), MEDIATOR)
     items = service.sweep(clock.now + dt.timedelta(days=2))
     assert [(i.deadline.kind, i.urgency) for i in items] == [(DeadlineKind.ESCALATION_REPORT, Urgency.OVERDUE)]
-    items = service.sweep(dt.datetime.combine(day(28), dt.time(9), clock.now.tzinfo))
+    items = service.sweep(dt.datetime.combine(day(31), dt.time(9), clock.now.tzinfo))
     assert [(i.deadline.kind, i.urgency, i.days_left) for i in items] == [
-        (DeadlineKind.ESCALATION_REPORT, Urgency.OVERDUE, -27),
+        (DeadlineKind.ESCALATION_REPORT, Urgency.OVERDUE, -30),
         (DeadlineKind.MEDIATION_TERM, Urgency.DUE_SOON, 2),
     ]
 

@@ -19,6 +19,7 @@ from builders import (
     traffic_registry,
 )
 from mediation_core.app.service import MediationService
+from mediation_core.calendars import national_calendar
 from mediation_core.demo.walkthrough import StoryClock
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.case.outcomes import TerminationReason
@@ -42,6 +43,17 @@ from mediation_core.domain.values.deadlines import DeadlineKind
 from mediation_core.domain.values.parties import Side
 
 RECEIVED = dt.date(2026, 5, 6)
+CALENDAR = national_calendar()
+
+
+def working_days_after(start: dt.date, days: int) -> dt.date:
+    """S9 art. 111(4): the regulation's days are working days."""
+    return CALENDAR.add_working_days(start, days).date
+
+
+def notice_for(session_on: dt.date, days: int = 3) -> dt.date:
+    """The last day a notice ``days`` working days ahead of ``session_on`` can be given."""
+    return CALENDAR.latest_start(session_on, days)
 
 
 @pytest.fixture
@@ -88,7 +100,7 @@ def started(svc: MediationService, clock: StoryClock, tid: str, on: dt.date = RE
 
 
 def scheduled(svc: MediationService, clock: StoryClock, tid: str, session_on: dt.date) -> None:
-    notice = session_on - dt.timedelta(days=3)
+    notice = notice_for(session_on)
     do(svc, clock, tc.ScheduleTrafficSession(traffic_id=tid, on=notice, session_on=session_on, place="联合调解室"))
 
 
@@ -190,14 +202,14 @@ def test_police_mediation_is_applied_for_jointly_in_writing_within_ten_days(
     svc: MediationService, clock: StoryClock
 ) -> None:
     tid = registered(svc, clock)
-    late = RECEIVED + dt.timedelta(days=11)
+    late = working_days_after(RECEIVED, 11)
     bad = tc.ApplyPoliceMediation(traffic_id=tid, on=late, applicant_ids=("p1",), written=False)
     assert refused(svc, clock, bad) == {
         ("traffic_application_window", "written"),
         ("traffic_application_window", "applicant_ids"),
         ("traffic_application_window", "on"),
     }
-    applied(svc, clock, tid, RECEIVED + dt.timedelta(days=10))
+    applied(svc, clock, tid, working_days_after(RECEIVED, 10))
 
 
 @pytest.mark.rule("traffic_mediation_start")
@@ -222,10 +234,10 @@ def test_mediation_starts_when_the_last_damage_is_determined_and_has_ten_days(
     begun = do(svc, clock, tc.RecordDamageDetermined(traffic_id=tid, on=treated, kind=DamageKind.INJURY))
     assert isinstance(begun, TrafficState)
     assert begun.start_on == treated
-    assert begun.deadlines[DeadlineKind.TRAFFIC_MEDIATION].due == treated + dt.timedelta(days=10)
+    assert begun.deadlines[DeadlineKind.TRAFFIC_MEDIATION].due == working_days_after(treated, 10)
     again = tc.RecordDamageDetermined(traffic_id=tid, on=treated, kind=DamageKind.INJURY)
     assert refused(svc, clock, again) == {("traffic_mediation_start", "kind")}
-    too_late = treated + dt.timedelta(days=11)
+    too_late = working_days_after(treated, 11)
     scheduled(svc, clock, tid, too_late)
     do(svc, clock, held(tid, too_late))
     issue = tc.IssueMediationDocument(
@@ -353,7 +365,7 @@ def case_session(case_id: str, on: dt.date, **changes: object) -> c.HoldSession:
         party_ids=("p1", "p2"),
         summary="联合调解",
         joint_bodies=frozenset({JointBody.TRAFFIC_POLICE, JointBody.INSURER}),
-        insurer_notices=(InsurerNotice(insurer="人保财险", notified_on=on - dt.timedelta(days=3)),),
+        insurer_notices=(InsurerNotice(insurer="人保财险", notified_on=notice_for(on)),),
     )
     return attrs.evolve(base, **changes)
 
@@ -391,7 +403,7 @@ def test_scheduling_a_session_tells_the_insurers_and_counts_as_their_notice(
     backwards = attrs.evolve(too_soon, session_on=RECEIVED)
     assert ("session_scheduled_within_term", "session_on") in refused(svc, clock, backwards, JOINT_MEDIATOR)
     outbox_before = {e.notice.key for e in svc.store.outbox()}
-    do(svc, clock, attrs.evolve(too_soon, on=RECEIVED + dt.timedelta(days=2)), JOINT_MEDIATOR)
+    do(svc, clock, attrs.evolve(too_soon, on=notice_for(session_on)), JOINT_MEDIATOR)
     (notice,) = [e.notice for e in svc.store.outbox() if e.notice.key not in outbox_before]
     assert notice.kind.value == "insurer_session"
     assert {r.org_id for r in notice.recipients} >= {"人保财险"}
@@ -446,7 +458,7 @@ def test_a_fixed_session_notifies_the_insurers_and_the_room(svc: MediationServic
     notice = entry.notice
     assert notice.key.endswith(":insurer_session")
     assert "2026-05-16" in notice.subject
-    assert "距调解 3 日" in notice.body
+    assert "距调解 4 日" in notice.body  # a Saturday session: notified on Tuesday, three working days ahead
     resolution = resolve(notice.recipients, svc.registry())
     assert next((a.name, a.role, a.phone) for a in resolution.addressees) == ("人保财险", "insurer", "0833-95518")
     assert {a.role for a in resolution.addressees} == {"insurer", "mediator"}

@@ -1183,7 +1183,7 @@ class Planner:
         )
         self.add(a, 11, 8, actor, c.StartMediation(case_id=case, on=a))
         end = d.concluded
-        notified = end - dt.timedelta(days=3)
+        notified = self.calendar.latest_start(end, 3)  # 3 working days ahead (docs/legal-basis.md §4.3)
         self.add(
             end,
             14,
@@ -1248,7 +1248,7 @@ class Planner:
                 traffic_id=traffic_id, on=day, damages=(Damage(kind=DamageKind.PROPERTY, trigger_on=day),)
             ),
         )
-        session = day + dt.timedelta(days=rng.randrange(3, 7))
+        session = self.calendar.add_working_days(day, rng.randrange(3, 7)).date  # S9's days are working days
         self.add(
             day,
             9,

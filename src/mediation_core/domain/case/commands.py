@@ -204,12 +204,14 @@ class ReachOralAgreement(CaseCommand):
     subject: AgreementSubject = AgreementSubject.CIVIL_RIGHTS
     immediate_performance: bool = True
     written_requested_by: tuple[str, ...] = ()
+    late_explanation: str = ""
 
 
 @frozen(kw_only=True)
 class DraftWrittenAgreement(CaseCommand):
     on: dt.date
     terms: WrittenTerms
+    late_explanation: str = ""
 
 
 @frozen(kw_only=True)
@@ -220,6 +222,7 @@ class SignAgreement(CaseCommand):
     on: dt.date
     signer_id: str = ""
     mark: Mark = Mark.SIGNATURE
+    late_explanation: str = ""
 
 
 @frozen(kw_only=True)

@@ -43,7 +43,13 @@ from mediation_core.domain.kernel.rulebook import Violation
 from mediation_core.domain.reporting.repeats import find_repeat
 from mediation_core.domain.traffic import rules as traffic
 from mediation_core.domain.values.casefile import BINDING_ORDER
-from mediation_core.domain.values.deadlines import Deadline, DeadlineKind, calendar_deadline, working_day_deadline
+from mediation_core.domain.values.deadlines import (
+    Deadline,
+    DeadlineKind,
+    calendar_deadline,
+    period_deadline,
+    working_day_deadline,
+)
 from mediation_core.domain.values.parties import holds_sensitive_data
 
 DECIDERS: dict[type[c.CaseCommand], Decider] = {}
@@ -93,17 +99,30 @@ def _received(cmd: c.ReceiveDispute, state: None, ctx: CaseContext) -> list[ev.C
     ]
 
 
+TERM_COUNTING = "民法典 第202条、第203条 (2020年; 按月计算至对应日，末日为休假日的顺延)"
+
+
+def mediation_term(accepted_on: dt.date, ctx: DecisionContext) -> Deadline:
+    """调解期限: one calendar month from acceptance (人民调解工作若干规定 art. 33, counted by
+    民法典 arts. 201–203), or the county's days when its policy sets them; a last day that is a
+    rest day moves to the next working day."""
+    days = ctx.policy.mediation_term_days
+    return period_deadline(
+        DeadlineKind.MEDIATION_TERM,
+        start=accepted_on,
+        days=days,
+        months=0 if days else ctx.policy.mediation_term_months,
+        basis=f"人民调解工作若干规定 第33条 (2002年司法部令第75号); {TERM_COUNTING}",
+        policy=ctx.policy,
+        calendar=ctx.calendar,
+    )
+
+
 def _accepted(cmd: c.AcceptCase, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
     room = ctx.registry.org(state.room_id)
     seq = ctx.sequence or 0
     number = ctx.policy.case_number(year=cmd.on.year, room_code=(room.code if room else "") or state.room_id, seq=seq)
-    term = calendar_deadline(
-        DeadlineKind.MEDIATION_TERM,
-        cmd.on,
-        ctx.policy.mediation_term_days,
-        basis="人民调解工作若干规定 第33条",
-        policy=ctx.policy,
-    )
+    term = mediation_term(cmd.on, ctx)
     return [ev.CaseAccepted(on=cmd.on, number=number, year=cmd.on.year, sequence=seq, term=term)]
 
 
@@ -163,13 +182,14 @@ def _reported(cmd: c.ReportToPolice, state: CaseState, ctx: DecisionContext) -> 
 
 def _extended(cmd: c.ExtendTerm, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
     current = state.term
-    start = current.due if current else cmd.on
-    term = calendar_deadline(
+    start = current.runs_to if current else cmd.on
+    term = period_deadline(
         DeadlineKind.MEDIATION_TERM,
-        start,
-        ctx.policy.term_extension_days,
-        basis="宁波市人民调解条例 第27条 (经双方同意延长)",
+        start=start,
+        days=ctx.policy.term_extension_days,
+        basis=f"宁波市人民调解条例 第27条 (经双方同意延长); {TERM_COUNTING}",
         policy=ctx.policy,
+        calendar=ctx.calendar,
     )
     return [ev.TermExtended(on=cmd.on, consenting_party_ids=cmd.consenting_party_ids, term=term)]
 
@@ -185,6 +205,21 @@ def _follow_up_deadline(start: dt.date, ctx: DecisionContext) -> Deadline:
     )
 
 
+def _after_term(
+    cmd: c.ReachOralAgreement | c.DraftWrittenAgreement | c.SignAgreement, state: CaseState
+) -> dict[str, Any]:
+    """The warning an agreement after the mediation term carries: the day the term ended and the
+    recorded explanation (rule ``agreement_after_term_explained``)."""
+    ended = terms.term_passed(cmd.on, state)
+    if ended is None:
+        return {}
+    return {"term_due": ended, "late_explanation": cmd.late_explanation.strip()}
+
+
+def _drafted(cmd: c.DraftWrittenAgreement, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
+    return [ev.WrittenAgreementDrafted(on=cmd.on, terms=cmd.terms, **_after_term(cmd, state))]
+
+
 def _oral(cmd: c.ReachOralAgreement, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
     return [
         ev.OralAgreementReached(
@@ -193,13 +228,14 @@ def _oral(cmd: c.ReachOralAgreement, state: CaseState, ctx: DecisionContext) -> 
             subject=cmd.subject,
             immediate_performance=cmd.immediate_performance,
             follow_up=_follow_up_deadline(cmd.on, ctx),
+            **_after_term(cmd, state),
         )
     ]
 
 
 def _signed(cmd: c.SignAgreement, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
     signature = Signature(kind=cmd.kind, signer_id=cmd.signer_id, mark=cmd.mark, on=cmd.on)
-    out: list[ev.CaseEvent] = [ev.AgreementSigned(signature=signature)]
+    out: list[ev.CaseEvent] = [ev.AgreementSigned(signature=signature, **_after_term(cmd, state))]
     effective = written_effective_on(state.party_ids, (*state.signatures, signature))
     if effective is not None:
         out.append(
@@ -245,6 +281,7 @@ def _anonymised(cmd: c.AnonymiseParties, state: CaseState, ctx: CaseContext) -> 
 
 CONSENT = consent.consent_gate
 TERM = terms.within_mediation_term
+LATE_AGREEMENT = terms.agreement_after_term_explained
 PARTY = common.party_known
 RECORD = common.record_complete
 
@@ -362,7 +399,7 @@ DECIDERS.update(
                 agreement.oral_content_recorded,
                 agreement.written_form_required,
                 agreement.agreement_binds_no_police,
-                TERM,
+                LATE_AGREEMENT,
             ),
             build=_oral,
         ),
@@ -374,12 +411,14 @@ DECIDERS.update(
                 agreement.session_before_agreement,
                 agreement.written_agreement_fields,
                 agreement.agreement_binds_no_police,
-                TERM,
+                LATE_AGREEMENT,
             ),
-            build=_simple(ev.WrittenAgreementDrafted, "on", "terms"),
+            build=_drafted,
         ),
         c.SignAgreement: Decider(
-            emits=ev.AgreementSigned, rules=(*BASE, CONSENT, agreement.signature_valid, TERM), build=_signed
+            emits=ev.AgreementSigned,
+            rules=(*BASE, CONSENT, agreement.signature_valid, LATE_AGREEMENT),
+            build=_signed,
         ),
         c.TerminateCase: Decider(
             emits=ev.CaseTerminated,

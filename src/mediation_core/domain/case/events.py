@@ -230,7 +230,8 @@ class TermExtended(CaseEvent):
 
 @frozen(kw_only=True)
 class OralAgreementReached(CaseEvent):
-    """口头协议: effective the day reached; its content is recorded."""
+    """口头协议: effective the day reached; its content is recorded. ``term_due`` is set when it
+    was reached after the mediation term ended on that day: a warning, with ``late_explanation``."""
 
     EVENT_TYPE: ClassVar[str] = "case.oral_agreement_reached"
     on: dt.date
@@ -238,23 +239,31 @@ class OralAgreementReached(CaseEvent):
     subject: AgreementSubject
     immediate_performance: bool
     follow_up: Deadline
+    term_due: dt.date | None = None
+    late_explanation: str = ""
 
 
 @frozen(kw_only=True)
 class WrittenAgreementDrafted(CaseEvent):
-    """调解协议书 drafted; it takes effect only when every mark is on it."""
+    """调解协议书 drafted; it takes effect only when every mark is on it. ``term_due``: drafted
+    after the term ended on that day (a warning, explained in ``late_explanation``)."""
 
     EVENT_TYPE: ClassVar[str] = "case.written_agreement_drafted"
     on: dt.date
     terms: WrittenTerms
+    term_due: dt.date | None = None
+    late_explanation: str = ""
 
 
 @frozen(kw_only=True)
 class AgreementSigned(CaseEvent):
-    """A party's mark, the mediator's signature or the committee seal."""
+    """A party's mark, the mediator's signature or the committee seal. ``term_due``: signed after
+    the term ended on that day (a warning, explained in ``late_explanation``)."""
 
     EVENT_TYPE: ClassVar[str] = "case.agreement_signed"
     signature: Signature
+    term_due: dt.date | None = None
+    late_explanation: str = ""
 
 
 @frozen(kw_only=True)

@@ -46,7 +46,19 @@ class OpenPoliceCase(PoliceCaseCommand):
 
 
 @frozen(kw_only=True)
+class StartAssessment(PoliceCaseCommand):
+    """委托鉴定: the station commissions an assessment (伤情鉴定, 价格认定 …) to establish the facts.
+    The time limit stops until the result comes (公安机关办理行政案件程序规定 art. 165)."""
+
+    on: dt.date
+    kind: str
+
+
+@frozen(kw_only=True)
 class RecordAssessment(PoliceCaseCommand):
+    """The assessment's result reached the station; a stopped time limit runs on, longer by the
+    days the assessment took."""
+
     on: dt.date
     kind: str
     result: str
@@ -192,6 +204,7 @@ class DecidePunishment(PoliceCaseCommand):
 
 COMMAND_TYPES: tuple[type[PoliceCaseCommand], ...] = (
     OpenPoliceCase,
+    StartAssessment,
     RecordAssessment,
     RecordExclusion,
     HoldPoliceSession,

@@ -12,11 +12,12 @@ from mediation_core.domain.kernel.lifecycle import Lifecycle
 from mediation_core.domain.police_case import commands as c
 from mediation_core.domain.police_case import events as ev
 from mediation_core.domain.police_case import rules as r
+from mediation_core.domain.police_case import timing
 from mediation_core.domain.police_case.mediability import PoliceSession
 from mediation_core.domain.police_case.rules import TIME_LIMIT_DAYS, first_session_due
 from mediation_core.domain.police_case.state import FOLD, TRANSITIONS, PoliceCaseState, PoliceCaseStatus
 from mediation_core.domain.referral.letters import FeedbackKind
-from mediation_core.domain.values.deadlines import Deadline, DeadlineKind, calendar_deadline, working_day_deadline
+from mediation_core.domain.values.deadlines import Deadline, DeadlineKind, working_day_deadline
 from mediation_core.domain.values.editions import edition_for
 
 TIME_LIMIT_BASIS = (
@@ -27,8 +28,9 @@ FIRST_SESSION_BASIS = "公安机关治安调解工作规范 第9条; Policy.poli
 
 
 def time_limit(start: dt.date, ctx: DecisionContext, days: int = TIME_LIMIT_DAYS) -> Deadline:
-    """The 30-day time limit counted from ``start`` (acceptance, or the day mediation failed)."""
-    return calendar_deadline(DeadlineKind.POLICE_TIME_LIMIT, start, days, basis=TIME_LIMIT_BASIS, policy=ctx.policy)
+    """The 30-day time limit counted from ``start`` (acceptance, or the day mediation failed),
+    its last day rolled past a rest day (程序规定 art. 35)."""
+    return timing.limit_from(start, days, TIME_LIMIT_BASIS, ctx)
 
 
 def first_session(start: dt.date, ctx: DecisionContext) -> Deadline:
@@ -61,8 +63,26 @@ def _opened(cmd: c.OpenPoliceCase, state: None, ctx: DecisionContext) -> list[ev
     ]
 
 
+def _assessment_started(
+    cmd: c.StartAssessment, state: PoliceCaseState, ctx: DecisionContext
+) -> list[ev.PoliceCaseEvent]:
+    paused = state.deadlines.get(DeadlineKind.POLICE_TIME_LIMIT)
+    return [ev.AssessmentStarted(on=cmd.on, kind=cmd.kind, paused=paused)]
+
+
 def _assessment(cmd: c.RecordAssessment, state: PoliceCaseState, ctx: DecisionContext) -> list[ev.PoliceCaseEvent]:
-    return [ev.AssessmentIssued(on=cmd.on, kind=cmd.kind, result=cmd.result, first_session=first_session(cmd.on, ctx))]
+    started, paused = state.assessment_started_on, state.paused_time_limit
+    limit = timing.resumed(paused, started, cmd.on, ctx) if started is not None and paused is not None else None
+    return [
+        ev.AssessmentIssued(
+            on=cmd.on,
+            kind=cmd.kind,
+            result=cmd.result,
+            first_session=first_session(cmd.on, ctx),
+            started_on=started,
+            time_limit=limit,
+        )
+    ]
 
 
 def _exclusion(cmd: c.RecordExclusion, state: PoliceCaseState, ctx: DecisionContext) -> list[ev.PoliceCaseEvent]:
@@ -156,9 +176,7 @@ def _joint(cmd: c.RecordJointApplication, state: PoliceCaseState, ctx: DecisionC
 
 def _extended(cmd: c.ExtendTimeLimit, state: PoliceCaseState, ctx: DecisionContext) -> list[ev.PoliceCaseEvent]:
     current = state.deadlines[DeadlineKind.POLICE_TIME_LIMIT]
-    extended = calendar_deadline(
-        DeadlineKind.POLICE_TIME_LIMIT, current.due, TIME_LIMIT_DAYS, basis=TIME_LIMIT_BASIS, policy=ctx.policy
-    )
+    extended = time_limit(current.runs_to, ctx)
     return [
         ev.TimeLimitExtended(
             on=cmd.on, approved_by=cmd.approved_by, reason=cmd.reason, time_limit=extended, edition=state.edition
@@ -225,8 +243,13 @@ DECIDERS.update(
             ),
             build=_opened,
         ),
+        c.StartAssessment: Decider(
+            emits=ev.AssessmentStarted, rules=(*BASE, timing.police_assessment_pause), build=_assessment_started
+        ),
         c.RecordAssessment: Decider(
-            emits=ev.AssessmentIssued, rules=(*BASE, common.record_complete), build=_assessment
+            emits=ev.AssessmentIssued,
+            rules=(*BASE, common.record_complete, timing.police_assessment_pause),
+            build=_assessment,
         ),
         c.RecordExclusion: Decider(emits=ev.ExclusionFound, rules=BASE, build=_exclusion),
         c.HoldPoliceSession: Decider(

@@ -49,14 +49,29 @@ class PoliceCaseOpened(PoliceCaseEvent):
 
 
 @frozen(kw_only=True)
+class AssessmentStarted(PoliceCaseEvent):
+    """委托鉴定: the time limit stops while the assessment runs (程序规定 art. 165); ``paused`` is
+    the limit as it stood, ``None`` when none was running (mediation under way)."""
+
+    EVENT_TYPE: ClassVar[str] = "police_case.assessment_started"
+    on: dt.date
+    kind: str
+    paused: Deadline | None = None
+
+
+@frozen(kw_only=True)
 class AssessmentIssued(PoliceCaseEvent):
-    """伤情鉴定 / 价格认定 issued: the first session is due within the policy's working days."""
+    """伤情鉴定 / 价格认定 issued: the first session is due within the policy's working days. When
+    the assessment stopped the time limit, ``time_limit`` is the limit running on, longer by the
+    days the assessment took, and ``started_on`` the day it was commissioned."""
 
     EVENT_TYPE: ClassVar[str] = "police_case.assessment_issued"
     on: dt.date
     kind: str
     result: str
     first_session: Deadline
+    started_on: dt.date | None = None
+    time_limit: Deadline | None = None
 
 
 @frozen(kw_only=True)
@@ -253,6 +268,7 @@ class PunishmentDecided(PoliceCaseEvent):
 
 EVENT_TYPES: tuple[type[PoliceCaseEvent], ...] = (
     PoliceCaseOpened,
+    AssessmentStarted,
     AssessmentIssued,
     ExclusionFound,
     PoliceSessionHeld,

@@ -2,7 +2,9 @@
 
 The 30-day time limit (治安管理处罚法 2012 text art. 99, 2025 text art. 118; 程序规定 art. 165)
 runs from acceptance, waits while police or people's mediation runs, and restarts from the day
-mediation fails or an agreement goes unperformed (程序规定 art. 185).
+mediation fails or an agreement goes unperformed (程序规定 art. 185). It stops while an
+assessment runs (``paused_time_limit``, art. 165) and runs on longer by the days the
+assessment took.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ _FEEDBACK = (
 TRANSITIONS: Mapping[tuple[PoliceCaseStatus | None, type[ev.PoliceCaseEvent]], PoliceCaseStatus] = MappingProxyType(
     {
         (None, ev.PoliceCaseOpened): P.OPEN,
+        (P.OPEN, ev.AssessmentStarted): P.OPEN,
         (P.OPEN, ev.AssessmentIssued): P.OPEN,
         (P.OPEN, ev.ExclusionFound): P.OPEN,
         (P.OPEN, ev.PoliceSessionHeld): P.MEDIATING,
@@ -123,6 +126,8 @@ class PoliceCaseState:
     assessment_needed: bool
     deadlines: Mapping[DeadlineKind, Deadline] = field(factory=dict)
     assessment_issued_on: dt.date | None = None
+    assessment_started_on: dt.date | None = None
+    paused_time_limit: Deadline | None = None
     sessions: tuple[PoliceSession, ...] = ()
     agreement: PoliceAgreementTerms | None = None
     agreed_on: dt.date | None = None
@@ -187,9 +192,20 @@ def _waiting(s: PoliceCaseState) -> dict[DeadlineKind, Deadline]:
 
 _Apply = Callable[[PoliceCaseState, Any], dict[str, Any]]
 _APPLY: dict[type[ev.PoliceCaseEvent], _Apply] = {
+    ev.AssessmentStarted: lambda s, e: {
+        "assessment_started_on": e.on,
+        "paused_time_limit": e.paused,
+        "deadlines": _without(s, DeadlineKind.POLICE_TIME_LIMIT),
+    },
     ev.AssessmentIssued: lambda s, e: {
         "assessment_issued_on": e.on,
-        "deadlines": {**s.deadlines, e.first_session.kind: e.first_session},
+        "assessment_started_on": None,
+        "paused_time_limit": None,
+        "deadlines": {
+            **s.deadlines,
+            e.first_session.kind: e.first_session,
+            **({e.time_limit.kind: e.time_limit} if e.time_limit is not None else {}),
+        },
     },
     ev.ExclusionFound: lambda s, e: {
         "assessment": attrs.evolve(s.assessment, exclusions=s.assessment.exclusions | {e.exclusion})

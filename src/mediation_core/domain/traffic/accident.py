@@ -11,16 +11,21 @@ from attrs import frozen
 
 from mediation_core.domain.values.parties import Side
 
+WORKING_DAYS_BASIS = (
+    "道路交通事故处理程序规定 第111条第(四)项 (2017年修订, 公安部令第146号): "
+    "本规定所称一日、二日、三日、五日、十日、二十日是指工作日，不含节假日"
+)
+"""S9's days are working days: every count below runs on the working-day calendar."""
 APPLICATION_DAYS = 10
-"""S9 art. 86: all parties apply jointly in writing within 10 days of receiving the 认定书."""
+"""S9 art. 86: all parties apply jointly in writing within 10 working days of receiving the 认定书."""
 REENTRY_DAYS = 3
-"""S9 art. 85: within 3 days of a people's-mediation termination."""
+"""S9 art. 85: within 3 working days of a people's-mediation termination."""
 DOCUMENT_DAYS = 10
-"""S9 art. 90: a 调解书 or 终结书 within 10 days of the start of mediation."""
+"""S9 art. 90: a 调解书 or 终结书 within 10 working days of the start of mediation."""
 NOTICE_DAYS = 3
-"""S9 art. 88: the parties are notified at least 3 days before a session."""
+"""S9 art. 88: the parties are notified at least 3 working days before a session."""
 CHANGE_DAYS = 1
-"""S9 art. 88: a change is asked for at least 1 day before."""
+"""S9 art. 88: a change is asked for at least 1 working day before."""
 MAX_PER_SIDE = 3
 """S9 art. 89: at most 3 people per side."""
 FULL_SHARE = Decimal(100)

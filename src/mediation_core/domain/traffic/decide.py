@@ -15,9 +15,11 @@ from mediation_core.domain.traffic import events as ev
 from mediation_core.domain.traffic import rules as r
 from mediation_core.domain.traffic.accident import DOCUMENT_DAYS, Damage, ScheduledSession, TrafficSession
 from mediation_core.domain.traffic.state import FOLD, TRANSITIONS, TrafficState
-from mediation_core.domain.values.deadlines import Deadline, DeadlineKind, calendar_deadline
+from mediation_core.domain.values.deadlines import Deadline, DeadlineKind, working_day_deadline
 
-DOCUMENT_BASIS = "道路交通事故处理程序规定 第90条 (调解书或调解终结书: 调解开始之日起10日内)"
+DOCUMENT_BASIS = (
+    "道路交通事故处理程序规定 第90条、第111条第(四)项 (2017年修订; 调解书或调解终结书: 调解开始之日起10个工作日内)"
+)
 
 
 def start_of(accepted_on: dt.date, damages: tuple[Damage, ...]) -> dt.date | None:
@@ -34,8 +36,13 @@ def _start(
     start = start_of(accepted_on, damages)
     if start is None:
         return None, None
-    due = calendar_deadline(
-        DeadlineKind.TRAFFIC_MEDIATION, start, DOCUMENT_DAYS, basis=DOCUMENT_BASIS, policy=ctx.policy
+    due = working_day_deadline(
+        DeadlineKind.TRAFFIC_MEDIATION,
+        start=start,
+        days=DOCUMENT_DAYS,
+        basis=DOCUMENT_BASIS,
+        policy=ctx.policy,
+        calendar=ctx.calendar,
     )
     return start, due
 

@@ -20,6 +20,7 @@ from mediation_core.domain.traffic.accident import (
     MAX_PER_SIDE,
     NOTICE_DAYS,
     REENTRY_DAYS,
+    WORKING_DAYS_BASIS,
     JointBody,
     TrafficTermination,
 )
@@ -37,6 +38,11 @@ from mediation_core.domain.traffic.commands import (
 )
 from mediation_core.domain.traffic.state import TrafficState
 from mediation_core.domain.values.organisations import OrgKind
+
+
+def working_days_after(start: dt.date, days: int, ctx: DecisionContext) -> dt.date:
+    """The ``days``-th working day after ``start`` (S9 art. 111(4): its days are working days)."""
+    return ctx.calendar.add_working_days(start, days, ctx.policy.beyond_calendar).date
 
 
 def _missing_parties(state: TrafficState, given: tuple[str, ...]) -> list[str]:
@@ -139,10 +145,10 @@ def _joint_and_written(cmd: ApplyPoliceMediation, state: TrafficState, which: An
 
 @rule(
     "traffic_application_window",
-    basis="道路交通事故处理程序规定 第86条",
+    basis=f"道路交通事故处理程序规定 第86条 (2017年修订); {WORKING_DAYS_BASIS}; see docs/legal-basis.md §4.1, §4.3",
     kind=RuleKind.HARD,
-    zh="申请交警调解须由各方当事人在收到认定书、证明或复核结论之日起10日内共同书面提出；交警调解不成的，不得再申请交警调解",
-    en="all parties apply jointly in writing within 10 days of receiving the determination, certificate or "
+    zh="申请交警调解须由各方当事人在收到认定书、证明或复核结论之日起10个工作日内共同书面提出；交警调解不成的，不得再申请交警调解",
+    en="all parties apply jointly in writing within 10 working days of receiving the determination, certificate or "
     "review decision; after police mediation failed, no second application",
     section9=(24,),
 )
@@ -160,21 +166,22 @@ def traffic_application_window(
         return
     yield from _joint_and_written(cmd, state, traffic_application_window)
     received = state.determination.received_on
-    last_day = received + dt.timedelta(days=APPLICATION_DAYS)
+    last_day = working_days_after(received, APPLICATION_DAYS, ctx)
     if not received <= cmd.on <= last_day:
         yield traffic_application_window.violation(
             "on",
-            f"应于收到认定书（{received.isoformat()}）之日起10日内即 {last_day.isoformat()} 前申请",
-            f"apply within 10 days of receiving it on {received.isoformat()} (by {last_day.isoformat()})",
+            f"应于收到认定书（{received.isoformat()}）之日起10个工作日内即 {last_day.isoformat()} 前申请",
+            f"apply within 10 working days of receiving it on {received.isoformat()} (by {last_day.isoformat()})",
         )
 
 
 @rule(
     "traffic_reentry_window",
-    basis="道路交通事故处理程序规定 第85条",
+    basis=f"道路交通事故处理程序规定 第85条 (2017年修订); {WORKING_DAYS_BASIS}; see docs/legal-basis.md §4.1, §4.3",
     kind=RuleKind.HARD,
-    zh="人民调解委员会终止调解后，各方当事人可在3日内共同书面申请交警调解",
-    en="after people's mediation ends without agreement, all parties may apply jointly in writing within 3 days",
+    zh="人民调解委员会终止调解后，各方当事人可在3个工作日内共同书面申请交警调解",
+    en="after people's mediation ends without agreement, all parties may apply jointly in writing within 3 "
+    "working days",
     section9=(25,),
 )
 def traffic_reentry_window(cmd: ApplyPoliceMediation, state: TrafficState, ctx: DecisionContext) -> Iterator[Violation]:
@@ -182,22 +189,22 @@ def traffic_reentry_window(cmd: ApplyPoliceMediation, state: TrafficState, ctx: 
     if ended is None:
         return
     yield from _joint_and_written(cmd, state, traffic_reentry_window)
-    last_day = ended + dt.timedelta(days=REENTRY_DAYS)
+    last_day = working_days_after(ended, REENTRY_DAYS, ctx)
     if not ended <= cmd.on <= last_day:
         yield traffic_reentry_window.violation(
             "on",
-            f"应于人民调解终止（{ended.isoformat()}）后3日内即 {last_day.isoformat()} 前申请",
-            f"apply within 3 days of the termination on {ended.isoformat()} (by {last_day.isoformat()})",
+            f"应于人民调解终止（{ended.isoformat()}）后3个工作日内即 {last_day.isoformat()} 前申请",
+            f"apply within 3 working days of the termination on {ended.isoformat()} (by {last_day.isoformat()})",
         )
 
 
 @rule(
     "traffic_mediation_start",
-    basis="道路交通事故处理程序规定 第90条",
+    basis=f"道路交通事故处理程序规定 第90条 (2017年修订); {WORKING_DAYS_BASIS}; see docs/legal-basis.md §4.1, §4.3",
     kind=RuleKind.HARD,
-    zh="调解自丧葬事宜结束、治疗终结、定残或确定财产损失之日起开始（受理在后的自受理之日起），调解书须于开始之日起10日内制作",
+    zh="调解自丧葬事宜结束、治疗终结、定残或确定财产损失之日起开始（受理在后的自受理之日起），调解书须于开始之日起10个工作日内制作",
     en="mediation starts when the funeral ends, treatment ends, disability is assessed or the loss is fixed (or "
-    "on acceptance, if later); the 调解书 is made within 10 days of the start",
+    "on acceptance, if later); the 调解书 is made within 10 working days of the start",
     section9=(26,),
 )
 def traffic_mediation_start(cmd: Any, state: TrafficState, ctx: DecisionContext) -> Iterator[Violation]:
@@ -245,19 +252,22 @@ def traffic_mediation_start(cmd: Any, state: TrafficState, ctx: DecisionContext)
 
 @rule(
     "traffic_session_logistics",
-    basis="道路交通事故处理程序规定 第88条、第89条",
+    basis=f"道路交通事故处理程序规定 第88条、第89条 (2017年修订); {WORKING_DAYS_BASIS}; see docs/legal-basis.md §4.3",
     kind=RuleKind.HARD,
-    zh="调解时间地点须提前3日通知当事人，变更须于调解前1日提出；调解按通知的时间进行，每方参加人员不超过3人",
-    en="the parties are notified 3 days ahead; a change is asked for a day ahead; the session is held as "
-    "notified, with at most 3 people per side",
+    zh="调解时间地点须提前3个工作日通知当事人，变更须于调解前1个工作日提出；调解按通知的时间进行，每方参加人员不超过3人",
+    en="the parties are notified 3 working days ahead; a change is asked for a working day ahead; the session "
+    "is held as notified, with at most 3 people per side",
     section9=(27,),
 )
 def traffic_session_logistics(cmd: Any, state: TrafficState, ctx: DecisionContext) -> Iterator[Violation]:
     if isinstance(cmd, ScheduleTrafficSession):
         yield from text_required(cmd, ("place",), traffic_session_logistics)
-        if (cmd.session_on - cmd.on).days < NOTICE_DAYS:
+        earliest = working_days_after(cmd.on, NOTICE_DAYS, ctx)
+        if cmd.session_on < earliest:
             yield traffic_session_logistics.violation(
-                "session_on", "须于调解3日前通知当事人", "notify the parties at least 3 days before"
+                "session_on",
+                f"须于调解3个工作日前通知当事人：今日通知的，最早于 {earliest.isoformat()} 调解",
+                f"notify the parties at least 3 working days before: the earliest session is {earliest.isoformat()}",
             )
     elif isinstance(cmd, RequestSessionChange):
         yield from text_required(cmd, ("reason",), traffic_session_logistics)
@@ -265,9 +275,9 @@ def traffic_session_logistics(cmd: Any, state: TrafficState, ctx: DecisionContex
         scheduled = state.scheduled
         if scheduled is None:
             yield traffic_session_logistics.violation("scheduled", "尚未通知调解时间", "no session is scheduled")
-        elif (scheduled.session_on - cmd.on).days < CHANGE_DAYS:
+        elif scheduled.session_on < working_days_after(cmd.on, CHANGE_DAYS, ctx):
             yield traffic_session_logistics.violation(
-                "on", "变更调解时间须于调解前1日提出", "a change is asked for at least a day before"
+                "on", "变更调解时间须于调解前1个工作日提出", "a change is asked for at least a working day before"
             )
     elif isinstance(cmd, HoldTrafficSession):
         scheduled = state.scheduled
@@ -371,11 +381,14 @@ def traffic_termination_grounds(
 
 @rule(
     "insurer_notified_in_time",
-    basis="公安部 司法部 保监会 公通字〔2010〕29号 第五部分 (see docs/legal-basis.md §4.2.5)",
+    basis=(
+        "公安部 司法部 保监会 公通字〔2010〕29号 第五部分; 工作日计算参照道路交通事故处理程序规定 第111条第(四)项 "
+        "(2017年修订) (see docs/legal-basis.md §4.2.5, §4.3)"
+    ),
     kind=RuleKind.POLICY,
-    zh="人民调解涉及保险赔偿的，须提前规定日数将调解时间、地点通知承保的保险公司",
+    zh="人民调解涉及保险赔偿的，须提前规定的工作日数将调解时间、地点通知承保的保险公司",
     en="people's mediation of an insured traffic dispute tells each insurer the time and place the policy's "
-    "number of days ahead",
+    "number of working days ahead",
     section9=(31,),
 )
 def insurer_notified_in_time(
@@ -387,7 +400,7 @@ def insurer_notified_in_time(
         scheduled = {i: s.notified_on for s in state.scheduled if s.session_on == cmd.on for i in state.insurers}
         session_on, field = cmd.on, "insurer_notices[{}]"
         notices = {**scheduled, **{n.insurer: n.notified_on for n in cmd.insurer_notices}}
-    latest = session_on - dt.timedelta(days=ctx.policy.insurer_notice_days)
+    latest = ctx.calendar.latest_start(session_on, ctx.policy.insurer_notice_days, ctx.policy.beyond_calendar)
     for insurer in state.insurers:
         notified = notices.get(insurer)
         if notified is None or notified > latest:

@@ -7,6 +7,7 @@ flag the result so the deadline shows it was estimated (docs/adr/0005-calendar-p
 
 from __future__ import annotations
 
+import calendar as gregorian
 import datetime as dt
 import enum
 
@@ -91,6 +92,24 @@ class WorkingDayCalendar:
                 left -= 1
         return CountResult(date=day, estimated=estimated)
 
+    def rolled_over(self, day: dt.date, beyond: BeyondRange = BeyondRange.REFUSE) -> CountResult:
+        """``day`` if staff work on it, else the first working day after it: a period whose last
+        day is a rest day ends on the day the rest ends (民法典 art. 203; 公安机关办理行政案件程序规定
+        art. 35). A 调休 Saturday is a working day, so a period ending on one does not move."""
+        estimated = not self.covers(day)
+        while not self.is_working_day(day, beyond):
+            day += dt.timedelta(days=1)
+            estimated = estimated or not self.covers(day)
+        return CountResult(date=day, estimated=estimated)
+
+    def latest_start(self, end: dt.date, days: int, beyond: BeyondRange = BeyondRange.REFUSE) -> dt.date:
+        """The last day from which ``days`` working days still end on or before ``end``: the
+        latest day to give notice "``days`` days ahead" of ``end`` when days are working days."""
+        day = end
+        while self.add_working_days(day, days, beyond).date > end:
+            day -= dt.timedelta(days=1)
+        return day
+
     def working_days_between(self, start: dt.date, end: dt.date, beyond: BeyondRange = BeyondRange.REFUSE) -> int:
         """Working days in (start, end]; negative when ``end`` is before ``start``."""
         if end < start:
@@ -117,3 +136,15 @@ class WorkingDayCalendar:
 def add_calendar_days(start: dt.date, days: int) -> dt.date:
     """Calendar-day arithmetic, named so rules read like their legal text."""
     return start + dt.timedelta(days=days)
+
+
+def add_calendar_months(start: dt.date, months: int) -> dt.date:
+    """The last day of a period of ``months`` months from ``start`` (民法典 art. 202): the day of
+    the closing month that corresponds to ``start``, or that month's last day when it has none
+    (accepted 31 January: one month ends 28 or 29 February)."""
+    if months < 0:
+        msg = "months must be >= 0"
+        raise ValueError(msg)
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(start.day, gregorian.monthrange(year, month)[1]))

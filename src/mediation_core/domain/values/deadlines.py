@@ -10,9 +10,14 @@ import datetime as dt
 import enum
 from collections.abc import Iterable
 
-from attrs import frozen
+from attrs import field, frozen
 
-from mediation_core.domain.values.calendar import WorkingDayCalendar, add_calendar_days
+from mediation_core.domain.values.calendar import (
+    CountResult,
+    WorkingDayCalendar,
+    add_calendar_days,
+    add_calendar_months,
+)
 from mediation_core.domain.values.policy import Policy
 
 CALENDAR_DAYS = "calendar-days"
@@ -58,7 +63,10 @@ _TITLES = {
 class Deadline:
     """A due date with its provenance. ``estimated``: counted past the calendar's range.
     ``ref`` says which item of the stream falls due when a stream has several of one kind (a
-    meeting's action item number); empty when the kind alone says."""
+    meeting's action item number); empty when the kind alone says. ``rolled_from`` is the
+    period's own last day when it was a rest day and ``due`` moved past it (民法典 art. 203): a
+    period that is later lengthened counts on from that day, not from the moved one. It is a
+    note on how ``due`` was found, so two deadlines due the same day compare equal without it."""
 
     kind: DeadlineKind
     due: dt.date
@@ -67,6 +75,12 @@ class Deadline:
     calendar: str
     estimated: bool = False
     ref: str = ""
+    rolled_from: dt.date | None = field(default=None, eq=False)
+
+    @property
+    def runs_to(self) -> dt.date:
+        """The period's own last day, before any roll-over past a rest day."""
+        return self.rolled_from or self.due
 
 
 def calendar_deadline(kind: DeadlineKind, start: dt.date, days: int, basis: str, policy: Policy) -> Deadline:
@@ -77,6 +91,44 @@ def calendar_deadline(kind: DeadlineKind, start: dt.date, days: int, basis: str,
         basis=basis,
         policy=policy.label,
         calendar=CALENDAR_DAYS,
+    )
+
+
+def period_end(
+    start: dt.date, calendar: WorkingDayCalendar, policy: Policy, *, days: int = 0, months: int = 0
+) -> CountResult:
+    """The last day of a period of ``months`` calendar months and then ``days`` calendar days
+    after ``start`` (the start day is not counted, 民法典 art. 201; months end on the
+    corresponding day, art. 202), moved to the next working day when it is a rest day (art. 203;
+    公安机关办理行政案件程序规定 art. 35). Holidays inside the period are not skipped."""
+    if days < 0:
+        msg = "days must be >= 0"
+        raise ValueError(msg)
+    return calendar.rolled_over(add_calendar_days(add_calendar_months(start, months), days), policy.beyond_calendar)
+
+
+def period_deadline(
+    kind: DeadlineKind,
+    *,
+    start: dt.date,
+    basis: str,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    days: int = 0,
+    months: int = 0,
+) -> Deadline:
+    """A deadline counted in calendar days or months whose last day rolls over a rest day
+    (:func:`period_end`), on ``calendar``."""
+    counted = period_end(start, calendar, policy, days=days, months=months)
+    own = add_calendar_days(add_calendar_months(start, months), days)
+    return Deadline(
+        kind=kind,
+        due=counted.date,
+        basis=basis,
+        policy=policy.label,
+        calendar=calendar.version,
+        estimated=counted.estimated,
+        rolled_from=own if own != counted.date else None,
     )
 
 

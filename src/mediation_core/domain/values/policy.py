@@ -54,6 +54,14 @@ def _non_negative(_: object, attribute: object, value: int) -> None:
         raise ValueError(msg)
 
 
+def _term_set(instance: object, attribute: object, value: int) -> None:
+    """The mediation term is counted in days when they are set, else in months: one must be > 0."""
+    _non_negative(instance, attribute, value)
+    if value == 0 and getattr(instance, "mediation_term_months", 0) == 0:
+        msg = "policy.mediation_term_days and policy.mediation_term_months are both 0: the term needs one"
+        raise ValueError(msg)
+
+
 @frozen(kw_only=True)
 class Policy:
     """A county's choices. Build with keyword overrides: ``Policy(mediation_term_days=20)``."""
@@ -62,7 +70,8 @@ class Policy:
     version: str = "2026.1"
     case_number_format: str = "（{year}）{room_code}人调字第{seq:03d}号"
     referral_letter_format: str = "{station_code}{mode}调〔{year}〕{seq}号"
-    mediation_term_days: int = field(default=30, validator=_positive)
+    mediation_term_months: int = field(default=1, validator=_non_negative)
+    mediation_term_days: int = field(default=0, validator=_term_set)
     term_extension_days: int = field(default=30, validator=_positive)
     max_term_extensions: int = field(default=1, validator=_non_negative)
     escalation_report_days: int = field(default=1, validator=_non_negative)
@@ -135,8 +144,14 @@ POLICY_FIELDS_BASIS: dict[str, str] = {
         "Number of a station's 移送/委托人民调解函, gap-free per station and year; {mode} is 移 or 委 "
         "(移送人民调解函, docs/legal-basis.md §3.2)."
     ),
+    "mediation_term_months": (
+        "「一般在一个月内调结」 人民调解工作若干规定 art. 33; 宁波条例 art. 27: a calendar month, ending on the "
+        "corresponding day or the month's last day (民法典 art. 202) and moved past a rest day (art. 203) "
+        "(docs/legal-basis.md §1.3.14)."
+    ),
     "mediation_term_days": (
-        "「一般在一个月内调结」 人民调解工作若干规定 art. 33; 宁波条例 art. 27 (docs/legal-basis.md §1.3.14)."
+        "A county that sets its term in days instead: when above 0 the term is this many calendar days "
+        "(moved past a rest day) and mediation_term_months is not used (docs/legal-basis.md §1.3.14)."
     ),
     "term_extension_days": "Extension length; 济源 court practice: at most 30 more days (docs/legal-basis.md §1.3.14).",
     "max_term_extensions": (
@@ -202,8 +217,9 @@ POLICY_FIELDS_BASIS: dict[str, str] = {
         "§2.6)."
     ),
     "insurer_notice_days": (
-        "People's mediation of an insured traffic case notifies the insurer of each session this many days ahead "
-        "(公通字〔2010〕29号, docs/legal-basis.md §4.2.5, §9 rule 31)."
+        "People's mediation of an insured traffic case notifies the insurer of each session this many working "
+        "days ahead (公通字〔2010〕29号; working days as in 道路交通事故处理程序规定 art. 111(4); "
+        "docs/legal-basis.md §4.2.5, §4.3, §9 rule 31)."
     ),
     "repeat_min_shared_parties": (
         "How many parties (by resident ID number or credit code) the earlier case must share; when an intake "

@@ -1,4 +1,5 @@
-"""Judicial confirmation: joint application within 30 days, never for excluded subjects."""
+"""Judicial confirmation: joint application within 30 days (the last day rolled over a rest day),
+never for excluded subjects."""
 
 from __future__ import annotations
 
@@ -11,24 +12,45 @@ from mediation_core.domain.case.rules.common import text_required
 from mediation_core.domain.case.state import CaseState
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
+from mediation_core.domain.values.calendar import WorkingDayCalendar, add_calendar_days
+from mediation_core.domain.values.deadlines import period_end
+from mediation_core.domain.values.policy import Policy
+
+
+def confirmation_last_day(effective_on: dt.date, calendar: WorkingDayCalendar | None, policy: Policy) -> dt.date:
+    """The last day to apply: 30 days after the agreement took effect, moved to the next working
+    day when that day is a rest day (民法典 art. 203). Without a calendar, the plain 30th day."""
+    if calendar is None:
+        return add_calendar_days(effective_on, JUDICIAL_CONFIRMATION_DAYS)
+    return period_end(effective_on, calendar, policy, days=JUDICIAL_CONFIRMATION_DAYS).date
 
 
 def confirmation_eligible(
-    agreement: Agreement | None, party_ids: tuple[str, ...], applicant_ids: tuple[str, ...], on: dt.date
+    agreement: Agreement | None,
+    party_ids: tuple[str, ...],
+    applicant_ids: tuple[str, ...],
+    on: dt.date,
+    *,
+    calendar: WorkingDayCalendar | None = None,
+    policy: Policy | None = None,
 ) -> bool:
-    """§9 rules 7–8 as one predicate: written, effective, joint, within 30 days, confirmable."""
+    """§9 rules 7–8 as one predicate: written, effective, joint, within 30 days (rolled over a
+    rest day when a calendar is given), confirmable."""
     return (
         agreement is not None
         and agreement.form is AgreementForm.WRITTEN
         and set(applicant_ids) == set(party_ids)
-        and 0 <= (on - agreement.effective_on).days <= JUDICIAL_CONFIRMATION_DAYS
+        and agreement.effective_on <= on <= confirmation_last_day(agreement.effective_on, calendar, policy or Policy())
         and agreement.subject.confirmable
     )
 
 
 @rule(
     "confirmation_window",
-    basis="人民调解法 第33条; 民事诉讼法 第205条",
+    basis=(
+        "人民调解法 第33条 (2010年); 民事诉讼法 第205条; 民法典 第203条 (2020年: 末日为休假日的顺延); "
+        "see docs/legal-basis.md §1.4.7, §1.5"
+    ),
     kind=RuleKind.HARD,
     zh="双方当事人须自调解协议生效之日起30日内共同申请司法确认；口头协议不适用",
     en="judicial confirmation needs a joint application within 30 days of a written agreement taking effect",
@@ -50,11 +72,12 @@ def confirmation_window(cmd: ApplyJudicialConfirmation, state: CaseState, ctx: D
             f"{', '.join(missing)} did not join the application",
         )
     days = (cmd.on - agreement.effective_on).days
-    if not 0 <= days <= JUDICIAL_CONFIRMATION_DAYS:
+    last_day = confirmation_last_day(agreement.effective_on, ctx.calendar, ctx.policy)
+    if not agreement.effective_on <= cmd.on <= last_day:
         yield confirmation_window.violation(
             "on",
-            f"申请日距协议生效日 {days} 日，超出30日",
-            f"applied {days} days after the agreement took effect (30 allowed)",
+            f"申请日距协议生效日 {days} 日，超出30日（末日顺延至 {last_day.isoformat()}）",
+            f"applied {days} days after the agreement took effect (30 allowed, last day {last_day.isoformat()})",
         )
     if state.confirmation_applied_on is not None:
         yield confirmation_window.violation("on", "已申请过司法确认", "confirmation was already applied for")
