@@ -21,6 +21,7 @@ from mediation_core.domain.case.followups import (
 )
 from mediation_core.domain.case.outcomes import (
     DeclineReason,
+    Route,
     TerminationReason,
 )
 from mediation_core.domain.case.state import (
@@ -143,11 +144,16 @@ from mediation_core.domain.values.deadlines import (
     Urgency,
 )
 from mediation_core.domain.values.identifiers import (
+    IdentityDocument,
+    IdKind,
+    NoIdReason,
+    id_document_problem,
     is_valid_resident_id,
     is_valid_uscc,
     mask_phone,
     mask_resident_id,
     parse_resident_id,
+    phone_problem,
     resident_id_check_char,
     uscc_check_char,
 )
@@ -222,6 +228,8 @@ __all__ = [
     "FindingStatus",
     "GroupParty",
     "Guardian",
+    "IdKind",
+    "IdentityDocument",
     "Incident",
     "Inspection",
     "InspectionStatus",
@@ -238,6 +246,7 @@ __all__ = [
     "MisconductFinding",
     "MisconductKind",
     "NaturalPerson",
+    "NoIdReason",
     "Notice",
     "NoticeKind",
     "OnTheSpotConditions",
@@ -269,6 +278,7 @@ __all__ = [
     "RiskKind",
     "Role",
     "RoundStatus",
+    "Route",
     "Sanction",
     "Satisfaction",
     "SessionReason",
@@ -288,12 +298,14 @@ __all__ = [
     "Urgency",
     "WorkingDayCalendar",
     "WrittenTerms",
+    "id_document_problem",
     "is_valid_resident_id",
     "is_valid_uscc",
     "local_date",
     "mask_phone",
     "mask_resident_id",
     "parse_resident_id",
+    "phone_problem",
     "resident_id_check_char",
     "uscc_check_char",
 ]

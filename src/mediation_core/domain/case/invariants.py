@@ -16,6 +16,7 @@ from mediation_core.domain.case.agreements import AgreementForm, copies_for, wri
 from mediation_core.domain.case.outcomes import ALL_ROUTES
 from mediation_core.domain.case.state import CaseState, CaseStatus
 from mediation_core.domain.values.casefile import STATUTORY_MINIMUM, CaseFileItem
+from mediation_core.domain.values.parties import wards
 
 
 @frozen(kw_only=True)
@@ -37,9 +38,10 @@ def _copies(s: CaseState) -> bool:
 
 def _written_effective(s: CaseState) -> bool:
     a = s.agreement
-    return (
-        a is None or a.form is AgreementForm.ORAL or written_effective_on(s.party_ids, a.signatures) == a.effective_on
-    )
+    if a is None or a.form is AgreementForm.ORAL:
+        return True
+    under_guardian = wards(s.parties, s.drafted_on) if s.drafted_on else ()
+    return written_effective_on(s.party_ids, a.signatures, under_guardian) == a.effective_on
 
 
 def _oral_same_day(s: CaseState) -> bool:
