@@ -50,16 +50,17 @@ def test_an_oral_agreement_records_its_content_and_is_effective_that_day() -> No
 def test_written_form_is_required_by_law_on_request_or_rights_and_duties() -> None:
     story = Story().mediating().session()
     err = story.refuse(
-        c.ReachOralAgreement(
-            case_id="c1", on=D0, content="x", written_requested_by=("p2",), rights_and_duties=True
-        )
+        c.ReachOralAgreement(case_id="c1", on=D0, content="x", written_requested_by=("p2",), rights_and_duties=True)
     )
     assert fields_of(err, "written_form_required") == ["written_requested_by", "rights_and_duties"]
     with pytest.raises(ValueError, match="written_form_on_party_request"):
         Policy(written_form_on_party_request=False)
     relaxed = Policy(written_form_when_deferred_performance=False, written_form_when_difficult=False)
-    err = Story(policy=relaxed).mediating().session().refuse(
-        c.ReachOralAgreement(case_id="c1", on=D0, content="x", written_requested_by=("p2",))
+    err = (
+        Story(policy=relaxed)
+        .mediating()
+        .session()
+        .refuse(c.ReachOralAgreement(case_id="c1", on=D0, content="x", written_requested_by=("p2",)))
     )
     assert err.rules == {"written_form_required"}
     Story().mediating().session().oral(content="赔礼道歉")

@@ -116,7 +116,14 @@ def test_a_phone_number_is_validated_and_the_field_named() -> None:
     err = Story().refuse(receive(parties=(child, org)))
     assert fields_of(err, "phone_valid") == ["parties[1].phone", "parties[0].phone", "parties[0].guardian.phone"]
     assert "phone" in err.violations[0].message_en
-    for phone in ("13800138000", "0833-2123456", "02812345678", "010-87654321-801", "+852 2123 4567", "+1-202-555-0143"):
+    for phone in (
+        "13800138000",
+        "0833-2123456",
+        "02812345678",
+        "010-87654321-801",
+        "+852 2123 4567",
+        "+1-202-555-0143",
+    ):
         ok = attrs.evolve(PARTIES[0], phone=phone)
         assert Story().receive(parties=(ok, PARTIES[1])).s.status is CaseStatus.RECEIVED, phone
 
@@ -220,7 +227,12 @@ def test_a_party_who_sues_ends_the_mediation_with_the_termination_notice() -> No
     assert fields_of(err, "party_known") == ["party_id"]
     story.do(
         c.EndForProceedings(
-            case_id="c1", on=day(1), party_id="p2", route=Route.LITIGATION, body="市中区人民法院", reference="(2026)川1102民初9号"
+            case_id="c1",
+            on=day(1),
+            party_id="p2",
+            route=Route.LITIGATION,
+            body="市中区人民法院",
+            reference="(2026)川1102民初9号",
         )
     )
     assert story.s.status is CaseStatus.TERMINATED
@@ -258,7 +270,13 @@ def test_privacy_or_trade_secrets_are_never_mediated_in_public() -> None:
     story = Story().receive(confidential=True).accept().prepare().start()
     err = story.refuse(
         c.HoldSession(
-            case_id="c1", on=D0, place="调解室", mediator_ids=(MEDIATOR_ID,), party_ids=("p1", "p2"), summary="x", public=True
+            case_id="c1",
+            on=D0,
+            place="调解室",
+            mediator_ids=(MEDIATOR_ID,),
+            party_ids=("p1", "p2"),
+            summary="x",
+            public=True,
         )
     )
     assert fields_of(err, "confidential_never_public") == ["public"]

@@ -353,9 +353,8 @@ def test_recorded_consent_is_policy_and_an_explicit_refusal_is_law() -> None:
     from mediation_core.domain.values.policy import Policy
 
     def ctx(policy: Policy) -> DecisionContext:
-        return DecisionContext(
-            now=dt.datetime(2026, 5, 6, 12, tzinfo=dt.UTC), policy=policy, calendar=national_calendar(), registry=REGISTRY
-        )
+        now = dt.datetime(2026, 5, 6, 12, tzinfo=dt.UTC)
+        return DecisionContext(now=now, policy=policy, calendar=national_calendar(), registry=REGISTRY)
 
     lenient = ctx(Policy(referral_consent_recorded=False))
     issued = execute(attrs.evolve(referral(MAY_6, consenting=()), referral_id="r1"), None, lenient)[1]

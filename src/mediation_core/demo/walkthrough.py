@@ -62,7 +62,9 @@ def demo_registry() -> Registry:
             parent_id="baiyang",
             code="彭公",
         ),
-        Organisation(org_id="baiyang-committee", kind=OrgKind.COMMITTEE, name="柏杨街道人民调解委员会", parent_id="baiyang"),
+        Organisation(
+            org_id="baiyang-committee", kind=OrgKind.COMMITTEE, name="柏杨街道人民调解委员会", parent_id="baiyang"
+        ),
         Organisation(
             org_id="pengshanlu-room",
             kind=OrgKind.MEDIATION_ROOM,

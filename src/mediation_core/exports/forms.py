@@ -338,9 +338,7 @@ def rights_notice(c: _Case) -> FormDocument:
             "人民调解不影响当事人依法通过仲裁、行政、司法等途径维护自己的权利。"
         ),
         Paragraph(text=f"告知日期：{zh_date(on)}"),
-        Signatures(
-            lines=("当事人已知悉上述权利义务（签名或按指印）：", "告知人：", c.seal, SIGN_DATE)
-        ),
+        Signatures(lines=("当事人已知悉上述权利义务（签名或按指印）：", "告知人：", c.seal, SIGN_DATE)),
     )
     return c.form(DocumentForm.RIGHTS_NOTICE, "人民调解当事人权利义务告知书", (Page(blocks=blocks),))
 

@@ -142,7 +142,11 @@ def _termination(state: CaseState, on: Any, reason: TerminationReason, note: str
 
 def _proceedings(cmd: c.EndForProceedings, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
     reason = PROCEEDINGS_REASONS[cmd.route.value]
-    where = f"（{cmd.body}{'，' if cmd.body and cmd.reference else ''}{cmd.reference}）" if cmd.body or cmd.reference else ""
+    where = (
+        f"（{cmd.body}{'，' if cmd.body and cmd.reference else ''}{cmd.reference}）"
+        if cmd.body or cmd.reference
+        else ""
+    )
     party = state.party(cmd.party_id)
     name = party.name if party else cmd.party_id
     note = f"当事人{name}已{'向人民法院起诉' if reason is TerminationReason.LITIGATION else '申请仲裁'}{where}"

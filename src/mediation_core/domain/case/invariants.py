@@ -13,6 +13,7 @@ from collections.abc import Callable
 from attrs import field, frozen
 
 from mediation_core.domain.case.agreements import AgreementForm, copies_for, written_effective_on
+from mediation_core.domain.case.limitation import requested_by_a_party
 from mediation_core.domain.case.outcomes import ALL_ROUTES
 from mediation_core.domain.case.state import CaseState, CaseStatus
 from mediation_core.domain.values.casefile import STATUTORY_MINIMUM, CaseFileItem
@@ -54,7 +55,8 @@ def _routes(s: CaseState) -> bool:
 
 
 def _limitation(s: CaseState) -> bool:
-    return s.termination is None or s.limitation_interrupted_on == s.received_on
+    expected = s.received_on if requested_by_a_party(s.source, s.requested_by) else None
+    return s.termination is None or s.limitation_interrupted_on == expected
 
 
 def _recusal(s: CaseState) -> bool:
@@ -93,10 +95,12 @@ INVARIANTS: tuple[Invariant, ...] = (
     ),
     Invariant(
         name="limitation_interrupted_on_application",
-        basis="最高人民法院关于审理民事案件适用诉讼时效制度若干问题的规定 第12条；民法典 第195条",
+        basis="最高人民法院关于审理民事案件适用诉讼时效制度若干问题的规定（2020年修正）第12条；民法典（2020）第195条 "
+        "(see docs/legal-basis.md §1.4.9)",
         section9=(37,),
-        summary_zh="终止调解的案件记载诉讼时效自申请调解之日起中断",
-        summary_en="a terminated case records the limitation period interrupted on the day mediation was requested",
+        summary_zh="当事人申请调解的案件终止时，记载诉讼时效自申请调解之日起中断；委员会主动调解的不记载",
+        summary_en="a terminated case a party asked to have mediated records the limitation period interrupted on "
+        "the day of the request; a case the committee took up on its own records none",
         holds=_limitation,
     ),
     Invariant(

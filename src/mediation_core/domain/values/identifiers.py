@@ -52,6 +52,18 @@ EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 typing error (docs/legal-basis.md §7.1)."""
 
 
+def _birth_date_problem(number: str, today: dt.date | None) -> str | None:
+    try:
+        born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return "出生日期不是真实日期 / the birth date is not a real date"
+    if born < EARLIEST_BIRTH_DATE:
+        return "出生日期早于1900年 / the birth date is before 1900"
+    if today is not None and born > today:
+        return "出生日期晚于今天 / the birth date is in the future"
+    return None
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def resident_id_problem(number: str, today: dt.date | None = None) -> str | None:
     """Why ``number`` is not a valid resident ID, or ``None`` when it is. A birth date before
@@ -61,14 +73,9 @@ def resident_id_problem(number: str, today: dt.date | None = None) -> str | None
         return f"应为18位，实为{len(number)}位 / must be 18 characters, got {len(number)}"
     if not number[:17].isascii() or not number[:17].isdigit():
         return "前17位须为数字 / the first 17 characters must be digits"
-    try:
-        born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
-        return "出生日期不是真实日期 / the birth date is not a real date"
-    if born < EARLIEST_BIRTH_DATE:
-        return "出生日期早于1900年 / the birth date is before 1900"
-    if today is not None and born > today:
-        return "出生日期晚于今天 / the birth date is in the future"
+    born = _birth_date_problem(number, today)
+    if born is not None:
+        return born
     if number[17].upper() != resident_id_check_char(number[:17]):
         return "校验码错误 / the check character is wrong"
     return None
@@ -181,6 +188,45 @@ _PASSPORT = re.compile(r"[A-Z0-9]{5,20}")
 _FOREIGN_2017 = re.compile(r"[A-Z]{3}[0-9]{12}")
 
 
+def _gb11643_problem(kind: IdKind, number: str, today: dt.date | None) -> str | None:
+    problem = resident_id_problem(number, today)
+    if problem is not None:
+        return problem
+    hmt = number[:6] in HMT_ADDRESS_CODES
+    if kind is IdKind.HMT_RESIDENCE_PERMIT and not hmt:
+        return "居住证号码地址码应为810000、820000或830000 / the address code must be 810000, 820000 or 830000"
+    if kind is IdKind.RESIDENT_ID and hmt:
+        return (
+            "该号码为港澳台居民居住证号码 / this is the residence permit number of a Hong Kong, Macao or "
+            "Taiwan resident"
+        )
+    return None
+
+
+def _foreign_permanent_problem(number: str) -> str | None:
+    if _FOREIGN_2017.fullmatch(number):
+        return None
+    if len(number) == 18 and number[0] == "9" and number[:17].isascii() and number[:17].isdigit():
+        ok = number[17].upper() == resident_id_check_char(number[:17])
+        return None if ok else "校验码错误 / the check character is wrong"
+    return (
+        "应为以9开头的18位号码或3位字母加12位数字 / must be 18 characters starting with 9, or 3 letters and 12 digits"
+    )
+
+
+_SHAPES: dict[IdKind, tuple[re.Pattern[str], str]] = {
+    IdKind.HK_MACAO_PERMIT: (
+        _HK_MACAO,
+        "应为H或M加8位数字（或10位数字） / must be H or M followed by 8 (or 10) digits",
+    ),
+    IdKind.TAIWAN_PERMIT: (
+        _TAIWAN,
+        "应为8位数字（旧版10位） / must be 8 digits (10 characters on the earlier booklet)",
+    ),
+    IdKind.PASSPORT: (_PASSPORT, "应为5至20位大写字母或数字 / must be 5 to 20 capital letters or digits"),
+}
+
+
 def id_document_problem(kind: IdKind, number: str, today: dt.date | None = None) -> str | None:
     """Why ``number`` is not a valid number of a ``kind`` document, or ``None``.
 
@@ -191,31 +237,11 @@ def id_document_problem(kind: IdKind, number: str, today: dt.date | None = None)
     MOD 11-2 check character (2023 card), or 3 letters and 12 digits (2017 card). Passport:
     5 to 20 Latin capitals and digits (issuing states differ)."""
     if kind.gb11643:
-        problem = resident_id_problem(number, today)
-        if problem is None and kind is IdKind.HMT_RESIDENCE_PERMIT and number[:6] not in HMT_ADDRESS_CODES:
-            return "居住证号码地址码应为810000、820000或830000 / the address code must be 810000, 820000 or 830000"
-        if problem is None and kind is IdKind.RESIDENT_ID and number[:6] in HMT_ADDRESS_CODES:
-            return "该号码为港澳台居民居住证号码 / this is a residence permit number of a Hong Kong, Macao or Taiwan resident"
-        return problem
-    if kind is IdKind.HK_MACAO_PERMIT:
-        ok = _HK_MACAO.fullmatch(number) is not None
-        return None if ok else "应为H或M加8位数字（或10位数字） / must be H or M followed by 8 (or 10) digits"
-    if kind is IdKind.TAIWAN_PERMIT:
-        ok = _TAIWAN.fullmatch(number) is not None
-        return None if ok else "应为8位数字（旧版10位） / must be 8 digits (10 characters on the earlier booklet)"
+        return _gb11643_problem(kind, number, today)
     if kind is IdKind.FOREIGN_PERMANENT_RESIDENCE:
-        if _FOREIGN_2017.fullmatch(number):
-            return None
-        if len(number) == 18 and number[0] == "9" and number[:17].isascii() and number[:17].isdigit():
-            if number[17].upper() == resident_id_check_char(number[:17]):
-                return None
-            return "校验码错误 / the check character is wrong"
-        return (
-            "应为以9开头的18位号码或3位字母加12位数字 / must be 18 characters starting with 9, "
-            "or 3 letters and 12 digits"
-        )
-    ok = _PASSPORT.fullmatch(number) is not None
-    return None if ok else "应为5至20位大写字母或数字 / must be 5 to 20 capital letters or digits"
+        return _foreign_permanent_problem(number)
+    pattern, problem = _SHAPES[kind]
+    return None if pattern.fullmatch(number) else problem
 
 
 @frozen

@@ -37,7 +37,8 @@ def _statutory_true(_: object, attribute: object, value: bool) -> None:
         name = getattr(attribute, "name", "?")
         msg = (
             f"policy.{name} cannot be switched off: a party's request for a written agreement is a trigger of "
-            "人民调解工作若干规定（2002）第34条 (docs/legal-basis.md §1.4.2) / 当事人要求制作书面协议的，应当制作，不能关闭"
+            "人民调解工作若干规定（2002）第34条 (docs/legal-basis.md §1.4.2) / "
+            "当事人要求制作书面协议的，应当制作，不能关闭"
         )
         raise ValueError(msg)
 

@@ -68,9 +68,7 @@ def written_form_required(cmd: ReachOralAgreement, state: CaseState, ctx: Decisi
     en="by county policy, a written agreement is required when performance is deferred or the case is difficult",
     section9=(6,),
 )
-def written_form_local_triggers(
-    cmd: ReachOralAgreement, state: CaseState, ctx: DecisionContext
-) -> Iterator[Violation]:
+def written_form_local_triggers(cmd: ReachOralAgreement, state: CaseState, ctx: DecisionContext) -> Iterator[Violation]:
     policy = ctx.policy
     if policy.written_form_when_deferred_performance and not cmd.immediate_performance:
         yield written_form_local_triggers.violation(
@@ -165,7 +163,8 @@ def signature_valid(cmd: SignAgreement, state: CaseState, ctx: DecisionContext) 
 
 @rule(
     "minor_signed_by_guardian",
-    basis="民法典（2020）第19条至第23条 (监护人是被监护人的法定代理人); 人民调解法（2010）第29条 (see docs/legal-basis.md §7.4)",
+    basis="民法典（2020）第19条至第23条 (监护人是被监护人的法定代理人); 人民调解法（2010）第29条 "
+    "(see docs/legal-basis.md §7.4)",
     kind=RuleKind.HARD,
     zh="未满18周岁（16周岁以上以自己劳动收入为主要生活来源的除外）或无完全民事行为能力的当事人，"
     "协议须由其监护人（法定代理人）签署，本人签名不能代替",

@@ -176,7 +176,9 @@ def phone_valid(cmd: Any, state: Any, ctx: DecisionContext) -> Iterator[Violatio
     for name, phone in phones:
         problem = phone_problem(phone)
         if problem:
-            yield phone_valid.violation(name, f"联系电话 {phone!r} 无效：{problem}", f"invalid phone {phone!r}: {problem}")
+            yield phone_valid.violation(
+                name, f"联系电话 {phone!r} 无效：{problem}", f"invalid phone {phone!r}: {problem}"
+            )
 
 
 @rule(

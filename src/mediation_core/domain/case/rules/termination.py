@@ -28,8 +28,7 @@ def termination_explained(cmd: TerminateCase, state: CaseState, ctx: DecisionCon
     basis="人民调解法（2010）第3条第3项、第23条第2项; 人民调解工作若干规定（2002） (article unconfirmed; "
     "see docs/legal-basis.md §1.3.19)",
     kind=RuleKind.HARD,
-    zh="当事人在调解中向人民法院起诉或申请仲裁的，终止调解并出具终止人民调解告知书；"
-    "途径须为诉讼或仲裁",
+    zh="当事人在调解中向人民法院起诉或申请仲裁的，终止调解并出具终止人民调解告知书；途径须为诉讼或仲裁",
     en="a party who sues or applies for arbitration during mediation ends it with the termination notice; "
     "the route is litigation or arbitration",
 )
