@@ -324,3 +324,66 @@ def test_the_retention_period_defaults_to_county_policy() -> None:
     assert _archived(Policy(retention_years=30), 5) == 5
     with pytest.raises(ValueError, match="retention_years"):
         Policy(retention_years=0)
+
+
+# -- stored records from before -----------------------------------------------------------------
+
+
+def test_records_stored_before_these_fields_load_as_they_were() -> None:
+    """A party, an intake and a termination as 0.1 stored them (no document kind, no reason, no
+    request, a limitation date on every termination) still load, as a resident ID holder."""
+    from mediation_core.domain.case import events as ev
+    from mediation_core.serialization import event_from_body
+
+    party = {
+        "party_id": "p1",
+        "side": "applicant",
+        "name": "王某",
+        "id_number": "11010519491231002X",
+        "phone": "13800138000",
+        "address": "幸福路1号",
+        "ethnicity": "",
+        "occupation": "",
+        "guardian": {"name": "王父", "relation": "父亲", "id_number": "", "phone": "", "consents_to_processing": False},
+        "self_supporting": False,
+        "birth_date": None,
+        "kind": "person",
+    }
+    received = event_from_body(
+        "case.received",
+        ev.DisputeReceived.SCHEMA_VERSION,
+        {
+            "room_id": ROOM,
+            "received_on": "2026-05-06",
+            "source": "initiative",
+            "category": "neighbourhood",
+            "summary": "x",
+            "parties": [party],
+            "amount_involved": "0",
+            "referral_id": None,
+            "referral_mode": None,
+            "dispatch_id": None,
+            "repeat_of": None,
+            "insurers": [],
+            "sensitive": False,
+        },
+    )
+    assert isinstance(received, ev.DisputeReceived)
+    person_ = received.parties[0]
+    assert person_.id_kind is IdKind.RESIDENT_ID  # type: ignore[union-attr]
+    assert person_.no_id_reason is None  # type: ignore[union-attr]
+    assert person_.id_info is not None  # type: ignore[union-attr]
+    assert (received.requested_by, received.confidential) == ((), False)
+    terminated = event_from_body(
+        "case.terminated",
+        ev.CaseTerminated.SCHEMA_VERSION,
+        {
+            "on": "2026-05-20",
+            "reason": "failed",
+            "routes": ["arbitration", "administrative", "litigation"],
+            "notice": "本次人民调解已终止。",
+            "note": "",
+            "limitation_interrupted_on": "2026-05-06",
+        },
+    )
+    assert terminated.limitation_interrupted_on == dt.date(2026, 5, 6)  # type: ignore[attr-defined]

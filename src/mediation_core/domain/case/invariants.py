@@ -55,8 +55,13 @@ def _routes(s: CaseState) -> bool:
 
 
 def _limitation(s: CaseState) -> bool:
-    expected = s.received_on if requested_by_a_party(s.source, s.requested_by) else None
-    return s.termination is None or s.limitation_interrupted_on == expected
+    """A requested case records the interruption on its intake day; any other records none, or
+    (terminated before the notice followed the request) the intake day too."""
+    if s.termination is None:
+        return True
+    if requested_by_a_party(s.source, s.requested_by):
+        return s.limitation_interrupted_on == s.received_on
+    return s.limitation_interrupted_on in (None, s.received_on)
 
 
 def _recusal(s: CaseState) -> bool:
