@@ -14,6 +14,7 @@ from attrs import field, fields, frozen
 from mediation_core.domain.values.actors import Role
 from mediation_core.domain.values.calendar import BeyondRange
 from mediation_core.domain.values.casefile import DEFAULT_REQUIRED_ITEMS, CaseFileItem
+from mediation_core.domain.values.parties import MAX_REPRESENTATIVES
 from mediation_core.domain.values.privacy import DEFAULT_PERSONAL_DATA_ROLES, DEFAULT_WITHHELD_ROLES
 from mediation_core.domain.values.sources import ReferralMode
 
@@ -99,7 +100,7 @@ class Policy:
     short_text_max_chars: int = field(default=200, validator=_positive)
     long_text_max_chars: int = field(default=5000, validator=_positive)
     list_max_items: int = field(default=500, validator=_positive)
-    max_representatives: int = field(default=5, validator=_positive)
+    max_representatives: int = field(default=MAX_REPRESENTATIVES, validator=_positive)
     retention_years: int = field(default=10, validator=_positive)
     referral_consent_recorded: bool = True
 
