@@ -21,6 +21,7 @@ from mediation_core.domain.case.followups import (
 )
 from mediation_core.domain.case.outcomes import (
     DeclineReason,
+    Route,
     TerminationReason,
 )
 from mediation_core.domain.case.state import (
@@ -150,11 +151,16 @@ from mediation_core.domain.values.editions import (
     edition_for,
 )
 from mediation_core.domain.values.identifiers import (
+    IdentityDocument,
+    IdKind,
+    NoIdReason,
+    id_document_problem,
     is_valid_resident_id,
     is_valid_uscc,
     mask_phone,
     mask_resident_id,
     parse_resident_id,
+    phone_problem,
     resident_id_check_char,
     uscc_check_char,
 )
@@ -230,6 +236,8 @@ __all__ = [
     "FindingStatus",
     "GroupParty",
     "Guardian",
+    "IdKind",
+    "IdentityDocument",
     "Incident",
     "Inspection",
     "InspectionStatus",
@@ -247,6 +255,7 @@ __all__ = [
     "MisconductFinding",
     "MisconductKind",
     "NaturalPerson",
+    "NoIdReason",
     "Notice",
     "NoticeKind",
     "OnTheSpotConditions",
@@ -279,6 +288,7 @@ __all__ = [
     "RiskKind",
     "Role",
     "RoundStatus",
+    "Route",
     "Sanction",
     "Satisfaction",
     "SessionReason",
@@ -300,12 +310,14 @@ __all__ = [
     "WorkingDayCalendar",
     "WrittenTerms",
     "edition_for",
+    "id_document_problem",
     "is_valid_resident_id",
     "is_valid_uscc",
     "local_date",
     "mask_phone",
     "mask_resident_id",
     "parse_resident_id",
+    "phone_problem",
     "resident_id_check_char",
     "uscc_check_char",
 ]

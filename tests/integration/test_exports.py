@@ -405,7 +405,7 @@ def test_the_referral_letter_and_the_rooms_replies_read_back(plugins: Plugins) -
     letter = docx_text(service.referral_document(first.referral_id, DocumentForm.REFERRAL_LETTER, MEDIATOR))
     assert "移送人民调解函" in letter
     assert first.letter_number in letter
-    assert "彭山路派出所联合调解室：" in letter
+    assert "柏杨街道人民调解委员会：" in letter
     assert "第十八条移送你委员会调解" in letter
     party = first.parties[0]
     assert f"公民身份号码 | {party.id_number}" in letter  # type: ignore[union-attr]

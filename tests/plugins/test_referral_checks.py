@@ -64,7 +64,7 @@ def test_local_violations_are_reported_with_the_legal_ones_and_nothing_is_writte
     with pytest.raises(RuleViolationError) as refused:
         county.handle(rc.AcceptReferral(referral_id=issued.referral_id, on=ON), MEDIATOR)
     assert [(v.rule, v.field) for v in refused.value.violations] == [
-        ("every_party_consents", "consents[p2]"),
+        ("consent_on_record", "consents[p2]"),
         ("county_land_to_centre", "category"),
     ]
     assert (county.store.read(issued.referral_id), list(county.store.ledger())) == before

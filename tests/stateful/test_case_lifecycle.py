@@ -362,8 +362,10 @@ class CaseLifecycle(RuleBasedStateMachine):
     def sign(self, data: st.DataObject, d: int, plausible: bool) -> None:
         kind = data.draw(st.sampled_from(SignatoryKind))
         presiding = self.state.presiding if self.state else None
+        party = data.draw(st.sampled_from(self.parties))
         signer = {
-            SignatoryKind.PARTY: data.draw(st.sampled_from(self.parties)),
+            SignatoryKind.PARTY: party,
+            SignatoryKind.GUARDIAN: party,
             SignatoryKind.MEDIATOR: presiding if plausible and presiding else data.draw(mediators),
             SignatoryKind.COMMITTEE_SEAL: "",
         }[kind]

@@ -47,23 +47,35 @@ def test_an_oral_agreement_records_its_content_and_is_effective_that_day() -> No
 
 
 @pytest.mark.rule("written_form_required")
-def test_written_form_is_required_on_request_deferral_or_difficulty() -> None:
+def test_written_form_is_required_by_law_on_request_or_rights_and_duties() -> None:
+    story = Story().mediating().session()
+    err = story.refuse(
+        c.ReachOralAgreement(case_id="c1", on=D0, content="x", written_requested_by=("p2",), rights_and_duties=True)
+    )
+    assert fields_of(err, "written_form_required") == ["written_requested_by", "rights_and_duties"]
+    with pytest.raises(ValueError, match="written_form_on_party_request"):
+        Policy(written_form_on_party_request=False)
+    relaxed = Policy(written_form_when_deferred_performance=False, written_form_when_difficult=False)
+    err = (
+        Story(policy=relaxed)
+        .mediating()
+        .session()
+        .refuse(c.ReachOralAgreement(case_id="c1", on=D0, content="x", written_requested_by=("p2",)))
+    )
+    assert err.rules == {"written_form_required"}
+    Story().mediating().session().oral(content="赔礼道歉")
+
+
+@pytest.mark.rule("written_form_local_triggers")
+def test_the_countys_extra_triggers_are_policy() -> None:
     story = Story().mediating().session()
     story.do(c.GradeDifficulty(case_id="c1", grade=Difficulty.DIFFICULT, on=D0))
-    err = story.refuse(
-        c.ReachOralAgreement(
-            case_id="c1", on=D0, content="x", immediate_performance=False, written_requested_by=("p2",)
-        )
-    )
-    assert fields_of(err, "written_form_required") == ["written_requested_by", "immediate_performance", "difficulty"]
-    relaxed = Policy(
-        written_form_on_party_request=False,
-        written_form_when_deferred_performance=False,
-        written_form_when_difficult=False,
-    )
+    err = story.refuse(c.ReachOralAgreement(case_id="c1", on=D0, content="x", immediate_performance=False))
+    assert fields_of(err, "written_form_local_triggers") == ["immediate_performance", "difficulty"]
+    relaxed = Policy(written_form_when_deferred_performance=False, written_form_when_difficult=False)
     lenient = Story(policy=relaxed).mediating().session()
     lenient.do(c.GradeDifficulty(case_id="c1", grade=Difficulty.DIFFICULT, on=D0))
-    lenient.oral(immediate_performance=False, written_requested_by=("p2",))
+    lenient.oral(immediate_performance=False)
     assert lenient.s.status is CaseStatus.AGREED
 
 

@@ -108,7 +108,7 @@ def test_every_acceptance_check_is_reported_at_once_and_nothing_is_written(
         ("acceptance_not_excluded", "prior_proceedings[0]"),
         ("referral_matter_not_excluded", "excluded_matters[0]"),
         ("every_party_consents", "consents[p1]"),
-        ("every_party_consents", "consents[p2]"),
+        ("consent_on_record", "consents[p2]"),
     }
     assert all(v.basis for v in refused.value.violations)
     assert snapshot(service) == before
@@ -273,13 +273,13 @@ def test_consent_evidence_belongs_to_a_named_party(service: MediationService, cl
     ]
 
 
-@pytest.mark.rule("every_party_consents")
+@pytest.mark.rule("consent_on_record")
 def test_a_later_consent_recorded_by_the_room_completes_the_consents(
     service: MediationService, clock: StoryClock
 ) -> None:
     referral_id = issue(service, clock, consenting=("p1",))
     err = refuse(service, rc.AcceptReferral(referral_id=referral_id, on=MAY_6), MEDIATOR)
-    assert [(v.rule, v.field) for v in err.violations] == [("every_party_consents", "consents[p2]")]
+    assert [(v.rule, v.field) for v in err.violations] == [("consent_on_record", "consents[p2]")]
     accepted = service.handle(
         rc.AcceptReferral(referral_id=referral_id, on=MAY_6, consents=consents(MAY_6, "p2")), MEDIATOR
     )
@@ -340,3 +340,33 @@ def test_feedback_comes_only_from_the_linked_case() -> None:
         rc.ReportReferralOutcome(referral_id="r1", case_id="c1", on=MAY_6, outcome=Outcome.SETTLED), accepted, ctx
     )[1]
     assert reported.status is ReferralStatus.REPORTED
+
+
+@pytest.mark.rule("every_party_consents")
+def test_recorded_consent_is_policy_and_an_explicit_refusal_is_law() -> None:
+    """人民调解法 art. 17 bars mediation against a refusal; a record of every party's consent is a
+    county's practice (Policy.referral_consent_recorded, on by default)."""
+    from builders import REGISTRY
+    from mediation_core.calendars import national_calendar
+    from mediation_core.domain.kernel.context import DecisionContext
+    from mediation_core.domain.referral.decide import execute
+    from mediation_core.domain.values.policy import Policy
+
+    def ctx(policy: Policy) -> DecisionContext:
+        now = dt.datetime(2026, 5, 6, 12, tzinfo=dt.UTC)
+        return DecisionContext(now=now, policy=policy, calendar=national_calendar(), registry=REGISTRY)
+
+    lenient = ctx(Policy(referral_consent_recorded=False))
+    issued = execute(attrs.evolve(referral(MAY_6, consenting=()), referral_id="r1"), None, lenient)[1]
+    with pytest.raises(RuleViolationError) as refused:
+        execute(rc.AcceptReferral(referral_id="r1", on=MAY_6), issued, ctx(Policy()))
+    assert {v.rule for v in refused.value.violations} == {"consent_on_record"}
+    accepted = execute(rc.AcceptReferral(referral_id="r1", on=MAY_6, case_id="c1"), issued, lenient)[1]
+    assert accepted.status is ReferralStatus.ACCEPTED
+    with pytest.raises(RuleViolationError) as refused:
+        execute(
+            rc.AcceptReferral(referral_id="r1", on=MAY_6, consents=consents(MAY_6, "p2", consents=False)),
+            issued,
+            lenient,
+        )
+    assert [(v.rule, v.field) for v in refused.value.violations] == [("every_party_consents", "consents[p2]")]

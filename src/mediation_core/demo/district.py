@@ -206,19 +206,34 @@ def build_district() -> District:
             code=f"{s.code}公",
             phone=f"0833-{2100000 + len(orgs):07d}",
         )
+        committee = Organisation(
+            org_id=f"{s.key}-committee",
+            kind=OrgKind.COMMITTEE,
+            name=f"{s.station}派出所治安纠纷人民调解委员会",
+            parent_id=s.township,
+        )
         room = Organisation(
             org_id=room_id(s.key),
             kind=OrgKind.MEDIATION_ROOM,
-            name=f"{s.station}派出所{'联合调解室' if s.key == 'pengshanlu' else '治安纠纷人民调解委员会'}",
+            name=f"{s.station}派出所{'联合调解室' if s.key == 'pengshanlu' else '调解室'}",
             parent_id=s.township,
             code=f"{s.code}调",
             station_id=station_id(s.key),
+            committee_id=committee.org_id,
         )
-        for org in (station, room):
+        for org in (station, room) if room.org_id in known else (station, committee, room):
             if org.org_id not in known:
                 orgs.append(org)
                 known.add(org.org_id)
     orgs.append(Organisation(org_id=BRIGADE, kind=OrgKind.TRAFFIC_POLICE, name="交警一大队", parent_id=DISTRICT))
+    orgs.append(
+        Organisation(
+            org_id="traffic-committee",
+            kind=OrgKind.COMMITTEE,
+            name="道路交通事故纠纷人民调解委员会",
+            parent_id=DISTRICT,
+        )
+    )
     orgs.append(
         Organisation(
             org_id=TRAFFIC_ROOM,
@@ -227,6 +242,7 @@ def build_district() -> District:
             parent_id=DISTRICT,
             code="交调",
             station_id=BRIGADE,
+            committee_id="traffic-committee",
         )
     )
     mediators = list(base.mediators.values())

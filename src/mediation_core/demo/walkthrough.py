@@ -43,7 +43,8 @@ class StoryClock:
 
 
 def demo_registry() -> Registry:
-    """A district with one township, its station and the room stationed there."""
+    """A district with one township, its station, the township's people's mediation committee and
+    the committee's room stationed at the station."""
     orgs = [
         Organisation(org_id="district", kind=OrgKind.DISTRICT, name="市中区"),
         Organisation(
@@ -62,12 +63,16 @@ def demo_registry() -> Registry:
             code="彭公",
         ),
         Organisation(
+            org_id="baiyang-committee", kind=OrgKind.COMMITTEE, name="柏杨街道人民调解委员会", parent_id="baiyang"
+        ),
+        Organisation(
             org_id="pengshanlu-room",
             kind=OrgKind.MEDIATION_ROOM,
             name="彭山路派出所联合调解室",
             parent_id="baiyang",
             code="彭调",
             station_id="pengshanlu-station",
+            committee_id="baiyang-committee",
         ),
     ]
     mediators = [

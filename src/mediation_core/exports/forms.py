@@ -28,9 +28,17 @@ from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.referral.state import ReferralState, ReferralStatus
 from mediation_core.domain.values.casefile import BINDING_ORDER, DEFAULT_REQUIRED_ITEMS, CaseFileItem
 from mediation_core.domain.values.categories import Category
-from mediation_core.domain.values.identifiers import mask_phone, mask_resident_id
+from mediation_core.domain.values.identifiers import IdKind, mask_phone, mask_resident_id
 from mediation_core.domain.values.organisations import Registry
-from mediation_core.domain.values.parties import GroupParty, NaturalPerson, OrganisationParty, Party, Side, age_on
+from mediation_core.domain.values.parties import (
+    GroupParty,
+    NaturalPerson,
+    OrganisationParty,
+    Party,
+    Side,
+    age_on,
+    wards,
+)
 from mediation_core.domain.values.privacy import mask_text
 from mediation_core.domain.values.sources import ReferralMode
 
@@ -132,6 +140,15 @@ SIDE_ZH = {Side.APPLICANT: "申请人", Side.RESPONDENT: "被申请人"}
 SEX_ZH = {"male": "男", "female": "女"}
 
 
+def _id_field(person: NaturalPerson, shown: str) -> Field:
+    """The number under its document's name; a person without one has the reason printed."""
+    if not person.id_number and person.no_id_reason is not None:
+        return Field(label="身份证件号码", value=f"未提供（{person.no_id_reason.title_zh}）")
+    if person.id_kind is IdKind.RESIDENT_ID:
+        return Field(label="公民身份号码", value=shown)
+    return Field(label=f"{person.id_kind.title_zh}号码", value=shown)
+
+
 class _Masker:
     """Masks ID and phone numbers, and those inside free text, when ``masked``."""
 
@@ -158,7 +175,7 @@ class _Masker:
                 Field(label="民族", value=party.ethnicity),
                 Field(label="年龄", value=str(age) if age is not None else ""),
                 Field(label="职业", value=party.occupation),
-                Field(label="公民身份号码", value=self.id_number(party.id_number)),
+                _id_field(party, self.id_number(party.id_number)),
                 Field(label="联系电话", value=self.phone(party.phone)),
                 Field(label="住址", value=self.text(party.address)),
             ) + (
@@ -203,8 +220,8 @@ class _Case(_Masker):
     ) -> None:
         super().__init__(masked)
         self.state, self.events, self.registry = state, events, registry
-        room = registry.org(state.room_id)
-        self.committee = room.name if room else state.room_id
+        self.committee = registry.committee_name(state.room_id)
+        self.seal = f"（{self.committee}印章）"
         category = categories.get(state.category)
         self.category = category.name_zh if category else state.category
         self.number = state.number or ""
@@ -273,7 +290,7 @@ def acceptance_register(c: _Case) -> FormDocument:
                         lines=(
                             "当事人（签名或按指印）：",
                             f"登记人：{c.mediator(s.presiding)}",
-                            "（人民调解委员会印章）",
+                            c.seal,
                             SIGN_DATE,
                         )
                     ),
@@ -287,7 +304,8 @@ RIGHTS = (
     "（一）选择或者接受人民调解员；",
     "（二）接受调解、拒绝调解或者要求终止调解；",
     "（三）要求调解公开进行或者不公开进行；",
-    "（四）自主表达意愿、自愿达成调解协议。",
+    "（四）自主表达意愿、自愿达成调解协议；",
+    "（五）要求调解主持人回避，由人民调解委员会另行指定调解员。",
 )
 DUTIES = (
     "（一）如实陈述纠纷事实；",
@@ -308,7 +326,7 @@ def rights_notice(c: _Case) -> FormDocument:
         Paragraph(
             text="人民调解委员会是依法设立的调解民间纠纷的群众性组织。人民调解遵循当事人自愿、平等，"
             "不违背法律、法规和国家政策，尊重当事人权利的原则，不收取任何费用。根据《中华人民共和国人民调解法》"
-            "的规定，在人民调解活动中，你们享有下列权利，并应履行下列义务："
+            "和《人民调解工作若干规定》的规定，在人民调解活动中，你们享有下列权利，并应履行下列义务："
         ),
         Paragraph(text="当事人享有下列权利", heading=True),
         *(Paragraph(text=t) for t in RIGHTS),
@@ -320,9 +338,7 @@ def rights_notice(c: _Case) -> FormDocument:
             "人民调解不影响当事人依法通过仲裁、行政、司法等途径维护自己的权利。"
         ),
         Paragraph(text=f"告知日期：{zh_date(on)}"),
-        Signatures(
-            lines=("当事人已知悉上述权利义务（签名或按指印）：", "告知人：", "（人民调解委员会印章）", SIGN_DATE)
-        ),
+        Signatures(lines=("当事人已知悉上述权利义务（签名或按指印）：", "告知人：", c.seal, SIGN_DATE)),
     )
     return c.form(DocumentForm.RIGHTS_NOTICE, "人民调解当事人权利义务告知书", (Page(blocks=blocks),))
 
@@ -358,6 +374,16 @@ def mediation_record(c: _Case) -> FormDocument:
             )
         )
     return c.form(DocumentForm.MEDIATION_RECORD, "人民调解记录", pages)
+
+
+def _wards_of(s: CaseState) -> tuple[str, ...]:
+    return wards(s.parties, s.drafted_on) if s.drafted_on else ()
+
+
+def _guardian_name(s: CaseState, party_id: str) -> str:
+    party = s.party(party_id)
+    guardian = party.guardian if isinstance(party, NaturalPerson) else None
+    return f"{guardian.name}（{party.name}的{guardian.relation}）" if guardian and party else party_id
 
 
 def agreement(c: _Case) -> FormDocument:
@@ -397,9 +423,10 @@ def agreement(c: _Case) -> FormDocument:
         Signatures(
             lines=(
                 *(f"当事人（签名、盖章或按指印）：{p.name}" for p in s.parties),
+                *(f"监护人（法定代理人）（签名、盖章或按指印）：{_guardian_name(s, w)}" for w in _wards_of(s)),
                 f"人民调解员（签名）：{_signers(c, SignatoryKind.MEDIATOR)}",
                 "记录人（签名）：",
-                "（人民调解委员会印章）",
+                c.seal,
                 zh_date(s.agreement.effective_on),
             )
         ),
@@ -496,7 +523,7 @@ def termination_notice(c: _Case) -> FormDocument:
             lines=(
                 "当事人已收到本告知书（签名或按指印）：",
                 "人民调解员（签名）：",
-                "（人民调解委员会印章）",
+                c.seal,
                 SIGN_DATE,
             )
         ),
@@ -611,9 +638,8 @@ def case_document(
 def referral_document(
     form: DocumentForm, referral: ReferralState, registry: Registry, categories: dict[str, Category], *, masked: bool
 ) -> FormDocument:
-    """The station's letter (移送/委托人民调解函) or the room's reply to it."""
-    room = registry.org(referral.room_id)
-    room_name = room.name if room else referral.room_id
+    """The station's letter (移送/委托人民调解函) to the room's committee, or the committee's reply."""
+    room_name = registry.committee_name(referral.room_id)
     category = categories.get(referral.category)
     category_name = category.name_zh if category else referral.category
     mask = _Masker(masked)

@@ -32,9 +32,18 @@ class AgreementSubject(enum.Enum):
 
 
 class SignatoryKind(enum.Enum):
+    """Who marks the agreement. ``GUARDIAN`` is the guardian (legal representative) of the party
+    named by ``signer_id``, a minor or an adult without full capacity (民法典 arts. 19–23)."""
+
     PARTY = "party"
     MEDIATOR = "mediator"
     COMMITTEE_SEAL = "committee_seal"
+    GUARDIAN = "guardian"
+
+    @property
+    def per_signer(self) -> bool:
+        """Each party (or each ward's guardian) marks once; the mediator and the seal once in all."""
+        return self in (SignatoryKind.PARTY, SignatoryKind.GUARDIAN)
 
 
 class Mark(enum.Enum):
@@ -91,15 +100,33 @@ class Agreement:
     immediate_performance: bool = True
 
 
-def written_effective_on(party_ids: Iterable[str], signatures: Iterable[Signature]) -> dt.date | None:
+def _signatory_key(kind: SignatoryKind, signer_id: str) -> str:
+    if kind is SignatoryKind.PARTY:
+        return signer_id
+    if kind is SignatoryKind.GUARDIAN:
+        return f"guardian:{signer_id}"
+    key: str = kind.value
+    return key
+
+
+def written_effective_on(
+    party_ids: Iterable[str], signatures: Iterable[Signature], wards: Iterable[str] = ()
+) -> dt.date | None:
     """The latest of every party's mark, the mediator's signature and the committee seal;
-    ``None`` while any of them is missing (人民调解法 art. 29, §9 rule 3)."""
+    ``None`` while any of them is missing (人民调解法 art. 29, §9 rule 3). For each of the
+    ``wards`` (parties under 18 or without full capacity) the guardian's mark is required in
+    place of the party's own (民法典 arts. 19–23)."""
     sigs = tuple(signatures)
     latest: dict[str, dt.date] = {}
     for s in sigs:
-        key = s.signer_id if s.kind is SignatoryKind.PARTY else s.kind.value
+        key = _signatory_key(s.kind, s.signer_id)
         latest[key] = max(latest.get(key, s.on), s.on)
-    needed = [*party_ids, SignatoryKind.MEDIATOR.value, SignatoryKind.COMMITTEE_SEAL.value]
+    under_guardian = set(wards)
+    needed = [
+        *(_signatory_key(SignatoryKind.GUARDIAN, p) if p in under_guardian else p for p in party_ids),
+        SignatoryKind.MEDIATOR.value,
+        SignatoryKind.COMMITTEE_SEAL.value,
+    ]
     if any(k not in latest for k in needed):
         return None
     return max(latest[k] for k in needed)

@@ -14,7 +14,7 @@ from attrs import field, frozen
 
 from mediation_core.domain.case.agreements import AgreementSubject, Mark, SignatoryKind, WrittenTerms
 from mediation_core.domain.case.followups import Performance, Satisfaction
-from mediation_core.domain.case.outcomes import DeclineReason, TerminationReason
+from mediation_core.domain.case.outcomes import DeclineReason, Route, TerminationReason
 from mediation_core.domain.traffic.accident import InsurerNotice, JointBody
 from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.parties import Party
@@ -37,7 +37,9 @@ class ReceiveDispute(CaseCommand):
     cases of the same parties and the decision links the most recent one within the policy
     window. ``referral_id``/``referral_mode`` and ``dispatch_id`` are set when accepting a
     referral or settling a 110 dispatch opens the case; ``insurers`` are the insurers of the
-    vehicles in a traffic accident dispute, to be notified of every session."""
+    vehicles in a traffic accident dispute, to be notified of every session. ``requested_by``
+    names the parties who asked for mediation (a walk-in application counts as the applicants'
+    request); ``confidential`` marks a dispute involving a party's privacy or trade secrets."""
 
     room_id: str
     received_on: dt.date
@@ -50,6 +52,8 @@ class ReceiveDispute(CaseCommand):
     referral_mode: ReferralMode | None = None
     dispatch_id: str | None = None
     insurers: tuple[str, ...] = ()
+    requested_by: tuple[str, ...] = ()
+    confidential: bool = False
 
 
 class Authority(enum.Enum):
@@ -147,6 +151,8 @@ class HoldSession(CaseCommand):
     invitees: tuple[str, ...] = ()
     public: bool = False
     private_requested_by: tuple[str, ...] = ()
+    confidential: bool = False
+    """The session's matter involves a party's privacy or trade secrets (若干规定 art. 29)."""
     joint_bodies: frozenset[JointBody] = frozenset()
     insurer_notices: tuple[InsurerNotice, ...] = ()
 
@@ -199,12 +205,17 @@ class ExtendTerm(CaseCommand):
 
 @frozen(kw_only=True)
 class ReachOralAgreement(CaseCommand):
+    """口头协议. ``rights_and_duties`` is true when the agreement sets civil rights and duties between
+    the parties (a payment, a transfer, an act to be done), not only an apology or a reconciliation:
+    such an agreement, or one a party asks to have in writing, must be written (若干规定 art. 34)."""
+
     on: dt.date
     content: str
     subject: AgreementSubject = AgreementSubject.CIVIL_RIGHTS
     immediate_performance: bool = True
     written_requested_by: tuple[str, ...] = ()
     late_explanation: str = ""
+    rights_and_duties: bool = False
 
 
 @frozen(kw_only=True)
@@ -233,6 +244,20 @@ class TerminateCase(CaseCommand):
 
 
 @frozen(kw_only=True)
+class EndForProceedings(CaseCommand):
+    """A party sued (起诉) or applied for arbitration (申请仲裁) on the dispute during mediation:
+    the mediation ends with the 终止人民调解告知书 (人民调解法 art. 3 (三); §1.3.19).
+    ``route`` is ``Route.LITIGATION`` or ``Route.ARBITRATION``; ``body`` is the court or
+    arbitration commission and ``reference`` its case number, where known."""
+
+    on: dt.date
+    party_id: str
+    route: Route
+    body: str = ""
+    reference: str = ""
+
+
+@frozen(kw_only=True)
 class ApplyJudicialConfirmation(CaseCommand):
     on: dt.date
     applicant_ids: tuple[str, ...]
@@ -253,9 +278,11 @@ class RecordFollowUp(CaseCommand):
 
 @frozen(kw_only=True)
 class ArchiveCase(CaseCommand):
+    """归档. ``retention_years`` (保管期限) defaults to the county's ``Policy.retention_years``."""
+
     on: dt.date
     archivist_id: str
-    retention_years: int = field(default=10)
+    retention_years: int | None = field(default=None)
 
 
 @frozen(kw_only=True)
@@ -290,6 +317,7 @@ COMMAND_TYPES: tuple[type[CaseCommand], ...] = (
     DraftWrittenAgreement,
     SignAgreement,
     TerminateCase,
+    EndForProceedings,
     ApplyJudicialConfirmation,
     RecordFollowUp,
     ArchiveCase,

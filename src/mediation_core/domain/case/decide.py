@@ -18,8 +18,8 @@ from mediation_core.domain.case import events as ev
 from mediation_core.domain.case.agreements import Signature, copies_for, written_effective_on
 from mediation_core.domain.case.context import CaseContext
 from mediation_core.domain.case.followups import FollowUp
-from mediation_core.domain.case.limitation import Interruption
-from mediation_core.domain.case.outcomes import ALL_ROUTES, ROUTES_NOTICE_ZH, TerminationReason
+from mediation_core.domain.case.limitation import interruption
+from mediation_core.domain.case.outcomes import ALL_ROUTES, PROCEEDINGS_REASONS, ROUTES_NOTICE_ZH, TerminationReason
 from mediation_core.domain.case.rules import (
     agreement,
     archive,
@@ -50,7 +50,7 @@ from mediation_core.domain.values.deadlines import (
     period_deadline,
     working_day_deadline,
 )
-from mediation_core.domain.values.parties import holds_sensitive_data
+from mediation_core.domain.values.parties import holds_sensitive_data, wards
 
 DECIDERS: dict[type[c.CaseCommand], Decider] = {}
 
@@ -86,6 +86,8 @@ def _received(cmd: c.ReceiveDispute, state: None, ctx: CaseContext) -> list[ev.C
             dispatch_id=cmd.dispatch_id,
             insurers=cmd.insurers,
             sensitive=holds_sensitive_data(cmd.parties, cmd.received_on),
+            requested_by=cmd.requested_by,
+            confidential=cmd.confidential,
             repeat_of=find_repeat(
                 ctx.earlier_cases,
                 case_id=cmd.case_id,
@@ -144,17 +146,30 @@ def _consent(cmd: c.RecordConsent, state: CaseState, ctx: DecisionContext) -> li
 
 
 def _termination(state: CaseState, on: Any, reason: TerminationReason, note: str) -> ev.CaseTerminated:
-    """终止调解 with the notice of other routes and of the limitation period interrupted on the
-    day the dispute was brought to the room (§9 rules 9 and 37)."""
-    limitation = Interruption(interrupted_on=state.received_on, recounted_from=on)
+    """终止调解 with the notice of other routes and, when a party requested the mediation, of the
+    limitation period interrupted on the day the dispute was brought to the room (§9 rules 9 and 37)."""
+    limitation = interruption(state.source, state.requested_by, state.received_on, on)
     return ev.CaseTerminated(
         on=on,
         reason=reason,
         routes=ALL_ROUTES,
-        notice=ROUTES_NOTICE_ZH + limitation.notice_zh(),
+        notice=ROUTES_NOTICE_ZH + (limitation.notice_zh() if limitation else ""),
         note=note,
-        limitation_interrupted_on=limitation.interrupted_on,
+        limitation_interrupted_on=limitation.interrupted_on if limitation else None,
     )
+
+
+def _proceedings(cmd: c.EndForProceedings, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
+    reason = PROCEEDINGS_REASONS[cmd.route.value]
+    where = (
+        f"（{cmd.body}{'，' if cmd.body and cmd.reference else ''}{cmd.reference}）"
+        if cmd.body or cmd.reference
+        else ""
+    )
+    party = state.party(cmd.party_id)
+    name = party.name if party else cmd.party_id
+    note = f"当事人{name}已{'向人民法院起诉' if reason is TerminationReason.LITIGATION else '申请仲裁'}{where}"
+    return [_termination(state, cmd.on, reason, note)]
 
 
 def _terminated(cmd: c.TerminateCase, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
@@ -236,7 +251,7 @@ def _oral(cmd: c.ReachOralAgreement, state: CaseState, ctx: DecisionContext) -> 
 def _signed(cmd: c.SignAgreement, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
     signature = Signature(kind=cmd.kind, signer_id=cmd.signer_id, mark=cmd.mark, on=cmd.on)
     out: list[ev.CaseEvent] = [ev.AgreementSigned(signature=signature, **_after_term(cmd, state))]
-    effective = written_effective_on(state.party_ids, (*state.signatures, signature))
+    effective = written_effective_on(state.party_ids, (*state.signatures, signature), _wards(state))
     if effective is not None:
         out.append(
             ev.AgreementTookEffect(
@@ -246,6 +261,11 @@ def _signed(cmd: c.SignAgreement, state: CaseState, ctx: DecisionContext) -> lis
             )
         )
     return out
+
+
+def _wards(state: CaseState) -> tuple[str, ...]:
+    """Parties whose guardian signs the agreement: their age is taken on the day it was drafted."""
+    return wards(state.parties, state.drafted_on) if state.drafted_on else ()
 
 
 def _follow_up(cmd: c.RecordFollowUp, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
@@ -264,7 +284,8 @@ def _follow_up(cmd: c.RecordFollowUp, state: CaseState, ctx: DecisionContext) ->
 
 def _archived(cmd: c.ArchiveCase, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
     index = tuple(item for item in BINDING_ORDER if item in state.documents)
-    return [ev.CaseArchived(on=cmd.on, archivist_id=cmd.archivist_id, retention_years=cmd.retention_years, index=index)]
+    years = cmd.retention_years if cmd.retention_years is not None else ctx.policy.retention_years
+    return [ev.CaseArchived(on=cmd.on, archivist_id=cmd.archivist_id, retention_years=years, index=index)]
 
 
 def _anonymised(cmd: c.AnonymiseParties, state: CaseState, ctx: CaseContext) -> list[ev.CaseEvent]:
@@ -296,7 +317,9 @@ DECIDERS.update(
                 intake.category_known,
                 intake.registration_complete,
                 intake.two_sides,
+                intake.requesters_are_parties,
                 intake.resident_id_valid,
+                intake.phone_valid,
                 intake.credit_code_valid,
                 intake.minor_has_guardian,
                 intake.child_data_guardian_consent,
@@ -355,6 +378,7 @@ DECIDERS.update(
                 mediators.recused_never_active,
                 consent.invitees_need_consent,
                 consent.publicity_choice,
+                consent.confidential_never_public,
                 traffic.insurer_notified_in_time,
                 traffic.joint_session_bodies,
                 TERM,
@@ -398,6 +422,7 @@ DECIDERS.update(
                 agreement.session_before_agreement,
                 agreement.oral_content_recorded,
                 agreement.written_form_required,
+                agreement.written_form_local_triggers,
                 agreement.agreement_binds_no_police,
                 LATE_AGREEMENT,
             ),
@@ -417,13 +442,18 @@ DECIDERS.update(
         ),
         c.SignAgreement: Decider(
             emits=ev.AgreementSigned,
-            rules=(*BASE, CONSENT, agreement.signature_valid, LATE_AGREEMENT),
+            rules=(*BASE, CONSENT, agreement.signature_valid, agreement.minor_signed_by_guardian, LATE_AGREEMENT),
             build=_signed,
         ),
         c.TerminateCase: Decider(
             emits=ev.CaseTerminated,
             rules=(*BASE, terms.expiry_needs_expired_term, termination.termination_explained),
             build=_terminated,
+        ),
+        c.EndForProceedings: Decider(
+            emits=ev.CaseTerminated,
+            rules=(*BASE, PARTY, termination.proceedings_end_mediation),
+            build=_proceedings,
         ),
         c.ApplyJudicialConfirmation: Decider(
             emits=ev.JudicialConfirmationApplied,

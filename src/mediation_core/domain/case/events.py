@@ -36,7 +36,9 @@ class DisputeReceived(CaseEvent):
     ``referral_mode`` link a case opened by accepting a referral, ``dispatch_id`` a case
     settled on the scene of a 110 dispatch, ``repeat_of`` the earlier case it repeats;
     ``sensitive`` says a party was under 14 on the day of intake (个人信息保护法 art. 28), and
-    stays when the parties are anonymised."""
+    stays when the parties are anonymised. ``requested_by`` names the parties who asked the
+    committee to mediate (the limitation period is interrupted on their request);
+    ``confidential`` marks a dispute involving privacy or trade secrets (never mediated in public)."""
 
     EVENT_TYPE: ClassVar[str] = "case.received"
     room_id: str
@@ -52,6 +54,8 @@ class DisputeReceived(CaseEvent):
     repeat_of: str | None = None
     insurers: tuple[str, ...] = ()
     sensitive: bool = False
+    requested_by: tuple[str, ...] = ()
+    confidential: bool = False
 
 
 @frozen(kw_only=True)
@@ -286,8 +290,9 @@ class CaseTerminated(CaseEvent):
     routes: tuple[Route, ...]
     notice: str
     note: str = ""
-    limitation_interrupted_on: dt.date
-    """诉讼时效 interrupted on the day mediation was requested (§9 rule 37)."""
+    limitation_interrupted_on: dt.date | None
+    """诉讼时效 interrupted on the day a party requested mediation (§9 rule 37); ``None`` when no
+    party asked (the committee mediated on its own initiative or on a referral nobody applied to)."""
 
 
 @frozen(kw_only=True)

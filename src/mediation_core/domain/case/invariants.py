@@ -13,9 +13,11 @@ from collections.abc import Callable
 from attrs import field, frozen
 
 from mediation_core.domain.case.agreements import AgreementForm, copies_for, written_effective_on
+from mediation_core.domain.case.limitation import requested_by_a_party
 from mediation_core.domain.case.outcomes import ALL_ROUTES
 from mediation_core.domain.case.state import CaseState, CaseStatus
 from mediation_core.domain.values.casefile import STATUTORY_MINIMUM, CaseFileItem
+from mediation_core.domain.values.parties import wards
 
 
 @frozen(kw_only=True)
@@ -37,9 +39,10 @@ def _copies(s: CaseState) -> bool:
 
 def _written_effective(s: CaseState) -> bool:
     a = s.agreement
-    return (
-        a is None or a.form is AgreementForm.ORAL or written_effective_on(s.party_ids, a.signatures) == a.effective_on
-    )
+    if a is None or a.form is AgreementForm.ORAL:
+        return True
+    under_guardian = wards(s.parties, s.drafted_on) if s.drafted_on else ()
+    return written_effective_on(s.party_ids, a.signatures, under_guardian) == a.effective_on
 
 
 def _oral_same_day(s: CaseState) -> bool:
@@ -52,7 +55,13 @@ def _routes(s: CaseState) -> bool:
 
 
 def _limitation(s: CaseState) -> bool:
-    return s.termination is None or s.limitation_interrupted_on == s.received_on
+    """A requested case records the interruption on its intake day; any other records none, or
+    (terminated before the notice followed the request) the intake day too."""
+    if s.termination is None:
+        return True
+    if requested_by_a_party(s.source, s.requested_by):
+        return s.limitation_interrupted_on == s.received_on
+    return s.limitation_interrupted_on in (None, s.received_on)
 
 
 def _recusal(s: CaseState) -> bool:
@@ -91,10 +100,12 @@ INVARIANTS: tuple[Invariant, ...] = (
     ),
     Invariant(
         name="limitation_interrupted_on_application",
-        basis="最高人民法院关于审理民事案件适用诉讼时效制度若干问题的规定 第12条；民法典 第195条",
+        basis="最高人民法院关于审理民事案件适用诉讼时效制度若干问题的规定（2020年修正）第12条；民法典（2020）第195条 "
+        "(see docs/legal-basis.md §1.4.9)",
         section9=(37,),
-        summary_zh="终止调解的案件记载诉讼时效自申请调解之日起中断",
-        summary_en="a terminated case records the limitation period interrupted on the day mediation was requested",
+        summary_zh="当事人申请调解的案件终止时，记载诉讼时效自申请调解之日起中断；委员会主动调解的不记载",
+        summary_en="a terminated case a party asked to have mediated records the limitation period interrupted on "
+        "the day of the request; a case the committee took up on its own records none",
         holds=_limitation,
     ),
     Invariant(

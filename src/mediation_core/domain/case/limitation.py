@@ -1,10 +1,12 @@
 """诉讼时效: what bringing a dispute to people's mediation does to the parties' limitation period.
 
-A request to a people's mediation committee interrupts the limitation period from the day it
-is made (最高人民法院关于审理民事案件适用诉讼时效制度若干问题的规定 第12条), and the period
-runs afresh from the end of that procedure (民法典 第195条); the general period is three years
-(民法典 第188条). A case that ends without agreement therefore tells its parties both dates in
-the notice of other routes, so nobody reads "expired" from the original dispute date.
+A right-holder's request to a people's mediation committee interrupts the limitation period
+from the day it is made (最高人民法院关于审理民事案件适用诉讼时效制度若干问题的规定（2020年修正）
+第12条), and the period runs afresh from the end of that procedure (民法典 第195条); the general
+period is three years (民法典 第188条). A case a party asked to have mediated that ends without
+agreement therefore tells its parties both dates in the notice of other routes, so nobody reads
+"expired" from the original dispute date. A case the committee took up on its own initiative,
+or on a referral no party applied for, interrupted nothing, and its notice says nothing of it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 
 from attrs import frozen
+
+from mediation_core.domain.values.sources import CaseSource
 
 GENERAL_PERIOD_YEARS = 3
 """民法典 第188条: the general limitation period. Special periods (e.g. 4 years for international
@@ -37,6 +41,22 @@ class Interruption:
             f"自{_zh(self.interrupted_on)}申请人民调解之日起诉讼时效中断，"
             f"自{_zh(self.recounted_from)}调解终止之日起重新计算（《民法典》第一百九十五条）。"
         )
+
+
+def requested_by_a_party(source: CaseSource, requested_by: tuple[str, ...]) -> bool:
+    """Whether a party asked for mediation: ``requested_by`` names who did, and a walk-in
+    application (当事人申请) is the applicants' own request."""
+    return bool(requested_by) or source is CaseSource.WALK_IN
+
+
+def interruption(
+    source: CaseSource, requested_by: tuple[str, ...], received_on: dt.date, ended_on: dt.date
+) -> Interruption | None:
+    """The interruption a case ending on ``ended_on`` tells its parties, or ``None`` when no
+    party requested the mediation (诉讼时效规定（2020年修正）第12条)."""
+    if not requested_by_a_party(source, requested_by):
+        return None
+    return Interruption(interrupted_on=received_on, recounted_from=ended_on)
 
 
 def _zh(day: dt.date) -> str:

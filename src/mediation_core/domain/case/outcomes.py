@@ -39,6 +39,8 @@ class TerminationReason(enum.Enum):
     IMPOSSIBLE = "impossible"  # 发生特定事由，调解无法继续
     TIME_LIMIT_EXPIRED = "time_limit_expired"  # 调解期限届满未达成协议
     OTHER = "other"
+    LITIGATION = "litigation"  # 当事人起诉
+    ARBITRATION = "arbitration"  # 当事人申请仲裁
 
     @property
     def title_zh(self) -> str:
@@ -52,7 +54,15 @@ _TERMINATION_TITLES = {
     TerminationReason.IMPOSSIBLE: "发生特定事由致调解无法继续",
     TerminationReason.TIME_LIMIT_EXPIRED: "调解期限届满未达成协议",
     TerminationReason.OTHER: "其他依法终止调解的情形",
+    TerminationReason.LITIGATION: "当事人向人民法院起诉",
+    TerminationReason.ARBITRATION: "当事人申请仲裁",
 }
+
+PROCEEDINGS_REASONS = {
+    "litigation": TerminationReason.LITIGATION,
+    "arbitration": TerminationReason.ARBITRATION,
+}
+"""The termination reason of a party's lawsuit or arbitration application, by ``Route`` value."""
 
 
 class Route(enum.Enum):

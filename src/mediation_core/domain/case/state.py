@@ -193,6 +193,9 @@ class CaseState:
     anonymised_on: dt.date | None = None
     sensitive: bool = False
     """A party was under 14 at intake: sensitive personal information (个人信息保护法 art. 28)."""
+    requested_by: tuple[str, ...] = ()
+    confidential: bool = False
+    """The dispute involves privacy or trade secrets: never mediated in public (若干规定 art. 29)."""
 
     @property
     def party_ids(self) -> tuple[str, ...]:
@@ -465,6 +468,8 @@ def start(case_id: str, version: int, event: ev.DisputeReceived) -> CaseState:
         repeat_of=event.repeat_of,
         insurers=event.insurers,
         sensitive=event.sensitive or holds_sensitive_data(event.parties, event.received_on),
+        requested_by=event.requested_by,
+        confidential=event.confidential,
         documents=frozenset({CaseFileItem.REGISTRATION}),
         last_activity_on=event.received_on,
     )

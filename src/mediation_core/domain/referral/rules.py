@@ -163,26 +163,41 @@ def consent_evidence_valid(cmd: Any, state: ReferralState | None, ctx: DecisionC
 
 @rule(
     "every_party_consents",
-    basis="人民调解法 第3条、第17条; 宁波市人民调解条例 第19条 (委托须经当事人同意; see docs/legal-basis.md §3.9)",
+    basis="人民调解法（2010）第3条、第17条 (see docs/legal-basis.md §3.9)",
     kind=RuleKind.HARD,
-    zh="移送或委托调解须经每一方当事人同意；一方明确拒绝的，不得受理",
-    en="a referred dispute is accepted only with every party's recorded consent; an explicit refusal bars it",
+    zh="一方当事人明确拒绝调解的，不得受理移送或委托调解",
+    en="a referred dispute is not accepted while a party's explicit refusal stands",
     section9=(1, 39),
 )
 def every_party_consents(cmd: AcceptReferral, state: ReferralState, ctx: DecisionContext) -> Iterator[Violation]:
     for party in state.parties:
         latest = latest_consent((*state.consents, *cmd.consents), party.party_id)
-        if latest is None:
-            yield every_party_consents.violation(
-                f"consents[{party.party_id}]",
-                f"没有当事人 {party.name}（{party.party_id}）同意调解的记录",
-                f"no consent of {party.party_id} is recorded",
-            )
-        elif not latest.consents:
+        if latest is not None and not latest.consents:
             yield every_party_consents.violation(
                 f"consents[{party.party_id}]",
                 f"当事人 {party.name}（{party.party_id}）明确拒绝调解",
                 f"{party.party_id} explicitly refused mediation",
+            )
+
+
+@rule(
+    "consent_on_record",
+    basis="宁波市人民调解条例（2014）第19条 (委托须经当事人同意); local practice, Policy.referral_consent_recorded "
+    "(see docs/legal-basis.md §3.9)",
+    kind=RuleKind.POLICY,
+    zh="按本县政策，移送或委托调解须有每一方当事人同意调解的记录",
+    en="by county policy, a referred dispute is accepted only with every party's consent on record",
+    section9=(39,),
+)
+def consent_on_record(cmd: AcceptReferral, state: ReferralState, ctx: DecisionContext) -> Iterator[Violation]:
+    if not ctx.policy.referral_consent_recorded:
+        return
+    for party in state.parties:
+        if latest_consent((*state.consents, *cmd.consents), party.party_id) is None:
+            yield consent_on_record.violation(
+                f"consents[{party.party_id}]",
+                f"没有当事人 {party.name}（{party.party_id}）同意调解的记录",
+                f"no consent of {party.party_id} is recorded",
             )
 
 

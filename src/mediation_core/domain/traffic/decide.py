@@ -136,6 +136,7 @@ DECIDERS.update(
                 r.accident_registered,
                 intake.two_sides,
                 intake.resident_id_valid,
+                intake.phone_valid,
                 intake.credit_code_valid,
             ),
             build=_registered,

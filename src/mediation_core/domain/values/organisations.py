@@ -25,6 +25,7 @@ class OrgKind(enum.Enum):
     POLICE_STATION = "police_station"  # 派出所
     TRAFFIC_POLICE = "traffic_police"  # 交警大队 / 中队
     MEDIATION_ROOM = "mediation_room"  # 驻所调解室 / 治安纠纷人民调解委员会
+    COMMITTEE = "committee"  # 人民调解委员会 (e.g. 柏杨街道人民调解委员会), the body a room belongs to
     JUSTICE_OFFICE = "justice_office"  # 司法所
     GOVERNANCE_OFFICE = "governance_office"  # 综治办
     COORDINATION_CENTRE = "coordination_centre"  # 矛盾纠纷多元化解协调中心
@@ -34,7 +35,9 @@ class OrgKind(enum.Enum):
 @frozen(kw_only=True)
 class Organisation:
     """One organisation. ``parent_id`` is the township for township-level bodies and the
-    district for townships and the coordination centre; a room names its station.
+    district for townships and the coordination centre; a room names its station and the
+    people's mediation committee it belongs to (``committee_id``: the committee is the legal
+    entity that mediates and seals, 人民调解法 arts. 7, 29, 34; the room is where it sits).
     ``phone`` and ``email`` are its duty desk, where notices to the organisation go."""
 
     org_id: str
@@ -45,6 +48,7 @@ class Organisation:
     station_id: str | None = None
     phone: str = ""
     email: str = ""
+    committee_id: str | None = None
 
 
 class Employment(enum.Enum):
@@ -114,6 +118,21 @@ class Registry:
 
     def rooms(self) -> Iterator[Organisation]:
         return (o for o in self.organisations.values() if o.kind is OrgKind.MEDIATION_ROOM)
+
+    def committee_of(self, room_id: str) -> Organisation | None:
+        """The people's mediation committee a room belongs to, or ``None`` when none is recorded."""
+        room = self.organisations.get(room_id)
+        committee = self.organisations.get(room.committee_id) if room and room.committee_id else None
+        return committee if committee is not None and committee.kind is OrgKind.COMMITTEE else None
+
+    def committee_name(self, room_id: str) -> str:
+        """The name documents print and seal under: the room's committee, or (a room recorded
+        before committees were) the room's own name."""
+        committee = self.committee_of(room_id)
+        if committee is not None:
+            return committee.name
+        room = self.organisations.get(room_id)
+        return room.name if room is not None else room_id
 
     def ancestors(self, org_id: str) -> Iterator[Organisation]:
         """The organisation itself, then its parents up to the district."""

@@ -14,6 +14,7 @@ from attrs import field, fields, frozen
 from mediation_core.domain.values.actors import Role
 from mediation_core.domain.values.calendar import BeyondRange
 from mediation_core.domain.values.casefile import DEFAULT_REQUIRED_ITEMS, CaseFileItem
+from mediation_core.domain.values.parties import MAX_REPRESENTATIVES
 from mediation_core.domain.values.privacy import DEFAULT_PERSONAL_DATA_ROLES, DEFAULT_WITHHELD_ROLES
 from mediation_core.domain.values.sources import ReferralMode
 
@@ -62,6 +63,17 @@ def _term_set(instance: object, attribute: object, value: int) -> None:
         raise ValueError(msg)
 
 
+def _statutory_true(_: object, attribute: object, value: bool) -> None:
+    if value is not True:
+        name = getattr(attribute, "name", "?")
+        msg = (
+            f"policy.{name} cannot be switched off: a party's request for a written agreement is a trigger of "
+            "人民调解工作若干规定（2002）第34条 (docs/legal-basis.md §1.4.2) / "
+            "当事人要求制作书面协议的，应当制作，不能关闭"
+        )
+        raise ValueError(msg)
+
+
 @frozen(kw_only=True)
 class Policy:
     """A county's choices. Build with keyword overrides: ``Policy(mediation_term_days=20)``."""
@@ -77,7 +89,7 @@ class Policy:
     escalation_report_days: int = field(default=1, validator=_non_negative)
     follow_up_working_days: int = field(default=15, validator=_positive)
     follow_up_required_for_archive: bool = True
-    written_form_on_party_request: bool = True
+    written_form_on_party_request: bool = field(default=True, validator=_statutory_true)
     written_form_when_deferred_performance: bool = True
     written_form_when_difficult: bool = True
     performance_place_required: bool = True
@@ -121,6 +133,9 @@ class Policy:
     short_text_max_chars: int = field(default=200, validator=_positive)
     long_text_max_chars: int = field(default=5000, validator=_positive)
     list_max_items: int = field(default=500, validator=_positive)
+    max_representatives: int = field(default=MAX_REPRESENTATIVES, validator=_positive)
+    retention_years: int = field(default=10, validator=_positive)
+    referral_consent_recorded: bool = True
 
     @property
     def label(self) -> str:
@@ -166,13 +181,16 @@ POLICY_FIELDS_BASIS: dict[str, str] = {
         "A settled case is archived only after a 回访 (file review criteria, docs/legal-basis.md §5.1.4)."
     ),
     "written_form_on_party_request": (
-        "Written agreement when a party asks (S12 art. 34; S14 art. 24; docs/legal-basis.md §1.4.2)."
+        "Deprecated, always true: a party's request is a statutory trigger of the written form (人民调解工作若干规定"
+        "（2002）第34条, docs/legal-basis.md §1.4.2), enforced by `written_form_required`; setting it false is refused."
     ),
     "written_form_when_deferred_performance": (
-        "Written agreement when performance is not immediate (S14 art. 24; docs/legal-basis.md §1.4.2)."
+        "A county's extra trigger: written agreement when performance is not immediate (宁波市人民调解条例（2014）"
+        "第24条; docs/legal-basis.md §1.4.2); rule `written_form_local_triggers`."
     ),
     "written_form_when_difficult": (
-        "Written agreement for difficult or major disputes (S14 art. 24; docs/legal-basis.md §1.4.2)."
+        "A county's extra trigger: written agreement for difficult or major disputes (宁波市人民调解条例（2014）"
+        "第24条; docs/legal-basis.md §1.4.2); rule `written_form_local_triggers`."
     ),
     "performance_place_required": (
         "Written agreement states the place of performance (S12 art. 35; docs/legal-basis.md §1.4.3)."
@@ -300,6 +318,20 @@ POLICY_FIELDS_BASIS: dict[str, str] = {
     "list_max_items": (
         "Most items in one list of a command (parties, participants, trainees …): a numerous side acts "
         "through its representatives (宁波条例 art. 20, at most five); county practice."
+    ),
+    "max_representatives": (
+        "Most representatives a numerous side elects (宁波市人民调解条例（2014）第20条: 1 to 5; no national "
+        "limit, docs/legal-basis.md §1.3.16); rule `representatives_at_most_five`."
+    ),
+    "retention_years": (
+        "Retention period (保管期限) of an archived case file, in years, when the archivist sets none: no national "
+        "period for people's-mediation files was confirmed (docs/legal-basis.md §5.1.3, §8.8); counties commonly "
+        "keep them 10 years. After it the parties are anonymised (个人信息保护法（2021）第19条、第47条)."
+    ),
+    "referral_consent_recorded": (
+        "A referred dispute is accepted only with every party's consent on record (宁波市人民调解条例（2014）第19条, "
+        "local practice; docs/legal-basis.md §3.9). The law only bars mediation against an explicit refusal "
+        "(人民调解法（2010）第17条), which stays a hard rule; false accepts a referral without recorded consent."
     ),
 }
 

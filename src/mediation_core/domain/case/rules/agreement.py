@@ -10,7 +10,7 @@ from mediation_core.domain.case.commands import DraftWrittenAgreement, ReachOral
 from mediation_core.domain.case.state import CaseState
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
-from mediation_core.domain.values.parties import GroupParty, NaturalPerson, Party
+from mediation_core.domain.values.parties import GroupParty, NaturalPerson, Party, needs_guardian_signature
 from mediation_core.domain.values.policy import POLICE_BINDING_TERMS
 
 
@@ -41,31 +41,47 @@ def oral_content_recorded(cmd: ReachOralAgreement, state: CaseState, ctx: Decisi
 
 @rule(
     "written_form_required",
-    basis="人民调解工作若干规定 第34条; 宁波市人民调解条例 第24条",
-    kind=RuleKind.POLICY,
-    zh="当事人要求、不能即时履行或疑难复杂的纠纷，应当制作书面调解协议",
-    en="a written agreement is required when a party asks, performance is deferred, or the case is difficult",
+    basis="人民调解工作若干规定（2002）第34条; 人民调解法（2010）第28条 (see docs/legal-basis.md §1.4.2)",
+    kind=RuleKind.HARD,
+    zh="调解协议有民事权利义务内容的，或者当事人要求制作书面调解协议的，应当制作书面调解协议",
+    en="a written agreement is required when the agreement sets civil rights and duties or a party asks for one",
     section9=(6,),
 )
 def written_form_required(cmd: ReachOralAgreement, state: CaseState, ctx: DecisionContext) -> Iterator[Violation]:
-    policy = ctx.policy
-    if policy.written_form_on_party_request and cmd.written_requested_by:
+    if cmd.written_requested_by:
         yield written_form_required.violation(
             "written_requested_by",
             f"当事人 {', '.join(cmd.written_requested_by)} 要求书面协议",
             f"{', '.join(cmd.written_requested_by)} asked for a written agreement",
         )
-    if policy.written_form_when_deferred_performance and not cmd.immediate_performance:
+    if cmd.rights_and_duties:
         yield written_form_required.violation(
+            "rights_and_duties", "协议有民事权利义务内容", "the agreement sets civil rights and duties"
+        )
+
+
+@rule(
+    "written_form_local_triggers",
+    basis="宁波市人民调解条例（2014）第24条; the county's triggers are Policy.written_form_when_deferred_performance "
+    "and written_form_when_difficult (see docs/legal-basis.md §1.4.2)",
+    kind=RuleKind.POLICY,
+    zh="按本县政策，不能即时履行或疑难复杂的纠纷，应当制作书面调解协议",
+    en="by county policy, a written agreement is required when performance is deferred or the case is difficult",
+    section9=(6,),
+)
+def written_form_local_triggers(cmd: ReachOralAgreement, state: CaseState, ctx: DecisionContext) -> Iterator[Violation]:
+    policy = ctx.policy
+    if policy.written_form_when_deferred_performance and not cmd.immediate_performance:
+        yield written_form_local_triggers.violation(
             "immediate_performance", "协议不能即时履行", "performance is not immediate"
         )
     if policy.written_form_when_difficult and state.difficulty.is_difficult:
-        yield written_form_required.violation("difficulty", "疑难复杂纠纷", "the case is graded difficult")
+        yield written_form_local_triggers.violation("difficulty", "疑难复杂纠纷", "the case is graded difficult")
 
 
 def _basic_info_missing(party: Party) -> list[str]:
     if isinstance(party, NaturalPerson):
-        missing = [] if party.id_number else ["id_number"]
+        missing = [] if party.id_number or party.no_id_reason is not None else ["id_number"]
         return missing + ([] if party.address or party.phone else ["address"])
     if isinstance(party, GroupParty):
         return [] if party.representatives else ["representatives"]
@@ -132,11 +148,11 @@ def signature_valid(cmd: SignAgreement, state: CaseState, ctx: DecisionContext) 
         return
     if cmd.on < state.drafted_on:
         yield signature_valid.violation("on", "签署日期早于协议书制作日期", "signed before the agreement was drafted")
-    already = {(s.kind, s.signer_id if s.kind is SignatoryKind.PARTY else "") for s in state.signatures}
-    key = (cmd.kind, cmd.signer_id if cmd.kind is SignatoryKind.PARTY else "")
+    already = {(s.kind, s.signer_id if s.kind.per_signer else "") for s in state.signatures}
+    key = (cmd.kind, cmd.signer_id if cmd.kind.per_signer else "")
     if key in already:
         yield signature_valid.violation("signer_id", "该签署方已签署", "this signatory has already signed")
-    if cmd.kind is SignatoryKind.PARTY and state.party(cmd.signer_id) is None:
+    if cmd.kind.per_signer and state.party(cmd.signer_id) is None:
         yield signature_valid.violation(
             "signer_id", f"{cmd.signer_id} 不是本案当事人", f"{cmd.signer_id} is not a party"
         )
@@ -182,3 +198,33 @@ def agreement_binds_no_police(cmd: Any, state: CaseState, ctx: DecisionContext) 
                 f"协议不得约定「{'」「'.join(found)}」：是否处罚、是否追究由公安机关依法决定，可由当事人共同书面申请",
                 f"the agreement may not decide for the police ({', '.join(found)}); the parties may apply to them",
             )
+
+
+@rule(
+    "minor_signed_by_guardian",
+    basis="民法典（2020）第19条至第23条 (监护人是被监护人的法定代理人); 人民调解法（2010）第29条 "
+    "(see docs/legal-basis.md §7.4)",
+    kind=RuleKind.HARD,
+    zh="未满18周岁（16周岁以上以自己劳动收入为主要生活来源的除外）或无完全民事行为能力的当事人，"
+    "协议须由其监护人（法定代理人）签署，本人签名不能代替",
+    en="for a party under 18 (unless 16+ and self-supporting) or without full capacity, the guardian (legal "
+    "representative) signs the agreement; the party's own mark does not replace it",
+)
+def minor_signed_by_guardian(cmd: SignAgreement, state: CaseState, ctx: DecisionContext) -> Iterator[Violation]:
+    if cmd.kind is not SignatoryKind.GUARDIAN or state.drafted_on is None:
+        return
+    party = state.party(cmd.signer_id)
+    if party is None:
+        return  # signature_valid names the unknown party
+    if not isinstance(party, NaturalPerson) or not needs_guardian_signature(party, state.drafted_on):
+        yield minor_signed_by_guardian.violation(
+            "signer_id",
+            f"当事人 {cmd.signer_id} 具有完全民事行为能力，由本人签署",
+            f"{cmd.signer_id} has full capacity and signs for themselves",
+        )
+    elif party.guardian is None:
+        yield minor_signed_by_guardian.violation(
+            f"parties[{cmd.signer_id}].guardian",
+            f"当事人 {cmd.signer_id} 未登记监护人",
+            f"no guardian is recorded for {cmd.signer_id}",
+        )

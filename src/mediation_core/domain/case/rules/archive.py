@@ -50,7 +50,7 @@ def case_file_policy_items(cmd: ArchiveCase, state: CaseState, ctx: DecisionCont
                 f"卷宗缺少{item.title_zh}",
                 f"the file lacks the {item.value.replace('_', ' ')}",
             )
-    if cmd.retention_years < 1:
+    if cmd.retention_years is not None and cmd.retention_years < 1:
         yield case_file_policy_items.violation(
             "retention_years", "保管期限至少1年", "the retention period is at least one year"
         )

@@ -66,7 +66,7 @@ def invitees_need_consent(cmd: Any, state: CaseState, ctx: DecisionContext) -> I
 
 @rule(
     "publicity_choice",
-    basis="人民调解法 第23条; 若干规定 第29条",
+    basis="人民调解法（2010）第23条; 人民调解工作若干规定（2002）第29条",
     kind=RuleKind.HARD,
     zh="当事人要求不公开调解的，不得公开进行",
     en="a session is public only if no party asked for it to be private",
@@ -78,4 +78,21 @@ def publicity_choice(cmd: HoldSession, state: CaseState, ctx: DecisionContext) -
             "public",
             f"当事人 {', '.join(cmd.private_requested_by)} 要求不公开",
             f"{', '.join(cmd.private_requested_by)} asked for a private session",
+        )
+
+
+@rule(
+    "confidential_never_public",
+    basis="人民调解工作若干规定（2002）第29条 (涉及当事人的隐私、商业秘密的除外; see docs/legal-basis.md §1.3.17)",
+    kind=RuleKind.HARD,
+    zh="涉及当事人隐私或者商业秘密的纠纷，不得公开调解",
+    en="a dispute involving a party's privacy or trade secrets is never mediated in public",
+    section9=(40,),
+)
+def confidential_never_public(cmd: HoldSession, state: CaseState, ctx: DecisionContext) -> Iterator[Violation]:
+    if cmd.public and (state.confidential or cmd.confidential):
+        yield confidential_never_public.violation(
+            "public",
+            "纠纷涉及当事人隐私或商业秘密，不得公开调解",
+            "the dispute involves privacy or trade secrets: the session cannot be public",
         )

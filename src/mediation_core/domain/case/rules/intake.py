@@ -11,13 +11,13 @@ from mediation_core.domain.case.state import CaseState
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
 from mediation_core.domain.values.categories import Jurisdiction
-from mediation_core.domain.values.identifiers import resident_id_problem, uscc_problem
+from mediation_core.domain.values.identifiers import id_document_problem, phone_problem, uscc_problem
 from mediation_core.domain.values.organisations import OrgKind
 from mediation_core.domain.values.parties import (
-    MAX_REPRESENTATIVES,
     GroupParty,
     NaturalPerson,
     OrganisationParty,
+    Party,
     Side,
     age_on,
     is_child,
@@ -35,6 +35,12 @@ def room_known(cmd: ReceiveDispute, state: None, ctx: DecisionContext) -> Iterat
     org = ctx.registry.org(cmd.room_id)
     if org is None or org.kind is not OrgKind.MEDIATION_ROOM:
         yield room_known.violation("room_id", f"未知的调解室 {cmd.room_id!r}", f"unknown room {cmd.room_id!r}")
+    elif org.committee_id is not None and ctx.registry.committee_of(cmd.room_id) is None:
+        yield room_known.violation(
+            "room_id",
+            f"调解室 {cmd.room_id!r} 所属的人民调解委员会 {org.committee_id!r} 未登记",
+            f"the committee {org.committee_id!r} of room {cmd.room_id!r} is not in the registry",
+        )
 
 
 @rule(
@@ -89,34 +95,90 @@ def two_sides(cmd: ReceiveDispute, state: None, ctx: DecisionContext) -> Iterato
             yield two_sides.violation(f"parties[{i}].name", "当事人姓名/名称不得为空", "party name must not be blank")
 
 
-def _person_ids(prefix: str, person: NaturalPerson) -> Iterator[tuple[str, str]]:
-    yield f"{prefix}.id_number", person.id_number
-    if person.guardian is not None and person.guardian.id_number:
-        yield f"{prefix}.guardian.id_number", person.guardian.id_number
+@rule(
+    "requesters_are_parties",
+    basis="人民调解法（2010）第17条 (当事人可以向人民调解委员会申请调解); 诉讼时效规定（2020年修正）第12条 "
+    "(see docs/legal-basis.md §1.4.9)",
+    kind=RuleKind.STANDARD,
+    zh="申请调解的人须为本纠纷的当事人",
+    en="whoever requested mediation is a party to the dispute",
+)
+def requesters_are_parties(cmd: ReceiveDispute, state: None, ctx: DecisionContext) -> Iterator[Violation]:
+    ids = {p.party_id for p in cmd.parties}
+    for i, party_id in enumerate(cmd.requested_by):
+        if party_id not in ids:
+            yield requesters_are_parties.violation(
+                f"requested_by[{i}]", f"{party_id} 不是本纠纷当事人", f"{party_id} is not a party to the dispute"
+            )
+
+
+def _people(parties: tuple[Party, ...]) -> Iterator[tuple[str, NaturalPerson]]:
+    """Each natural person among the parties and the numerous sides' representatives, by path."""
+    for i, party in enumerate(parties):
+        if isinstance(party, NaturalPerson):
+            yield f"parties[{i}]", party
+        elif isinstance(party, GroupParty):
+            yield from ((f"parties[{i}].representatives[{j}]", r) for j, r in enumerate(party.representatives))
 
 
 @rule(
     "resident_id_valid",
-    basis="GB 11643-1999; 居民身份证法 第3条",
+    basis="GB 11643-1999; 居民身份证法（2011年修正）第3条; 人民调解法（2010）第29条 (当事人的基本情况; "
+    "see docs/legal-basis.md §7.1, §7.5)",
     kind=RuleKind.STANDARD,
-    zh="公民身份号码须符合 GB 11643 (校验码、出生日期)",
-    en="resident ID numbers must pass GB 11643 (check digit, real birth date)",
+    zh="证件号码须符合其证件类型（公民身份号码须符合 GB 11643，出生日期在1900年至今天之间）；"
+    "未提供证件号码的，须记录原因（拒绝提供或无）",
+    en="an identity number must fit its document kind (a resident ID passes GB 11643 with a birth date "
+    "from 1900 to today); a person without a number has the reason recorded (refused, or none held)",
     section9=(32,),
 )
-def resident_id_valid(cmd: ReceiveDispute, state: None, ctx: DecisionContext) -> Iterator[Violation]:
+def resident_id_valid(cmd: Any, state: Any, ctx: DecisionContext) -> Iterator[Violation]:
+    for prefix, person in _people(cmd.parties):
+        if person.id_number and person.no_id_reason is not None:
+            yield resident_id_valid.violation(
+                f"{prefix}.no_id_reason",
+                "已填写证件号码，不得同时记录未提供原因",
+                "a number is recorded: no reason for its absence can be recorded as well",
+            )
+        elif not person.id_number and person.no_id_reason is None:
+            yield resident_id_valid.violation(
+                f"{prefix}.id_number",
+                "须填写证件号码，或记录未提供的原因（拒绝提供/无）",
+                "give the identity number, or record why there is none (refused / none held)",
+            )
+        documents = [(f"{prefix}.id_number", person.id_kind, person.id_number)]
+        if person.guardian is not None:
+            documents.append((f"{prefix}.guardian.id_number", person.guardian.id_kind, person.guardian.id_number))
+        for name, kind, number in documents:
+            problem = id_document_problem(kind, number, ctx.today) if number else None
+            if problem:
+                yield resident_id_valid.violation(
+                    name, f"{kind.title_zh}号码无效：{problem}", f"invalid {kind.value.replace('_', ' ')}: {problem}"
+                )
+
+
+@rule(
+    "phone_valid",
+    basis="当事人基本情况须可联系 (人民调解法（2010）第29条; 人民调解受理登记表; see docs/legal-basis.md §7.6)",
+    kind=RuleKind.STANDARD,
+    zh="联系电话须为手机号码、带区号的固定电话或以+和国家代码开头的境外号码",
+    en="a phone number is a mainland mobile, a landline with its area code, or +country code and number",
+)
+def phone_valid(cmd: Any, state: Any, ctx: DecisionContext) -> Iterator[Violation]:
+    phones: list[tuple[str, str]] = []
     for i, party in enumerate(cmd.parties):
-        people: list[tuple[str, NaturalPerson]] = []
-        if isinstance(party, NaturalPerson):
-            people.append((f"parties[{i}]", party))
-        elif isinstance(party, GroupParty):
-            people.extend((f"parties[{i}].representatives[{j}]", r) for j, r in enumerate(party.representatives))
-        for prefix, person in people:
-            for name, number in _person_ids(prefix, person):
-                problem = resident_id_problem(number)
-                if problem:
-                    yield resident_id_valid.violation(
-                        name, f"公民身份号码无效：{problem}", f"invalid resident ID: {problem}"
-                    )
+        if isinstance(party, OrganisationParty):
+            phones.append((f"parties[{i}].phone", party.phone))
+    for prefix, person in _people(cmd.parties):
+        phones.append((f"{prefix}.phone", person.phone))
+        if person.guardian is not None:
+            phones.append((f"{prefix}.guardian.phone", person.guardian.phone))
+    for name, phone in phones:
+        problem = phone_problem(phone)
+        if problem:
+            yield phone_valid.violation(
+                name, f"联系电话 {phone!r} 无效：{problem}", f"invalid phone {phone!r}: {problem}"
+            )
 
 
 @rule(
@@ -188,21 +250,22 @@ def child_data_guardian_consent(cmd: Any, state: None, ctx: DecisionContext) -> 
 
 @rule(
     "representatives_at_most_five",
-    basis="宁波市人民调解条例 第20条 (see docs/legal-basis.md §1.3.16)",
+    basis="宁波市人民调解条例（2014）第20条; the limit is Policy.max_representatives (see docs/legal-basis.md §1.3.16)",
     kind=RuleKind.POLICY,
-    zh="当事人一方人数众多的，可推选1至5名代表",
-    en="a numerous side elects one to five representatives",
+    zh="当事人一方人数众多的，可推选1名至政策规定人数（默认5名）的代表",
+    en="a numerous side elects one to the county's limit of representatives (five by default)",
 )
 def representatives_at_most_five(cmd: ReceiveDispute, state: None, ctx: DecisionContext) -> Iterator[Violation]:
     for i, party in enumerate(cmd.parties):
         if not isinstance(party, GroupParty):
             continue
         n = len(party.representatives)
-        if not 1 <= n <= MAX_REPRESENTATIVES:
+        limit = ctx.policy.max_representatives
+        if not 1 <= n <= limit:
             yield representatives_at_most_five.violation(
                 f"parties[{i}].representatives",
-                f"代表人数为{n}，应为1至5名",
-                f"{n} representatives; one to five allowed",
+                f"代表人数为{n}，应为1至{limit}名",
+                f"{n} representatives; one to {limit} allowed",
             )
         if party.headcount < max(n, 2):
             yield representatives_at_most_five.violation(
