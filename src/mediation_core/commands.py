@@ -81,6 +81,12 @@ from mediation_core.domain.referral.commands import (
     ReturnReferral,
     WithdrawReferral,
 )
+from mediation_core.domain.screening.commands import (
+    ActOnFinding,
+    CloseScreening,
+    RecordFinding,
+    RecordScreening,
+)
 from mediation_core.domain.statistical_return.commands import (
     ResubmitReturn,
     SubmitReturn,
@@ -108,12 +114,14 @@ __all__ = [
     "AcceptCase",
     "AcceptPoliceMediation",
     "AcceptReferral",
+    "ActOnFinding",
     "AnonymiseParties",
     "ApplyJudicialConfirmation",
     "ApplyPoliceMediation",
     "ArchiveCase",
     "AssignMediator",
     "CancelMeeting",
+    "CloseScreening",
     "CompleteActionItem",
     "ConcludeEvaluation",
     "CorrectTrainees",
@@ -150,6 +158,7 @@ __all__ = [
     "RecordDamageDetermined",
     "RecordDispatch",
     "RecordExclusion",
+    "RecordFinding",
     "RecordFollowUp",
     "RecordInspection",
     "RecordInvestigation",
@@ -159,6 +168,7 @@ __all__ = [
     "RecordPoliceMediationFailed",
     "RecordPolicePerformance",
     "RecordRectification",
+    "RecordScreening",
     "RecordTraining",
     "RegisterAccident",
     "ReportReferralOutcome",

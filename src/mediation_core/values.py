@@ -91,6 +91,8 @@ from mediation_core.domain.reporting.ledger import (
     Outcome,
 )
 from mediation_core.domain.reporting.statistics import StatisticsReport
+from mediation_core.domain.screening.kinds import ScreeningAction, ScreeningRisk
+from mediation_core.domain.screening.state import Screening, ScreeningFinding, ScreeningStatus
 from mediation_core.domain.statistical_return.state import (
     Resubmission,
     ReturnStatus,
@@ -271,6 +273,11 @@ __all__ = [
     "RoundStatus",
     "Sanction",
     "Satisfaction",
+    "Screening",
+    "ScreeningAction",
+    "ScreeningFinding",
+    "ScreeningRisk",
+    "ScreeningStatus",
     "SessionReason",
     "Side",
     "SignatoryKind",

@@ -209,7 +209,8 @@ def test_export_and_import_the_ledger(demo_db: Path, tmp_path: Path) -> None:
     code, _, _ = run("--db", str(demo_db), "export", "--room", "pengshanlu-room", "-o", str(exported))
     assert code == 0
     header = exported.read_text(encoding="utf-8-sig").splitlines()[0]
-    assert header.startswith("案件标识,")
+    assert header.startswith("调解室,案号,")
+    assert header.endswith(",系统案件编号,系统记录版本")
     fresh = tmp_path / "fresh.sqlite3"
     registry = tmp_path / "registry.json"
     registry.write_text(json.dumps(unstructure(demo_registry()), ensure_ascii=False), encoding="utf-8")

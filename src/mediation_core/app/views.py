@@ -17,6 +17,7 @@ from mediation_core.app.authorisation import in_scope
 from mediation_core.app.ports import Document
 from mediation_core.domain.meeting.agenda import AgendaItem
 from mediation_core.domain.reporting.ledger import LedgerRow
+from mediation_core.domain.screening.report import ScreeningLine
 from mediation_core.domain.values.actors import Actor
 from mediation_core.domain.values.organisations import Registry
 from mediation_core.domain.values.policy import Policy
@@ -65,6 +66,20 @@ class Viewer:
             summary=view_text(row.summary, view, row.party_names),
             party_names=tuple(mask_name(n) for n in row.party_names) if withheld else row.party_names,
             party_keys=() if withheld else row.party_keys,
+        )
+
+    def screening_line(self, line: ScreeningLine) -> ScreeningLine:
+        """A screening-ledger line as the view shows it: free text masked (or the parties'
+        names struck when withheld), as for a ledger row."""
+        view = self.view(line.room_id)
+        if view is PersonalDataView.FULL:
+            return line
+        withheld = view is PersonalDataView.WITHHELD
+        return attrs.evolve(
+            line,
+            summary=view_text(line.summary, view, line.parties),
+            note=view_text(line.note, view, line.parties),
+            parties=tuple(mask_name(n) for n in line.parties) if withheld else line.parties,
         )
 
     def rows(self, rows: Iterable[LedgerRow]) -> list[LedgerRow]:

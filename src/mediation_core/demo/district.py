@@ -296,7 +296,7 @@ def officer_actor(station: str) -> Actor:
 
 
 def liaison_actor(station: str) -> Actor:
-    return Actor(actor_id=f"l-{station}", role=Role.STATION_LIAISON, scope_id=station, name="联络副主任")
+    return Actor(actor_id=f"l-{station}", role=Role.STATION_LIAISON, scope_id=station, name="联合调解室副主任")
 
 
 def township_actor(township: str) -> Actor:

@@ -1452,7 +1452,7 @@ class Planner:
         sessions.append(
             (
                 dt.date(2025, 12, 12),
-                "驻所调解室联络副主任跟班轮训",
+                "联合调解室副主任跟班轮训",
                 TrainingKind.SHADOWING,
                 sorted(liaisons, key=lambda t: t.person_id)[: max(0, 306 - taken)],
             )

@@ -160,8 +160,6 @@ def earlier_case(row: LedgerRow) -> EarlierCase:
 
 
 LEDGER_HEADERS_ZH: dict[str, str] = {
-    "case_id": "案件标识",
-    "version": "版本",
     "room_id": "调解室",
     "number": "案号",
     "status": "状态",
@@ -198,7 +196,10 @@ LEDGER_HEADERS_ZH: dict[str, str] = {
     "referral_mode": "移送/委托",
     "dispatch_id": "110接处警编号",
     "repeat_of": "重复纠纷关联案件",
+    "case_id": "系统案件编号",
+    "version": "系统记录版本",
 }
-"""Chinese column headers of the ledger, in column order. ``party_keys`` is an index for
-repeat detection, not a column anyone reads, and ``sensitive`` and ``anonymised_on`` are the
-store's personal-data bookkeeping, so exports (and imported files) leave them out."""
+"""Chinese column headers of the ledger, in column order: the 调解登记台账's own columns first,
+then the system's case id and record version (which an import needs to match rows to cases).
+``party_keys`` is an index for repeat detection, not a column anyone reads, and ``sensitive``
+and ``anonymised_on`` are the store's personal-data bookkeeping, so exports (and imported files) leave them out."""

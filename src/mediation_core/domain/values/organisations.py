@@ -26,7 +26,7 @@ class OrgKind(enum.Enum):
     TRAFFIC_POLICE = "traffic_police"  # 交警大队 / 中队
     MEDIATION_ROOM = "mediation_room"  # 驻所调解室 / 治安纠纷人民调解委员会
     JUSTICE_OFFICE = "justice_office"  # 司法所
-    GOVERNANCE_OFFICE = "governance_office"  # 综治办
+    GOVERNANCE_OFFICE = "governance_office"  # 综治办 / 综治中心 (the newer name)
     COORDINATION_CENTRE = "coordination_centre"  # 矛盾纠纷多元化解协调中心
     INSURER = "insurer"  # 保险公司 (joins traffic mediation; its duty desk takes the session notices)
 
@@ -69,7 +69,8 @@ class Mediator:
 
 @frozen(kw_only=True)
 class Liaison:
-    """A liaison deputy director of a room, from the township or from the police station."""
+    """A deputy director of the joint room (联合调解室副主任): a leader of the township or of the
+    police station who handles the room's liaison, transfers and entrustments."""
 
     person_id: str
     name: str
