@@ -177,6 +177,7 @@ from mediation_core.domain.values.periods import Period
 from mediation_core.domain.values.policy import Policy
 from mediation_core.domain.values.risks import (
     Difficulty,
+    Prevention,
     RiskKind,
 )
 from mediation_core.domain.values.sources import (
@@ -257,6 +258,7 @@ __all__ = [
     "PoliceCaseState",
     "PoliceCaseStatus",
     "Policy",
+    "Prevention",
     "PriorProceeding",
     "Punishment",
     "Recipient",

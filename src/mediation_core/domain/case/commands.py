@@ -178,6 +178,17 @@ class FlagRisk(CaseCommand):
 
 
 @frozen(kw_only=True)
+class RecordPrevention(CaseCommand):
+    """防止民转刑 / 预防处置群体性事件: the flagged risk ``kind`` did not escalate, or the incident
+    was handled early, because of the ``measures`` the room took; recorded whether or not the
+    dispute is finally settled."""
+
+    kind: RiskKind
+    on: dt.date
+    measures: str
+
+
+@frozen(kw_only=True)
 class GradeDifficulty(CaseCommand):
     grade: Difficulty
     on: dt.date
@@ -280,6 +291,7 @@ COMMAND_TYPES: tuple[type[CaseCommand], ...] = (
     HoldSession,
     RequestRecusal,
     FlagRisk,
+    RecordPrevention,
     GradeDifficulty,
     ReportToPolice,
     ExtendTerm,

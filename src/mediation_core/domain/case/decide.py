@@ -343,6 +343,11 @@ DECIDERS.update(
             ],
         ),
         c.FlagRisk: Decider(emits=ev.RiskFlagged, rules=(*BASE, escalation.risk_persons_counted), build=_risk),
+        c.RecordPrevention: Decider(
+            emits=ev.EscalationPrevented,
+            rules=(*BASE, escalation.prevention_follows_a_flag),
+            build=_simple(ev.EscalationPrevented, "kind", "on", "measures"),
+        ),
         c.GradeDifficulty: Decider(
             emits=ev.DifficultyGraded, rules=BASE, build=_simple(ev.DifficultyGraded, "grade", "on", "reason")
         ),

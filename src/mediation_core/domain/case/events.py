@@ -208,6 +208,17 @@ class DifficultyGraded(CaseEvent):
 
 
 @frozen(kw_only=True)
+class EscalationPrevented(CaseEvent):
+    """A flagged risk kept from escalating, or an incident handled early (防止民转刑 /
+    预防处置群体性事件), whatever the dispute's outcome."""
+
+    EVENT_TYPE: ClassVar[str] = "case.escalation_prevented"
+    kind: RiskKind
+    on: dt.date
+    measures: str
+
+
+@frozen(kw_only=True)
 class PoliceReportRecorded(CaseEvent):
     """A report to the police under 人民调解法 art. 25."""
 
@@ -341,6 +352,7 @@ EVENT_TYPES: tuple[type[CaseEvent], ...] = (
     SessionHeld,
     MediatorRecused,
     RiskFlagged,
+    EscalationPrevented,
     DifficultyGraded,
     PoliceReportRecorded,
     TermExtended,

@@ -31,7 +31,7 @@ from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.deadlines import Deadline, DeadlineKind
 from mediation_core.domain.values.parties import Party, holds_sensitive_data, persons
 from mediation_core.domain.values.privacy import anonymised_party, anonymised_text, person_names
-from mediation_core.domain.values.risks import Difficulty, PoliceReport, RiskFlag
+from mediation_core.domain.values.risks import Difficulty, PoliceReport, Prevention, RiskFlag
 from mediation_core.domain.values.sources import CaseSource, ReferralMode
 
 
@@ -75,7 +75,14 @@ _STATUS_TITLES = {
 
 S = CaseStatus
 _KEEP = {
-    S.RECEIVED: (ev.ConsentRecorded, ev.DocumentFiled, ev.RiskFlagged, ev.DifficultyGraded, ev.PoliceReportRecorded),
+    S.RECEIVED: (
+        ev.ConsentRecorded,
+        ev.DocumentFiled,
+        ev.RiskFlagged,
+        ev.EscalationPrevented,
+        ev.DifficultyGraded,
+        ev.PoliceReportRecorded,
+    ),
     S.ACCEPTED: (
         ev.MediatorAssigned,
         ev.RightsNotified,
@@ -85,6 +92,7 @@ _KEEP = {
         ev.ParticipantInvited,
         ev.MediatorRecused,
         ev.RiskFlagged,
+        ev.EscalationPrevented,
         ev.DifficultyGraded,
         ev.PoliceReportRecorded,
         ev.TermExtended,
@@ -101,15 +109,22 @@ _KEEP = {
         ev.SessionHeld,
         ev.MediatorRecused,
         ev.RiskFlagged,
+        ev.EscalationPrevented,
         ev.DifficultyGraded,
         ev.PoliceReportRecorded,
         ev.TermExtended,
         ev.WrittenAgreementDrafted,
         ev.AgreementSigned,
     ),
-    S.AGREED: (ev.DocumentFiled, ev.JudicialConfirmationApplied, ev.PoliceReportRecorded),
-    S.TERMINATED: (ev.DocumentFiled, ev.PoliceReportRecorded),
-    S.FOLLOWING_UP: (ev.DocumentFiled, ev.JudicialConfirmationApplied, ev.FollowUpRecorded, ev.PoliceReportRecorded),
+    S.AGREED: (ev.DocumentFiled, ev.JudicialConfirmationApplied, ev.PoliceReportRecorded, ev.EscalationPrevented),
+    S.TERMINATED: (ev.DocumentFiled, ev.PoliceReportRecorded, ev.EscalationPrevented),
+    S.FOLLOWING_UP: (
+        ev.DocumentFiled,
+        ev.JudicialConfirmationApplied,
+        ev.FollowUpRecorded,
+        ev.PoliceReportRecorded,
+        ev.EscalationPrevented,
+    ),
     S.ARCHIVED: (ev.PartiesAnonymised,),
 }
 _MOVE: dict[tuple[CaseStatus | None, type[ev.CaseEvent]], CaseStatus] = {
@@ -171,6 +186,7 @@ class CaseState:
     sessions: int = 0
     last_activity_on: dt.date | None = None
     risks: tuple[RiskFlag, ...] = ()
+    preventions: tuple[Prevention, ...] = ()
     difficulty: Difficulty = Difficulty.ORDINARY
     police_reports: tuple[PoliceReport, ...] = ()
     extensions: int = 0
@@ -333,6 +349,11 @@ def _risk(s: CaseState, e: ev.RiskFlagged) -> dict[str, Any]:
     flag = RiskFlag(kind=e.kind, persons=e.persons, on=e.on, note=e.note)
     deadlines = _with_deadline(s, e.report_due) if e.report_due else s.deadlines
     return {"risks": (*s.risks, flag), "deadlines": deadlines}
+
+
+@_on(ev.EscalationPrevented)
+def _prevented(s: CaseState, e: ev.EscalationPrevented) -> dict[str, Any]:
+    return {"preventions": (*s.preventions, Prevention(kind=e.kind, on=e.on, measures=e.measures))}
 
 
 @_on(ev.DifficultyGraded)

@@ -183,13 +183,11 @@ FIGURES: tuple[Figure, ...] = (
         key="civil_to_criminal_prevented",
         title_zh="防止民转刑",
         title_en="civil-to-criminal escalations prevented",
-        date="concluded_on",
-        where=(
-            OneOf(column="outcome", values=(Outcome.SETTLED.value,)),
-            Positive(column="civil_to_criminal_persons"),
-        ),
+        date="civil_to_criminal_prevented_on",
+        where=(Positive(column="civil_to_criminal_persons"),),
         persons="civil_to_criminal_persons",
-        note="a civil-to-criminal risk was flagged and the dispute was settled",
+        note="the room recorded that the flagged civil-to-criminal risk was kept from escalating "
+        "(`RecordPrevention`), whether or not the dispute was settled; dated by that record",
     ),
     Figure(
         key="public_order_prevented",
@@ -203,9 +201,11 @@ FIGURES: tuple[Figure, ...] = (
         key="mass_incidents_averted",
         title_zh="预防处置群体性事件",
         title_en="mass incidents averted",
-        date="concluded_on",
-        where=(OneOf(column="outcome", values=(Outcome.SETTLED.value,)), Positive(column="mass_incident_persons")),
+        date="mass_incident_handled_on",
+        where=(Positive(column="mass_incident_persons"),),
         persons="mass_incident_persons",
+        note="the room recorded that the flagged mass-incident risk was handled early (`RecordPrevention`), "
+        "whether or not the dispute was settled; dated by that record",
     ),
     Figure(
         key="suicides_prevented",
