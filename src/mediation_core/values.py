@@ -161,6 +161,7 @@ from mediation_core.domain.values.notices import (
 from mediation_core.domain.values.organisations import (
     Employment,
     Liaison,
+    MediationKind,
     Mediator,
     Organisation,
     OrgKind,
@@ -182,6 +183,7 @@ from mediation_core.domain.values.risks import (
 )
 from mediation_core.domain.values.sources import (
     CaseSource,
+    OnScene,
     ReferralMode,
 )
 
@@ -234,6 +236,7 @@ __all__ = [
     "Liability",
     "Liaison",
     "Mark",
+    "MediationKind",
     "Mediator",
     "Meeting",
     "MeetingKind",
@@ -243,6 +246,7 @@ __all__ = [
     "NaturalPerson",
     "Notice",
     "NoticeKind",
+    "OnScene",
     "OnTheSpotConditions",
     "OrgKind",
     "Organisation",

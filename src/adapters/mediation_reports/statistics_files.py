@@ -53,6 +53,7 @@ def statistics_json(report: StatisticsReport) -> bytes:
         "title": title(report),
         "scope_id": report.scope_id,
         "scope": report.scope_name,
+        "mediation_kinds": report.scope_kinds_zh,
         "period": report.period.label,
         "figures": {f.key: f.title_zh for f in FIGURES},
         "rates": {r.key: r.title_zh for r in RATES},
@@ -119,6 +120,9 @@ def statistics_xlsx(report: StatisticsReport) -> bytes:
         summary.append([r.title_zh, ratio.numerator, ratio.denominator, ratio.shown()])
     median = report.median_days_to_conclude
     summary.append(["办结用时中位数（日）", "" if median is None else float(median)])
+    if report.scope_kinds_zh:
+        summary.append([])
+        summary.append(["调解类型", report.scope_kinds_zh])
     summary.append([])
     summary.append(["纠纷排查", "次 / 件"])
     for sf in SCREENING_FIGURES:

@@ -15,6 +15,7 @@ import random
 from attrs import frozen
 
 from mediation_core.demo.walkthrough import demo_registry
+from mediation_core.domain.traffic.accident import JointBody
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.organisations import Employment, Liaison, Mediator, Organisation, OrgKind, Registry
 
@@ -227,6 +228,7 @@ def build_district() -> District:
             parent_id=DISTRICT,
             code="交调",
             station_id=BRIGADE,
+            mediation_kinds=tuple(b.mediation_kind for b in JointBody),  # "1+4"
         )
     )
     mediators = list(base.mediators.values())

@@ -19,7 +19,7 @@ from mediation_core.domain.traffic.accident import InsurerNotice, JointBody
 from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.parties import Party
 from mediation_core.domain.values.risks import Difficulty, RiskKind
-from mediation_core.domain.values.sources import CaseSource, ReferralMode
+from mediation_core.domain.values.sources import CaseSource, OnScene, ReferralMode
 
 
 @frozen(kw_only=True)
@@ -37,7 +37,8 @@ class ReceiveDispute(CaseCommand):
     cases of the same parties and the decision links the most recent one within the policy
     window. ``referral_id``/``referral_mode`` and ``dispatch_id`` are set when accepting a
     referral or settling a 110 dispatch opens the case; ``insurers`` are the insurers of the
-    vehicles in a traffic accident dispute, to be notified of every session."""
+    vehicles in a traffic accident dispute, to be notified of every session; ``on_scene`` is
+    the mediator who went to the scene on their own (source ``MEDIATOR_ON_SCENE``)."""
 
     room_id: str
     received_on: dt.date
@@ -50,6 +51,7 @@ class ReceiveDispute(CaseCommand):
     referral_mode: ReferralMode | None = None
     dispatch_id: str | None = None
     insurers: tuple[str, ...] = ()
+    on_scene: OnScene | None = None
 
 
 class Authority(enum.Enum):

@@ -79,6 +79,7 @@ def _received(cmd: c.ReceiveDispute, state: None, ctx: CaseContext) -> list[ev.C
             referral_mode=cmd.referral_mode,
             dispatch_id=cmd.dispatch_id,
             insurers=cmd.insurers,
+            on_scene=cmd.on_scene,
             sensitive=holds_sensitive_data(cmd.parties, cmd.received_on),
             repeat_of=find_repeat(
                 ctx.earlier_cases,
@@ -264,6 +265,7 @@ DECIDERS.update(
                 intake.minor_has_guardian,
                 intake.child_data_guardian_consent,
                 intake.representatives_at_most_five,
+                intake.on_scene_recorded,
             ),
             build=_received,
         ),

@@ -22,7 +22,7 @@ from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.deadlines import Deadline
 from mediation_core.domain.values.parties import Party
 from mediation_core.domain.values.risks import Difficulty, RiskKind
-from mediation_core.domain.values.sources import CaseSource, ReferralMode
+from mediation_core.domain.values.sources import CaseSource, OnScene, ReferralMode
 
 
 @frozen(kw_only=True)
@@ -52,6 +52,7 @@ class DisputeReceived(CaseEvent):
     repeat_of: str | None = None
     insurers: tuple[str, ...] = ()
     sensitive: bool = False
+    on_scene: OnScene | None = None
 
 
 @frozen(kw_only=True)

@@ -32,7 +32,7 @@ from mediation_core.domain.values.deadlines import Deadline, DeadlineKind
 from mediation_core.domain.values.parties import Party, holds_sensitive_data, persons
 from mediation_core.domain.values.privacy import anonymised_party, anonymised_text, person_names
 from mediation_core.domain.values.risks import Difficulty, PoliceReport, Prevention, RiskFlag
-from mediation_core.domain.values.sources import CaseSource, ReferralMode
+from mediation_core.domain.values.sources import CaseSource, OnScene, ReferralMode
 
 
 class CaseStatus(enum.Enum):
@@ -171,6 +171,7 @@ class CaseState:
     dispatch_id: str | None = None
     repeat_of: str | None = None
     insurers: tuple[str, ...] = ()
+    on_scene: OnScene | None = None
     scheduled: tuple[ScheduledSession, ...] = ()
     number: str | None = None
     accepted_on: dt.date | None = None
@@ -485,6 +486,7 @@ def start(case_id: str, version: int, event: ev.DisputeReceived) -> CaseState:
         dispatch_id=event.dispatch_id,
         repeat_of=event.repeat_of,
         insurers=event.insurers,
+        on_scene=event.on_scene,
         sensitive=event.sensitive or holds_sensitive_data(event.parties, event.received_on),
         documents=frozenset({CaseFileItem.REGISTRATION}),
         last_activity_on=event.received_on,

@@ -523,6 +523,8 @@ class StatisticsReport:
     by_unit: tuple[FigureSet, ...]
     screening: ScreeningFigures = field(factory=ScreeningFigures)
     """The rooms' dispute screening in the period (not ledger figures: read off the rounds)."""
+    scope_kinds_zh: str = ""
+    """The kinds of mediation the scope brings together when it is a joint room (人民调解、司法调解、行政调解)."""
 
     def __getitem__(self, key: str) -> Tally:
         return self.total[key]
@@ -645,6 +647,7 @@ def assemble(
     return StatisticsReport(
         scope_id=scope_id,
         scope_name=scope.name if scope else scope_id,
+        scope_kinds_zh=scope.kinds_zh if scope else "",
         period=period,
         total=FigureSet(key=scope_id, title_zh=scope.name if scope else scope_id, figures=total),
         median_days_to_conclude=median,

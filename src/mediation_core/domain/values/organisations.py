@@ -31,11 +31,51 @@ class OrgKind(enum.Enum):
     INSURER = "insurer"  # 保险公司 (joins traffic mediation; its duty desk takes the session notices)
 
 
+class MediationKind(enum.Enum):
+    """A kind of mediation a joint room (联合调解室) brings together (docs/legal-basis.md §10.12)."""
+
+    PEOPLES = "peoples"  # 人民调解
+    JUDICIAL = "judicial"  # 司法调解（法院特邀调解）
+    ADMINISTRATIVE = "administrative"  # 行政调解
+    POLICE = "police"  # 治安调解
+    INSURER = "insurer"  # 保险公司第三方调解
+
+    @property
+    def title_zh(self) -> str:
+        return _MEDIATION_KINDS[self]
+
+
+_MEDIATION_KINDS = {
+    MediationKind.PEOPLES: "人民调解",
+    MediationKind.JUDICIAL: "司法调解",
+    MediationKind.ADMINISTRATIVE: "行政调解",
+    MediationKind.POLICE: "治安调解",
+    MediationKind.INSURER: "保险公司第三方调解",
+}
+
+
+def _joint_room_kinds(org: Organisation, attribute: object, kinds: tuple[MediationKind, ...]) -> None:
+    """Only a room brings mediation kinds together, each once, people's mediation among them."""
+    if not kinds:
+        return
+    problems = []
+    if org.kind is not OrgKind.MEDIATION_ROOM:
+        problems.append(f"只有调解室记录调解类型 / only a mediation room records mediation kinds ({org.org_id})")
+    if len(set(kinds)) != len(kinds):
+        problems.append(f"调解类型重复 / a mediation kind is listed twice ({org.org_id})")
+    if MediationKind.PEOPLES not in kinds:
+        problems.append(f"联合调解室须有人民调解 / a joint room includes people's mediation ({org.org_id})")
+    if problems:
+        raise ValueError("mediation_kinds: " + "; ".join(problems))
+
+
 @frozen(kw_only=True)
 class Organisation:
     """One organisation. ``parent_id`` is the township for township-level bodies and the
     district for townships and the coordination centre; a room names its station.
-    ``phone`` and ``email`` are its duty desk, where notices to the organisation go."""
+    ``phone`` and ``email`` are its duty desk, where notices to the organisation go.
+    ``mediation_kinds`` are the kinds of mediation a joint room brings together, people's
+    mediation first (none recorded: a people's-mediation room)."""
 
     org_id: str
     kind: OrgKind
@@ -45,6 +85,12 @@ class Organisation:
     station_id: str | None = None
     phone: str = ""
     email: str = ""
+    mediation_kinds: tuple[MediationKind, ...] = field(default=(), validator=_joint_room_kinds)
+
+    @property
+    def kinds_zh(self) -> str:
+        """The kinds of mediation it brings together as printed (人民调解、司法调解、行政调解)."""
+        return "、".join(k.title_zh for k in self.mediation_kinds)
 
 
 class Employment(enum.Enum):

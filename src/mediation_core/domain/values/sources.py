@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
+
+from attrs import frozen
 
 
 class CaseSource(enum.Enum):
@@ -66,6 +69,17 @@ _POLICE = frozenset(
     }
 )
 """Channels fed by the police (a station, its 110 desk, or the traffic police)."""
+
+
+@frozen(kw_only=True)
+class OnScene:
+    """A mediator who went to the scene on their own (自行直接赶赴现场, docs/legal-basis.md
+    §10.10): who went, when they arrived and where. A case of source
+    ``CaseSource.MEDIATOR_ON_SCENE`` records it at intake."""
+
+    mediator_id: str
+    arrived_at: dt.datetime
+    place: str
 
 
 class ReferralMode(enum.Enum):

@@ -54,8 +54,9 @@ def downgrade() -> None:
     conn.execute(sa.delete(t.statistics_cells).where(t.statistics_cells.c.figure.in_(RECOUNTED)))
     codec = ledger_codec()
     cells: dict[CellKey, Tally] = {}
-    settled = t.ledger.c.outcome == Outcome.SETTLED.value
-    result = conn.execute(sa.select(t.ledger).where(settled), execution_options={"yield_per": BATCH}).mappings()
+    ledger = sa.Table("ledger", sa.MetaData(), autoload_with=conn)  # the columns it has at this revision
+    settled = ledger.c.outcome == Outcome.SETTLED.value
+    result = conn.execute(sa.select(ledger).where(settled), execution_options={"yield_per": BATCH}).mappings()
     for values in result:
         row = codec.decode(values)
         for figure, persons in OLD_RULE:
