@@ -295,3 +295,14 @@ def test_the_dashboard_and_the_statistics_files_show_screening(service: Mediatio
     book = openpyxl.load_workbook(io.BytesIO(service.statistics_file(MAY, "district", CENTRE, "xlsx")))
     summary = {row[0]: row[1] for row in book["总表"].iter_rows(values_only=True) if row and row[0]}
     assert (summary["开展纠纷排查（次）"], summary["排查发现纠纷"], summary["其中：移交公安处置"]) == (3, 3, 1)
+
+
+def test_a_joint_rooms_files_name_the_mediation_kinds_it_brings_together(service: MediationService) -> None:
+    html = service.dashboard(MAY, ROOM, MEDIATOR).decode()
+    assert '<p class="period" data-kinds>调解类型：人民调解、司法调解、行政调解</p>' in html
+    assert "data-kinds" not in service.dashboard(MAY, "district", CENTRE).decode()
+    doc = json.loads(service.statistics_file(MAY, ROOM, MEDIATOR, "json"))
+    assert doc["mediation_kinds"] == "人民调解、司法调解、行政调解"
+    book = openpyxl.load_workbook(io.BytesIO(service.statistics_file(MAY, ROOM, MEDIATOR, "xlsx")))
+    summary = {row[0]: row[1] for row in book["总表"].iter_rows(values_only=True) if row and row[0]}
+    assert summary["调解类型"] == "人民调解、司法调解、行政调解"
