@@ -144,8 +144,8 @@ def test_bad_rows_are_all_reported_by_row_and_column_and_nothing_is_imported(
         (3, "受理日期"),
         (5, "调解次数"),
         (5, "系统案件编号"),
-        (6, "系统案件编号"),
         (6, "纠纷类型"),
+        (6, "系统案件编号"),
     ]
     assert "第3行「受理日期」" in str(caught.value)
     assert list(other.store.ledger()) == []
