@@ -142,3 +142,21 @@ def test_the_ledger_leads_with_ledger_terms() -> None:
     assert "案件标识" not in headers
     assert "版本" not in headers
     assert CaseFileItem.AGREEMENT.title_zh == "人民调解协议书/人民调解口头协议登记表"
+
+
+def test_a_township_without_its_governance_office_names_both_of_its_names() -> None:
+    from mediation_core.calendars import national_calendar
+    from mediation_core.domain.kernel.context import DecisionContext
+    from mediation_core.domain.meeting.commands import ScheduleMeeting
+    from mediation_core.domain.meeting.decide import MEETINGS
+    from mediation_core.domain.meeting.kinds import MeetingKind
+    from mediation_core.domain.values.organisations import Registry
+    from mediation_core.domain.values.policy import Policy
+
+    without = Registry.of([o for o in REGISTRY.organisations.values() if o.kind is not OrgKind.GOVERNANCE_OFFICE])
+    ctx = DecisionContext(now=ARRIVED, policy=Policy(), calendar=national_calendar(), registry=without, sequence=None)
+    command = ScheduleMeeting(meeting_id="m1", kind=MeetingKind.JOINT, org_id="baiyang", on=ARRIVED.date())
+    found = MEETINGS.violations(command, None, ctx)
+    assert [v.message_zh for v in found if v.rule == "meeting_held_by_its_body"] == [
+        "柏杨街道 未登记综治办（综治中心），联席例会无法达到法定出席"
+    ]
