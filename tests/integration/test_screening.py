@@ -99,8 +99,8 @@ def test_a_room_records_its_own_rounds_and_the_offices_above_read_them(service: 
 @pytest.mark.rule("screening_finding_action")
 def test_each_action_names_what_it_must(service: MediationService) -> None:
     sid = service.handle(round_(), MEDIATOR).stream_id
-    err = refused(service, found(sid, summary="", parties=("王某", " "), on=D(2026, 5, 3)))
-    assert [v.field for v in err.violations] == ["summary", "parties", "on"]
+    err = refused(service, found(sid, summary="", party_names=("王某", " "), on=D(2026, 5, 3)))
+    assert [v.field for v in err.violations] == ["summary", "party_names", "on"]
     walk_in = service.handle(intake(D(2026, 5, 5)), MEDIATOR).case_id
     err = refused(service, found(sid, action=ScreeningAction.MEDIATED, case_id=walk_in))
     assert [(v.field, v.message_en) for v in err.violations] == [("case_id", "the case's source must be screening")]
@@ -112,7 +112,7 @@ def test_each_action_names_what_it_must(service: MediationService) -> None:
     assert [v.field for v in err.violations] == ["case_id", "station_id"]
     case_id = screening_case(service)
     state = service.handle(
-        found(sid, action=ScreeningAction.MEDIATED, case_id=case_id, parties=("王某", "李某")), MEDIATOR
+        found(sid, action=ScreeningAction.MEDIATED, case_id=case_id, party_names=("王某", "李某")), MEDIATOR
     )
     state = service.handle(
         found(sid, action=ScreeningAction.HANDED_TO_POLICE, station_id=STATION, risk=ScreeningRisk.MAJOR), MEDIATOR
@@ -189,7 +189,7 @@ def hand_counted_world(service: MediationService, clock: StoryClock) -> None:
     two (mediated, handed over), one found one watched; April's watched one is mediated in May."""
     clock.now = dt.datetime(2026, 5, 20, 10, tzinfo=clock.now.tzinfo)
     april = service.handle(round_(on=D(2026, 4, 28)), MEDIATOR).stream_id
-    service.handle(found(april, on=D(2026, 4, 28), parties=("赵某",)), MEDIATOR)
+    service.handle(found(april, on=D(2026, 4, 28), party_names=("赵某",)), MEDIATOR)
     service.handle(round_(on=D(2026, 5, 2), area="新村二组", screeners=("m-liu",)), MEDIATOR)
     busy = service.handle(round_(on=D(2026, 5, 8)), MEDIATOR).stream_id
     first = screening_case(service, D(2026, 5, 8))
@@ -199,7 +199,7 @@ def hand_counted_world(service: MediationService, clock: StoryClock) -> None:
             on=D(2026, 5, 8),
             action=ScreeningAction.MEDIATED,
             case_id=first,
-            parties=("王某", "李某"),
+            party_names=("王某", "李某"),
             risk=ScreeningRisk.SERIOUS,
             note="身份证号11010519491231002X",
         ),
@@ -306,3 +306,19 @@ def test_a_joint_rooms_files_name_the_mediation_kinds_it_brings_together(service
     book = openpyxl.load_workbook(io.BytesIO(service.statistics_file(MAY, ROOM, MEDIATOR, "xlsx")))
     summary = {row[0]: row[1] for row in book["总表"].iter_rows(values_only=True) if row and row[0]}
     assert summary["调解类型"] == "人民调解、司法调解、行政调解"
+
+
+def test_the_round_as_a_document_is_viewed_like_the_ledger(service: MediationService) -> None:
+    """Read through ``documents``, a round's findings are in the reader's view: the coordination
+    centre (party data withheld by default) reads neither the names nor the ID numbers."""
+    sid = service.handle(round_(), MEDIATOR).stream_id
+    service.handle(
+        found(sid, party_names=("王建国",), summary="王建国与邻居争执", note="身份证号11010519491231002X"), MEDIATOR
+    )
+    (own,) = service.documents("screening", MEDIATOR)
+    assert own.body["findings"][0]["party_names"] == ["王建国"]
+    (centre,) = service.documents("screening", CENTRE)
+    text = json.dumps(centre.body, ensure_ascii=False)
+    assert "王建国" not in text
+    assert "11010519491231002X" not in text
+    assert centre.body["findings"][0]["party_names"] == ["王某"]

@@ -8,7 +8,7 @@ whether the record lies in the reader's scope (:func:`mediation_core.domain.valu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TypeVar
 
 import attrs
@@ -33,6 +33,20 @@ from mediation_core.records import RecordedEvent
 from mediation_core.serialization import structure, unstructure
 
 T = TypeVar("T")
+
+
+def _party_names(body: object) -> Iterator[str]:
+    """Every name in a ``party_names`` list anywhere in a Document body (a screening round
+    holds one per dispute found), to strike from its free text."""
+    if isinstance(body, dict):
+        for key, value in body.items():
+            if key == "party_names" and isinstance(value, list | tuple):
+                yield from (str(n) for n in value)
+            else:
+                yield from _party_names(value)
+    elif isinstance(body, list | tuple):
+        for item in body:
+            yield from _party_names(item)
 
 
 class Viewer:
@@ -77,9 +91,9 @@ class Viewer:
         withheld = view is PersonalDataView.WITHHELD
         return attrs.evolve(
             line,
-            summary=view_text(line.summary, view, line.parties),
-            note=view_text(line.note, view, line.parties),
-            parties=tuple(mask_name(n) for n in line.parties) if withheld else line.parties,
+            summary=view_text(line.summary, view, line.party_names),
+            note=view_text(line.note, view, line.party_names),
+            party_names=tuple(mask_name(n) for n in line.party_names) if withheld else line.party_names,
         )
 
     def rows(self, rows: Iterable[LedgerRow]) -> list[LedgerRow]:
@@ -110,8 +124,7 @@ class Viewer:
         view = self.view(*org_ids, sensitive=bool(doc.body.get("sensitive")))
         if view is PersonalDataView.FULL:
             return doc
-        names = tuple(str(n) for n in doc.body.get("party_names", ()) or ())
-        return attrs.evolve(doc, body=view_json(dict(doc.body), view, names))
+        return attrs.evolve(doc, body=view_json(dict(doc.body), view, tuple(_party_names(doc.body))))
 
     def agenda(self, items: Iterable[AgendaItem], names_of: dict[str, tuple[str, ...]]) -> tuple[AgendaItem, ...]:
         """Agenda items, their titles (a case's summary) viewed with that case's party names."""

@@ -38,7 +38,7 @@ class RecordFinding(ScreeningCommand):
     summary: str
     risk: ScreeningRisk
     action: ScreeningAction
-    parties: tuple[str, ...] = ()
+    party_names: tuple[str, ...] = ()
     case_id: str | None = None
     station_id: str | None = None
     note: str = ""

@@ -32,7 +32,7 @@ def _found(cmd: RecordFinding, state: Screening, ctx: DecisionContext) -> list[D
             finding_no=len(state.findings) + 1,
             on=cmd.on,
             summary=cmd.summary,
-            parties=tuple(p.strip() for p in cmd.parties),
+            party_names=tuple(p.strip() for p in cmd.party_names),
             risk=cmd.risk,
             action=cmd.action,
             case_id=cmd.case_id,

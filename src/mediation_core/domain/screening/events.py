@@ -26,7 +26,7 @@ class DisputeFound(DomainEvent):
     finding_no: int
     on: dt.date
     summary: str
-    parties: tuple[str, ...]
+    party_names: tuple[str, ...]
     risk: ScreeningRisk
     action: ScreeningAction
     case_id: str | None

@@ -31,7 +31,7 @@ class ScreeningLine:
     finding_no: int | None
     found_on: dt.date | None
     summary: str
-    parties: tuple[str, ...]
+    party_names: tuple[str, ...]
     risk: str | None
     action: str | None
     acted_on: dt.date | None
@@ -49,7 +49,7 @@ SCREENING_HEADERS_ZH: dict[str, str] = {
     "finding_no": "序号",
     "found_on": "发现日期",
     "summary": "纠纷简要情况",
-    "parties": "当事人",
+    "party_names": "当事人",
     "risk": "风险等级",
     "action": "处置情况",
     "acted_on": "处置日期",
@@ -84,7 +84,7 @@ def screening_ledger(
             finding_no=None,
             found_on=None,
             summary=NOTHING_FOUND,
-            parties=(),
+            party_names=(),
             risk=None,
             action=None,
             acted_on=None,
@@ -103,7 +103,7 @@ def screening_ledger(
                     finding_no=f.finding_no,
                     found_on=f.on,
                     summary=f.summary,
-                    parties=f.parties,
+                    party_names=f.party_names,
                     risk=f.risk.title_zh,
                     action=f.action.title_zh,
                     acted_on=f.acted_on,

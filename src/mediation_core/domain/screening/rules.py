@@ -54,8 +54,10 @@ def screening_recorded(cmd: RecordScreening, state: Any, ctx: ScreeningContext) 
 def screening_finding_recorded(cmd: RecordFinding, state: Screening, ctx: ScreeningContext) -> Iterator[Violation]:
     if blank(cmd.summary):
         yield screening_finding_recorded.violation("summary", "须写明纠纷简要情况", "the summary must not be blank")
-    if any(blank(p) for p in cmd.parties):
-        yield screening_finding_recorded.violation("parties", "当事人姓名不得为空", "a party's name must not be blank")
+    if any(blank(p) for p in cmd.party_names):
+        yield screening_finding_recorded.violation(
+            "party_names", "当事人姓名不得为空", "a party's name must not be blank"
+        )
     if cmd.on < state.on:
         yield screening_finding_recorded.violation("on", "日期早于排查日期", "dated before the round")
 

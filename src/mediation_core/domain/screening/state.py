@@ -37,7 +37,7 @@ class ScreeningFinding:
     finding_no: int
     on: dt.date
     summary: str
-    parties: tuple[str, ...]
+    party_names: tuple[str, ...]
     risk: ScreeningRisk
     action: ScreeningAction
     case_id: str | None
@@ -91,7 +91,7 @@ def _found(s: Screening, e: DisputeFound) -> dict[str, Any]:
         finding_no=e.finding_no,
         on=e.on,
         summary=e.summary,
-        parties=e.parties,
+        party_names=e.party_names,
         risk=e.risk,
         action=e.action,
         case_id=e.case_id,
