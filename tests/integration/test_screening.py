@@ -106,6 +106,8 @@ def test_each_action_names_what_it_must(service: MediationService) -> None:
     assert [(v.field, v.message_en) for v in err.violations] == [("case_id", "the case's source must be screening")]
     err = refused(service, found(sid, action=ScreeningAction.MEDIATED, case_id="case-999"))
     assert [v.field for v in err.violations] == ["case_id"]
+    err = refused(service, found(sid, action=ScreeningAction.MEDIATED))
+    assert [v.message_zh for v in err.violations] == ["纳入调解须关联登记的案件"]
     err = refused(service, found(sid, action=ScreeningAction.HANDED_TO_POLICE, station_id=ROOM))
     assert [v.field for v in err.violations] == ["station_id"]
     err = refused(service, found(sid, case_id=walk_in, station_id=STATION))

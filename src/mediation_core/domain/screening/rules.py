@@ -74,7 +74,11 @@ def screening_finding_action(
 ) -> Iterator[Violation]:
     if cmd.action is ScreeningAction.MEDIATED:
         source = ctx.room_cases.get(cmd.case_id or "")
-        if source is None:
+        if cmd.case_id is None:
+            yield screening_finding_action.violation(
+                "case_id", "纳入调解须关联登记的案件", "a mediated dispute names the case opened from it"
+            )
+        elif source is None:
             yield screening_finding_action.violation(
                 "case_id", f"{cmd.case_id} 不是本调解室的案件", f"{cmd.case_id} is not a case of the room"
             )
