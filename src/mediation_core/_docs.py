@@ -29,7 +29,14 @@ from mediation_core.domain.referral import decide as referral
 from mediation_core.domain.referral import state as referral_state
 from mediation_core.domain.reporting.crosscheck import Discrepancy
 from mediation_core.domain.reporting.evaluation import BUILT_IN_ITEMS
-from mediation_core.domain.reporting.statistics import FIGURES, MEDIAN_DAYS_TO_CONCLUDE, RATES, describe
+from mediation_core.domain.reporting.statistics import (
+    FIGURES,
+    MEDIAN_DAYS_TO_CONCLUDE,
+    RATES,
+    SCREENING_FIGURES,
+    describe,
+)
+from mediation_core.domain.screening.decide import SCREENINGS
 from mediation_core.domain.statistical_return.decide import RETURNS
 from mediation_core.domain.traffic import decide as traffic
 from mediation_core.domain.traffic import state as traffic_state
@@ -244,6 +251,36 @@ def statistics_page() -> str:
         "and drift.",
         "",
         *lifecycle_tables(RETURNS),
+        "",
+        "## Prevention (防止民转刑, 预防处置群体性事件)",
+        "",
+        "District practice counts an escalation prevented or an incident handled early as what the room did "
+        "about a flagged risk, not as a side effect of a settlement ([legal-basis.md](legal-basis.md) §10.11). "
+        "`civil_to_criminal_prevented` and `mass_incidents_averted` therefore count a case once, in the period "
+        "of the day the room recorded the prevention (`RecordPrevention`, kept on the ledger row as "
+        "`civil_to_criminal_prevented_on` / `mass_incident_handled_on`), when the risk had been flagged, "
+        "**whatever the outcome**: settled, failed or still open. A flagged risk alone is not a prevention. "
+        "`public_order_prevented` and `suicides_prevented` keep the statistics report's rule (settled with the "
+        "risk flagged).",
+        "",
+        "## Dispute screening (纠纷排查)",
+        "",
+        "The rooms' screening rounds (`mediation_core.domain.screening`, [legal-basis.md](legal-basis.md) §10.9) "
+        "are not ledger rows: the report reads them from the rounds recorded and adds them beside the ledger "
+        "figures (`StatisticsReport.screening`). Each figure counts as follows; `found` is always "
+        "`mediated` + `handed_over` + `watched`, and a finding counts in the period it was found, with the "
+        "action it has now (watched first and mediated later counts as mediated). A dispute taken into "
+        "mediation is also a case of source `screening` (纠纷排查), counted by every ledger figure under that "
+        "source.",
+        "",
+        "| figure | 指标 | counting rule | 统计口径 |",
+        "|---|---|---|---|",
+        *[f"| `{f.key}` {f.title_en} | {f.title_zh} | {f.rule_en} | {f.rule_zh} |" for f in SCREENING_FIGURES],
+        "",
+        "A round is recorded by the room's mediators or director and read by the room and the offices above it. "
+        "Its lifecycle (`SCREENINGS`):",
+        "",
+        *lifecycle_tables(SCREENINGS),
         "",
         "## Police side against mediation side",
         "",

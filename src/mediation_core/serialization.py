@@ -35,6 +35,7 @@ from mediation_core.domain.police_case.events import EVENT_TYPES as POLICE_EVENT
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.events import EVENT_TYPES as REFERRAL_EVENT_TYPES
 from mediation_core.domain.reporting.imports import EVENT_TYPES as IMPORT_EVENT_TYPES
+from mediation_core.domain.screening.decide import SCREENINGS
 from mediation_core.domain.statistical_return.decide import RETURNS
 from mediation_core.domain.traffic import commands as tc
 from mediation_core.domain.traffic.events import EVENT_TYPES as TRAFFIC_EVENT_TYPES
@@ -44,8 +45,9 @@ from mediation_core.domain.values.parties import GroupParty, NaturalPerson, Orga
 from mediation_core.records import canonical_json
 
 PARTY_TAGS: dict[type, str] = {NaturalPerson: "person", OrganisationParty: "organisation", GroupParty: "group"}
-RECORD_LIFECYCLES = (RETURNS, MEETINGS, TRAININGS, INSPECTIONS, FINDINGS, EVALUATION_ROUNDS)
-"""The coordination records (returns, meetings, evaluations …), each a domain Lifecycle."""
+RECORD_LIFECYCLES = (RETURNS, MEETINGS, TRAININGS, INSPECTIONS, FINDINGS, EVALUATION_ROUNDS, SCREENINGS)
+"""The coordination records (returns, meetings, evaluations …) and the rooms' screening rounds,
+each a domain Lifecycle."""
 COMMAND_BY_NAME: dict[str, type[object]] = {
     t.__name__: t
     for t in (

@@ -94,6 +94,8 @@ from mediation_core.domain.reporting.ledger import (
     Outcome,
 )
 from mediation_core.domain.reporting.statistics import StatisticsReport
+from mediation_core.domain.screening.kinds import ScreeningAction, ScreeningRisk
+from mediation_core.domain.screening.state import Screening, ScreeningFinding, ScreeningStatus
 from mediation_core.domain.statistical_return.state import (
     Resubmission,
     ReturnStatus,
@@ -172,6 +174,7 @@ from mediation_core.domain.values.notices import (
 from mediation_core.domain.values.organisations import (
     Employment,
     Liaison,
+    MediationKind,
     Mediator,
     Organisation,
     OrgKind,
@@ -188,10 +191,12 @@ from mediation_core.domain.values.periods import Period
 from mediation_core.domain.values.policy import Policy
 from mediation_core.domain.values.risks import (
     Difficulty,
+    Prevention,
     RiskKind,
 )
 from mediation_core.domain.values.sources import (
     CaseSource,
+    OnScene,
     ReferralMode,
 )
 
@@ -248,6 +253,7 @@ __all__ = [
     "Liability",
     "Liaison",
     "Mark",
+    "MediationKind",
     "Mediator",
     "Meeting",
     "MeetingKind",
@@ -258,6 +264,7 @@ __all__ = [
     "NoIdReason",
     "Notice",
     "NoticeKind",
+    "OnScene",
     "OnTheSpotConditions",
     "OrgKind",
     "Organisation",
@@ -274,6 +281,7 @@ __all__ = [
     "PoliceCaseStatus",
     "PoliceFinding",
     "Policy",
+    "Prevention",
     "PriorProceeding",
     "Punishment",
     "Recipient",
@@ -291,6 +299,11 @@ __all__ = [
     "Route",
     "Sanction",
     "Satisfaction",
+    "Screening",
+    "ScreeningAction",
+    "ScreeningFinding",
+    "ScreeningRisk",
+    "ScreeningStatus",
     "SessionReason",
     "SettlementRoute",
     "Side",

@@ -209,7 +209,8 @@ def test_export_and_import_the_ledger(demo_db: Path, tmp_path: Path) -> None:
     code, _, _ = run("--db", str(demo_db), "export", "--room", "pengshanlu-room", "-o", str(exported))
     assert code == 0
     header = exported.read_text(encoding="utf-8-sig").splitlines()[0]
-    assert header.startswith("案件标识,")
+    assert header.startswith("调解室,案号,")
+    assert header.endswith(",系统案件编号,系统记录版本")
     fresh = tmp_path / "fresh.sqlite3"
     registry = tmp_path / "registry.json"
     registry.write_text(json.dumps(unstructure(demo_registry()), ensure_ascii=False), encoding="utf-8")
@@ -427,3 +428,32 @@ def test_retention_anonymise_anonymises_the_expired_files_once(tmp_path: Path) -
     assert code == ExitCode.NOT_ALLOWED, err
     code, text, _ = run(*db, "verify")
     assert (code, text.endswith("every hash chain is whole\n")) == (0, True)
+
+
+def test_screening_commands_are_recorded_from_json_like_every_other(office: tuple[str, str], tmp_path: Path) -> None:
+    commands = tmp_path / "screening.json"
+    rounds = {
+        "command": "RecordScreening",
+        "screening_id": "s-1",
+        "room_id": "pengshanlu-room",
+        "on": "2026-05-06",
+        "area": "幸福路社区",
+        "screeners": ["m-zhang"],
+    }
+    finding = {
+        "command": "RecordFinding",
+        "screening_id": "s-1",
+        "on": "2026-05-06",
+        "summary": "两户因漏水争执",
+        "risk": "serious",
+        "action": "watched",
+    }
+    close = {"command": "CloseScreening", "screening_id": "s-1", "on": "2026-05-06"}
+    commands.write_text(json.dumps([rounds, finding, close], ensure_ascii=False), encoding="utf-8")
+    code, printed, err = run(*office, "--as", "mediator:m-zhang@pengshanlu-room", "case", "record", str(commands))
+    assert code == 0, err
+    assert printed.splitlines() == [
+        "recorded RecordScreening: s-1 v1 open",
+        "recorded RecordFinding: s-1 v2 open",
+        "recorded CloseScreening: s-1 v3 closed",
+    ]

@@ -96,7 +96,7 @@ def test_an_exported_ledger_imports_into_another_deployment_as_the_same_rows(
     with pytest.raises(LedgerImportError) as again:
         other.import_ledger(data, fmt, ADMIN)
     assert [(p.row, p.column, p.message_en) for p in again.value.problems] == [
-        (2 if fmt != "json" else 1, "案件标识", "this case is already in the system")
+        (2 if fmt != "json" else 1, "系统案件编号", "this case is already in the system")
     ]
 
 
@@ -126,12 +126,12 @@ def test_bad_rows_are_all_reported_by_row_and_column_and_nothing_is_imported(
 
     data = _workbook(
         [
-            changed(案件标识="a-1"),
-            changed(案件标识="a-2", 受理日期="2026-02-30", 状态="已完成"),
+            changed(系统案件编号="a-1"),
+            changed(系统案件编号="a-2", 受理日期="2026-02-30", 状态="已完成"),
             [None] * len(HEADERS),
-            changed(案件标识="a-1", 调解次数=-1),
-            changed(案件标识="", 纠纷类型="外星人纠纷", 调解室="no-such-room"),
-            changed(案件标识="a-5", 调解室="no-such-room", 登记日期="2026年5月6日"),
+            changed(系统案件编号="a-1", 调解次数=-1),
+            changed(系统案件编号="", 纠纷类型="外星人纠纷", 调解室="no-such-room"),
+            changed(系统案件编号="a-5", 调解室="no-such-room", 登记日期="2026年5月6日"),
         ]
     )
     other, _ = new_service(plugins)
@@ -143,15 +143,15 @@ def test_bad_rows_are_all_reported_by_row_and_column_and_nothing_is_imported(
         (3, "状态"),
         (3, "受理日期"),
         (5, "调解次数"),
-        (5, "案件标识"),
-        (6, "案件标识"),
+        (5, "系统案件编号"),
         (6, "纠纷类型"),
+        (6, "系统案件编号"),
     ]
     assert "第3行「受理日期」" in str(caught.value)
     assert list(other.store.ledger()) == []
     with pytest.raises(LedgerImportError) as rooms:  # the cells are fine; the room is not registered
         other.import_ledger(
-            _workbook([changed(案件标识="a-5", 调解室="no-such-room", 登记日期="2026年5月6日")]), "xlsx", ADMIN
+            _workbook([changed(系统案件编号="a-5", 调解室="no-such-room", 登记日期="2026年5月6日")]), "xlsx", ADMIN
         )
     assert [(p.row, p.column, p.message_en) for p in rooms.value.problems] == [
         (2, "调解室", "not a registered mediation room")

@@ -16,14 +16,17 @@ from sql_support import assert_every_case_whole, raw, run_cases, service_on
 
 from mediation_core.domain.case.state import CaseStatus
 from mediation_core.domain.errors import StoreError
-from mediation_core.domain.reporting.ledger import LedgerRow
+from mediation_core.domain.reporting.ledger import LedgerRow, Outcome
+from mediation_core.domain.reporting.rollups import CATEGORY, SOURCE, CellKey, contributions
+from mediation_core.domain.reporting.statistics import Tally
 from mediation_core.domain.values.deadlines import Deadline
 from mediation_core.serialization import converter
 from mediation_core.testing.scenarios import MEDIATOR, ROOM
+from mediation_core.testing.storage import row_for
 from mediation_memory import MemoryStore
 from mediation_sqlalchemy import migrate, open_sqlalchemy
 from mediation_sqlalchemy import tables as t
-from mediation_sqlalchemy.codecs import ledger_codec, registry_rows
+from mediation_sqlalchemy.codecs import cell_rows, ledger_codec, registry_rows
 from mediation_sqlalchemy.engine import create_engine
 
 FAR = dt.date(2100, 1, 1)
@@ -159,3 +162,54 @@ def _fill(conn: sa.Connection, tables: sa.MetaData, source: MemoryStore) -> None
     insert("registry", registry_rows(source.registry()))
     last = max(int(r.number[-4:-1]) for r in source.ledger() if r.number)
     insert("numbers", [{"series": ROOM, "year": 2026, "last": last}])
+
+
+def test_revision_0004_recounts_the_prevention_figures_and_its_downgrade_restores_the_old_rule(
+    database_urls: Callable[[], str],
+) -> None:
+    """At 0003 the two figures counted settled cases with the risk flagged; 0004 counts recorded
+    preventions, of which an old database has none, so their cells go; going back restores them."""
+    url = database_urls()
+    migrate.upgrade(url, "0003")
+    row = row_for(
+        "old-1",
+        3,
+        ROOM,
+        status=CaseStatus.ARCHIVED,
+        outcome=Outcome.SETTLED,
+        concluded_on=dt.date(2026, 3, 9),
+        civil_to_criminal_persons=4,
+        mass_incident_persons=20,
+    )
+    old_cells = {
+        key: tally
+        for key, tally in contributions(row).items()
+        if key.figure not in {"civil_to_criminal_prevented", "mass_incidents_averted"}
+    }
+    for figure, persons in (("civil_to_criminal_prevented", 4), ("mass_incidents_averted", 20)):
+        for axis, value in ((CATEGORY, row.category), (SOURCE, row.source)):
+            old_cells[CellKey(ROOM, "2026-03", axis, value, figure)] = Tally(
+                cases=1, persons=persons, amount=row.amount_involved
+            )
+    with raw(url) as conn:
+        tables = sa.MetaData()
+        tables.reflect(conn)
+        ledger = tables.tables["ledger"]
+        stream = {"stream_id": row.case_id, "version": 3, "head_hash": "h", "updated_at": dt.datetime(2026, 3, 9)}
+        conn.execute(tables.tables["streams"].insert(), [stream])
+        conn.execute(ledger.insert(), [{k: v for k, v in ledger_codec().encode(row).items() if k in ledger.c}])
+        conn.execute(tables.tables["statistics_cells"].insert(), cell_rows(old_cells))
+
+    def figures() -> dict[str, int]:
+        with raw(url) as conn:
+            found = conn.execute(sa.text("SELECT figure, SUM(cases) FROM statistics_cells GROUP BY figure")).all()
+        return {str(f): int(n) for f, n in found}
+
+    assert figures()["civil_to_criminal_prevented"] == 2  # one case, on the category and the source axis
+    migrate.upgrade(url)
+    assert "civil_to_criminal_prevented" not in figures()
+    assert "mass_incidents_averted" not in figures()
+    assert figures()["settled"] == 2
+    migrate.downgrade(url, "0003")
+    assert figures()["civil_to_criminal_prevented"] == 2
+    assert figures()["mass_incidents_averted"] == 2

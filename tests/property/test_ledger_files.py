@@ -86,7 +86,8 @@ def test_the_headers_are_chinese_and_coded_values_are_their_titles() -> None:
     )
     table = ledger_table([row], CATEGORIES, masked=False)
     assert table.headers == HEADERS
-    assert table.headers[:4] == ("案件标识", "版本", "调解室", "案号")
+    assert table.headers[:3] == ("调解室", "案号", "状态")
+    assert table.headers[-2:] == ("系统案件编号", "系统记录版本")
     cells = dict(zip(table.headers, table.rows[0], strict=True))
     assert (cells["状态"], cells["调解结果"], cells["案件来源"]) == ("达成协议", "调解成功", "110接处警")
     assert cells["协议形式"] == "书面协议"

@@ -40,7 +40,7 @@ from mediation_core.domain.reporting.ledger import Outcome, ledger_row
 from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.risks import Difficulty, RiskKind
-from mediation_core.domain.values.sources import CaseSource
+from mediation_core.domain.values.sources import CaseSource, OnScene
 from mediation_core.plugins.manager import load_plugins
 from mediation_core.serialization import event_from_body
 from mediation_core.testing.strategies import party_lists
@@ -115,6 +115,15 @@ class CaseLifecycle(RuleBasedStateMachine):
             category=category,
             summary="纠纷",
             parties=parties,
+            on_scene=(
+                OnScene(
+                    mediator_id=MEDIATOR_ID,
+                    arrived_at=dt.datetime.combine(self.today, dt.time(9), tzinfo=CHINA_TZ),
+                    place="幸福路1号",
+                )
+                if source is CaseSource.MEDIATOR_ON_SCENE
+                else None
+            ),
         )
         if category == "nope":
             with pytest.raises(RuleViolationError) as refused:

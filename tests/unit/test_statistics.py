@@ -86,9 +86,7 @@ def test_difficulty_counts_concluded_cases_only() -> None:
 @pytest.mark.parametrize(
     ("column", "figure"),
     [
-        ("civil_to_criminal_persons", "civil_to_criminal_prevented"),
         ("public_order_persons", "public_order_prevented"),
-        ("mass_incident_persons", "mass_incidents_averted"),
         ("suicide_persons", "suicides_prevented"),
     ],
 )
@@ -99,6 +97,29 @@ def test_a_prevented_escalation_is_a_flagged_risk_on_a_settled_case(column: str,
     assert figure not in counted(settled("a"))
     result = report([flagged], MAY, "pengshanlu-room", demo_registry())
     assert result[figure] == Tally(cases=1, persons=7, amount=Decimal("12.50"))
+
+
+@pytest.mark.parametrize(
+    ("column", "dated", "figure"),
+    [
+        ("civil_to_criminal_persons", "civil_to_criminal_prevented_on", "civil_to_criminal_prevented"),
+        ("mass_incident_persons", "mass_incident_handled_on", "mass_incidents_averted"),
+    ],
+)
+def test_prevention_counts_by_its_own_record_whatever_the_outcome(column: str, dated: str, figure: str) -> None:
+    """防止民转刑 and 预防处置群体性事件 count the cases whose prevention the room recorded, in the
+    month it recorded it, settled or not; a flagged risk alone is not a prevention."""
+    flagged = settled("a", **{column: 7})
+    assert figure not in counted(flagged)
+    prevented = attrs.evolve(flagged, **{dated: D(2026, 5, 20)})
+    assert figure in counted(prevented)
+    failed = attrs.evolve(prevented, status=CaseStatus.TERMINATED, outcome=Outcome.FAILED, agreement_form=None)
+    assert figure in counted(failed)
+    still_open = row_for("o", 4, "pengshanlu-room", received_on=D(2026, 5, 2), **{column: 3, dated: D(2026, 5, 3)})
+    assert figure in counted(still_open)
+    assert figure not in counted(attrs.evolve(prevented, **{dated: D(2026, 6, 1)}))
+    result = report([flagged, prevented, failed, still_open], MAY, "pengshanlu-room", demo_registry())
+    assert result[figure] == Tally(cases=3, persons=17, amount=Decimal("37.50"))
 
 
 def test_a_case_settled_on_the_scene_of_a_dispatch() -> None:
@@ -183,7 +204,8 @@ def seed_district() -> Registry:
 
 def seed_ledger() -> list[LedgerRow]:
     """2,807 concluded disputes of which 2,756 settled; 47 difficult; 36 civil-to-criminal
-    and 12 mass-incident risks settled; spread over the 18 rooms and November 2017 – June 2018."""
+    escalations prevented and 12 mass incidents handled early; spread over the 18 rooms and
+    November 2017 – June 2018."""
     rooms = [f"t{t}-r{r}" for t in range(6) for r in range(3)]
     days = [D(2017, 11, 1) + dt.timedelta(days=n) for n in range(242)]
     difficult = set(itertools.islice(range(3, 2807, 59), 47))
@@ -203,6 +225,8 @@ def seed_ledger() -> list[LedgerRow]:
                 difficulty="major" if n in difficult else "ordinary",
                 civil_to_criminal_persons=2 + n % 3 if n in civil_to_criminal else 0,
                 mass_incident_persons=15 if n in mass_incidents else 0,
+                civil_to_criminal_prevented_on=day if n in civil_to_criminal else None,
+                mass_incident_handled_on=day if n in mass_incidents else None,
             )
         )
     return rows

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from mediation_core.domain.reporting.statistics import FigureSet, StatisticsReport
+from mediation_core.domain.reporting.statistics import SCREENING_FIGURES, FigureSet, StatisticsReport
 
 CARDS = (
     ("received", "登记纠纷"),
@@ -45,6 +45,20 @@ def _card(key: str, label: str, report: StatisticsReport) -> str:
         f'<div class="figure" data-figure="{key}"><span class="label">{escape(label)}</span>'
         f'<span class="value">{tally.cases}</span><span class="unit">件</span>'
         f'<span class="persons">{tally.persons} 人</span></div>'
+    )
+
+
+def _screening_card(report: StatisticsReport) -> str:
+    """纠纷排查: disputes found in the period, the rounds held, and what was done with them."""
+    s = report.screening
+    parts = "".join(
+        f'<span class="persons" data-screening="{f.key}">{escape(f.title_zh)} {s[f.key]}</span>'
+        for f in SCREENING_FIGURES
+        if f.key != "found"
+    )
+    return (
+        f'<div class="figure" data-figure="screening"><span class="label">纠纷排查发现纠纷</span>'
+        f'<span class="value" data-screening="found">{s.found}</span><span class="unit">件</span>{parts}</div>'
     )
 
 
@@ -129,6 +143,7 @@ LEGEND = f'<p class="legend"><span style="color:{BLUE}">■</span> 登记 <span 
 
 def dashboard_html(report: StatisticsReport) -> bytes:
     cards = [_card(k, label, report) for k, label in CARDS] + [_rate_card(k, label, report) for k, label in RATE_CARDS]
+    cards.append(_screening_card(report))
     units = [
         (u.title_zh, float(u.rate("success_rate").percent() or 0), u.rate("success_rate").shown())
         for u in report.by_unit
@@ -155,7 +170,9 @@ def dashboard_html(report: StatisticsReport) -> bytes:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)}（{escape(report.period.label)}）</title><style>{STYLE}</style></head><body>",
         f"<header><h1>{escape(title)}</h1>",
-        f'<p class="period">统计期：{report.period.start.isoformat()} 至 {report.period.end.isoformat()}</p></header>',
+        f'<p class="period">统计期：{report.period.start.isoformat()} 至 {report.period.end.isoformat()}</p>',
+        f'<p class="period" data-kinds>调解类型：{escape(report.scope_kinds_zh)}</p>' if report.scope_kinds_zh else "",
+        "</header>",
         f'<section class="figures">{"".join(cards)}</section>',
         '<section class="charts">',
         *(f"<figure><figcaption>{escape(cap)}</figcaption>{svg}{legend}</figure>" for cap, svg, legend in charts),

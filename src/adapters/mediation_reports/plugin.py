@@ -42,6 +42,32 @@ def mediation_renderers() -> Iterator[Renderer]:
         extra="xlsx",
     )
     yield Renderer(
+        name="screening-json",
+        media_type="application/json",
+        suffix=".json",
+        render=tables.ledger_json,
+        description="纠纷排查台账 as JSON: one object per line, keyed by the Chinese headers.",
+        subject="screening",
+    )
+    yield Renderer(
+        name="screening-csv",
+        media_type="text/csv",
+        suffix=".csv",
+        render=tables.ledger_csv,
+        description="纠纷排查台账 as CSV (UTF-8 with a byte-order mark).",
+        subject="screening",
+    )
+    yield Renderer(
+        name="screening-xlsx",
+        media_type=XLSX,
+        suffix=".xlsx",
+        render=xlsx.screening_xlsx,
+        description="纠纷排查台账 as an Excel workbook: one line per dispute found, one per round that found none.",
+        subject="screening",
+        requires=("openpyxl",),
+        extra="xlsx",
+    )
+    yield Renderer(
         name="statistics-json",
         media_type="application/json",
         suffix=".json",

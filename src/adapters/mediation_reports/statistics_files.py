@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from mediation_core.domain.reporting.statistics import FIGURES, RATES, FigureSet, StatisticsReport
+from mediation_core.domain.reporting.statistics import FIGURES, RATES, SCREENING_FIGURES, FigureSet, StatisticsReport
 
 BREAKDOWNS = (("by_month", "按月"), ("by_unit", "按单位"), ("by_category", "按纠纷类型"), ("by_source", "按案件来源"))
 
@@ -53,6 +53,7 @@ def statistics_json(report: StatisticsReport) -> bytes:
         "title": title(report),
         "scope_id": report.scope_id,
         "scope": report.scope_name,
+        "mediation_kinds": report.scope_kinds_zh,
         "period": report.period.label,
         "figures": {f.key: f.title_zh for f in FIGURES},
         "rates": {r.key: r.title_zh for r in RATES},
@@ -61,6 +62,8 @@ def statistics_json(report: StatisticsReport) -> bytes:
         else str(report.median_days_to_conclude),
         "total": _figure_set(report.total),
         **{attr: [_figure_set(line) for line in getattr(report, attr)] for attr, _ in BREAKDOWNS},
+        "screening_figures": {f.key: f.title_zh for f in SCREENING_FIGURES},
+        "screening": {f.key: report.screening[f.key] for f in SCREENING_FIGURES},
     }
     return json.dumps(doc, ensure_ascii=False, indent=1).encode()
 
@@ -117,6 +120,13 @@ def statistics_xlsx(report: StatisticsReport) -> bytes:
         summary.append([r.title_zh, ratio.numerator, ratio.denominator, ratio.shown()])
     median = report.median_days_to_conclude
     summary.append(["办结用时中位数（日）", "" if median is None else float(median)])
+    if report.scope_kinds_zh:
+        summary.append([])
+        summary.append(["调解类型", report.scope_kinds_zh])
+    summary.append([])
+    summary.append(["纠纷排查", "次 / 件"])
+    for sf in SCREENING_FIGURES:
+        summary.append([sf.title_zh, report.screening[sf.key]])
     for cells in (summary[2], summary[len(FIGURES) + 4]):
         for cell in cells:
             cell.font = Font(bold=True)

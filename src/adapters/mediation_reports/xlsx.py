@@ -13,10 +13,20 @@ from decimal import Decimal
 from mediation_core.exports.ledger import LedgerTable, RawTable
 
 SHEET = "台账"
-WIDE = {"纠纷简要情况": 40, "当事人": 20, "案号": 26, "调解员": 16}
+SCREENING_SHEET = "纠纷排查台账"
+WIDE = {"纠纷简要情况": 40, "当事人": 20, "案号": 26, "调解员": 16, "排查区域": 20, "排查人员": 16, "备注": 24}
 
 
 def ledger_xlsx(table: LedgerTable) -> bytes:
+    return _workbook(table, SHEET)
+
+
+def screening_xlsx(table: LedgerTable) -> bytes:
+    """The screening ledger (纠纷排查台账): the same layout, on a sheet of its own name."""
+    return _workbook(table, SCREENING_SHEET)
+
+
+def _workbook(table: LedgerTable, title: str) -> bytes:
     from openpyxl import Workbook  # noqa: PLC0415 - the optional extra, only when a workbook is made
     from openpyxl.styles import Alignment, Font, PatternFill  # noqa: PLC0415
     from openpyxl.utils import get_column_letter  # noqa: PLC0415
@@ -24,7 +34,7 @@ def ledger_xlsx(table: LedgerTable) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = SHEET
+    sheet.title = title
     book.properties.title = table.title
     book.properties.subject = table.scope
     book.properties.keywords = "masked" if table.masked else ""

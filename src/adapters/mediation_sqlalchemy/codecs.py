@@ -128,7 +128,9 @@ class LedgerCodec:
         return {column: enc(getattr(row, name)) for name, column, enc, _ in self.fields}
 
     def decode(self, values: Mapping[Any, Any]) -> LedgerRow:
-        return LedgerRow(**{name: dec(values[column]) for name, column, _, dec in self.fields})
+        """The row from its columns; a column a later revision added is left to the row's
+        default when the table does not have it yet (a migration reading the older shape)."""
+        return LedgerRow(**{name: dec(values[column]) for name, column, _, dec in self.fields if column in values})
 
 
 @functools.cache

@@ -134,6 +134,8 @@ ledger = sa.Table(
         comment="a party was under 14 at intake (个人信息保护法 art. 28)",
     ),
     sa.Column("anonymised_on", sa.Date, comment="the day the parties were anonymised after retention"),
+    sa.Column("civil_to_criminal_prevented_on", sa.Date, comment="防止民转刑: the day the room recorded it"),
+    sa.Column("mass_incident_handled_on", sa.Date, comment="预防处置群体性事件: the day the room recorded it"),
     sa.Index(None, "room_id", "received_on"),
     sa.Index(None, "room_id", "accepted_on"),
     sa.Index(None, "room_id", "concluded_on"),

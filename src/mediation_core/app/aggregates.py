@@ -40,6 +40,10 @@ from mediation_core.domain.referral.state import ReferralState
 from mediation_core.domain.reporting.evaluation import EvaluationItem
 from mediation_core.domain.reporting.ledger import LedgerRow, earlier_case, ledger_row
 from mediation_core.domain.reporting.repeats import PartyKeyer
+from mediation_core.domain.screening import commands as sc
+from mediation_core.domain.screening.decide import SCREENINGS as LIFECYCLE_SCREENINGS
+from mediation_core.domain.screening.kinds import ScreeningAction
+from mediation_core.domain.screening.state import Screening
 from mediation_core.domain.traffic import commands as tc
 from mediation_core.domain.traffic.decide import TRAFFIC as LIFECYCLE_TRAFFIC
 from mediation_core.domain.traffic.state import TrafficState
@@ -468,4 +472,52 @@ TRAFFIC = AggregateType(
     internal=tc.INTERNAL,
     follow_ons=traffic_follow_ons,
     readers={"traffic": readers_by_tags(orgs=("room_id",), stations=("brigade_id",))},
+)
+
+
+# -- dispute screening ----------------------------------------------------------------------------
+
+
+def _screening_scope(command: sc.ScreeningCommand, state: Screening | None) -> str:
+    """A room's mediators and director record its screening rounds."""
+    if isinstance(command, sc.RecordScreening):
+        return command.room_id
+    if state is None:
+        raise _missing("screening round", command.screening_id)
+    return state.room_id
+
+
+def _screening_lookup(reading: Reading, command: sc.ScreeningCommand, ctx: DecisionContext) -> Mapping[str, Any]:
+    """A finding taken into mediation names a case: the decision reads that case's room and
+    source from the ledger (nothing else of it)."""
+    case_id = getattr(command, "case_id", None)
+    doc = reading.store.document("screening", command.screening_id)
+    if not case_id or doc is None:
+        return {}
+    row = reading.store.ledger_row(case_id)
+    if row is None or row.room_id != doc.body["room_id"]:
+        return {}
+    return {"room_cases": {row.case_id: row.source}}
+
+
+def screening_document(state: Screening) -> Document:
+    """The round as the room and the offices above it read it (parties' names only)."""
+    tags = {
+        "room_id": state.room_id,
+        "status": state.status.value,
+        "month": f"{state.on.year:04d}-{state.on.month:02d}",
+        "watched": "yes" if any(f.action is ScreeningAction.WATCHED for f in state.findings) else "no",
+    }
+    return Document(kind="screening", key=state.stream_id, body=unstructure(state), tags=tags)
+
+
+SCREENINGS = AggregateType(
+    lifecycle=LIFECYCLE_SCREENINGS,
+    scope=_screening_scope,
+    authorise=authorise_case_command,
+    numbering=lambda command, state: None,
+    project=lambda state, ctx, reading: Projection(documents=(screening_document(state),)),
+    fresh_ids={sc.RecordScreening: ("screening_id",)},
+    lookup=_screening_lookup,
+    readers={"screening": readers_by_tags(orgs=("room_id",))},
 )

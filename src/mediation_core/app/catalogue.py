@@ -6,12 +6,28 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
-from mediation_core.app.aggregates import CASES, DISPATCHES, POLICE_CASES, REFERRALS, TRAFFIC, AggregateType
+from mediation_core.app.aggregates import (
+    CASES,
+    DISPATCHES,
+    POLICE_CASES,
+    REFERRALS,
+    SCREENINGS,
+    TRAFFIC,
+    AggregateType,
+)
 from mediation_core.app.authorisation import Readers
 from mediation_core.app.coordination import COORDINATION_AGGREGATES
 from mediation_core.app.ports import Document
 
-AGGREGATES: tuple[AggregateType, ...] = (CASES, REFERRALS, POLICE_CASES, DISPATCHES, TRAFFIC, *COORDINATION_AGGREGATES)
+AGGREGATES: tuple[AggregateType, ...] = (
+    CASES,
+    REFERRALS,
+    POLICE_CASES,
+    DISPATCHES,
+    TRAFFIC,
+    *COORDINATION_AGGREGATES,
+    SCREENINGS,
+)
 """Every aggregate type the service handles."""
 
 BY_COMMAND: Mapping[type, AggregateType] = MappingProxyType({t: a for a in AGGREGATES for t in a.command_types})

@@ -47,6 +47,7 @@ from mediation_core.domain.reporting.evaluation import MediatorResult
 from mediation_core.domain.reporting.imports import LedgerRowImported
 from mediation_core.domain.reporting.ledger import LedgerRow, ledger_row
 from mediation_core.domain.reporting.statistics import StatisticsReport, in_scope
+from mediation_core.domain.screening.report import ScreeningLine
 from mediation_core.domain.statistical_return.filing import FilingStatus
 from mediation_core.domain.training.report import TrainingLine
 from mediation_core.domain.values.access import AccessDenial, ResealEntry
@@ -250,6 +251,16 @@ class Queries(ServiceBase):
         """Training sessions, person-times and hours of the staff of each organisation in scope."""
         authorise_report_read(actor, scope_id, self.registry())
         return reports.training(self.store, self.registry(), period=period, scope_id=scope_id)
+
+    @query("screening_ledger")
+    def screening_ledger(self, period: Period, scope_id: str, actor: Actor) -> list[ScreeningLine]:
+        """The screening ledger (纠纷排查台账) of the rooms in ``scope_id`` for ``period``, in the
+        actor's personal-data view: read by the rooms' staff and the offices above them."""
+        registry = self.registry()
+        authorise_report_read(actor, scope_id, registry)
+        viewer = self.viewer(actor)
+        lines = reports.screening_lines(self.store, registry, period=period, scope_id=scope_id)
+        return [viewer.screening_line(line) for line in lines if may_read_case(actor, line.room_id, registry)]
 
     @query("inspection_report")
     def inspection_report(self, period: Period, scope_id: str, actor: Actor) -> list[InspectionLine]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+import attrs
+
 from mediation_core.app.coordination import agenda_from, evaluation_inputs, live_report, meetings_of, rooms_in
 from mediation_core.app.ports import Store
 from mediation_core.domain.inspection.report import InspectionLine, inspection_report
@@ -16,7 +18,9 @@ from mediation_core.domain.meeting.compliance import MeetingSlot, compliance
 from mediation_core.domain.meeting.kinds import MeetingKind
 from mediation_core.domain.reporting.crosscheck import CrossCheck, DispatchRecord, ReferralRecord, cross_check
 from mediation_core.domain.reporting.evaluation import EvaluationItem, MediatorResult, evaluate
-from mediation_core.domain.reporting.statistics import StatisticsReport
+from mediation_core.domain.reporting.statistics import StatisticsReport, screening_figures
+from mediation_core.domain.screening.report import ScreeningLine, screening_ledger
+from mediation_core.domain.screening.state import Screening
 from mediation_core.domain.statistical_return.commands import return_id
 from mediation_core.domain.statistical_return.figures import ReturnFigures
 from mediation_core.domain.statistical_return.filing import FilingStatus, filing_status, return_due
@@ -35,8 +39,20 @@ def statistics(
     store: Store, registry: Registry, categories: Mapping[str, Category], period: Period, scope_id: str
 ) -> StatisticsReport:
     """The live report of ``scope_id`` for ``period`` from the committed ledger (its
-    statistics cells for whole months, see :mod:`mediation_core.domain.reporting.rollups`)."""
-    return live_report(store, registry, categories, period, scope_id)
+    statistics cells for whole months, see :mod:`mediation_core.domain.reporting.rollups`),
+    with the screening figures of the rooms' screening rounds beside it."""
+    report = live_report(store, registry, categories, period, scope_id)
+    return attrs.evolve(report, screening=screening_figures(screening_rounds(store), period, scope_id, registry))
+
+
+def screening_rounds(store: Store) -> list[Screening]:
+    """Every recorded screening round (纠纷排查)."""
+    return [structure(d.body, Screening) for d in store.documents("screening")]
+
+
+def screening_lines(store: Store, registry: Registry, *, period: Period, scope_id: str) -> list[ScreeningLine]:
+    """The screening ledger (纠纷排查台账) of ``scope_id`` for ``period``."""
+    return screening_ledger(screening_rounds(store), registry, scope_id, period)
 
 
 def locked_return(store: Store, org_id: str, period: Period) -> StatisticalReturn | None:

@@ -16,6 +16,7 @@ from mediation_core.domain.values.actors import Actor
 from mediation_core.domain.values.periods import Period
 from mediation_core.exports.forms import DocumentForm
 from mediation_core.exports.ledger import LedgerTable
+from mediation_core.exports.screening import screening_table
 
 
 class MediationService(Jobs):
@@ -68,6 +69,20 @@ class MediationService(Jobs):
             now=self.clock(),
             source=source,
         )
+
+    @query("export_screening_ledger")
+    def export_screening_ledger(self, period: Period, scope_id: str, actor: Actor, fmt: str = "xlsx") -> bytes:
+        """The screening ledger (纠纷排查台账) of ``scope_id`` for ``period`` as a file: ``xlsx``,
+        ``csv``, ``json`` or a plugin's format (renderers of subject ``screening``)."""
+        lines = self.screening_ledger(period, scope_id, actor)
+        registry = self.registry()
+        rooms = sorted({line.room_id for line in lines})
+        masked = not exporting.sees_personal_data(actor, rooms, registry, self.policy.personal_data_roles)
+        scope = registry.org(scope_id)
+        table = screening_table(
+            lines, masked=masked, scope=scope.name if scope else scope_id, generated_at=self.clock()
+        )
+        return exporting.render(self.plugins.renderers(), "screening", fmt, table)
 
     @query("statistics_file")
     def statistics_file(self, period: Period, scope_id: str, actor: Actor, fmt: str = "xlsx") -> bytes:

@@ -8,7 +8,7 @@ whether the record lies in the reader's scope (:func:`mediation_core.domain.valu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TypeVar
 
 import attrs
@@ -17,6 +17,7 @@ from mediation_core.app.authorisation import in_scope
 from mediation_core.app.ports import Document
 from mediation_core.domain.meeting.agenda import AgendaItem
 from mediation_core.domain.reporting.ledger import LedgerRow
+from mediation_core.domain.screening.report import ScreeningLine
 from mediation_core.domain.values.actors import Actor
 from mediation_core.domain.values.organisations import Registry
 from mediation_core.domain.values.policy import Policy
@@ -32,6 +33,20 @@ from mediation_core.records import RecordedEvent
 from mediation_core.serialization import structure, unstructure
 
 T = TypeVar("T")
+
+
+def _party_names(body: object) -> Iterator[str]:
+    """Every name in a ``party_names`` list anywhere in a Document body (a screening round
+    holds one per dispute found), to strike from its free text."""
+    if isinstance(body, dict):
+        for key, value in body.items():
+            if key == "party_names" and isinstance(value, list | tuple):
+                yield from (str(n) for n in value)
+            else:
+                yield from _party_names(value)
+    elif isinstance(body, list | tuple):
+        for item in body:
+            yield from _party_names(item)
 
 
 class Viewer:
@@ -67,6 +82,20 @@ class Viewer:
             party_keys=() if withheld else row.party_keys,
         )
 
+    def screening_line(self, line: ScreeningLine) -> ScreeningLine:
+        """A screening-ledger line as the view shows it: free text masked (or the parties'
+        names struck when withheld), as for a ledger row."""
+        view = self.view(line.room_id)
+        if view is PersonalDataView.FULL:
+            return line
+        withheld = view is PersonalDataView.WITHHELD
+        return attrs.evolve(
+            line,
+            summary=view_text(line.summary, view, line.party_names),
+            note=view_text(line.note, view, line.party_names),
+            party_names=tuple(mask_name(n) for n in line.party_names) if withheld else line.party_names,
+        )
+
     def rows(self, rows: Iterable[LedgerRow]) -> list[LedgerRow]:
         return [self.row(r) for r in rows]
 
@@ -95,8 +124,7 @@ class Viewer:
         view = self.view(*org_ids, sensitive=bool(doc.body.get("sensitive")))
         if view is PersonalDataView.FULL:
             return doc
-        names = tuple(str(n) for n in doc.body.get("party_names", ()) or ())
-        return attrs.evolve(doc, body=view_json(dict(doc.body), view, names))
+        return attrs.evolve(doc, body=view_json(dict(doc.body), view, tuple(_party_names(doc.body))))
 
     def agenda(self, items: Iterable[AgendaItem], names_of: dict[str, tuple[str, ...]]) -> tuple[AgendaItem, ...]:
         """Agenda items, their titles (a case's summary) viewed with that case's party names."""

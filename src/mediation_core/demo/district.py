@@ -15,6 +15,7 @@ import random
 from attrs import frozen
 
 from mediation_core.demo.walkthrough import demo_registry
+from mediation_core.domain.traffic.accident import JointBody
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.organisations import Employment, Liaison, Mediator, Organisation, OrgKind, Registry
 
@@ -243,6 +244,7 @@ def build_district() -> District:
             code="交调",
             station_id=BRIGADE,
             committee_id="traffic-committee",
+            mediation_kinds=tuple(b.mediation_kind for b in JointBody),  # "1+4"
         )
     )
     mediators = list(base.mediators.values())
@@ -312,7 +314,7 @@ def officer_actor(station: str) -> Actor:
 
 
 def liaison_actor(station: str) -> Actor:
-    return Actor(actor_id=f"l-{station}", role=Role.STATION_LIAISON, scope_id=station, name="联络副主任")
+    return Actor(actor_id=f"l-{station}", role=Role.STATION_LIAISON, scope_id=station, name="联合调解室副主任")
 
 
 def township_actor(township: str) -> Actor:

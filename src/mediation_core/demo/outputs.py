@@ -64,8 +64,8 @@ def write_outputs(service: MediationService, district: District, plan: Plan, out
         (samples.written_agreement, DocumentForm.AGREEMENT, "调解协议书"),
         (samples.written_agreement, DocumentForm.FOLLOW_UP_RECORD, "回访记录"),
         (samples.written_agreement, DocumentForm.FILE_COVER, "卷宗封面及目录"),
-        (samples.oral_agreement, DocumentForm.AGREEMENT, "口头协议登记表"),
-        (samples.on_scene, DocumentForm.AGREEMENT, "随警现场调解口头协议登记表"),
+        (samples.oral_agreement, DocumentForm.AGREEMENT, "人民调解口头协议登记表"),
+        (samples.on_scene, DocumentForm.AGREEMENT, "人民调解口头协议登记表（现场调解）"),
         (samples.terminated, DocumentForm.MEDIATION_RECORD, "终止调解案件调解记录"),
         (samples.terminated, DocumentForm.TERMINATION_NOTICE, "终止人民调解告知书"),
     ]

@@ -968,6 +968,7 @@ class Planner:
                     else "双方在调解员主持下协商一致",
                 ),
             )
+        self.prevent(d, case, actor, end)
         if d.outcome == "failed":
             reason = rng.choice(
                 (
@@ -1004,6 +1005,14 @@ class Planner:
             )
             self.samples.setdefault("oral_agreement", case)
         self.follow_up_and_archive(d, m)
+
+    def prevent(self, d: Dispute, case: str, actor: Actor, on: dt.date) -> None:
+        """The flagged risk did not escalate: the room records it (防止民转刑, 预防处置群体性事件)
+        the day the dispute concludes, before its outcome."""
+        for kind in d.risks:
+            if kind.preventable:
+                measures = "稳控当事人情绪，联合派出所释法说理，防止矛盾激化"
+                self.add(on, 14, 30, actor, c.RecordPrevention(case_id=case, kind=kind, on=on, measures=measures))
 
     def written_agreement(self, d: Dispute, m: Mediator, on: dt.date) -> None:
         actor = mediator_actor(m)
@@ -1457,7 +1466,7 @@ class Planner:
         sessions.append(
             (
                 dt.date(2025, 12, 12),
-                "驻所调解室联络副主任跟班轮训",
+                "联合调解室副主任跟班轮训",
                 TrainingKind.SHADOWING,
                 sorted(liaisons, key=lambda t: t.person_id)[: max(0, 306 - taken)],
             )

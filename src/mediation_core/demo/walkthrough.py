@@ -23,7 +23,15 @@ from mediation_core.domain.reporting.ledger import LEDGER_HEADERS_ZH, LedgerRow
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.domain.values.casefile import CaseFileItem
-from mediation_core.domain.values.organisations import Employment, Liaison, Mediator, Organisation, OrgKind, Registry
+from mediation_core.domain.values.organisations import (
+    Employment,
+    Liaison,
+    MediationKind,
+    Mediator,
+    Organisation,
+    OrgKind,
+    Registry,
+)
 from mediation_core.domain.values.parties import NaturalPerson, Side
 from mediation_core.domain.values.sources import CaseSource
 from mediation_core.serialization import unstructure
@@ -73,6 +81,7 @@ def demo_registry() -> Registry:
             code="彭调",
             station_id="pengshanlu-station",
             committee_id="baiyang-committee",
+            mediation_kinds=(MediationKind.PEOPLES, MediationKind.JUDICIAL, MediationKind.ADMINISTRATIVE),
         ),
     ]
     mediators = [

@@ -21,6 +21,7 @@ from mediation_core.domain.meeting.decide import MEETINGS
 from mediation_core.domain.misconduct.decide import FINDINGS
 from mediation_core.domain.police_case.decide import POLICE_CASES
 from mediation_core.domain.referral.decide import REFERRALS
+from mediation_core.domain.screening.decide import SCREENINGS
 from mediation_core.domain.statistical_return.decide import RETURNS
 from mediation_core.domain.traffic.decide import TRAFFIC
 from mediation_core.domain.training.decide import TRAININGS
@@ -37,8 +38,10 @@ LIFECYCLES: tuple[Lifecycle, ...] = (
     FINDINGS,
     TRAININGS,
     INSPECTIONS,
+    SCREENINGS,
 )
-"""The eleven aggregates: the case, the four linkage records and the six coordination records."""
+"""The twelve aggregates: the case, the four linkage records, the six coordination records and
+the rooms' dispute screening (纠纷排查)."""
 
 RULEBOOK: Mapping[str, Rule[Any, Any, Any]] = rulebook(
     itertools.chain(INPUT_RULES, *(lifecycle.rules() for lifecycle in LIFECYCLES))

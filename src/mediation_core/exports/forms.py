@@ -7,7 +7,7 @@ pages out, each on a new page; an agreement has one page per copy (parties + 1).
 numbers are masked when the document is built for a reader who may not see them.
 
 Forms follow the 司法部 2010 人民调解文书格式 as used in practice (docs/legal-basis.md §5.1.2–5.1.3):
-受理登记表, 当事人权利义务告知书, 调解记录, 调解协议书 / 口头协议登记表, 回访记录, 卷宗封面
+受理登记表, 当事人权利义务告知书, 调解记录, 人民调解协议书 / 人民调解口头协议登记表, 回访记录, 卷宗封面
 and 卷内目录; and the police station's 移送/委托人民调解函 with the room's reply (受理回执 or
 不予调解函).
 """
@@ -388,7 +388,7 @@ def _guardian_name(s: CaseState, party_id: str) -> str:
 
 def agreement(c: _Case) -> FormDocument:
     """人民调解协议书, one page per copy (each party one, the committee one); or, for an oral
-    agreement, the 口头协议登记表."""
+    agreement, the 人民调解口头协议登记表."""
     s = c.state
     _need(s.agreement, f"案件 {s.case_id} 尚未达成调解协议 / case {s.case_id} has no agreement")
     assert s.agreement is not None

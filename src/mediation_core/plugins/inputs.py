@@ -23,6 +23,7 @@ from mediation_core.domain.meeting.state import Meeting
 from mediation_core.domain.misconduct.state import MisconductFinding
 from mediation_core.domain.police_case.state import PoliceCaseState
 from mediation_core.domain.referral.state import ReferralState
+from mediation_core.domain.screening.state import Screening
 from mediation_core.domain.statistical_return.state import StatisticalReturn
 from mediation_core.domain.traffic.state import TrafficState
 from mediation_core.domain.training.state import TrainingSession
@@ -43,6 +44,7 @@ AggregateState: TypeAlias = (
     | MisconductFinding
     | TrainingSession
     | Inspection
+    | Screening
 )
 """The state of one aggregate after a command, as ``mediation_notices``,
 ``mediation_deadline_notices`` and ``mediation_event_recorded`` receive it: a ``CaseState`` for

@@ -38,7 +38,8 @@ class Renderer:
 
     ``subject`` says what it renders: ``"ledger"`` (a :class:`~mediation_core.exports.ledger.LedgerTable`),
     ``"document"`` (a :class:`~mediation_core.exports.forms.FormDocument`), ``"statistics"``
-    (a :class:`~mediation_core.domain.reporting.statistics.StatisticsReport`). Its name is
+    (a :class:`~mediation_core.domain.reporting.statistics.StatisticsReport`), ``"screening"`` (the
+    纠纷排查台账, a :class:`~mediation_core.exports.ledger.LedgerTable` of its own headers). Its name is
     ``<subject>-<format>`` (``ledger-xlsx``), checked when the record is made.
     ``requires`` are the modules it imports (checked first, so a missing optional extra is a
     clear error naming ``extra``)."""

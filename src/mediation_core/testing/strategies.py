@@ -347,6 +347,8 @@ def ledger_row_of(
         dispatch_id=f"dispatch-{case_id}" if f.take(8) == 7 else None,
         repeat_of=f.pick(earlier) if earlier and f.take(4) == 3 else None,
         party_keys=tuple(f"key-{case_id}-{i}" for i in range(parties)),
+        civil_to_criminal_prevented_on=received + dt.timedelta(days=f.take(60)) if risks[0] and f.take(2) else None,
+        mass_incident_handled_on=received + dt.timedelta(days=f.take(60)) if risks[2] and f.take(2) else None,
     )
 
 

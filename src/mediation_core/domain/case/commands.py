@@ -19,7 +19,7 @@ from mediation_core.domain.traffic.accident import InsurerNotice, JointBody
 from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.parties import Party
 from mediation_core.domain.values.risks import Difficulty, RiskKind
-from mediation_core.domain.values.sources import CaseSource, ReferralMode
+from mediation_core.domain.values.sources import CaseSource, OnScene, ReferralMode
 
 
 @frozen(kw_only=True)
@@ -39,7 +39,9 @@ class ReceiveDispute(CaseCommand):
     referral or settling a 110 dispatch opens the case; ``insurers`` are the insurers of the
     vehicles in a traffic accident dispute, to be notified of every session. ``requested_by``
     names the parties who asked for mediation (a walk-in application counts as the applicants'
-    request); ``confidential`` marks a dispute involving a party's privacy or trade secrets."""
+    request); ``confidential`` marks a dispute involving a party's privacy or trade secrets;
+    ``on_scene`` is the mediator who went to the scene on their own (source
+    ``MEDIATOR_ON_SCENE``)."""
 
     room_id: str
     received_on: dt.date
@@ -54,6 +56,7 @@ class ReceiveDispute(CaseCommand):
     insurers: tuple[str, ...] = ()
     requested_by: tuple[str, ...] = ()
     confidential: bool = False
+    on_scene: OnScene | None = None
 
 
 class Authority(enum.Enum):
@@ -184,6 +187,17 @@ class FlagRisk(CaseCommand):
 
 
 @frozen(kw_only=True)
+class RecordPrevention(CaseCommand):
+    """防止民转刑 / 预防处置群体性事件: the flagged risk ``kind`` did not escalate, or the incident
+    was handled early, because of the ``measures`` the room took; recorded whether or not the
+    dispute is finally settled."""
+
+    kind: RiskKind
+    on: dt.date
+    measures: str
+
+
+@frozen(kw_only=True)
 class GradeDifficulty(CaseCommand):
     grade: Difficulty
     on: dt.date
@@ -310,6 +324,7 @@ COMMAND_TYPES: tuple[type[CaseCommand], ...] = (
     HoldSession,
     RequestRecusal,
     FlagRisk,
+    RecordPrevention,
     GradeDifficulty,
     ReportToPolice,
     ExtendTerm,

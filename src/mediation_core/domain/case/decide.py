@@ -85,6 +85,7 @@ def _received(cmd: c.ReceiveDispute, state: None, ctx: CaseContext) -> list[ev.C
             referral_mode=cmd.referral_mode,
             dispatch_id=cmd.dispatch_id,
             insurers=cmd.insurers,
+            on_scene=cmd.on_scene,
             sensitive=holds_sensitive_data(cmd.parties, cmd.received_on),
             requested_by=cmd.requested_by,
             confidential=cmd.confidential,
@@ -324,6 +325,7 @@ DECIDERS.update(
                 intake.minor_has_guardian,
                 intake.child_data_guardian_consent,
                 intake.representatives_at_most_five,
+                intake.on_scene_recorded,
             ),
             build=_received,
         ),
@@ -404,6 +406,11 @@ DECIDERS.update(
             ],
         ),
         c.FlagRisk: Decider(emits=ev.RiskFlagged, rules=(*BASE, escalation.risk_persons_counted), build=_risk),
+        c.RecordPrevention: Decider(
+            emits=ev.EscalationPrevented,
+            rules=(*BASE, escalation.prevention_follows_a_flag),
+            build=_simple(ev.EscalationPrevented, "kind", "on", "measures"),
+        ),
         c.GradeDifficulty: Decider(
             emits=ev.DifficultyGraded, rules=BASE, build=_simple(ev.DifficultyGraded, "grade", "on", "reason")
         ),

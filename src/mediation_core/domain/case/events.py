@@ -22,7 +22,7 @@ from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.deadlines import Deadline
 from mediation_core.domain.values.parties import Party
 from mediation_core.domain.values.risks import Difficulty, RiskKind
-from mediation_core.domain.values.sources import CaseSource, ReferralMode
+from mediation_core.domain.values.sources import CaseSource, OnScene, ReferralMode
 
 
 @frozen(kw_only=True)
@@ -56,6 +56,7 @@ class DisputeReceived(CaseEvent):
     sensitive: bool = False
     requested_by: tuple[str, ...] = ()
     confidential: bool = False
+    on_scene: OnScene | None = None
 
 
 @frozen(kw_only=True)
@@ -212,6 +213,17 @@ class DifficultyGraded(CaseEvent):
 
 
 @frozen(kw_only=True)
+class EscalationPrevented(CaseEvent):
+    """A flagged risk kept from escalating, or an incident handled early (防止民转刑 /
+    预防处置群体性事件), whatever the dispute's outcome."""
+
+    EVENT_TYPE: ClassVar[str] = "case.escalation_prevented"
+    kind: RiskKind
+    on: dt.date
+    measures: str
+
+
+@frozen(kw_only=True)
 class PoliceReportRecorded(CaseEvent):
     """A report to the police under 人民调解法 art. 25."""
 
@@ -355,6 +367,7 @@ EVENT_TYPES: tuple[type[CaseEvent], ...] = (
     SessionHeld,
     MediatorRecused,
     RiskFlagged,
+    EscalationPrevented,
     DifficultyGraded,
     PoliceReportRecorded,
     TermExtended,

@@ -31,8 +31,8 @@ from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.deadlines import Deadline, DeadlineKind
 from mediation_core.domain.values.parties import Party, holds_sensitive_data, persons
 from mediation_core.domain.values.privacy import anonymised_party, anonymised_text, person_names
-from mediation_core.domain.values.risks import Difficulty, PoliceReport, RiskFlag
-from mediation_core.domain.values.sources import CaseSource, ReferralMode
+from mediation_core.domain.values.risks import Difficulty, PoliceReport, Prevention, RiskFlag
+from mediation_core.domain.values.sources import CaseSource, OnScene, ReferralMode
 
 
 class CaseStatus(enum.Enum):
@@ -75,7 +75,14 @@ _STATUS_TITLES = {
 
 S = CaseStatus
 _KEEP = {
-    S.RECEIVED: (ev.ConsentRecorded, ev.DocumentFiled, ev.RiskFlagged, ev.DifficultyGraded, ev.PoliceReportRecorded),
+    S.RECEIVED: (
+        ev.ConsentRecorded,
+        ev.DocumentFiled,
+        ev.RiskFlagged,
+        ev.EscalationPrevented,
+        ev.DifficultyGraded,
+        ev.PoliceReportRecorded,
+    ),
     S.ACCEPTED: (
         ev.MediatorAssigned,
         ev.RightsNotified,
@@ -85,6 +92,7 @@ _KEEP = {
         ev.ParticipantInvited,
         ev.MediatorRecused,
         ev.RiskFlagged,
+        ev.EscalationPrevented,
         ev.DifficultyGraded,
         ev.PoliceReportRecorded,
         ev.TermExtended,
@@ -101,15 +109,22 @@ _KEEP = {
         ev.SessionHeld,
         ev.MediatorRecused,
         ev.RiskFlagged,
+        ev.EscalationPrevented,
         ev.DifficultyGraded,
         ev.PoliceReportRecorded,
         ev.TermExtended,
         ev.WrittenAgreementDrafted,
         ev.AgreementSigned,
     ),
-    S.AGREED: (ev.DocumentFiled, ev.JudicialConfirmationApplied, ev.PoliceReportRecorded),
-    S.TERMINATED: (ev.DocumentFiled, ev.PoliceReportRecorded),
-    S.FOLLOWING_UP: (ev.DocumentFiled, ev.JudicialConfirmationApplied, ev.FollowUpRecorded, ev.PoliceReportRecorded),
+    S.AGREED: (ev.DocumentFiled, ev.JudicialConfirmationApplied, ev.PoliceReportRecorded, ev.EscalationPrevented),
+    S.TERMINATED: (ev.DocumentFiled, ev.PoliceReportRecorded, ev.EscalationPrevented),
+    S.FOLLOWING_UP: (
+        ev.DocumentFiled,
+        ev.JudicialConfirmationApplied,
+        ev.FollowUpRecorded,
+        ev.PoliceReportRecorded,
+        ev.EscalationPrevented,
+    ),
     S.ARCHIVED: (ev.PartiesAnonymised,),
 }
 _MOVE: dict[tuple[CaseStatus | None, type[ev.CaseEvent]], CaseStatus] = {
@@ -156,6 +171,7 @@ class CaseState:
     dispatch_id: str | None = None
     repeat_of: str | None = None
     insurers: tuple[str, ...] = ()
+    on_scene: OnScene | None = None
     scheduled: tuple[ScheduledSession, ...] = ()
     number: str | None = None
     accepted_on: dt.date | None = None
@@ -171,6 +187,7 @@ class CaseState:
     sessions: int = 0
     last_activity_on: dt.date | None = None
     risks: tuple[RiskFlag, ...] = ()
+    preventions: tuple[Prevention, ...] = ()
     difficulty: Difficulty = Difficulty.ORDINARY
     police_reports: tuple[PoliceReport, ...] = ()
     extensions: int = 0
@@ -338,6 +355,11 @@ def _risk(s: CaseState, e: ev.RiskFlagged) -> dict[str, Any]:
     return {"risks": (*s.risks, flag), "deadlines": deadlines}
 
 
+@_on(ev.EscalationPrevented)
+def _prevented(s: CaseState, e: ev.EscalationPrevented) -> dict[str, Any]:
+    return {"preventions": (*s.preventions, Prevention(kind=e.kind, on=e.on, measures=e.measures))}
+
+
 @_on(ev.DifficultyGraded)
 def _graded(s: CaseState, e: ev.DifficultyGraded) -> dict[str, Any]:
     return {"difficulty": e.grade}
@@ -467,6 +489,7 @@ def start(case_id: str, version: int, event: ev.DisputeReceived) -> CaseState:
         dispatch_id=event.dispatch_id,
         repeat_of=event.repeat_of,
         insurers=event.insurers,
+        on_scene=event.on_scene,
         sensitive=event.sensitive or holds_sensitive_data(event.parties, event.received_on),
         requested_by=event.requested_by,
         confidential=event.confidential,

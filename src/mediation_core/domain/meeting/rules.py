@@ -20,7 +20,7 @@ from mediation_core.domain.values.organisations import OrgKind
     "meeting_held_by_its_body",
     basis=MEETING_BASIS,
     kind=RuleKind.STANDARD,
-    zh="联席例会由乡镇（街道）召开，案情分析会由调解室召开；联席例会须有司法所、综治办和派出所",
+    zh="联席例会由乡镇（街道）召开，案情分析会由调解室召开；联席例会须有司法所、综治办（综治中心）和派出所",
     en="a joint meeting belongs to a township with a justice office, governance office and police station; "
     "a case-analysis meeting to a room",
 )
@@ -44,7 +44,11 @@ def meeting_held_by_its_body(cmd: ScheduleMeeting, state: Any, ctx: DecisionCont
                 )
 
 
-_BODY_ZH = {OrgKind.JUSTICE_OFFICE: "司法所", OrgKind.GOVERNANCE_OFFICE: "综治办", OrgKind.POLICE_STATION: "派出所"}
+_BODY_ZH = {
+    OrgKind.JUSTICE_OFFICE: "司法所",
+    OrgKind.GOVERNANCE_OFFICE: "综治办（综治中心）",
+    OrgKind.POLICE_STATION: "派出所",
+}
 
 
 @rule(

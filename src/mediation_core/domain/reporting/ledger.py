@@ -41,7 +41,11 @@ class LedgerRow:
     ``dispatch_id`` names the 110 dispatch a case settled on the scene came from, and
     ``repeat_of`` the earlier case this intake repeats. ``party_keys`` are keyed digests of the
     parties' ID numbers and credit codes (:class:`~mediation_core.domain.reporting.repeats.PartyKeyer`):
-    stores index them to find repeats, and they reveal no ID number."""
+    stores index them to find repeats, and they reveal no ID number.
+
+    ``civil_to_criminal_prevented_on`` and ``mass_incident_handled_on`` are the dates the room
+    recorded that a flagged risk was kept from escalating (防止民转刑) or an incident handled early
+    (预防处置群体性事件), whatever the outcome: the prevention figures count them."""
 
     case_id: str
     version: int
@@ -84,6 +88,8 @@ class LedgerRow:
     party_keys: tuple[str, ...]
     sensitive: bool = False
     anonymised_on: dt.date | None = None
+    civil_to_criminal_prevented_on: dt.date | None = None
+    mass_incident_handled_on: dt.date | None = None
 
 
 def outcome_of(state: CaseState) -> Outcome:
@@ -98,6 +104,10 @@ def outcome_of(state: CaseState) -> Outcome:
 
 def _risk_persons(state: CaseState, kind: RiskKind) -> int:
     return max((r.persons for r in state.risks if r.kind is kind), default=0)
+
+
+def _prevented_on(state: CaseState, kind: RiskKind) -> dt.date | None:
+    return next((p.on for p in state.preventions if p.kind is kind), None)
 
 
 def ledger_row(state: CaseState, keyer: PartyKeyer) -> LedgerRow:
@@ -145,6 +155,8 @@ def ledger_row(state: CaseState, keyer: PartyKeyer) -> LedgerRow:
         party_keys=() if state.anonymised_on is not None else keyer.keys(state.parties),
         sensitive=state.sensitive,
         anonymised_on=state.anonymised_on,
+        civil_to_criminal_prevented_on=_prevented_on(state, RiskKind.CIVIL_TO_CRIMINAL),
+        mass_incident_handled_on=_prevented_on(state, RiskKind.MASS_INCIDENT),
     )
 
 
@@ -160,8 +172,6 @@ def earlier_case(row: LedgerRow) -> EarlierCase:
 
 
 LEDGER_HEADERS_ZH: dict[str, str] = {
-    "case_id": "案件标识",
-    "version": "版本",
     "room_id": "调解室",
     "number": "案号",
     "status": "状态",
@@ -198,7 +208,12 @@ LEDGER_HEADERS_ZH: dict[str, str] = {
     "referral_mode": "移送/委托",
     "dispatch_id": "110接处警编号",
     "repeat_of": "重复纠纷关联案件",
+    "civil_to_criminal_prevented_on": "防止民转刑日期",
+    "mass_incident_handled_on": "预防处置群体性事件日期",
+    "case_id": "系统案件编号",
+    "version": "系统记录版本",
 }
-"""Chinese column headers of the ledger, in column order. ``party_keys`` is an index for
-repeat detection, not a column anyone reads, and ``sensitive`` and ``anonymised_on`` are the
-store's personal-data bookkeeping, so exports (and imported files) leave them out."""
+"""Chinese column headers of the ledger, in column order: the 调解登记台账's own columns first,
+then the system's case id and record version (which an import needs to match rows to cases).
+``party_keys`` is an index for repeat detection, not a column anyone reads, and ``sensitive``
+and ``anonymised_on`` are the store's personal-data bookkeeping, so exports (and imported files) leave them out."""

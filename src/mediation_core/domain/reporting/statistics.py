@@ -24,6 +24,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from attrs import field, frozen
 
 from mediation_core.domain.reporting.ledger import LedgerRow, Outcome
+from mediation_core.domain.screening.kinds import ScreeningAction
+from mediation_core.domain.screening.state import Screening
 from mediation_core.domain.values.categories import MINISTRY_CATEGORIES, Category
 from mediation_core.domain.values.organisations import OrgKind, Registry
 from mediation_core.domain.values.periods import Period, month_label
@@ -181,13 +183,11 @@ FIGURES: tuple[Figure, ...] = (
         key="civil_to_criminal_prevented",
         title_zh="防止民转刑",
         title_en="civil-to-criminal escalations prevented",
-        date="concluded_on",
-        where=(
-            OneOf(column="outcome", values=(Outcome.SETTLED.value,)),
-            Positive(column="civil_to_criminal_persons"),
-        ),
+        date="civil_to_criminal_prevented_on",
+        where=(Positive(column="civil_to_criminal_persons"),),
         persons="civil_to_criminal_persons",
-        note="a civil-to-criminal risk was flagged and the dispute was settled",
+        note="the room recorded that the flagged civil-to-criminal risk was kept from escalating "
+        "(`RecordPrevention`), whether or not the dispute was settled; dated by that record",
     ),
     Figure(
         key="public_order_prevented",
@@ -201,9 +201,11 @@ FIGURES: tuple[Figure, ...] = (
         key="mass_incidents_averted",
         title_zh="预防处置群体性事件",
         title_en="mass incidents averted",
-        date="concluded_on",
-        where=(OneOf(column="outcome", values=(Outcome.SETTLED.value,)), Positive(column="mass_incident_persons")),
+        date="mass_incident_handled_on",
+        where=(Positive(column="mass_incident_persons"),),
         persons="mass_incident_persons",
+        note="the room recorded that the flagged mass-incident risk was handled early (`RecordPrevention`), "
+        "whether or not the dispute was settled; dated by that record",
     ),
     Figure(
         key="suicides_prevented",
@@ -411,13 +413,104 @@ class FigureSet:
 
 
 @frozen(kw_only=True)
+class ScreeningFigure:
+    """One figure of dispute screening (纠纷排查) with its counting rule."""
+
+    key: str
+    title_zh: str
+    title_en: str
+    rule_zh: str
+    rule_en: str
+
+
+SCREENING_FIGURES: tuple[ScreeningFigure, ...] = (
+    ScreeningFigure(
+        key="rounds",
+        title_zh="开展纠纷排查（次）",
+        title_en="screening rounds held",
+        rule_zh="排查日期在统计期内的排查记录，每次排查计一次（未发现纠纷的也计）",
+        rule_en="rounds whose date falls in the period, one each (a round that found nothing counts too)",
+    ),
+    ScreeningFigure(
+        key="found",
+        title_zh="排查发现纠纷",
+        title_en="disputes found",
+        rule_zh="发现日期在统计期内的纠纷，每条计一件",
+        rule_en="disputes whose date found falls in the period, one each",
+    ),
+    ScreeningFigure(
+        key="mediated",
+        title_zh="其中：纳入调解",
+        title_en="of which mediated",
+        rule_zh="上述纠纷中现处置情况为纳入调解的（含先稳控关注、后纳入调解的）",
+        rule_en="of those found, the ones whose action now is mediated (watched first and mediated later included)",
+    ),
+    ScreeningFigure(
+        key="handed_over",
+        title_zh="其中：移交公安处置",
+        title_en="of which handed to the police",
+        rule_zh="上述纠纷中现处置情况为移交公安处置的",
+        rule_en="of those found, the ones whose action now is handed to the police",
+    ),
+    ScreeningFigure(
+        key="watched",
+        title_zh="其中：稳控关注",
+        title_en="of which watched",
+        rule_zh="上述纠纷中现仍为稳控关注的",
+        rule_en="of those found, the ones still watched",
+    ),
+)
+"""The screening figures in report order: ``found`` = ``mediated`` + ``handed_over`` + ``watched``."""
+
+
+@frozen(kw_only=True)
+class ScreeningFigures:
+    """What the rooms' screening rounds found in a period (see :data:`SCREENING_FIGURES`)."""
+
+    rounds: int = 0
+    found: int = 0
+    mediated: int = 0
+    handed_over: int = 0
+    watched: int = 0
+
+    def __getitem__(self, key: str) -> int:
+        return int(getattr(self, key))
+
+
+_SCREENING_ACTION_KEYS = {
+    ScreeningAction.MEDIATED: "mediated",
+    ScreeningAction.HANDED_TO_POLICE: "handed_over",
+    ScreeningAction.WATCHED: "watched",
+}
+
+
+def screening_figures(
+    rounds: Iterable[Screening], period: Period, scope_id: str, registry: Registry
+) -> ScreeningFigures:
+    """Count the screening figures of ``scope_id`` in ``period`` by their declared rules;
+    rounds of rooms outside the scope are ignored."""
+    counts = dict.fromkeys(("rounds", "found", "mediated", "handed_over", "watched"), 0)
+    for r in rounds:
+        if not in_scope(registry, scope_id, r.room_id):
+            continue
+        if r.on in period:
+            counts["rounds"] += 1
+        for f in r.findings:
+            if f.on in period:
+                counts["found"] += 1
+                counts[_SCREENING_ACTION_KEYS[f.action]] += 1
+    return ScreeningFigures(**counts)
+
+
+@frozen(kw_only=True)
 class StatisticsReport:
     """The coordination-centre report for one scope and period.
 
     ``total`` holds every additive figure; ``by_category``, ``by_source``, ``by_month`` and
     ``by_unit`` break the same figures down, and each breakdown sums to ``total``.
     ``by_unit`` is the next level down: the townships of a district, the rooms of a township
-    or of a station; rooms in scope that belong to no such unit are gathered under ``other``."""
+    or of a station; rooms in scope that belong to no such unit are gathered under ``other``.
+    ``screening`` holds the screening figures, counted from the screening rounds."""
 
     scope_id: str
     scope_name: str
@@ -428,6 +521,10 @@ class StatisticsReport:
     by_source: tuple[FigureSet, ...]
     by_month: tuple[FigureSet, ...]
     by_unit: tuple[FigureSet, ...]
+    screening: ScreeningFigures = field(factory=ScreeningFigures)
+    """The rooms' dispute screening in the period (not ledger figures: read off the rounds)."""
+    scope_kinds_zh: str = ""
+    """The kinds of mediation the scope brings together when it is a joint room (人民调解、司法调解、行政调解)."""
 
     def __getitem__(self, key: str) -> Tally:
         return self.total[key]
@@ -550,6 +647,7 @@ def assemble(
     return StatisticsReport(
         scope_id=scope_id,
         scope_name=scope.name if scope else scope_id,
+        scope_kinds_zh=scope.kinds_zh if scope else "",
         period=period,
         total=FigureSet(key=scope_id, title_zh=scope.name if scope else scope_id, figures=total),
         median_days_to_conclude=median,

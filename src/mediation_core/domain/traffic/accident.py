@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from attrs import frozen
 
+from mediation_core.domain.values.organisations import MediationKind
 from mediation_core.domain.values.parties import Side
 
 WORKING_DAYS_BASIS = (
@@ -87,6 +88,17 @@ class JointBody(enum.Enum):
             "peoples_mediation": "人民调解",
             "court": "法院司法调解",
             "insurer": "保险公司",
+        }[self.value]
+
+    @property
+    def mediation_kind(self) -> MediationKind:
+        """The kind of mediation the body brings to the joint room (the registry's
+        ``Organisation.mediation_kinds`` of the traffic room lists the same kinds)."""
+        return {
+            "traffic_police": MediationKind.ADMINISTRATIVE,
+            "peoples_mediation": MediationKind.PEOPLES,
+            "court": MediationKind.JUDICIAL,
+            "insurer": MediationKind.INSURER,
         }[self.value]
 
 

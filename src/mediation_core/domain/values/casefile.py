@@ -19,7 +19,7 @@ class CaseFileItem(enum.Enum):
     INVESTIGATION_RECORD = "investigation_record"  # 调查记录
     EVIDENCE = "evidence"  # 证据材料
     MEDIATION_RECORD = "mediation_record"  # 调解记录
-    AGREEMENT = "agreement"  # 调解协议书 / 口头协议登记表
+    AGREEMENT = "agreement"  # 人民调解协议书 / 人民调解口头协议登记表
     TERMINATION_RECORD = "termination_record"  # 终止调解通知书
     PERFORMANCE_RECEIPT = "performance_receipt"  # 履行凭证
     FOLLOW_UP_RECORD = "follow_up_record"  # 回访记录
@@ -41,7 +41,7 @@ _TITLES = {
     CaseFileItem.INVESTIGATION_RECORD: "人民调解调查记录",
     CaseFileItem.EVIDENCE: "证据材料",
     CaseFileItem.MEDIATION_RECORD: "人民调解记录",
-    CaseFileItem.AGREEMENT: "人民调解协议书/口头协议登记表",
+    CaseFileItem.AGREEMENT: "人民调解协议书/人民调解口头协议登记表",
     CaseFileItem.TERMINATION_RECORD: "终止人民调解通知书",
     CaseFileItem.PERFORMANCE_RECEIPT: "履行凭证",
     CaseFileItem.FOLLOW_UP_RECORD: "人民调解回访记录",

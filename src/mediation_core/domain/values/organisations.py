@@ -27,9 +27,47 @@ class OrgKind(enum.Enum):
     MEDIATION_ROOM = "mediation_room"  # 驻所调解室 / 治安纠纷人民调解委员会
     COMMITTEE = "committee"  # 人民调解委员会 (e.g. 柏杨街道人民调解委员会), the body a room belongs to
     JUSTICE_OFFICE = "justice_office"  # 司法所
-    GOVERNANCE_OFFICE = "governance_office"  # 综治办
+    GOVERNANCE_OFFICE = "governance_office"  # 综治办 / 综治中心 (the newer name)
     COORDINATION_CENTRE = "coordination_centre"  # 矛盾纠纷多元化解协调中心
     INSURER = "insurer"  # 保险公司 (joins traffic mediation; its duty desk takes the session notices)
+
+
+class MediationKind(enum.Enum):
+    """A kind of mediation a joint room (联合调解室) brings together (docs/legal-basis.md §10.12)."""
+
+    PEOPLES = "peoples"  # 人民调解
+    JUDICIAL = "judicial"  # 司法调解（法院特邀调解）
+    ADMINISTRATIVE = "administrative"  # 行政调解
+    POLICE = "police"  # 治安调解
+    INSURER = "insurer"  # 保险公司第三方调解
+
+    @property
+    def title_zh(self) -> str:
+        return _MEDIATION_KINDS[self]
+
+
+_MEDIATION_KINDS = {
+    MediationKind.PEOPLES: "人民调解",
+    MediationKind.JUDICIAL: "司法调解",
+    MediationKind.ADMINISTRATIVE: "行政调解",
+    MediationKind.POLICE: "治安调解",
+    MediationKind.INSURER: "保险公司第三方调解",
+}
+
+
+def _joint_room_kinds(org: Organisation, attribute: object, kinds: tuple[MediationKind, ...]) -> None:
+    """Only a room brings mediation kinds together, each once, people's mediation among them."""
+    if not kinds:
+        return
+    problems = []
+    if org.kind is not OrgKind.MEDIATION_ROOM:
+        problems.append(f"只有调解室记录调解类型 / only a mediation room records mediation kinds ({org.org_id})")
+    if len(set(kinds)) != len(kinds):
+        problems.append(f"调解类型重复 / a mediation kind is listed twice ({org.org_id})")
+    if MediationKind.PEOPLES not in kinds:
+        problems.append(f"联合调解室须有人民调解 / a joint room includes people's mediation ({org.org_id})")
+    if problems:
+        raise ValueError("mediation_kinds: " + "; ".join(problems))
 
 
 @frozen(kw_only=True)
@@ -38,7 +76,9 @@ class Organisation:
     district for townships and the coordination centre; a room names its station and the
     people's mediation committee it belongs to (``committee_id``: the committee is the legal
     entity that mediates and seals, 人民调解法 arts. 7, 29, 34; the room is where it sits).
-    ``phone`` and ``email`` are its duty desk, where notices to the organisation go."""
+    ``phone`` and ``email`` are its duty desk, where notices to the organisation go.
+    ``mediation_kinds`` are the kinds of mediation a joint room brings together, people's
+    mediation first (none recorded: a people's-mediation room)."""
 
     org_id: str
     kind: OrgKind
@@ -49,6 +89,12 @@ class Organisation:
     phone: str = ""
     email: str = ""
     committee_id: str | None = None
+    mediation_kinds: tuple[MediationKind, ...] = field(default=(), validator=_joint_room_kinds)
+
+    @property
+    def kinds_zh(self) -> str:
+        """The kinds of mediation it brings together as printed (人民调解、司法调解、行政调解)."""
+        return "、".join(k.title_zh for k in self.mediation_kinds)
 
 
 class Employment(enum.Enum):
@@ -73,7 +119,8 @@ class Mediator:
 
 @frozen(kw_only=True)
 class Liaison:
-    """A liaison deputy director of a room, from the township or from the police station."""
+    """A deputy director of the joint room (联合调解室副主任): a leader of the township or of the
+    police station who handles the room's liaison, transfers and entrustments."""
 
     person_id: str
     name: str

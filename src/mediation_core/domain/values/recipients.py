@@ -21,13 +21,13 @@ class RecipientRole(enum.Enum):
 
     MEDIATOR = "mediator"  # the named mediator (``person_id``), else every mediator of the room
     ROOM_DIRECTOR = "room_director"  # 调解室主任
-    STATION_LIAISON = "station_liaison"  # 派出所联络副主任
-    TOWNSHIP_LIAISON = "township_liaison"  # 乡镇（街道）联络副主任
+    STATION_LIAISON = "station_liaison"  # 联合调解室副主任 from the police station
+    TOWNSHIP_LIAISON = "township_liaison"  # 联合调解室副主任 from the township
     STATION = "station"  # 派出所 (its duty desk)
     TOWNSHIP = "township"  # 乡镇（街道） (its duty desk)
     COORDINATION_CENTRE = "coordination_centre"  # 区矛盾纠纷多元化解协调中心
     JUSTICE_OFFICE = "justice_office"  # 司法所
-    GOVERNANCE_OFFICE = "governance_office"  # 综治办
+    GOVERNANCE_OFFICE = "governance_office"  # 综治办 / 综治中心
     ORGANISATION = "organisation"  # the organisation ``org_id`` itself
     REFERRER = "referrer"  # the organisation that referred the dispute (``org_id``)
     PERSON = "person"  # one mediator or liaison by ``person_id``

@@ -22,6 +22,22 @@ class RiskKind(enum.Enum):
         return self in {RiskKind.CIVIL_TO_CRIMINAL, RiskKind.PUBLIC_ORDER}
 
     @property
+    def preventable(self) -> bool:
+        """The two risks whose prevention the district counts whatever the outcome
+        (防止民转刑, 预防处置群体性事件; docs/legal-basis.md §10.11)."""
+        return self in {RiskKind.CIVIL_TO_CRIMINAL, RiskKind.MASS_INCIDENT}
+
+    @property
+    def prevention_zh(self) -> str:
+        """What preventing the risk is called in the district's figures."""
+        return {
+            "civil_to_criminal": "防止民转刑",
+            "public_order": "防止引发治安案件",
+            "mass_incident": "预防处置群体性事件",
+            "suicide": "防止民间纠纷引起自杀",
+        }[self.value]
+
+    @property
     def title_zh(self) -> str:
         return {
             "civil_to_criminal": "可能民转刑",
@@ -51,6 +67,16 @@ class RiskFlag:
     persons: int
     on: dt.date
     note: str = ""
+
+
+@frozen(kw_only=True)
+class Prevention:
+    """A flagged risk that the room kept from escalating (防止民转刑) or an incident it handled
+    early (预防处置群体性事件): what it did (``measures``) and when, whatever the outcome."""
+
+    kind: RiskKind
+    on: dt.date
+    measures: str
 
 
 @frozen(kw_only=True)

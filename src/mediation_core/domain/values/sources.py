@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
+
+from attrs import frozen
 
 
 class CaseSource(enum.Enum):
-    """Sources counted in statistics (docs/legal-basis.md §5.2.2, §10.2)."""
+    """Sources counted in statistics (docs/legal-basis.md §5.2.2, §10.2, §10.9, §10.10).
+
+    ``WALK_IN`` (当事人申请) means one thing wherever it appears: the parties applied for
+    mediation themselves. On a case it is a party who came to the room; on a referral it is
+    the station's 告知 (人民调解法 第18条) that sent the party to apply, and the case opened from
+    it still counts as the party's application. ``SCREENING`` is a dispute the room found in
+    its own screening round (纠纷排查); ``MEDIATOR_ON_SCENE`` one a mediator went to the scene of
+    on their own, not with officers on a 110 call (that is ``DISPATCH_110``)."""
 
     DISPATCH_110 = "dispatch_110"  # 110接处警 / 同步介入
     COMMUNITY_VISIT = "community_visit"  # 社区民警走访
@@ -17,8 +27,10 @@ class CaseSource(enum.Enum):
     COURT = "court"  # 法院委托移送
     PETITION_OFFICE = "petition_office"  # 信访部门委托移送
     OTHER_AGENCY = "other_agency"  # 其他部门委托移送
-    WALK_IN = "walk_in"  # 当事人申请 (依申请)
+    WALK_IN = "walk_in"  # 当事人申请 (依申请, 人民调解法 第17条; also when a station told the party to apply, 第18条)
     INITIATIVE = "initiative"  # 主动调解
+    SCREENING = "screening"  # 纠纷排查 (found by the room's own screening round, then mediated)
+    MEDIATOR_ON_SCENE = "mediator_on_scene"  # 调解员自行赶赴现场 (without going out with a 110 call)
 
     @property
     def title_zh(self) -> str:
@@ -42,6 +54,8 @@ _TITLES = {
     CaseSource.OTHER_AGENCY: "其他部门委托移送",
     CaseSource.WALK_IN: "当事人申请",
     CaseSource.INITIATIVE: "主动调解",
+    CaseSource.SCREENING: "纠纷排查",
+    CaseSource.MEDIATOR_ON_SCENE: "调解员自行赶赴现场",
 }
 
 _POLICE = frozenset(
@@ -55,6 +69,17 @@ _POLICE = frozenset(
     }
 )
 """Channels fed by the police (a station, its 110 desk, or the traffic police)."""
+
+
+@frozen(kw_only=True)
+class OnScene:
+    """A mediator who went to the scene on their own (自行直接赶赴现场, docs/legal-basis.md
+    §10.10): who went, when they arrived and where. A case of source
+    ``CaseSource.MEDIATOR_ON_SCENE`` records it at intake."""
+
+    mediator_id: str
+    arrived_at: dt.datetime
+    place: str
 
 
 class ReferralMode(enum.Enum):

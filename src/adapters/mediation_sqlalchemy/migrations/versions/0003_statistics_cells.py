@@ -51,7 +51,8 @@ def backfill(conn: sa.Connection) -> None:
     has the shape revision 0002 gave it)."""
     codec = ledger_codec()
     cells: dict[CellKey, Tally] = {}
-    result = conn.execute(sa.select(t.ledger), execution_options={"yield_per": BATCH}).mappings()
+    ledger = sa.Table("ledger", sa.MetaData(), autoload_with=conn)  # the columns it has at this revision
+    result = conn.execute(sa.select(ledger), execution_options={"yield_per": BATCH}).mappings()
     for row in result:
         add(cells, contributions(codec.decode(row)))
     rows = cell_rows(cells)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mediation_core.domain.case.commands import FlagRisk, ReportToPolice
+from mediation_core.domain.case.commands import FlagRisk, RecordPrevention, ReportToPolice
 from mediation_core.domain.case.rules.common import text_required
 from mediation_core.domain.case.state import CaseState
 from mediation_core.domain.kernel.context import DecisionContext
@@ -59,3 +59,34 @@ def report_to_a_station(cmd: ReportToPolice, state: CaseState, ctx: DecisionCont
             "station_id", f"未知的派出所 {cmd.station_id!r}", f"unknown police station {cmd.station_id!r}"
         )
     yield from text_required(cmd, ("reference",), report_to_a_station)
+
+
+@rule(
+    "prevention_follows_a_flag",
+    basis=(
+        "人民调解法（2010年）第21条 (防止纠纷激化); 防止民转刑、预防处置群体性事件 统计口径 "
+        "(地方实践; see docs/legal-basis.md §10.11)"
+    ),
+    kind=RuleKind.STANDARD,
+    zh="防止民转刑或预防处置群体性事件，须先记录相应风险，写明采取的措施，同一风险只记一次，日期不早于风险记录",
+    en="a prevented escalation or an incident handled early follows a flag of that risk, states the measures "
+    "taken, is recorded once per risk, and is not dated before the flag",
+)
+def prevention_follows_a_flag(cmd: RecordPrevention, state: CaseState, ctx: DecisionContext) -> Iterator[Violation]:
+    if not cmd.kind.preventable:
+        yield prevention_follows_a_flag.violation(
+            "kind", f"「{cmd.kind.title_zh}」不单独统计防止情况", f"{cmd.kind.value} is not counted as prevented"
+        )
+        return
+    flagged = [r.on for r in state.risks if r.kind is cmd.kind]
+    if not flagged:
+        yield prevention_follows_a_flag.violation(
+            "kind", f"未记录「{cmd.kind.title_zh}」风险", f"no {cmd.kind.value} risk was flagged"
+        )
+    elif cmd.on < min(flagged):
+        yield prevention_follows_a_flag.violation("on", "日期早于风险记录", "dated before the risk was flagged")
+    if any(p.kind is cmd.kind for p in state.preventions):
+        yield prevention_follows_a_flag.violation(
+            "kind", f"已记录{cmd.kind.prevention_zh}", f"{cmd.kind.value} prevention is already recorded"
+        )
+    yield from text_required(cmd, ("measures",), prevention_follows_a_flag)

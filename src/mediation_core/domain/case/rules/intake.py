@@ -10,6 +10,7 @@ from mediation_core.domain.case.rules.common import command_date, text_required
 from mediation_core.domain.case.state import CaseState
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
+from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.domain.values.categories import Jurisdiction
 from mediation_core.domain.values.identifiers import id_document_problem, phone_problem, uscc_problem
 from mediation_core.domain.values.organisations import OrgKind
@@ -22,6 +23,7 @@ from mediation_core.domain.values.parties import (
     age_on,
     is_child,
 )
+from mediation_core.domain.values.sources import CaseSource
 
 
 @rule(
@@ -339,3 +341,40 @@ class Intake(Protocol):
 def acceptance_numbered(cmd: AcceptCase, state: CaseState, ctx: DecisionContext) -> Iterator[Violation]:
     if ctx.sequence is None or ctx.sequence < 1:
         yield acceptance_numbered.violation("sequence", "未分配受理编号", "no case number was allocated")
+
+
+@rule(
+    "on_scene_recorded",
+    basis="调解员自行直接赶赴现场调处 (地方实践; see docs/legal-basis.md §10.10)",
+    kind=RuleKind.STANDARD,
+    zh="来源为「调解员自行赶赴现场」的纠纷须记录到场的本室调解员、到场时间和地点，到场不晚于登记日；其他来源不记录",
+    en="a dispute a mediator went to on their own records the room's mediator, when they arrived and where, "
+    "no later than the registration day; other sources record none",
+)
+def on_scene_recorded(cmd: ReceiveDispute, state: None, ctx: DecisionContext) -> Iterator[Violation]:
+    scene = cmd.on_scene
+    if cmd.source is not CaseSource.MEDIATOR_ON_SCENE:
+        if scene is not None:
+            yield on_scene_recorded.violation(
+                "on_scene", "只有调解员自行赶赴现场的纠纷记录到场情况", "only a mediator-on-scene intake records it"
+            )
+        return
+    if scene is None:
+        yield on_scene_recorded.violation("on_scene", "须记录到场情况", "the mediator's arrival must be recorded")
+        return
+    mediator = ctx.registry.mediators.get(scene.mediator_id)
+    if mediator is None or mediator.room_id != cmd.room_id:
+        yield on_scene_recorded.violation(
+            "on_scene.mediator_id",
+            f"{scene.mediator_id} 不是本调解室的调解员",
+            f"{scene.mediator_id} is not a mediator of the room",
+        )
+    if not scene.place.strip():
+        yield on_scene_recorded.violation("on_scene.place", "须写明现场地点", "the place must not be blank")
+    if scene.arrived_at.utcoffset() is None:
+        return  # a time without its zone is refused by the input rules
+    arrived = scene.arrived_at.astimezone(CHINA_TZ).date()
+    if arrived > cmd.received_on or scene.arrived_at > ctx.now:
+        yield on_scene_recorded.violation(
+            "on_scene.arrived_at", "到场时间晚于登记日或当前时间", "arrived after the registration day or now"
+        )
