@@ -8,9 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import attrs
 import cattrs
 
+from mediation_core.app.bootstrap import IDENTITY_KEY_STREAM
 from mediation_core.cli.output import table, to_json
 from mediation_core.cli.session import Session, UsageError
 from mediation_core.domain.values.calendar import local_date
@@ -76,7 +76,7 @@ def run_init(session: Session) -> int:
         if args.registry:
             store.save_registry(read_registry(Path(args.registry)))
         registry = store.registry()
-        streams = sum(1 for _ in store.stream_ids())
+        streams = sum(1 for s in store.stream_ids() if s != IDENTITY_KEY_STREAM)
     backend = session.plugins.store_backends()[config.store]
     facts = {
         "store": config.store,
@@ -100,7 +100,7 @@ def run_init(session: Session) -> int:
 def run_verify(session: Session) -> int:
     args = session.args
     with session.service(writes=False) as service:
-        streams = sum(1 for _ in service.store.stream_ids())
+        streams = sum(1 for s in service.store.stream_ids() if s != IDENTITY_KEY_STREAM)
         breaks = service.verify(session.actor)
     if args.json:
         args.stdout.write(
@@ -144,7 +144,5 @@ def run_retention(session: Session) -> int:
 def run_walkthrough(session: Session) -> int:
     from mediation_core.demo import walkthrough  # noqa: PLC0415 - only this command needs it
 
-    config = session.config
-    config = attrs.evolve(config, identity_key=config.identity_key or walkthrough.DEMO_IDENTITY_KEY)
-    session.args.stdout.write(walkthrough.main(config))
+    session.args.stdout.write(walkthrough.main(session.config))
     return 0

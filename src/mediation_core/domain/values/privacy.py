@@ -523,9 +523,9 @@ def _person_json(value: dict[str, Any], view: PersonalDataView) -> dict[str, Any
 def view_json(value: Any, view: PersonalDataView, names: Iterable[str] = (), *, key: str = "") -> Any:
     """A JSON-ready value (an event body, a Document body, an unstructured state) as ``view``
     shows it: parties (objects with a party ``kind``) and guardians as :func:`viewed_party`
-    shows them, ``party_names`` lists as names or masked names, ``party_keys`` dropped when
-    ``WITHHELD``, and every other string that is not an identifier as :func:`view_text`
-    shows it. ``names`` are the parties' names to strike out of free text."""
+    shows them, ``party_names`` lists as names or masked names, ``party_keys`` dropped (a
+    digest tests a guess of a masked ID's hidden digits), and every other string that is not
+    an identifier as :func:`view_text` shows it. ``names`` are the parties' names to strike out of free text."""
     if view is PersonalDataView.FULL:
         return value
     names = tuple(names)
@@ -537,7 +537,7 @@ def view_json(value: Any, view: PersonalDataView, names: Iterable[str] = (), *, 
             if k == "party_names" and isinstance(v, list | tuple):
                 withheld = view is PersonalDataView.WITHHELD
                 out[k] = [mask_name(str(n)) if withheld else n for n in v]
-            elif k == "party_keys" and view is PersonalDataView.WITHHELD:
+            elif k == "party_keys":  # digests of ID numbers: for full views only (see Viewer.row)
                 out[k] = []
             elif k == "guardian" and isinstance(v, Mapping):
                 out[k] = _person_json(dict(v), view)
