@@ -16,6 +16,7 @@ import hashlib
 import hmac
 from pathlib import Path
 
+import attrs
 import pytest
 
 from builders import MEDIATOR
@@ -151,3 +152,33 @@ def test_a_read_only_opening_records_no_fingerprint(tmp_path: Path) -> None:
     service = open_service(Config(store="sqlite", url=url, identity_key=KEY_A), writes=False)
     assert service.store.document(*IDENTITY_KEY_DOCUMENT) is None
     service.store.close()
+
+
+def test_rekeying_digests_every_case_again_under_the_new_key(tmp_path: Path) -> None:
+    """The recovery when a key must change: cases recorded under key A match again under key B,
+    and key A is refused from then on."""
+    from builders import ADMIN
+    from mediation_core.app.bootstrap import rekey
+    from mediation_core.demo.walkthrough import demo_registry
+    from mediation_core.domain.reporting.repeats import PartyKeyer
+
+    url = str(tmp_path / "county.sqlite3")
+    clock = sc.ScriptClock()
+    service = open_service(Config(store="sqlite", url=url, identity_key=KEY_A), clock=clock)
+    service.register(demo_registry(), ADMIN)
+    sc.run(service.handle, clock, sc.lifecycle("case-1"))
+    parties = service.case_file("case-1", MEDIATOR).state.parties
+    (before,) = service.store.ledger()
+    service.store.close()
+    assert before.party_keys == PartyKeyer(key=KEY_A.encode()).keys(parties)
+
+    assert rekey(Config(store="sqlite", url=url, identity_key=KEY_B), clock=clock) == 1
+
+    with pytest.raises(IdentityKeyMismatchError):
+        open_service(Config(store="sqlite", url=url, identity_key=KEY_A))
+    after = open_service(Config(store="sqlite", url=url, identity_key=KEY_B), clock=clock)
+    (row,) = after.store.ledger()
+    assert row.party_keys == PartyKeyer(key=KEY_B.encode()).keys(parties)
+    assert attrs.evolve(row, party_keys=before.party_keys) == before  # only the digests changed
+    assert after.store.verify() == []
+    after.store.close()

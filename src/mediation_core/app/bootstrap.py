@@ -14,10 +14,13 @@ from typing import Any
 import cattrs
 from attrs import field, frozen
 
+from mediation_core.app.aggregates import CASES
 from mediation_core.app.delivery import DeliveryPolicy, NotifierConfig, open_channels
 from mediation_core.app.ports import Append, Document, Store
+from mediation_core.app.runtime import event_of
 from mediation_core.app.service import MediationService, utc_now
 from mediation_core.calendars import NATIONAL
+from mediation_core.domain.errors import ConcurrencyConflictError
 from mediation_core.plugins.manager import PluginError, Plugins, load_plugins
 from mediation_core.serialization import structure
 
@@ -48,7 +51,15 @@ IDENTITY_KEY_DOCUMENT = ("deployment", "identity-key")
 """Where a store keeps the fingerprint of its identity key: a document (kind, key), written by
 an append with no records, so no table or stream is added for it."""
 IDENTITY_KEY_STREAM = "deployment-identity-key"
-"""The stream id the fingerprint's append is filed under (it never holds an event)."""
+"""The stream id the fingerprint's first append is filed under (it never holds an event); a
+re-key files its own under ``deployment-identity-key/<time>``."""
+
+
+def is_identity_key_stream(stream_id: str) -> bool:
+    """True for the empty streams the key's fingerprint was written through (no case file)."""
+    return stream_id == IDENTITY_KEY_STREAM or stream_id.startswith(IDENTITY_KEY_STREAM + "/")
+
+
 _FINGERPRINT_LABEL = b"mediation-core identity-key fingerprint v1"
 
 
@@ -80,7 +91,10 @@ def verify_identity_key(store: Store, key: bytes, now: dt.datetime, *, record: b
     stored = store.document(*IDENTITY_KEY_DOCUMENT)
     if stored is None:
         if record:
-            _record_fingerprint(store, fingerprint, now)
+            try:
+                _record_fingerprint(store, fingerprint, now, IDENTITY_KEY_STREAM)
+            except ConcurrencyConflictError:  # another server recorded its key first: compare with it
+                verify_identity_key(store, key, now, record=False)
         return
     if not hmac.compare_digest(str(stored.body.get("fingerprint", "")), fingerprint):
         since = stored.body.get("recorded_at", "?")
@@ -92,7 +106,7 @@ def verify_identity_key(store: Store, key: bytes, now: dt.datetime, *, record: b
         raise IdentityKeyMismatchError(msg)
 
 
-def _record_fingerprint(store: Store, fingerprint: str, now: dt.datetime) -> None:
+def _record_fingerprint(store: Store, fingerprint: str, now: dt.datetime, stream_id: str) -> None:
     kind, key = IDENTITY_KEY_DOCUMENT
     document = Document(
         kind=kind,
@@ -102,7 +116,7 @@ def _record_fingerprint(store: Store, fingerprint: str, now: dt.datetime) -> Non
     with store.transaction() as tx:
         tx.append(
             Append(
-                stream_id=IDENTITY_KEY_STREAM,
+                stream_id=stream_id,
                 expected_version=0,
                 records=(),
                 row=None,
@@ -278,3 +292,41 @@ def open_service(
         channels=channels,
         delivery_policy=config.delivery,
     )
+
+
+def rekey(config: Config, *, plugins: Plugins | None = None, clock: Callable[[], dt.datetime] = utc_now) -> int:
+    """Change a store's identity key on purpose (the old one leaked, was the public
+    demonstration key, or is lost): every case's ledger row is projected again, each in its own
+    transaction, its party keys digested under ``config.identity_key`` from the ID numbers the
+    case's events hold, then the new key's fingerprint replaces the old one. The old key is not
+    needed. Run it with every writer stopped; returns the number of cases re-keyed."""
+    if not config.identity_key:
+        msg = "re-keying needs the new identity key (MEDIATION_IDENTITY_KEY)"
+        raise ConfigurationError(msg)
+    service = open_service(config, plugins=plugins, clock=clock, writes=False)  # its fingerprint is replaced below
+    try:
+        now = clock()
+        case_ids = sorted({row.case_id for row in service.store.ledger()})
+        for case_id in case_ids:
+            with service.store.transaction() as tx:
+                records = tx.read(case_id)
+                state = CASES.replay(case_id, [event_of(r) for r in records])
+                projection = CASES.project(state, service.context(now), service.reading(records[-1].hash))
+                tx.append(
+                    Append(
+                        stream_id=case_id,
+                        expected_version=len(records),
+                        records=(),
+                        row=projection.row,
+                        deadlines=projection.deadlines,
+                        notices=(),
+                        created_at=now,
+                        documents=projection.documents,
+                    )
+                )
+                tx.commit()
+        fingerprint = identity_key_fingerprint(service.party_keyer.key)
+        _record_fingerprint(service.store, fingerprint, now, f"{IDENTITY_KEY_STREAM}/{now:%Y%m%dT%H%M%S%f}")
+    finally:
+        service.store.close()
+    return len(case_ids)

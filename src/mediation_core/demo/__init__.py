@@ -14,7 +14,7 @@ from pathlib import Path
 
 from attrs import frozen
 
-from mediation_core.app.bootstrap import DEMO_IDENTITY_KEY, IDENTITY_KEY_STREAM
+from mediation_core.app.bootstrap import DEMO_IDENTITY_KEY, is_identity_key_stream
 from mediation_core.app.service import MediationService
 from mediation_core.demo.district import CENTRE_STAFF, DISTRICT, District, build_district
 from mediation_core.demo.figures import SOURCE, Comparison, compare
@@ -57,7 +57,7 @@ def run_demo(
     """Run the story for ``seed`` on ``service`` (whose clock is ``clock``, and whose store is
     empty), then write the outputs into ``out`` (when given). ``scale`` shrinks the volume of
     disputes (1: the source report's)."""
-    if any(s != IDENTITY_KEY_STREAM for s in service.store.stream_ids()):  # the key's fingerprint may be there
+    if any(not is_identity_key_stream(s) for s in service.store.stream_ids()):  # the key's fingerprint may be there
         msg = "the demo needs an empty store; this one already holds records"
         raise DemoError(msg)
     started = time.perf_counter()
