@@ -215,3 +215,27 @@ def test_two_numbers_side_by_side_are_masked_apart() -> None:
     assert mask_text("13512345678 13612345678") == "135****5678 136****5678"
     assert mask_text("第3 13512345678") == "第3 135****5678"
     assert mask_text("座机(010) 1234-5678") == "座机(010) ****-5678"
+
+
+def test_the_scanner_reads_every_character_that_normalises_to_a_digit_or_a_separator() -> None:
+    """The region pattern that decides where the scanner looks is generated from the Unicode
+    database: every character NFKC turns into a digit or a separator, and every invisible format
+    character, is in it (so a fast look never skips a number the scanner would find)."""
+    import sys
+    import unicodedata
+
+    from mediation_core.domain.values import privacy
+
+    digit = re.compile(f"[{privacy._DIGIT_CHARS}]")
+    inside = re.compile(f"[{privacy._FORMAT_CHARS}{privacy._SEPARATOR_CHARS}]")
+    for cp in range(sys.maxunicode + 1):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        normal = unicodedata.normalize("NFKC", ch)
+        if unicodedata.category(ch) == "Cf" or (
+            normal and (normal in privacy._SEPARATORS or normal.isspace()) and len(normal) == 1
+        ):
+            assert inside.fullmatch(ch) or digit.fullmatch(ch), hex(cp)
+        elif len(normal) == 1 and normal.isascii() and normal.isdigit():
+            assert digit.fullmatch(ch), hex(cp)

@@ -82,9 +82,32 @@ def view_for(
 
 _SEPARATORS = frozenset(" -.()\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
 """Characters (after NFKC) that may stand between the digit groups of one number."""
+_DIGIT_CHARS = (
+    r"\u0030-\u0039\u00b2-\u00b3\u00b9\u2070\u2074-\u2079\u2080-\u2089\u2460-\u2468\u24ea\uff10-\uff19"
+    r"\U0001d7ce-\U0001d7ff\U0001fbf0-\U0001fbf9"
+)
+"""Every character NFKC turns into one ASCII digit (full-width, superscript, circled …)."""
+_FORMAT_CHARS = (
+    r"\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    r"\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
+    r"\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+"""Unicode category Cf: invisible format characters (zero-width space, joiners, BOM …)."""
+_SEPARATOR_CHARS = (
+    r"\u0009-\u000d\u001c-\u0020\u0028-\u0029\u002d-\u002e\u0085\u00a0\u1680\u2000-\u200a\u2010-\u2015"
+    r"\u2024\u2028-\u2029\u202f\u205f\u207b\u207d-\u207e\u208b\u208d-\u208e\u2212\u3000\ufe31-\ufe32"
+    r"\ufe35-\ufe36\ufe52\ufe58-\ufe5a\ufe63\uff08-\uff09\uff0d-\uff0e"
+)
+"""Whitespace and every character NFKC turns into one of :data:`_SEPARATORS`."""
+_DIGIT = re.compile(f"[{_DIGIT_CHARS}]")
+_NUMBER_REGION = re.compile(f"[{_DIGIT_CHARS}][{_DIGIT_CHARS}{_FORMAT_CHARS}{_SEPARATOR_CHARS}Xx\uff38\uff58]*")
+"""A stretch of text that may hold numbers: a digit, then digits, separators, format
+characters and check characters. The scanner reads only these (generated from the Unicode
+database; ``tests/security/test_masking_formats.py`` checks them against it)."""
 _MAX_SEPARATOR_RUN = 3
 """At most this many separators between two digit groups of one number ("135 - 1234")."""
 _MAX_NUMBER_DIGITS = 18
+_MIN_NUMBER_DIGITS = 10
 
 _NUMBER_SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("resident_id", re.compile(r"[1-9]\d{16}[\dX]")),
@@ -191,10 +214,25 @@ def _digit_groups(text: str) -> list[list[list[int]]]:
     of their digits, an ID's check ``X`` included), consecutive groups parted by at most
     :data:`_MAX_SEPARATOR_RUN` separators."""
     runs: list[list[list[int]]] = []
+    for region in _NUMBER_REGION.finditer(text):
+        start, end = region.span()
+        if end - start < _MIN_NUMBER_DIGITS:
+            continue  # too short to hold a number
+        chars = region.group()
+        if chars.isascii() and chars.isdigit():  # the usual case: one plain run of digits
+            runs.append([list(range(start, end))])
+        else:
+            runs.extend(_region_groups(text, start, end))
+    return runs
+
+
+def _region_groups(text: str, start: int, end: int) -> list[list[list[int]]]:
+    runs: list[list[list[int]]] = []
     groups: list[list[int]] = []
     group: list[int] = []
-    gap = 0  # separators since the last digit; -1: none allowed (the run is closed)
-    for i, ch in enumerate(text):
+    gap = 0  # separators since the last digit
+    for i in range(start, end):
+        ch = text[i]
         normal = _normal_char(ch)
         if not normal:
             continue
@@ -290,11 +328,10 @@ def mask_text(text: str) -> str:
 
 
 def _may_hold_number(text: str) -> bool:
-    """A cheap first look: text with fewer than ten digits (of any script or width) holds no
-    number."""
+    """A cheap first look: text with fewer than ten digits (of any width) holds no number."""
     if text.isascii():
-        return sum(map(text.count, "0123456789")) >= 10
-    return sum(1 for ch in text if ch.isnumeric()) >= 10
+        return sum(map(text.count, "0123456789")) >= _MIN_NUMBER_DIGITS
+    return len(_DIGIT.findall(text)) >= _MIN_NUMBER_DIGITS
 
 
 ANONYMOUS_MARK = "某"
