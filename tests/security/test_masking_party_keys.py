@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from collections.abc import Callable
 from pathlib import Path
 
 import attrs
@@ -154,17 +155,18 @@ def test_a_read_only_opening_records_no_fingerprint(tmp_path: Path) -> None:
     service.store.close()
 
 
-def test_rekeying_digests_every_case_again_under_the_new_key(tmp_path: Path) -> None:
+def test_rekeying_digests_every_case_again_under_the_new_key(database_urls: Callable[[], str]) -> None:
     """The recovery when a key must change: cases recorded under key A match again under key B,
-    and key A is refused from then on."""
+    and key A is refused from then on (on SQLite and PostgreSQL)."""
     from builders import ADMIN
     from mediation_core.app.bootstrap import rekey
     from mediation_core.demo.walkthrough import demo_registry
     from mediation_core.domain.reporting.repeats import PartyKeyer
 
-    url = str(tmp_path / "county.sqlite3")
+    url = database_urls()
+    store = "sqlite" if url.startswith("sqlite") else "postgresql"
     clock = sc.ScriptClock()
-    service = open_service(Config(store="sqlite", url=url, identity_key=KEY_A), clock=clock)
+    service = open_service(Config(store=store, url=url, identity_key=KEY_A), clock=clock)
     service.register(demo_registry(), ADMIN)
     sc.run(service.handle, clock, sc.lifecycle("case-1"))
     parties = service.case_file("case-1", MEDIATOR).state.parties
@@ -172,11 +174,11 @@ def test_rekeying_digests_every_case_again_under_the_new_key(tmp_path: Path) -> 
     service.store.close()
     assert before.party_keys == PartyKeyer(key=KEY_A.encode()).keys(parties)
 
-    assert rekey(Config(store="sqlite", url=url, identity_key=KEY_B), clock=clock) == 1
+    assert rekey(Config(store=store, url=url, identity_key=KEY_B), clock=clock) == 1
 
     with pytest.raises(IdentityKeyMismatchError):
-        open_service(Config(store="sqlite", url=url, identity_key=KEY_A))
-    after = open_service(Config(store="sqlite", url=url, identity_key=KEY_B), clock=clock)
+        open_service(Config(store=store, url=url, identity_key=KEY_A))
+    after = open_service(Config(store=store, url=url, identity_key=KEY_B), clock=clock)
     (row,) = after.store.ledger()
     assert row.party_keys == PartyKeyer(key=KEY_B.encode()).keys(parties)
     assert attrs.evolve(row, party_keys=before.party_keys) == before  # only the digests changed
