@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import typing
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -16,6 +17,7 @@ from typing import Any
 import cattrs
 import cattrs.cols
 import cattrs.v
+from cattrs.errors import ForbiddenExtraKeysError
 from cattrs.preconf.json import make_converter as make_json_converter
 from cattrs.strategies import configure_tagged_union
 
@@ -89,6 +91,26 @@ class StrictValueError(ValueError):
     """A JSON value of the wrong kind for its field (the message says what was expected)."""
 
 
+_NAME = re.compile(r"(?![A-Za-z0-9_]*\d{3})[A-Za-z_][A-Za-z0-9_]{0,63}")
+"""What a command or field name looks like (no run of three digits: ``ID110105…`` is a
+number with a label); anything else is described, never quoted."""
+
+
+def _described(value: Any) -> str:
+    """A wrong value as a format error names it: by its kind and size, never by its content,
+    which may be a party's ID or phone number put in the wrong field."""
+    if isinstance(value, str):
+        return f"a string of {len(value)} characters"
+    return f"a {type(value).__name__}"
+
+
+def _named(name: Any, *, quote: bool = True) -> str:
+    """A command or field name (quoted) when it looks like one, described otherwise."""
+    if isinstance(name, str) and _NAME.fullmatch(name):
+        return repr(name) if quote else name
+    return f"({_described(name)})"
+
+
 def _strict(expected: str, ok: Callable[[Any], bool], make: Callable[[Any], Any]) -> Callable[[Any, Any], Any]:
     """A structure hook that takes only values ``ok`` accepts: JSON ``5`` is not the string
     ``"5"``, ``"yes"`` is not ``True``, ``null`` is not ``"None"``."""
@@ -109,10 +131,10 @@ def _decimal(value: Any) -> Decimal:
     try:
         number = Decimal(str(value))
     except ArithmeticError as exc:
-        msg = f"expected a number, got {str(value)[:40]!r}"
+        msg = f"expected a number, got {_described(value)}"
         raise StrictValueError(msg) from exc
     if not number.is_finite():
-        msg = f"expected a finite number, got {value!r}"
+        msg = f"expected a finite number, got {value!r}"  # NaN or Infinity: no personal value
         raise StrictValueError(msg)
     return number
 
@@ -121,12 +143,12 @@ def _date(value: Any, _: Any) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     if not isinstance(value, str) or len(value) != 10:
-        msg = f"expected a date (YYYY-MM-DD), got {str(value)[:40]!r}"
+        msg = f"expected a date (YYYY-MM-DD), got {_described(value)}"
         raise StrictValueError(msg)
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        msg = f"expected a date (YYYY-MM-DD), got {value!r}"
+        msg = f"expected a date (YYYY-MM-DD), got {_described(value)} that is not a real date"
         raise StrictValueError(msg) from exc
 
 
@@ -134,12 +156,12 @@ def _datetime(value: Any, _: Any) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value
     if not isinstance(value, str) or len(value) > 40:
-        msg = f"expected a date and time (ISO 8601), got {str(value)[:40]!r}"
+        msg = f"expected a date and time (ISO 8601), got {_described(value)}"
         raise StrictValueError(msg)
     try:
         return dt.datetime.fromisoformat(value)
     except ValueError as exc:
-        msg = f"expected a date and time (ISO 8601), got {value!r}"
+        msg = f"expected a date and time (ISO 8601), got {_described(value)} in another form"
         raise StrictValueError(msg) from exc
 
 
@@ -244,7 +266,7 @@ def command_from_json(data: Mapping[str, Any]) -> Any:
     cls = COMMAND_BY_NAME.get(name) if isinstance(name, str) else None
     if cls is None:
         expected = ", ".join(sorted(COMMAND_BY_NAME))
-        raise CommandFormatError([f"unknown command {name!r}; expected one of {expected} @ $.command"])
+        raise CommandFormatError([f"unknown command {_named(name)}; expected one of {expected} @ $.command"])
     try:
         command = converter().structure(payload, cls)
     except (cattrs.BaseValidationError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
@@ -263,6 +285,8 @@ def _format(exc: BaseException, tp: type | None) -> str:
         return "required field missing"
     if isinstance(exc, AttributeError):  # a JSON value where an object was declared
         return "expected an object"
+    if isinstance(exc, ForbiddenExtraKeysError):  # cattrs quotes the keys; a key may be a number
+        return f"extra fields found ({', '.join(sorted(_named(k, quote=False) for k in exc.extra_fields))})"
     return cattrs.v.format_exception(exc, tp)
 
 

@@ -23,7 +23,7 @@ from mediation_core.serialization import unstructure
 from mediation_core.testing import scenarios as sc
 from mediation_sqlalchemy import open_sqlalchemy
 
-KEY = "test-identity-key"
+KEY = "test-identity-key-of-32-bytes-at-least"
 
 
 def run(*argv: str) -> tuple[int, str, str]:

@@ -129,7 +129,9 @@ def test_a_failing_observer_never_fails_the_command_it_observes(site: Path, tmp_
     commands = tmp_path / "receive.json"
     commands.write_text(json.dumps(command, ensure_ascii=False), encoding="utf-8")
     as_mediator = ("--as", "mediator:m-zhang@pengshanlu-room")
-    recorded = mediation(site, "--db", db, *as_mediator, "case", "record", str(commands), MEDIATION_IDENTITY_KEY="k")
+    recorded = mediation(
+        site, "--db", db, *as_mediator, "case", "record", str(commands), MEDIATION_IDENTITY_KEY="k" * 32
+    )
     assert recorded.returncode == ExitCode.OK, recorded.stderr
     assert recorded.stdout.splitlines() == ["recorded ReceiveDispute: c-1 v1 received"]
     assert "observer of plugin 'exchange' failed on case.received c-1 v1" in recorded.stderr

@@ -4,22 +4,24 @@ story drew, and the same seed writes the same case files on any store."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from pathlib import Path
 
 import pytest
 
 from mediation_core.app.bootstrap import Config, open_service
 from mediation_core.app.service import MediationService
-from mediation_core.demo import DEMO_IDENTITY_KEY, PERIOD, DemoError, DemoOutcome, run_demo
+from mediation_core.demo import PERIOD, DemoError, DemoOutcome, run_demo
 from mediation_core.demo.walkthrough import StoryClock
 from mediation_core.domain.values.calendar import CHINA_TZ
 
 SMALL = 0.03
+KEY = secrets.token_urlsafe(32)
 
 
 def opened(store: str, url: str = "") -> tuple[MediationService, StoryClock]:
     clock = StoryClock(dt.datetime.combine(PERIOD.start, dt.time(8), CHINA_TZ))
-    service = open_service(Config(store=store, url=url, identity_key=DEMO_IDENTITY_KEY), clock=clock)
+    service = open_service(Config(store=store, url=url, identity_key=KEY), clock=clock)
     return service, clock
 
 

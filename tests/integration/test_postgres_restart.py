@@ -186,7 +186,7 @@ def test_the_command_line_says_the_server_is_unreachable_and_exits_9(
 ) -> None:
     for name in ("MEDIATION_STORE", "MEDIATION_DB_URL", "MEDIATION_ACTOR", "MEDIATION_NOTIFIERS_FILE"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("MEDIATION_IDENTITY_KEY", "test-identity-key")
+    monkeypatch.setenv("MEDIATION_IDENTITY_KEY", "test-identity-key-of-32-bytes-at-least")
     db = ("--db", schema_url())
     registry = tmp_path / "registry.json"
     registry.write_text(json.dumps(unstructure(demo_registry()), ensure_ascii=False), encoding="utf-8")

@@ -30,7 +30,7 @@ def test_the_embedded_sqlite_file_is_the_default_store(monkeypatch: pytest.Monke
     assert Config().store == DEFAULT_STORE == "sqlite"
     assert default_sqlite_path() == tmp_path / "xdg" / "mediation-core" / "mediation.sqlite3"
     assert not default_sqlite_path().parent.exists()  # nothing is created by asking
-    service = open_service(Config(identity_key="k"), plugins=load_plugins(strict=True))
+    service = open_service(Config(identity_key="k" * 32), plugins=load_plugins(strict=True))
     try:
         assert isinstance(service.store, SqlStore)
         assert default_sqlite_path().is_file()
@@ -53,10 +53,11 @@ def test_a_data_folder_created_on_first_use_keeps_the_walked_case(
     monkeypatch.setenv("MEDIATION_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("MEDIATION_STORE", raising=False)
     monkeypatch.delenv("MEDIATION_DB_URL", raising=False)
+    monkeypatch.setenv("MEDIATION_IDENTITY_KEY", "w" * 32)  # the walk keeps its case only under a key
     first = walkthrough()
     assert (tmp_path / "data" / "mediation.sqlite3").is_file()
     assert walkthrough() == first  # the second run shows the stored case, byte for byte
-    assert walkthrough(Config(store="memory", identity_key="walkthrough-demonstration-key")) == first
+    assert walkthrough(Config(store="memory", identity_key="w" * 32)) == first
 
 
 def test_a_configured_backend_that_does_not_load_is_an_error_not_a_fallback(

@@ -160,7 +160,7 @@ def test_open_service_passes_the_store_url(tmp_path: Path) -> None:
     from mediation_core.app.bootstrap import Config, open_service
 
     url = f"sqlite:///{tmp_path / 'county.sqlite3'}"
-    service = open_service(Config(store="sqlite", url=url, identity_key="k"), plugins=load_plugins(strict=True))
+    service = open_service(Config(store="sqlite", url=url, identity_key="k" * 32), plugins=load_plugins(strict=True))
     try:
         assert (tmp_path / "county.sqlite3").is_file()
     finally:

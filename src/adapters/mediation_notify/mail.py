@@ -15,7 +15,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, localtime
 
-from mediation_core.app.logs import logger
+from mediation_core.app.logs import logger, scrub
 from mediation_core.plugins.types import Deliver, Delivery, DeliveryError
 from mediation_notify.settings import flag, known, number, required
 
@@ -88,7 +88,7 @@ def open_smtp(settings: Mapping[str, str]) -> Deliver:
             ) from exc
         except smtplib.SMTPResponseException as exc:
             text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
-            raise DeliveryError(f"SMTP {exc.smtp_code} {text}", permanent=exc.smtp_code >= 500) from exc
+            raise DeliveryError(scrub(f"SMTP {exc.smtp_code} {text}"), permanent=exc.smtp_code >= 500) from exc
         if refused:
             log.warning("notice %s: some recipients were refused: %s", delivery.key, refused)
 

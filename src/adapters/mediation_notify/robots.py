@@ -15,6 +15,7 @@ import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
+from mediation_core.app.logs import scrub
 from mediation_core.plugins.types import Deliver, Delivery, DeliveryError
 from mediation_notify.settings import known, number, required
 
@@ -69,12 +70,12 @@ def _check_answer(robot: str, answer: Any, retryable: frozenset[int]) -> None:
     try:
         data = answer.json()
     except ValueError as exc:
-        msg = f"{robot} answered something that is not JSON: {answer.text[:200]}"
+        msg = scrub(f"{robot} answered something that is not JSON: {answer.text[:200]}")
         raise DeliveryError(msg) from exc
     code = data.get("errcode", -1) if isinstance(data, dict) else -1
     if code != 0:
         message = data.get("errmsg", "") if isinstance(data, dict) else ""
-        msg = f"{robot} errcode {code}: {message}"
+        msg = scrub(f"{robot} errcode {code}: {message}")  # the robot may quote the mobiles it refused
         raise DeliveryError(msg, permanent=code not in retryable)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -12,10 +14,13 @@ from typing import Any
 import cattrs
 from attrs import field, frozen
 
+from mediation_core.app.aggregates import CASES
 from mediation_core.app.delivery import DeliveryPolicy, NotifierConfig, open_channels
-from mediation_core.app.ports import Store
+from mediation_core.app.ports import Append, Document, Store
+from mediation_core.app.runtime import event_of
 from mediation_core.app.service import MediationService, utc_now
 from mediation_core.calendars import NATIONAL
+from mediation_core.domain.errors import ConcurrencyConflictError
 from mediation_core.plugins.manager import PluginError, Plugins, load_plugins
 from mediation_core.serialization import structure
 
@@ -27,6 +32,101 @@ EPHEMERAL_STORE = "memory"
 
 class ConfigurationError(Exception):
     """The deployment's configuration is incomplete or contradictory."""
+
+
+class IdentityKeyMismatchError(ConfigurationError):
+    """The configured identity key is not the one this store's party digests were made with."""
+
+
+DEMO_IDENTITY_KEY = "walkthrough-demonstration-key-public-never-secret"
+"""A key everyone can read (it is in the source): for in-memory demonstrations and tests only.
+:func:`open_service` refuses it for a store that keeps data, where it would let anyone test
+guessed ID numbers against the stored digests."""
+
+MIN_IDENTITY_KEY_BYTES = 32
+"""The shortest identity key accepted (UTF-8 bytes): a key is what stands between a keyed
+digest and a brute force of the eight birth-date digits a masked ID hides."""
+
+IDENTITY_KEY_DOCUMENT = ("deployment", "identity-key")
+"""Where a store keeps the fingerprint of its identity key: a document (kind, key), written by
+an append with no records, so no table or stream is added for it."""
+IDENTITY_KEY_STREAM = "deployment-identity-key"
+"""The stream id the fingerprint's first append is filed under (it never holds an event); a
+re-key files its own under ``deployment-identity-key/<time>``."""
+
+
+def is_identity_key_stream(stream_id: str) -> bool:
+    """True for the empty streams the key's fingerprint was written through (no case file)."""
+    return stream_id == IDENTITY_KEY_STREAM or stream_id.startswith(IDENTITY_KEY_STREAM + "/")
+
+
+_FINGERPRINT_LABEL = b"mediation-core identity-key fingerprint v1"
+
+
+def identity_key_fingerprint(key: bytes) -> str:
+    """HMAC-SHA256 of a fixed label under ``key``: tells two keys apart and reveals nothing
+    of either (the key itself is never stored)."""
+    return hmac.new(key, _FINGERPRINT_LABEL, hashlib.sha256).hexdigest()
+
+
+def check_identity_key(key: str) -> bytes:
+    """``key`` as bytes, refused when shorter than :data:`MIN_IDENTITY_KEY_BYTES`."""
+    raw = key.encode()
+    if len(raw) < MIN_IDENTITY_KEY_BYTES:
+        msg = (
+            f"身份密钥过短 / the identity key (MEDIATION_IDENTITY_KEY, Config.identity_key) must be at least "
+            f"{MIN_IDENTITY_KEY_BYTES} bytes, got {len(raw)}: generate one with "
+            "python -c 'import secrets; print(secrets.token_urlsafe(32))' and keep it for ever"
+        )
+        raise ConfigurationError(msg)
+    return raw
+
+
+def verify_identity_key(store: Store, key: bytes, now: dt.datetime, *, record: bool = True) -> None:
+    """Compare ``key``'s fingerprint with the one the store recorded at its first use, and
+    record it when there is none yet (``record``). A different key would silently split repeat
+    detection (digests under two keys never match), so it is refused with
+    :class:`IdentityKeyMismatchError`; docs/operations.md describes the recovery."""
+    fingerprint = identity_key_fingerprint(key)
+    stored = store.document(*IDENTITY_KEY_DOCUMENT)
+    if stored is None:
+        if record:
+            try:
+                _record_fingerprint(store, fingerprint, now, IDENTITY_KEY_STREAM)
+            except ConcurrencyConflictError:  # another server recorded its key first: compare with it
+                verify_identity_key(store, key, now, record=False)
+        return
+    if not hmac.compare_digest(str(stored.body.get("fingerprint", "")), fingerprint):
+        since = stored.body.get("recorded_at", "?")
+        msg = (
+            "身份密钥与本库不符 / the identity key (MEDIATION_IDENTITY_KEY) is not the key this store's party "
+            f"digests were made with (fingerprint recorded {since}): set the original key again; to change "
+            "the key on purpose follow 'Changing the identity key' in docs/operations.md"
+        )
+        raise IdentityKeyMismatchError(msg)
+
+
+def _record_fingerprint(store: Store, fingerprint: str, now: dt.datetime, stream_id: str) -> None:
+    kind, key = IDENTITY_KEY_DOCUMENT
+    document = Document(
+        kind=kind,
+        key=key,
+        body={"fingerprint": fingerprint, "algorithm": "HMAC-SHA256", "recorded_at": now.isoformat()},
+    )
+    with store.transaction() as tx:
+        tx.append(
+            Append(
+                stream_id=stream_id,
+                expected_version=0,
+                records=(),
+                row=None,
+                deadlines=(),
+                notices=(),
+                created_at=now,
+                documents=(document,),
+            )
+        )
+        tx.commit()
 
 
 @frozen(kw_only=True)
@@ -155,7 +255,11 @@ def open_service(
 ) -> MediationService:
     """A service over the configured store, policy and calendar. ``writes=False`` opens it for
     queries only (reports, case files, exports, verification): then a persistent store needs no
-    identity key, since the key only digests the parties of cases being recorded."""
+    identity key, since the key only digests the parties of cases being recorded.
+
+    A configured identity key must be at least :data:`MIN_IDENTITY_KEY_BYTES` long; opened for
+    writes, it must be the key the store was first written with (:func:`verify_identity_key`,
+    which records its fingerprint on first use)."""
     config = config or Config.from_env()
     if writes and not config.identity_key and config.store != EPHEMERAL_STORE:
         msg = (
@@ -163,14 +267,66 @@ def open_service(
             "(MEDIATION_IDENTITY_KEY): repeat disputes are found by keyed digests of ID numbers"
         )
         raise ConfigurationError(msg)
+    key = check_identity_key(config.identity_key) if config.identity_key else None
+    if config.identity_key == DEMO_IDENTITY_KEY and config.store != EPHEMERAL_STORE:
+        msg = (
+            f"the public demonstration key cannot protect store {config.store!r}, which keeps data: "
+            "set MEDIATION_IDENTITY_KEY to the deployment's own secret"
+        )
+        raise ConfigurationError(msg)
     plugins = plugins or load_plugins(strict=config.strict_plugins)
     channels = open_channels(config.notifiers, plugins)
+    store = open_store(config, plugins)
+    if key is not None and writes:  # reading makes no digests: a read-only opening needs no key
+        try:
+            verify_identity_key(store, key, clock())
+        except BaseException:
+            store.close()
+            raise
     return MediationService(
-        open_store(config, plugins),
+        store,
         plugins=plugins,
         region=config.region,
         clock=clock,
-        identity_key=config.identity_key.encode() if config.identity_key else None,
+        identity_key=key,
         channels=channels,
         delivery_policy=config.delivery,
     )
+
+
+def rekey(config: Config, *, plugins: Plugins | None = None, clock: Callable[[], dt.datetime] = utc_now) -> int:
+    """Change a store's identity key on purpose (the old one leaked, was the public
+    demonstration key, or is lost): every case's ledger row is projected again, each in its own
+    transaction, its party keys digested under ``config.identity_key`` from the ID numbers the
+    case's events hold, then the new key's fingerprint replaces the old one. The old key is not
+    needed. Run it with every writer stopped; returns the number of cases re-keyed."""
+    if not config.identity_key:
+        msg = "re-keying needs the new identity key (MEDIATION_IDENTITY_KEY)"
+        raise ConfigurationError(msg)
+    service = open_service(config, plugins=plugins, clock=clock, writes=False)  # its fingerprint is replaced below
+    try:
+        now = clock()
+        case_ids = sorted({row.case_id for row in service.store.ledger()})
+        for case_id in case_ids:
+            with service.store.transaction() as tx:
+                records = tx.read(case_id)
+                state = CASES.replay(case_id, [event_of(r) for r in records])
+                projection = CASES.project(state, service.context(now), service.reading(records[-1].hash))
+                tx.append(
+                    Append(
+                        stream_id=case_id,
+                        expected_version=len(records),
+                        records=(),
+                        row=projection.row,
+                        deadlines=projection.deadlines,
+                        notices=(),
+                        created_at=now,
+                        documents=projection.documents,
+                    )
+                )
+                tx.commit()
+        fingerprint = identity_key_fingerprint(service.party_keyer.key)
+        _record_fingerprint(service.store, fingerprint, now, f"{IDENTITY_KEY_STREAM}/{now:%Y%m%dT%H%M%S%f}")
+    finally:
+        service.store.close()
+    return len(case_ids)

@@ -28,11 +28,10 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 from attrs import field, frozen
 
-from mediation_core.app.logs import logger
+from mediation_core.app.logs import logger, scrub
 from mediation_core.app.ports import DeliveryStatus, OutboxEntry, Store
 from mediation_core.domain.errors import ConcurrencyConflictError
 from mediation_core.domain.values.notices import Notice
-from mediation_core.domain.values.privacy import mask_text
 from mediation_core.domain.values.recipients import Resolution, resolve
 from mediation_core.plugins.manager import PluginError, Plugins
 from mediation_core.plugins.types import Deliver, Delivery, DeliveryError, Notifier
@@ -241,14 +240,16 @@ def _attempt(
             channel.deliver(channel.delivery(notice, resolution, entry.attempts))
         except DeliveryError as exc:
             permanent = permanent or exc.permanent
-            errors.append(f"{channel.name}: {exc}{' (permanent)' if exc.permanent else ''}")
+            errors.append(scrub(f"{channel.name}: {exc}{' (permanent)' if exc.permanent else ''}"))
         except Exception as exc:  # noqa: BLE001 - a notifier's failure is isolated and recorded, never raised
-            errors.append(f"{channel.name}: {type(exc).__name__}: {exc}")
+            errors.append(scrub(f"{channel.name}: {type(exc).__name__}: {exc}"))
         else:
             delivered.append(channel.name)
+    # a gateway may echo a phone number, an HTTP error may quote a robot URL with its token:
+    # the error is scrubbed before it is logged or stored
     for error in errors:
         log.warning("notice %s attempt %d failed: %s", notice.key, entry.attempts, error)
-    last_error = mask_text("; ".join(errors))[:MAX_ERROR_CHARS]  # a gateway may echo a phone number
+    last_error = "; ".join(errors)[:MAX_ERROR_CHARS]
     if not errors:
         return attrs.evolve(
             entry,
@@ -275,8 +276,9 @@ def _attempt(
 
 
 def dead_letters(store: Store) -> list[OutboxEntry]:
-    """Notices the outbox gave up on, oldest first, each with its last error."""
-    return store.outbox(DeliveryStatus.DEAD)
+    """Notices the outbox gave up on, oldest first, each with its last error (scrubbed again:
+    an entry stored by an older release may quote a number its gateway echoed)."""
+    return [attrs.evolve(e, last_error=scrub(e.last_error)) for e in store.outbox(DeliveryStatus.DEAD)]
 
 
 def requeue(store: Store, keys: Iterable[str], now: dt.datetime) -> list[str]:

@@ -71,6 +71,9 @@ class Viewer:
         )
 
     def row(self, row: LedgerRow) -> LedgerRow:
+        """A ledger row in the reader's view. Only a full view keeps ``party_keys``: a keyed
+        digest of an ID number, with the key, tests a guess of the eight birth-date digits a
+        masked ID hides, so a masked or withheld reader gets none."""
         view = self.view(row.room_id, sensitive=row.sensitive)
         if view is PersonalDataView.FULL:
             return row
@@ -79,7 +82,7 @@ class Viewer:
             row,
             summary=view_text(row.summary, view, row.party_names),
             party_names=tuple(mask_name(n) for n in row.party_names) if withheld else row.party_names,
-            party_keys=() if withheld else row.party_keys,
+            party_keys=(),
         )
 
     def screening_line(self, line: ScreeningLine) -> ScreeningLine:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from mediation_core.app.bootstrap import Config, open_service
 from mediation_core.cli import render
 from mediation_core.cli.output import Progress, table, to_json
 from mediation_core.cli.session import Session, backend_of
-from mediation_core.demo import DEMO_IDENTITY_KEY, PERIOD, DemoError, DemoOutcome, run_demo
+from mediation_core.demo import PERIOD, DemoError, DemoOutcome, run_demo
 from mediation_core.demo.walkthrough import StoryClock
 from mediation_core.domain.values.calendar import CHINA_TZ
 
@@ -52,7 +53,8 @@ def demo_config(session: Session, out: Path) -> Config:
         for stale in (path, path.with_name(DB_NAME + "-wal"), path.with_name(DB_NAME + "-shm")):
             stale.unlink(missing_ok=True)
         config = attrs.evolve(config, store=backend_of(str(path)), url=str(path))
-    return attrs.evolve(config, identity_key=config.identity_key or DEMO_IDENTITY_KEY)
+    # the demo's store keeps data: never the public demonstration key, a random one unless set
+    return attrs.evolve(config, identity_key=config.identity_key or secrets.token_urlsafe(32))
 
 
 def run(session: Session) -> int:

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import attrs
 import cattrs
 
+from mediation_core.app.bootstrap import is_identity_key_stream, rekey
 from mediation_core.cli.output import table, to_json
 from mediation_core.cli.session import Session, UsageError
 from mediation_core.domain.values.calendar import local_date
@@ -40,6 +40,12 @@ def register(add: Callable[..., Any]) -> None:
         help="anonymise the parties of every listed case file, each in its own transaction (default: only list)",
     )
     add("walkthrough", "walk one dispute from intake to archive and print its case file (an example)", run_walkthrough)
+    add(
+        "rekey",
+        "change the identity key on purpose: digest every case's parties again under MEDIATION_IDENTITY_KEY "
+        "(stop every writer first)",
+        run_rekey,
+    )
 
 
 def read_registry(path: Path) -> Registry:
@@ -76,7 +82,7 @@ def run_init(session: Session) -> int:
         if args.registry:
             store.save_registry(read_registry(Path(args.registry)))
         registry = store.registry()
-        streams = sum(1 for _ in store.stream_ids())
+        streams = sum(1 for s in store.stream_ids() if not is_identity_key_stream(s))
     backend = session.plugins.store_backends()[config.store]
     facts = {
         "store": config.store,
@@ -100,7 +106,7 @@ def run_init(session: Session) -> int:
 def run_verify(session: Session) -> int:
     args = session.args
     with session.service(writes=False) as service:
-        streams = sum(1 for _ in service.store.stream_ids())
+        streams = sum(1 for s in service.store.stream_ids() if not is_identity_key_stream(s))
         breaks = service.verify(session.actor)
     if args.json:
         args.stdout.write(
@@ -144,7 +150,16 @@ def run_retention(session: Session) -> int:
 def run_walkthrough(session: Session) -> int:
     from mediation_core.demo import walkthrough  # noqa: PLC0415 - only this command needs it
 
-    config = session.config
-    config = attrs.evolve(config, identity_key=config.identity_key or walkthrough.DEMO_IDENTITY_KEY)
-    session.args.stdout.write(walkthrough.main(config))
+    session.args.stdout.write(walkthrough.main(session.config))
+    return 0
+
+
+def run_rekey(session: Session) -> int:
+    count = rekey(session.config, plugins=session.plugins)
+    if session.args.json:
+        session.args.stdout.write(to_json({"rekeyed": count}))
+        return 0
+    session.args.stdout.write(
+        f"{count} case(s) re-keyed; the store now expects the identity key in MEDIATION_IDENTITY_KEY\n"
+    )
     return 0

@@ -14,13 +14,14 @@ from pathlib import Path
 
 from attrs import frozen
 
+from mediation_core.app.bootstrap import DEMO_IDENTITY_KEY, is_identity_key_stream
 from mediation_core.app.service import MediationService
 from mediation_core.demo.district import CENTRE_STAFF, DISTRICT, District, build_district
 from mediation_core.demo.figures import SOURCE, Comparison, compare
 from mediation_core.demo.outputs import Written, write_outputs
 from mediation_core.demo.plan import PERIOD, Plan, plan
 from mediation_core.demo.run import DemoError, Progress, play
-from mediation_core.demo.walkthrough import DEMO_IDENTITY_KEY, StoryClock
+from mediation_core.demo.walkthrough import StoryClock
 from mediation_core.domain.meeting.compliance import Compliance
 from mediation_core.domain.reporting.statistics import StatisticsReport
 from mediation_core.domain.statistical_return.filing import Filing
@@ -56,7 +57,7 @@ def run_demo(
     """Run the story for ``seed`` on ``service`` (whose clock is ``clock``, and whose store is
     empty), then write the outputs into ``out`` (when given). ``scale`` shrinks the volume of
     disputes (1: the source report's)."""
-    if next(iter(service.store.stream_ids()), None) is not None:
+    if any(not is_identity_key_stream(s) for s in service.store.stream_ids()):  # the key's fingerprint may be there
         msg = "the demo needs an empty store; this one already holds records"
         raise DemoError(msg)
     started = time.perf_counter()

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import attrs
 
-from mediation_core.app.bootstrap import Config, open_service
+from mediation_core.app.bootstrap import DEMO_IDENTITY_KEY, EPHEMERAL_STORE, Config, open_service
 from mediation_core.app.service import CaseFile, MediationService
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.case.agreements import Mark, Responsibility, SignatoryKind, WrittenTerms
@@ -247,18 +247,20 @@ def _ledger_cells(row: LedgerRow) -> Iterator[tuple[str, object]]:
         yield key, data[key]
 
 
-DEMO_IDENTITY_KEY = "walkthrough-demonstration-key"
-"""The identity key of the walk when the environment gives none. A demonstration key is not
-secret: a deployment sets ``MEDIATION_IDENTITY_KEY`` before recording real parties."""
+def walk_config(config: Config) -> Config:
+    """Where the walk runs: the configured store when the deployment's identity key is set;
+    without one, a store in memory under the public demonstration key, so that no store that
+    keeps data ever holds digests made under a key everyone knows."""
+    if config.identity_key:
+        return config
+    return attrs.evolve(config, store=EPHEMERAL_STORE, url="", identity_key=DEMO_IDENTITY_KEY)
 
 
 def main(config: Config | None = None) -> str:
-    """Run the walk on the configured store (the embedded SQLite file unless configured)."""
+    """Run the walk on the configured store (the embedded SQLite file unless configured) when
+    an identity key is configured, else in memory (:func:`walk_config`)."""
     clock = StoryClock(dt.datetime(2026, 5, 6, 10, tzinfo=CHINA_TZ))
-    if config is None:
-        config = Config.from_env()
-        if not config.identity_key:
-            config = attrs.evolve(config, identity_key=DEMO_IDENTITY_KEY)
+    config = walk_config(config if config is not None else Config.from_env())
     service = open_service(config, clock=clock)
     try:
         return render(walk(service, clock))

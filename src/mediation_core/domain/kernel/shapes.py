@@ -62,7 +62,7 @@ def _check(value: Any, tp: Any, path: str, out: list[str]) -> None:  # noqa: PLR
         return
     if origin is typing.Literal:
         if value not in args:
-            out.append(f"expected one of {args}, got {value!r} @ {path}")
+            out.append(f"expected one of {args}, got another {type(value).__name__} @ {path}")  # never the value
         return
     if origin in (tuple, frozenset, list):
         _check_collection(value, tp, origin, path, out)
@@ -107,7 +107,7 @@ def _scalar_problem(value: Any, tp: Any) -> str | None:  # noqa: PLR0911 - one a
             None if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else f"expected date, got {got}"
         )
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return None if isinstance(value, tp) else f"expected {tp.__name__}, got {value!r}"
+        return None if isinstance(value, tp) else f"expected {tp.__name__}, got {got}"  # never the value
     if isinstance(tp, type):
         return None if isinstance(value, tp) else f"expected {tp.__name__}, got {got}"
     return None

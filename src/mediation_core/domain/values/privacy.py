@@ -21,7 +21,9 @@ ended (:func:`anonymised_party`): anonymisation is the ``WITHHELD`` view made pe
 from __future__ import annotations
 
 import enum
+import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -36,10 +38,6 @@ DEFAULT_PERSONAL_DATA_ROLES: tuple[Role, ...] = (Role.MEDIATOR, Role.ROOM_DIRECT
 
 DEFAULT_WITHHELD_ROLES: tuple[Role, ...] = (Role.COORDINATION_CENTRE,)
 """Who reads district-wide figures and records without any party personal data."""
-
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z-])([1-9]\d{5})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z-])")
-_MOBILE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z-])(1[3-9]\d)(\d{4})(\d{4})(?![0-9A-Za-z-])")
-_LANDLINE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z-])(0\d{2,3}-?)(\d{3,4})(\d{4})(?![0-9A-Za-z-])")
 
 
 class PersonalDataView(enum.Enum):
@@ -75,11 +73,265 @@ def view_for(
     return PersonalDataView.MASKED
 
 
+# -- numbers inside free text -------------------------------------------------------------------
+# A number is found however it is written: full-width or other compatibility digits (NFKC),
+# zero-width and other invisible format characters, spaces, hyphens, dots or brackets between
+# its digit groups, a +86 / 86 / 0086 prefix, an "ID" or "身份证" label glued to it. Matching
+# runs over the normalised digits; masking replaces the original characters one for one, so the
+# text keeps its length and its layout.
+
+_SEPARATORS = frozenset(" -.()\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
+"""Characters (after NFKC) that may stand between the digit groups of one number."""
+_DIGIT_CHARS = (
+    r"\u0030-\u0039\u00b2-\u00b3\u00b9\u2070\u2074-\u2079\u2080-\u2089\u2460-\u2468\u24ea\uff10-\uff19"
+    r"\U0001d7ce-\U0001d7ff\U0001fbf0-\U0001fbf9"
+)
+"""Every character NFKC turns into one ASCII digit (full-width, superscript, circled …)."""
+_FORMAT_CHARS = (
+    r"\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    r"\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
+    r"\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+"""Unicode category Cf: invisible format characters (zero-width space, joiners, BOM …)."""
+_SEPARATOR_CHARS = (
+    r"\u0009-\u000d\u001c-\u0020\u0028-\u0029\u002d-\u002e\u0085\u00a0\u1680\u2000-\u200a\u2010-\u2015"
+    r"\u2024\u2028-\u2029\u202f\u205f\u207b\u207d-\u207e\u208b\u208d-\u208e\u2212\u3000\ufe31-\ufe32"
+    r"\ufe35-\ufe36\ufe52\ufe58-\ufe5a\ufe63\uff08-\uff09\uff0d-\uff0e"
+)
+"""Whitespace and every character NFKC turns into one of :data:`_SEPARATORS`."""
+_DIGIT = re.compile(f"[{_DIGIT_CHARS}]")
+_NUMBER_REGION = re.compile(f"[{_DIGIT_CHARS}][{_DIGIT_CHARS}{_FORMAT_CHARS}{_SEPARATOR_CHARS}Xx\uff38\uff58]*")
+"""A stretch of text that may hold numbers: a digit, then digits, separators, format
+characters and check characters. The scanner reads only these (generated from the Unicode
+database; ``tests/security/test_masking_formats.py`` checks them against it)."""
+_MAX_SEPARATOR_RUN = 3
+"""At most this many separators between two digit groups of one number ("135 - 1234")."""
+_MAX_NUMBER_DIGITS = 18
+_MIN_NUMBER_DIGITS = 10
+
+_NUMBER_SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("resident_id", re.compile(r"[1-9]\d{16}[\dX]")),
+    ("resident_id_15", re.compile(r"[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}")),
+    ("mobile", re.compile(r"(?:0086|86|0)?1[3-9]\d{9}")),
+    ("landline", re.compile(r"0[1-9]\d{8,10}")),
+)
+"""What the digits of one number (separators and prefixes' + removed) look like, by kind:
+the 18-character resident ID (GB 11643-1999), the 15-digit ID of the first generation (its
+six-digit birth date checked for a plausible month and day), a mobile number with or
+without its country or trunk prefix, a landline with its area code."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _normal_char(ch: str) -> str:
+    """One character as matching sees it: NFKC (full-width ``１`` is ``1``, ``Ｘ`` is ``X``),
+    and nothing for an invisible format character (zero-width space, joiners, BOM, soft
+    hyphen: Unicode category Cf)."""
+    if unicodedata.category(ch) == "Cf":
+        return ""
+    return unicodedata.normalize("NFKC", ch)
+
+
+def normalise(text: str) -> str:
+    """``text`` as number matching reads it: NFKC-normalised, invisible format characters
+    (zero-width space, joiners, BOM, soft hyphen) removed. The one normaliser of masking,
+    anonymisation and the log filter."""
+    return "".join(_normal_char(ch) for ch in text)
+
+
+@attrs.frozen
+class NumberInText:
+    """A resident ID or phone number found in free text: its ``kind``, the span
+    ``start:end`` of the original text it covers, the original index of each of its digits
+    (``digits``) and which of those the office mask keeps (``kept``)."""
+
+    kind: str
+    start: int
+    end: int
+    digits: tuple[int, ...]
+    kept: frozenset[int]
+
+
+def _kept(kind: str, digits: str) -> frozenset[int]:
+    """Which digit positions the mask keeps: an ID its first 6 (the address code) and last 4
+    (3 for a 15-digit ID), so the birth date goes; a mobile its prefix, first 3 and last 4; a
+    landline its area code and last 4."""
+    n = len(digits)
+    if kind == "resident_id":
+        return frozenset((*range(6), *range(n - 4, n)))
+    if kind == "resident_id_15":
+        return frozenset((*range(6), *range(n - 3, n)))
+    if kind == "mobile":
+        prefix = n - 11
+        return frozenset((*range(prefix + 3), *range(n - 4, n)))
+    area = 3 if digits.startswith(("010", "02")) else 4
+    return frozenset((*range(area), *range(n - 4, n)))
+
+
+def _is_ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _in_identifier(text: str, start: int, end: int) -> bool:
+    """True when the number at ``start:end`` is part of a longer code rather than a number of
+    its own: an ASCII letter or digit glued after it, or a run of lowercase hex letters glued
+    before it, directly or across one ``-`` / ``_`` (a hash, a UUID). A label such as ``ID``,
+    ``tel`` or ``身份证`` before a number does not make it a code."""
+    after = _neighbour(text, end, 1)
+    if after is not None:
+        if _is_ascii_alnum(text[after]):
+            return True
+        if text[after] in "-_":
+            beyond = _neighbour(text, after + 1, 1)
+            if beyond is not None and text[beyond] in _HEX_LETTERS:
+                return True
+    before = _neighbour(text, start - 1, -1)
+    if before is not None and text[before] in "-_":
+        before = _neighbour(text, before - 1, -1)
+    if before is None or text[before] not in _HEX_LETTERS:
+        return False
+    i = before
+    while i >= 0 and _is_ascii_alnum(text[i]) and not text[i].isdigit():
+        if text[i] not in _HEX_LETTERS:
+            return False  # a label: "id", "tel"
+        i -= 1
+    return True
+
+
+_HEX_LETTERS = "abcdef"
+
+
+def _neighbour(text: str, i: int, step: int) -> int | None:
+    """The index of the first visible character from ``i`` on in direction ``step``."""
+    while 0 <= i < len(text):
+        if _normal_char(text[i]):
+            return i
+        i += step
+    return None
+
+
+def _digit_groups(text: str) -> list[list[list[int]]]:
+    """The runs of digit groups in ``text``: each run a list of groups (the original indices
+    of their digits, an ID's check ``X`` included), consecutive groups parted by at most
+    :data:`_MAX_SEPARATOR_RUN` separators."""
+    runs: list[list[list[int]]] = []
+    for region in _NUMBER_REGION.finditer(text):
+        start, end = region.span()
+        if end - start < _MIN_NUMBER_DIGITS:
+            continue  # too short to hold a number
+        chars = region.group()
+        if chars.isascii() and chars.isdigit():  # the usual case: one plain run of digits
+            runs.append([list(range(start, end))])
+        else:
+            runs.extend(_region_groups(text, start, end))
+    return runs
+
+
+def _region_groups(text: str, start: int, end: int) -> list[list[list[int]]]:
+    runs: list[list[list[int]]] = []
+    groups: list[list[int]] = []
+    group: list[int] = []
+    gap = 0  # separators since the last digit
+    for i in range(start, end):
+        ch = text[i]
+        normal = _normal_char(ch)
+        if not normal:
+            continue
+        if len(normal) == 1 and normal.isdigit() and normal.isascii():
+            if not group and gap > _MAX_SEPARATOR_RUN and groups:
+                runs.append(groups)
+                groups = []
+            group.append(i)
+            gap = 0
+        elif normal in "Xx" and (group or (groups and gap <= _MAX_SEPARATOR_RUN)):
+            groups.append([*group, i])  # an ID's check character ends its number
+            runs.append(groups)
+            groups, group, gap = [], [], 0
+        elif normal in _SEPARATORS or normal.isspace():
+            if group:
+                groups.append(group)
+                group = []
+            gap += 1
+        else:
+            if group:
+                groups.append(group)
+                group = []
+            if groups:
+                runs.append(groups)
+                groups = []
+            gap = 0
+    if group:
+        groups.append(group)
+    if groups:
+        runs.append(groups)
+    return runs
+
+
+def _shape(digits: str) -> str | None:
+    for kind, pattern in _NUMBER_SHAPES:
+        if pattern.fullmatch(digits):
+            return kind
+    return None
+
+
+def find_numbers(text: str) -> list[NumberInText]:
+    """Every resident ID and phone number in ``text``, however it is formatted (see
+    :func:`normalise`): consecutive digit groups are joined, the longest join that has the shape
+    of a number first, so a number split by spaces, hyphens or zero-width characters is found
+    whole, and two numbers side by side are found apart."""
+    found: list[NumberInText] = []
+    for groups in _digit_groups(text):
+        i = 0
+        while i < len(groups):
+            match = _longest_number(text, groups, i)
+            if match is None:
+                i += 1
+                continue
+            found.append(match[0])
+            i = match[1]
+    return found
+
+
+def _longest_number(text: str, groups: list[list[int]], i: int) -> tuple[NumberInText, int] | None:
+    """The longest number made of ``groups[i:j]``, with the index ``j`` after it."""
+    spans: list[tuple[list[int], int]] = []
+    indices: list[int] = []
+    for j in range(i, len(groups)):
+        indices = indices + groups[j]
+        if len(indices) > _MAX_NUMBER_DIGITS + 1:
+            break
+        spans.append((indices, j + 1))
+    for indices, after in reversed(spans):
+        digits = "".join(_normal_char(text[k]) for k in indices).upper()
+        candidates = [indices] if not digits.endswith("X") else [indices, indices[:-1]]
+        for chosen in candidates:
+            shown = digits[: len(chosen)]
+            kind = _shape(shown)
+            if kind is None or _in_identifier(text, chosen[0], chosen[-1] + 1):
+                continue
+            kept = frozenset(chosen[n] for n in _kept(kind, shown))
+            return NumberInText(kind, chosen[0], chosen[-1] + 1, tuple(chosen), kept), after
+    return None
+
+
 def mask_text(text: str) -> str:
-    """Mask every resident ID number and phone number written inside free text."""
-    text = _ID_IN_TEXT.sub(lambda m: m.group(1) + "*" * 8 + m.group(3), text)
-    text = _MOBILE_IN_TEXT.sub(lambda m: m.group(1) + "****" + m.group(3), text)
-    return _LANDLINE_IN_TEXT.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
+    """Mask every resident ID number and phone number written inside free text, however it is
+    formatted (:func:`find_numbers`): the digits the office mask hides become ``*``, one for
+    one, separators and layout kept."""
+    if not _may_hold_number(text):
+        return text
+    chars = list(text)
+    for number in find_numbers(text):
+        for k in number.digits:
+            if k not in number.kept:
+                chars[k] = "*"
+    return "".join(chars)
+
+
+def _may_hold_number(text: str) -> bool:
+    """A cheap first look: text with fewer than ten digits (of any width) holds no number."""
+    if text.isascii():
+        return sum(map(text.count, "0123456789")) >= _MIN_NUMBER_DIGITS
+    return len(_DIGIT.findall(text)) >= _MIN_NUMBER_DIGITS
 
 
 ANONYMOUS_MARK = "某"
@@ -183,9 +435,16 @@ ERASED = "[已删除]"
 
 
 def erase_numbers(text: str) -> str:
-    """``text`` with every resident ID number and phone number in it removed."""
-    for pattern in (_ID_IN_TEXT, _MOBILE_IN_TEXT, _LANDLINE_IN_TEXT):
-        text = pattern.sub(ERASED, text)
+    """``text`` with every resident ID number and phone number in it removed, however it is
+    formatted (:func:`find_numbers`; a ``+`` before a number goes with it)."""
+    if not _may_hold_number(text):
+        return text
+    for number in reversed(find_numbers(text)):
+        start = number.start
+        plus = _neighbour(text, start - 1, -1)
+        if plus is not None and _normal_char(text[plus]) == "+":
+            start = plus
+        text = text[:start] + ERASED + text[number.end :]
     return text
 
 
@@ -301,9 +560,9 @@ def _person_json(value: dict[str, Any], view: PersonalDataView) -> dict[str, Any
 def view_json(value: Any, view: PersonalDataView, names: Iterable[str] = (), *, key: str = "") -> Any:
     """A JSON-ready value (an event body, a Document body, an unstructured state) as ``view``
     shows it: parties (objects with a party ``kind``) and guardians as :func:`viewed_party`
-    shows them, ``party_names`` lists as names or masked names, ``party_keys`` dropped when
-    ``WITHHELD``, and every other string that is not an identifier as :func:`view_text`
-    shows it. ``names`` are the parties' names to strike out of free text."""
+    shows them, ``party_names`` lists as names or masked names, ``party_keys`` dropped (a
+    digest tests a guess of a masked ID's hidden digits), and every other string that is not
+    an identifier as :func:`view_text` shows it. ``names`` are the parties' names to strike out of free text."""
     if view is PersonalDataView.FULL:
         return value
     names = tuple(names)
@@ -315,7 +574,7 @@ def view_json(value: Any, view: PersonalDataView, names: Iterable[str] = (), *, 
             if k == "party_names" and isinstance(v, list | tuple):
                 withheld = view is PersonalDataView.WITHHELD
                 out[k] = [mask_name(str(n)) if withheld else n for n in v]
-            elif k == "party_keys" and view is PersonalDataView.WITHHELD:
+            elif k == "party_keys":  # digests of ID numbers: for full views only (see Viewer.row)
                 out[k] = []
             elif k == "guardian" and isinstance(v, Mapping):
                 out[k] = _person_json(dict(v), view)
