@@ -20,7 +20,7 @@ from attrs import frozen
 from mediation_core.app import retention
 from mediation_core.app.aggregates import CASES, AggregateType
 from mediation_core.app.authorisation import authorise_administration
-from mediation_core.app.catalogue import BY_COMMAND
+from mediation_core.app.catalogue import BY_COMMAND, BY_NAME
 from mediation_core.app.ports import Append, Reseal, UnitOfWork
 from mediation_core.app.runtime import ServiceBase, event_of, masked_notice
 from mediation_core.app.sealing import seal_after
@@ -187,7 +187,12 @@ class Commands(ServiceBase):
             last = records[-1].hash if records else GENESIS_HASH
             return _Head(version=len(records), hash=last, state=state, kind=kind)
         _check_kind(head.kind, aggregate, stream_id)
-        newer = tx.read(stream_id, after=head.version)
+        newer = tx.read(stream_id, after=max(head.version - 1, 0))
+        if head.version:  # the remembered last record must still be there as it was
+            last, newer = (newer[0], newer[1:]) if newer else (None, [])
+            if last is None or last.hash != head.hash:  # re-sealed by another service (ADR 0008)
+                self._forget()
+                return self._load(tx, aggregate, stream_id)
         if not newer:
             return head
         if newer[0].prev_hash != head.hash:
@@ -332,8 +337,19 @@ class Commands(ServiceBase):
         rewritten file, and the re-sealing logged (docs/adr/0008-anonymising-a-sealed-case-file.md).
         Returns the new records after ``head`` and the state they fold to."""
         stored = tx.read(stream_id)
+        linked = retention.linked_streams(stream_id, head.state, tx.read, self.store.documents("meeting"))
+        names, erase = retention.personal_data(head.state, stored, *(x.stored for x in linked if not x.shared))
+        ids = [stream_id, *(x.stream_id for x in linked)]
         records, log = retention.reseal_batch(
-            tx, stream_id=stream_id, state=head.state, stored=stored, appended=appended, now=now, actor=actor
+            tx,
+            stream_id=stream_id,
+            state=head.state,
+            stored=stored,
+            appended=appended,
+            now=now,
+            actor=actor,
+            names=names,
+            erase=erase,
         )
         state = aggregate.replay(stream_id, [event_of(r) for r in records])
         projection = aggregate.project(state, context, self.reading())
@@ -348,9 +364,52 @@ class Commands(ServiceBase):
                 documents=projection.documents,
                 created_at=now,
                 log=log,
+                notices=retention.anonymised_notices(self.store.outbox(), ids, names, erase),
             )
         )
+        on = getattr(state, "anonymised_on", None) or context.today
+        for link in linked:
+            self._reseal_linked(tx, link, stream_id, names=names, erase=erase, on=on, context=context, now=now, actor=actor)
         return records[head.version :], state
+
+    def _reseal_linked(
+        self,
+        tx: UnitOfWork,
+        link: retention.Linked,
+        case_id: str,
+        *,
+        names: tuple[str, ...],
+        erase: tuple[str, ...],
+        on: dt.date,
+        context: DecisionContext,
+        now: dt.datetime,
+        actor: Actor,
+    ) -> None:
+        """A stream linked to an anonymised case rewritten, re-projected and re-sealed in the
+        case's transaction; the service's remembered head of it is dropped (it was rewritten,
+        not continued)."""
+        aggregate = BY_NAME[link.kind]
+        records, log = retention.linked_batch(
+            tx, link, case_id=case_id, names=names, erase=erase, on=on, now=now, actor=actor
+        )
+        state = aggregate.replay(link.stream_id, [event_of(r) for r in records])
+        projection = aggregate.project(state, context, self.reading())
+        tx.reseal(
+            Reseal(
+                stream_id=link.stream_id,
+                expected_version=len(link.stored),
+                replaced_head=link.stored[-1].hash,
+                records=records,
+                row=projection.row,
+                deadlines=projection.deadlines,
+                documents=projection.documents,
+                created_at=now,
+                log=log,
+                for_case=case_id,
+            )
+        )
+        with self._heads_lock:
+            self._heads.pop(link.stream_id, None)
 
     def _screen(self, command: Any, now: dt.datetime) -> None:
         """Refuse a malformed command before anything is read or decided: fields of the wrong
