@@ -108,8 +108,12 @@ class Commands(ServiceBase):
         unit of work, each against its own stream's expected version, so either everything
         is written or nothing is. Raises ``RuleViolationError`` (every broken rule),
         ``AuthorisationError``, a not-found error or ``ConcurrencyConflictError`` (reload and
-        retry); in each case nothing is written.
+        retry); in each case nothing is written. A command that rewrites a stream
+        (anonymising a case file) is followed by the store's compaction, see :meth:`compact`.
         """
+        return self._handle(command, actor, compact=True)
+
+    def _handle(self, command: Any, actor: Actor, *, compact: bool) -> Any:
         try:
             self._refuse_internal(command, actor)
             now = self.clock()
@@ -123,8 +127,18 @@ class Commands(ServiceBase):
             self.access_log.record(refused, f"handle:{type(command).__name__}")
             raise
         self._remember(steps)
+        if compact and type(command) in self._aggregate_of(command).rewrites:
+            self.compact()
         self._observe(steps)
         return steps[0].state
+
+    def compact(self) -> None:
+        """Have the store give back the space of rewritten rows, so that what anonymisation
+        erased is gone from its files as well (SQLite ``VACUUM`` and an emptied WAL,
+        PostgreSQL ``VACUUM``; docs/operations.md). A store without ``compact`` needs none."""
+        compact = getattr(self.store, "compact", None)
+        if callable(compact):
+            compact()
 
     @contextmanager
     def bulk(self) -> Iterator[Bulk]:

@@ -97,7 +97,9 @@ class Jobs(Commands, Queries):
         """Anonymise the parties of every archived case whose retention period has ended by
         ``on`` (个人信息保护法 art. 47), each case in its own transaction; cases anonymised
         already are skipped, so a second run does nothing. With ``dry_run`` nothing is written:
-        the cases that would be anonymised are listed. Administrators and the system."""
+        the cases that would be anonymised are listed. Once the last case is committed, the
+        store is compacted (:meth:`compact`), so the erased data leaves its files too.
+        Administrators and the system."""
         authorise_administration(actor, "匿名化当事人个人信息", "anonymise the parties' personal data")
         found: list[Expired] = []
         for row in self.store.ledger():
@@ -119,12 +121,14 @@ class Jobs(Commands, Queries):
                 self._anonymise_one(row.case_id, on, actor)
                 expired = attrs.evolve(expired, anonymised=True)
             found.append(expired)
+        if any(e.anonymised for e in found):
+            self.compact()
         return found
 
     def _anonymise_one(self, case_id: str, on: dt.date, actor: Actor) -> None:
         """One case's anonymisation, retried once when another writer moved the case on."""
         command = AnonymiseParties(case_id=case_id, on=on)
         try:
-            self.handle(command, actor)
+            self._handle(command, actor, compact=False)
         except ConcurrencyConflictError:
-            self.handle(command, actor)
+            self._handle(command, actor, compact=False)
