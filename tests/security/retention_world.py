@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 from attrs import frozen
+from world import JOINT_MEDIATOR, JOINT_ROOM, registry
 
 from builders import D0, LIAISON, OFFICER, TRAFFIC_OFFICER, accident, consents, entrust, police_case, referral
 from builders import resident_id as resident_id_of
@@ -29,7 +30,6 @@ from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.domain.values.parties import Guardian, NaturalPerson, Side
 from mediation_core.domain.values.risks import RiskKind
 from mediation_core.testing import scenarios as sc
-from world import JOINT_MEDIATOR, JOINT_ROOM, registry
 
 ROOM = sc.ROOM
 MEDIATOR = sc.MEDIATOR
@@ -126,7 +126,8 @@ def _lifecycle(case_id: str, n: int, parties: tuple[NaturalPerson, NaturalPerson
     a, b = parties
     actor = JOINT if joint else MEDIATOR
     out: list[Step] = []
-    for moment, command in sc.lifecycle(case_id, serial=n):
+    for moment, scripted in sc.lifecycle(case_id, serial=n):
+        command = scripted
         if isinstance(command, c.ReceiveDispute):
             summary = f"{a.name}（{a.id_number}，{a.phone}，住{a.address}）与{b.name}因排水沟发生争执"
             command = attrs.evolve(command, parties=parties, summary=summary)

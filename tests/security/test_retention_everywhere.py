@@ -12,7 +12,6 @@ or addresses, while the other cases keep theirs.
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
@@ -23,6 +22,7 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from retention_world import TEN_YEARS_ON, Built, Origin, build
 
 from mediation_core.app.ports import Store
 from mediation_core.app.service import MediationService
@@ -31,7 +31,6 @@ from mediation_core.domain.values.access import RESEAL_DOCUMENT
 from mediation_core.testing import scenarios as sc
 from mediation_memory import MemoryStore
 from mediation_sqlalchemy import open_sqlalchemy
-from retention_world import TEN_YEARS_ON, Built, Origin, build
 
 Scan = Callable[[], list[str]]
 """Every row of every table of the store, as text (and for SQLite the raw files' text)."""
@@ -59,7 +58,7 @@ def raw_files(path: Path) -> list[str]:
 def memory() -> Iterator[tuple[Store, Scan, Scan]]:
     store = MemoryStore()
     everything: Scan = lambda: [repr(vars(store))]  # noqa: E731 - every dict the store keeps
-    yield store, everything, lambda: []
+    yield store, everything, list
 
 
 @contextmanager
@@ -80,7 +79,9 @@ def postgres_rows(url: str) -> list[str]:
             tables = conn.exec_driver_sql(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
             ).scalars()
-            return [row[0] for table in list(tables) for row in conn.exec_driver_sql(f'SELECT t::text FROM "{table}" t')]
+            return [
+                row[0] for table in list(tables) for row in conn.exec_driver_sql(f'SELECT t::text FROM "{table}" t')
+            ]
     finally:
         engine.dispose()
 
@@ -143,7 +144,7 @@ def test_anonymising_leaves_none_of_their_data_in_any_postgresql_table(
     def postgres() -> Iterator[tuple[Store, Scan, Scan]]:
         store = open_sqlalchemy(url)
         try:
-            yield store, lambda: postgres_rows(url), lambda: []
+            yield store, lambda: postgres_rows(url), list
         finally:
             store.close()
 

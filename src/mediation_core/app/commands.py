@@ -203,10 +203,11 @@ class Commands(ServiceBase):
         _check_kind(head.kind, aggregate, stream_id)
         newer = tx.read(stream_id, after=max(head.version - 1, 0))
         if head.version:  # the remembered last record must still be there as it was
-            last, newer = (newer[0], newer[1:]) if newer else (None, [])
-            if last is None or last.hash != head.hash:  # re-sealed by another service (ADR 0008)
+            remembered = newer[0].hash if newer else None
+            if remembered != head.hash:  # re-sealed by another service (ADR 0008)
                 self._forget()
                 return self._load(tx, aggregate, stream_id)
+            newer = newer[1:]
         if not newer:
             return head
         if newer[0].prev_hash != head.hash:
@@ -383,7 +384,9 @@ class Commands(ServiceBase):
         )
         on = getattr(state, "anonymised_on", None) or context.today
         for link in linked:
-            self._reseal_linked(tx, link, stream_id, names=names, erase=erase, on=on, context=context, now=now, actor=actor)
+            self._reseal_linked(
+                tx, link, stream_id, names=names, erase=erase, on=on, context=context, now=now, actor=actor
+            )
         return records[head.version :], state
 
     def _reseal_linked(

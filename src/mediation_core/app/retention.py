@@ -117,9 +117,7 @@ def linked_streams(
     return out
 
 
-def personal_data(
-    state: CaseState, *streams: Sequence[RecordedEvent]
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def personal_data(state: CaseState, *streams: Sequence[RecordedEvent]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(names to strike, ID numbers, phones and addresses to erase) of everyone the case and
     its linked ``streams`` name: every party, representative, guardian and legal
     representative in any of their records (a name corrected later included), and the

@@ -268,9 +268,8 @@ def anonymised_value(value: Any, names: Iterable[str], *, key: str = "", erase: 
     if isinstance(value, Guardian):
         return _guardian(value, PersonalDataView.WITHHELD)
     if isinstance(value, str):
-        if _is_identifier(key) or key in _CODE_FIELDS:
-            return value
-        return anonymised_text(value, names, erase=erase)
+        kept = _is_identifier(key) or key in _CODE_FIELDS
+        return value if kept else anonymised_text(value, names, erase=erase)
     if isinstance(value, tuple):
         return tuple(anonymised_value(v, names, key=key, erase=erase) for v in value)
     if attrs.has(type(value)):
