@@ -24,6 +24,7 @@ from mediation_core.app.catalogue import BY_COMMAND, BY_NAME
 from mediation_core.app.ports import Append, Reseal, UnitOfWork
 from mediation_core.app.runtime import ServiceBase, event_of, masked_notice
 from mediation_core.app.sealing import seal_after
+from mediation_core.app.views import notice_for
 from mediation_core.domain.errors import (
     AuthorisationError,
     CaseNotFoundError,
@@ -319,7 +320,15 @@ class Commands(ServiceBase):
             return self._reseal(
                 tx, aggregate, stream_id, head=head, appended=sealed, context=context, now=now, actor=actor
             )
-        notices = [masked_notice(n) for r in sealed for n in self.plugins.notices(event=r, state=state)]
+        notices = [
+            masked_notice(
+                notice_for(
+                    n, state, store=self.store, today=context.today, policy=self.policy, registry=self.registry()
+                )
+            )
+            for r in sealed
+            for n in self.plugins.notices(event=r, state=state)
+        ]
         projection = aggregate.project(state, context, self.reading())
         tx.append(
             Append(

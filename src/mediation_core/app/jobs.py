@@ -17,6 +17,7 @@ from mediation_core.app.delivery import DeliveryReport
 from mediation_core.app.ports import OutboxEntry
 from mediation_core.app.queries import Queries, replay_records
 from mediation_core.app.runtime import masked_notice, query
+from mediation_core.app.views import notice_for
 from mediation_core.domain.case.commands import AnonymiseParties
 from mediation_core.domain.case.retention import due_for_anonymisation, retention_ends
 from mediation_core.domain.errors import ConcurrencyConflictError
@@ -55,12 +56,19 @@ class Jobs(Commands, Queries):
         until = today + dt.timedelta(days=self.policy.deadline_warning_days)
         items = due(self.store.deadlines_due(until), today, self.policy.deadline_warning_days)
         states: dict[str, Any] = {}
+        registry = self.registry()
         notices = []
         for item in items:
             if item.stream_id not in states:
                 states[item.stream_id] = self._state_of(item.stream_id)
             reminders = self.plugins.deadline_notices(item=item, state=states[item.stream_id])
-            notices += [masked_notice(n) for n in reminders]
+            state = states[item.stream_id]
+            notices += [
+                masked_notice(
+                    notice_for(n, state, store=self.store, today=today, policy=self.policy, registry=registry)
+                )
+                for n in reminders
+            ]
         if notices:
             with self.store.transaction() as tx:
                 tx.enqueue(notices, now)

@@ -18,7 +18,7 @@ from mediation_core.app.aggregates import Reading
 from mediation_core.app.authorisation import authorise_administration
 from mediation_core.app.delivery import Channel, DeliveryPolicy
 from mediation_core.app.ports import Store
-from mediation_core.app.views import Viewer
+from mediation_core.app.views import Viewer, people_of_case
 from mediation_core.calendars import NATIONAL
 from mediation_core.domain.errors import AuthorisationError
 from mediation_core.domain.kernel.context import DecisionContext
@@ -159,4 +159,6 @@ class ServiceBase:
 
     def viewer(self, actor: Actor) -> Viewer:
         """What ``actor`` may see of the parties' personal data (see :mod:`.views`)."""
-        return Viewer(actor, self.registry(), self.policy)
+        return Viewer(
+            actor, self.registry(), self.policy, people=lambda case_id: people_of_case(self.store, case_id)[0]
+        )
