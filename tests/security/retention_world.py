@@ -56,6 +56,8 @@ class Built:
     origin: Origin
     secrets: frozenset[str]
     """Every name, ID number, phone and address of the case's people."""
+    names: frozenset[str]
+    """Every name of the case's people (parties and the guardian)."""
 
 
 def _name(n: int, side: int) -> str:
@@ -130,6 +132,8 @@ def _lifecycle(case_id: str, n: int, parties: tuple[NaturalPerson, NaturalPerson
         command = scripted
         if isinstance(command, c.ReceiveDispute):
             summary = f"{a.name}（{a.id_number}，{a.phone}，住{a.address}）与{b.name}因排水沟发生争执"
+            if b.guardian is not None:
+                summary += f"，{b.name}的监护人{b.guardian.name}（{b.guardian.phone}）到场"
             command = attrs.evolve(command, parties=parties, summary=summary)
         elif isinstance(command, c.DraftWrittenAgreement):
             facts = f"{b.name}堵塞排水沟，{a.name}联系电话{a.phone}"
@@ -216,10 +220,17 @@ def _linked(case_id: str, n: int, origin: Origin, parties: tuple[NaturalPerson, 
     return [*steps, (_at(0, 9, 30), rc.AcceptReferral(referral_id=ref_id, on=D0, case_id=case_id), accepter)]
 
 
-def build(service: MediationService, clock: sc.ScriptClock, plan: list[tuple[Origin, bool]]) -> list[Built]:
+def build(
+    service: MediationService,
+    clock: sc.ScriptClock,
+    plan: list[tuple[Origin, bool]],
+    *,
+    until: dt.datetime | None = None,
+) -> list[Built]:
     """Register the district and run one case per ``plan`` entry (its origin, whether p2 is a
-    child) from its origin to its archive, the cases' steps interleaved by time, with a
-    case-analysis meeting of each room scheduled while the cases are open."""
+    child) from its origin to its archive (or the steps up to ``until``), the cases' steps
+    interleaved by time, with a case-analysis meeting of each room scheduled on day 1 at 15:00,
+    while the cases are open and their risks flagged."""
     service.register(registry(), sc.ADMIN)
     steps: list[Step] = []
     built = []
@@ -232,7 +243,8 @@ def build(service: MediationService, clock: sc.ScriptClock, plan: list[tuple[Ori
             lifecycle = [s for s in lifecycle if not isinstance(s[1], c.ReceiveDispute | c.AcceptCase)]
             steps += _linked(case_id, n, origin, parties)
         steps += lifecycle
-        built.append(Built(case_id=case_id, origin=origin, secrets=secrets_of(parties)))
+        names = frozenset(n for p in parties for n in (p.name, p.guardian.name if p.guardian else ""))
+        built.append(Built(case_id=case_id, origin=origin, secrets=secrets_of(parties), names=names - {""}))
     meetings = [
         (_at(1, 15), ScheduleMeeting(meeting_id="meet-room", kind=MeetingKind.CASE_ANALYSIS, org_id=ROOM), DIRECTOR),
         (
@@ -242,6 +254,8 @@ def build(service: MediationService, clock: sc.ScriptClock, plan: list[tuple[Ori
         ),
     ]
     for moment, command, actor in sorted([*steps, *meetings], key=lambda s: s[0]):
+        if until is not None and moment > until:
+            break
         clock.now = moment
         service.handle(command, actor)
     return built

@@ -27,7 +27,9 @@ from mediation_core.domain.values.parties import holds_sensitive_data
 from mediation_core.domain.values.policy import Policy
 from mediation_core.domain.values.privacy import (
     PersonalDataView,
+    json_person_names,
     mask_name,
+    names_a_child,
     person_names,
     personal_strings,
     view_for,
@@ -45,11 +47,19 @@ class Viewer:
     """Applies one actor's personal-data view to what the service returns."""
 
     def __init__(
-        self, actor: Actor, registry: Registry, policy: Policy, people: Callable[[str], tuple[str, ...]] | None = None
+        self,
+        actor: Actor,
+        registry: Registry,
+        policy: Policy,
+        people: Callable[[str], tuple[str, ...]] | None = None,
+        today: dt.date | None = None,
     ) -> None:
         self.actor = actor
         self.registry = registry
         self.policy = policy
+        self.today = today
+        """The day a record without a ``sensitive`` flag of its own (a referral, a 治安 case, a
+        Document) is checked for a child among its people (``None``: not checked)."""
         self.people = people
         """Every person a case names (guardians, representatives …), by case id: struck from a
         sensitive case's ledger row, whose ``party_names`` hold only the parties."""
@@ -88,7 +98,8 @@ class Viewer:
     def value(self, value: T, *org_ids: str, names: Iterable[str] = (), sensitive: bool = False) -> T:
         """Any attrs value of the core (a case or referral state, an event …) as the view shows
         it. The names of the value's own parties are struck from its free text when withheld."""
-        view = self.view(*org_ids, sensitive=sensitive or bool(getattr(value, "sensitive", False)))
+        sensitive = sensitive or bool(getattr(value, "sensitive", False)) or self._child(value)
+        view = self.view(*org_ids, sensitive=sensitive)
         if view is PersonalDataView.FULL:
             return value
         names = (*names, *person_names(getattr(value, "parties", ())))
@@ -106,11 +117,15 @@ class Viewer:
         names = tuple(names)
         return tuple(attrs.evolve(r, body=view_json(dict(r.body), view, names)) for r in records)
 
+    def _child(self, value: Any) -> bool:
+        return self.today is not None and names_a_child(value, self.today)
+
     def document(self, doc: Document, *org_ids: str) -> Document:
-        view = self.view(*org_ids, sensitive=bool(doc.body.get("sensitive")))
+        view = self.view(*org_ids, sensitive=bool(doc.body.get("sensitive")) or self._child(doc.body))
         if view is PersonalDataView.FULL:
             return doc
         names = tuple(str(n) for n in doc.body.get("party_names", ()) or ())
+        names = (*names, *json_person_names(doc.body))
         return attrs.evolve(doc, body=view_json(dict(doc.body), view, names))
 
     def agenda(

@@ -20,6 +20,7 @@ ended (:func:`anonymised_party`): anonymisation is the ``WITHHELD`` view made pe
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import re
 from collections.abc import Iterable, Mapping
@@ -28,8 +29,21 @@ from typing import Any
 import attrs
 
 from mediation_core.domain.values.actors import Actor, Role
-from mediation_core.domain.values.identifiers import mask_phone, mask_resident_id
-from mediation_core.domain.values.parties import GroupParty, Guardian, NaturalPerson, OrganisationParty, Party
+from mediation_core.domain.values.identifiers import (
+    is_valid_resident_id,
+    mask_phone,
+    mask_resident_id,
+    parse_resident_id,
+)
+from mediation_core.domain.values.parties import (
+    SENSITIVE_AGE,
+    GroupParty,
+    Guardian,
+    NaturalPerson,
+    OrganisationParty,
+    Party,
+    is_child,
+)
 
 DEFAULT_PERSONAL_DATA_ROLES: tuple[Role, ...] = (Role.MEDIATOR, Role.ROOM_DIRECTOR, Role.ADMINISTRATOR)
 """Who handles a case and so may read its parties' ID and phone numbers in full (within scope)."""
@@ -303,6 +317,49 @@ def struck_value(value: Any, names: Iterable[str], erase: Iterable[str], *, key:
                 changes[f.name] = after
         return attrs.evolve(value, **changes) if changes else value
     return value
+
+
+def names_a_child(value: Any, day: dt.date) -> bool:
+    """Whether ``value`` (a typed record or a JSON-ready one: a referral, a 治安 case, a
+    Document body) holds a natural person under 14 on ``day``, by the resident ID number or the
+    recorded birth date: such a record is read like a sensitive case (个人信息保护法 art. 28)."""
+    if isinstance(value, NaturalPerson):
+        return is_child(value, day) or any(names_a_child(getattr(value, f), day) for f in ("guardian",))
+    if isinstance(value, Mapping):
+        number = value.get("id_number")
+        if isinstance(number, str) and is_valid_resident_id(number):
+            born = parse_resident_id(number).birth_date
+            if day.year - born.year - ((day.month, day.day) < (born.month, born.day)) < SENSITIVE_AGE:
+                return True
+        return any(names_a_child(v, day) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(names_a_child(v, day) for v in value)
+    if attrs.has(type(value)):
+        return any(names_a_child(getattr(value, f.name), day) for f in attrs.fields(type(value)))
+    return False
+
+
+def json_person_names(value: Any) -> tuple[str, ...]:
+    """Every person's name in a JSON-ready value: parties (objects with a party ``kind``), their
+    guardians and representatives, organisations' legal representatives. What must be struck
+    from a Document's free text to withhold them."""
+    out: list[str] = []
+
+    def walk(v: Any) -> None:
+        if isinstance(v, Mapping):
+            kind = v.get("kind")
+            if (kind == "person" or "relation" in v) and isinstance(v.get("name"), str):
+                out.append(v["name"])
+            if kind == "organisation" and isinstance(v.get("legal_representative"), str):
+                out.append(v["legal_representative"])
+            for item in v.values():
+                walk(item)
+        elif isinstance(v, list | tuple):
+            for item in v:
+                walk(item)
+
+    walk(value)
+    return tuple(dict.fromkeys(n for n in out if n))
 
 
 def person_names(parties: Iterable[Party]) -> tuple[str, ...]:
