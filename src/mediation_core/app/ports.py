@@ -176,7 +176,8 @@ class UnitOfWork(Protocol):
         projection and append ``batch.log``. Raises ``ConcurrencyConflictError`` (and writes
         nothing) when the stream is no longer at ``expected_version`` and ``replaced_head``,
         ``IntegrityError`` when the records do not form a whole chain of the stream, change
-        more of a stored record than its body and seal, or add nothing after it. Every other
+        more of a stored record than its body and seal, or add nothing after it (a stream linked to
+        a case, ``for_case``, excepted). Every other
         record of the store stays as it was: :meth:`Store.verify` finds the re-sealed chain
         whole and still finds any other change."""
         ...
