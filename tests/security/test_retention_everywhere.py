@@ -18,15 +18,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from retention_world import TEN_YEARS_ON, Built, Origin, build
+from retention_world import DIRECTOR, TEN_YEARS_ON, Built, Origin, build
 
 from mediation_core.app.ports import Store
 from mediation_core.app.service import MediationService
 from mediation_core.domain.case import commands as c
+from mediation_core.domain.meeting.commands import CancelMeeting
 from mediation_core.domain.values.access import RESEAL_DOCUMENT
 from mediation_core.testing import scenarios as sc
 from mediation_memory import MemoryStore
@@ -169,20 +169,18 @@ def test_the_expiry_sweep_anonymises_every_linked_record_and_compacts_the_file(t
         store.close()
 
 
-@pytest.mark.parametrize("origin", [o for o in Origin if o is not Origin.WALK_IN])
-def test_a_linked_record_rewritten_behind_another_service_is_reloaded(origin: Origin) -> None:
-    """A second service that remembered the referral's old head notices the re-sealing and
-    reloads the stream instead of appending to a chain that is gone."""
+def test_a_linked_record_rewritten_behind_another_service_is_reloaded_not_broken() -> None:
+    """A service that remembered a meeting's head (it scheduled the meeting) sees another
+    service's anonymisation rewrite the meeting without growing it, and reloads the stream
+    instead of appending to a chain that is gone."""
     store = MemoryStore()
     clock = sc.ScriptClock()
-    first = MediationService(store, clock=clock, identity_key=b"k" * 32)
-    (case,) = build(first, clock, [(origin, False)])
-    second = MediationService(store, clock=clock, identity_key=b"k" * 32)
-    referral_id = first.case_file(case.case_id, sc.ADMIN).state.referral_id
-    assert referral_id is not None
-    second.referral(referral_id, sc.ADMIN)  # reads, and remembers nothing it could append to
+    scheduler = MediationService(store, clock=clock, identity_key=b"k" * 32)
+    (case,) = build(scheduler, clock, [(Origin.WALK_IN, False)])
     clock.now = TEN_YEARS_ON
-    first.handle(c.AnonymiseParties(case_id=case.case_id, on=TEN_YEARS_ON.date()), sc.ADMIN)
+    sweeper = MediationService(store, clock=clock, identity_key=b"k" * 32)
+    sweeper.handle(c.AnonymiseParties(case_id=case.case_id, on=TEN_YEARS_ON.date()), sc.ADMIN)
+    cancel = CancelMeeting(meeting_id="meet-room", on=TEN_YEARS_ON.date(), reason="会议室检修")
+    scheduler.handle(cancel, DIRECTOR)
     assert store.verify() == []
-    letter = second.referral(referral_id, sc.ADMIN)
-    assert found([repr(letter)], case.secrets) == []
+    assert found([repr(store.read("meet-room"))], case.secrets) == []

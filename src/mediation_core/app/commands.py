@@ -203,9 +203,8 @@ class Commands(ServiceBase):
             return _Head(version=len(records), hash=last, state=state, kind=kind)
         _check_kind(head.kind, aggregate, stream_id)
         newer = tx.read(stream_id, after=max(head.version - 1, 0))
-        if head.version:  # the remembered last record must still be there as it was
-            remembered = newer[0].hash if newer else None
-            if remembered != head.hash:  # re-sealed by another service (ADR 0008)
+        if head.version:  # the remembered last record, unless it is gone (then appending conflicts)
+            if newer and newer[0].hash != head.hash:  # re-sealed by another service (ADR 0008)
                 self._forget()
                 return self._load(tx, aggregate, stream_id)
             newer = newer[1:]
