@@ -324,7 +324,7 @@ def names_a_child(value: Any, day: dt.date) -> bool:
     Document body) holds a natural person under 14 on ``day``, by the resident ID number or the
     recorded birth date: such a record is read like a sensitive case (个人信息保护法 art. 28)."""
     if isinstance(value, NaturalPerson):
-        return is_child(value, day) or any(names_a_child(getattr(value, f), day) for f in ("guardian",))
+        return is_child(value, day)
     if isinstance(value, Mapping):
         number = value.get("id_number")
         if isinstance(number, str) and is_valid_resident_id(number):
