@@ -19,6 +19,7 @@ from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.testing import scenarios as sc
 from mediation_memory import MemoryStore
 from mediation_sqlalchemy import open_sqlalchemy
+from mediation_sqlalchemy.engine import create_engine
 
 ARCHIVED = dt.date(2026, 5, 22)  # the scenario's archive day; ten years' retention by default
 
@@ -116,5 +117,31 @@ def test_the_resealed_chain_is_logged_and_still_shows_tampering(tmp_path: Path) 
             conn.execute("UPDATE events SET body = replace(body, '王某', '王建国') WHERE stream_id = 'case-1'")
         broken = store.verify()
         assert [(b.stream_id, b.position) for b in broken] == [("case-1", 1)]
+    finally:
+        store.close()
+
+
+def test_every_sqlite_connection_zeroes_deleted_content_whatever_the_builds_default(tmp_path: Path) -> None:
+    """``secure_delete`` is set by the store on each new connection, not left to how SQLite
+    was compiled: a connection that starts with it off (as many builds do) has it on."""
+    path = tmp_path / "store.sqlite"
+
+    def build_with_secure_delete_off() -> sqlite3.Connection:
+        conn = sqlite3.connect(path, check_same_thread=False)
+        conn.execute("PRAGMA secure_delete=OFF")
+        return conn
+
+    engine = create_engine(f"sqlite:///{path}", creator=build_with_secure_delete_off)
+    try:
+        for _ in range(2):  # a fresh connection each time
+            with engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+            engine.dispose()
+    finally:
+        engine.dispose()
+    store = open_sqlalchemy(f"sqlite:///{path}")
+    try:
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
     finally:
         store.close()

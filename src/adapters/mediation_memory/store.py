@@ -162,6 +162,9 @@ class MemoryStore:
             for batch in appends:
                 if isinstance(batch, Reseal):
                     self._streams[batch.stream_id] = list(batch.records)
+                    for notice in batch.notices:  # anonymised in place, bookkeeping kept
+                        if notice.key in self._outbox:
+                            self._outbox[notice.key] = attrs.evolve(self._outbox[notice.key], notice=notice)
                 else:
                     self._streams.setdefault(batch.stream_id, []).extend(batch.records)
                 if batch.row is not None:

@@ -232,13 +232,18 @@ def document_of(row: Any) -> Document:
     return Document(kind=row.kind, key=row.key, body=row.body, tags=row.tags)
 
 
+def notice_json(notice: Notice) -> Any:
+    """The outbox's ``notice`` column of ``notice``."""
+    return converter().unstructure(notice)
+
+
 def outbox_row(notice: Notice, created_at: dt.datetime) -> dict[str, Any]:
     """A new, pending outbox row."""
     return {
         "key": notice.key,
         "kind": notice.kind.value,
         "case_id": notice.case_id,
-        "notice": converter().unstructure(notice),
+        "notice": notice_json(notice),
         "created_at": created_at,
         "status": DeliveryStatus.PENDING.value,
         "attempts": 0,

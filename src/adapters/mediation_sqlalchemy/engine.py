@@ -1,7 +1,9 @@
 """Engines for the two supported databases, configured the way the store relies on.
 
 SQLite: a file (created with its folder on first use), WAL journal, foreign keys on, a busy
-timeout, and pysqlite's own transaction handling switched off (the documented SQLAlchemy
+timeout, ``secure_delete`` on (deleted and overwritten content is zeroed in the file, not just
+unlinked: what anonymisation erases is gone from the pages too, whatever the build's
+default), and pysqlite's own transaction handling switched off (the documented SQLAlchemy
 recipe): the driver otherwise defers ``BEGIN`` and silently commits around ``SAVEPOINT``,
 which once let a rolled-back savepoint's rows survive. We emit ``BEGIN`` ourselves:
 ``BEGIN IMMEDIATE`` for units of work, so writers queue on the database lock at their first
@@ -103,6 +105,7 @@ def _sqlite_engine(url: URL, timeout: float, **kwargs: Any) -> sa.Engine:
             cursor.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.execute(f"PRAGMA synchronous={_synchronous()}")
         finally:
             cursor.close()

@@ -111,6 +111,11 @@ class Statements:
         self.insert_outbox = sa.insert(t.outbox)
         self.enqueue = insert(t.outbox).on_conflict_do_nothing(index_elements=[t.outbox.c.key])
         self.outbox_key = sa.select(t.outbox.c.key).where(t.outbox.c.key == bp("b_key"))
+        self.rewrite_notice = (
+            sa.update(t.outbox)
+            .where(t.outbox.c.key == bp("b_key"))
+            .values(notice=bp("b_notice", type_=t.outbox.c.notice.type))
+        )
         self.ledger_of_party = (
             sa.select(t.ledger)
             .join(t.ledger_party_keys, t.ledger_party_keys.c.case_id == t.ledger.c.case_id)
@@ -213,6 +218,7 @@ class CursorStatements:
         self.insert_outbox = Compiled(s.insert_outbox, dialect, column_keys=outbox_columns)
         self.enqueue = Compiled(s.enqueue, dialect, column_keys=outbox_columns)
         self.outbox_key = Compiled(s.outbox_key, dialect)
+        self.rewrite_notice = Compiled(s.rewrite_notice, dialect)
         self.ledger_of_party = Compiled(s.ledger_of_party, dialect)
         self.read_stream = Compiled(s.read_stream, dialect)
 

@@ -105,5 +105,39 @@ class SqlStore(SqlQueries):
         with self._writing() as conn:
             conn.execute(self.statements.upsert_registry, rows)
 
+    # -- compaction after anonymising ---------------------------------------------------------
+    COMPACTED_TABLES = (
+        "events",
+        "streams",
+        "ledger",
+        "ledger_party_keys",
+        "documents",
+        "document_tags",
+        "outbox",
+        "deadlines",
+    )
+    """The tables a re-sealing rewrites (PostgreSQL vacuums only these)."""
+
+    def compact(self) -> None:
+        """Give back the space of rows rewritten by anonymisation, outside any transaction
+        (run it after the commit). SQLite: ``VACUUM`` rebuilds the file from the live rows only
+        (``secure_delete`` has zeroed the freed pages already), then a ``TRUNCATE`` checkpoint
+        empties the ``-wal`` file, whose old frames still held the rows as first written.
+        PostgreSQL: ``VACUUM`` of the rewritten tables removes the dead row versions."""
+        with translated(where=self.where):
+            if self.engine.dialect.name == "sqlite":
+                raw = self.engine.raw_connection()
+                try:
+                    cursor = raw.cursor()
+                    cursor.execute("VACUUM")
+                    cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    cursor.close()
+                finally:
+                    raw.close()
+                return
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                for table in self.COMPACTED_TABLES:
+                    conn.exec_driver_sql(f"VACUUM {table}")
+
     def close(self) -> None:
         self.engine.dispose()

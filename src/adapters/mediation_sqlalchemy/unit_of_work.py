@@ -35,7 +35,7 @@ from mediation_core.domain.reporting.statistics import Tally
 from mediation_core.domain.values.deadlines import Deadline
 from mediation_core.domain.values.notices import Notice
 from mediation_core.records import GENESIS_HASH, RecordedEvent
-from mediation_sqlalchemy.codecs import cell_rows, deadline_row, event_rows, outbox_row, recorded
+from mediation_sqlalchemy.codecs import cell_rows, deadline_row, event_rows, notice_json, outbox_row, recorded
 from mediation_sqlalchemy.errors import translate_commit, translated
 from mediation_sqlalchemy.statements import LEDGER_COLUMNS
 
@@ -127,6 +127,7 @@ class SqlUnitOfWork:
         self._documents: dict[tuple[str, str], Document] = {}
         self._rewrites: dict[str, Mapping[int, RecordedEvent]] = {}  # re-sealed stored records by version
         self._notices: list[tuple[Notice, dt.datetime, bool]] = []  # (notice, created at, enqueued)
+        self._rewritten_notices: dict[str, Notice] = {}  # outbox notices anonymised in place, by key
         self._numbers: dict[tuple[str, int], tuple[int, int]] = {}  # (series, year) -> (base, drawn)
         self._undo: list[_Undo] | None = None  # inside a savepoint: how to take the staged changes back
         self._done = False
@@ -266,6 +267,8 @@ class SqlUnitOfWork:
             self._set(self._streams, stream_id, staged)
             for doc in batch.documents:
                 self._set(self._documents, (doc.kind, doc.key), doc)
+            for notice in batch.notices:
+                self._set(self._rewritten_notices, notice.key, notice)
             if batch.log is not None:
                 self.append(batch.log)
 
@@ -482,6 +485,11 @@ class SqlUnitOfWork:
                 sql.insert_tags,
                 ({"kind": doc.kind, "key": doc.key, "tag": k, "value": v} for k, v in tags.items()),
             )
+        sql.executemany(
+            cursor,
+            sql.rewrite_notice,
+            ({"b_key": k, "b_notice": notice_json(n)} for k, n in self._rewritten_notices.items()),
+        )
         sql.executemany(cursor, sql.insert_outbox, (outbox_row(n, at) for n, at, queued in self._notices if not queued))
         sql.executemany(cursor, sql.enqueue, (outbox_row(n, at) for n, at, queued in self._notices if queued))
         sql.executemany(

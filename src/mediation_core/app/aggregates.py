@@ -50,6 +50,7 @@ from mediation_core.domain.traffic.state import TrafficState
 from mediation_core.domain.values.actors import Actor
 from mediation_core.domain.values.deadlines import Deadline, DeadlineKind
 from mediation_core.domain.values.organisations import Registry
+from mediation_core.domain.values.parties import holds_sensitive_data
 from mediation_core.plugins.manager import Plugins
 from mediation_core.serialization import unstructure
 
@@ -242,6 +243,7 @@ def referral_document(state: ReferralState) -> Document:
         "category": state.category,
         "cause": state.cause,
         "party_names": [p.name for p in state.parties],
+        "sensitive": holds_sensitive_data(state.parties, state.issued_on),
         "acknowledgement_due": ack.due.isoformat() if ack else None,
         "acknowledged_on": state.acknowledged_on.isoformat() if state.acknowledged_on else None,
         "acknowledged_late": state.acknowledged_late,
@@ -317,6 +319,7 @@ def police_case_document(state: PoliceCaseState) -> Document:
         "accepted_on": state.accepted_on.isoformat(),
         "summary": state.summary,
         "party_names": [p.name for p in state.parties],
+        "sensitive": holds_sensitive_data(state.parties, state.accepted_on),
         "act": state.assessment.act.value,
         "mediable": state.mediable,
         "exclusions": sorted(x.value for x in state.assessment.exclusions),
@@ -440,6 +443,7 @@ def traffic_document(state: TrafficState) -> Document:
         "accident_on": state.accident_on.isoformat(),
         "determination_received_on": state.determination.received_on.isoformat(),
         "party_names": [p.name for p in state.parties],
+        "sensitive": holds_sensitive_data(state.parties, state.determination.received_on),
         "insurers": list(state.insurers),
         "route": state.route.value if state.route else None,
         "start_on": state.start_on.isoformat() if state.start_on else None,

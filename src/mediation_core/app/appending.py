@@ -68,7 +68,8 @@ def check_reseal(stored: Sequence[RecordedEvent], batch: Reseal) -> None:
     if batch.row is not None and batch.row.case_id != batch.stream_id:
         msg = f"ledger row of case {batch.row.case_id!r} re-sealed with stream {batch.stream_id!r}"
         raise IntegrityError(msg)
-    if len(batch.records) <= batch.expected_version:
+    linked = bool(batch.for_case) and batch.for_case != batch.stream_id and batch.log is not None
+    if len(batch.records) < batch.expected_version or (len(batch.records) == batch.expected_version and not linked):
         msg = f"re-sealing {batch.stream_id} must append at least one record after the rewritten ones"
         raise IntegrityError(msg)
     broken = verify_stream(batch.stream_id, batch.records)

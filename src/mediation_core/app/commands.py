@@ -20,10 +20,11 @@ from attrs import frozen
 from mediation_core.app import retention
 from mediation_core.app.aggregates import CASES, AggregateType
 from mediation_core.app.authorisation import authorise_administration
-from mediation_core.app.catalogue import BY_COMMAND
+from mediation_core.app.catalogue import BY_COMMAND, BY_NAME
 from mediation_core.app.ports import Append, Reseal, UnitOfWork
 from mediation_core.app.runtime import ServiceBase, event_of, masked_notice
 from mediation_core.app.sealing import seal_after
+from mediation_core.app.views import notice_for
 from mediation_core.domain.errors import (
     AuthorisationError,
     CaseNotFoundError,
@@ -108,8 +109,12 @@ class Commands(ServiceBase):
         unit of work, each against its own stream's expected version, so either everything
         is written or nothing is. Raises ``RuleViolationError`` (every broken rule),
         ``AuthorisationError``, a not-found error or ``ConcurrencyConflictError`` (reload and
-        retry); in each case nothing is written.
+        retry); in each case nothing is written. A command that rewrites a stream
+        (anonymising a case file) is followed by the store's compaction, see :meth:`compact`.
         """
+        return self._handle(command, actor, compact=True)
+
+    def _handle(self, command: Any, actor: Actor, *, compact: bool) -> Any:
         try:
             self._refuse_internal(command, actor)
             now = self.clock()
@@ -123,8 +128,18 @@ class Commands(ServiceBase):
             self.access_log.record(refused, f"handle:{type(command).__name__}")
             raise
         self._remember(steps)
+        if compact and type(command) in self._aggregate_of(command).rewrites:
+            self.compact()
         self._observe(steps)
         return steps[0].state
+
+    def compact(self) -> None:
+        """Have the store give back the space of rewritten rows, so that what anonymisation
+        erased is gone from its files as well (SQLite ``VACUUM`` and an emptied WAL,
+        PostgreSQL ``VACUUM``; docs/operations.md). A store without ``compact`` needs none."""
+        compact = getattr(self.store, "compact", None)
+        if callable(compact):
+            compact()
 
     @contextmanager
     def bulk(self) -> Iterator[Bulk]:
@@ -187,7 +202,12 @@ class Commands(ServiceBase):
             last = records[-1].hash if records else GENESIS_HASH
             return _Head(version=len(records), hash=last, state=state, kind=kind)
         _check_kind(head.kind, aggregate, stream_id)
-        newer = tx.read(stream_id, after=head.version)
+        newer = tx.read(stream_id, after=max(head.version - 1, 0))
+        if head.version:  # the remembered last record, unless it is gone (then appending conflicts)
+            if newer and newer[0].hash != head.hash:  # re-sealed by another service (ADR 0008)
+                self._forget()
+                return self._load(tx, aggregate, stream_id)
+            newer = newer[1:]
         if not newer:
             return head
         if newer[0].prev_hash != head.hash:
@@ -299,7 +319,15 @@ class Commands(ServiceBase):
             return self._reseal(
                 tx, aggregate, stream_id, head=head, appended=sealed, context=context, now=now, actor=actor
             )
-        notices = [masked_notice(n) for r in sealed for n in self.plugins.notices(event=r, state=state)]
+        notices = [
+            masked_notice(
+                notice_for(
+                    n, state, store=self.store, today=context.today, policy=self.policy, registry=self.registry()
+                )
+            )
+            for r in sealed
+            for n in self.plugins.notices(event=r, state=state)
+        ]
         projection = aggregate.project(state, context, self.reading())
         tx.append(
             Append(
@@ -332,8 +360,19 @@ class Commands(ServiceBase):
         rewritten file, and the re-sealing logged (docs/adr/0008-anonymising-a-sealed-case-file.md).
         Returns the new records after ``head`` and the state they fold to."""
         stored = tx.read(stream_id)
+        linked = retention.linked_streams(stream_id, head.state, tx.read, self.store.documents("meeting"))
+        names, erase = retention.personal_data(head.state, stored, *(x.stored for x in linked if not x.shared))
+        ids = [stream_id, *(x.stream_id for x in linked)]
         records, log = retention.reseal_batch(
-            tx, stream_id=stream_id, state=head.state, stored=stored, appended=appended, now=now, actor=actor
+            tx,
+            stream_id=stream_id,
+            state=head.state,
+            stored=stored,
+            appended=appended,
+            now=now,
+            actor=actor,
+            names=names,
+            erase=erase,
         )
         state = aggregate.replay(stream_id, [event_of(r) for r in records])
         projection = aggregate.project(state, context, self.reading())
@@ -348,9 +387,54 @@ class Commands(ServiceBase):
                 documents=projection.documents,
                 created_at=now,
                 log=log,
+                notices=retention.anonymised_notices(self.store.outbox(), ids, names, erase),
             )
         )
+        on = getattr(state, "anonymised_on", None) or context.today
+        for link in linked:
+            self._reseal_linked(
+                tx, link, stream_id, names=names, erase=erase, on=on, context=context, now=now, actor=actor
+            )
         return records[head.version :], state
+
+    def _reseal_linked(
+        self,
+        tx: UnitOfWork,
+        link: retention.Linked,
+        case_id: str,
+        *,
+        names: tuple[str, ...],
+        erase: tuple[str, ...],
+        on: dt.date,
+        context: DecisionContext,
+        now: dt.datetime,
+        actor: Actor,
+    ) -> None:
+        """A stream linked to an anonymised case rewritten, re-projected and re-sealed in the
+        case's transaction; the service's remembered head of it is dropped (it was rewritten,
+        not continued)."""
+        aggregate = BY_NAME[link.kind]
+        records, log = retention.linked_batch(
+            tx, link, case_id=case_id, names=names, erase=erase, on=on, now=now, actor=actor
+        )
+        state = aggregate.replay(link.stream_id, [event_of(r) for r in records])
+        projection = aggregate.project(state, context, self.reading())
+        tx.reseal(
+            Reseal(
+                stream_id=link.stream_id,
+                expected_version=len(link.stored),
+                replaced_head=link.stored[-1].hash,
+                records=records,
+                row=projection.row,
+                deadlines=projection.deadlines,
+                documents=projection.documents,
+                created_at=now,
+                log=log,
+                for_case=case_id,
+            )
+        )
+        with self._heads_lock:
+            self._heads.pop(link.stream_id, None)
 
     def _screen(self, command: Any, now: dt.datetime) -> None:
         """Refuse a malformed command before anything is read or decided: fields of the wrong

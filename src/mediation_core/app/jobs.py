@@ -17,6 +17,7 @@ from mediation_core.app.delivery import DeliveryReport
 from mediation_core.app.ports import OutboxEntry
 from mediation_core.app.queries import Queries, replay_records
 from mediation_core.app.runtime import masked_notice, query
+from mediation_core.app.views import notice_for
 from mediation_core.domain.case.commands import AnonymiseParties
 from mediation_core.domain.case.retention import due_for_anonymisation, retention_ends
 from mediation_core.domain.errors import ConcurrencyConflictError
@@ -55,12 +56,19 @@ class Jobs(Commands, Queries):
         until = today + dt.timedelta(days=self.policy.deadline_warning_days)
         items = due(self.store.deadlines_due(until), today, self.policy.deadline_warning_days)
         states: dict[str, Any] = {}
+        registry = self.registry()
         notices = []
         for item in items:
             if item.stream_id not in states:
                 states[item.stream_id] = self._state_of(item.stream_id)
             reminders = self.plugins.deadline_notices(item=item, state=states[item.stream_id])
-            notices += [masked_notice(n) for n in reminders]
+            state = states[item.stream_id]
+            notices += [
+                masked_notice(
+                    notice_for(n, state, store=self.store, today=today, policy=self.policy, registry=registry)
+                )
+                for n in reminders
+            ]
         if notices:
             with self.store.transaction() as tx:
                 tx.enqueue(notices, now)
@@ -97,7 +105,9 @@ class Jobs(Commands, Queries):
         """Anonymise the parties of every archived case whose retention period has ended by
         ``on`` (个人信息保护法 art. 47), each case in its own transaction; cases anonymised
         already are skipped, so a second run does nothing. With ``dry_run`` nothing is written:
-        the cases that would be anonymised are listed. Administrators and the system."""
+        the cases that would be anonymised are listed. Once the last case is committed, the
+        store is compacted (:meth:`compact`), so the erased data leaves its files too.
+        Administrators and the system."""
         authorise_administration(actor, "匿名化当事人个人信息", "anonymise the parties' personal data")
         found: list[Expired] = []
         for row in self.store.ledger():
@@ -119,12 +129,14 @@ class Jobs(Commands, Queries):
                 self._anonymise_one(row.case_id, on, actor)
                 expired = attrs.evolve(expired, anonymised=True)
             found.append(expired)
+        if any(e.anonymised for e in found):
+            self.compact()
         return found
 
     def _anonymise_one(self, case_id: str, on: dt.date, actor: Actor) -> None:
         """One case's anonymisation, retried once when another writer moved the case on."""
         command = AnonymiseParties(case_id=case_id, on=on)
         try:
-            self.handle(command, actor)
+            self._handle(command, actor, compact=False)
         except ConcurrencyConflictError:
-            self.handle(command, actor)
+            self._handle(command, actor, compact=False)

@@ -110,7 +110,14 @@ class Reseal:
     ``expected_version`` with ``replaced_head`` as its last hash. ``row``, ``deadlines`` and
     ``documents`` are written as :class:`Append` writes them; ``log`` is appended to another
     stream in the same transaction (the record that the chain was re-sealed, see
-    :mod:`mediation_core.app.retention`)."""
+    :mod:`mediation_core.app.retention`).
+
+    A stream linked to an anonymised case (its referral, 治安 case, dispatch, traffic record,
+    a meeting whose agenda named it) names that case in ``for_case``: it is rewritten with the
+    case in the same transaction and may append nothing (k ≥ 0), its re-sealing being recorded
+    in the case's file and in ``log``, which it must carry. ``notices`` replace the outbox
+    notices of the same keys (their subject, body and payload anonymised; delivery bookkeeping
+    and every other notice stay as they are)."""
 
     stream_id: str
     expected_version: int
@@ -121,6 +128,8 @@ class Reseal:
     created_at: dt.datetime
     documents: Sequence[Document] = ()
     log: Append | None = None
+    for_case: str = ""
+    notices: Sequence[Notice] = ()
 
 
 class UnitOfWork(Protocol):
@@ -167,7 +176,8 @@ class UnitOfWork(Protocol):
         projection and append ``batch.log``. Raises ``ConcurrencyConflictError`` (and writes
         nothing) when the stream is no longer at ``expected_version`` and ``replaced_head``,
         ``IntegrityError`` when the records do not form a whole chain of the stream, change
-        more of a stored record than its body and seal, or add nothing after it. Every other
+        more of a stored record than its body and seal, or add nothing after it (a stream linked to
+        a case, ``for_case``, excepted). Every other
         record of the store stays as it was: :meth:`Store.verify` finds the re-sealed chain
         whole and still finds any other change."""
         ...

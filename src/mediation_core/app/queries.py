@@ -27,6 +27,7 @@ from mediation_core.app.catalogue import BY_NAME, document_readers
 from mediation_core.app.coordination import meetings_of
 from mediation_core.app.ports import Document
 from mediation_core.app.runtime import ServiceBase, event_of, query
+from mediation_core.app.views import people_of_case
 from mediation_core.domain.case.state import CaseState
 from mediation_core.domain.errors import (
     AuthorisationError,
@@ -206,7 +207,8 @@ class Queries(ServiceBase):
         authorise_report_read(actor, org_id, self.registry())
         today = local_date(self.clock())
         items = reports.proposed_agenda(self.store, self.registry(), kind=kind, org_id=org_id, today=today)
-        return self.viewer(actor).agenda(items, self._party_names(i.case_id for i in items))
+        names, children = self._people(i.case_id for i in items)
+        return self.viewer(actor).agenda(items, names, children)
 
     @query("meetings")
     def meetings(self, scope_id: str, actor: Actor) -> list[Meeting]:
@@ -217,18 +219,23 @@ class Queries(ServiceBase):
         viewer = self.viewer(actor)
         out = []
         for m in sorted(found, key=lambda m: (m.on, m.stream_id)):
-            names = self._party_names(i.case_id for i in m.agenda)
-            out.append(viewer.value(m, m.org_id, names=[n for ns in names.values() for n in ns]))
+            names, children = self._people(i.case_id for i in m.agenda)
+            everyone = [n for ns in names.values() for n in ns]
+            out.append(viewer.value(m, m.org_id, names=everyone, sensitive=bool(children)))
         return out
 
-    def _party_names(self, case_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
-        """The party names the ledger holds for ``case_ids`` (to strike them from free text)."""
-        out = {}
+    def _people(self, case_ids: Iterable[str]) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+        """Every person each case names (parties, guardians, representatives, legal
+        representatives, invitees; to strike them from free text), and the sensitive cases."""
+        names: dict[str, tuple[str, ...]] = {}
+        children = set()
         for case_id in {c for c in case_ids if c}:
+            people, child = people_of_case(self.store, case_id)
             row = self.store.ledger_row(case_id)
-            if row is not None:
-                out[case_id] = row.party_names
-        return out
+            names[case_id] = (*(row.party_names if row is not None else ()), *people)
+            if child or (row is not None and row.sensitive):
+                children.add(case_id)
+        return names, frozenset(children)
 
     @query("evaluation_preview")
     def evaluation_preview(self, year: int, scope_id: str, actor: Actor) -> tuple[MediatorResult, ...]:

@@ -3,17 +3,20 @@ again, in the transaction that records ``PartiesAnonymised``, and the re-sealing
 
 See docs/adr/0008-anonymising-a-sealed-case-file.md. The decision (is the retention period
 over? is the case anonymised already?) is the domain's ``AnonymiseParties``; this module turns
-its event into the :class:`~mediation_core.app.ports.Reseal` a store carries out.
+its event into the :class:`~mediation_core.app.ports.Reseal` s a store carries out: the case's
+own, and one for every stream that names its parties (:func:`linked_streams`: its referral,
+the 治安 case, dispatch or traffic record that sent it, the meetings whose agenda named it),
+with the outbox notices about any of them (:func:`anonymised_notices`), in one transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 
-from mediation_core.app.ports import Append, Document, Store, UnitOfWork
+from mediation_core.app.ports import Append, Document, OutboxEntry, Store, UnitOfWork
 from mediation_core.app.sealing import seal
 from mediation_core.domain.case.events import PartiesAnonymised
 from mediation_core.domain.case.retention import anonymised_event, names_to_strike
@@ -27,7 +30,9 @@ from mediation_core.domain.values.access import (
 )
 from mediation_core.domain.values.actors import SYSTEM_ACTOR, Actor
 from mediation_core.domain.values.calendar import local_date
+from mediation_core.domain.values.notices import Notice
 from mediation_core.domain.values.periods import Period
+from mediation_core.domain.values.privacy import personal_strings, struck_value
 from mediation_core.records import GENESIS_HASH, RecordedEvent, record
 from mediation_core.serialization import event_body, event_from_body, structure
 
@@ -52,14 +57,122 @@ def rechained(records: Sequence[RecordedEvent], prev: str = GENESIS_HASH) -> lis
     return out
 
 
-def rewritten(records: Sequence[RecordedEvent], names: tuple[str, ...]) -> list[RecordedEvent]:
+def rewritten(
+    records: Sequence[RecordedEvent], names: tuple[str, ...], *, erase: tuple[str, ...] = ()
+) -> list[RecordedEvent]:
     """The stream's records with the parties' personal data gone, chained again from the
     start: each keeps its version, type, time and actor; body and seal are new."""
-    anonymised = []
+    return _rewritten(records, lambda e: anonymised_event(e, names, erase=erase))
+
+
+def _rewritten(records: Sequence[RecordedEvent], change: Callable[[DomainEvent], DomainEvent]) -> list[RecordedEvent]:
+    out = []
     for r in records:
-        event = anonymised_event(_event(r), names)
-        anonymised.append(attrs.evolve(r, body=event_body(event), schema_version=event.SCHEMA_VERSION))
-    return rechained(anonymised)
+        event = change(_event(r))
+        out.append(attrs.evolve(r, body=event_body(event), schema_version=event.SCHEMA_VERSION))
+    return rechained(out)
+
+
+@attrs.frozen(kw_only=True)
+class Linked:
+    """A stream that names an anonymised case's parties, as the unit of work read it.
+    ``shared`` streams (a meeting) name other cases too: only this case's people are struck."""
+
+    stream_id: str
+    kind: str
+    stored: tuple[RecordedEvent, ...]
+    shared: bool = False
+
+
+def linked_streams(
+    case_id: str,
+    state: CaseState,
+    read: Callable[[str], list[RecordedEvent]],
+    meetings: Iterable[Document] = (),
+) -> list[Linked]:
+    """Every other stream holding the case's parties: the referral that opened it, the stream
+    that issued that referral (治安 case, dispatch, traffic record), the dispatch it was settled
+    on, and the meetings (``meetings``: their Documents) whose agenda named it."""
+    ids = [state.referral_id, state.dispatch_id]
+    if state.referral_id:
+        for r in read(state.referral_id):
+            origin = r.body.get("origin")
+            if isinstance(origin, Mapping) and origin.get("stream_id"):
+                ids.append(str(origin["stream_id"]))
+    shared = [
+        doc.key
+        for doc in meetings
+        if any(isinstance(i, Mapping) and i.get("case_id") == case_id for i in doc.body.get("agenda", ()) or ())
+    ]
+    out: list[Linked] = []
+    seen = {case_id}
+    for sid, is_shared in [*((i, False) for i in ids if i), *((k, True) for k in shared)]:
+        if sid in seen:
+            continue
+        seen.add(sid)
+        stored = read(sid)
+        if stored:
+            kind = stored[0].event_type.split(".", 1)[0]
+            out.append(Linked(stream_id=sid, kind=kind, stored=tuple(stored), shared=is_shared))
+    return out
+
+
+def personal_data(state: CaseState, *streams: Sequence[RecordedEvent]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(names to strike, ID numbers, phones and addresses to erase) of everyone the case and
+    its linked ``streams`` name: every party, representative, guardian and legal
+    representative in any of their records (a name corrected later included), and the
+    people invited to the case's sessions."""
+    names, erase = personal_strings((state, [_event(r) for records in streams for r in records]))
+    return tuple(dict.fromkeys((*names_to_strike(state), *names))), erase
+
+
+def linked_batch(
+    tx: UnitOfWork,
+    link: Linked,
+    *,
+    case_id: str,
+    names: tuple[str, ...],
+    erase: tuple[str, ...],
+    on: dt.date,
+    now: dt.datetime,
+    actor: Actor,
+) -> tuple[list[RecordedEvent], Append]:
+    """A linked stream rewritten (its own records only, nothing appended: the case's file
+    records the anonymisation) and the retention-log entry naming it. A shared stream keeps
+    the other cases' people: only these ``names`` and ``erase`` strings go."""
+    if link.shared:
+        records = _rewritten(link.stored, lambda e: struck_value(e, names, erase))
+    else:
+        records = rewritten(link.stored, names, erase=erase)
+    entry = ChainResealed(
+        case_id=case_id,
+        actor=str(actor),
+        on=on,
+        previous_head=link.stored[-1].hash,
+        resealed_head=records[-1].hash,
+        events_rewritten=len(records),
+        linked_stream=link.stream_id,
+    )
+    return records, _log_append(tx, entry, now)
+
+
+def anonymised_notices(
+    entries: Iterable[OutboxEntry], stream_ids: Iterable[str], names: tuple[str, ...], erase: tuple[str, ...]
+) -> list[Notice]:
+    """The outbox notices about the case or a linked stream (by case, key or referral) with
+    these people struck from their subject, body and payload; notices left unchanged are not
+    returned."""
+    ids = set(stream_ids)
+    out = []
+    for entry in entries:
+        notice = entry.notice
+        about = {notice.case_id, notice.key.split(":", 1)[0], notice.payload.get("referral_id", "")}
+        if not about & ids:
+            continue
+        changed = struck_value(notice, names, erase)
+        if changed != notice:
+            out.append(changed)
+    return out
 
 
 def reseal_batch(
@@ -71,10 +184,13 @@ def reseal_batch(
     appended: Sequence[RecordedEvent],
     now: dt.datetime,
     actor: Actor,
+    names: tuple[str, ...] | None = None,
+    erase: tuple[str, ...] = (),
 ) -> tuple[list[RecordedEvent], Append]:
     """The whole new stream (``stored`` rewritten, then ``appended`` re-chained after it) and
-    the retention-log entry recording the re-sealing. ``state`` is the case before."""
-    records = rewritten(stored, names_to_strike(state))
+    the retention-log entry recording the re-sealing. ``state`` is the case before; ``names``
+    and ``erase`` default to its own people (:func:`personal_data` adds the linked streams')."""
+    records = rewritten(stored, names_to_strike(state) if names is None else names, erase=erase)
     records += rechained(appended, records[-1].hash if records else GENESIS_HASH)
     marker = next(e for e in map(_event, appended) if isinstance(e, PartiesAnonymised))
     entry = ChainResealed(

@@ -18,14 +18,14 @@ from mediation_core.app.aggregates import Reading
 from mediation_core.app.authorisation import authorise_administration
 from mediation_core.app.delivery import Channel, DeliveryPolicy
 from mediation_core.app.ports import Store
-from mediation_core.app.views import Viewer
+from mediation_core.app.views import Viewer, people_of_case
 from mediation_core.calendars import NATIONAL
 from mediation_core.domain.errors import AuthorisationError
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.reporting.repeats import PartyKeyer
 from mediation_core.domain.values.actors import Actor
-from mediation_core.domain.values.calendar import WorkingDayCalendar
+from mediation_core.domain.values.calendar import WorkingDayCalendar, local_date
 from mediation_core.domain.values.notices import Notice
 from mediation_core.domain.values.organisations import Registry
 from mediation_core.domain.values.policy import Policy
@@ -159,4 +159,11 @@ class ServiceBase:
 
     def viewer(self, actor: Actor) -> Viewer:
         """What ``actor`` may see of the parties' personal data (see :mod:`.views`)."""
-        return Viewer(actor, self.registry(), self.policy)
+        store = self.store
+        return Viewer(
+            actor,
+            self.registry(),
+            self.policy,
+            people=lambda case_id: people_of_case(store, case_id)[0],
+            today=local_date(self.clock()),
+        )

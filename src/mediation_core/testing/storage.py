@@ -505,6 +505,40 @@ class EventStoreContract(StoreFixtures):
         assert store.read("a")[0].body == {"name": "王建国"}
         assert store.verify() == []
 
+    def test_reseal_of_a_linked_stream_appends_nothing_and_rewrites_the_outbox_notices(self, store: Store) -> None:
+        append(store, "a", [{"name": "王建国"}])
+        append(store, "ref", [{"name": "王建国"}, {"name": "李海"}], row=None, notices=[notice("n1", "a")])
+        store.update_outbox(attrs.evolve(store.outbox()[0], attempts=1, last_error="busy"))
+        records, batch = _reseal_of(store, "ref", [{"name": "王某"}, {"name": "李某"}])
+        linked = attrs.evolve(
+            batch,
+            records=records[:2],
+            row=None,
+            for_case="a",
+            notices=(attrs.evolve(notice("n1", "a"), body="王某"),),
+        )
+        with store.transaction() as tx:
+            tx.reseal(linked)
+            tx.commit()
+        assert store.read("ref") == records[:2]
+        assert store.read("a")[0].body == {"name": "王建国"}  # the case itself is another re-sealing
+        entry = store.outbox_entry("n1")
+        assert entry is not None
+        assert (entry.notice.body, entry.attempts, entry.last_error) == ("王某", 1, "busy")
+        assert store.verify() == []
+
+    def test_reseal_appending_nothing_needs_a_linked_case_and_a_log(self, store: Store) -> None:
+        append(store, "ref", [{"name": "王建国"}], row=None)
+        records, batch = _reseal_of(store, "ref", [{"name": "王某"}])
+        for bad in (
+            attrs.evolve(batch, records=records[:1], row=None),  # not linked to a case
+            attrs.evolve(batch, records=records[:1], row=None, for_case="ref"),  # its own case
+            attrs.evolve(batch, records=records[:1], row=None, for_case="a", log=None),  # not logged
+        ):
+            with store.transaction() as tx, pytest.raises(IntegrityError):
+                tx.reseal(bad)
+        assert store.read("ref")[0].body == {"name": "王建国"}
+
     # -- verification and stateful behaviour ------------------------------------------------
     def test_verify_reports_nothing_for_whole_chains(self, store: Store) -> None:
         for case_id in ("a", "b"):

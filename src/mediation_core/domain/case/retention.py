@@ -43,7 +43,8 @@ def names_to_strike(state: CaseState) -> tuple[str, ...]:
     return (*person_names(state.parties), *state.invitees)
 
 
-def anonymised_event(event: DomainEvent, names: tuple[str, ...]) -> DomainEvent:
-    """An earlier event of the case as the anonymised file keeps it."""
-    result: DomainEvent = anonymised_value(event, names)
+def anonymised_event(event: DomainEvent, names: tuple[str, ...], *, erase: tuple[str, ...] = ()) -> DomainEvent:
+    """An earlier event of the case (or of a stream linked to it) as the anonymised file keeps
+    it; ``erase``: the people's numbers and addresses, struck wherever they were copied."""
+    result: DomainEvent = anonymised_value(event, names, erase=erase)
     return result

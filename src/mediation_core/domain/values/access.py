@@ -79,6 +79,9 @@ class ChainResealed(DomainEvent):
     previous_head: str
     resealed_head: str
     events_rewritten: int
+    linked_stream: str = ""
+    """When not empty: the stream re-sealed with the case, not the case's own (its referral,
+    治安 case, dispatch or traffic record, or a meeting whose agenda named it)."""
 
 
 @frozen(kw_only=True)
@@ -94,6 +97,7 @@ class ResealEntry:
     events_rewritten: int
     stream_id: str
     version: int
+    linked_stream: str = ""
 
 
 def retention_log_stream(day: dt.date) -> str:

@@ -20,6 +20,7 @@ ended (:func:`anonymised_party`): anonymisation is the ``WITHHELD`` view made pe
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import functools
 import re
@@ -30,8 +31,21 @@ from typing import Any
 import attrs
 
 from mediation_core.domain.values.actors import Actor, Role
-from mediation_core.domain.values.identifiers import mask_phone, mask_resident_id
-from mediation_core.domain.values.parties import GroupParty, Guardian, NaturalPerson, OrganisationParty, Party
+from mediation_core.domain.values.identifiers import (
+    is_valid_resident_id,
+    mask_phone,
+    mask_resident_id,
+    parse_resident_id,
+)
+from mediation_core.domain.values.parties import (
+    SENSITIVE_AGE,
+    GroupParty,
+    Guardian,
+    NaturalPerson,
+    OrganisationParty,
+    Party,
+    is_child,
+)
 
 DEFAULT_PERSONAL_DATA_ROLES: tuple[Role, ...] = (Role.MEDIATOR, Role.ROOM_DIRECTOR, Role.ADMINISTRATOR)
 """Who handles a case and so may read its parties' ID and phone numbers in full (within scope)."""
@@ -448,39 +462,163 @@ def erase_numbers(text: str) -> str:
     return text
 
 
-def anonymised_text(text: str, names: Iterable[str]) -> str:
-    """Free text of an anonymised case: the ``names`` struck (王某) and every ID and phone
-    number removed."""
-    return erase_numbers(strike_names(text, names))
+def anonymised_text(text: str, names: Iterable[str], *, erase: Iterable[str] = ()) -> str:
+    """Free text of an anonymised case: the ``names`` struck (王某), every ID and phone
+    number removed, and each of ``erase`` (the parties' addresses, numbers written another
+    way) replaced by :data:`ERASED`."""
+    return erase_numbers(erase_strings(strike_names(text, names), erase))
+
+
+def erase_strings(text: str, strings: Iterable[str]) -> str:
+    """``text`` with every occurrence of ``strings`` (four characters or more, longest first)
+    replaced by :data:`ERASED`: a person's own numbers and address wherever they were written."""
+    for s in sorted({s.strip() for s in strings if len(s.strip()) >= 4}, key=len, reverse=True):
+        text = text.replace(s, ERASED)
+    return text
+
+
+def struck_text(text: str, names: Iterable[str], erase: Iterable[str]) -> str:
+    """Free text that names other people too (a meeting's agenda, a notice): only these
+    ``names`` struck (王某) and only these strings (``erase``: numbers, addresses) removed."""
+    return erase_strings(strike_names(text, names), erase)
+
+
+def personal_strings(value: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(names, other personal strings) of every person held anywhere inside ``value`` (a typed
+    record, its parties, representatives and guardians): the names to strike and the ID
+    numbers, phones and addresses to erase wherever they were copied."""
+    names: list[str] = []
+    other: list[str] = []
+
+    def person(p: NaturalPerson) -> None:
+        names.append(p.name)
+        other.extend((p.id_number, p.phone, p.address))
+        if p.guardian is not None:
+            guardian(p.guardian)
+
+    def guardian(g: Guardian) -> None:
+        names.append(g.name)
+        other.extend((g.id_number, g.phone))
+
+    def walk(v: Any) -> None:
+        if isinstance(v, NaturalPerson):
+            person(v)
+        elif isinstance(v, GroupParty):
+            for r in v.representatives:
+                person(r)
+        elif isinstance(v, OrganisationParty):
+            names.append(v.legal_representative)
+            other.append(v.phone)
+        elif isinstance(v, Guardian):
+            guardian(v)
+        elif isinstance(v, tuple | list | frozenset | set):
+            for item in v:
+                walk(item)
+        elif isinstance(v, Mapping):
+            for item in v.values():
+                walk(item)
+        elif attrs.has(type(v)):
+            for f in attrs.fields(type(v)):
+                walk(getattr(v, f.name))
+
+    walk(value)
+    return tuple(dict.fromkeys(n for n in names if n)), tuple(dict.fromkeys(o for o in other if o))
 
 
 _CODE_FIELDS = frozenset({"category", "insurers", "reference", "notice"})
 """Text fields that hold codes, references or fixed wording, never a party's data."""
 
 
-def anonymised_value(value: Any, names: Iterable[str], *, key: str = "") -> Any:
+def anonymised_value(value: Any, names: Iterable[str], *, key: str = "", erase: Iterable[str] = ()) -> Any:
     """A typed record (an event and everything in it) with the parties' personal data gone:
     parties as :func:`anonymised_party` keeps them, guardians without numbers, and every
-    free-text field as :func:`anonymised_text`. Identifiers, codes, enums, dates and amounts
-    are left alone, so the record still folds and counts the same."""
-    names = tuple(names)
+    free-text field as :func:`anonymised_text` (``erase``: the people's addresses and numbers,
+    struck wherever they were copied). Identifiers, codes, enums, dates and amounts are left
+    alone, so the record still folds and counts the same."""
+    names, erase = tuple(names), tuple(erase)
     if isinstance(value, NaturalPerson | OrganisationParty | GroupParty):
         return anonymised_party(value)
     if isinstance(value, Guardian):
         return _guardian(value, PersonalDataView.WITHHELD)
     if isinstance(value, str):
-        return value if _is_identifier(key) or key in _CODE_FIELDS else anonymised_text(value, names)
+        kept = _is_identifier(key) or key in _CODE_FIELDS
+        return value if kept else anonymised_text(value, names, erase=erase)
     if isinstance(value, tuple):
-        return tuple(anonymised_value(v, names, key=key) for v in value)
+        return tuple(anonymised_value(v, names, key=key, erase=erase) for v in value)
     if attrs.has(type(value)):
         changes = {}
         for f in attrs.fields(type(value)):
             before = getattr(value, f.name)
-            after = anonymised_value(before, names, key=f.name)
+            after = anonymised_value(before, names, key=f.name, erase=erase)
             if after is not before:
                 changes[f.name] = after
         return attrs.evolve(value, **changes) if changes else value
     return value
+
+
+def struck_value(value: Any, names: Iterable[str], erase: Iterable[str], *, key: str = "") -> Any:
+    """A typed record that names other people as well (a meeting and its agenda, a notice):
+    only these ``names`` struck and these strings (``erase``) removed from its free text, as
+    :func:`struck_text`; identifiers stay."""
+    names, erase = tuple(names), tuple(erase)
+    if isinstance(value, str):
+        return value if _is_identifier(key) else struck_text(value, names, erase)
+    if isinstance(value, tuple):
+        return tuple(struck_value(v, names, erase, key=key) for v in value)
+    if isinstance(value, Mapping):
+        return {k: struck_value(v, names, erase, key=str(k)) for k, v in value.items()}
+    if attrs.has(type(value)):
+        changes = {}
+        for f in attrs.fields(type(value)):
+            before = getattr(value, f.name)
+            after = struck_value(before, names, erase, key=f.name)
+            if after != before:
+                changes[f.name] = after
+        return attrs.evolve(value, **changes) if changes else value
+    return value
+
+
+def names_a_child(value: Any, day: dt.date) -> bool:
+    """Whether ``value`` (a typed record or a JSON-ready one: a referral, a 治安 case, a
+    Document body) holds a natural person under 14 on ``day``, by the resident ID number or the
+    recorded birth date: such a record is read like a sensitive case (个人信息保护法 art. 28)."""
+    if isinstance(value, NaturalPerson):
+        return is_child(value, day)
+    if isinstance(value, Mapping):
+        number = value.get("id_number")
+        if isinstance(number, str) and is_valid_resident_id(number):
+            born = parse_resident_id(number).birth_date
+            if day.year - born.year - ((day.month, day.day) < (born.month, born.day)) < SENSITIVE_AGE:
+                return True
+        return any(names_a_child(v, day) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(names_a_child(v, day) for v in value)
+    if attrs.has(type(value)):
+        return any(names_a_child(getattr(value, f.name), day) for f in attrs.fields(type(value)))
+    return False
+
+
+def json_person_names(value: Any) -> tuple[str, ...]:
+    """Every person's name in a JSON-ready value: parties (objects with a party ``kind``), their
+    guardians and representatives, organisations' legal representatives. What must be struck
+    from a Document's free text to withhold them."""
+    out: list[str] = []
+
+    def walk(v: Any) -> None:
+        if isinstance(v, Mapping):
+            kind = v.get("kind")
+            if (kind == "person" or "relation" in v) and isinstance(v.get("name"), str):
+                out.append(v["name"])
+            if kind == "organisation" and isinstance(v.get("legal_representative"), str):
+                out.append(v["legal_representative"])
+            for item in v.values():
+                walk(item)
+        elif isinstance(v, list | tuple):
+            for item in v:
+                walk(item)
+
+    walk(value)
+    return tuple(dict.fromkeys(n for n in out if n))
 
 
 def person_names(parties: Iterable[Party]) -> tuple[str, ...]:

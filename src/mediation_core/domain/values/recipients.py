@@ -10,10 +10,19 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Iterator
 
+import attrs
 from attrs import frozen
 
-from mediation_core.domain.values.notices import Recipient
+from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.notices import Notice, Recipient
 from mediation_core.domain.values.organisations import Liaison, Mediator, Organisation, OrgKind, Registry
+from mediation_core.domain.values.privacy import (
+    DEFAULT_PERSONAL_DATA_ROLES,
+    DEFAULT_WITHHELD_ROLES,
+    PersonalDataView,
+    view_for,
+    view_text,
+)
 
 
 class RecipientRole(enum.Enum):
@@ -182,3 +191,77 @@ def resolve(recipients: Iterable[Recipient], registry: Registry) -> Resolution:
 
 
 __all__ = ["Addressee", "RecipientRole", "Resolution", "addressees_of", "resolve"]
+
+
+# -- the personal-data view a notice is written in -------------------------------------------
+_READER_ROLES: dict[str, Role] = {
+    RecipientRole.MEDIATOR.value: Role.MEDIATOR,
+    RecipientRole.ROOM_DIRECTOR.value: Role.ROOM_DIRECTOR,
+    RecipientRole.STATION_LIAISON.value: Role.STATION_LIAISON,
+    RecipientRole.TOWNSHIP_LIAISON.value: Role.TOWNSHIP,
+    RecipientRole.STATION.value: Role.POLICE_OFFICER,
+    RecipientRole.TOWNSHIP.value: Role.TOWNSHIP,
+    RecipientRole.COORDINATION_CENTRE.value: Role.COORDINATION_CENTRE,
+    RecipientRole.JUSTICE_OFFICE.value: Role.JUSTICE_OFFICE,
+    RecipientRole.GOVERNANCE_OFFICE.value: Role.TOWNSHIP,
+}
+"""The role a notice's recipient reads in. A named person reads as a mediator when the registry
+knows a mediator of that id, else as a liaison; an organisation, referrer, insurer or party reads
+as nobody who handles the case (masked, withheld when sensitive)."""
+
+
+def recipient_view(
+    recipient: Recipient,
+    *,
+    sensitive: bool,
+    full_roles: Iterable[Role] = DEFAULT_PERSONAL_DATA_ROLES,
+    withheld_roles: Iterable[Role] = DEFAULT_WITHHELD_ROLES,
+    registry: Registry | None = None,
+) -> PersonalDataView:
+    """The view ``recipient`` reads a notice about a record in. Notices are addressed to the
+    record's own room, station and the bodies above them, so a recipient whose role handles the
+    parties' data reads it in full; a ``sensitive`` record (a child) is withheld from everyone
+    else, as :func:`~mediation_core.domain.values.privacy.view_for` decides for a reader."""
+    role = _READER_ROLES.get(recipient.role)
+    if recipient.role == RecipientRole.PERSON.value:
+        known = registry is not None and recipient.person_id in registry.mediators
+        role = Role.MEDIATOR if known else Role.STATION_LIAISON
+    if role is None:
+        return PersonalDataView.WITHHELD if sensitive else PersonalDataView.MASKED
+    reader = Actor(actor_id=recipient.person_id or recipient.org_id, role=role, scope_id=recipient.org_id)
+    return view_for(reader, in_scope=True, full_roles=full_roles, withheld_roles=withheld_roles, sensitive=sensitive)
+
+
+def notice_in_view(notice: Notice, view: PersonalDataView, names: Iterable[str]) -> Notice:
+    """``notice`` with its subject, body and payload in ``view``: numbers masked unless
+    ``FULL``, ``names`` (every person the record names) struck when ``WITHHELD``."""
+    if view is PersonalDataView.FULL:
+        return notice
+    names = tuple(names)
+    return attrs.evolve(
+        notice,
+        subject=view_text(notice.subject, view, names),
+        body=view_text(notice.body, view, names),
+        payload={k: view_text(v, view, names) for k, v in notice.payload.items()},
+    )
+
+
+def notice_for_recipients(
+    notice: Notice,
+    names: Iterable[str],
+    *,
+    sensitive: bool,
+    full_roles: Iterable[Role] = DEFAULT_PERSONAL_DATA_ROLES,
+    withheld_roles: Iterable[Role] = DEFAULT_WITHHELD_ROLES,
+    registry: Registry | None = None,
+) -> Notice:
+    """One notice goes to all its recipients by SMS, robots and e-mail alike, so it is written
+    in the narrowest of their views: a risk notice to the station liaison and the coordination
+    centre strikes the people's names the centre may not read, and a child's from both."""
+    order = (PersonalDataView.WITHHELD, PersonalDataView.MASKED, PersonalDataView.FULL)
+    views = [
+        recipient_view(r, sensitive=sensitive, full_roles=full_roles, withheld_roles=withheld_roles, registry=registry)
+        for r in notice.recipients
+    ]
+    view = min(views, key=order.index, default=PersonalDataView.WITHHELD if sensitive else PersonalDataView.MASKED)
+    return notice_in_view(notice, view, names)
