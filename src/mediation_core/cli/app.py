@@ -28,7 +28,7 @@ from mediation_core.domain.errors import (
     RuleViolationError,
 )
 from mediation_core.exports.forms import DocumentUnavailableError
-from mediation_core.exports.ledger import LedgerImportError
+from mediation_core.exports.ledger import LedgerFileError, LedgerImportError
 from mediation_core.plugins.manager import PluginError
 
 
@@ -109,7 +109,7 @@ def classify(exc: BaseException) -> tuple[ExitCode, str, list[str]]:
     table: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], ExitCode, str], ...] = (
         (DocumentUnavailableError, ExitCode.REFUSED, "refused"),
         (
-            (UsageError, CommandFormatError, json.JSONDecodeError, FileNotFoundError, IsADirectoryError),
+            (UsageError, CommandFormatError, LedgerFileError, FileNotFoundError, IsADirectoryError),
             ExitCode.USAGE,
             "usage",
         ),

@@ -68,6 +68,9 @@ FIRST_DAY, LAST_DAY = dt.date(YEARS[0], 10, 1), dt.date(YEARS[1], 12, 31)
 
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 _NEWLINES = frozenset("\t\n\r")
+_NOT_XML = frozenset("\ufffe\uffff")
+"""Not characters of XML 1.0 (§2.2 Char) although Python calls them merely unassigned: one
+of them in a party's name makes every .docx and .xlsx holding it unreadable."""
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
@@ -169,14 +172,22 @@ def list_within_limit(cmd: Any, state: object, ctx: DecisionContext) -> Iterator
             )
 
 
-def _bad_character(text: str, *, narrative: bool) -> str | None:
+def bad_character(text: str, *, narrative: bool) -> str | None:
+    """The first character (as ``U+XXXX``) that may not be stored in ``text``: a control
+    character (newlines and tabs only in narrative text), a surrogate, a direction control, or
+    a character XML 1.0 cannot hold (documents and workbooks are XML); ``None`` when clean."""
     if text.isprintable():  # no Cc, Cf (the direction controls among them), Cs or Cn character
         return None
     for ch in text:
         if ch in _NEWLINES and narrative:
             continue
         category = unicodedata.category(ch)
-        if category in ("Cc", "Cs") or ch in _BIDI_CONTROLS or (category == "Cn" and ord(ch) > 0xFFFF):
+        if (
+            category in ("Cc", "Cs")
+            or ch in _BIDI_CONTROLS
+            or ch in _NOT_XML
+            or (category == "Cn" and ord(ch) > 0xFFFF)
+        ):
             return f"U+{ord(ch):04X}"
     return None
 
@@ -191,7 +202,7 @@ def _bad_character(text: str, *, narrative: bool) -> str | None:
 def text_printable(cmd: Any, state: object, ctx: DecisionContext) -> Iterator[Violation]:
     for path, name, value in leaves(cmd):
         if isinstance(value, str):
-            bad = _bad_character(value, narrative=name in LONG_TEXT_FIELDS)
+            bad = bad_character(value, narrative=name in LONG_TEXT_FIELDS)
             if bad:
                 yield text_printable.violation(path, f"含有控制字符 {bad}", f"holds the control character {bad}")
 
