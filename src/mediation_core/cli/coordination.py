@@ -163,7 +163,7 @@ def run_evaluate(session: Session) -> int:
         names = {o.org_id: o.name for o in service.registry().organisations.values()}
         if args.conclude:
             on = local_date(service.clock())
-            service.handle(ConcludeEvaluation(scope_id=scope, year=args.year, on=on), session.actor)
+            service.handle(ConcludeEvaluation(scope_id=scope, year=args.year, on=on), session.writer(service))
         held: tuple[str, ...] = ()  # a concluded round is locked: what is held back now changes nothing
         try:
             locked = service.evaluation(args.year, scope, session.actor)

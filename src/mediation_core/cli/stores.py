@@ -123,7 +123,8 @@ def run_retention(session: Session) -> int:
     args = session.args
     with session.service(writes=args.anonymise) as service:
         today = args.on or local_date(service.clock())
-        expired = service.anonymise_expired(today, session.actor, dry_run=not args.anonymise)
+        actor = session.writer(service) if args.anonymise else session.actor
+        expired = service.anonymise_expired(today, actor, dry_run=not args.anonymise)
     rows = [(e.case_id, e.number or "", e.room_id, e.archived_on, e.retention_years, e.expired_on) for e in expired]
     if args.json:
         keys = ("case_id", "number", "room_id", "archived_on", "retention_years", "expired_on")
@@ -145,6 +146,15 @@ def run_walkthrough(session: Session) -> int:
     from mediation_core.demo import walkthrough  # noqa: PLC0415 - only this command needs it
 
     config = session.config
+    with session.store() as store:  # an example case has no place among real ones
+        streams = next(iter(store.stream_ids()), None)
+        organisations = len(store.registry().organisations)
+    if streams is not None or organisations:
+        msg = (
+            "walkthrough writes an example case and its registry: it runs on an empty store only, and this one "
+            "holds records (give --db a new file, e.g. --db walkthrough.sqlite3)"
+        )
+        raise UsageError(msg)
     config = attrs.evolve(config, identity_key=config.identity_key or walkthrough.DEMO_IDENTITY_KEY)
     session.args.stdout.write(walkthrough.main(config))
     return 0
