@@ -93,6 +93,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         return report(args, err, ExitCode.INTERRUPTED, "interrupted", "interrupted")
     except Exception as exc:  # noqa: BLE001 - every error becomes one line and an exit code
         code, kind, lines = classify(exc)
+        lines += [" ".join(str(note).split()) for note in getattr(exc, "__notes__", ())]
         if args.debug:
             traceback.print_exception(exc, file=err)
         return report(args, err, code, kind, *lines, violations=_violations(exc))
