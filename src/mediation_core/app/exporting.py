@@ -17,8 +17,14 @@ from typing import TYPE_CHECKING, Any
 from mediation_core.app.authorisation import UNRESTRICTED, authorise_case_command, in_scope
 from mediation_core.app.ports import Append, Document, Store
 from mediation_core.app.sealing import seal
-from mediation_core.domain.errors import AuthorisationError, ConcurrencyConflictError, NotFoundError
+from mediation_core.domain.errors import (
+    AuthorisationError,
+    CommandFormatError,
+    ConcurrencyConflictError,
+    NotFoundError,
+)
 from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.kernel.input import bad_character
 from mediation_core.domain.referral.state import ReferralState
 from mediation_core.domain.reporting.imports import (
     IMPORT_BATCH_DOCUMENT,
@@ -121,6 +127,10 @@ def import_ledger(
     if actor.role is not Role.ADMINISTRATOR:
         msg = f"importing a ledger file is an administrator's act, not a {actor.role.value}'s"
         raise AuthorisationError(msg, actor=actor, action="import_ledger")
+    bad = bad_character(source, narrative=False)
+    if bad or len(source) > MAX_SOURCE:
+        problem = f"holds the character {bad}" if bad else f"is longer than {MAX_SOURCE} characters"
+        raise CommandFormatError([f"the source {problem} @ source"])
     reader = readers.get(fmt)
     if reader is None:
         msg = f"no ledger reader {fmt!r}; installed: {', '.join(readers) or 'none'}"
@@ -174,6 +184,10 @@ def import_ledger(
         raise LedgerImportError(sorted(problems, key=lambda p: p.row))
     origin = source or f"sha256:{hashlib.sha256(data).hexdigest()[:16]}"
     return write_rows(store, parsed.rows, parsed.line_numbers, actor, source=origin, now=now)
+
+
+MAX_SOURCE = 200
+"""A batch's source (a file name, or what the importer says the rows came from) is one line."""
 
 
 def batch_id_of(source: str, rows: Sequence[LedgerRow], actor: Actor, now: dt.datetime) -> str:

@@ -23,6 +23,7 @@ from mediation_core.app.bootstrap import Config, ConfigurationError, open_servic
 from mediation_core.app.ports import Store
 from mediation_core.app.service import MediationService
 from mediation_core.domain.errors import AuthorisationError
+from mediation_core.domain.kernel.input import IDENTIFIER
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.organisations import Registry
 from mediation_core.plugins.manager import Plugins, load_plugins
@@ -100,6 +101,9 @@ def parse_actor(text: str) -> Actor:
     if not actor_id or not scope_id:
         msg = f"--as {text!r}: the actor id and the scope are required"
         raise ConfigurationError(msg)
+    if not (IDENTIFIER.fullmatch(actor_id) and (scope_id == "*" or IDENTIFIER.fullmatch(scope_id))):
+        msg = f"--as {text[:80]!r}: an id and a scope are letters, digits and _ . : @ -, at most 64 characters"
+        raise ConfigurationError(msg)
     return Actor(actor_id=actor_id, role=role, scope_id=scope_id)
 
 
@@ -136,7 +140,7 @@ def unregistered(actor: Actor, registry: Registry, operators: Mapping[str, Actor
         if liaison is not None and actor.scope_id in (liaison.room_id, liaison.from_org_id):
             return None
         return f"{actor}: no liaison {actor.actor_id!r} of {actor.scope_id!r} in the registry"
-    return f"{actor}: a {actor.role.value} is registered in the deployment's operators file ({OPERATORS_ENV})"
+    return f"{actor}: the role {actor.role.value} is registered in the deployment's operators file ({OPERATORS_ENV}), and this actor is not in it"
 
 
 class Session:
