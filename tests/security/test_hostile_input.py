@@ -57,9 +57,7 @@ HOSTILE_ID = st.one_of(
 """…and path traversal, spaces and 65-character values, refused in an identifier."""
 FIELDS = ("case_id", "room_id", "summary", "parties[0].name", "parties[1].address")
 ID_FIELDS = ("case_id", "room_id")
-HOSTILE = st.one_of(
-    st.tuples(st.sampled_from(FIELDS), HOSTILE_TEXT), st.tuples(st.sampled_from(ID_FIELDS), HOSTILE_ID)
-)
+HOSTILE = st.one_of(st.tuples(st.sampled_from(FIELDS), HOSTILE_TEXT), st.tuples(st.sampled_from(ID_FIELDS), HOSTILE_ID))
 
 
 def _service() -> MediationService:

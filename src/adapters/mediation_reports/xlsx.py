@@ -17,10 +17,10 @@ from decimal import Decimal
 from typing import Any
 
 from mediation_core.exports.ledger import (
+    FORMULA_LEADS,
     MAX_COLUMNS,
     MAX_FILE_BYTES,
     MAX_ROWS,
-    FORMULA_LEADS,
     LedgerFileError,
     LedgerTable,
     RawTable,
@@ -108,7 +108,7 @@ def read_xlsx(data: bytes) -> RawTable:
         raise LedgerFileError("不是 Excel 工作簿（.xlsx）", f"not an Excel workbook (.xlsx): {exc}") from None
     try:
         sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
-        sheet.reset_dimensions()  # type: ignore[union-attr]  # the file's own <dimension> may lie
+        sheet.reset_dimensions()  # the file's own <dimension> may lie
         rows: list[tuple[object, ...]] = []
         for row in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
             if len(rows) > MAX_ROWS:

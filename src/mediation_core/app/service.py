@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mediation_core.app import exporting
-from mediation_core.app.jobs import Expired, Jobs
-from mediation_core.app.queries import CaseFile, replay_records
-from mediation_core.app.runtime import event_of, query, utc_now
 from mediation_core.app.authorisation import authorise_report_read
 from mediation_core.app.coordination import rooms_in
+from mediation_core.app.jobs import Expired, Jobs
 from mediation_core.app.ports import Document
+from mediation_core.app.queries import CaseFile, replay_records
+from mediation_core.app.runtime import event_of, query, utc_now
 from mediation_core.domain.errors import AuthorisationError
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.reporting.imports import IMPORT_BATCH_DOCUMENT, held_back

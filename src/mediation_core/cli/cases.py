@@ -12,8 +12,8 @@ from typing import Any
 from mediation_core.cli import render
 from mediation_core.cli.output import table, to_json
 from mediation_core.cli.session import Session, common_options
-from mediation_core.exports.forms import DocumentForm
 from mediation_core.domain.errors import CommandFormatError
+from mediation_core.exports.forms import DocumentForm
 from mediation_core.serialization import command_from_json, load_json, unstructure
 
 

@@ -105,7 +105,10 @@ def run_imports(session: Session) -> int:
     args.stdout.write(
         table(
             ["批次 batch", "来源 source", "案件 cases", "导入 imported by", "批准 approved by"],
-            [(b["batch"], b["source"], b["cases"], b["imported_by"], b["approved_by"] or "待批准 awaiting") for b in listed],
+            [
+                (b["batch"], b["source"], b["cases"], b["imported_by"], b["approved_by"] or "待批准 awaiting")
+                for b in listed
+            ],
         )
         if listed
         else "no imported batches\n"

@@ -140,7 +140,10 @@ def unregistered(actor: Actor, registry: Registry, operators: Mapping[str, Actor
         if liaison is not None and actor.scope_id in (liaison.room_id, liaison.from_org_id):
             return None
         return f"{actor}: no liaison {actor.actor_id!r} of {actor.scope_id!r} in the registry"
-    return f"{actor}: the role {actor.role.value} is registered in the deployment's operators file ({OPERATORS_ENV}), and this actor is not in it"
+    return (
+        f"{actor}: the role {actor.role.value} is registered in the deployment's operators file "
+        f"({OPERATORS_ENV}), and this actor is not in it"
+    )
 
 
 class Session:

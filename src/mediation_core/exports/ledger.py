@@ -481,7 +481,7 @@ def input_problems(
     numbers: dict[str, int] = {}
     for row, line in zip(parsed.rows, parsed.line_numbers, strict=True):
 
-        def problem(column: str, zh: str, en: str, *, at: int = line) -> None:
+        def problem(column: str, zh: str, en: str, *, at: int = line, row: LedgerRow = row) -> None:
             problems.append(
                 ImportProblem(
                     row=at,
@@ -510,7 +510,11 @@ def input_problems(
                 problem(column, f"晚于导入之日 {context.today.isoformat()}", f"after the import ({context.today})")
         if row.number:
             if row.number in numbers:
-                problem("number", f"与第{numbers[row.number]}行案号重复", f"the same case number as row {numbers[row.number]}")
+                problem(
+                    "number",
+                    f"与第{numbers[row.number]}行案号重复",
+                    f"the same case number as row {numbers[row.number]}",
+                )
             elif numbers_in_store.get(row.number, row.case_id) != row.case_id:
                 problem("number", "案号已被系统中的案件使用", "a case in the system has this case number")
             numbers.setdefault(row.number, line)

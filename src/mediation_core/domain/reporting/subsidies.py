@@ -88,7 +88,9 @@ def subsidies(
     first: dict[str, SubsidyLine] = {}
     for row in all_rows:
         mediator = payee(row)
-        if row.case_id in held_back or not eligible(row) or row.concluded_on is None or row.concluded_on > until or mediator is None:
+        if row.case_id in held_back:
+            continue
+        if not eligible(row) or row.concluded_on is None or row.concluded_on > until or mediator is None:
             continue
         dispute = dispute_of(row.case_id, by_id)
         known = first.get(dispute)
