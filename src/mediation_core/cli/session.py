@@ -24,7 +24,7 @@ from mediation_core.app.ports import Store
 from mediation_core.app.service import MediationService
 from mediation_core.domain.errors import AuthorisationError
 from mediation_core.domain.kernel.input import IDENTIFIER
-from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.actors import SYSTEM_ACTOR, Actor, Role
 from mediation_core.domain.values.organisations import Registry
 from mediation_core.plugins.manager import Plugins, load_plugins
 
@@ -157,6 +157,13 @@ class Session:
     def actor(self) -> Actor:
         text = getattr(self.args, "actor", None) or os.environ.get("MEDIATION_ACTOR", "")
         return parse_actor(text) if text else CLI_ACTOR
+
+    @property
+    def job_actor(self) -> Actor:
+        """Who runs a timer job (``sweep``, ``deliver``): ``--as`` when a person runs it, else the
+        system actor, as the service's jobs default to."""
+        text = getattr(self.args, "actor", None) or os.environ.get("MEDIATION_ACTOR", "")
+        return parse_actor(text) if text else SYSTEM_ACTOR
 
     def operators(self) -> dict[str, Actor]:
         path = os.environ.get(OPERATORS_ENV, "")
