@@ -13,6 +13,7 @@ import io
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 from builders import ADMIN, D0, intake
 from mediation_core.app.service import MediationService
 from mediation_core.cli import ExitCode, main
+from mediation_core.cli.output import table
 from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.domain.errors import CommandFormatError, RuleViolationError
 from mediation_core.plugins.manager import load_plugins
@@ -210,3 +212,31 @@ def test_a_hostile_actor_on_the_command_line_is_refused(office: tuple[str, str],
     assert code == ExitCode.CONFIGURATION
     assert "an id and a scope are letters, digits" in err
     assert "\x1b" not in err
+
+
+@pytest.mark.parametrize("bad", ["\ufffe", "\x00", "\x1b[2J", "\ud800"])
+def test_a_registry_name_xml_cannot_hold_is_refused_through_the_service_and_init(bad: str, tmp_path: Path) -> None:
+    registry = demo_registry()
+    mediator = registry.mediators["m-zhang"]
+    hostile = attrs.evolve(
+        registry, mediators={**registry.mediators, "m-zhang": attrs.evolve(mediator, name="张" + bad)}
+    )
+    service = MediationService(MemoryStore(), plugins=load_plugins(autoload=False, strict=True), clock=sc.ScriptClock())
+    with pytest.raises(CommandFormatError, match=r"@ \$\.mediators\[m-zhang\]\.name"):
+        service.register(hostile, ADMIN)
+    assert service.registry().mediators == {}
+    path = tmp_path / "registry.json"
+    path.write_text(json.dumps(unstructure(hostile)), encoding="utf-8")
+    db = str(tmp_path / "new.sqlite3")
+    code, _, err = run("--db", db, "init", "--registry", str(path))
+    assert code == ExitCode.USAGE
+    assert "$.mediators[m-zhang].name" in err
+    assert run("--db", db, "--json", "init")[1].count('"mediators": 0') == 1
+
+
+def test_text_stored_before_these_rules_is_never_printed_raw_to_a_terminal() -> None:
+    printed = table(["案件", "当事人"], [("c-1", "王某\x1b[2J\x1b]0;owned\x07"), ("c-2", "李某\u202e")])
+    assert "\x1b" not in printed
+    assert "\x07" not in printed
+    assert "\u202e" not in printed
+    assert "王某\\u001b[2J" in printed

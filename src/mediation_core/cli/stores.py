@@ -13,6 +13,7 @@ import cattrs
 
 from mediation_core.cli.output import table, to_json
 from mediation_core.cli.session import Session, UsageError
+from mediation_core.domain.kernel.input import text_problems
 from mediation_core.domain.values.calendar import local_date
 from mediation_core.domain.values.organisations import Liaison, Mediator, Organisation, OrgKind, Registry
 from mediation_core.serialization import structure
@@ -64,9 +65,13 @@ def read_registry(path: Path) -> Registry:
             msg = f"{path}: {'; '.join(problems)}"
             raise UsageError(msg) from exc
     try:
-        return Registry.of(*sections)
+        registry = Registry.of(*sections)
     except ValueError as exc:
         raise UsageError(f"{path}: {exc}") from exc
+    problems = text_problems(registry)
+    if problems:
+        raise UsageError(f"{path}: {'; '.join(problems[:20])}")
+    return registry
 
 
 def run_init(session: Session) -> int:

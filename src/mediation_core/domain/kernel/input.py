@@ -283,3 +283,32 @@ INPUT_RULES: tuple[Rule[Any, Any, DecisionContext], ...] = (
 def input_violations(command: Any, context: DecisionContext) -> list[Violation]:
     """Every input rule's violations for ``command`` (an attrs command of any aggregate)."""
     return list(run_rules(INPUT_RULES, Walked(command, tuple(_leaves(command, ""))), None, context))
+
+
+def text_problems(value: Any, path: str = "$") -> list[str]:
+    """What the input rules would say of the characters and identifiers inside ``value``, for
+    values that enter without a command (the registry): ``"U+0000 @ $.mediators[m-1].name"``.
+    Every text there ends up in documents and workbooks, so it holds only what XML can."""
+    problems = []
+    for name, item in _texts(value, path):
+        field = name.rsplit(".", 1)[-1].split("[", 1)[0]
+        bad = bad_character(item, narrative=field in LONG_TEXT_FIELDS)
+        if bad:
+            problems.append(f"holds the control character {bad} @ {name}")
+        elif _is_identifier_field(field) and item and not IDENTIFIER.fullmatch(item):
+            problems.append(f"an identifier is letters, digits and _ . : @ -, at most 64 characters @ {name}")
+    return problems
+
+
+def _texts(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _texts(item, f"{path}[{key}]")
+    elif isinstance(value, tuple | list | frozenset | set):
+        for i, item in enumerate(value):
+            yield from _texts(item, f"{path}[{i}]")
+    elif (names := _field_names(type(value))) is not None:
+        for name in names:
+            yield from _texts(getattr(value, name), f"{path}.{name}")
