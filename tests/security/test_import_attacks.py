@@ -172,6 +172,8 @@ def test_a_control_or_non_xml_character_is_refused_wherever_text_enters(
         ({"结案日期": "2026-02-01"}, "结案日期", "after the import"),
         ({"涉及金额（元）": "100000000000000000000"}, "涉及金额（元）", "out of range"),
         ({"调解次数": "99999999999999"}, "调解次数", "out of range"),
+        ({"调解次数": "9" * 5000}, "调解次数", "more than 20 digits"),
+        ({"涉及金额（元）": "1e999999999"}, "涉及金额（元）", "out of range"),
         ({"纠纷简要情况": "长" * 6000}, "纠纷简要情况", "longer than"),
         ({"当事人": "、".join(f"人{n}" for n in range(600))}, "当事人", "more than 500 items"),
     ],

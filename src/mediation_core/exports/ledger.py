@@ -275,6 +275,8 @@ def _int(value: Any) -> int:
         text = _text(value)
         if not re.fullmatch(r"\d+", text):
             raise _BadCellError("应为非负整数", "must be a whole number of 0 or more")
+        if len(text) > 20:  # no count has 20 digits, and int() refuses 4,300
+            raise _BadCellError("数值超出范围", "out of range: more than 20 digits")
         number = int(text)
     if number < 0:
         raise _BadCellError("应为非负整数", "must be a whole number of 0 or more")

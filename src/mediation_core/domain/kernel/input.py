@@ -251,7 +251,7 @@ def _range_problem(name: str, value: Any) -> tuple[str, str] | None:  # noqa: PL
         ok = 0 <= value < MAX_INTEGER
         return None if ok else (f"数值 {value} 超出范围", f"{value} is out of range 0–{MAX_INTEGER - 1}")
     if isinstance(value, Decimal):
-        if not value.is_finite() or abs(value) >= MAX_AMOUNT:
+        if not value.is_finite() or value.copy_abs() >= MAX_AMOUNT:  # copy_abs: no context, no overflow
             return f"金额 {value} 超出范围", f"{value} is out of range (below {MAX_AMOUNT})"
         if _is_money(name) and (value < 0 or value != value.quantize(FEN)):
             return (
