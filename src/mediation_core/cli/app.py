@@ -56,7 +56,7 @@ EPILOG = """exit codes:
   8 a broken hash chain   9 store busy, unreachable or full, run again   130 interrupted
 
 environment: MEDIATION_STORE, MEDIATION_DB_URL, MEDIATION_IDENTITY_KEY, MEDIATION_NOTIFIERS_FILE,
-MEDIATION_ACTOR, MEDIATION_REGION (docs/cli.md, docs/operations.md)"""
+MEDIATION_ACTOR, MEDIATION_OPERATORS, MEDIATION_REGION (docs/cli.md, docs/operations.md)"""
 
 
 def build_parser() -> argparse.ArgumentParser:

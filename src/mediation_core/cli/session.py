@@ -80,7 +80,11 @@ def common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
         "--store", metavar="NAME", default=default, help="a store backend by name (see `mediation plugins`)"
     )
     group.add_argument(
-        "--as", dest="actor", metavar="ROLE:ID@SCOPE", default=default, help="who acts (default: the administrator)"
+        "--as",
+        dest="actor",
+        metavar="ROLE:ID@SCOPE",
+        default=default,
+        help="who acts; writes need a registered actor (reads default to the operator)",
     )
     group.add_argument("--json", action="store_true", default=flag_default, help="machine-readable output on stdout")
     group.add_argument("--quiet", "-q", action="store_true", default=flag_default, help="no progress bar")
