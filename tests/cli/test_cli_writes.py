@@ -156,6 +156,11 @@ def test_a_second_administrator_approves_an_imported_batch(
     code, printed, err = run(*fresh, "--as", ADMIN_LI, "--json", "import", str(exported))
     assert code == 0, err
     batch = json.loads(printed)["batch"]
+    code, printed, err = run(*fresh, "--json", "evaluate", "--year", "2026")
+    assert code == 0, err
+    assert json.loads(printed)["held_back"] == ["c-1"]
+    code, printed, _ = run(*fresh, "evaluate", "--year", "2026")
+    assert "1 imported case(s) awaiting a second administrator's approval are left out" in printed
     code, _, err = run(*fresh, "--as", ADMIN_LI, "imports", "--approve", batch)
     assert code == ExitCode.NOT_ALLOWED
     assert "a second administrator must approve it" in err
@@ -163,6 +168,8 @@ def test_a_second_administrator_approves_an_imported_batch(
     assert code == 0, err
     [listed] = json.loads(printed)
     assert (listed["batch"], listed["imported_by"], listed["approved_by"]) == (batch, ADMIN_LI, ADMIN_WANG)
+    code, printed, _ = run(*fresh, "--json", "evaluate", "--year", "2026")
+    assert json.loads(printed)["held_back"] == []
 
 
 def test_the_walkthrough_refuses_a_store_that_holds_records(office: tuple[str, str], tmp_path: Path) -> None:
