@@ -24,7 +24,7 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from builders import ROOM
 from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import StoryClock, demo_registry
-from mediation_core.domain.errors import AuthorisationError
+from mediation_core.domain.errors import AuthorisationError, CommandFormatError
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.exports.ledger import (
@@ -350,4 +350,12 @@ def test_a_file_with_too_many_rows_or_without_the_headers_is_refused(plugins: Pl
         service.import_ledger(b"PK\x03\x04 not really a zip", "xlsx", ADMIN_LI)
     with pytest.raises(LedgerFileError, match="cannot be read as a json file"):
         service.import_ledger(b"[" * 100_000, "json", ADMIN_LI)
+    assert list(service.store.stream_ids()) == []
+
+
+@pytest.mark.parametrize("source", ["ledger\x1b[2J.csv", "a\ufffe", "x" * 201])
+def test_a_hostile_source_is_refused_naming_it(plugins: Plugins, source: str) -> None:
+    service = new_service(plugins)
+    with pytest.raises(CommandFormatError, match=r"@ source"):
+        service.import_ledger(ledger_csv(row()), "csv", ADMIN_LI, source=source)
     assert list(service.store.stream_ids()) == []
