@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
+import math
 import re
 import typing
 from collections.abc import Callable, Mapping
@@ -116,6 +118,9 @@ def _strict(expected: str, ok: Callable[[Any], bool], make: Callable[[Any], Any]
     ``"5"``, ``"yes"`` is not ``True``, ``null`` is not ``"None"``."""
 
     def structure_(value: Any, _: Any) -> Any:
+        if _too_large(value):
+            msg = f"expected {expected}, got a number of more than {NUMBER_DIGITS} digits"
+            raise StrictValueError(msg)
         if not ok(value):
             msg = f"expected {expected}, got {type(value).__name__}"
             raise StrictValueError(msg)
@@ -124,9 +129,32 @@ def _strict(expected: str, ok: Callable[[Any], bool], make: Callable[[Any], Any]
     return structure_
 
 
+NUMBER_DIGITS = 20
+"""A number in a command is below 10**20 and has at most 20 decimal places: larger ones are no
+amount, count or share anyone records, and would overflow decimal arithmetic."""
+MAX_NESTING = 32
+"""JSON nested deeper than this is no command (the deepest, a party's guardian, is 4 deep)."""
+MAX_JSON_BYTES = 10 * 2**20
+"""A command file (one command or a list of them) is at most 10 MiB."""
+
+
+class _Unreadable(str):
+    """A JSON number too large to read (more than :data:`NUMBER_DIGITS` digits before the
+    point, or an exponent to match): kept as its text, so the field it is in is named."""
+
+    __slots__ = ()
+
+
+def _too_large(value: Any) -> bool:
+    return isinstance(value, _Unreadable)
+
+
 def _decimal(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
         msg = f"expected a number, got {type(value).__name__}"
+        raise StrictValueError(msg)
+    if _too_large(value):
+        msg = f"expected a number below 1e{NUMBER_DIGITS}"
         raise StrictValueError(msg)
     try:
         number = Decimal(str(value))
@@ -136,7 +164,70 @@ def _decimal(value: Any) -> Decimal:
     if not number.is_finite():
         msg = f"expected a finite number, got {value!r}"  # NaN or Infinity: no personal value
         raise StrictValueError(msg)
+    if number and (number.adjusted() >= NUMBER_DIGITS or number.as_tuple().exponent < -NUMBER_DIGITS):  # type: ignore[operator]
+        msg = f"expected a number below 1e{NUMBER_DIGITS} with at most {NUMBER_DIGITS} decimal places"
+        raise StrictValueError(msg)
     return number
+
+
+def _json_int(text: str) -> int | str:
+    return _Unreadable(text) if len(text.lstrip("-")) > NUMBER_DIGITS else int(text)
+
+
+def _json_float(text: str) -> float | str:
+    number = float(text) if len(text) <= 4 * NUMBER_DIGITS else float("inf")
+    return _Unreadable(text) if not math.isfinite(number) or abs(number) >= 10.0**NUMBER_DIGITS else number
+
+
+def _json_constant(text: str) -> Any:
+    return _Unreadable(text)  # NaN, Infinity, -Infinity: no number a command holds
+
+
+def _nesting(text: str) -> int:
+    """How deep arrays and objects nest in JSON ``text`` (strings skipped), read without
+    recursion so that a hostile file cannot exhaust the stack."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def load_json(data: bytes | str) -> Any:
+    """JSON from a file or a request, as commands are read from it: UTF-8 (a byte-order mark
+    allowed), at most :data:`MAX_JSON_BYTES`, nested at most :data:`MAX_NESTING` deep. Raises
+    :class:`CommandFormatError` saying what is wrong and where; a number too large to be an
+    amount or a count is refused when the command is built, naming its field."""
+    if len(data) > MAX_JSON_BYTES:
+        raise CommandFormatError([f"longer than {MAX_JSON_BYTES // 2**20} MiB @ $"])
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CommandFormatError([f"not UTF-8 text (byte {exc.start}) @ $"]) from None
+    else:
+        text = data
+    if _nesting(text) > MAX_NESTING:
+        raise CommandFormatError([f"nested deeper than {MAX_NESTING} levels @ $"])
+    try:
+        return json.loads(text, parse_int=_json_int, parse_float=_json_float, parse_constant=_json_constant)
+    except json.JSONDecodeError as exc:
+        raise CommandFormatError([f"not JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}) @ $"]) from None
+    except (ValueError, RecursionError) as exc:  # pragma: no cover - the limits above come first
+        raise CommandFormatError([f"not JSON: {type(exc).__name__} @ $"]) from None
 
 
 def _date(value: Any, _: Any) -> dt.date:

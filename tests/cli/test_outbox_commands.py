@@ -20,7 +20,12 @@ def test_deliver_sweeps_and_delivers_through_the_configured_notifiers(
     assert capsys.readouterr().out == "deadlines due: 0; delivered: 0; retrying: 0; dead: 0; claimed elsewhere: 0\n"
     assert main(["dead-letters"]) == 0
     assert capsys.readouterr().out == "no dead letters\n"
-    assert main(["requeue", "nope"]) == 0
+    assert main(["requeue", "nope"]) == ExitCode.USAGE  # requeueing is a person's act: who?
+    assert "a write needs an explicit actor" in capsys.readouterr().err
+    operators = tmp_path / "operators.json"
+    operators.write_text('{"li": "administrator:a-li@district"}', encoding="utf-8")
+    monkeypatch.setenv("MEDIATION_OPERATORS", str(operators))
+    assert main(["--as", "administrator:a-li@district", "requeue", "nope"]) == 0
     assert capsys.readouterr().out == "requeued: 0; not dead letters: nope\n"
 
 

@@ -1,4 +1,8 @@
-"""The ledger as JSON and CSV (standard library only), and reading both back."""
+"""The ledger as JSON and CSV (standard library only), and reading both back.
+
+CSV text cells that a spreadsheet would run as a formula (starting with ``= + - @``, a tab or
+a carriage return) are written with a leading ``'`` (OWASP's advice against CSV injection), and
+reading a CSV takes exactly that ``'`` off again, so a ledger read back is the ledger written."""
 
 from __future__ import annotations
 
@@ -9,7 +13,17 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from mediation_core.exports.ledger import Cell, LedgerTable, RawTable
+from mediation_core.exports.ledger import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    Cell,
+    LedgerFileError,
+    LedgerTable,
+    RawTable,
+    check_headers,
+    escape_formula,
+    unescape_formula,
+)
 
 
 def _plain(cell: Cell) -> str | int | None:
@@ -46,12 +60,30 @@ def ledger_csv(table: LedgerTable) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(table.headers)
     for row in table.rows:
-        writer.writerow(["" if c is None else _plain(c) for c in row])
+        writer.writerow(["" if c is None else escape_formula(c) if isinstance(c, str) else _plain(c) for c in row])
     return ("\ufeff" + out.getvalue()).encode()
 
 
 def read_csv(data: bytes) -> RawTable:
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    """Row 1 the headers (checked before the rest is read), then at most ``MAX_ROWS`` rows."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LedgerFileError(
+            f"不是 UTF-8 编码（第 {exc.start} 字节）", f"not UTF-8 (byte {exc.start}): save it as CSV UTF-8"
+        ) from None
+    rows: list[tuple[str, ...]] = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline="")):
+            if len(rows) > MAX_ROWS:
+                raise LedgerFileError(f"超过 {MAX_ROWS} 行", f"more than {MAX_ROWS} rows")
+            if len(row) > MAX_COLUMNS:
+                raise LedgerFileError(f"超过 {MAX_COLUMNS} 列", f"more than {MAX_COLUMNS} columns")
+            rows.append(tuple(unescape_formula(cell) for cell in row))
+            if len(rows) == 1:
+                check_headers(rows[0])
+    except csv.Error as exc:
+        raise LedgerFileError("不是有效的 CSV 文件", f"not a valid CSV file: {exc}") from None
     if not rows:
         return RawTable(headers=(), rows=())
-    return RawTable(headers=tuple(rows[0]), rows=tuple(tuple(r) for r in rows[1:]), first_row=2)
+    return RawTable(headers=rows[0], rows=tuple(rows[1:]), first_row=2)

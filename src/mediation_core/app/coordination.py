@@ -35,6 +35,7 @@ from mediation_core.domain.misconduct.kinds import MisconductKind, Sanction
 from mediation_core.domain.misconduct.state import MisconductFinding
 from mediation_core.domain.reporting import rollups
 from mediation_core.domain.reporting.evaluation import EvaluationInputs, Grade, MediatorFacts
+from mediation_core.domain.reporting.imports import IMPORT_BATCH_DOCUMENT, held_back
 from mediation_core.domain.reporting.ledger import LedgerRow, Outcome
 from mediation_core.domain.reporting.repeats import came_back
 from mediation_core.domain.reporting.statistics import StatisticsReport, in_scope, report
@@ -306,8 +307,11 @@ def evaluation_inputs(
     )
     rows = list(store.ledger(rooms_in(registry, scope_id)))
     returned = came_back(rows)
+    held = held_back(d.body for d in store.documents(IMPORT_BATCH_DOCUMENT, {"approved": "no"}))
     by_payee: dict[str, list[LedgerRow]] = {}
     for row in rows:
+        if row.case_id in held:  # imported, and no second administrator has vouched for it yet
+            continue
         mediator = payee(row)
         concluded = row.outcome in (Outcome.SETTLED, Outcome.FAILED) and row.concluded_on in whole_year
         if mediator is not None and concluded:
@@ -366,9 +370,10 @@ def evaluation_inputs(
         year=year,
         facts=tuple(facts),
         previous=previous,
-        subsidies=subsidies(rows, until=whole_year.end, policy=policy, paid_disputes=paid),
+        subsidies=subsidies(rows, until=whole_year.end, policy=policy, paid_disputes=paid, held_back=held),
         paid_disputes=paid,
         graded_elsewhere=elsewhere,
+        held_back=tuple(sorted(held & {r.case_id for r in rows})),
     )
 
 

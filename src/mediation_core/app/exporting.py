@@ -15,18 +15,40 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mediation_core.app.authorisation import UNRESTRICTED, authorise_case_command, in_scope
-from mediation_core.app.ports import Append, Store
+from mediation_core.app.ports import Append, Document, Store
 from mediation_core.app.sealing import seal
-from mediation_core.domain.errors import AuthorisationError, ConcurrencyConflictError
+from mediation_core.domain.errors import (
+    AuthorisationError,
+    CommandFormatError,
+    ConcurrencyConflictError,
+    NotFoundError,
+)
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.kernel.input import bad_character
 from mediation_core.domain.referral.state import ReferralState
-from mediation_core.domain.reporting.imports import LedgerRowImported
+from mediation_core.domain.reporting.imports import (
+    IMPORT_BATCH_DOCUMENT,
+    LedgerImportApproved,
+    LedgerImportRecorded,
+    LedgerRowImported,
+)
 from mediation_core.domain.reporting.ledger import LEDGER_HEADERS_ZH, LedgerRow
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.categories import Category
 from mediation_core.domain.values.organisations import OrgKind, Registry
 from mediation_core.domain.values.privacy import may_see_personal_data
 from mediation_core.exports import forms
-from mediation_core.exports.ledger import ImportProblem, LedgerImportError, LedgerTable, ledger_table, rows_from_table
+from mediation_core.exports.ledger import (
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    ImportProblem,
+    LedgerFileError,
+    LedgerImportError,
+    LedgerTable,
+    input_problems,
+    ledger_table,
+    rows_from_table,
+)
 from mediation_core.plugins.manager import PluginError
 from mediation_core.plugins.types import LedgerReader, Renderer
 
@@ -92,21 +114,46 @@ def import_ledger(
     *,
     registry: Registry,
     categories: Mapping[str, Category],
+    context: DecisionContext,
     refused: Callable[[AuthorisationError], None],
     now: dt.datetime,
     source: str = "",
 ) -> list[LedgerRow]:
-    """Import a ledger file into ``store``: every row, or (with every problem listed) none.
-    ``refused`` records each room the importer may not write (the access log)."""
+    """Import a ledger file into ``store`` as one batch: every row, or (with every problem
+    listed) none. Only an administrator imports; every row passes the input rules commands
+    pass (``context``: the county's policy and today); the rows count in evaluations and
+    subsidies once another administrator approves the batch (:func:`approve_import`).
+    ``refused`` records each refusal (the access log)."""
+    if actor.role is not Role.ADMINISTRATOR:
+        msg = f"importing a ledger file is an administrator's act, not a {actor.role.value}'s"
+        raise AuthorisationError(msg, actor=actor, action="import_ledger")
+    bad = bad_character(source, narrative=False)
+    if bad or len(source) > MAX_SOURCE:
+        problem = f"holds the character {bad}" if bad else f"is longer than {MAX_SOURCE} characters"
+        raise CommandFormatError([f"the source {problem} @ source"])
     reader = readers.get(fmt)
     if reader is None:
         msg = f"no ledger reader {fmt!r}; installed: {', '.join(readers) or 'none'}"
         raise PluginError(msg)
     _available(reader, "ledger reader")
-    raw = reader.read(data)
+    if len(data) > MAX_FILE_BYTES:
+        raise LedgerFileError(
+            f"文件超过 {MAX_FILE_BYTES // 2**20} MiB", f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB"
+        )
+    try:
+        raw = reader.read(data)
+    except (LedgerFileError, LedgerImportError):
+        raise
+    except (ValueError, KeyError, TypeError, IndexError, RecursionError, OSError) as exc:
+        raise LedgerFileError(
+            f"无法作为 {fmt} 文件读取", f"it cannot be read as a {fmt} file ({type(exc).__name__})"
+        ) from exc
+    if len(raw.rows) > MAX_ROWS:
+        raise LedgerFileError(f"超过 {MAX_ROWS} 行", f"more than {MAX_ROWS} rows")
     parsed = rows_from_table(raw.headers, raw.rows, categories, first_row=raw.first_row)
+    numbers = {r.number: r.case_id for r in store.ledger() if r.number}
+    problems = input_problems(parsed, context, numbers_in_store=numbers)
     room_header = LEDGER_HEADERS_ZH["room_id"]
-    problems = []
     for row, line in zip(parsed.rows, parsed.line_numbers, strict=True):
         room = registry.org(row.room_id)
         if room is None or room.kind is not OrgKind.MEDIATION_ROOM:
@@ -114,7 +161,7 @@ def import_ledger(
                 ImportProblem(
                     row=line,
                     column=room_header,
-                    value=row.room_id,
+                    value=row.room_id[:40],
                     message_zh="不是已登记的调解室",
                     message_en="not a registered mediation room",
                 )
@@ -134,17 +181,46 @@ def import_ledger(
                 )
             )
     if problems:
-        raise LedgerImportError(problems)
+        raise LedgerImportError(sorted(problems, key=lambda p: p.row))
     origin = source or f"sha256:{hashlib.sha256(data).hexdigest()[:16]}"
     return write_rows(store, parsed.rows, parsed.line_numbers, actor, source=origin, now=now)
+
+
+MAX_SOURCE = 200
+"""A batch's source (a file name, or what the importer says the rows came from) is one line."""
+
+
+def batch_id_of(source: str, rows: Sequence[LedgerRow], actor: Actor, now: dt.datetime) -> str:
+    """The id of an import batch: a digest of what, by whom and when (never a case's id)."""
+    seed = "\n".join([source, str(actor), now.isoformat(), *(r.case_id for r in rows)])
+    return f"ledger-import-{hashlib.sha256(seed.encode()).hexdigest()[:16]}"
+
+
+def _batch_document(batch: str, source: str, case_ids: Sequence[str], imported: Actor, at: dt.datetime) -> Document:
+    return Document(
+        kind=IMPORT_BATCH_DOCUMENT,
+        key=batch,
+        body={
+            "batch": batch,
+            "source": source,
+            "case_ids": list(case_ids),
+            "imported_by": str(imported),
+            "imported_at": at.isoformat(),
+            "approved_by": None,
+            "approved_at": None,
+        },
+        tags={"approved": "no", "imported_by": imported.actor_id},
+    )
 
 
 def write_rows(
     store: Store, rows: Sequence[LedgerRow], lines: Sequence[int], actor: Actor, *, source: str, now: dt.datetime
 ) -> list[LedgerRow]:
-    """Store imported rows in one transaction, each as its own stream; a case id that exists
-    already is a problem of its row, and then nothing is written."""
+    """Store imported rows in one transaction, each as its own stream, and the batch they
+    form as a stream of its own; a case id that exists already is a problem of its row, and
+    then nothing is written."""
     problems = []
+    batch = batch_id_of(source, rows, actor, now)
     with store.transaction() as tx:
         for row, line in zip(rows, lines, strict=True):
             if tx.read(row.case_id):
@@ -158,7 +234,7 @@ def write_rows(
                     )
                 )
                 continue
-            event = LedgerRowImported(row=row, source=source, line=line)
+            event = LedgerRowImported(row=row, source=source, line=line, batch=batch)
             sealed = seal(row.case_id, [event], after=[], recorded_at=now, actor=actor)
             try:
                 tx.append(
@@ -184,8 +260,63 @@ def write_rows(
                 )
         if problems:
             raise LedgerImportError(problems)
+        if rows:
+            case_ids = [r.case_id for r in rows]
+            recorded = LedgerImportRecorded(batch=batch, source=source, case_ids=tuple(case_ids))
+            tx.append(
+                Append(
+                    stream_id=batch,
+                    expected_version=0,
+                    records=seal(batch, [recorded], after=[], recorded_at=now, actor=actor),
+                    row=None,
+                    deadlines=(),
+                    notices=(),
+                    created_at=now,
+                    documents=(_batch_document(batch, source, case_ids, actor, now),),
+                )
+            )
         tx.commit()
     return list(rows)
+
+
+def approve_import(store: Store, batch: str, actor: Actor, *, now: dt.datetime) -> Document:
+    """A second administrator approves import batch ``batch``: its rows count in evaluations
+    and subsidies from now on. The importer cannot approve their own batch; approving twice
+    changes nothing. Returns the batch's document as it now stands."""
+    found = store.document(IMPORT_BATCH_DOCUMENT, batch)
+    if found is None:
+        msg = f"no ledger import batch {batch!r}"
+        raise NotFoundError(msg)
+    if actor.role is not Role.ADMINISTRATOR:
+        msg = f"approving an imported batch is an administrator's act, not a {actor.role.value}'s"
+        raise AuthorisationError(msg, actor=actor, action="approve_import", target=batch)
+    if found.tags.get("imported_by") == actor.actor_id:
+        msg = f"{actor.actor_id} imported batch {batch}: a second administrator must approve it"
+        raise AuthorisationError(msg, actor=actor, action="approve_import", target=batch)
+    if found.body.get("approved_by"):
+        return found
+    with store.transaction() as tx:
+        history = tx.read(batch)
+        approved = Document(
+            kind=found.kind,
+            key=found.key,
+            body={**found.body, "approved_by": str(actor), "approved_at": now.isoformat()},
+            tags={**found.tags, "approved": "yes"},
+        )
+        tx.append(
+            Append(
+                stream_id=batch,
+                expected_version=len(history),
+                records=seal(batch, [LedgerImportApproved(batch=batch)], after=history, recorded_at=now, actor=actor),
+                row=None,
+                deadlines=(),
+                notices=(),
+                created_at=now,
+                documents=(approved,),
+            )
+        )
+        tx.commit()
+    return approved
 
 
 # -- documents -------------------------------------------------------------------------------------

@@ -20,9 +20,10 @@ from mediation_core.app.delivery import Channel, DeliveryPolicy
 from mediation_core.app.ports import Store
 from mediation_core.app.views import Viewer, people_of_case
 from mediation_core.calendars import NATIONAL
-from mediation_core.domain.errors import AuthorisationError
+from mediation_core.domain.errors import AuthorisationError, CommandFormatError
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.event import DomainEvent
+from mediation_core.domain.kernel.input import text_problems
 from mediation_core.domain.reporting.repeats import PartyKeyer
 from mediation_core.domain.values.actors import Actor
 from mediation_core.domain.values.calendar import WorkingDayCalendar, local_date
@@ -131,8 +132,12 @@ class ServiceBase:
 
     @query("register")
     def register(self, registry: Registry, actor: Actor) -> Registry:
-        """Add or replace organisations, mediators and liaisons."""
+        """Add or replace organisations, mediators and liaisons. Their names and ids are held
+        to the input rules' characters and identifiers (``CommandFormatError`` otherwise)."""
         authorise_administration(actor)
+        problems = text_problems(registry)
+        if problems:
+            raise CommandFormatError(problems)
         self.store.save_registry(registry)
         self._registry = self.store.registry()
         return self._registry

@@ -8,11 +8,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mediation_core.app import exporting
+from mediation_core.app.authorisation import authorise_report_read
+from mediation_core.app.coordination import rooms_in
 from mediation_core.app.jobs import Expired, Jobs
+from mediation_core.app.ports import Document
 from mediation_core.app.queries import CaseFile, replay_records
 from mediation_core.app.runtime import event_of, query, utc_now
+from mediation_core.domain.errors import AuthorisationError
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.reporting.imports import IMPORT_BATCH_DOCUMENT, held_back
 from mediation_core.domain.reporting.ledger import LedgerRow
-from mediation_core.domain.values.actors import Actor
+from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.periods import Period
 from mediation_core.exports.forms import DocumentForm
 from mediation_core.exports.ledger import LedgerTable
@@ -56,7 +62,9 @@ class MediationService(Jobs):
     def import_ledger(self, data: bytes, fmt: str, actor: Actor, source: str = "") -> list[LedgerRow]:
         """Import a ledger file (cases kept outside the system): every row in one transaction,
         or none, with :class:`~mediation_core.exports.ledger.LedgerImportError` naming each
-        bad cell by row and column."""
+        bad cell by row and column. Only an administrator imports, and the rows count in
+        evaluations and subsidies once another administrator approves the batch."""
+        now = self.clock()
         return exporting.import_ledger(
             self.store,
             self.plugins.ledger_readers(),
@@ -65,8 +73,9 @@ class MediationService(Jobs):
             actor,
             registry=self.registry(),
             categories=self.categories,
+            context=DecisionContext(now=now, policy=self.policy, calendar=self.calendar),
             refused=lambda refusal: self.access_log.record(refusal, "import_ledger"),
-            now=self.clock(),
+            now=now,
             source=source,
         )
 
@@ -83,6 +92,29 @@ class MediationService(Jobs):
             lines, masked=masked, scope=scope.name if scope else scope_id, generated_at=self.clock()
         )
         return exporting.render(self.plugins.renderers(), "screening", fmt, table)
+
+    @query("approve_import")
+    def approve_import(self, batch: str, actor: Actor) -> Document:
+        """A second administrator approves an imported batch (not the one who imported it):
+        its rows then count in evaluations and subsidies. Returns the batch as it now stands."""
+        return exporting.approve_import(self.store, batch, actor, now=self.clock())
+
+    @query("import_batches")
+    def import_batches(self, actor: Actor) -> list[Document]:
+        """Every imported batch, approved or not (an administrator's list)."""
+        if actor.role is not Role.ADMINISTRATOR:
+            msg = "the import batches are an administrator's list"
+            raise AuthorisationError(msg, actor=actor, action="import_batches")
+        return self.store.documents(IMPORT_BATCH_DOCUMENT)
+
+    @query("held_back_imports")
+    def held_back_imports(self, scope_id: str, actor: Actor) -> tuple[str, ...]:
+        """The imported cases of ``scope_id`` an evaluation and the subsidy list leave out:
+        their batch awaits a second administrator's approval."""
+        registry = self.registry()
+        authorise_report_read(actor, scope_id, registry)
+        held = held_back(d.body for d in self.store.documents(IMPORT_BATCH_DOCUMENT, {"approved": "no"}))
+        return tuple(sorted(r.case_id for r in self.store.ledger(rooms_in(registry, scope_id)) if r.case_id in held))
 
     @query("statistics_file")
     def statistics_file(self, period: Period, scope_id: str, actor: Actor, fmt: str = "xlsx") -> bytes:

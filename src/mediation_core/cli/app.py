@@ -28,7 +28,7 @@ from mediation_core.domain.errors import (
     RuleViolationError,
 )
 from mediation_core.exports.forms import DocumentUnavailableError
-from mediation_core.exports.ledger import LedgerImportError
+from mediation_core.exports.ledger import LedgerFileError, LedgerImportError
 from mediation_core.plugins.manager import PluginError
 
 
@@ -56,7 +56,7 @@ EPILOG = """exit codes:
   8 a broken hash chain   9 store busy, unreachable or full, run again   130 interrupted
 
 environment: MEDIATION_STORE, MEDIATION_DB_URL, MEDIATION_IDENTITY_KEY, MEDIATION_NOTIFIERS_FILE,
-MEDIATION_ACTOR, MEDIATION_REGION (docs/cli.md, docs/operations.md)"""
+MEDIATION_ACTOR, MEDIATION_OPERATORS, MEDIATION_REGION (docs/cli.md, docs/operations.md)"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,6 +93,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         return report(args, err, ExitCode.INTERRUPTED, "interrupted", "interrupted")
     except Exception as exc:  # noqa: BLE001 - every error becomes one line and an exit code
         code, kind, lines = classify(exc)
+        lines += [" ".join(str(note).split()) for note in getattr(exc, "__notes__", ())]
         if args.debug:
             traceback.print_exception(exc, file=err)
         return report(args, err, code, kind, *lines, violations=_violations(exc))
@@ -109,7 +110,7 @@ def classify(exc: BaseException) -> tuple[ExitCode, str, list[str]]:
     table: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], ExitCode, str], ...] = (
         (DocumentUnavailableError, ExitCode.REFUSED, "refused"),
         (
-            (UsageError, CommandFormatError, json.JSONDecodeError, FileNotFoundError, IsADirectoryError),
+            (UsageError, CommandFormatError, LedgerFileError, FileNotFoundError, IsADirectoryError),
             ExitCode.USAGE,
             "usage",
         ),

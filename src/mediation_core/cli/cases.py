@@ -4,7 +4,6 @@ case's document."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,8 +12,9 @@ from typing import Any
 from mediation_core.cli import render
 from mediation_core.cli.output import table, to_json
 from mediation_core.cli.session import Session, common_options
+from mediation_core.domain.errors import CommandFormatError
 from mediation_core.exports.forms import DocumentForm
-from mediation_core.serialization import command_from_json, unstructure
+from mediation_core.serialization import command_from_json, load_json, unstructure
 
 
 def register(add: Callable[..., Any]) -> None:
@@ -103,31 +103,51 @@ def listing(session: Session) -> int:
     return 0
 
 
+def _read_input(name: str) -> bytes:
+    if name == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        return stream.read() if stream is not None else sys.stdin.read().encode()
+    return Path(name).read_bytes()
+
+
 def record(session: Session) -> int:
+    """Every command of the file in one unit of work: all recorded, or (the first refusal
+    reported) none."""
     args = session.args
-    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
-    data = json.loads(text)
-    commands = [command_from_json(item) for item in (data if isinstance(data, list) else [data])]
+    data = load_json(_read_input(args.file))
+    items = data if isinstance(data, list) else [data]
+    commands = []
+    for n, item in enumerate(items):
+        try:
+            commands.append(command_from_json(item))
+        except CommandFormatError as exc:
+            where = f"command {n + 1} of {len(items)}: " if isinstance(data, list) else ""
+            raise CommandFormatError([where + p for p in exc.problems]) from exc
     results = []
     with session.service() as service:
-        for command in commands:
-            state = service.handle(command, session.actor)
-            results.append(state)
-            if not args.json:
-                ident = next(
-                    (
-                        getattr(state, a)
-                        for a in ("case_id", "referral_id", "stream_id", "dispatch_id", "police_case_id", "traffic_id")
-                        if hasattr(state, a)
-                    ),
-                    "",
-                )
-                status = getattr(getattr(state, "status", None), "value", "")
-                args.stdout.write(
-                    f"recorded {type(command).__name__}: {ident} v{getattr(state, 'version', '')} {status}\n"
-                )
+        actor = session.writer(service)
+        with service.bulk() as batch:
+            for n, command in enumerate(commands):
+                try:
+                    results.append(batch.handle(command, actor))
+                except Exception as exc:
+                    if isinstance(data, list):
+                        exc.add_note(f"command {n + 1} of {len(commands)} ({type(command).__name__}) was refused")
+                    raise
     if args.json:
         args.stdout.write(to_json([unstructure(s) for s in results]))
+        return 0
+    for command, state in zip(commands, results, strict=True):
+        ident = next(
+            (
+                getattr(state, a)
+                for a in ("case_id", "referral_id", "stream_id", "dispatch_id", "police_case_id", "traffic_id")
+                if hasattr(state, a)
+            ),
+            "",
+        )
+        status = getattr(getattr(state, "status", None), "value", "")
+        args.stdout.write(f"recorded {type(command).__name__}: {ident} v{getattr(state, 'version', '')} {status}\n")
     return 0
 
 

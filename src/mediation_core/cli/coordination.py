@@ -163,17 +163,33 @@ def run_evaluate(session: Session) -> int:
         names = {o.org_id: o.name for o in service.registry().organisations.values()}
         if args.conclude:
             on = local_date(service.clock())
-            service.handle(ConcludeEvaluation(scope_id=scope, year=args.year, on=on), session.actor)
+            service.handle(ConcludeEvaluation(scope_id=scope, year=args.year, on=on), session.writer(service))
+        held: tuple[str, ...] = ()  # a concluded round is locked: what is held back now changes nothing
         try:
             locked = service.evaluation(args.year, scope, session.actor)
             results, status = locked.results, f"concluded on {locked.concluded_on}"
         except NotFoundError:
             results, status = service.evaluation_preview(args.year, scope, session.actor), "preview (not concluded)"
+            held = service.held_back_imports(scope, session.actor)
     if args.json:
         args.stdout.write(
-            to_json({"scope": scope, "year": args.year, "status": status, "results": [unstructure(r) for r in results]})
+            to_json(
+                {
+                    "scope": scope,
+                    "year": args.year,
+                    "status": status,
+                    "results": [unstructure(r) for r in results],
+                    "held_back": list(held),
+                }
+            )
         )
         return 0
     args.stdout.write(f"{names.get(scope, scope)} {args.year} 年度调解员考评 — {status}\n")
     args.stdout.write(render.evaluation(results, names))
+    if held:
+        args.stdout.write(
+            f"导入案件 {len(held)} 件待第二名管理员批准，不计入考评与以案定补 / {len(held)} imported case(s) "
+            f"awaiting a second administrator's approval are left out of the evaluation and the subsidies: "
+            f"{', '.join(held)}\n"
+        )
     return 0

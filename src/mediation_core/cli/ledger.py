@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from mediation_core.cli.output import to_json
+from mediation_core.cli.output import table, to_json
 from mediation_core.cli.session import Session, UsageError
 
 
@@ -27,6 +27,13 @@ def register(add: Callable[..., Any]) -> None:
     imported.add_argument(
         "--source", default="", help="where the rows came from (recorded on each; default: the file's digest)"
     )
+    batches = add(
+        "imports",
+        "imported batches (administrators): list them, or --approve BATCH as a second administrator so that "
+        "their rows count in evaluations and subsidies",
+        run_imports,
+    )
+    batches.add_argument("--approve", metavar="BATCH", help="approve this batch (not one you imported)")
 
 
 def _format(explicit: str, path: str | None, fallback: str) -> str:
@@ -61,9 +68,49 @@ def run_import(session: Session) -> int:
     path = Path(args.file)
     data = path.read_bytes()
     with session.service() as service:
-        rows = service.import_ledger(data, _format(args.format, args.file, ""), session.actor, args.source or path.name)
+        actor = session.writer(service)
+        rows = service.import_ledger(data, _format(args.format, args.file, ""), actor, args.source or path.name)
+        first = rows[0].case_id if rows else None
+        batch = next((d.key for d in service.import_batches(actor) if first in d.body["case_ids"]), "")
     if args.json:
-        args.stdout.write(to_json({"imported": len(rows), "case_ids": [r.case_id for r in rows]}))
+        args.stdout.write(to_json({"imported": len(rows), "batch": batch, "case_ids": [r.case_id for r in rows]}))
     else:
-        args.stdout.write(f"imported {len(rows)} ledger row(s) from {path.name}\n")
+        args.stdout.write(
+            f"imported {len(rows)} ledger row(s) from {path.name} as batch {batch}; they count in evaluations and "
+            f"subsidies once another administrator runs: mediation imports --approve {batch}\n"
+        )
+    return 0
+
+
+def run_imports(session: Session) -> int:
+    args = session.args
+    with session.service(writes=bool(args.approve)) as service:
+        if args.approve:
+            service.approve_import(args.approve, session.writer(service))
+        batches = service.import_batches(session.writer(service) if args.approve else session.actor)
+    listed = [
+        {
+            "batch": d.key,
+            "source": d.body["source"],
+            "cases": len(d.body["case_ids"]),
+            "imported_by": d.body["imported_by"],
+            "imported_at": d.body["imported_at"],
+            "approved_by": d.body["approved_by"],
+        }
+        for d in batches
+    ]
+    if args.json:
+        args.stdout.write(to_json(listed))
+        return 0
+    args.stdout.write(
+        table(
+            ["批次 batch", "来源 source", "案件 cases", "导入 imported by", "批准 approved by"],
+            [
+                (b["batch"], b["source"], b["cases"], b["imported_by"], b["approved_by"] or "待批准 awaiting")
+                for b in listed
+            ],
+        )
+        if listed
+        else "no imported batches\n"
+    )
     return 0

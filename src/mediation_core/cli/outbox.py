@@ -27,7 +27,7 @@ def register(add: Callable[..., Any]) -> None:
 def run_sweep(session: Session) -> int:
     args = session.args
     with session.service() as service:
-        items = service.sweep(actor=session.actor)
+        items = service.sweep(actor=session.job_actor)
         queued = len(service.store.outbox())
     if args.json:
         args.stdout.write(to_json({"due": [unstructure(i) for i in items], "outbox": queued}))
@@ -46,8 +46,8 @@ def run_sweep(session: Session) -> int:
 def run_deliver(session: Session) -> int:
     args = session.args
     with session.service() as service:
-        due = [] if args.no_sweep else service.sweep(actor=session.actor)
-        report = service.deliver_pending(limit=args.limit, actor=session.actor)
+        due = [] if args.no_sweep else service.sweep(actor=session.job_actor)
+        report = service.deliver_pending(limit=args.limit, actor=session.job_actor)
     if args.json:
         args.stdout.write(
             to_json(
@@ -85,7 +85,7 @@ def run_dead_letters(session: Session) -> int:
 def run_requeue(session: Session) -> int:
     args = session.args
     with session.service() as service:
-        done = service.requeue(args.keys, session.actor)
+        done = service.requeue(args.keys, session.writer(service))
     skipped = sorted(set(args.keys) - set(done))
     if args.json:
         args.stdout.write(to_json({"requeued": done, "not_dead_letters": skipped}))

@@ -13,6 +13,14 @@ from typing import Any, TextIO
 from mediation_core.serialization import unstructure
 
 
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: a control character (an escape sequence's ESC among them)
+    or a direction control is shown as its code point, never sent raw."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else f"\\u{ord(ch):04x}" for ch in text)
+
+
 def width(text: str) -> int:
     """Columns ``text`` takes on a terminal: wide (CJK) characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -25,7 +33,7 @@ def pad(text: str, columns: int, right: bool = False) -> str:
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]], numeric: Sequence[bool] | None = None) -> str:
     """A plain-text table; ``numeric`` columns are right-aligned."""
-    body = [[str(cell) for cell in row] for row in rows]
+    body = [[printable(str(cell)) for cell in row] for row in rows]
     right = list(numeric) if numeric is not None else [False] * len(headers)
     sizes = [max([width(h)] + [width(r[i]) for r in body]) for i, h in enumerate(headers)]
     lines = ["  ".join(pad(h, sizes[i], right[i]) for i, h in enumerate(headers)).rstrip()]

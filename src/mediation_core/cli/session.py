@@ -9,9 +9,12 @@ with neither, the deployment's default store. Backends come from plugins only.
 from __future__ import annotations
 
 import argparse
+import getpass
+import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -19,7 +22,10 @@ import attrs
 from mediation_core.app.bootstrap import Config, ConfigurationError, open_service, open_store
 from mediation_core.app.ports import Store
 from mediation_core.app.service import MediationService
-from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.errors import AuthorisationError
+from mediation_core.domain.kernel.input import IDENTIFIER
+from mediation_core.domain.values.actors import SYSTEM_ACTOR, Actor, Role
+from mediation_core.domain.values.organisations import Registry
 from mediation_core.plugins.manager import Plugins, load_plugins
 
 
@@ -29,7 +35,14 @@ class UsageError(Exception):
 
 SCHEME_ALIASES = {"postgres": "postgresql"}
 CLI_ACTOR = Actor(actor_id="cli", role=Role.ADMINISTRATOR, scope_id="*", name="mediation CLI")
-"""Who acts when ``--as`` is not given: an administrator (the operator of the deployment)."""
+"""Who reads when ``--as`` is not given (the operator of the deployment). Nobody writes as it:
+a write needs an explicit, registered actor (:meth:`Session.writer`)."""
+OPERATORS_ENV = "MEDIATION_OPERATORS"
+"""The deployment's operators file: a JSON object mapping an operating-system user to the
+actor they act as (``{"li": "administrator:a-li@district"}``). It registers the actors the
+registry does not hold (administrators, officers, the centre), and lets a mapped user write
+without ``--as``. The host system authenticates the operating-system user (docs/security.md)."""
+REGISTERED_IN_REGISTRY = frozenset({Role.MEDIATOR, Role.ROOM_DIRECTOR, Role.STATION_LIAISON})
 
 
 def backend_of(url: str) -> str:
@@ -67,7 +80,11 @@ def common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
         "--store", metavar="NAME", default=default, help="a store backend by name (see `mediation plugins`)"
     )
     group.add_argument(
-        "--as", dest="actor", metavar="ROLE:ID@SCOPE", default=default, help="who acts (default: the administrator)"
+        "--as",
+        dest="actor",
+        metavar="ROLE:ID@SCOPE",
+        default=default,
+        help="who acts; writes need a registered actor (reads default to the operator)",
     )
     group.add_argument("--json", action="store_true", default=flag_default, help="machine-readable output on stdout")
     group.add_argument("--quiet", "-q", action="store_true", default=flag_default, help="no progress bar")
@@ -88,7 +105,49 @@ def parse_actor(text: str) -> Actor:
     if not actor_id or not scope_id:
         msg = f"--as {text!r}: the actor id and the scope are required"
         raise ConfigurationError(msg)
+    if not (IDENTIFIER.fullmatch(actor_id) and (scope_id == "*" or IDENTIFIER.fullmatch(scope_id))):
+        msg = f"--as {text[:80]!r}: an id and a scope are letters, digits and _ . : @ -, at most 64 characters"
+        raise ConfigurationError(msg)
     return Actor(actor_id=actor_id, role=role, scope_id=scope_id)
+
+
+def read_operators(path: str) -> dict[str, Actor]:
+    """The operators file at ``path`` (:data:`OPERATORS_ENV`): operating-system user → actor."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        msg = f"{OPERATORS_ENV} {path}: {exc}"
+        raise ConfigurationError(msg) from None
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        msg = f'{OPERATORS_ENV} {path}: expected a JSON object {{"os-user": "ROLE:ID@SCOPE", …}}'
+        raise ConfigurationError(msg)
+    return {str(user): parse_actor(text) for user, text in data.items()}
+
+
+def _key(actor: Actor) -> tuple[Role, str, str]:
+    return actor.role, actor.actor_id, actor.scope_id
+
+
+def unregistered(actor: Actor, registry: Registry, operators: Mapping[str, Actor]) -> str | None:
+    """Why ``actor`` may not write, or ``None``: a mediator or room director is a mediator of
+    the registry acting for their room, a station liaison a liaison of the registry acting for
+    their room or organisation; anyone (any role) listed in the operators file is registered."""
+    if _key(actor) in {_key(a) for a in operators.values()}:
+        return None
+    if actor.role in (Role.MEDIATOR, Role.ROOM_DIRECTOR):
+        mediator = registry.mediators.get(actor.actor_id)
+        if mediator is not None and actor.scope_id == mediator.room_id:
+            return None
+        return f"{actor}: no mediator {actor.actor_id!r} of {actor.scope_id!r} in the registry"
+    if actor.role is Role.STATION_LIAISON:
+        liaison = registry.liaisons.get(actor.actor_id)
+        if liaison is not None and actor.scope_id in (liaison.room_id, liaison.from_org_id):
+            return None
+        return f"{actor}: no liaison {actor.actor_id!r} of {actor.scope_id!r} in the registry"
+    return (
+        f"{actor}: the role {actor.role.value} is registered in the deployment's operators file "
+        f"({OPERATORS_ENV}), and this actor is not in it"
+    )
 
 
 class Session:
@@ -102,6 +161,40 @@ class Session:
     def actor(self) -> Actor:
         text = getattr(self.args, "actor", None) or os.environ.get("MEDIATION_ACTOR", "")
         return parse_actor(text) if text else CLI_ACTOR
+
+    @property
+    def job_actor(self) -> Actor:
+        """Who runs a timer job (``sweep``, ``deliver``): ``--as`` when a person runs it, else the
+        system actor, as the service's jobs default to."""
+        text = getattr(self.args, "actor", None) or os.environ.get("MEDIATION_ACTOR", "")
+        return parse_actor(text) if text else SYSTEM_ACTOR
+
+    def operators(self) -> dict[str, Actor]:
+        path = os.environ.get(OPERATORS_ENV, "")
+        return read_operators(path) if path else {}
+
+    def writer(self, service: MediationService) -> Actor:
+        """Who writes: ``--as`` (or ``MEDIATION_ACTOR``), else the actor the operators file maps
+        the operating-system user to; either way one the deployment registered. Never a
+        default: a write without an actor, or with an unregistered one, is refused."""
+        operators = self.operators()
+        text = getattr(self.args, "actor", None) or os.environ.get("MEDIATION_ACTOR", "")
+        if text:
+            actor = parse_actor(text)
+        else:
+            user = getpass.getuser()
+            if user not in operators:
+                msg = (
+                    "a write needs an explicit actor: --as ROLE:ID@SCOPE (or MEDIATION_ACTOR), naming a mediator "
+                    f"of the registry or an operator of {OPERATORS_ENV}"
+                )
+                raise UsageError(msg)
+            actor = operators[user]
+        problem = unregistered(actor, service.registry(), operators)
+        if problem:
+            msg = f"--as {problem}; nothing was written"
+            raise AuthorisationError(msg, actor=actor, action="write")
+        return actor
 
     @property
     def config(self) -> Config:

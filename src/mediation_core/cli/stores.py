@@ -13,6 +13,7 @@ import cattrs
 from mediation_core.app.bootstrap import is_identity_key_stream, rekey
 from mediation_core.cli.output import table, to_json
 from mediation_core.cli.session import Session, UsageError
+from mediation_core.domain.kernel.input import text_problems
 from mediation_core.domain.values.calendar import local_date
 from mediation_core.domain.values.organisations import Liaison, Mediator, Organisation, OrgKind, Registry
 from mediation_core.serialization import structure
@@ -70,9 +71,13 @@ def read_registry(path: Path) -> Registry:
             msg = f"{path}: {'; '.join(problems)}"
             raise UsageError(msg) from exc
     try:
-        return Registry.of(*sections)
+        registry = Registry.of(*sections)
     except ValueError as exc:
         raise UsageError(f"{path}: {exc}") from exc
+    problems = text_problems(registry)
+    if problems:
+        raise UsageError(f"{path}: {'; '.join(problems[:20])}")
+    return registry
 
 
 def run_init(session: Session) -> int:
@@ -129,7 +134,8 @@ def run_retention(session: Session) -> int:
     args = session.args
     with session.service(writes=args.anonymise) as service:
         today = args.on or local_date(service.clock())
-        expired = service.anonymise_expired(today, session.actor, dry_run=not args.anonymise)
+        actor = session.writer(service) if args.anonymise else session.actor
+        expired = service.anonymise_expired(today, actor, dry_run=not args.anonymise)
     rows = [(e.case_id, e.number or "", e.room_id, e.archived_on, e.retention_years, e.expired_on) for e in expired]
     if args.json:
         keys = ("case_id", "number", "room_id", "archived_on", "retention_years", "expired_on")
@@ -150,7 +156,17 @@ def run_retention(session: Session) -> int:
 def run_walkthrough(session: Session) -> int:
     from mediation_core.demo import walkthrough  # noqa: PLC0415 - only this command needs it
 
-    session.args.stdout.write(walkthrough.main(session.config))
+    config = session.config
+    with session.store() as store:  # an example case has no place among real ones
+        streams = next((s for s in store.stream_ids() if not is_identity_key_stream(s)), None)
+        organisations = len(store.registry().organisations)
+    if streams is not None or organisations:
+        msg = (
+            "walkthrough writes an example case and its registry: it runs on an empty store only, and this "
+            "one holds records (give --db a new file, e.g. --db walkthrough.sqlite3)"
+        )
+        raise UsageError(msg)
+    session.args.stdout.write(walkthrough.main(config))
     return 0
 
 

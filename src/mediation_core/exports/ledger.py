@@ -23,6 +23,8 @@ from mediation_core.domain.case.agreements import AgreementForm
 from mediation_core.domain.case.followups import Performance, Satisfaction
 from mediation_core.domain.case.outcomes import DeclineReason, TerminationReason
 from mediation_core.domain.case.state import CaseStatus
+from mediation_core.domain.kernel.context import DecisionContext
+from mediation_core.domain.kernel.input import IDENTIFIER, input_violations
 from mediation_core.domain.reporting.ledger import LEDGER_HEADERS_ZH, LedgerRow, Outcome
 from mediation_core.domain.values.categories import Category
 from mediation_core.domain.values.privacy import mask_text
@@ -34,6 +36,42 @@ SEPARATOR = "、"
 """Joins the names in one cell (当事人, 调解员)."""
 
 TITLE = "人民调解案件台账"
+
+MAX_FILE_BYTES = 20 * 2**20
+"""A ledger file, unpacked (an .xlsx's XML parts added up), holds at most 20 MiB: a room's
+ledger of several thousand cases is well under 5 MiB."""
+MAX_ROWS = 20_000
+"""At most 20,000 data rows in one file (a district's year is a few thousand cases)."""
+MAX_COLUMNS = 100
+"""At most 100 columns (the ledger has 38; a clerk's own columns beside them are ignored)."""
+
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection)."""
+
+
+def _looks_like_formula(text: str) -> bool:
+    return text.startswith(FORMULA_LEADS) or (text.startswith("'") and _looks_like_formula(text[1:]))
+
+
+def escape_formula(text: str) -> str:
+    """``text`` as a spreadsheet shows it and never runs it: a leading ``'`` before a formula
+    character (and before an already escaped one, so :func:`unescape_formula` gives ``text``
+    back exactly)."""
+    return "'" + text if _looks_like_formula(text) else text
+
+
+def unescape_formula(text: str) -> str:
+    """The text :func:`escape_formula` escaped; any other text unchanged."""
+    return text[1:] if text.startswith("'") and _looks_like_formula(text[1:]) else text
+
+
+class LedgerFileError(ValueError):
+    """A ledger file refused before its cells are read: too big, not the format it claims, or
+    without the ledger's headers. Nothing was imported."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        self.zh, self.en = zh, en
+        super().__init__(f"the ledger file was refused, nothing was imported: {zh} / {en}")
 
 
 def _titles(pairs: Mapping[str, str]) -> dict[str, str]:
@@ -237,6 +275,8 @@ def _int(value: Any) -> int:
         text = _text(value)
         if not re.fullmatch(r"\d+", text):
             raise _BadCellError("应为非负整数", "must be a whole number of 0 or more")
+        if len(text) > 20:  # no count has 20 digits, and int() refuses 4,300
+            raise _BadCellError("数值超出范围", "out of range: more than 20 digits")
         number = int(text)
     if number < 0:
         raise _BadCellError("应为非负整数", "must be a whole number of 0 or more")
@@ -344,6 +384,14 @@ def _positions(headers: Sequence[Any], header_row: int) -> dict[str, int]:
     return positions
 
 
+def check_headers(headers: Sequence[Any], header_row: int = 1) -> None:
+    """Raise :class:`LedgerImportError` unless ``headers`` hold every ledger column once: a
+    reader calls it on the first row, before reading the others."""
+    if len(headers) > MAX_COLUMNS:
+        raise LedgerFileError(f"超过 {MAX_COLUMNS} 列", f"more than {MAX_COLUMNS} columns")
+    _positions(headers, header_row)
+
+
 def _read_row(
     cells: Sequence[Any], line: int, positions: Mapping[str, int], parsers: Mapping[str, Callable[[Any], Any]]
 ) -> tuple[dict[str, Any], list[ImportProblem]]:
@@ -408,3 +456,68 @@ def rows_from_table(
     if problems:
         raise LedgerImportError(problems)
     return ParsedLedger(rows=tuple(parsed), line_numbers=tuple(numbers))
+
+
+# -- the rules every command passes, for imported rows ------------------------------------------
+PAST_DATES = ("received_on", "accepted_on", "concluded_on", "archived_on", "first_follow_up_on")
+"""Dates of what happened: an imported case cannot have happened after the day it is imported
+(due dates, 调解期限 and 回访期限, may lie ahead)."""
+ID_VALUED = ("repeat_of", "presiding_mediator", "mediators")
+"""Columns holding identifiers although their names do not end in ``_id``."""
+
+
+def _shown(value: Any) -> str:
+    text = value if isinstance(value, str) else SEPARATOR.join(value) if isinstance(value, tuple) else str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def input_problems(
+    parsed: ParsedLedger, context: DecisionContext, *, numbers_in_store: Mapping[str, str]
+) -> list[ImportProblem]:
+    """Every imported row through the input rules commands pass (text length and characters,
+    identifiers, numbers and dates in range: :mod:`mediation_core.domain.kernel.input`), plus
+    what a file can get wrong that a command cannot: an identifier in a column not named
+    ``…_id``, a date of what happened after the import, and a case number (案号) used by two
+    rows or by a case already in the system (``numbers_in_store``: number → case id)."""
+    problems: list[ImportProblem] = []
+    numbers: dict[str, int] = {}
+    for row, line in zip(parsed.rows, parsed.line_numbers, strict=True):
+
+        def problem(column: str, zh: str, en: str, *, at: int = line, row: LedgerRow = row) -> None:
+            problems.append(
+                ImportProblem(
+                    row=at,
+                    column=LEDGER_HEADERS_ZH.get(column, column),
+                    value=_shown(getattr(row, column)),
+                    message_zh=zh,
+                    message_en=en,
+                )
+            )
+
+        for violation in input_violations(row, context):
+            problem(violation.field.split("[", 1)[0].split(".", 1)[0], violation.message_zh, violation.message_en)
+        for column in ID_VALUED:
+            value = getattr(row, column)
+            for item in value if isinstance(value, tuple) else (value,) if value else ():
+                if not IDENTIFIER.fullmatch(item):
+                    problem(
+                        column,
+                        "标识只能由字母、数字及 _ . : @ - 组成，不超过64字符",
+                        "an identifier is letters, digits and _ . : @ -, at most 64 characters",
+                    )
+                    break
+        for column in PAST_DATES:
+            day = getattr(row, column)
+            if day is not None and day > context.today:
+                problem(column, f"晚于导入之日 {context.today.isoformat()}", f"after the import ({context.today})")
+        if row.number:
+            if row.number in numbers:
+                problem(
+                    "number",
+                    f"与第{numbers[row.number]}行案号重复",
+                    f"the same case number as row {numbers[row.number]}",
+                )
+            elif numbers_in_store.get(row.number, row.case_id) != row.case_id:
+                problem("number", "案号已被系统中的案件使用", "a case in the system has this case number")
+            numbers.setdefault(row.number, line)
+    return problems

@@ -68,6 +68,9 @@ FIRST_DAY, LAST_DAY = dt.date(YEARS[0], 10, 1), dt.date(YEARS[1], 12, 31)
 
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 _NEWLINES = frozenset("\t\n\r")
+_NOT_XML = frozenset("\ufffe\uffff")
+"""Not characters of XML 1.0 (§2.2 Char) although Python calls them merely unassigned: one
+of them in a party's name makes every .docx and .xlsx holding it unreadable."""
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
@@ -169,14 +172,22 @@ def list_within_limit(cmd: Any, state: object, ctx: DecisionContext) -> Iterator
             )
 
 
-def _bad_character(text: str, *, narrative: bool) -> str | None:
+def bad_character(text: str, *, narrative: bool) -> str | None:
+    """The first character (as ``U+XXXX``) that may not be stored in ``text``: a control
+    character (newlines and tabs only in narrative text), a surrogate, a direction control, or
+    a character XML 1.0 cannot hold (documents and workbooks are XML); ``None`` when clean."""
     if text.isprintable():  # no Cc, Cf (the direction controls among them), Cs or Cn character
         return None
     for ch in text:
         if ch in _NEWLINES and narrative:
             continue
         category = unicodedata.category(ch)
-        if category in ("Cc", "Cs") or ch in _BIDI_CONTROLS or (category == "Cn" and ord(ch) > 0xFFFF):
+        if (
+            category in ("Cc", "Cs")
+            or ch in _BIDI_CONTROLS
+            or ch in _NOT_XML
+            or (category == "Cn" and ord(ch) > 0xFFFF)
+        ):
             return f"U+{ord(ch):04X}"
     return None
 
@@ -191,7 +202,7 @@ def _bad_character(text: str, *, narrative: bool) -> str | None:
 def text_printable(cmd: Any, state: object, ctx: DecisionContext) -> Iterator[Violation]:
     for path, name, value in leaves(cmd):
         if isinstance(value, str):
-            bad = _bad_character(value, narrative=name in LONG_TEXT_FIELDS)
+            bad = bad_character(value, narrative=name in LONG_TEXT_FIELDS)
             if bad:
                 yield text_printable.violation(path, f"含有控制字符 {bad}", f"holds the control character {bad}")
 
@@ -240,7 +251,7 @@ def _range_problem(name: str, value: Any) -> tuple[str, str] | None:  # noqa: PL
         ok = 0 <= value < MAX_INTEGER
         return None if ok else (f"数值 {value} 超出范围", f"{value} is out of range 0–{MAX_INTEGER - 1}")
     if isinstance(value, Decimal):
-        if not value.is_finite() or abs(value) >= MAX_AMOUNT:
+        if not value.is_finite() or value.copy_abs() >= MAX_AMOUNT:  # copy_abs: no context, no overflow
             return f"金额 {value} 超出范围", f"{value} is out of range (below {MAX_AMOUNT})"
         if _is_money(name) and (value < 0 or value != value.quantize(FEN)):
             return (
@@ -272,3 +283,32 @@ INPUT_RULES: tuple[Rule[Any, Any, DecisionContext], ...] = (
 def input_violations(command: Any, context: DecisionContext) -> list[Violation]:
     """Every input rule's violations for ``command`` (an attrs command of any aggregate)."""
     return list(run_rules(INPUT_RULES, Walked(command, tuple(_leaves(command, ""))), None, context))
+
+
+def text_problems(value: Any, path: str = "$") -> list[str]:
+    """What the input rules would say of the characters and identifiers inside ``value``, for
+    values that enter without a command (the registry): ``"U+0000 @ $.mediators[m-1].name"``.
+    Every text there ends up in documents and workbooks, so it holds only what XML can."""
+    problems = []
+    for name, item in _texts(value, path):
+        field = name.rsplit(".", 1)[-1].split("[", 1)[0]
+        bad = bad_character(item, narrative=field in LONG_TEXT_FIELDS)
+        if bad:
+            problems.append(f"holds the control character {bad} @ {name}")
+        elif _is_identifier_field(field) and item and not IDENTIFIER.fullmatch(item):
+            problems.append(f"an identifier is letters, digits and _ . : @ -, at most 64 characters @ {name}")
+    return problems
+
+
+def _texts(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _texts(item, f"{path}[{key}]")
+    elif isinstance(value, tuple | list | frozenset | set):
+        for i, item in enumerate(value):
+            yield from _texts(item, f"{path}[{i}]")
+    elif (names := _field_names(type(value))) is not None:
+        for name in names:
+            yield from _texts(getattr(value, name), f"{path}.{name}")

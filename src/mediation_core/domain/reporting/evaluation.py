@@ -301,7 +301,9 @@ def item_table(extra: Iterable[EvaluationItem] = ()) -> Mapping[str, EvaluationI
 class EvaluationInputs:
     """What a round reads from storage before deciding: each mediator's facts, last year's
     grades, the subsidy lines payable, the disputes earlier rounds already paid, and the
-    mediators already graded for the year by another round (mediator id → its stream id)."""
+    mediators already graded for the year by another round (mediator id → its stream id).
+    ``held_back`` are the imported cases left out of facts and subsidies because their import
+    batch awaits a second administrator's approval (:mod:`mediation_core.domain.reporting.imports`)."""
 
     scope_id: str
     year: int
@@ -310,6 +312,7 @@ class EvaluationInputs:
     subsidies: tuple[SubsidyLine, ...] = ()
     paid_disputes: frozenset[str] = frozenset()
     graded_elsewhere: Mapping[str, str] = field(factory=dict)
+    held_back: tuple[str, ...] = ()
 
 
 # -- scoring -----------------------------------------------------------------------------------

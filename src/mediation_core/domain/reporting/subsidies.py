@@ -74,9 +74,12 @@ def subsidies(
     until: dt.date,
     policy: Policy,
     paid_disputes: frozenset[str] = frozenset(),
+    held_back: frozenset[str] = frozenset(),
 ) -> tuple[SubsidyLine, ...]:
     """The subsidies payable for cases concluded on or before ``until``: one per dispute not
-    in ``paid_disputes`` (paid in an earlier round), for its first eligible case.
+    in ``paid_disputes`` (paid in an earlier round), for its first eligible case. Cases in
+    ``held_back`` (imported, their batch not yet approved by a second administrator) are
+    never paid, though they still trace repeats back to their first case.
 
     ``rows`` should be the whole ledger of the scope, so that repeats are traced back to
     their first case even across years."""
@@ -85,6 +88,8 @@ def subsidies(
     first: dict[str, SubsidyLine] = {}
     for row in all_rows:
         mediator = payee(row)
+        if row.case_id in held_back:
+            continue
         if not eligible(row) or row.concluded_on is None or row.concluded_on > until or mediator is None:
             continue
         dispute = dispute_of(row.case_id, by_id)
