@@ -243,7 +243,13 @@ class Commands(ServiceBase):
             if local:
                 raise RuleViolationError(local)
             sealed = seal_after(
-                stream_id, events, version=head.version, prev_hash=head.hash, recorded_at=now, actor=actor
+                stream_id,
+                events,
+                version=head.version,
+                prev_hash=head.hash,
+                recorded_at=now,
+                actor=actor,
+                key=self.seal_keys.sealing,
             )
             sealed, new_state = self._write(
                 tx,
@@ -333,7 +339,14 @@ class Commands(ServiceBase):
         Returns the new records after ``head`` and the state they fold to."""
         stored = tx.read(stream_id)
         records, log = retention.reseal_batch(
-            tx, stream_id=stream_id, state=head.state, stored=stored, appended=appended, now=now, actor=actor
+            tx,
+            stream_id=stream_id,
+            state=head.state,
+            stored=stored,
+            appended=appended,
+            now=now,
+            actor=actor,
+            key=self.seal_keys.sealing,
         )
         state = aggregate.replay(stream_id, [event_of(r) for r in records])
         projection = aggregate.project(state, context, self.reading())

@@ -29,6 +29,7 @@ from mediation_core.exports import forms
 from mediation_core.exports.ledger import ImportProblem, LedgerImportError, LedgerTable, ledger_table, rows_from_table
 from mediation_core.plugins.manager import PluginError
 from mediation_core.plugins.types import LedgerReader, Renderer
+from mediation_core.records import SealKey
 
 if TYPE_CHECKING:
     from mediation_core.app.queries import CaseFile
@@ -95,6 +96,7 @@ def import_ledger(
     refused: Callable[[AuthorisationError], None],
     now: dt.datetime,
     source: str = "",
+    key: SealKey | None = None,
 ) -> list[LedgerRow]:
     """Import a ledger file into ``store``: every row, or (with every problem listed) none.
     ``refused`` records each room the importer may not write (the access log)."""
@@ -136,11 +138,18 @@ def import_ledger(
     if problems:
         raise LedgerImportError(problems)
     origin = source or f"sha256:{hashlib.sha256(data).hexdigest()[:16]}"
-    return write_rows(store, parsed.rows, parsed.line_numbers, actor, source=origin, now=now)
+    return write_rows(store, parsed.rows, parsed.line_numbers, actor, source=origin, now=now, key=key)
 
 
 def write_rows(
-    store: Store, rows: Sequence[LedgerRow], lines: Sequence[int], actor: Actor, *, source: str, now: dt.datetime
+    store: Store,
+    rows: Sequence[LedgerRow],
+    lines: Sequence[int],
+    actor: Actor,
+    *,
+    source: str,
+    now: dt.datetime,
+    key: SealKey | None = None,
 ) -> list[LedgerRow]:
     """Store imported rows in one transaction, each as its own stream; a case id that exists
     already is a problem of its row, and then nothing is written."""
@@ -159,7 +168,7 @@ def write_rows(
                 )
                 continue
             event = LedgerRowImported(row=row, source=source, line=line)
-            sealed = seal(row.case_id, [event], after=[], recorded_at=now, actor=actor)
+            sealed = seal(row.case_id, [event], after=[], recorded_at=now, actor=actor, key=key)
             try:
                 tx.append(
                     Append(

@@ -28,13 +28,15 @@ from mediation_core.domain.values.access import (
 from mediation_core.domain.values.actors import SYSTEM_ACTOR, Actor
 from mediation_core.domain.values.calendar import local_date
 from mediation_core.domain.values.periods import Period
-from mediation_core.records import GENESIS_HASH, RecordedEvent, record
+from mediation_core.records import GENESIS_HASH, RecordedEvent, SealKey, record
 from mediation_core.serialization import event_body, event_from_body, structure
 
 
-def rechained(records: Sequence[RecordedEvent], prev: str = GENESIS_HASH) -> list[RecordedEvent]:
-    """``records`` chained again after ``prev``: each keeps its stream, version, type, body,
-    time and actor; only its seal is new."""
+def rechained(
+    records: Sequence[RecordedEvent], prev: str = GENESIS_HASH, key: SealKey | None = None
+) -> list[RecordedEvent]:
+    """``records`` chained again after ``prev`` with ``key``: each keeps its stream, version,
+    type, body, time and actor; only its seal (and seal key id) is new."""
     out: list[RecordedEvent] = []
     for r in records:
         sealed = record(
@@ -46,20 +48,23 @@ def rechained(records: Sequence[RecordedEvent], prev: str = GENESIS_HASH) -> lis
             recorded_at=r.recorded_at,
             actor=r.actor,
             prev_hash=prev,
+            key=key,
         )
         out.append(sealed)
         prev = sealed.hash
     return out
 
 
-def rewritten(records: Sequence[RecordedEvent], names: tuple[str, ...]) -> list[RecordedEvent]:
+def rewritten(
+    records: Sequence[RecordedEvent], names: tuple[str, ...], key: SealKey | None = None
+) -> list[RecordedEvent]:
     """The stream's records with the parties' personal data gone, chained again from the
     start: each keeps its version, type, time and actor; body and seal are new."""
     anonymised = []
     for r in records:
         event = anonymised_event(_event(r), names)
         anonymised.append(attrs.evolve(r, body=event_body(event), schema_version=event.SCHEMA_VERSION))
-    return rechained(anonymised)
+    return rechained(anonymised, key=key)
 
 
 def reseal_batch(
@@ -71,11 +76,12 @@ def reseal_batch(
     appended: Sequence[RecordedEvent],
     now: dt.datetime,
     actor: Actor,
+    key: SealKey | None = None,
 ) -> tuple[list[RecordedEvent], Append]:
     """The whole new stream (``stored`` rewritten, then ``appended`` re-chained after it) and
     the retention-log entry recording the re-sealing. ``state`` is the case before."""
-    records = rewritten(stored, names_to_strike(state))
-    records += rechained(appended, records[-1].hash if records else GENESIS_HASH)
+    records = rewritten(stored, names_to_strike(state), key)
+    records += rechained(appended, records[-1].hash if records else GENESIS_HASH, key)
     marker = next(e for e in map(_event, appended) if isinstance(e, PartiesAnonymised))
     entry = ChainResealed(
         case_id=stream_id,
@@ -85,19 +91,19 @@ def reseal_batch(
         resealed_head=records[len(stored) - 1].hash if stored else GENESIS_HASH,
         events_rewritten=len(stored),
     )
-    return records, _log_append(tx, entry, now)
+    return records, _log_append(tx, entry, now, key)
 
 
 def _event(r: RecordedEvent) -> DomainEvent:
     return event_from_body(r.event_type, r.schema_version, r.body)
 
 
-def _log_append(tx: UnitOfWork, entry: ChainResealed, now: dt.datetime) -> Append:
+def _log_append(tx: UnitOfWork, entry: ChainResealed, now: dt.datetime, key: SealKey | None = None) -> Append:
     day = local_date(now)
     log_id = retention_log_stream(day)
     before = tx.read(log_id)
     version = len(before)
-    (sealed,) = seal(log_id, [entry], after=before, recorded_at=now, actor=SYSTEM_ACTOR)
+    (sealed,) = seal(log_id, [entry], after=before, recorded_at=now, actor=SYSTEM_ACTOR, key=key)
     body = {
         **event_body(entry),
         "at": now.astimezone(dt.UTC).isoformat(),

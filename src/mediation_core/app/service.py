@@ -67,6 +67,7 @@ class MediationService(Jobs):
             refused=lambda refusal: self.access_log.record(refusal, "import_ledger"),
             now=self.clock(),
             source=source,
+            key=self.seal_keys.sealing,
         )
 
     @query("statistics_file")
