@@ -13,6 +13,7 @@ change old seals; the check accepts them when the log holds them and reports the
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import hmac
 from collections.abc import Mapping
 from typing import Any
@@ -23,6 +24,7 @@ from mediation_core.app.integrity import Finding, FindingKind
 from mediation_core.app.ports import Store
 from mediation_core.domain.values.access import REKEY_DOCUMENT, RESEAL_DOCUMENT
 from mediation_core.records import SealKey, canonical_json
+from mediation_core.serialization import unstructure
 
 FORMAT = "mediation-anchor/1"
 
@@ -51,6 +53,7 @@ def manifest(store: Store, key: SealKey, now: dt.datetime) -> dict[str, Any]:
         "key_id": key.key_id,
         "algorithm": key.algorithm,
         "streams": heads,
+        "registry": registry_digests(store),
     }
     return {**unsigned, "signature": key.mac(canonical_json(unsigned).encode())}
 
@@ -99,7 +102,31 @@ def check(store: Store, data: Mapping[str, Any], keys: Mapping[str, SealKey]) ->
                 detail="its seal at the anchored version is not the anchored one (rewritten)",
             )
         )
+    anchored = data.get("registry", {})
+    current = registry_digests(store)
+    for record_id in sorted(anchored.keys() | current.keys()):
+        if anchored.get(record_id) != current.get(record_id):
+            change = "added" if record_id not in anchored else "removed" if record_id not in current else "changed"
+            findings.append(
+                Finding(
+                    kind=FindingKind.REGISTRY_DIFFERS,
+                    stream_id=record_id,
+                    detail=f"{change} since the anchor (register again and export a new anchor if it was meant)",
+                )
+            )
     return findings, notes
+
+
+def registry_digests(store: Store) -> dict[str, str]:
+    """A SHA-256 digest of every organisation, mediator and liaison, by section and id (the
+    manifest is signed, so a plain digest suffices)."""
+    registry = store.registry()
+    out = {}
+    for section in ("organisations", "mediators", "liaisons"):
+        for record_id, item in getattr(registry, section).items():
+            text = canonical_json(unstructure(item))
+            out[f"{section}:{record_id}"] = hashlib.sha256(text.encode()).hexdigest()
+    return out
 
 
 def _resealed_since(store: Store, since: dt.datetime) -> dict[str, str]:

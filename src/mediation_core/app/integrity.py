@@ -47,6 +47,7 @@ class FindingKind(enum.Enum):
     OUTBOX_WITHOUT_EVENT = "outbox_without_event"
     EVENT_WITHOUT_OUTBOX = "event_without_outbox"
     DOCUMENT_DIFFERS = "document_differs"
+    REGISTRY_DIFFERS = "registry_differs"
     STREAM_MISSING = "stream_missing"
     ANCHOR_DIFFERS = "anchor_differs"
     ANCHOR_INVALID = "anchor_invalid"
@@ -62,6 +63,7 @@ TITLES: Mapping[FindingKind, tuple[str, str]] = {
     FindingKind.OUTBOX_WITHOUT_EVENT: ("通知无对应事件", "outbox row without its event"),
     FindingKind.EVENT_WITHOUT_OUTBOX: ("事件缺少通知", "event without its outbox row"),
     FindingKind.DOCUMENT_DIFFERS: ("文档与事件不符", "document differs from its events"),
+    FindingKind.REGISTRY_DIFFERS: ("组织名录与记录不符", "registry differs from its records"),
     FindingKind.STREAM_MISSING: ("记录流缺失", "stream missing"),
     FindingKind.ANCHOR_DIFFERS: ("与锚定清单不符", "differs from the anchor"),
     FindingKind.ANCHOR_INVALID: ("锚定清单无效", "anchor invalid"),
@@ -144,7 +146,23 @@ def deep_findings(service: ServiceBase) -> list[Finding]:
     findings += _statistics(store)
     findings += _numbers(store.ledger(), service)
     findings += _outbox(store, raised, streams)
+    findings += _registry(store)
     return findings
+
+
+def _registry(store: Store) -> list[Finding]:
+    """Every room a ledger row names is in the registry as a mediation room (the registry
+    has no stream of its own: a change since an anchor is what :mod:`.anchors` reports)."""
+    registry = store.registry()
+    missing = sorted({row.room_id for row in store.ledger()} - set(registry.organisations))
+    return [
+        Finding(
+            kind=FindingKind.REGISTRY_DIFFERS,
+            stream_id=room_id,
+            detail="a room the ledger names is not in the registry",
+        )
+        for room_id in missing
+    ]
 
 
 def _replayed(  # noqa: PLR0917 - the walk's accumulators, passed on purpose

@@ -22,10 +22,10 @@ from mediation_core.app.runtime import ServiceBase, event_of
 from mediation_core.app.sealing import seal
 from mediation_core.domain.errors import IntegrityError
 from mediation_core.domain.reporting.ledger import LedgerRow
-from mediation_core.domain.values.deadlines import Deadline
 from mediation_core.domain.values.access import REKEY_DOCUMENT, ChainRekeyed, retention_log_stream
 from mediation_core.domain.values.actors import SYSTEM_ACTOR, Actor
 from mediation_core.domain.values.calendar import local_date
+from mediation_core.domain.values.deadlines import Deadline
 from mediation_core.records import GENESIS_HASH, RecordedEvent, SealKey, verify_stream
 from mediation_core.serialization import event_body
 
