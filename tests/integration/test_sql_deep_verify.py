@@ -316,3 +316,34 @@ def test_a_refused_record_keeps_its_seal_key(filed: tuple[str, MediationService]
     )
     assert forged.key_id == ""
     assert forged.hash != records[0].hash
+
+
+def test_a_service_remembering_heads_goes_on_after_another_process_sealed_again(
+    database_urls: Callable[[], str],
+) -> None:
+    """A running service remembers each stream's head; ``seal-keys --reseal`` in another
+    process changes the seals under it. Its next command on the stream, and its next refusal
+    in the access log, continue the re-sealed chains instead of being refused (or breaking them)."""
+    url = database_urls()
+    running, operator = open_sqlalchemy(url), open_sqlalchemy(url)
+    try:
+        clock = sc.ScriptClock()
+        rotated = SealKeys(keys=(*SEAL_KEYS.keys, SealKey(key_id="seal-2", secret=b"2" * 32)), current="seal-2")
+        service = keyed_service(running, clock, rotated)
+        service.register(demo_registry(), sc.ADMIN)
+        script = sc.lifecycle("case-00000")
+        sc.run(service.handle, clock, script[:4])
+        with pytest.raises(AuthorisationError):
+            service.case_file("case-00000", STRANGER)
+        before = {s: running.read(s)[-1].hash for s in running.stream_ids()}
+        back = SealKeys(keys=rotated.keys, current="seal-1")  # say, seal-2 turned out to be compromised
+        keyed_service(operator, clock, back).seal_again(sc.ADMIN)
+        assert all(operator.read(s)[-1].hash != h for s, h in before.items())
+        sc.run(service.handle, clock, script[4:])
+        with pytest.raises(AuthorisationError):
+            service.case_file("case-00000", STRANGER)
+        assert service.verify() == []
+        assert service.verify_deep() == []
+    finally:
+        running.close()
+        operator.close()

@@ -70,7 +70,9 @@ class AccessLog:
             try:
                 with self.store.transaction() as tx:
                     version, prev = (head[1], head[2]) if head else (0, GENESIS_HASH)
-                    newer = tx.read(stream_id, after=version)
+                    newer = tx.read(stream_id, after=max(version - 1, 0))
+                    if version and (not newer or newer[0].hash != prev):  # re-sealed since: read it whole
+                        newer = tx.read(stream_id)
                     if newer:
                         version, prev = newer[-1].version, newer[-1].hash
                     (sealed,) = seal_after(

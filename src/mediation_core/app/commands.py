@@ -187,12 +187,15 @@ class Commands(ServiceBase):
             last = records[-1].hash if records else GENESIS_HASH
             return _Head(version=len(records), hash=last, state=state, kind=kind)
         _check_kind(head.kind, aggregate, stream_id)
-        newer = tx.read(stream_id, after=head.version)
-        if not newer:
-            return head
-        if newer[0].prev_hash != head.hash:
+        # from the remembered last record on: a stream re-sealed elsewhere (a new seal key,
+        # an anonymisation by another process) has another seal there, and is loaded afresh
+        newer = tx.read(stream_id, after=head.version - 1)
+        if not newer or newer[0].hash != head.hash:
             self._forget()
             return self._load(tx, aggregate, stream_id)
+        newer = newer[1:]
+        if not newer:
+            return head
         state = head.state
         for r in newer:
             state = aggregate.evolve(state, event_of(r), stream_id)

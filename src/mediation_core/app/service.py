@@ -29,7 +29,10 @@ class MediationService(Jobs):
     ``identity_key`` is the deployment's secret for the keyed digests of party identities
     that find repeat disputes. Without one, a random key lives as long as the service, which
     suits only a store that dies with the process (the memory store); a persistent store
-    needs the same key on every start, or earlier cases stop matching.
+    needs the same key on every start, or earlier cases stop matching. ``seal_keys`` are the
+    keys every record is sealed (current) and verified (all) with, ``anchor_keys`` those that
+    sign and check anchors (:class:`~mediation_core.records.SealKeys`; docs/adr/0013-keyed-seals.md);
+    without seal keys records get a plain SHA-256 hash.
     """
 
     # -- files for one reader -----------------------------------------------------------------
