@@ -272,6 +272,10 @@ def test_keyless_chains_are_sealed_again_and_logged(database_urls: Callable[[], 
         assert findings == []
         assert len(notes) == 2
         assert keyed.seal_again(sc.ADMIN) == []  # nothing left to do
+        docs = t.documents.c
+        with raw(url) as conn:  # the log's listing is checked against its sealed records
+            conn.execute(sa.update(t.documents).where(docs.kind == "chain-rekeyed").values(tags={"stream_id": "x"}))
+        assert kinds(keyed.verify_deep()) == {(FindingKind.DOCUMENT_DIFFERS, "chain-rekeyed")}
     finally:
         store.close()
 

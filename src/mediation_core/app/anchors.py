@@ -22,7 +22,8 @@ from attrs import frozen
 
 from mediation_core.app.integrity import Finding, FindingKind
 from mediation_core.app.ports import Store
-from mediation_core.domain.values.access import REKEY_DOCUMENT, RESEAL_DOCUMENT
+from mediation_core.app.runtime import event_of
+from mediation_core.domain.values.access import RETENTION_LOG_PREFIX, ChainRekeyed, ChainResealed
 from mediation_core.records import SealKey, canonical_json
 from mediation_core.serialization import unstructure
 
@@ -130,12 +131,18 @@ def registry_digests(store: Store) -> dict[str, str]:
 
 
 def _resealed_since(store: Store, since: dt.datetime) -> dict[str, str]:
-    """Streams the retention log says were re-sealed after ``since``, and why."""
+    """Streams the retention log's (sealed) records say were re-sealed after ``since``, and why;
+    its documents, which are not sealed, are not trusted for this."""
     out = {}
-    for doc in store.documents(RESEAL_DOCUMENT):
-        if dt.datetime.fromisoformat(str(doc.body["at"])) >= since:
-            out[str(doc.body["case_id"])] = "parties anonymised"
-    for doc in store.documents(REKEY_DOCUMENT):
-        if dt.datetime.fromisoformat(str(doc.body["at"])) >= since:
-            out[str(doc.body["stream_id"])] = f"sealed again with key {doc.body['key_id']}"
+    for stream_id in store.stream_ids():
+        if not stream_id.startswith(RETENTION_LOG_PREFIX):
+            continue
+        for r in store.read(stream_id):
+            if r.recorded_at < since:
+                continue
+            event = event_of(r)
+            if isinstance(event, ChainResealed):
+                out[event.case_id] = "parties anonymised"
+            elif isinstance(event, ChainRekeyed):
+                out[event.stream_id] = f"sealed again with key {event.key_id}"
     return out

@@ -27,9 +27,20 @@ from mediation_core.domain.reporting.imports import LedgerRowImported
 from mediation_core.domain.reporting.ledger import LedgerRow
 from mediation_core.domain.reporting.rollups import CellKey, add, contributions
 from mediation_core.domain.reporting.statistics import Tally
-from mediation_core.domain.values.access import ACCESS_LOG_PREFIX, DENIAL_DOCUMENT, AccessDenied
+from mediation_core.domain.values.access import (
+    ACCESS_LOG_PREFIX,
+    DENIAL_DOCUMENT,
+    REKEY_DOCUMENT,
+    RESEAL_DOCUMENT,
+    RETENTION_LOG_PREFIX,
+    AccessDenied,
+    ChainRekeyed,
+    ChainResealed,
+)
+from mediation_core.domain.values.calendar import local_date
 from mediation_core.domain.values.notices import NoticeKind
 from mediation_core.records import ChainBreak, RecordedEvent
+from mediation_core.serialization import event_body
 
 if TYPE_CHECKING:
     from mediation_core.app.runtime import ServiceBase
@@ -177,11 +188,10 @@ def _replayed(  # noqa: PLR0917 - the walk's accumulators, passed on purpose
 ) -> list[Finding]:
     store = service.store
     prefix = records[0].event_type.split(".", 1)[0]
-    if stream_id.startswith(ACCESS_LOG_PREFIX):
+    if stream_id.startswith((ACCESS_LOG_PREFIX, RETENTION_LOG_PREFIX)):
         for r in records:
-            event = event_of(r)
-            if isinstance(event, AccessDenied):
-                doc = denial_document(r.version, stream_id, r.recorded_at, event)
+            doc = log_document(stream_id, r)
+            if doc is not None:
                 expected_docs[(doc.kind, doc.key)] = doc
         return []
     aggregate = BY_NAME.get(prefix)
@@ -214,6 +224,25 @@ def _replayed(  # noqa: PLR0917 - the walk's accumulators, passed on purpose
     for doc in projection.documents:
         expected_docs[(doc.kind, doc.key)] = doc
     return findings
+
+
+def log_document(stream_id: str, r: RecordedEvent) -> Document | None:
+    """The document the access or retention log keeps beside its record ``r`` (as
+    :mod:`.access`, :mod:`.retention` and :mod:`.rekeying` write it)."""
+    event = event_of(r)
+    if isinstance(event, AccessDenied):
+        return denial_document(r.version, stream_id, r.recorded_at, event)
+    day = local_date(r.recorded_at)
+    at = r.recorded_at.astimezone(dt.UTC).isoformat()
+    dated = {"day": day.isoformat(), "month": f"{day:%Y-%m}"}
+    key = f"{day.isoformat()}:{r.version:08d}"
+    if isinstance(event, ChainResealed):
+        body = {**event_body(event), "at": at, "stream_id": stream_id, "version": r.version}
+        return Document(kind=RESEAL_DOCUMENT, key=key, body=body, tags={"case_id": event.case_id, **dated})
+    if isinstance(event, ChainRekeyed):
+        body = {**event_body(event), "at": at, "log_stream_id": stream_id, "version": r.version}
+        return Document(kind=REKEY_DOCUMENT, key=key, body=body, tags={"stream_id": event.stream_id, **dated})
+    return None
 
 
 def _steps(records: Sequence[RecordedEvent]) -> list[list[RecordedEvent]]:
@@ -249,7 +278,7 @@ def _documents(store: Store, expected: Mapping[tuple[str, str], Document], kinds
             findings.append(
                 Finding(kind=FindingKind.DOCUMENT_DIFFERS, stream_id=kind, detail=f"document {key} differs")
             )
-    for kind in sorted({*kinds, DENIAL_DOCUMENT}):
+    for kind in sorted({*kinds, DENIAL_DOCUMENT, RESEAL_DOCUMENT, REKEY_DOCUMENT}):
         for doc in store.documents(kind):
             if (kind, doc.key) in expected:
                 continue
