@@ -147,3 +147,12 @@ def test_the_demo_district_verifies_in_depth_with_nothing_found(
     report = json.loads(printed)
     assert report["streams"] > 100
     assert report["findings"] == []
+
+
+def test_verify_says_when_no_seal_key_is_configured(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MEDIATION_SEAL_KEYS_FILE")
+    code, text, _ = run("--db", str(db), "verify")
+    assert code == 0
+    assert text.startswith("no seal keys configured (MEDIATION_SEAL_KEYS_FILE)")
+    code, printed, _ = run("--db", str(db), "--json", "verify")
+    assert json.loads(printed)["keyed"] is False

@@ -134,16 +134,24 @@ def run_verify(session: Session) -> int:
     with session.service(writes=False) as service:
         streams = sum(1 for _ in service.store.stream_ids())
         breaks = service.verify(session.actor)
+        keyed = bool(service.seal_keys.keys)
     if args.json:
         args.stdout.write(
             to_json(
                 {
                     "streams": streams,
+                    "keyed": keyed,
                     "broken": [{"stream_id": b.stream_id, "position": b.position, "reason": b.reason} for b in breaks],
                 }
             )
         )
-    elif breaks:
+        return 8 if breaks else 0
+    if not keyed:
+        args.stdout.write(
+            "no seal keys configured (MEDIATION_SEAL_KEYS_FILE): plain SHA-256 hashes, which anyone who can "
+            "write to the database can recompute / 未配置封存密钥\n"
+        )
+    if breaks:
         args.stdout.writelines(f"broken: {b}\n" for b in breaks)
         args.stdout.write(f"{len(breaks)} of {streams} stream(s) have a broken hash chain\n")
     else:
