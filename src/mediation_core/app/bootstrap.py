@@ -35,7 +35,8 @@ class Config:
     """A deployment's choices. ``store`` names a backend registered by a plugin; ``url``
     is handed to it (empty: the backend's default, for ``sqlite`` a file in the user's data
     folder); ``identity_key`` is the secret for the keyed digests of party identities
-    (repeat detection), required for every store that outlives the process."""
+    (repeat detection), required for every store that outlives the process; ``seal_keys`` seal
+    and verify the records, ``anchor_keys`` sign and check anchors (docs/adr/0013-keyed-seals.md)."""
 
     store: str = DEFAULT_STORE
     url: str = ""
@@ -50,18 +51,13 @@ class Config:
     @classmethod
     def from_env(cls) -> Config:
         """``MEDIATION_STORE``, ``MEDIATION_DB_URL``, ``MEDIATION_REGION``, ``MEDIATION_IDENTITY_KEY``,
-        and ``MEDIATION_NOTIFIERS_FILE`` (a TOML file: see :func:`notifier_config`)."""
+        ``MEDIATION_NOTIFIERS_FILE`` (a TOML file: see :func:`notifier_config`) and
+        ``MEDIATION_SEAL_KEYS_FILE`` (a TOML file: see :func:`seal_key_config`)."""
         path = os.environ.get("MEDIATION_NOTIFIERS_FILE", "")
         notifiers, policy = notifier_config(Path(path).read_text(encoding="utf-8")) if path else ((), DeliveryPolicy())
         keys_path = os.environ.get("MEDIATION_SEAL_KEYS_FILE", "")
-        seal_keys, anchor_keys = (
-            seal_key_config(Path(keys_path).read_text(encoding="utf-8"))
-            if keys_path
-            else (
-                NO_KEYS,
-                NO_KEYS,
-            )
-        )
+        no_keys = (NO_KEYS, NO_KEYS)
+        seal_keys, anchor_keys = seal_key_config(Path(keys_path).read_text(encoding="utf-8")) if keys_path else no_keys
         return cls(
             store=os.environ.get("MEDIATION_STORE", DEFAULT_STORE),
             url=os.environ.get("MEDIATION_DB_URL", ""),
@@ -164,8 +160,12 @@ def _keys(where: str, data: Mapping[str, Any], env: Mapping[str, str]) -> SealKe
         raise ConfigurationError(msg)
     keys = []
     for n, item in enumerate(items, 1):
-        unknown = set(item) - {"id", "algorithm", "secret"}
-        if unknown or not isinstance(item.get("id"), str) or not isinstance(item.get("secret"), str):
+        if (
+            not isinstance(item, dict)
+            or set(item) - {"id", "algorithm", "secret"}
+            or not isinstance(item.get("id"), str)
+            or not isinstance(item.get("secret"), str)
+        ):
             msg = f"{where} [[key]] #{n}: needs id and secret (and optionally algorithm), nothing else"
             raise ConfigurationError(msg)
         secret = str(item["secret"])

@@ -20,7 +20,7 @@ import attrs
 from attrs import frozen
 
 from mediation_core.app.access import _document as denial_document
-from mediation_core.app.catalogue import BY_NAME
+from mediation_core.app.catalogue import BY_NAME, READERS
 from mediation_core.app.ports import Document, Store
 from mediation_core.app.runtime import event_of, masked_notice
 from mediation_core.domain.reporting.imports import LedgerRowImported
@@ -135,7 +135,6 @@ def deep_findings(service: ServiceBase) -> list[Finding]:
     streams: set[str] = set()
     raised: dict[str, str] = {}  # notice key → stream
     expected_docs: dict[tuple[str, str], Document] = {}
-    projected_kinds: set[str] = set()
     deadlines: dict[str, set[Any]] = {}
     for stream_id, deadline in store.deadlines_due(dt.date.max):
         deadlines.setdefault(stream_id, set()).add(deadline)
@@ -151,8 +150,7 @@ def deep_findings(service: ServiceBase) -> list[Finding]:
             findings.append(
                 Finding(kind=FindingKind.PROJECTION_DIFFERS, stream_id=stream_id, detail=f"does not replay: {exc}")
             )
-        projected_kinds.update(kind for kind, _ in expected_docs)
-    findings += _documents(store, expected_docs, projected_kinds)
+    findings += _documents(store, expected_docs, {*READERS, *(kind for kind, _ in expected_docs)})
     findings += _ledger_without_stream(store.ledger(), streams)
     findings += _statistics(store)
     findings += _numbers(store.ledger(), service)
@@ -162,7 +160,7 @@ def deep_findings(service: ServiceBase) -> list[Finding]:
 
 
 def _registry(store: Store) -> list[Finding]:
-    """Every room a ledger row names is in the registry as a mediation room (the registry
+    """Every room a ledger row names is in the registry (the registry
     has no stream of its own: a change since an anchor is what :mod:`.anchors` reports)."""
     registry = store.registry()
     missing = sorted({row.room_id for row in store.ledger()} - set(registry.organisations))
