@@ -174,9 +174,10 @@ class Commands(ServiceBase):
 
     def _load(self, tx: UnitOfWork, aggregate: AggregateType, stream_id: str) -> _Head:
         """The stream's head inside ``tx``: the remembered one brought up to date, or a
-        full replay. A stream only grows, so records after the remembered version are all
-        that can have changed (a store rebuilt behind the service's back shows as a conflict,
-        which clears the memory)."""
+        full replay. A stream grows, so records after the remembered version are all that can
+        have changed, unless it was re-sealed (its remembered record's seal differs: read
+        afresh); a store rebuilt behind the service's back shows as a conflict, which clears
+        the memory."""
         with self._heads_lock:
             head = self._heads.get(stream_id)
         if head is None:
@@ -188,9 +189,10 @@ class Commands(ServiceBase):
             return _Head(version=len(records), hash=last, state=state, kind=kind)
         _check_kind(head.kind, aggregate, stream_id)
         # from the remembered last record on: a stream re-sealed elsewhere (a new seal key,
-        # an anonymisation by another process) has another seal there, and is loaded afresh
+        # an anonymisation by another process) has another seal there, and is loaded afresh;
+        # one that lost records is left to the append's version check (a conflict)
         newer = tx.read(stream_id, after=head.version - 1)
-        if not newer or newer[0].hash != head.hash:
+        if newer and newer[0].hash != head.hash:
             self._forget()
             return self._load(tx, aggregate, stream_id)
         newer = newer[1:]
