@@ -92,6 +92,19 @@ def test_a_changed_ledger_row_is_named_with_its_case_and_version(filed: tuple[st
     assert "outcome" in row.detail
 
 
+def test_a_deleted_deadline_is_a_projection_difference_of_its_case(filed: tuple[str, MediationService]) -> None:
+    url, service = filed
+    (open_case,) = {sid for sid, _ in service.store.deadlines_due(dt.date.max)}
+    with raw(url) as conn:
+        conn.execute(sa.delete(t.deadlines).where(t.deadlines.c.stream_id == open_case))
+    (found,) = service.verify_deep()
+    assert (found.kind, found.stream_id, found.version) == (
+        FindingKind.PROJECTION_DIFFERS,
+        open_case,
+        len(service.store.read(open_case)),
+    )
+
+
 def test_an_outbox_row_without_its_event_and_an_event_without_its_row(filed: tuple[str, MediationService]) -> None:
     url, service = filed
     (entry,) = [e for e in service.store.outbox() if e.notice.kind.value == "escalation_risk"]
