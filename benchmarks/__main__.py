@@ -13,9 +13,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from benchmarks import dispatch, report, storage
+from benchmarks import dispatch, report, seals, storage
 
-PARTS = ("storage", "dispatch", "report")
+PARTS = ("storage", "dispatch", "report", "seals")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     if "report" in parts:
         cases = args.cases or (20_000 if args.quick else 1_000_000)
         status |= report.main(["--backend", args.backend, "--cases", str(cases), *runs])
+    if "seals" in parts:
+        status |= seals.main([*(["--cases", "5"] if args.quick else []), *runs])
     return status
 
 

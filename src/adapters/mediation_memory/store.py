@@ -25,7 +25,7 @@ from mediation_core.domain.reporting.statistics import Tally
 from mediation_core.domain.values.deadlines import Deadline
 from mediation_core.domain.values.notices import Notice
 from mediation_core.domain.values.organisations import Registry
-from mediation_core.records import GENESIS_HASH, ChainBreak, RecordedEvent, verify_stream
+from mediation_core.records import GENESIS_HASH, NO_KEYS, ChainBreak, RecordedEvent, SealKeys, verify_stream
 
 Numbers = dict[tuple[str, int], tuple[int, int]]  # (series, year) -> (base, allocated here)
 
@@ -136,10 +136,10 @@ class MemoryStore:
         with self._lock:
             self._registry = self._registry.merged(registry)
 
-    def verify(self) -> list[ChainBreak]:
+    def verify(self, keys: SealKeys | None = None) -> list[ChainBreak]:
         with self._lock:
             streams = {k: list(v) for k, v in self._streams.items()}
-        breaks = (verify_stream(sid, recs) for sid, recs in sorted(streams.items()))
+        breaks = (verify_stream(sid, recs, keys or NO_KEYS) for sid, recs in sorted(streams.items()))
         return [b for b in breaks if b is not None]
 
     def close(self) -> None:

@@ -169,7 +169,7 @@ def registry_from_rows(rows: typing.Iterable[Mapping[Any, Any]]) -> Registry:
 # -- events ---------------------------------------------------------------------------------------
 def recorded(row: Sequence[Any]) -> RecordedEvent:
     """The event of a row of :data:`~mediation_sqlalchemy.statements.EVENT_COLUMNS`."""
-    stream_id, version, event_type, schema_version, body, recorded_at, actor, prev_hash, hash_ = row
+    stream_id, version, event_type, schema_version, body, recorded_at, actor, prev_hash, hash_, key_id = row
     return RecordedEvent(
         stream_id=stream_id,
         version=version,
@@ -180,6 +180,7 @@ def recorded(row: Sequence[Any]) -> RecordedEvent:
         actor=actor,
         prev_hash=prev_hash,
         hash=hash_,
+        key_id=key_id,
     )
 
 
@@ -195,6 +196,7 @@ def event_rows(records: Sequence[RecordedEvent]) -> list[dict[str, Any]]:
             "actor": r.actor,
             "prev_hash": r.prev_hash,
             "hash": r.hash,
+            "key_id": r.key_id,
         }
         for r in records
     ]

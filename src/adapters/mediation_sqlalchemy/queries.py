@@ -19,7 +19,7 @@ from mediation_core.domain.reporting.ledger import LedgerRow
 from mediation_core.domain.reporting.rollups import ALL, CATEGORY, TOTAL, Cell
 from mediation_core.domain.values.deadlines import Deadline
 from mediation_core.domain.values.organisations import Registry
-from mediation_core.records import GENESIS_HASH, ChainBreak, RecordedEvent, verify_stream
+from mediation_core.records import GENESIS_HASH, NO_KEYS, ChainBreak, RecordedEvent, SealKeys, verify_stream
 from mediation_sqlalchemy import tables as t
 from mediation_sqlalchemy.codecs import (
     deadline_of,
@@ -67,9 +67,11 @@ class SqlQueries:
             ids = conn.scalars(sa.select(t.streams.c.stream_id).order_by(t.streams.c.stream_id)).all()
         return iter(ids)
 
-    def verify(self) -> list[ChainBreak]:
-        """Walk every chain in stream order; a stream whose events stop short of (or run
-        past) the version its head row records has lost (or gained) events at the end."""
+    def verify(self, keys: SealKeys | None = None) -> list[ChainBreak]:
+        """Walk every chain in stream order, each seal checked under ``keys``; a stream whose
+        events stop short of (or run past) the version its head row records has lost (or
+        gained) events at the end."""
+        keys = keys or NO_KEYS
         breaks: list[ChainBreak] = []
         with self._reading() as conn:
             heads = {
@@ -84,13 +86,13 @@ class SqlQueries:
                 record = recorded(row)
                 if record.stream_id != current:
                     if current is not None:
-                        _check_stream(current, batch, heads.pop(current, None), breaks)
+                        _check_stream(current, batch, heads.pop(current, None), breaks, keys)
                     current, batch = record.stream_id, []
                 batch.append(record)
             if current is not None:
-                _check_stream(current, batch, heads.pop(current, None), breaks)
+                _check_stream(current, batch, heads.pop(current, None), breaks, keys)
         for stream_id, head in heads.items():
-            _check_stream(stream_id, [], head, breaks)
+            _check_stream(stream_id, [], head, breaks, keys)
         return sorted(breaks, key=lambda b: b.stream_id)
 
     # -- projections --------------------------------------------------------------------------
@@ -226,9 +228,13 @@ class SqlQueries:
 
 
 def _check_stream(
-    stream_id: str, records: list[RecordedEvent], head: tuple[int, str] | None, breaks: list[ChainBreak]
+    stream_id: str,
+    records: list[RecordedEvent],
+    head: tuple[int, str] | None,
+    breaks: list[ChainBreak],
+    keys: SealKeys,
 ) -> None:
-    found = verify_stream(stream_id, records)
+    found = verify_stream(stream_id, records, keys)
     if found is None and head is not None:
         version, head_hash = head
         last = records[-1].hash if records else GENESIS_HASH

@@ -33,6 +33,7 @@ EVENT_COLUMNS = (
     t.events.c.actor,
     t.events.c.prev_hash,
     t.events.c.hash,
+    t.events.c.key_id,
 )
 """The events table's columns in the order :func:`mediation_sqlalchemy.codecs.recorded` reads them."""
 
@@ -77,6 +78,7 @@ class Statements:
                 schema_version=bp("b_schema"),
                 prev_hash=bp("b_prev"),
                 hash=bp("b_hash"),
+                key_id=bp("b_key_id"),
             )
         )
         ledger_insert = insert(t.ledger)

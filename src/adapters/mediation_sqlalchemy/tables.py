@@ -80,6 +80,13 @@ events = sa.Table(
     sa.Column("actor", sa.String, nullable=False),
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column(
+        "key_id",
+        sa.String(64),
+        nullable=False,
+        server_default="",
+        comment="the seal key's id; empty: a plain SHA-256 hash, sealed before keys were configured",
+    ),
     comment="The append-only event streams: the case file. Never updated in place.",
     sqlite_with_rowid=False,
 )

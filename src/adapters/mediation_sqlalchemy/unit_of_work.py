@@ -442,6 +442,7 @@ class SqlUnitOfWork:
                     "b_schema": r.schema_version,
                     "b_prev": r.prev_hash,
                     "b_hash": r.hash,
+                    "b_key_id": r.key_id,
                 }
                 for sid, rewritten in self._rewrites.items()
                 for r in rewritten.values()

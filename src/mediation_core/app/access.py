@@ -21,7 +21,7 @@ from mediation_core.domain.values.actors import SYSTEM_ACTOR
 from mediation_core.domain.values.calendar import local_date
 from mediation_core.domain.values.periods import Period
 from mediation_core.domain.values.privacy import mask_text
-from mediation_core.records import GENESIS_HASH
+from mediation_core.records import GENESIS_HASH, SealKey
 from mediation_core.serialization import structure
 
 log = logger("mediation_core.access")
@@ -34,9 +34,10 @@ class AccessLog:
     """Appends refusals to the day's access-log stream. Remembers the head it last wrote, so
     an entry reads only what others appended since."""
 
-    def __init__(self, store: Store, clock: Callable[[], dt.datetime]) -> None:
+    def __init__(self, store: Store, clock: Callable[[], dt.datetime], key: SealKey | None = None) -> None:
         self.store = store
         self.clock = clock
+        self.key = key
         self._head: tuple[str, int, str] | None = None
         self._lock = threading.Lock()
 
@@ -69,11 +70,19 @@ class AccessLog:
             try:
                 with self.store.transaction() as tx:
                     version, prev = (head[1], head[2]) if head else (0, GENESIS_HASH)
-                    newer = tx.read(stream_id, after=version)
+                    newer = tx.read(stream_id, after=max(version - 1, 0))
+                    if version and (not newer or newer[0].hash != prev):  # re-sealed since: read it whole
+                        newer = tx.read(stream_id)
                     if newer:
                         version, prev = newer[-1].version, newer[-1].hash
                     (sealed,) = seal_after(
-                        stream_id, [event], version=version, prev_hash=prev, recorded_at=now, actor=SYSTEM_ACTOR
+                        stream_id,
+                        [event],
+                        version=version,
+                        prev_hash=prev,
+                        recorded_at=now,
+                        actor=SYSTEM_ACTOR,
+                        key=self.key,
                     )
                     tx.append(
                         Append(

@@ -58,6 +58,19 @@ def head_of(records: Sequence[RecordedEvent]) -> str:
     return records[-1].hash if records else GENESIS_HASH
 
 
+def _only_sealed_again(stored: Sequence[RecordedEvent], batch: Reseal) -> bool:
+    """Whether ``batch`` seals the whole stream again (a new seal key) without changing a
+    body, and logs it: such a re-sealing needs no record of its own in the stream."""
+    return (
+        batch.log is not None
+        and len(batch.records) == len(stored) > 0
+        and all(
+            (old.body, old.schema_version) == (new.body, new.schema_version)
+            for old, new in zip(stored, batch.records, strict=True)
+        )
+    )
+
+
 def check_reseal(stored: Sequence[RecordedEvent], batch: Reseal) -> None:
     """Raise what :meth:`~mediation_core.app.ports.UnitOfWork.reseal` raises when ``batch`` does
     not fit ``stored``, the stream as the unit sees it (committed records and the unit's own).
@@ -69,7 +82,9 @@ def check_reseal(stored: Sequence[RecordedEvent], batch: Reseal) -> None:
         msg = f"ledger row of case {batch.row.case_id!r} re-sealed with stream {batch.stream_id!r}"
         raise IntegrityError(msg)
     linked = bool(batch.for_case) and batch.for_case != batch.stream_id and batch.log is not None
-    if len(batch.records) < batch.expected_version or (len(batch.records) == batch.expected_version and not linked):
+    if len(batch.records) < batch.expected_version or (
+        len(batch.records) == batch.expected_version and not linked and not _only_sealed_again(stored, batch)
+    ):
         msg = f"re-sealing {batch.stream_id} must append at least one record after the rewritten ones"
         raise IntegrityError(msg)
     broken = verify_stream(batch.stream_id, batch.records)

@@ -22,6 +22,7 @@ from mediation_core.app.service import MediationService, utc_now
 from mediation_core.calendars import NATIONAL
 from mediation_core.domain.errors import ConcurrencyConflictError
 from mediation_core.plugins.manager import PluginError, Plugins, load_plugins
+from mediation_core.records import NO_KEYS, SealKey, SealKeyError, SealKeys
 from mediation_core.serialization import structure
 
 DEFAULT_STORE = "sqlite"
@@ -134,7 +135,8 @@ class Config:
     """A deployment's choices. ``store`` names a backend registered by a plugin; ``url``
     is handed to it (empty: the backend's default, for ``sqlite`` a file in the user's data
     folder); ``identity_key`` is the secret for the keyed digests of party identities
-    (repeat detection), required for every store that outlives the process."""
+    (repeat detection), required for every store that outlives the process; ``seal_keys`` seal
+    and verify the records, ``anchor_keys`` sign and check anchors (docs/adr/0013-keyed-seals.md)."""
 
     store: str = DEFAULT_STORE
     url: str = ""
@@ -143,13 +145,19 @@ class Config:
     identity_key: str = field(default="", repr=False)
     notifiers: tuple[NotifierConfig, ...] = ()
     delivery: DeliveryPolicy = field(factory=DeliveryPolicy)
+    seal_keys: SealKeys = NO_KEYS
+    anchor_keys: SealKeys = NO_KEYS
 
     @classmethod
     def from_env(cls) -> Config:
         """``MEDIATION_STORE``, ``MEDIATION_DB_URL``, ``MEDIATION_REGION``, ``MEDIATION_IDENTITY_KEY``,
-        and ``MEDIATION_NOTIFIERS_FILE`` (a TOML file: see :func:`notifier_config`)."""
+        ``MEDIATION_NOTIFIERS_FILE`` (a TOML file: see :func:`notifier_config`) and
+        ``MEDIATION_SEAL_KEYS_FILE`` (a TOML file: see :func:`seal_key_config`)."""
         path = os.environ.get("MEDIATION_NOTIFIERS_FILE", "")
         notifiers, policy = notifier_config(Path(path).read_text(encoding="utf-8")) if path else ((), DeliveryPolicy())
+        keys_path = os.environ.get("MEDIATION_SEAL_KEYS_FILE", "")
+        no_keys = (NO_KEYS, NO_KEYS)
+        seal_keys, anchor_keys = seal_key_config(Path(keys_path).read_text(encoding="utf-8")) if keys_path else no_keys
         return cls(
             store=os.environ.get("MEDIATION_STORE", DEFAULT_STORE),
             url=os.environ.get("MEDIATION_DB_URL", ""),
@@ -157,6 +165,8 @@ class Config:
             identity_key=os.environ.get("MEDIATION_IDENTITY_KEY", ""),
             notifiers=notifiers,
             delivery=policy,
+            seal_keys=seal_keys,
+            anchor_keys=anchor_keys,
         )
 
 
@@ -203,6 +213,77 @@ def notifier_config(
         msg = f"notifier configuration [delivery]: {exc}"
         raise ConfigurationError(msg) from exc
     return tuple(_channel_config(n, item, env) for n, item in enumerate(data.get("notifier", []), 1)), policy
+
+
+HEX_PREFIX = "hex:"
+
+
+def seal_key_config(text: str, environ: Mapping[str, str] | None = None) -> tuple[SealKeys, SealKeys]:
+    """Parse the seal-key file (TOML; its path is ``MEDIATION_SEAL_KEYS_FILE``, never the
+    database): the seal keys and the anchor keys::
+
+        current = "2026-1"              # the key new records are sealed with
+        [[key]]
+        id = "2026-1"
+        algorithm = "hmac-sm3"          # or "hmac-sha256"; default hmac-sm3
+        secret = "env:MEDIATION_SEAL_KEY_2026_1"   # or "hex:…", or the text itself
+        [[key]]                         # a retired key, kept to verify older records
+        id = "2025-1"
+        secret = "env:MEDIATION_SEAL_KEY_2025_1"
+
+        [anchor]
+        current = "anchor-1"
+        [[anchor.key]]
+        id = "anchor-1"
+        secret = "env:MEDIATION_ANCHOR_KEY"
+
+    Raises :class:`ConfigurationError` naming what is wrong (an SM3 key where this Python's
+    OpenSSL has no SM3 is refused here, never replaced by another algorithm)."""
+    env = os.environ if environ is None else environ
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = f"seal-key configuration is not valid TOML: {exc}"
+        raise ConfigurationError(msg) from exc
+    unknown = set(data) - {"current", "key", "anchor"}
+    if unknown:
+        msg = f"seal-key configuration: unknown key(s) {', '.join(sorted(unknown))}"
+        raise ConfigurationError(msg)
+    anchor = data.get("anchor", {})
+    return _keys("seal-key configuration", data, env), _keys("seal-key configuration [anchor]", anchor, env)
+
+
+def _keys(where: str, data: Mapping[str, Any], env: Mapping[str, str]) -> SealKeys:
+    items = data.get("key", [])
+    if not isinstance(items, list) or (items and not isinstance(data.get("current"), str)):
+        msg = f"{where}: needs [[key]] tables and current = the id of the key to seal with"
+        raise ConfigurationError(msg)
+    keys = []
+    for n, item in enumerate(items, 1):
+        if (
+            not isinstance(item, dict)
+            or set(item) - {"id", "algorithm", "secret"}
+            or not isinstance(item.get("id"), str)
+            or not isinstance(item.get("secret"), str)
+        ):
+            msg = f"{where} [[key]] #{n}: needs id and secret (and optionally algorithm), nothing else"
+            raise ConfigurationError(msg)
+        secret = str(item["secret"])
+        if secret.startswith(ENV_PREFIX):
+            name = secret.removeprefix(ENV_PREFIX)
+            if name not in env:
+                msg = f"{where} key {item['id']!r}: reads the environment variable {name}, which is not set"
+                raise ConfigurationError(msg)
+            secret = env[name]
+        try:
+            raw = bytes.fromhex(secret.removeprefix(HEX_PREFIX)) if secret.startswith(HEX_PREFIX) else secret.encode()
+            keys.append(SealKey(key_id=item["id"], secret=raw, algorithm=str(item.get("algorithm", "hmac-sm3"))))
+        except (SealKeyError, ValueError) as exc:
+            raise ConfigurationError(f"{where}: {exc}") from exc
+    try:
+        return SealKeys(keys=tuple(keys), current=str(data.get("current", "")))
+    except SealKeyError as exc:
+        raise ConfigurationError(f"{where}: {exc}") from exc
 
 
 def _channel_config(n: int, item: Any, env: Mapping[str, str]) -> NotifierConfig:
@@ -291,6 +372,8 @@ def open_service(
         identity_key=key,
         channels=channels,
         delivery_policy=config.delivery,
+        seal_keys=config.seal_keys,
+        anchor_keys=config.anchor_keys,
     )
 
 

@@ -189,9 +189,10 @@ class Commands(ServiceBase):
 
     def _load(self, tx: UnitOfWork, aggregate: AggregateType, stream_id: str) -> _Head:
         """The stream's head inside ``tx``: the remembered one brought up to date, or a
-        full replay. A stream only grows, so records after the remembered version are all
-        that can have changed (a store rebuilt behind the service's back shows as a conflict,
-        which clears the memory)."""
+        full replay. A stream grows, so records after the remembered version are all that can
+        have changed, unless it was re-sealed (its remembered record's seal differs: read
+        afresh); a store rebuilt behind the service's back shows as a conflict, which clears
+        the memory."""
         with self._heads_lock:
             head = self._heads.get(stream_id)
         if head is None:
@@ -202,17 +203,16 @@ class Commands(ServiceBase):
             last = records[-1].hash if records else GENESIS_HASH
             return _Head(version=len(records), hash=last, state=state, kind=kind)
         _check_kind(head.kind, aggregate, stream_id)
-        newer = tx.read(stream_id, after=max(head.version - 1, 0))
-        if head.version:  # the remembered last record, unless it is gone (then appending conflicts)
-            if newer and newer[0].hash != head.hash:  # re-sealed by another service (ADR 0008)
-                self._forget()
-                return self._load(tx, aggregate, stream_id)
-            newer = newer[1:]
-        if not newer:
-            return head
-        if newer[0].prev_hash != head.hash:
+        # from the remembered last record on: a stream re-sealed elsewhere (a new seal key,
+        # an anonymisation by another process) has another seal there, and is loaded afresh;
+        # one that lost records is left to the append's version check (a conflict)
+        newer = tx.read(stream_id, after=head.version - 1)
+        if newer and newer[0].hash != head.hash:
             self._forget()
             return self._load(tx, aggregate, stream_id)
+        newer = newer[1:]
+        if not newer:
+            return head
         state = head.state
         for r in newer:
             state = aggregate.evolve(state, event_of(r), stream_id)
@@ -263,7 +263,13 @@ class Commands(ServiceBase):
             if local:
                 raise RuleViolationError(local)
             sealed = seal_after(
-                stream_id, events, version=head.version, prev_hash=head.hash, recorded_at=now, actor=actor
+                stream_id,
+                events,
+                version=head.version,
+                prev_hash=head.hash,
+                recorded_at=now,
+                actor=actor,
+                key=self.seal_keys.sealing,
             )
             sealed, new_state = self._write(
                 tx,
@@ -373,6 +379,7 @@ class Commands(ServiceBase):
             actor=actor,
             names=names,
             erase=erase,
+            key=self.seal_keys.sealing,
         )
         state = aggregate.replay(stream_id, [event_of(r) for r in records])
         projection = aggregate.project(state, context, self.reading())
@@ -415,7 +422,15 @@ class Commands(ServiceBase):
         not continued)."""
         aggregate = BY_NAME[link.kind]
         records, log = retention.linked_batch(
-            tx, link, case_id=case_id, names=names, erase=erase, on=on, now=now, actor=actor
+            tx,
+            link,
+            case_id=case_id,
+            names=names,
+            erase=erase,
+            on=on,
+            now=now,
+            actor=actor,
+            key=self.seal_keys.sealing,
         )
         state = aggregate.replay(link.stream_id, [event_of(r) for r in records])
         projection = aggregate.project(state, context, self.reading())

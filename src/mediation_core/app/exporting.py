@@ -51,6 +51,7 @@ from mediation_core.exports.ledger import (
 )
 from mediation_core.plugins.manager import PluginError
 from mediation_core.plugins.types import LedgerReader, Renderer
+from mediation_core.records import SealKey
 
 if TYPE_CHECKING:
     from mediation_core.app.queries import CaseFile
@@ -118,6 +119,7 @@ def import_ledger(
     refused: Callable[[AuthorisationError], None],
     now: dt.datetime,
     source: str = "",
+    key: SealKey | None = None,
 ) -> list[LedgerRow]:
     """Import a ledger file into ``store`` as one batch: every row, or (with every problem
     listed) none. Only an administrator imports; every row passes the input rules commands
@@ -183,7 +185,7 @@ def import_ledger(
     if problems:
         raise LedgerImportError(sorted(problems, key=lambda p: p.row))
     origin = source or f"sha256:{hashlib.sha256(data).hexdigest()[:16]}"
-    return write_rows(store, parsed.rows, parsed.line_numbers, actor, source=origin, now=now)
+    return write_rows(store, parsed.rows, parsed.line_numbers, actor, source=origin, now=now, key=key)
 
 
 MAX_SOURCE = 200
@@ -214,7 +216,14 @@ def _batch_document(batch: str, source: str, case_ids: Sequence[str], imported: 
 
 
 def write_rows(
-    store: Store, rows: Sequence[LedgerRow], lines: Sequence[int], actor: Actor, *, source: str, now: dt.datetime
+    store: Store,
+    rows: Sequence[LedgerRow],
+    lines: Sequence[int],
+    actor: Actor,
+    *,
+    source: str,
+    now: dt.datetime,
+    key: SealKey | None = None,
 ) -> list[LedgerRow]:
     """Store imported rows in one transaction, each as its own stream, and the batch they
     form as a stream of its own; a case id that exists already is a problem of its row, and
@@ -235,7 +244,7 @@ def write_rows(
                 )
                 continue
             event = LedgerRowImported(row=row, source=source, line=line, batch=batch)
-            sealed = seal(row.case_id, [event], after=[], recorded_at=now, actor=actor)
+            sealed = seal(row.case_id, [event], after=[], recorded_at=now, actor=actor, key=key)
             try:
                 tx.append(
                     Append(
@@ -267,7 +276,7 @@ def write_rows(
                 Append(
                     stream_id=batch,
                     expected_version=0,
-                    records=seal(batch, [recorded], after=[], recorded_at=now, actor=actor),
+                    records=seal(batch, [recorded], after=[], recorded_at=now, actor=actor, key=key),
                     row=None,
                     deadlines=(),
                     notices=(),
@@ -279,7 +288,7 @@ def write_rows(
     return list(rows)
 
 
-def approve_import(store: Store, batch: str, actor: Actor, *, now: dt.datetime) -> Document:
+def approve_import(store: Store, batch: str, actor: Actor, *, now: dt.datetime, key: SealKey | None = None) -> Document:
     """A second administrator approves import batch ``batch``: its rows count in evaluations
     and subsidies from now on. The importer cannot approve their own batch; approving twice
     changes nothing. Returns the batch's document as it now stands."""
@@ -307,7 +316,9 @@ def approve_import(store: Store, batch: str, actor: Actor, *, now: dt.datetime) 
             Append(
                 stream_id=batch,
                 expected_version=len(history),
-                records=seal(batch, [LedgerImportApproved(batch=batch)], after=history, recorded_at=now, actor=actor),
+                records=seal(
+                    batch, [LedgerImportApproved(batch=batch)], after=history, recorded_at=now, actor=actor, key=key
+                ),
                 row=None,
                 deadlines=(),
                 notices=(),

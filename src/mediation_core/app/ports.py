@@ -27,7 +27,7 @@ from mediation_core.domain.reporting.rollups import Cell
 from mediation_core.domain.values.deadlines import Deadline
 from mediation_core.domain.values.notices import Notice
 from mediation_core.domain.values.organisations import Registry
-from mediation_core.records import ChainBreak, RecordedEvent
+from mediation_core.records import ChainBreak, RecordedEvent, SealKeys
 
 __all__ = [
     "Append",
@@ -105,8 +105,10 @@ class Reseal:
 
     ``records`` is the whole new stream, versions 1 … ``expected_version`` + k (k ≥ 1): the
     first ``expected_version`` replace the stored records of the same versions, which they may
-    differ from only in ``body``, ``schema_version``, ``prev_hash`` and ``hash`` (event type,
-    time and actor stay), and the rest are appended. The stream must still be at
+    differ from only in ``body``, ``schema_version``, ``prev_hash``, ``hash`` and ``key_id``
+    (event type, time and actor stay), and the rest are appended; k may be 0 only when no
+    body changes and ``log`` records the re-sealing (the stream sealed again with a new key,
+    :mod:`mediation_core.app.rekeying`). The stream must still be at
     ``expected_version`` with ``replaced_head`` as its last hash. ``row``, ``deadlines`` and
     ``documents`` are written as :class:`Append` writes them; ``log`` is appended to another
     stream in the same transaction (the record that the chain was re-sealed, see
@@ -217,8 +219,11 @@ class EventStore(Protocol):
         """Every stream id, sorted."""
         ...
 
-    def verify(self) -> list[ChainBreak]:
-        """The first broken link of every stream whose chain is broken, by stream id."""
+    def verify(self, keys: SealKeys | None = None) -> list[ChainBreak]:
+        """The first broken link of every stream whose chain is broken, by stream id: every
+        seal checked under ``keys`` (:func:`~mediation_core.records.verify_stream`; ``None``:
+        no keys, so a keyed seal is a break of an unknown key id). A store stores a record's
+        ``key_id`` with it and never needs the keys themselves."""
         ...
 
 

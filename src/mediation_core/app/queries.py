@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from mediation_core.app import access, authorisation, reports, retention
+from mediation_core.app import access, anchors, authorisation, integrity, rekeying, reports, retention
 from mediation_core.app.aggregates import CASES
 from mediation_core.app.authorisation import (
     LINKAGE_READERS,
@@ -32,6 +32,7 @@ from mediation_core.domain.case.state import CaseState
 from mediation_core.domain.errors import (
     AuthorisationError,
     CaseNotFoundError,
+    IntegrityError,
     NotFoundError,
 )
 from mediation_core.domain.evaluation_round.commands import round_id
@@ -294,10 +295,47 @@ class Queries(ServiceBase):
 
     @query("verify")
     def verify(self, actor: Actor = SYSTEM_ACTOR) -> list[ChainBreak]:
-        """Every case whose hash chain is broken, with its first broken link (administrators
-        and the system)."""
+        """Every stream whose chain is broken, with its first broken link, each seal checked
+        under the deployment's seal keys (administrators and the system)."""
         authorise_administration(actor, "校验案卷哈希链", "verify the hash chains")
-        return self.store.verify()
+        return self.store.verify(self.seal_keys)
+
+    @query("verify_deep")
+    def verify_deep(self, actor: Actor = SYSTEM_ACTOR) -> list[integrity.Finding]:
+        """Everything :meth:`verify` finds, and every derived table (ledger rows, statistics
+        cells, deadlines, documents, case numbers, the access log, the outbox) compared with
+        what the streams replay to (:func:`~mediation_core.app.integrity.deep_findings`).
+        Ledger rows carry keyed digests of the parties: the service needs the deployment's
+        identity key to recompute them."""
+        authorise_administration(actor, "深度校验", "verify the store in depth")
+        return integrity.deep_findings(self)
+
+    @query("export_anchor")
+    def export_anchor(self, actor: Actor = SYSTEM_ACTOR) -> dict[str, Any]:
+        """A manifest of every stream's head signed with the current anchor key
+        (:mod:`~mediation_core.app.anchors`), to keep outside the system."""
+        authorise_administration(actor, "导出锚定清单", "export an anchor")
+        key = self.anchor_keys.sealing
+        if key is None:
+            msg = "no anchor key is configured (未配置锚定密钥): see docs/operations.md"
+            raise IntegrityError(msg)
+        return anchors.manifest(self.store, key, self.clock())
+
+    @query("check_anchor")
+    def check_anchor(
+        self, manifest: dict[str, Any], actor: Actor = SYSTEM_ACTOR
+    ) -> tuple[list[integrity.Finding], list[str]]:
+        """What differs between the store and an exported anchor, and the logged re-sealings
+        that explain a changed seal."""
+        authorise_administration(actor, "核对锚定清单", "check an anchor")
+        return anchors.check(self.store, manifest, {k.key_id: k for k in self.anchor_keys.keys})
+
+    @query("seal_again")
+    def seal_again(self, actor: Actor = SYSTEM_ACTOR) -> list[rekeying.Rekeyed]:
+        """Seal every stream not wholly under the current seal key again with it, each
+        logged in the retention log (:mod:`~mediation_core.app.rekeying`)."""
+        authorise_administration(actor, "以当前密钥重新封存", "seal every stream again with the current key")
+        return rekeying.reseal_all(self, actor)
 
     @query("access_denials")
     def access_denials(

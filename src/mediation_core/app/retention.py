@@ -33,13 +33,15 @@ from mediation_core.domain.values.calendar import local_date
 from mediation_core.domain.values.notices import Notice
 from mediation_core.domain.values.periods import Period
 from mediation_core.domain.values.privacy import personal_strings, struck_value
-from mediation_core.records import GENESIS_HASH, RecordedEvent, record
+from mediation_core.records import GENESIS_HASH, RecordedEvent, SealKey, record
 from mediation_core.serialization import event_body, event_from_body, structure
 
 
-def rechained(records: Sequence[RecordedEvent], prev: str = GENESIS_HASH) -> list[RecordedEvent]:
-    """``records`` chained again after ``prev``: each keeps its stream, version, type, body,
-    time and actor; only its seal is new."""
+def rechained(
+    records: Sequence[RecordedEvent], prev: str = GENESIS_HASH, key: SealKey | None = None
+) -> list[RecordedEvent]:
+    """``records`` chained again after ``prev`` with ``key``: each keeps its stream, version,
+    type, body, time and actor; only its seal (and seal key id) is new."""
     out: list[RecordedEvent] = []
     for r in records:
         sealed = record(
@@ -51,6 +53,7 @@ def rechained(records: Sequence[RecordedEvent], prev: str = GENESIS_HASH) -> lis
             recorded_at=r.recorded_at,
             actor=r.actor,
             prev_hash=prev,
+            key=key,
         )
         out.append(sealed)
         prev = sealed.hash
@@ -58,19 +61,25 @@ def rechained(records: Sequence[RecordedEvent], prev: str = GENESIS_HASH) -> lis
 
 
 def rewritten(
-    records: Sequence[RecordedEvent], names: tuple[str, ...], *, erase: tuple[str, ...] = ()
+    records: Sequence[RecordedEvent],
+    names: tuple[str, ...],
+    *,
+    erase: tuple[str, ...] = (),
+    key: SealKey | None = None,
 ) -> list[RecordedEvent]:
     """The stream's records with the parties' personal data gone, chained again from the
     start: each keeps its version, type, time and actor; body and seal are new."""
-    return _rewritten(records, lambda e: anonymised_event(e, names, erase=erase))
+    return _rewritten(records, lambda e: anonymised_event(e, names, erase=erase), key)
 
 
-def _rewritten(records: Sequence[RecordedEvent], change: Callable[[DomainEvent], DomainEvent]) -> list[RecordedEvent]:
+def _rewritten(
+    records: Sequence[RecordedEvent], change: Callable[[DomainEvent], DomainEvent], key: SealKey | None = None
+) -> list[RecordedEvent]:
     out = []
     for r in records:
         event = change(_event(r))
         out.append(attrs.evolve(r, body=event_body(event), schema_version=event.SCHEMA_VERSION))
-    return rechained(out)
+    return rechained(out, key=key)
 
 
 @attrs.frozen(kw_only=True)
@@ -136,14 +145,15 @@ def linked_batch(
     on: dt.date,
     now: dt.datetime,
     actor: Actor,
+    key: SealKey | None = None,
 ) -> tuple[list[RecordedEvent], Append]:
     """A linked stream rewritten (its own records only, nothing appended: the case's file
     records the anonymisation) and the retention-log entry naming it. A shared stream keeps
     the other cases' people: only these ``names`` and ``erase`` strings go."""
     if link.shared:
-        records = _rewritten(link.stored, lambda e: struck_value(e, names, erase))
+        records = _rewritten(link.stored, lambda e: struck_value(e, names, erase), key)
     else:
-        records = rewritten(link.stored, names, erase=erase)
+        records = rewritten(link.stored, names, erase=erase, key=key)
     entry = ChainResealed(
         case_id=case_id,
         actor=str(actor),
@@ -153,7 +163,7 @@ def linked_batch(
         events_rewritten=len(records),
         linked_stream=link.stream_id,
     )
-    return records, _log_append(tx, entry, now)
+    return records, _log_append(tx, entry, now, key)
 
 
 def anonymised_notices(
@@ -186,12 +196,13 @@ def reseal_batch(
     actor: Actor,
     names: tuple[str, ...] | None = None,
     erase: tuple[str, ...] = (),
+    key: SealKey | None = None,
 ) -> tuple[list[RecordedEvent], Append]:
     """The whole new stream (``stored`` rewritten, then ``appended`` re-chained after it) and
     the retention-log entry recording the re-sealing. ``state`` is the case before; ``names``
     and ``erase`` default to its own people (:func:`personal_data` adds the linked streams')."""
-    records = rewritten(stored, names_to_strike(state) if names is None else names, erase=erase)
-    records += rechained(appended, records[-1].hash if records else GENESIS_HASH)
+    records = rewritten(stored, names_to_strike(state) if names is None else names, erase=erase, key=key)
+    records += rechained(appended, records[-1].hash if records else GENESIS_HASH, key)
     marker = next(e for e in map(_event, appended) if isinstance(e, PartiesAnonymised))
     entry = ChainResealed(
         case_id=stream_id,
@@ -201,19 +212,19 @@ def reseal_batch(
         resealed_head=records[len(stored) - 1].hash if stored else GENESIS_HASH,
         events_rewritten=len(stored),
     )
-    return records, _log_append(tx, entry, now)
+    return records, _log_append(tx, entry, now, key)
 
 
 def _event(r: RecordedEvent) -> DomainEvent:
     return event_from_body(r.event_type, r.schema_version, r.body)
 
 
-def _log_append(tx: UnitOfWork, entry: ChainResealed, now: dt.datetime) -> Append:
+def _log_append(tx: UnitOfWork, entry: ChainResealed, now: dt.datetime, key: SealKey | None = None) -> Append:
     day = local_date(now)
     log_id = retention_log_stream(day)
     before = tx.read(log_id)
     version = len(before)
-    (sealed,) = seal(log_id, [entry], after=before, recorded_at=now, actor=SYSTEM_ACTOR)
+    (sealed,) = seal(log_id, [entry], after=before, recorded_at=now, actor=SYSTEM_ACTOR, key=key)
     body = {
         **event_body(entry),
         "at": now.astimezone(dt.UTC).isoformat(),

@@ -32,7 +32,7 @@ from mediation_core.domain.values.organisations import Registry
 from mediation_core.domain.values.policy import Policy
 from mediation_core.domain.values.privacy import mask_text
 from mediation_core.plugins.manager import Plugins
-from mediation_core.records import RecordedEvent
+from mediation_core.records import NO_KEYS, RecordedEvent, SealKeys
 from mediation_core.serialization import event_from_body
 
 
@@ -107,8 +107,12 @@ class ServiceBase:
         identity_key: bytes | None = None,
         channels: Sequence[Channel] = (),
         delivery_policy: DeliveryPolicy | None = None,
+        seal_keys: SealKeys = NO_KEYS,
+        anchor_keys: SealKeys = NO_KEYS,
     ) -> None:
         self.store = store
+        self.seal_keys = seal_keys
+        self.anchor_keys = anchor_keys
         self.channels = tuple(channels)
         self.delivery_policy = delivery_policy or DeliveryPolicy()
         self.plugins = plugins or Plugins.default()
@@ -121,7 +125,7 @@ class ServiceBase:
         self.new_id = new_id
         self.party_keyer = PartyKeyer(key=identity_key if identity_key is not None else secrets.token_bytes(32))
         self._registry: Registry | None = None
-        self.access_log = AccessLog(store, clock)
+        self.access_log = AccessLog(store, clock, seal_keys.sealing)
 
     # -- registry -------------------------------------------------------------------------
     def registry(self) -> Registry:

@@ -1,5 +1,6 @@
-"""Sealing events into a stream's hash chain: the one place a record's hash is made, for case
-files, linked records and the access and retention logs alike."""
+"""Sealing events into a stream's chain: the one place a record's seal is made, for case
+files, linked records and the access and retention logs alike, with the deployment's current
+seal key (:class:`~mediation_core.records.SealKeys`; none: a plain SHA-256 hash)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Sequence
 
 from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.values.actors import Actor
-from mediation_core.records import GENESIS_HASH, RecordedEvent, record
+from mediation_core.records import GENESIS_HASH, RecordedEvent, SealKey, record
 from mediation_core.serialization import event_body
 
 
@@ -19,10 +20,13 @@ def seal(
     after: Sequence[RecordedEvent],
     recorded_at: dt.datetime,
     actor: Actor,
+    key: SealKey | None = None,
 ) -> list[RecordedEvent]:
     """Chain ``events`` after the stream ``after``."""
     prev = after[-1].hash if after else GENESIS_HASH
-    return seal_after(stream_id, events, version=len(after), prev_hash=prev, recorded_at=recorded_at, actor=actor)
+    return seal_after(
+        stream_id, events, version=len(after), prev_hash=prev, recorded_at=recorded_at, actor=actor, key=key
+    )
 
 
 def seal_after(
@@ -33,8 +37,9 @@ def seal_after(
     prev_hash: str,
     recorded_at: dt.datetime,
     actor: Actor,
+    key: SealKey | None = None,
 ) -> list[RecordedEvent]:
-    """Chain ``events`` after the record of ``version`` whose hash is ``prev_hash``."""
+    """Chain ``events`` after the record of ``version`` whose seal is ``prev_hash``."""
     prev = prev_hash
     out = []
     for offset, event in enumerate(events, start=version + 1):
@@ -47,6 +52,7 @@ def seal_after(
             recorded_at=recorded_at,
             actor=str(actor),
             prev_hash=prev,
+            key=key,
         )
         out.append(sealed)
         prev = sealed.hash

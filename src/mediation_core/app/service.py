@@ -36,7 +36,10 @@ class MediationService(Jobs):
     ``identity_key`` is the deployment's secret for the keyed digests of party identities
     that find repeat disputes. Without one, a random key lives as long as the service, which
     suits only a store that dies with the process (the memory store); a persistent store
-    needs the same key on every start, or earlier cases stop matching.
+    needs the same key on every start, or earlier cases stop matching. ``seal_keys`` are the
+    keys every record is sealed (current) and verified (all) with, ``anchor_keys`` those that
+    sign and check anchors (:class:`~mediation_core.records.SealKeys`; docs/adr/0013-keyed-seals.md);
+    without seal keys records get a plain SHA-256 hash.
     """
 
     # -- files for one reader -----------------------------------------------------------------
@@ -77,6 +80,7 @@ class MediationService(Jobs):
             refused=lambda refusal: self.access_log.record(refusal, "import_ledger"),
             now=now,
             source=source,
+            key=self.seal_keys.sealing,
         )
 
     @query("export_screening_ledger")
@@ -97,7 +101,7 @@ class MediationService(Jobs):
     def approve_import(self, batch: str, actor: Actor) -> Document:
         """A second administrator approves an imported batch (not the one who imported it):
         its rows then count in evaluations and subsidies. Returns the batch as it now stands."""
-        return exporting.approve_import(self.store, batch, actor, now=self.clock())
+        return exporting.approve_import(self.store, batch, actor, now=self.clock(), key=self.seal_keys.sealing)
 
     @query("import_batches")
     def import_batches(self, actor: Actor) -> list[Document]:

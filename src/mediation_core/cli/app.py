@@ -43,7 +43,7 @@ class ExitCode(enum.IntEnum):
     NOT_FOUND = 5  # no such case, referral, meeting …
     CONFIGURATION = 6  # the deployment's configuration or a selected plugin is missing or broken
     CONFLICT = 7  # another writer got there first: run the command again
-    BROKEN = 8  # verify found a broken hash chain
+    BROKEN = 8  # verify found a broken seal chain or (--deep, --anchor) any finding
     UNAVAILABLE = 9  # the store is busy (locked), unreachable or full: run again once it is back
     INTERRUPTED = 130
 
@@ -53,10 +53,11 @@ Command = Callable[[Session], int]
 EPILOG = """exit codes:
   0 ok   1 failure   2 usage or bad input   3 refused by the rules (nothing written)
   4 not allowed   5 not found   6 configuration or plugin   7 conflict, run again
-  8 a broken hash chain   9 store busy, unreachable or full, run again   130 interrupted
+  8 verify found something   9 store busy, unreachable or full, run again   130 interrupted
 
 environment: MEDIATION_STORE, MEDIATION_DB_URL, MEDIATION_IDENTITY_KEY, MEDIATION_NOTIFIERS_FILE,
-MEDIATION_ACTOR, MEDIATION_OPERATORS, MEDIATION_REGION (docs/cli.md, docs/operations.md)"""
+MEDIATION_SEAL_KEYS_FILE, MEDIATION_ACTOR, MEDIATION_OPERATORS, MEDIATION_REGION (docs/cli.md,
+docs/operations.md)"""
 
 
 def build_parser() -> argparse.ArgumentParser:

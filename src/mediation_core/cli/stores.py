@@ -10,7 +10,9 @@ from typing import Any
 
 import cattrs
 
-from mediation_core.app.bootstrap import is_identity_key_stream, rekey
+from mediation_core.app.anchors import AnchorError
+from mediation_core.app.bootstrap import ConfigurationError, is_identity_key_stream, rekey
+from mediation_core.app.integrity import chain_finding
 from mediation_core.cli.output import table, to_json
 from mediation_core.cli.session import Session, UsageError
 from mediation_core.domain.kernel.input import text_problems
@@ -28,7 +30,34 @@ def register(add: Callable[..., Any]) -> None:
     init.add_argument(
         "--registry", metavar="FILE", help="load the district's organisations, mediators and liaisons from a JSON file"
     )
-    add("verify", "check every case file's hash chain; exit 8 when one is broken", run_verify)
+    verify = add(
+        "verify",
+        "check every stream's seal chain under the configured seal keys; exit 8 when anything is found",
+        run_verify,
+    )
+    verify.add_argument(
+        "--deep",
+        action="store_true",
+        help="also replay every stream against its ledger row, statistics cells, deadlines, documents, "
+        "case numbers, access log and outbox (needs MEDIATION_IDENTITY_KEY)",
+    )
+    verify.add_argument(
+        "--anchor",
+        metavar="FILE",
+        help="write a signed manifest of every stream's head to FILE when it does not exist; "
+        "check the store against it when it does",
+    )
+    keys = add(
+        "seal-keys",
+        "the configured seal keys and how many records each sealed; --reseal seals every stream again "
+        "with the current key",
+        run_seal_keys,
+    )
+    keys.add_argument(
+        "--reseal",
+        action="store_true",
+        help="seal every stream not wholly under the current key again with it, each logged in the retention log",
+    )
     retention = add(
         "retention",
         "archived case files whose retention period (保管期限) has run out; --anonymise anonymises their parties",
@@ -110,24 +139,137 @@ def run_init(session: Session) -> int:
 
 def run_verify(session: Session) -> int:
     args = session.args
+    if args.deep or args.anchor:
+        return _verify_findings(session)
     with session.service(writes=False) as service:
         streams = sum(1 for s in service.store.stream_ids() if not is_identity_key_stream(s))
         breaks = service.verify(session.actor)
+        keyed = bool(service.seal_keys.keys)
     if args.json:
         args.stdout.write(
             to_json(
                 {
                     "streams": streams,
+                    "keyed": keyed,
                     "broken": [{"stream_id": b.stream_id, "position": b.position, "reason": b.reason} for b in breaks],
                 }
             )
         )
-    elif breaks:
+        return 8 if breaks else 0
+    if not keyed:
+        args.stdout.write(
+            "no seal keys configured (MEDIATION_SEAL_KEYS_FILE): plain SHA-256 hashes, which anyone who can "
+            "write to the database can recompute / 未配置封存密钥\n"
+        )
+    if breaks:
         args.stdout.writelines(f"broken: {b}\n" for b in breaks)
         args.stdout.write(f"{len(breaks)} of {streams} stream(s) have a broken hash chain\n")
     else:
         args.stdout.write(f"{streams} stream(s); every hash chain is whole\n")
     return 8 if breaks else 0
+
+
+def _verify_findings(session: Session) -> int:
+    """``verify --deep`` and ``verify --anchor FILE``: findings by kind, stream and version."""
+    args = session.args
+    anchor = Path(args.anchor) if args.anchor else None
+    written = ""
+    notes: list[str] = []
+    with session.service(writes=args.deep) as service:
+        if anchor is not None and not service.anchor_keys.keys:
+            msg = (
+                "verify --anchor needs an anchor key: an [anchor] section in the seal-key file "
+                "(MEDIATION_SEAL_KEYS_FILE, docs/operations.md) / 未配置锚定密钥"
+            )
+            raise ConfigurationError(msg)
+        streams = sum(1 for _ in service.store.stream_ids())
+        findings = (
+            service.verify_deep(session.actor)
+            if args.deep
+            else [chain_finding(b) for b in service.verify(session.actor)]
+        )
+        if anchor is not None and anchor.exists():
+            try:
+                data = json.loads(anchor.read_text(encoding="utf-8"))
+                anchored, notes = service.check_anchor(data, session.actor)
+            except (ValueError, AnchorError) as exc:
+                msg = f"{anchor}: {exc}"
+                raise UsageError(msg) from exc
+            findings += anchored
+        elif anchor is not None and not findings:
+            anchor.write_text(to_json(service.export_anchor(session.actor)), encoding="utf-8")
+            written = str(anchor)
+    if args.json:
+        args.stdout.write(
+            to_json(
+                {
+                    "streams": streams,
+                    "deep": bool(args.deep),
+                    "anchor": str(anchor) if anchor else None,
+                    "anchor_written": bool(written),
+                    "findings": [f.as_json() for f in findings],
+                    "notes": notes,
+                }
+            )
+        )
+        return 8 if findings else 0
+    args.stdout.writelines(f"{f}\n" for f in findings)
+    args.stdout.writelines(f"note: {n}\n" for n in notes)
+    if findings:
+        args.stdout.write(f"{len(findings)} finding(s) in {streams} stream(s) / 发现 {len(findings)} 处问题\n")
+        if anchor is not None and not anchor.exists():
+            args.stdout.write(f"no anchor written to {anchor}: the store has findings / 存在问题，未导出锚定清单\n")
+    else:
+        args.stdout.write(f"{streams} stream(s); nothing found / 未发现问题\n")
+    if written:
+        args.stdout.write(f"anchor written to {written}: keep it outside the system / 锚定清单已导出，请离线保存\n")
+    return 8 if findings else 0
+
+
+def run_seal_keys(session: Session) -> int:
+    args = session.args
+    with session.service(writes=args.reseal) as service:
+        resealed = service.seal_again(session.actor) if args.reseal else []
+        counts: dict[str, int] = {}
+        for stream_id in service.store.stream_ids():
+            for r in service.store.read(stream_id):
+                counts[r.key_id] = counts.get(r.key_id, 0) + 1
+        keys = service.seal_keys
+    listed = [
+        {
+            "key_id": k.key_id,
+            "algorithm": k.algorithm,
+            "current": k.key_id == keys.current,
+            "records": counts.get(k.key_id, 0),
+        }
+        for k in keys.keys
+    ]
+    unknown = {kid: n for kid, n in counts.items() if kid and keys.key(kid) is None}
+    if args.json:
+        args.stdout.write(
+            to_json(
+                {
+                    "keys": listed,
+                    "unkeyed_records": counts.get("", 0),
+                    "unknown_key_records": unknown,
+                    "resealed": [
+                        {"stream_id": r.stream_id, "events": r.events_rewritten, "previous_head": r.previous_head}
+                        for r in resealed
+                    ],
+                }
+            )
+        )
+        return 0
+    rows = [(k["key_id"], k["algorithm"], "当前 current" if k["current"] else "", k["records"]) for k in listed]
+    args.stdout.write(table(["密钥标识 key id", "算法 algorithm", "", "记录数 records"], rows) if rows else "")
+    if not keys.keys:
+        args.stdout.write("no seal keys configured (MEDIATION_SEAL_KEYS_FILE): records get a plain SHA-256 hash\n")
+    args.stdout.write(f"{counts.get('', 0)} record(s) without a seal key / 未用密钥封存的记录\n")
+    for kid, n in sorted(unknown.items()):
+        args.stdout.write(f"{n} record(s) sealed with unknown key {kid!r} / 未知密钥\n")
+    if args.reseal:
+        args.stdout.write(f"{len(resealed)} stream(s) sealed again with key {keys.current} / 已重新封存\n")
+    return 0
 
 
 def run_retention(session: Session) -> int:

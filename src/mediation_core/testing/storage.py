@@ -46,7 +46,7 @@ from mediation_core.domain.values.deadlines import Deadline, DeadlineKind
 from mediation_core.domain.values.notices import Notice, NoticeKind, Recipient
 from mediation_core.domain.values.organisations import Employment, Mediator, Organisation, OrgKind, Registry
 from mediation_core.domain.values.periods import Period
-from mediation_core.records import GENESIS_HASH, RecordedEvent, record, verify_stream
+from mediation_core.records import GENESIS_HASH, HMAC_SHA256, RecordedEvent, SealKey, SealKeys, record, verify_stream
 from mediation_core.testing import strategies as mst
 
 OpenStore = Callable[[], Store]
@@ -79,10 +79,20 @@ def storable(cls: type[Any], **fields: st.SearchStrategy[Any]) -> st.SearchStrat
     return mst.of(cls, **{**text, **fields})
 
 
+SEAL_1 = SealKey(key_id="contract-1", secret=b"contract seal key number one ...", algorithm=HMAC_SHA256)
+SEAL_2 = SealKey(key_id="contract-2", secret=b"contract seal key number two ...", algorithm=HMAC_SHA256)
+"""Seal keys of the contract's keyed chains (HMAC-SHA256, which every OpenSSL offers)."""
+
+
 def chain(
-    case_id: str, bodies_: Sequence[dict[str, Any]], *, after: Sequence[RecordedEvent] = (), at: dt.datetime = T0
+    case_id: str,
+    bodies_: Sequence[dict[str, Any]],
+    *,
+    after: Sequence[RecordedEvent] = (),
+    at: dt.datetime = T0,
+    key: SealKey | None = None,
 ) -> list[RecordedEvent]:
-    """Records continuing ``after`` with the given bodies."""
+    """Records continuing ``after`` with the given bodies, sealed with ``key`` (none: plain SHA-256)."""
     prev = after[-1].hash if after else GENESIS_HASH
     out = []
     for version, body in enumerate(bodies_, start=len(after) + 1):
@@ -95,6 +105,7 @@ def chain(
             recorded_at=at + dt.timedelta(microseconds=version),
             actor="system:test@*",
             prev_hash=prev,
+            key=key,
         )
         out.append(r)
         prev = r.hash
@@ -539,6 +550,51 @@ class EventStoreContract(StoreFixtures):
                 tx.reseal(bad)
         assert store.read("ref")[0].body == {"name": "王建国"}
 
+    # -- keyed seals ----------------------------------------------------------------------------
+    def test_key_ids_round_trip_and_verify_under_their_keys(self, store: Store) -> None:
+        """A store keeps each record's seal key id; the keys themselves stay outside it."""
+        first = _append_keyed(store, "a", [{"n": 1}, {"n": 2}], SEAL_1)
+        second = _append_keyed(store, "a", [{"n": 3}], SEAL_2)  # the key rotated
+        assert store.read("a") == [*first, *second]
+        assert [r.key_id for r in store.read("a")] == ["contract-1", "contract-1", "contract-2"]
+        both = SealKeys(keys=(SEAL_1, SEAL_2), current="contract-2")
+        assert store.verify(both) == []
+        (unknown,) = store.verify(SealKeys(keys=(SEAL_2,), current="contract-2"))
+        assert (unknown.stream_id, unknown.position) == ("a", 1)
+        assert "unknown key id" in unknown.reason
+        (nothing,) = store.verify()  # no keys at all: a keyed seal cannot be checked
+        assert "unknown key id" in nothing.reason
+
+    def test_a_plain_record_is_a_break_where_keys_are_configured(self, store: Store) -> None:
+        append(store, "a", [{"n": 1}])
+        assert store.verify() == []
+        (found,) = store.verify(SealKeys(keys=(SEAL_1,), current="contract-1"))
+        assert (found.stream_id, found.position) == ("a", 1)
+        assert "not sealed with a key" in found.reason
+
+    def test_a_record_sealed_with_another_secret_under_a_known_id_is_a_break(self, store: Store) -> None:
+        forger = SealKey(key_id="contract-1", secret=b"a secret the forger made up ....", algorithm=HMAC_SHA256)
+        _append_keyed(store, "a", [{"n": 1}, {"n": 2}], forger)
+        (found,) = store.verify(SealKeys(keys=(SEAL_1,), current="contract-1"))
+        assert (found.stream_id, found.position) == ("a", 1)
+        assert "edited" in found.reason
+
+    def test_reseal_with_a_new_key_alone_needs_no_record_of_its_own_when_logged(self, store: Store) -> None:
+        stored = append(store, "a", [{"name": "王建国"}, {"name": "李海"}])
+        _, template = _reseal_of(store, "a", [{"name": "王建国"}, {"name": "李海"}])
+        resealed = chain("a", [{"name": "王建国"}, {"name": "李海"}], key=SEAL_1)
+        with store.transaction() as tx, pytest.raises(IntegrityError):  # unlogged: refused
+            tx.reseal(attrs.evolve(template, records=resealed, log=None))
+        with store.transaction() as tx:
+            tx.reseal(attrs.evolve(template, records=resealed))
+            tx.commit()
+        assert store.read("a") == resealed
+        assert [r.body for r in store.read("a")] == [r.body for r in stored]
+        keyed = SealKeys(keys=(SEAL_1,), current="contract-1")
+        assert [b.stream_id for b in store.verify(keyed)] == ["log"]  # whole under the key; the test log is plain
+        more = _append_keyed(store, "a", [{"n": 3}], SEAL_1)  # the stream goes on from its new head
+        assert more[0].prev_hash == resealed[-1].hash
+
     # -- verification and stateful behaviour ------------------------------------------------
     def test_verify_reports_nothing_for_whole_chains(self, store: Store) -> None:
         for case_id in ("a", "b"):
@@ -896,6 +952,14 @@ class RegistryContract(StoreFixtures):
 
 class StorageContract(EventStoreContract, ProjectionContract, OutboxContract, RegistryContract):
     """Behaviour every storage adapter must show: every part. Override :meth:`open_store`."""
+
+
+def _append_keyed(store: Store, stream_id: str, bodies_: Sequence[dict[str, Any]], key: SealKey) -> list[RecordedEvent]:
+    with store.transaction() as tx:
+        records = chain(stream_id, bodies_, after=tx.read(stream_id), key=key)
+        tx.append(append_of(stream_id, records, row=None))
+        tx.commit()
+    return records
 
 
 def _reseal_of(

@@ -100,9 +100,29 @@ class ResealEntry:
     linked_stream: str = ""
 
 
+REKEY_DOCUMENT = "chain-rekeyed"
+
+
+@frozen(kw_only=True)
+class ChainRekeyed(DomainEvent):
+    """``actor`` sealed stream ``stream_id`` again with the seal key ``key_id`` (its bodies
+    unchanged): its first ``events_rewritten`` records, whose chain ended in
+    ``previous_head``, now end in ``resealed_head``. How chains sealed before keys, or with a
+    retired key, are brought under the current key (docs/adr/0013-keyed-seals.md); kept in
+    the day's retention-log stream beside the anonymisation re-sealings."""
+
+    EVENT_TYPE: ClassVar[str] = "access.chain_rekeyed"
+    stream_id: str
+    actor: str
+    key_id: str
+    previous_head: str
+    resealed_head: str
+    events_rewritten: int
+
+
 def retention_log_stream(day: dt.date) -> str:
     """The retention-log stream of ``day`` (local date)."""
     return f"{RETENTION_LOG_PREFIX}{day.isoformat()}"
 
 
-EVENT_TYPES: tuple[type[DomainEvent], ...] = (AccessDenied, ChainResealed)
+EVENT_TYPES: tuple[type[DomainEvent], ...] = (AccessDenied, ChainResealed, ChainRekeyed)
