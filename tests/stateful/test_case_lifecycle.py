@@ -40,7 +40,7 @@ from mediation_core.domain.reporting.ledger import Outcome, ledger_row
 from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.risks import Difficulty, RiskKind
-from mediation_core.domain.values.sources import CaseSource
+from mediation_core.domain.values.sources import CaseSource, OnScene
 from mediation_core.plugins.manager import load_plugins
 from mediation_core.serialization import event_from_body
 from mediation_core.testing.strategies import party_lists
@@ -100,6 +100,13 @@ class CaseLifecycle(RuleBasedStateMachine):
     def parties(self) -> tuple[str, ...]:
         return self.state.party_ids if self.state else ("p1", "p2")
 
+    def on_scene(self, source: CaseSource) -> OnScene | None:
+        """A mediator who went to the scene on their own arrived early today; no other source has one."""
+        if source is not CaseSource.MEDIATOR_ON_SCENE:
+            return None
+        arrived = dt.datetime.combine(self.today, dt.time(0, 5), CHINA_TZ)
+        return OnScene(mediator_id=MEDIATOR_ID, arrived_at=arrived, place="现场")
+
     @initialize(
         parties=party_lists(max_size=3),
         source=st.sampled_from(CaseSource),
@@ -115,6 +122,13 @@ class CaseLifecycle(RuleBasedStateMachine):
             category=category,
             summary="纠纷",
             parties=parties,
+            on_scene=OnScene(
+                mediator_id=MEDIATOR_ID,
+                arrived_at=dt.datetime.combine(self.today, dt.time(0, 5), CHINA_TZ),
+                place="现场",
+            )
+            if source is CaseSource.MEDIATOR_ON_SCENE
+            else None,
         )
         if category == "nope":
             with pytest.raises(RuleViolationError) as refused:
