@@ -34,7 +34,7 @@ def run(*argv: str) -> tuple[int, str, str]:
 def environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("MEDIATION_STORE", "MEDIATION_DB_URL", "MEDIATION_ACTOR", "MEDIATION_OPERATORS"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("MEDIATION_IDENTITY_KEY", "k")
+    monkeypatch.setenv("MEDIATION_IDENTITY_KEY", "k" * 32)
 
 
 @pytest.fixture

@@ -157,7 +157,7 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     registry = folder / "registry.json"
     registry.write_text(json.dumps(unstructure(demo_registry()), ensure_ascii=False), encoding="utf-8")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("MEDIATION_IDENTITY_KEY", "k")
+        mp.setenv("MEDIATION_IDENTITY_KEY", "k" * 32)
         code, _, err = run("--db", db, "init", "--registry", str(registry))
     assert code == 0, err
     return "--db", db
@@ -172,7 +172,7 @@ def test_a_hostile_string_in_a_command_file_is_refused_and_nothing_is_written(
     path = tmp_path_factory.mktemp("cmd") / "command.json"
     path.write_text(json.dumps(_with(_receive(), field, value)), encoding="utf-8")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("MEDIATION_IDENTITY_KEY", "k")
+        mp.setenv("MEDIATION_IDENTITY_KEY", "k" * 32)
         code, _, err = run(*office, "--as", "mediator:m-zhang@pengshanlu-room", "case", "record", str(path))
     assert code in (ExitCode.USAGE, ExitCode.REFUSED), err
     assert field.split(".")[-1].split("[")[0] in err
