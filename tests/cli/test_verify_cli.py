@@ -12,11 +12,11 @@ import pytest
 
 from mediation_core.app.service import MediationService
 from mediation_core.cli import ExitCode, main
-from mediation_core.demo.walkthrough import DEMO_IDENTITY_KEY, demo_registry
+from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.testing import scenarios as sc
 from mediation_sqlalchemy import open_sqlalchemy
 
-KEY = "test-identity-key"
+KEY = "test-identity-key of at least 32 bytes"
 KEYS_FILE = """
 current = "seal-2026"
 [[key]]
@@ -134,14 +134,13 @@ def test_the_demo_district_verifies_in_depth_with_nothing_found(
     deep verification finds nothing where nobody tampered (no false alarms)."""
     for name in ("MEDIATION_STORE", "MEDIATION_DB_URL", "MEDIATION_ACTOR", "MEDIATION_NOTIFIERS_FILE"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.delenv("MEDIATION_IDENTITY_KEY", raising=False)
+    monkeypatch.setenv("MEDIATION_IDENTITY_KEY", "the district's identity key, 32 bytes or more")
     keys = tmp_path / "seal-keys.toml"
     keys.write_text(KEYS_FILE.format(anchor="cd" * 32), encoding="utf-8")
     monkeypatch.setenv("MEDIATION_SEAL_KEYS_FILE", str(keys))
     monkeypatch.setenv("TEST_SEAL_KEY", "a seal key of at least 32 bytes, kept outside")
     code, _, err = run("demo", "--seed", "5", "--scale", "0.02", "--out", str(tmp_path), "-q")
     assert code == 0, err
-    monkeypatch.setenv("MEDIATION_IDENTITY_KEY", DEMO_IDENTITY_KEY)
     code, printed, _ = run("--db", str(tmp_path / "demo.sqlite3"), "--json", "verify", "--deep")
     assert code == 0, printed
     report = json.loads(printed)

@@ -20,6 +20,7 @@ from builders import D0, LIAISON, OFFICER, TRAFFIC_OFFICER, accident, consents, 
 from builders import resident_id as resident_id_of
 from mediation_core.app.service import MediationService
 from mediation_core.domain.case import commands as c
+from mediation_core.domain.case.agreements import SignatoryKind
 from mediation_core.domain.dispatch import commands as dc
 from mediation_core.domain.meeting.commands import ScheduleMeeting
 from mediation_core.domain.meeting.kinds import MeetingKind
@@ -140,6 +141,8 @@ def _lifecycle(case_id: str, n: int, parties: tuple[NaturalPerson, NaturalPerson
             command = attrs.evolve(command, terms=attrs.evolve(command.terms, facts=facts))
         elif isinstance(command, c.HoldSession):
             command = attrs.evolve(command, summary=f"{a.name}、{b.name}同意协商")
+        elif isinstance(command, c.SignAgreement) and command.signer_id == "p2" and b.guardian is not None:
+            command = attrs.evolve(command, kind=SignatoryKind.GUARDIAN)  # a child's agreement is the guardian's to sign
         if joint:
             command = _swap(command, "m-zhang", JOINT_MEDIATOR)
         out.append((moment, command, actor))
@@ -195,6 +198,8 @@ def _linked(case_id: str, n: int, origin: Origin, parties: tuple[NaturalPerson, 
             parties=parties,
             consents=consents(D0, "p1", "p2"),
             referral_id=ref_id,
+            police_finding=dc.PoliceFinding.CIVIL_ONLY,
+            finding_by="陈警官",
         )
         steps = [(early, recorded, OFFICER), (early, handed, OFFICER)]
     else:

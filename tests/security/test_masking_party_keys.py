@@ -23,8 +23,6 @@ import pytest
 from builders import MEDIATOR
 from mediation_core.app.bootstrap import (
     DEMO_IDENTITY_KEY,
-    IDENTITY_KEY_DOCUMENT,
-    IDENTITY_KEY_STREAM,
     MIN_IDENTITY_KEY_BYTES,
     Config,
     ConfigurationError,
@@ -32,6 +30,7 @@ from mediation_core.app.bootstrap import (
     identity_key_fingerprint,
     open_service,
 )
+from mediation_core.app.ports import IDENTITY_KEY_DOCUMENT, IDENTITY_KEY_STREAM
 from mediation_core.app.service import MediationService
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.identifiers import resident_id_check_char

@@ -16,7 +16,13 @@ from attrs import field, frozen
 
 from mediation_core.app.aggregates import CASES
 from mediation_core.app.delivery import DeliveryPolicy, NotifierConfig, open_channels
-from mediation_core.app.ports import Append, Document, Store
+from mediation_core.app.ports import (
+    IDENTITY_KEY_DOCUMENT,
+    IDENTITY_KEY_STREAM,
+    Append,
+    Document,
+    Store,
+)
 from mediation_core.app.runtime import event_of
 from mediation_core.app.service import MediationService, utc_now
 from mediation_core.calendars import NATIONAL
@@ -47,19 +53,6 @@ guessed ID numbers against the stored digests."""
 MIN_IDENTITY_KEY_BYTES = 32
 """The shortest identity key accepted (UTF-8 bytes): a key is what stands between a keyed
 digest and a brute force of the eight birth-date digits a masked ID hides."""
-
-IDENTITY_KEY_DOCUMENT = ("deployment", "identity-key")
-"""Where a store keeps the fingerprint of its identity key: a document (kind, key), written by
-an append with no records, so no table or stream is added for it."""
-IDENTITY_KEY_STREAM = "deployment-identity-key"
-"""The stream id the fingerprint's first append is filed under (it never holds an event); a
-re-key files its own under ``deployment-identity-key/<time>``."""
-
-
-def is_identity_key_stream(stream_id: str) -> bool:
-    """True for the empty streams the key's fingerprint was written through (no case file)."""
-    return stream_id == IDENTITY_KEY_STREAM or stream_id.startswith(IDENTITY_KEY_STREAM + "/")
-
 
 _FINGERPRINT_LABEL = b"mediation-core identity-key fingerprint v1"
 

@@ -314,3 +314,16 @@ class Store(EventStore, ProjectionStore, OutboxStore, RegistryStore, Protocol):
     projections and notices in one transaction)."""
 
     def close(self) -> None: ...
+
+
+IDENTITY_KEY_DOCUMENT = ("deployment", "identity-key")
+"""Where a store keeps the fingerprint of its identity key: a document (kind, key), written by
+an append with no records, so no table or stream is added for it."""
+IDENTITY_KEY_STREAM = "deployment-identity-key"
+"""The stream id the fingerprint's first append is filed under (it never holds an event); a
+re-key files its own under ``deployment-identity-key/<time>``."""
+
+
+def is_identity_key_stream(stream_id: str) -> bool:
+    """True for the empty streams the key's fingerprint was written through (no case file)."""
+    return stream_id == IDENTITY_KEY_STREAM or stream_id.startswith(IDENTITY_KEY_STREAM + "/")

@@ -11,8 +11,9 @@ from typing import Any
 import cattrs
 
 from mediation_core.app.anchors import AnchorError
-from mediation_core.app.bootstrap import ConfigurationError, is_identity_key_stream, rekey
+from mediation_core.app.bootstrap import ConfigurationError, rekey
 from mediation_core.app.integrity import chain_finding
+from mediation_core.app.ports import is_identity_key_stream
 from mediation_core.cli.output import table, to_json
 from mediation_core.cli.session import Session, UsageError
 from mediation_core.domain.kernel.input import text_problems

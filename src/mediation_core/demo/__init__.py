@@ -14,7 +14,8 @@ from pathlib import Path
 
 from attrs import frozen
 
-from mediation_core.app.bootstrap import DEMO_IDENTITY_KEY, is_identity_key_stream
+from mediation_core.app.bootstrap import DEMO_IDENTITY_KEY
+from mediation_core.app.ports import is_identity_key_stream
 from mediation_core.app.service import MediationService
 from mediation_core.demo.district import CENTRE_STAFF, DISTRICT, District, build_district
 from mediation_core.demo.figures import SOURCE, Comparison, compare
