@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from builders import ADMIN, MEDIATOR, OFFICER, REGISTRY, ROOM, STATION, consents, two_people
-from mediation_core.calendars import national_calendar
 from mediation_core.app.service import MediationService
+from mediation_core.calendars import national_calendar
 from mediation_core.demo.walkthrough import StoryClock
 from mediation_core.domain.case.agreements import AgreementForm
 from mediation_core.domain.case.state import CaseStatus

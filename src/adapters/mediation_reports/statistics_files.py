@@ -98,6 +98,14 @@ def statistics_csv(report: StatisticsReport) -> bytes:
     return ("\ufeff" + out.getvalue()).encode()
 
 
+def _texts_stay_text(book: Any) -> None:
+    """Names a county typed (categories, rooms) stay text in every sheet, never formulas."""
+    for sheet in book.worksheets:
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                as_text(cell)
+
+
 def _text(cell: Any) -> Any:
     """A category or room name from the registry is text a county typed: never a formula."""
     return escape_formula(cell) if isinstance(cell, str) else cell
@@ -152,10 +160,7 @@ def statistics_xlsx(report: StatisticsReport) -> bytes:
         for column in range(2, sheet.max_column + 1):
             sheet.column_dimensions[get_column_letter(column)].width = 11
         sheet.freeze_panes = "B2"
-    for sheet in book.worksheets:  # names a county typed stay text, never formulas
-        for cells in sheet.iter_rows():
-            for cell in cells:
-                as_text(cell)
+    _texts_stay_text(book)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
