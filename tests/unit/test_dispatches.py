@@ -6,21 +6,27 @@ import datetime as dt
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from builders import ADMIN, MEDIATOR, OFFICER, ROOM, STATION, consents, two_people
+from builders import ADMIN, MEDIATOR, OFFICER, REGISTRY, ROOM, STATION, consents, two_people
 from mediation_core.app.service import MediationService
+from mediation_core.calendars import national_calendar
 from mediation_core.demo.walkthrough import StoryClock
 from mediation_core.domain.case.agreements import AgreementForm
 from mediation_core.domain.case.state import CaseStatus
 from mediation_core.domain.dispatch import commands as dc
+from mediation_core.domain.dispatch.rules import settled_on_the_scene
 from mediation_core.domain.dispatch.state import DispatchState, DispatchStatus
 from mediation_core.domain.errors import AuthorisationError, RuleViolationError
+from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.referral import commands as rc
 from mediation_core.domain.referral.letters import OriginKind
 from mediation_core.domain.referral.state import ReferralStatus
 from mediation_core.domain.reporting.ledger import Outcome
 from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.domain.values.parties import NaturalPerson
+from mediation_core.domain.values.policy import Policy
 from mediation_core.domain.values.sources import CaseSource
 
 CALL = dt.datetime(2026, 5, 6, 21, 40, tzinfo=CHINA_TZ)
@@ -241,3 +247,32 @@ def test_only_a_dispute_the_officers_judged_no_public_order_matter_is_settled_or
     assert list(service.store.ledger()) == []
     settled = service.handle(settle(state.dispatch_id), MEDIATOR)
     assert (settled.police_finding, settled.finding_by) == (dc.PoliceFinding.CIVIL_ONLY, "陈警官")
+
+
+@pytest.mark.rule("settled_on_the_scene")
+@given(days=st.integers(min_value=0, max_value=3), after=st.integers(min_value=0, max_value=5))
+def test_how_late_a_settlement_on_the_scene_may_be_is_county_policy(days: int, after: int) -> None:
+    """The same or the next day is the district's practice, not law: `Policy.on_scene_days`
+    sets it, and a settlement dated exactly that many days after the call still counts."""
+    state = DispatchState(
+        dispatch_id="d-1",
+        version=1,
+        status=DispatchStatus.OPEN,
+        station_id=STATION,
+        room_id=ROOM,
+        incident_number="JJ20260506-0187",
+        call_received_at=CALL,
+        place="幸福路12号门前",
+        officers=("陈警官",),
+        summary="邻里因排水沟堵塞争吵",
+        mediator_id="m-zhang",
+    )
+    ctx = DecisionContext(
+        now=CALL + dt.timedelta(days=7),
+        policy=Policy(on_scene_days=days),
+        calendar=national_calendar(),
+        registry=REGISTRY,
+    )
+    command = settle("d-1", on=DAY + dt.timedelta(days=after))
+    late = {v.field for v in settled_on_the_scene.check(command, state, ctx)} == {"on"}
+    assert late == (after > days)

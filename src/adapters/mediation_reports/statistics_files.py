@@ -14,6 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from mediation_core.domain.reporting.statistics import FIGURES, RATES, SCREENING_FIGURES, FigureSet, StatisticsReport
+from mediation_core.exports.ledger import escape_formula
+from mediation_reports.xlsx import as_text
 
 BREAKDOWNS = (("by_month", "按月"), ("by_unit", "按单位"), ("by_category", "按纠纷类型"), ("by_source", "按案件来源"))
 
@@ -92,8 +94,21 @@ def statistics_csv(report: StatisticsReport) -> bytes:
     writer.writerow([title(report)])
     writer.writerow(headers())
     for dimension, line in lines(report):
-        writer.writerow([str(c) if isinstance(c, Decimal) else c for c in row(dimension, line)])
+        writer.writerow([str(c) if isinstance(c, Decimal) else _text(c) for c in row(dimension, line)])
     return ("\ufeff" + out.getvalue()).encode()
+
+
+def _texts_stay_text(book: Any) -> None:
+    """Names a county typed (categories, rooms) stay text in every sheet, never formulas."""
+    for sheet in book.worksheets:
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                as_text(cell)
+
+
+def _text(cell: Any) -> Any:
+    """A category or room name from the registry is text a county typed: never a formula."""
+    return escape_formula(cell) if isinstance(cell, str) else cell
 
 
 def statistics_xlsx(report: StatisticsReport) -> bytes:
@@ -145,6 +160,7 @@ def statistics_xlsx(report: StatisticsReport) -> bytes:
         for column in range(2, sheet.max_column + 1):
             sheet.column_dimensions[get_column_letter(column)].width = 11
         sheet.freeze_panes = "B2"
+    _texts_stay_text(book)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -17,9 +17,6 @@ from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
 from mediation_core.domain.values.organisations import OrgKind
 
-SCENE_DAYS = 1
-"""A settlement on the scene is dated the day of the call, or the next day for a late-night call."""
-
 
 @rule(
     "dispatch_recorded",
@@ -77,11 +74,11 @@ def dispatch_date_order(cmd: Any, state: DispatchState | None, ctx: DecisionCont
 
 @rule(
     "settled_on_the_scene",
-    basis="同步介入、现场调处 (地方实践; see docs/legal-basis.md §3.2, §3.6, §10.2)",
-    kind=RuleKind.STANDARD,
-    zh="现场调解须由随警到场的本室调解员主持，于接警当日（夜间接警的次日）达成并记录协议内容",
-    en="a settlement on the scene is presided by the room's mediator who went along, reached on the day "
-    "of the call (or the next day for a night call), with its content recorded",
+    basis="同步介入、现场调处 (地方实践; the days are Policy.on_scene_days; see docs/legal-basis.md §3.2, §3.6, §10.2)",
+    kind=RuleKind.POLICY,
+    zh="现场调解须由随警到场的本室调解员主持，于政策规定的期限内（默认接警当日或次日）达成并记录协议内容",
+    en="a settlement on the scene is presided by the room's mediator who went along, reached within the "
+    "county's days of the call (by default the same or the next day), with its content recorded",
 )
 def settled_on_the_scene(cmd: SettleOnScene, state: DispatchState, ctx: DecisionContext) -> Iterator[Violation]:
     mediator = ctx.registry.mediators.get(cmd.mediator_id)
@@ -95,18 +92,19 @@ def settled_on_the_scene(cmd: SettleOnScene, state: DispatchState, ctx: Decision
             f"随警到场的是调解员 {state.mediator_id}",
             f"the mediator who went along was {state.mediator_id}",
         )
-    if cmd.on > state.call_date + dt.timedelta(days=SCENE_DAYS):
+    days = ctx.policy.on_scene_days
+    if cmd.on > state.call_date + dt.timedelta(days=days):
         yield settled_on_the_scene.violation(
             "on",
-            f"现场调解须于接警当日或次日（{state.call_date.isoformat()}）达成",
-            f"a settlement on the scene is dated the day of the call ({state.call_date.isoformat()}) or the next",
+            f"现场调解须于接警（{state.call_date.isoformat()}）后 {days} 日内达成",
+            f"a settlement on the scene is dated within {days} day(s) of the call ({state.call_date.isoformat()})",
         )
     yield from text_required(cmd, ("content",), settled_on_the_scene)
 
 
 @rule(
     "no_public_order_matter",
-    basis="公安机关办理行政案件程序规定（2018年修正）第178条第2款、第61条; 治安管理处罚法（2012年修正）第9条、"
+    basis="公安机关办理行政案件程序规定（2020年修正）第178条第2款、第61条; 治安管理处罚法（2012年修正）第9条、"
     "第77条 / （2025年修订）第9条、第90条 (see docs/legal-basis.md §3.6)",
     kind=RuleKind.HARD,
     zh="现场调解或移送调解室须有出警民警「不构成违反治安管理行为」的判断记录；涉嫌违反治安管理的，由公安机关受案处理"
@@ -140,7 +138,7 @@ def no_public_order_matter(cmd: Any, state: DispatchState, ctx: DecisionContext)
 @rule(
     "police_matter_reasoned",
     basis="治安管理处罚法（2012年修正）第77条、第78条 / （2025年修订）第90条 (受理、立案调查); "
-    "公安机关办理行政案件程序规定（2018年修正）第61条 (see docs/legal-basis.md §3.6)",
+    "公安机关办理行政案件程序规定（2020年修正）第61条 (see docs/legal-basis.md §3.6)",
     kind=RuleKind.STANDARD,
     zh="由公安机关依法处理的，须写明理由",
     en="keeping the matter with the police states why",

@@ -22,7 +22,7 @@ from mediation_core.domain.values.editions import edition_for
 
 TIME_LIMIT_BASIS = (
     "治安管理处罚法（2012年修正）第99条 / （2025年修订）第118条; "
-    "公安机关办理行政案件程序规定（2018年修正）第165条、第185条"
+    "公安机关办理行政案件程序规定（2020年修正）第165条、第185条"
 )
 FIRST_SESSION_BASIS = "公安机关治安调解工作规范 第9条; Policy.police_first_session_working_days"
 
@@ -239,6 +239,7 @@ DECIDERS.update(
                 r.police_act_dated,
                 intake.two_sides,
                 intake.resident_id_valid,
+                intake.phone_valid,
                 intake.credit_code_valid,
             ),
             build=_opened,

@@ -52,7 +52,7 @@ with approval (once under the 2012 text, at most twice under the 2025 text)."""
 ART9 = "治安管理处罚法（2012年修正）第9条 / （2025年修订）第9条"
 """Police mediation, by edition: the same article number in both texts."""
 
-PROCEDURE = "公安机关办理行政案件程序规定（2018年修正）"
+PROCEDURE = "公安机关办理行政案件程序规定（2020年修正）"
 """The ministerial procedure rule as read (docs/legal-basis.md §2.1, §8.6)."""
 
 OWN_SETTLEMENT = (

@@ -14,7 +14,7 @@ from mediation_core.domain.police_case.commands import RecordAssessment, StartAs
 from mediation_core.domain.police_case.state import PoliceCaseState
 from mediation_core.domain.values.deadlines import Deadline, DeadlineKind, period_deadline
 
-PROCEDURE_EDITION = "公安机关办理行政案件程序规定 (2020年修正)"
+PROCEDURE_EDITION = "公安机关办理行政案件程序规定（2020年修正）"
 """The edition of the procedure rule whose arts. 35 and 165 the counting follows."""
 
 COUNTING_BASIS = f"{PROCEDURE_EDITION} 第35条 (期间的最后一日是节假日的，以节假日后的第一日为期满日期)"

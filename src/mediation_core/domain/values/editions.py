@@ -58,7 +58,7 @@ EDITIONS: dict[LawEdition, EditionTerms] = {
         title_zh="治安管理处罚法（2012年修正）",
         in_force=dt.date(2013, 1, 1),
         mediation_article="治安管理处罚法（2012年修正）第9条",
-        own_settlement_basis="公安机关办理行政案件程序规定（2018年修正）第186条",
+        own_settlement_basis="公安机关办理行政案件程序规定（2020年修正）第186条",
         time_limit_article="治安管理处罚法（2012年修正）第99条",
         time_limit_from_zh="受理之日",
         max_extensions=1,
@@ -70,7 +70,7 @@ EDITIONS: dict[LawEdition, EditionTerms] = {
         in_force=dt.date(2026, 1, 1),
         mediation_article="治安管理处罚法（2025年修订）第9条",
         own_settlement_basis=(
-            "治安管理处罚法（2025年修订）第9条第4款; 公安机关办理行政案件程序规定（2018年修正）第186条"
+            "治安管理处罚法（2025年修订）第9条第4款; 公安机关办理行政案件程序规定（2020年修正）第186条"
         ),
         time_limit_article="治安管理处罚法（2025年修订）第118条",
         time_limit_from_zh="立案之日",

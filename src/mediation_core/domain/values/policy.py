@@ -135,6 +135,7 @@ class Policy:
     list_max_items: int = field(default=500, validator=_positive)
     max_representatives: int = field(default=MAX_REPRESENTATIVES, validator=_positive)
     retention_years: int = field(default=10, validator=_positive)
+    on_scene_days: int = field(default=1, validator=_non_negative)
     referral_consent_recorded: bool = True
 
     @property
@@ -322,6 +323,11 @@ POLICY_FIELDS_BASIS: dict[str, str] = {
     "max_representatives": (
         "Most representatives a numerous side elects (宁波市人民调解条例（2014）第20条: 1 to 5; no national "
         "limit, docs/legal-basis.md §1.3.16); rule `representatives_at_most_five`."
+    ),
+    "on_scene_days": (
+        "Days after the call a settlement on the scene may still be dated: 0 the same day, 1 the next day too "
+        "(a late-night call), district practice of the 110 linkage (docs/legal-basis.md §3.6); rule "
+        "`settled_on_the_scene`. Not law: a settlement later than this goes the room's ordinary intake."
     ),
     "retention_years": (
         "Retention period (保管期限) of an archived case file, in years, when the archivist sets none: no national "

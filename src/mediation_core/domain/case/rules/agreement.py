@@ -180,7 +180,7 @@ def _police_binding_texts(cmd: Any) -> list[tuple[str, str]]:
 @rule(
     "agreement_binds_no_police",
     basis="人民调解法 第2条、第29条; 治安管理处罚法（2012年修正）第9条 / （2025年修订）第9条; "
-    "公安机关办理行政案件程序规定（2018年修正）第186条 (see docs/legal-basis.md §2.6)",
+    "公安机关办理行政案件程序规定（2020年修正）第186条 (see docs/legal-basis.md §2.6)",
     kind=RuleKind.HARD,
     zh="人民调解协议只约定当事人之间的民事权利义务，不得约定公安机关不予处罚、不予追究、撤销案件等；"
     "是否处罚由公安机关依法决定",
