@@ -142,7 +142,8 @@ def _lifecycle(case_id: str, n: int, parties: tuple[NaturalPerson, NaturalPerson
         elif isinstance(command, c.HoldSession):
             command = attrs.evolve(command, summary=f"{a.name}、{b.name}同意协商")
         elif isinstance(command, c.SignAgreement) and command.signer_id == "p2" and b.guardian is not None:
-            command = attrs.evolve(command, kind=SignatoryKind.GUARDIAN)  # a child's agreement is the guardian's to sign
+            # a child's agreement is the guardian's to sign
+            command = attrs.evolve(command, kind=SignatoryKind.GUARDIAN)
         if joint:
             command = _swap(command, "m-zhang", JOINT_MEDIATOR)
         out.append((moment, command, actor))

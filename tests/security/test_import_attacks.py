@@ -126,7 +126,9 @@ BAD_CHARACTERS = st.sampled_from(["\x00", "\x1b", "\x07", "\ufffe", "\uffff", "\
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 @given(
-    column=st.sampled_from(["系统案件编号", "主持调解员", "调解员", "重复纠纷关联案件", "110接处警编号", "移送/委托编号"]),
+    column=st.sampled_from(
+        ["系统案件编号", "主持调解员", "调解员", "重复纠纷关联案件", "110接处警编号", "移送/委托编号"]
+    ),
     value=HOSTILE_IDS,
     fmt=st.sampled_from(["csv", "xlsx"]),
 )
