@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -111,3 +112,23 @@ def database_urls(request: pytest.FixtureRequest) -> Callable[[], str]:
     else:
         factory = request.getfixturevalue("postgres_schemas")
     return factory
+
+
+@pytest.fixture
+def every_log_record() -> Iterator[list[logging.LogRecord]]:
+    """Every record any logger emits, at every level, as a handler on the root logger receives it."""
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    root = logging.getLogger()
+    handler, level = Keep(logging.DEBUG), root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield records
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
 
 import pytest
 from servers import CONTACTS, http_server, smtp_server
@@ -42,26 +41,6 @@ pytestmark = pytest.mark.integration
 
 ID_1, ID_2 = sc.resident_id(0), sc.resident_id(1)
 PHONE_1 = "13800138000"
-
-
-@pytest.fixture
-def every_log_record() -> Iterator[list[logging.LogRecord]]:
-    """Every record any logger emits, at every level, as handlers would receive it."""
-    records: list[logging.LogRecord] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record)
-
-    root = logging.getLogger()
-    handler, level = Keep(logging.DEBUG), root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
-        yield records
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(level)
 
 
 def test_no_id_or_phone_number_reaches_a_log(every_log_record: list[logging.LogRecord]) -> None:

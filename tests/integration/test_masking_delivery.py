@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterator
 
 import attrs
 import pytest
@@ -43,25 +42,6 @@ ECHOED = {
     "110105600101001": "110105600101001",
 }
 """What a gateway wrote back in its error, and the number each one is."""
-
-
-@pytest.fixture
-def records() -> Iterator[list[logging.LogRecord]]:
-    kept: list[logging.LogRecord] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            kept.append(record)
-
-    root = logging.getLogger()
-    handler, level = Keep(logging.DEBUG), root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
-        yield kept
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(level)
 
 
 @pytest.fixture
@@ -112,7 +92,7 @@ def leaks(text: str) -> list[str]:
 
 
 def test_a_gateway_echoing_numbers_leaves_none_in_logs_or_dead_letters(
-    plugins: Plugins, records: list[logging.LogRecord]
+    plugins: Plugins, every_log_record: list[logging.LogRecord]
 ) -> None:
     with http_server() as (url, gateway):
         gateway.status = 400
@@ -123,9 +103,9 @@ def test_a_gateway_echoing_numbers_leaves_none_in_logs_or_dead_letters(
         for _ in range(3):
             service.deliver_pending()
             clock.now += dt.timedelta(minutes=5)
-    warnings = [r for r in records if r.levelno >= logging.WARNING and r.name.startswith("mediation")]
+    warnings = [r for r in every_log_record if r.levelno >= logging.WARNING and r.name.startswith("mediation")]
     assert warnings
-    for record in records:
+    for record in every_log_record:
         assert leaks(record.getMessage() + (record.exc_text or "")) == [], record.getMessage()
     [dead] = service.dead_letters(ADMIN)
     assert "invalid recipients" in dead.last_error
@@ -150,7 +130,9 @@ def test_dead_letters_scrub_an_error_stored_before_masking_improved(plugins: Plu
     assert dead.last_error == "sms: HTTP 400: bad mobile +86 135 **** 5678"
 
 
-def test_httpx_logs_robot_urls_without_their_credentials(plugins: Plugins, records: list[logging.LogRecord]) -> None:
+def test_httpx_logs_robot_urls_without_their_credentials(
+    plugins: Plugins, every_log_record: list[logging.LogRecord]
+) -> None:
     with http_server() as (url, recorder):
         configs = (
             NotifierConfig(
@@ -165,10 +147,10 @@ def test_httpx_logs_robot_urls_without_their_credentials(plugins: Plugins, recor
         assert len(service.deliver_pending().delivered) == 1
     sign = re.search(r"sign=([^&]+)", recorder.requests[0]["path"])
     assert sign is not None
-    requests = [r for r in records if r.name == "httpx"]
+    requests = [r for r in every_log_record if r.name == "httpx"]
     assert len(requests) == 2  # one INFO line per request: still logged, without the secrets
     assert all(r.levelno == logging.INFO for r in requests)
-    for record in records:
+    for record in every_log_record:
         message = record.getMessage()
         for secret in ("TOKEN-0123456789", "SEC-abcdef-secret", "WKEY-42", sign.group(1)):
             assert secret not in message, (record.name, message)

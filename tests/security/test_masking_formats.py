@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterator
 
 import pytest
 from hypothesis import given
@@ -161,29 +160,9 @@ def test_a_masked_view_of_free_text_hides_the_number(case: tuple[str, str, str])
             assert not any(window in run for run in _digit_runs(value))
 
 
-@pytest.fixture
-def records() -> Iterator[list[logging.LogRecord]]:
-    """Records as a handler on the root logger receives them."""
-    kept: list[logging.LogRecord] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            kept.append(record)
-
-    root = logging.getLogger()
-    handler, level = Keep(logging.DEBUG), root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
-        yield kept
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(level)
-
-
 @pytest.mark.parametrize(("written", "number"), ISSUE_EXAMPLES)
 def test_the_formattings_that_leaked_are_masked_everywhere(
-    written: str, number: str, records: list[logging.LogRecord]
+    written: str, number: str, every_log_record: list[logging.LogRecord]
 ) -> None:
     kind = "mobile" if len(number) == 11 else "id"
     for text in (written, f"网关返回：号码{written}无效", f"ID{written}"):
@@ -191,7 +170,7 @@ def test_the_formattings_that_leaked_are_masked_everywhere(
             assert not any(window in run for run in _digit_runs(mask_text(text))), text
         assert not re.search(r"[0-9]", normalise(anonymised_text(text, ()))), text
         logger("mediation_core.test_masking").warning("gateway said: %s", text)
-        message = records[-1].getMessage()
+        message = every_log_record[-1].getMessage()
         for window in _windows(number, kind):
             assert not any(window in run for run in _digit_runs(message)), message
 

@@ -4,12 +4,13 @@ like a formula is never a live formula (OWASP CSV injection), on the same terms 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from openpyxl import load_workbook
 
 from mediation_core.demo.walkthrough import demo_registry
-from mediation_core.domain.reporting.statistics import report
+from mediation_core.domain.reporting.statistics import StatisticsReport, report
 from mediation_core.domain.values.categories import Category
 from mediation_core.domain.values.periods import Period
 from mediation_core.testing.storage import row_for
@@ -19,9 +20,9 @@ HOSTILE = '=HYPERLINK("http://example.invalid/x","点此")'
 MAY = Period.month(2026, 5)
 
 
-def hostile_report():  # type: ignore[no-untyped-def]
+def hostile_report() -> StatisticsReport:
     categories = {"neighbourhood": Category(code="neighbourhood", name_zh=HOSTILE, name_en="x", order=1)}
-    rows = [row_for("c-1", 3, "pengshanlu-room", category="neighbourhood")]
+    rows = [row_for("c-1", 3, "pengshanlu-room", category="neighbourhood", received_on=dt.date(2026, 5, 6))]
     return report(rows, MAY, "district", demo_registry(), categories)
 
 
