@@ -6,6 +6,7 @@ each a JSON object ended by a NUL byte.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import select
@@ -130,8 +131,6 @@ class Chromium:
 
     def screenshot(self, session: str, selector: str) -> bytes:
         """A PNG of the element ``selector`` names, as painted."""
-        import base64  # noqa: PLC0415 - only the screenshot tests need it
-
         box = self.evaluate(
             session,
             f"(() => {{ const b = document.querySelector({json.dumps(selector)}).getBoundingClientRect();"
