@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import json
+import math
 import os
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from browser import Chromium, available
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from builders import ROOM
@@ -410,3 +414,27 @@ def test_the_page_paints_its_chinese_text_with_a_cjk_font(service: MediationServ
     assert any(f["glyphCount"] > 1 and ("CJK" in f["familyName"] or "WenQuanYi" in f["familyName"]) for f in fonts), (
         fonts
     )
+
+
+@given(low=st.integers(0, 95), span=st.integers(1, 10_000))
+def test_axis_ticks_are_round_steps_covering_the_values(low: int, span: int) -> None:
+    from mediation_reports.dashboard import nice_ticks
+
+    ticks = nice_ticks(low, low + span)
+    steps = {round(b - a, 9) for a, b in itertools.pairwise(ticks)}
+    assert ticks[0] <= low
+    assert ticks[-1] >= low + span
+    assert len(steps) == 1
+    (step,) = steps
+    assert step / 10 ** math.floor(math.log10(step)) in (1, 2, 5)
+    assert 2 <= len(ticks) <= 12
+
+
+def test_a_rate_axis_starts_near_the_lowest_rate() -> None:
+    from mediation_reports.dashboard import rate_floor
+
+    assert rate_floor([96.0, 100.0]) == 90
+    assert rate_floor([80.0, 100.0]) == 70
+    assert rate_floor([100.0]) == 90
+    assert rate_floor([40.0, 100.0]) == 0
+    assert rate_floor([]) == 90
