@@ -306,6 +306,8 @@ def test_the_alerts_link_to_their_cases_and_the_figures_compare_with_earlier_per
         assert alert["href"], alert
         assert alert["target"], alert  # the link lands on the item's entry in the page
         assert alert["id"] in alert["text"]
+    assert {a["id"] for a in seen["alerts"] if a["kind"] in ("overdue", "risk")} == {"c5", "c6"}  # the case shown
+    assert {a["id"] for a in seen["alerts"] if a["kind"] == "meeting"} == {"柏杨街道", "彭山路派出所联合调解室"}
     overdue = [a for a in seen["alerts"] if a["kind"] == "overdue"]
     assert {a["href"] for a in overdue} == {"#case-c5", "#case-c6"}
     assert any("调解期限届满" in a["text"] and "超期 3 天" in a["text"] for a in overdue)

@@ -304,6 +304,19 @@ def _ranking_table(rows: Sequence[RankingRow]) -> str:
     )
 
 
+def _label(alert: Alert) -> tuple[str, str]:
+    """What names an alert's item: a case or referral by its number (then its room), a return
+    or a meeting by its organisation."""
+    if alert.target.startswith("org-"):
+        return escape(alert.org_name), ""
+    return escape(alert.item_id), f" {escape(alert.org_name)}"
+
+
+def _link(alert: Alert) -> str:
+    name, room = _label(alert)
+    return f'<a href="{escape(alert.href)}">{name}</a>{room}'
+
+
 def _alerts_panel(alerts: Sequence[Alert]) -> str:
     parts = [f'<section class="panel alerts" id="alerts"><h2>预警提示（{len(alerts)} 项）</h2>']
     if not alerts:
@@ -313,11 +326,7 @@ def _alerts_panel(alerts: Sequence[Alert]) -> str:
         if not these:
             continue
         parts.append(f'<h3 data-alert-kind="{kind}">{escape(heading)}（{len(these)}）</h3><ul>')
-        parts.extend(
-            f'<li data-alert="{kind}"><a href="{escape(a.href)}">{escape(a.item_id)}</a> '
-            f"{escape(a.org_name)}：{escape(a.text_zh)}</li>"
-            for a in these
-        )
+        parts.extend(f'<li data-alert="{kind}">{_link(a)}：{escape(a.text_zh)}</li>' for a in these)
         parts.append("</ul>")
     parts.append("</section>")
     return "".join(parts)
@@ -331,7 +340,7 @@ def _items(alerts: Sequence[Alert]) -> str:
     if not targets:
         return ""
     entries = "".join(
-        f'<li id="{escape(target)}"><strong>{escape(these[0].item_id)}</strong> {escape(these[0].org_name)}：'
+        f'<li id="{escape(target)}"><strong>{_label(these[0])[0]}</strong>{_label(these[0])[1]}：'
         + "；".join(escape(f"{a.title_zh}（{a.text_zh}）") for a in these)
         + "</li>"
         for target, these in sorted(targets.items())
