@@ -6,6 +6,7 @@ each a JSON object ended by a NUL byte.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import select
@@ -127,3 +128,22 @@ class Chromium:
             msg = f"script failed: {result['exceptionDetails']}"
             raise RuntimeError(msg)
         return result["result"].get("value")
+
+    def screenshot(self, session: str, selector: str) -> bytes:
+        """A PNG of the element ``selector`` names, as painted."""
+        box = self.evaluate(
+            session,
+            f"(() => {{ const b = document.querySelector({json.dumps(selector)}).getBoundingClientRect();"
+            " return {x: b.left + scrollX, y: b.top + scrollY, width: b.width, height: b.height}; })()",
+        )
+        shot = self.send("Page.captureScreenshot", session, format="png", clip={**box, "scale": 1})
+        return base64.b64decode(shot["data"])
+
+    def fonts_for(self, session: str, selector: str) -> list[dict[str, Any]]:
+        """The platform fonts that painted the text of the element ``selector`` names."""
+        self.send("DOM.enable", session)
+        self.send("CSS.enable", session)
+        root = self.send("DOM.getDocument", session)["root"]["nodeId"]
+        node = self.send("DOM.querySelector", session, nodeId=root, selector=selector)["nodeId"]
+        fonts: list[dict[str, Any]] = self.send("CSS.getPlatformFontsForNode", session, nodeId=node)["fonts"]
+        return fonts

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mediation_core.app import exporting
+from mediation_core.app import dashboard, exporting
 from mediation_core.app.authorisation import authorise_report_read
 from mediation_core.app.coordination import rooms_in
 from mediation_core.app.jobs import Expired, Jobs
@@ -19,6 +19,7 @@ from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.reporting.imports import IMPORT_BATCH_DOCUMENT, held_back
 from mediation_core.domain.reporting.ledger import LedgerRow
 from mediation_core.domain.values.actors import Actor, Role
+from mediation_core.domain.values.calendar import local_date
 from mediation_core.domain.values.periods import Period
 from mediation_core.exports.forms import DocumentForm
 from mediation_core.exports.ledger import LedgerTable
@@ -124,8 +125,38 @@ class MediationService(Jobs):
     def statistics_file(self, period: Period, scope_id: str, actor: Actor, fmt: str = "xlsx") -> bytes:
         """The statistics report of ``scope_id`` as a file: ``xlsx`` (the coordination
         centre's workbook), ``html`` (the dashboard), ``json`` or ``csv``."""
+        if fmt == "html":
+            data = self.dashboard_data(period, scope_id, actor)
+            return exporting.render(self.plugins.renderers(), "statistics", fmt, data)
         report = self.statistics(period, scope_id, actor)
         return exporting.render(self.plugins.renderers(), "statistics", fmt, report)
+
+    @query("dashboard_data")
+    def dashboard_data(self, period: Period, scope_id: str, actor: Actor) -> dashboard.DashboardData:
+        """What the dashboard shows: the report, the previous period's and the same period a year
+        before (环比、同比), the units' ranking and the alerts (no party names in any of them)."""
+        report = self.statistics(period, scope_id, actor)
+        now = self.clock()
+        today = local_date(now)
+        registry = self.registry()
+        rows = list(self.store.ledger(rooms_in(registry, scope_id)))
+        found = dashboard.alerts(
+            self.store,
+            registry,
+            scope_id=scope_id,
+            rows=rows,
+            filings=self.filings(period, scope_id, actor, now),
+            meetings=self.meeting_compliance(period, scope_id, actor, now),
+            today=today,
+        )
+        return dashboard.DashboardData(
+            report=report,
+            previous=self.statistics(dashboard.previous_period(period), scope_id, actor),
+            year_ago=self.statistics(dashboard.year_ago_period(period), scope_id, actor),
+            alerts=found,
+            ranking=dashboard.ranking(report, registry, rows, found),
+            generated_at=now,
+        )
 
     @query("dashboard")
     def dashboard(self, period: Period, scope_id: str, actor: Actor) -> bytes:
