@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from mediation_core.domain.reporting.statistics import FIGURES, RATES, SCREENING_FIGURES, FigureSet, StatisticsReport
+from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.exports.ledger import escape_formula
 from mediation_reports.xlsx import as_text, print_setup
 
@@ -286,7 +287,7 @@ def _breakdown_sheet(sheet: Any, report: StatisticsReport, breakdown: Sequence[F
 
 def _footer(sheet: Any) -> None:
     """填报人, 审核人 and 报出日期 to fill in by hand, and the day the file was made."""
-    made = dt.datetime.now(dt.UTC).date()
+    made = dt.datetime.now(CHINA_TZ).date()  # the office's day, not UTC's
     sheet.append([])
     sheet.append(["填报人：＿＿＿＿＿＿", None, "审核人：＿＿＿＿＿＿", None, "报出日期：＿＿＿＿年＿＿月＿＿日"])
     sheet.append([f"制表日期：{made.year}年{made.month}月{made.day}日"])
