@@ -212,16 +212,16 @@ def test_the_dashboard_is_one_self_contained_file(service: MediationService) -> 
 
 def test_the_statistics_workbook_has_the_figures_and_a_sheet_per_breakdown(service: MediationService) -> None:
     book = load_workbook(io.BytesIO(service.statistics_file(PERIOD, "district", CENTRE, "xlsx")))
-    assert book.sheetnames == ["总表", "按月", "按单位", "按纠纷类型", "按案件来源"]
+    assert book.sheetnames == ["总表", "按月", "按单位", "按纠纷类型", "按案件来源", "柏杨街道"]
     summary = {row[0]: row[1:] for row in book["总表"].iter_rows(values_only=True) if row and row[0]}
     assert summary["登记纠纷"][:2] == (6, 12)
     assert summary["调解成功"][:2] == (4, 8)
-    assert summary["调解成功率"] == (4, 5, "80.0 %")
-    months = list(book["按月"].iter_rows(values_only=True))
-    assert [m[0] for m in months] == ["项目", "2026-03", "2026-04", "2026-05"]
-    header = months[0]
-    assert [m[header.index("登记纠纷（件）")] for m in months[1:]] == [2, 2, 2]
-    assert [r[0] for r in book["按单位"].iter_rows(values_only=True)] == ["项目", "柏杨街道"]
+    assert summary["调解成功率"][:3] == (4, 5, 0.8)
+    months = list(book["按月"].iter_rows(min_row=5, values_only=True))
+    assert [m[0] for m in months[:4]] == ["2026-03", "2026-04", "2026-05", "合计"]
+    header = next(book["按月"].iter_rows(min_row=3, max_row=3, values_only=True))
+    assert [m[header.index("登记纠纷")] for m in months[:4]] == [2, 2, 2, 6]
+    assert [r[0] for r in book["按单位"].iter_rows(min_row=5, max_row=6, values_only=True)] == ["柏杨街道", "合计"]
 
 
 def test_statistics_json_and_csv_carry_the_same_figures(service: MediationService) -> None:

@@ -72,15 +72,16 @@ def test_the_ledger_workbook_has_chinese_headers_and_one_row_per_case(walked: Me
     book = load_workbook(io.BytesIO(walked.export_ledger(ADMIN, "xlsx")))
     sheet = book["台账"]
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0] == HEADERS
-    assert len(values) == 2
-    row = dict(zip(values[0], values[1], strict=True))
+    assert values[2] == ("序号", *HEADERS)
+    assert len(values) == 4
+    row = dict(zip(values[2], values[3], strict=True))
+    assert row["序号"] == 1
     assert row["案号"] == "（2026）彭调人调字第001号"
     assert row["状态"] == "已归档"
     assert row["调解结果"] == "调解成功"
     assert row["受理日期"] == dt.datetime(2026, 5, 6)
     assert row["涉及金额（元）"] == 3000
-    assert sheet.freeze_panes == "A2"
+    assert sheet.freeze_panes == "B4"
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
@@ -103,7 +104,7 @@ def test_an_exported_ledger_imports_into_another_deployment_as_the_same_rows(
     with pytest.raises(LedgerImportError) as again:
         other.import_ledger(data, fmt, ADMIN)
     assert [(p.row, p.column, p.message_en) for p in again.value.problems] == [
-        (2 if fmt != "json" else 1, "系统案件编号", "this case is already in the system")
+        ({"xlsx": 4, "csv": 2, "json": 1}[fmt], "系统案件编号", "this case is already in the system")
     ]
 
 
@@ -122,7 +123,8 @@ def _workbook(rows: list[list[object]], headers: tuple[str, ...] = HEADERS) -> b
 def test_bad_rows_are_all_reported_by_row_and_column_and_nothing_is_imported(
     plugins: Plugins, walked: MediationService
 ) -> None:
-    good = list(load_workbook(io.BytesIO(walked.export_ledger(ADMIN, "xlsx"))).active.iter_rows(values_only=True))[1]  # type: ignore[union-attr]
+    exported = load_workbook(io.BytesIO(walked.export_ledger(ADMIN, "xlsx")))["台账"]
+    good = next(exported.iter_rows(min_row=4, max_row=4, values_only=True))[1:]  # below the title rows, after 序号
     col = {h: i for i, h in enumerate(HEADERS)}
 
     def changed(**cells: object) -> list[object]:

@@ -242,7 +242,9 @@ def test_the_screening_ledger_as_a_workbook(service: MediationService, clock: St
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["纠纷排查台账"]
     rows = list(book["纠纷排查台账"].iter_rows(values_only=True))
-    assert rows[0] == (
+    assert rows[0][0] == "纠纷排查台账"
+    assert rows[1][0] == "填表单位：市中区"
+    assert rows[2] == (
         "排查日期",
         "调解室",
         "排查区域",
@@ -259,7 +261,7 @@ def test_the_screening_ledger_as_a_workbook(service: MediationService, clock: St
         "备注",
         "排查记录编号",
     )
-    lines = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    lines = [dict(zip(rows[2], r, strict=True)) for r in rows[3:]]
     assert [(r["排查日期"].date(), r["序号"], r["处置情况"]) for r in lines] == [
         (D(2026, 5, 2), None, None),
         (D(2026, 5, 8), 1, "纳入调解"),
@@ -282,7 +284,7 @@ def test_the_screening_ledger_as_a_workbook(service: MediationService, clock: St
 def workbook_lines(data: bytes) -> list[dict[str, object]]:
     sheet = openpyxl.load_workbook(io.BytesIO(data))["纠纷排查台账"]
     rows = list(sheet.iter_rows(values_only=True))
-    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]  # type: ignore[arg-type]
+    return [dict(zip(rows[2], r, strict=True)) for r in rows[3:]]  # type: ignore[arg-type]
 
 
 def test_the_dashboard_and_the_statistics_files_show_screening(service: MediationService, clock: StoryClock) -> None:

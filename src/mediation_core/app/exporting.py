@@ -47,6 +47,7 @@ from mediation_core.exports.ledger import (
     LedgerTable,
     input_problems,
     ledger_table,
+    registry_names,
     rows_from_table,
 )
 from mediation_core.plugins.manager import PluginError
@@ -102,8 +103,21 @@ def table(
     masked = not sees_personal_data(actor, sorted({r.room_id for r in rows}), registry, roles)
     scope = registry.org(actor.scope_id)
     return ledger_table(
-        rows, categories, masked=masked, scope=scope.name if scope else actor.scope_id, generated_at=now
+        rows,
+        categories,
+        masked=masked,
+        scope=scope.name if scope else actor.scope_id,
+        generated_at=now,
+        names=shown_names(registry),
     )
+
+
+def shown_names(registry: Registry) -> dict[str, str]:
+    """Rooms and mediators the ledger shows by name (and an import reads back to the id): every
+    one whose name is unique in the registry (:func:`~mediation_core.exports.ledger.registry_names`)."""
+    ids = {room.org_id: room.name for room in registry.rooms()}
+    ids.update({m.mediator_id: m.name for m in registry.mediators.values()})
+    return registry_names(ids)
 
 
 def import_ledger(
@@ -152,7 +166,7 @@ def import_ledger(
         ) from exc
     if len(raw.rows) > MAX_ROWS:
         raise LedgerFileError(f"超过 {MAX_ROWS} 行", f"more than {MAX_ROWS} rows")
-    parsed = rows_from_table(raw.headers, raw.rows, categories, first_row=raw.first_row)
+    parsed = rows_from_table(raw.headers, raw.rows, categories, first_row=raw.first_row, names=shown_names(registry))
     numbers = {r.number: r.case_id for r in store.ledger() if r.number}
     problems = input_problems(parsed, context, numbers_in_store=numbers)
     room_header = LEDGER_HEADERS_ZH["room_id"]

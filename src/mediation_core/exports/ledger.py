@@ -45,6 +45,12 @@ MAX_ROWS = 20_000
 MAX_COLUMNS = 100
 """At most 100 columns (the ledger has 38; a clerk's own columns beside them are ignored)."""
 
+NAMED = ("room_id", "presiding_mediator", "mediators")
+"""Columns holding a room's or a mediator's id, shown by name (:func:`registry_names`)."""
+HEADER_ROWS = 5
+"""A reader looks for the header row among a file's first rows (a workbook has a title and a
+填表单位 row above it)."""
+
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 """A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection)."""
 
@@ -136,6 +142,20 @@ class LedgerTable:
     generated_at: dt.datetime | None = None
 
 
+def registry_names(names: Mapping[str, str]) -> dict[str, str]:
+    """Of ``names`` (a room's or mediator's id → name), the ones a ledger may show for the id
+    and read back to it: a name no other room or mediator bears, that is no one's id and holds
+    no 、 (the separator of the 调解员 cell). An id without such a name is shown as the id."""
+    counts: dict[str, int] = {}
+    for name in names.values():
+        counts[name] = counts.get(name, 0) + 1
+    return {
+        key: name
+        for key, name in names.items()
+        if name and counts[name] == 1 and name not in names and SEPARATOR not in name and name == name.strip()
+    }
+
+
 @frozen(kw_only=True)
 class RawTable:
     """A ledger file unpacked: its header cells and its data rows, as the file holds them.
@@ -179,10 +199,15 @@ class ParsedLedger:
     line_numbers: tuple[int, ...]
 
 
-def _cell(row: LedgerRow, column: str, categories: Mapping[str, Category], masked: bool) -> Cell:
+def _cell(
+    row: LedgerRow, column: str, categories: Mapping[str, Category], masked: bool, names: Mapping[str, str]
+) -> Cell:
     value = getattr(row, column)
     if value is None:
         return None
+    if column in NAMED or column in LIST_COLUMNS:
+        items = value if isinstance(value, tuple) else (value,)
+        return SEPARATOR.join(names.get(i, i) if column in NAMED else i for i in items)
     if isinstance(value, enum.Enum):
         value = value.value
     if column in CODED:
@@ -190,8 +215,6 @@ def _cell(row: LedgerRow, column: str, categories: Mapping[str, Category], maske
     if column == "category":
         category = categories.get(value)
         return category.name_zh if category else value
-    if column in LIST_COLUMNS:
-        return SEPARATOR.join(value)
     if masked and column in FREE_TEXT:
         return mask_text(value)
     if isinstance(value, (str, int, Decimal, dt.date)):
@@ -207,12 +230,16 @@ def ledger_table(
     masked: bool,
     scope: str = "",
     generated_at: dt.datetime | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> LedgerTable:
-    """The rows as the ledger's cells, one row per case, in the order given."""
+    """The rows as the ledger's cells, one row per case, in the order given. ``names`` (from
+    :func:`registry_names`) shows rooms and mediators by name; the import reads a name back
+    to its id with the same map."""
+    shown = names or {}
     return LedgerTable(
         title=TITLE,
         headers=HEADERS,
-        rows=tuple(tuple(_cell(r, c, categories, masked) for c in COLUMNS) for r in rows),
+        rows=tuple(tuple(_cell(r, c, categories, masked, shown) for c in COLUMNS) for r in rows),
         masked=masked,
         scope=scope,
         generated_at=generated_at,
@@ -313,8 +340,9 @@ def _coded(column: str) -> Callable[[Any], str | None]:
     return parse
 
 
-def _parsers(categories: Mapping[str, Category]) -> dict[str, Callable[[Any], Any]]:
+def _parsers(categories: Mapping[str, Category], names: Mapping[str, str]) -> dict[str, Callable[[Any], Any]]:
     by_name = {c.name_zh: code for code, c in categories.items()}
+    ids = {name: key for key, name in names.items()}
 
     def category(value: Any) -> str:
         text = _text(value)
@@ -332,8 +360,16 @@ def _parsers(categories: Mapping[str, Category]) -> dict[str, Callable[[Any], An
         parsers[column] = _int
     parsers["amount_involved"] = _amount
     for column in LIST_COLUMNS:
-        parsers[column] = lambda v: tuple(n.strip() for n in _text(v).split(SEPARATOR) if n.strip())
+        parsers[column] = _names_of
+    parsers["mediators"] = lambda v: tuple(ids.get(n, n) for n in _names_of(v))
+    parsers["room_id"] = lambda v: ids.get(_text(v), _text(v))
+    parsers["presiding_mediator"] = lambda v: ids.get(_text(v), _text(v)) or None
     return parsers
+
+
+def _names_of(value: Any) -> tuple[str, ...]:
+    """The names of a list cell (当事人, 调解员), split at 、."""
+    return tuple(n.strip() for n in _text(value).split(SEPARATOR) if n.strip())
 
 
 def _optional_text(value: Any) -> str | None:
@@ -414,15 +450,21 @@ def _read_row(
 
 
 def rows_from_table(
-    headers: Sequence[Any], rows: Sequence[Sequence[Any]], categories: Mapping[str, Category], *, first_row: int = 2
+    headers: Sequence[Any],
+    rows: Sequence[Sequence[Any]],
+    categories: Mapping[str, Category],
+    *,
+    first_row: int = 2,
+    names: Mapping[str, str] | None = None,
 ) -> ParsedLedger:
     """Read a ledger table back. ``headers`` are the header cells (row ``first_row - 1`` of the
     file), ``rows`` the data rows from ``first_row`` on; blank rows are skipped. Columns may
     come in any order; columns that are not the ledger's are ignored. Raises
     :class:`LedgerImportError` listing every problem: a missing column, a bad cell, a
-    required cell left empty, or a case id used twice."""
+    required cell left empty, or a case id used twice. ``names`` (the export's
+    :func:`registry_names`) reads a room's or mediator's name back to its id; an id is read as is."""
     positions = _positions(headers, first_row - 1)
-    parsers = _parsers(categories)
+    parsers = _parsers(categories, names or {})
     problems: list[ImportProblem] = []
     parsed: list[LedgerRow] = []
     numbers: list[int] = []

@@ -96,6 +96,34 @@ class Period:
                 return str(s.year)
         return f"{s.isoformat()}..{e.isoformat()}"
 
+    @property
+    def title_zh(self) -> str:
+        """The period as a return's title names it: ``2026年5月``, ``2026年第二季度``,
+        ``2025年下半年``, ``2026年``; any other period as :attr:`span_zh` says it."""
+        s, e = self.start, self.end
+        if s.year == e.year and s.day == 1 and e == _month_end(e.year, e.month):
+            span = e.month - s.month + 1
+            if span == 3 and s.month % 3 == 1:
+                return f"{s.year}年第{_QUARTERS_ZH[s.month // 3]}季度"
+            if span == 6 and s.month in (1, 7):
+                return f"{s.year}年{'上' if s.month == 1 else '下'}半年"
+            if span == 12:
+                return f"{s.year}年"
+        return self.span_zh
+
+    @property
+    def span_zh(self) -> str:
+        """The months (or days) the period covers: ``2026年5月``, ``2025年7月–12月``,
+        ``2025年11月–2026年2月``; a period not of whole months ``2026年5月3日–6月15日``."""
+        s, e = self.start, self.end
+        if s.day == 1 and e == _month_end(e.year, e.month):
+            if (s.year, s.month) == (e.year, e.month):
+                return f"{s.year}年{s.month}月"
+            last = f"{e.month}月" if e.year == s.year else f"{e.year}年{e.month}月"
+            return f"{s.year}年{s.month}月–{last}"
+        last = f"{e.month}月{e.day}日" if e.year == s.year else f"{e.year}年{e.month}月{e.day}日"
+        return f"{s.year}年{s.month}月{s.day}日–{last}"
+
     def __contains__(self, day: object) -> bool:
         return isinstance(day, dt.date) and self.start <= day <= self.end
 
@@ -120,6 +148,9 @@ class Period:
 
     def __str__(self) -> str:
         return self.label
+
+
+_QUARTERS_ZH = ("一", "二", "三", "四")
 
 
 def month_label(day: dt.date) -> str:
