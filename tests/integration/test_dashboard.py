@@ -177,7 +177,7 @@ def test_the_dashboard_renders_its_figures_and_draws_its_charts_in_chromium(
         seen = json.loads(browser.evaluate(tab, PROBE))
         browser.send("Page.navigate", tab, url="about:blank")  # the file stands alone: nothing was fetched
     assert seen["title"] == "市中区矛盾纠纷多元化解工作看板（2026-03-01..2026-05-31）"
-    assert seen["period"] == "统计期：2026年3月至5月（2026-03-01 至 2026-05-31）"
+    assert seen["period"] == "统计期：2026年3月–5月（2026-03-01 至 2026-05-31）"
     assert seen["generated"] == "生成时间：2026-06-01 09:00（北京时间）"
     assert seen["external"] == 0
     figures = seen["figures"]
@@ -314,10 +314,10 @@ def test_the_alerts_link_to_their_cases_and_the_figures_compare_with_earlier_per
     assert seen["mom"] == "环比 +6 件"  # nothing received December–February
     assert seen["yoy"] == "同比 +6 件"
     assert seen["compare"][1:] == [
-        "本期（2026年3月至5月）",
-        "上期（2025年12月至2026年2月）",
+        "本期（2026年3月–5月）",
+        "上期（2025年12月–2026年2月）",
         "环比",
-        "去年同期（2025年3月至5月）",
+        "去年同期（2025年3月–5月）",
         "同比",
     ]
 

@@ -230,19 +230,8 @@ LEGEND = f'<p class="legend"><span style="color:{BLUE}">■</span> 登记 <span 
 
 
 def period_title(period: Period) -> str:
-    """The period in Chinese (2026年3月至5月): the period's own ``title_zh`` when it has one."""
-    own = getattr(period, "title_zh", None)
-    if isinstance(own, str) and own:
-        return own
-    s, e = period.start, period.end
-    whole = s.day == 1 and (e + dt.timedelta(days=1)).day == 1
-    if not whole:
-        return f"{s.year}年{s.month}月{s.day}日至{e.year}年{e.month}月{e.day}日"
-    if (s.year, s.month) == (e.year, e.month):
-        return f"{s.year}年{s.month}月"
-    if s.year == e.year:
-        return f"{s.year}年{s.month}月至{e.month}月"
-    return f"{s.year}年{s.month}月至{e.year}年{e.month}月"
+    """The period in Chinese (2026年5月, 2025年下半年, 2026年3月–5月), as the workbooks print it."""
+    return period.title_zh
 
 
 def rate_floor(values: Sequence[float]) -> float:
