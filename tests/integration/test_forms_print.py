@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import re
 from decimal import Decimal
 from typing import Any
@@ -92,7 +93,7 @@ def assert_official_layout(doc: Any, title: str) -> None:
     assert normal == BODY_FONTS[0]
     table = doc.part.part_related_by(RT.FONT_TABLE).blob.decode()
     for chain in (TITLE_FONTS, BODY_FONTS):
-        for name, alternate in zip(chain, chain[1:], strict=False):
+        for name, alternate in itertools.pairwise(chain):
             assert f'w:name="{name}"><w:altName w:val="{alternate}"/>' in table
 
 
@@ -145,7 +146,8 @@ def script(case: dict[str, Any]) -> list[tuple[dt.datetime, Any]]:
     start: dt.date = case["start"]
     steps = lifecycle("g", start=start)
     out = []
-    for moment, command in steps:
+    for moment, step in steps:
+        command = step
         if isinstance(command, c.ReceiveDispute):
             command = attrs.evolve(
                 command,

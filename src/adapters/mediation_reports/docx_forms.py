@@ -18,6 +18,7 @@ Latin letters and digits are set in Times New Roman.
 from __future__ import annotations
 
 import io
+import itertools
 from typing import Any
 
 from mediation_core.exports.forms import Block, Fields, FormDocument, Paragraph, Signatures, Table
@@ -51,95 +52,108 @@ def _set_fonts(element: Any, chain: tuple[str, ...]) -> None:
 def _font_table(word: Any) -> None:
     """Give every font of each chain the next as its alternate name in word/fontTable.xml."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT  # noqa: PLC0415
+    from docx.opc.oxml import parse_xml, serialize_part_xml  # noqa: PLC0415
+    from docx.oxml import OxmlElement  # noqa: PLC0415
     from docx.oxml.ns import qn  # noqa: PLC0415
-    from lxml import etree  # noqa: PLC0415
+
+    def child(parent: Any, tag: str, value: str) -> None:
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), value)
+        parent.append(element)
 
     part = word.part.part_related_by(RT.FONT_TABLE)
-    root = etree.fromstring(part.blob)
+    root = parse_xml(part.blob)
     for chain in (TITLE_FONTS, BODY_FONTS):
-        for name, alternate in zip(chain, chain[1:], strict=False):
-            font = etree.SubElement(root, qn("w:font"))
+        for name, alternate in itertools.pairwise(chain):
+            font = OxmlElement("w:font")
             font.set(qn("w:name"), name)
-            etree.SubElement(font, qn("w:altName")).set(qn("w:val"), alternate)
-            etree.SubElement(font, qn("w:charset")).set(qn("w:val"), "86")  # GB2312
-            etree.SubElement(font, qn("w:family")).set(qn("w:val"), "modern" if "仿宋" in name else "roman")
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)  # noqa: SLF001
+            child(font, "w:altName", alternate)
+            child(font, "w:charset", "86")  # GB2312
+            child(font, "w:family", "modern" if "仿宋" in name else "roman")
+            root.append(font)
+    part._blob = serialize_part_xml(root)  # noqa: SLF001
 
 
-def document_docx(doc: FormDocument) -> bytes:
-    from docx import Document  # noqa: PLC0415 - the optional extra, only when a document is made
-    from docx.enum.section import WD_SECTION  # noqa: PLC0415
-    from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: PLC0415
-    from docx.shared import Mm, Pt  # noqa: PLC0415
+class _Writer:
+    """Writes one document's runs, tables and sections on the 公文 layout."""
 
-    word = Document()
-    style = word.styles["Normal"]
-    style.font.name = LATIN_FONT
-    style.font.size = Pt(BODY_PT)
-    _set_fonts(style.element, BODY_FONTS)
-    _font_table(word)
-    word.core_properties.title = doc.title
-    word.core_properties.subject = doc.number
-    word.core_properties.keywords = f"{doc.form.value}{' masked' if doc.masked else ''}"
+    def __init__(self, doc: FormDocument) -> None:
+        from docx import Document  # noqa: PLC0415 - the optional extra, only when a document is made
+        from docx.shared import Pt  # noqa: PLC0415
 
+        self.word = Document()
+        style = self.word.styles["Normal"]
+        style.font.name = LATIN_FONT
+        style.font.size = Pt(BODY_PT)
+        _set_fonts(style.element, BODY_FONTS)
+        _font_table(self.word)
+        self.word.core_properties.title = doc.title
+        self.word.core_properties.subject = doc.number
+        self.word.core_properties.keywords = f"{doc.form.value}{' masked' if doc.masked else ''}"
+
+    @staticmethod
     def layout(section: Any) -> None:
+        from docx.shared import Mm  # noqa: PLC0415
+
         section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
         section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
         section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
 
+    @staticmethod
     def run(
         para: Any, text: str, *, size: int = BODY_PT, chain: tuple[str, ...] = BODY_FONTS, bold: bool = False
     ) -> None:
+        from docx.shared import Pt  # noqa: PLC0415
+
         r = para.add_run(text)
         r.bold = bold
         r.font.size = Pt(size)
         r.font.name = LATIN_FONT
         _set_fonts(r._element, chain)  # noqa: SLF001
 
-    def line(text: str, align: object, **kwargs: Any) -> None:
-        para = word.add_paragraph()
-        para.alignment = align  # type: ignore[assignment]
-        run(para, text, **kwargs)
+    def line(self, text: str, align: Any, **kwargs: Any) -> None:
+        para = self.word.add_paragraph()
+        para.alignment = align
+        self.run(para, text, **kwargs)
 
-    def cell(target: Any, text: str) -> None:
-        para = target.paragraphs[0]
-        run(para, text, size=TABLE_PT)
+    def table(self, rows: list[tuple[str, ...]], cols: int) -> None:
+        table = self.word.add_table(rows=0, cols=cols)
+        table.style = "Table Grid"
+        for row in rows:
+            for cell, value in zip(table.add_row().cells, row, strict=True):
+                self.run(cell.paragraphs[0], value, size=TABLE_PT)
 
-    def block(item: Block) -> None:
+    def block(self, item: Block) -> None:
+        from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: PLC0415
+
         if isinstance(item, Fields):
-            table = word.add_table(rows=0, cols=2)
-            table.style = "Table Grid"
-            for field in item.items:
-                cells = table.add_row().cells
-                cell(cells[0], field.label)
-                cell(cells[1], field.value)
+            self.table([(f.label, f.value) for f in item.items], 2)
         elif isinstance(item, Table):
-            table = word.add_table(rows=1, cols=len(item.headers))
-            table.style = "Table Grid"
-            for c, header in zip(table.rows[0].cells, item.headers, strict=True):
-                cell(c, header)
-            for row in item.rows:
-                for c, value in zip(table.add_row().cells, row, strict=True):
-                    cell(c, value)
+            self.table([item.headers, *item.rows], len(item.headers))
         elif isinstance(item, Paragraph):
-            para = word.add_paragraph()
-            run(para, item.text, bold=item.heading)
+            self.run(self.word.add_paragraph(), item.text, bold=item.heading)
         elif isinstance(item, Signatures):
             for text in item.lines:
-                line(text, WD_ALIGN_PARAGRAPH.RIGHT)
+                self.line(text, WD_ALIGN_PARAGRAPH.RIGHT)
 
-    layout(word.sections[0])
+
+def document_docx(doc: FormDocument) -> bytes:
+    from docx.enum.section import WD_SECTION  # noqa: PLC0415
+    from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: PLC0415
+
+    w = _Writer(doc)
+    w.layout(w.word.sections[0])
     for n, page in enumerate(doc.pages):
         if n:
-            layout(word.add_section(WD_SECTION.NEW_PAGE))
-        line(doc.organisation, WD_ALIGN_PARAGRAPH.CENTER)
-        line(doc.title, WD_ALIGN_PARAGRAPH.CENTER, size=TITLE_PT, chain=TITLE_FONTS)
+            w.layout(w.word.add_section(WD_SECTION.NEW_PAGE))
+        w.line(doc.organisation, WD_ALIGN_PARAGRAPH.CENTER)
+        w.line(doc.title, WD_ALIGN_PARAGRAPH.CENTER, size=TITLE_PT, chain=TITLE_FONTS)
         if doc.number:
-            line(doc.number, WD_ALIGN_PARAGRAPH.RIGHT)
+            w.line(doc.number, WD_ALIGN_PARAGRAPH.RIGHT)
         if page.caption:
-            line(page.caption, WD_ALIGN_PARAGRAPH.RIGHT)
+            w.line(page.caption, WD_ALIGN_PARAGRAPH.RIGHT)
         for item in page.blocks:
-            block(item)
+            w.block(item)
     out = io.BytesIO()
-    word.save(out)
+    w.word.save(out)
     return out.getvalue()
