@@ -222,6 +222,8 @@ def _referral_scope(command: rc.ReferralCommand, state: ReferralState | None) ->
 def _referral_numbering(command: rc.ReferralCommand, state: ReferralState | None) -> tuple[str, int] | None:
     if isinstance(command, rc.IssueReferral) and not command.letter_number and issued_by_station(command.source):
         return f"referral-letters:{command.issuer_id}", command.issued_on.year
+    if isinstance(command, rc.DeclineReferral) and state is not None:
+        return f"decline-letters:{state.room_id}", command.on.year
     return None
 
 

@@ -40,6 +40,9 @@ COMPANIES = (
     ("装饰工程有限公司", "builder"),
     ("汽车服务有限公司", "shop"),
 )
+OCCUPATIONS = ("务农", "个体经营", "务工", "退休", "自由职业", "企业职工", "教师", "驾驶员")
+"""Occupations printed on the forms' 职业 line (picked from the ID number, so the draw of
+every other value is unchanged)."""
 PREFIXES = ["嘉州", "凌云", "海棠", "峨眉", "青衣", "大佛", "绿心", "三江", "岷江", "乐山"]
 
 
@@ -68,13 +71,17 @@ class People:
         return f"{place}{self.rng.choice(STREETS)}{self.rng.randrange(1, 300)}号"
 
     def person(self, party_id: str, side: Side, place: str) -> NaturalPerson:
+        name = person_name(self.rng)
+        id_number = self._id_number()
         return NaturalPerson(
             party_id=party_id,
             side=side,
-            name=person_name(self.rng),
-            id_number=self._id_number(),
+            name=name,
+            id_number=id_number,
             phone=self.phone(),
             address=self.address(place),
+            ethnicity="汉族",
+            occupation=OCCUPATIONS[int(id_number[14:16]) % len(OCCUPATIONS)],
         )
 
     def company(self, party_id: str, side: Side, place: str, kind: str = "") -> OrganisationParty:

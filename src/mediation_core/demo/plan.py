@@ -77,6 +77,7 @@ from mediation_core.domain.values.parties import NaturalPerson, OrganisationPart
 from mediation_core.domain.values.periods import Period
 from mediation_core.domain.values.risks import Difficulty, RiskKind
 from mediation_core.domain.values.sources import CaseSource, ReferralMode
+from mediation_core.exports.forms import zh_date
 
 PERIOD = Period.half(2025, 2)
 """The half-year the demo reports on: July to December 2025."""
@@ -965,7 +966,9 @@ class Planner:
                     party_ids=tuple(p.party_id for p in d.parties),
                     summary="调解员听取双方陈述，释法说理，引导双方协商"
                     if n < sessions - 1
-                    else "双方在调解员主持下协商一致",
+                    else "双方在调解员主持下协商一致"
+                    if d.outcome != "failed"
+                    else "双方分歧较大，经调解未能协商一致",
                 ),
             )
         self.prevent(d, case, actor, end)
@@ -1025,7 +1028,7 @@ class Planner:
                 Responsibility(party_id=p.party_id, text="承担主要责任" if p is payer else "予以谅解")
                 for p in d.parties
             ),
-            obligations=f"{payer.name}于{deadline:%Y年%m月%d日}前向对方支付人民币{d.amount or 500}元，双方再无其他纠葛",
+            obligations=f"{payer.name}于{zh_date(deadline)}前向对方支付人民币{d.amount or 500}元，双方再无其他纠葛",
             performance_method="现金或转账一次性支付",
             performance_place=self.district.name(d.room),
             performance_deadline=deadline,

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Iterable, Sequence
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from mediation_core.domain.case import events as ev
 from mediation_core.domain.case.agreements import AgreementForm, SignatoryKind
@@ -132,7 +133,51 @@ class FormDocument:
 
 
 def zh_date(day: dt.date | None) -> str:
+    """The one date style of every printed form: 2025年7月16日, no leading zeros."""
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+_PADDED_DATE = re.compile(r"(\d{4})年0*(\d{1,2})月0*(\d{1,2})日")
+_QUOTES = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
+
+
+def typeset(text: str) -> str:
+    """Printed text in the national style: “” quotation marks (GB/T 15834), dates without
+    leading zeros (2025年07月16日 → 2025年7月16日), whoever typed the text."""
+    return _PADDED_DATE.sub(lambda m: f"{m[1]}年{int(m[2])}月{int(m[3])}日", text.translate(_QUOTES))
+
+
+def _typeset_block(block: Block) -> Block:
+    if isinstance(block, Fields):
+        return Fields(items=tuple(Field(label=typeset(f.label), value=typeset(f.value)) for f in block.items))
+    if isinstance(block, Paragraph):
+        return Paragraph(text=typeset(block.text), heading=block.heading)
+    if isinstance(block, Table):
+        return Table(
+            headers=tuple(typeset(h) for h in block.headers),
+            rows=tuple(tuple(typeset(v) for v in row) for row in block.rows),
+        )
+    return Signatures(lines=tuple(typeset(line) for line in block.lines))
+
+
+def typeset_document(doc: FormDocument) -> FormDocument:
+    """The document with :func:`typeset` applied to every piece of text."""
+    return evolve(
+        doc,
+        title=typeset(doc.title),
+        organisation=typeset(doc.organisation),
+        number=typeset(doc.number),
+        pages=tuple(
+            Page(caption=typeset(p.caption), blocks=tuple(_typeset_block(b) for b in p.blocks)) for p in doc.pages
+        ),
+    )
+
+
+def file_title(names: Iterable[str], category: str) -> str:
+    """卷名: the parties and the kind of dispute, 纠纷 written once (a category's name already
+    ends in 纠纷 or 争议 for most kinds)."""
+    kind = category if category.endswith(("纠纷", "争议", "争执")) else f"{category}纠纷"
+    return f"{'、'.join(names)}{kind}"
 
 
 SIGN_DATE = "年    月    日"
@@ -351,6 +396,7 @@ def mediation_record(c: _Case) -> FormDocument:
     pages = []
     for n, session in enumerate(sessions, start=1):
         present = "、".join(c.party_name(p) for p in session.party_ids)
+        last = n == len(sessions)
         fields = (
             Field(label="调解时间", value=zh_date(session.on)),
             Field(label="调解地点", value=session.place),
@@ -359,6 +405,7 @@ def mediation_record(c: _Case) -> FormDocument:
             Field(label="到场当事人", value=present),
             Field(label="邀请参加人员", value="、".join(session.invitees) or "无"),
             Field(label="是否公开", value="公开" if session.public else "不公开"),
+            *((Field(label="调解结果", value=_result(c)),) if last else ()),
         )
         pages.append(
             Page(
@@ -374,6 +421,18 @@ def mediation_record(c: _Case) -> FormDocument:
             )
         )
     return c.form(DocumentForm.MEDIATION_RECORD, "人民调解记录", pages)
+
+
+def _result(c: _Case) -> str:
+    """What the file shows came of the mediation, from its events, never from the summary typed."""
+    s = c.state
+    ended = [e for e in c.of_type(ev.CaseTerminated) if isinstance(e, ev.CaseTerminated)]
+    if ended:
+        return f"未达成协议，终止调解（{ended[-1].reason.title_zh}）"
+    if s.agreement is not None:
+        form = "口头协议" if s.agreement.form is AgreementForm.ORAL else "书面协议"
+        return f"达成{form}"
+    return "调解中"
 
 
 def _wards_of(s: CaseState) -> tuple[str, ...]:
@@ -564,7 +623,7 @@ def file_cover(c: _Case) -> FormDocument:
     mediators = "、".join(c.mediator(m) for m in sorted(s.ever_assigned - s.recused)) or c.mediator(s.presiding)
     cover = (
         Field(label="人民调解委员会", value=c.committee),
-        Field(label="卷名", value=f"{'、'.join(p.name for p in s.parties)}{c.category}纠纷"),
+        Field(label="卷名", value=file_title((p.name for p in s.parties), c.category)),
         Field(label="卷号", value=c.number),
         Field(label="调解员", value=mediators),
         Field(label="调解日期", value=f"自{zh_date(s.accepted_on)}至{zh_date(s.concluded_on)}"),
@@ -631,7 +690,7 @@ def case_document(
     if build is None:
         msg = f"{form.value} is a referral's document, not a case's"
         raise ValueError(msg)
-    return build(_Case(state, tuple(events), registry, categories, masked))
+    return typeset_document(build(_Case(state, tuple(events), registry, categories, masked)))
 
 
 # -- the referral's letters ------------------------------------------------------------------------
@@ -639,6 +698,26 @@ def referral_document(
     form: DocumentForm, referral: ReferralState, registry: Registry, categories: dict[str, Category], *, masked: bool
 ) -> FormDocument:
     """The station's letter (移送/委托人民调解函) to the room's committee, or the committee's reply."""
+    return typeset_document(_referral_document(form, referral, registry, categories, masked=masked))
+
+
+def _signer(issuer_name: str, role: str) -> str:
+    """签发人: the station's name with the signer's role (XX派出所所长), the name written once."""
+    return role if role.startswith(issuer_name) else f"{issuer_name}{role}"
+
+
+def _salutation(text: str) -> tuple[str, str]:
+    """A letter's text split into its salutation (``甲、乙：``) and body; ``("", text)`` when it
+    has none, so a salutation is printed once."""
+    head, colon, body = text.partition("：")
+    if colon and head and len(head) <= 80 and not any(mark in head for mark in "，。；“”「」"):
+        return f"{head}：", body
+    return "", text
+
+
+def _referral_document(
+    form: DocumentForm, referral: ReferralState, registry: Registry, categories: dict[str, Category], *, masked: bool
+) -> FormDocument:
     room_name = registry.committee_name(referral.room_id)
     category = categories.get(referral.category)
     category_name = category.name_zh if category else referral.category
@@ -659,7 +738,7 @@ def referral_document(
         blocks: tuple[Block, ...] = (
             Paragraph(text=f"{room_name}："),
             Paragraph(
-                text=f"我单位在工作中发现「{referral.cause}」纠纷（{category_name}），经双方当事人同意，"
+                text=f"我单位在工作中发现“{referral.cause}”纠纷（{category_name}），经双方当事人同意，"
                 f"现依据《中华人民共和国人民调解法》第十八条{mode}你委员会调解。{ask}"
             ),
             Paragraph(text="当事人基本情况", heading=True),
@@ -668,7 +747,11 @@ def referral_document(
             Paragraph(text=mask.text(referral.facts)),
             Paragraph(text=f"当事人意愿：{consents}"),
             Signatures(
-                lines=(f"负责人：{referral.signed_by}", f"{referral.issuer_name}（印章）", zh_date(referral.issued_on))
+                lines=(
+                    f"签发人：{_signer(referral.issuer_name, referral.signed_by)}",
+                    f"{referral.issuer_name}（印章）",
+                    zh_date(referral.issued_on),
+                )
             ),
         )
         return FormDocument(
@@ -684,17 +767,19 @@ def referral_document(
         raise ValueError(msg)
     if referral.declination is not None:
         letter = referral.declination
+        salutation, body = _salutation(mask.text(letter.text))
         return FormDocument(
             form=form,
             title="不予调解函",
             organisation=room_name,
-            number=referral.letter_number,
+            number=letter.number,
             masked=masked,
             pages=(
                 Page(
                     blocks=(
-                        Paragraph(text="、".join(a.name for a in letter.addressees) + "："),
-                        Paragraph(text=mask.text(letter.text)),
+                        Paragraph(text=salutation or "、".join(a.name for a in letter.addressees) + "："),
+                        Paragraph(text=body),
+                        Fields(items=(Field(label="来函编号", value=letter.referral_letter),)),
                         Paragraph(text=f"不予调解理由：{letter.reason.title_zh}"),
                         Signatures(lines=(f"{room_name}（印章）", zh_date(letter.on))),
                     )
@@ -716,7 +801,7 @@ def referral_document(
                 blocks=(
                     Paragraph(text=f"{referral.issuer_name}："),
                     Paragraph(
-                        text=f"你单位{referral.mode.title_zh}的「{referral.cause}」纠纷（{referral.letter_number}），"
+                        text=f"你单位{referral.mode.title_zh}的“{referral.cause}”纠纷（{referral.letter_number}），"
                         f"本委员会已于{zh_date(referral.acknowledged_on)}受理。调解结束后将及时反馈调解结果。"
                     ),
                     Fields(items=(Field(label="案件编号", value=referral.case_id or ""),)),

@@ -94,12 +94,24 @@ def _accepted(cmd: c.AcceptReferral, state: ReferralState, ctx: DecisionContext)
     ]
 
 
-def declination_letter(cmd: c.DeclineReferral, state: ReferralState) -> DeclinationLetter:
+def decline_letter_number(cmd: c.DeclineReferral, state: ReferralState, ctx: DecisionContext | None) -> str:
+    """The room's own gap-free number for its 不予调解函 ("" when no sequence was drawn)."""
+    if ctx is None or ctx.sequence is None:
+        return ""
+    room = ctx.registry.org(state.room_id)
+    return ctx.policy.decline_letter_number(
+        room_code=(room.code if room else "") or state.room_id, year=cmd.on.year, seq=ctx.sequence
+    )
+
+
+def declination_letter(
+    cmd: c.DeclineReferral, state: ReferralState, ctx: DecisionContext | None = None
+) -> DeclinationLetter:
     """不予调解函 to every party and to the referrer (§9 rule 39)."""
     note = f"（{cmd.note.strip()}）" if cmd.note.strip() else ""
     text = (
         f"{state.issuer_name}、各方当事人：{state.issuer_name}{state.letter_number}"
-        f"{state.mode.title_zh}的「{state.cause}」一案，经本委员会审查，属于{cmd.reason.title_zh}{note}，"
+        f"{state.mode.title_zh}的“{state.cause}”一案，经本委员会审查，属于{cmd.reason.title_zh}{note}，"
         "决定不予调解。当事人可以依法通过其他途径解决。"
     )
     addressees = (
@@ -107,13 +119,18 @@ def declination_letter(cmd: c.DeclineReferral, state: ReferralState) -> Declinat
         Addressee(name=state.issuer_name, org_id=state.issuer_id),
     )
     return DeclinationLetter(
-        referral_letter=state.letter_number, reason=cmd.reason, text=text, addressees=addressees, on=cmd.on
+        referral_letter=state.letter_number,
+        reason=cmd.reason,
+        text=text,
+        addressees=addressees,
+        on=cmd.on,
+        number=decline_letter_number(cmd, state, ctx),
     )
 
 
 def _declined(cmd: c.DeclineReferral, state: ReferralState, ctx: DecisionContext) -> list[ev.ReferralEvent]:
     late = _late(state, DeadlineKind.REFERRAL_ACKNOWLEDGEMENT, cmd.on)
-    return [ev.ReferralDeclined(on=cmd.on, letter=declination_letter(cmd, state), late=late)]
+    return [ev.ReferralDeclined(on=cmd.on, letter=declination_letter(cmd, state, ctx), late=late)]
 
 
 def _returned(cmd: c.ReturnReferral, state: ReferralState, ctx: DecisionContext) -> list[ev.ReferralEvent]:

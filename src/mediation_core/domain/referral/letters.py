@@ -94,6 +94,7 @@ class DeclinationLetter:
     text: str
     addressees: tuple[Addressee, ...]
     on: dt.date
+    number: str = ""  # the room's own letter number (Policy.decline_letter_format); "" on older letters
 
 
 @frozen(kw_only=True)

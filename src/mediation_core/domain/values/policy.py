@@ -82,6 +82,7 @@ class Policy:
     version: str = "2026.1"
     case_number_format: str = "（{year}）{room_code}人调字第{seq:03d}号"
     referral_letter_format: str = "{station_code}{mode}调〔{year}〕{seq}号"
+    decline_letter_format: str = "{room_code}不调〔{year}〕{seq}号"
     mediation_term_months: int = field(default=1, validator=_non_negative)
     mediation_term_days: int = field(default=0, validator=_term_set)
     term_extension_days: int = field(default=30, validator=_positive)
@@ -151,6 +152,10 @@ class Policy:
         """Format the gap-free number of a station's 移送函 (``mode`` 移) or 委托函 (委)."""
         return self.referral_letter_format.format(station_code=station_code, mode=mode.title_zh[0], year=year, seq=seq)
 
+    def decline_letter_number(self, *, room_code: str, year: int, seq: int) -> str:
+        """Format the gap-free number of a room's 不予调解函 (its own sequence, never the referral's)."""
+        return self.decline_letter_format.format(room_code=room_code, year=year, seq=seq)
+
 
 POLICY_FIELDS_BASIS: dict[str, str] = {
     "policy_id": "County identifier recorded on deadlines.",
@@ -159,6 +164,10 @@ POLICY_FIELDS_BASIS: dict[str, str] = {
     "referral_letter_format": (
         "Number of a station's 移送/委托人民调解函, gap-free per station and year; {mode} is 移 or 委 "
         "(移送人民调解函, docs/legal-basis.md §3.2)."
+    ),
+    "decline_letter_format": (
+        "Number of a room's 不予调解函, gap-free per room and year and separate from the referral letter it "
+        "answers (宁波市人民调解条例 art. 19, docs/legal-basis.md §3.3)."
     ),
     "mediation_term_months": (
         "「一般在一个月内调结」 人民调解工作若干规定 art. 33; 宁波条例 art. 27: a calendar month, ending on the "
