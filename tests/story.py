@@ -24,7 +24,7 @@ from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.parties import Party
 from mediation_core.domain.values.policy import Policy
-from mediation_core.domain.values.sources import CaseSource
+from mediation_core.domain.values.sources import CaseSource, OnScene
 
 
 class Story:
@@ -76,12 +76,17 @@ class Story:
 
     # -- shortcuts through the lifecycle ------------------------------------------------------
     def receive(self, parties: tuple[Party, ...] = PARTIES, on: dt.date = D0, **kw: Any) -> Story:
+        """Register the dispute; one a mediator went to on their own records their arrival that morning."""
+        source = kw.pop("source", CaseSource.WALK_IN)
+        if source is CaseSource.MEDIATOR_ON_SCENE and "on_scene" not in kw:
+            arrived = dt.datetime.combine(on, dt.time(9), CHINA_TZ)
+            kw["on_scene"] = OnScene(mediator_id=MEDIATOR_ID, arrived_at=arrived, place="幸福路1号")
         self.do(
             c.ReceiveDispute(
                 case_id=self.case_id,
                 room_id=ROOM,
                 received_on=on,
-                source=kw.pop("source", CaseSource.WALK_IN),
+                source=source,
                 category=kw.pop("category", "neighbourhood"),
                 summary=kw.pop("summary", "邻里纠纷"),
                 parties=parties,
