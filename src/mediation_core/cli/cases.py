@@ -12,7 +12,10 @@ from typing import Any
 from mediation_core.cli import render
 from mediation_core.cli.output import table, to_json
 from mediation_core.cli.session import Session, common_options
+from mediation_core.domain.case.state import CaseStatus
 from mediation_core.domain.errors import CommandFormatError
+from mediation_core.domain.reporting.ledger import Outcome
+from mediation_core.domain.values.sources import CaseSource
 from mediation_core.exports.forms import DocumentForm
 from mediation_core.serialization import command_from_json, load_json, unstructure
 
@@ -33,7 +36,11 @@ def register(add: Callable[..., Any]) -> None:
     )
     listed = action("list", "ledger rows, newest first")
     listed.add_argument("--room", action="append", default=None, help="only this room (repeatable)")
-    listed.add_argument("--status", help="only cases in this status (received, mediating, agreed …)")
+    listed.add_argument(
+        "--status",
+        type=status_arg,
+        help="only cases in this status: " + ", ".join(f"{s.value} ({s.title_zh})" for s in CaseStatus),
+    )
     listed.add_argument("--limit", type=int, default=50, help="at most this many rows (default 50; 0: all)")
     recorded = action(
         "record",
@@ -45,6 +52,32 @@ def register(add: Callable[..., Any]) -> None:
     doc.add_argument("form", choices=[f.value for f in DocumentForm])
     doc.add_argument("--format", default="docx", help="a document renderer's format (default docx)")
     doc.add_argument("-o", "--output", required=True, help="the file to write")
+
+
+OUTCOME_TITLES = {
+    Outcome.OPEN: "办理中",
+    Outcome.DECLINED: "不予受理",
+    Outcome.SETTLED: "调解成功",
+    Outcome.FAILED: "调解不成",
+}
+
+
+def status_arg(text: str) -> CaseStatus:
+    """A case status by its code or its Chinese title; anything else names the valid ones."""
+    for status in CaseStatus:
+        if text in (status.value, status.title_zh):
+            return status
+    valid = ", ".join(f"{s.value} ({s.title_zh})" for s in CaseStatus)
+    msg = f"no status {text!r}; the statuses are: {valid}"
+    raise argparse.ArgumentTypeError(msg)
+
+
+def source_title(code: str) -> str:
+    """The Chinese title of a source code, the code itself when no source has it."""
+    try:
+        return CaseSource(code).title_zh
+    except ValueError:
+        return code
 
 
 def run_case(session: Session) -> int:
@@ -74,8 +107,10 @@ def listing(session: Session) -> int:
     args = session.args
     with session.service(writes=False) as service:
         rows = service.ledger(session.actor, args.room)
+        categories = {code: c.name_zh for code, c in service.categories.items()}
+        names = {o.org_id: o.name for o in service.registry().organisations.values()}
     if args.status:
-        rows = [r for r in rows if r.status.value == args.status]
+        rows = [r for r in rows if r.status is args.status]
     rows.sort(key=lambda r: (r.received_on, r.case_id), reverse=True)
     if args.limit:
         rows = rows[: args.limit]
@@ -89,12 +124,12 @@ def listing(session: Session) -> int:
                 (
                     r.case_id,
                     r.number or "",
-                    r.room_id,
+                    names.get(r.room_id, r.room_id),
                     r.received_on,
-                    r.category,
-                    r.source,
-                    r.status.value,
-                    r.outcome.value,
+                    categories.get(r.category, r.category),
+                    source_title(r.source),
+                    r.status.title_zh,
+                    OUTCOME_TITLES[r.outcome],
                 )
                 for r in rows
             ],

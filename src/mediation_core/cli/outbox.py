@@ -48,12 +48,23 @@ def run_deliver(session: Session) -> int:
     with session.service() as service:
         due = [] if args.no_sweep else service.sweep(actor=session.job_actor)
         report = service.deliver_pending(limit=args.limit, actor=session.job_actor)
+        delivered = [e for e in map(service.store.outbox_entry, report.delivered) if e is not None]
     if args.json:
         args.stdout.write(
             to_json(
                 {
                     "deadlines_due": len(due),
                     "delivered": len(report.delivered),
+                    "notices": [
+                        {
+                            "key": e.notice.key,
+                            "kind": e.notice.kind.value,
+                            "case_id": e.notice.case_id,
+                            "subject": e.notice.subject,
+                            "delivered_by": list(e.delivered_by),
+                        }
+                        for e in delivered
+                    ],
                     "retrying": len(report.retrying),
                     "dead": len(report.dead),
                     "claimed_elsewhere": len(report.skipped),
@@ -61,6 +72,16 @@ def run_deliver(session: Session) -> int:
             )
         )
         return 0
+    if delivered:
+        args.stdout.write(
+            table(
+                ["通知", "案件", "事由", "送达渠道"],
+                [
+                    (e.notice.key, e.notice.case_id or "—", e.notice.subject, "、".join(e.delivered_by))
+                    for e in delivered
+                ],
+            )
+        )
     args.stdout.write(
         f"deadlines due: {len(due)}; delivered: {len(report.delivered)}; retrying: {len(report.retrying)}; "
         f"dead: {len(report.dead)}; claimed elsewhere: {len(report.skipped)}\n"

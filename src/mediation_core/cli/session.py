@@ -54,6 +54,22 @@ def backend_of(url: str) -> str:
     return SCHEME_ALIASES.get(scheme, scheme)
 
 
+def sqlite_path(config: Config, plugins: Plugins) -> Path | None:
+    """The file of an embedded (``sqlite``) store, ``None`` for another backend or in memory."""
+    if config.store != "sqlite":
+        return None
+    backend = plugins.store_backends().get("sqlite")
+    url = config.url or (backend.default_url if backend is not None else "")
+    if "://" in url:
+        if not url.lower().startswith("sqlite:///"):
+            return None
+        url = url[len("sqlite:///") :]
+    url = url.split("?", 1)[0]
+    if not url or url == ":memory:":
+        return None
+    return Path(url).expanduser()
+
+
 def config_from(args: argparse.Namespace) -> Config:
     """The deployment's configuration: the environment, overridden by ``--store`` and ``--db``."""
     config = Config.from_env()
@@ -89,6 +105,17 @@ def common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     group.add_argument("--json", action="store_true", default=flag_default, help="machine-readable output on stdout")
     group.add_argument("--quiet", "-q", action="store_true", default=flag_default, help="no progress bar")
     group.add_argument("--debug", action="store_true", default=flag_default, help="show the traceback of an error")
+    group.add_argument(
+        "--log-level",
+        type=str.upper,
+        choices=LOG_LEVELS,
+        default=default,
+        help="write the library's log records of this level and above to standard error (the log notifier's "
+        "deliveries are INFO)",
+    )
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 def parse_actor(text: str) -> Actor:
@@ -206,6 +233,17 @@ class Session:
             self._plugins = load_plugins(strict=self.config.strict_plugins)
         return self._plugins
 
+    def refuse_missing_store(self) -> None:
+        """A read never creates a store: an embedded database file that does not exist is
+        refused before anything is opened (``mediation init`` creates it)."""
+        path = sqlite_path(self.config, self.plugins)
+        if path is not None and not path.exists():
+            msg = (
+                f"no database at {path}: a read never creates one; check --db / MEDIATION_DB_URL, "
+                "or create the store with `mediation init`"
+            )
+            raise ConfigurationError(msg)
+
     @contextmanager
     def store(self) -> Iterator[Store]:
         """The configured store, created or brought up to date by its backend on opening."""
@@ -219,6 +257,8 @@ class Session:
     def service(self, *, writes: bool = True, **kwargs: Any) -> Iterator[MediationService]:
         """The configured service. ``writes=False`` for queries: no identity key is needed,
         because nothing is recorded."""
+        if not writes:
+            self.refuse_missing_store()
         service = open_service(self.config, plugins=self.plugins, writes=writes, **kwargs)
         try:
             yield service
