@@ -6,8 +6,10 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
@@ -17,7 +19,8 @@ from builders import person
 from mediation_core.cli import ExitCode, main
 from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.domain.values.parties import Side
-from mediation_core.serialization import unstructure
+from mediation_core.serialization import COMMAND_BY_NAME, command_from_json, unstructure
+from mediation_sqlalchemy import migrate
 
 KEY = "test-identity-key-of-32-bytes-at-least"
 MEDIATOR = "mediator:m-zhang@pengshanlu-room"
@@ -227,3 +230,71 @@ def test_deliver_through_the_log_notifier_shows_what_it_delivered(
     assert "INFO mediation.notices: notice c-1:deadline:mediation_term:" in err  # --log-level shows the log line
     assert "to: 刘芳(mediator), 张明(mediator)" in err
     assert run(*office, "deliver")[1].endswith("delivered: 0; retrying: 0; dead: 0; claimed elsewhere: 0\n")
+
+
+def test_reads_and_writes_never_migrate_an_old_schema(database_urls: Callable[[], str], tmp_path: Path) -> None:
+    url = database_urls()
+    command = tmp_path / "accept.json"
+    command.write_text('{"command": "AcceptCase", "case_id": "c-1", "on": "2026-05-06"}', encoding="utf-8")
+    db = ("--db", url)
+    assert run(*db, "init")[0] == 0
+    code, printed, _ = run(*db, "db", "current")
+    assert code == 0
+    assert printed.endswith(f"{migrate.head_revision()}, up to date\n")
+    migrate.downgrade(url, "0002")
+    for argv in (("report",), ("case", "list"), ("--as", MEDIATOR, "case", "record", str(command))):
+        code, _, err = run(*db, *argv)
+        assert code == ExitCode.CONFIGURATION, argv
+        assert "the database's schema is at revision 0002" in err
+        assert "run `mediation db upgrade`" in err
+    data = json.loads(run(*db, "--json", "db", "current")[1])
+    assert (data["revision"], data["head"]) == ("0002", migrate.head_revision())  # still 0002: nothing upgraded it
+    code, printed, _ = run(*db, "db", "upgrade")
+    assert code == 0
+    assert f"0002 → {migrate.head_revision()}" in printed
+    assert run(*db, "case", "list")[0] == 0
+    assert "already up to date" in run(*db, "db", "upgrade")[1]
+
+
+def test_a_write_on_a_store_that_was_never_created_is_refused(tmp_path: Path) -> None:
+    missing = tmp_path / "never-initialised.sqlite3"
+    command = tmp_path / "accept.json"
+    command.write_text('{"command": "AcceptCase", "case_id": "c-1", "on": "2026-05-06"}', encoding="utf-8")
+    code, _, err = run("--db", str(missing), "--as", MEDIATOR, "case", "record", str(command))
+    assert code == ExitCode.CONFIGURATION
+    assert "no mediation store at" in err
+    assert "`mediation init`" in err
+    assert not missing.exists()
+    code, printed, _ = run("--db", str(missing), "db", "current")
+    assert code == 0
+    assert "no store yet" in printed
+    assert not missing.exists()
+
+
+def reference_examples() -> dict[str, dict[str, object]]:
+    page = (Path(__file__).parents[2] / "docs" / "commands.md").read_text(encoding="utf-8")
+    blocks = [json.loads(block) for block in re.findall(r"```json\n(.*?)\n```", page, flags=re.DOTALL)]
+    return {str(b["command"]): b for b in blocks}
+
+
+def test_the_command_reference_has_an_example_of_every_command_and_each_parses(tmp_path: Path) -> None:
+    examples = reference_examples()
+    assert set(examples) == set(COMMAND_BY_NAME)
+    for name, example in examples.items():
+        assert type(command_from_json(example)).__name__ == name
+    page = (Path(__file__).parents[2] / "docs" / "commands.md").read_text(encoding="utf-8")
+    for title in ("| `neighbourhood` | 邻里纠纷 |", "| `station_transfer` | 派出所移送 |", "`person` (NaturalPerson)"):
+        assert title in page
+
+
+def test_reference_examples_run_through_case_record(office: tuple[str, str], tmp_path: Path) -> None:
+    accept = tmp_path / "accept.json"
+    accept.write_text(json.dumps(reference_examples()["AcceptCase"]), encoding="utf-8")
+    code, printed, err = run(*office, "--as", MEDIATOR, "case", "record", str(accept))
+    assert code == 0, err
+    assert printed == "recorded AcceptCase: c-1 v2 accepted\n"
+    for name, example in reference_examples().items():  # every example gets past the format check
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(example), encoding="utf-8")
+        code, _, err = run(*office, "--as", MEDIATOR, "case", "record", str(path))
+        assert code != ExitCode.USAGE, (name, err)

@@ -27,6 +27,7 @@ from mediation_core.domain.kernel.input import IDENTIFIER
 from mediation_core.domain.values.actors import SYSTEM_ACTOR, Actor, Role
 from mediation_core.domain.values.organisations import Registry
 from mediation_core.plugins.manager import Plugins, load_plugins
+from mediation_core.plugins.types import StoreBackend
 
 
 class UsageError(Exception):
@@ -244,9 +245,46 @@ class Session:
             )
             raise ConfigurationError(msg)
 
+    def backend(self) -> StoreBackend | None:
+        return self.plugins.store_backends().get(self.config.store)
+
+    def store_url(self) -> str:
+        backend = self.backend()
+        return self.config.url or (backend.default_url if backend is not None else "")
+
+    def schema(self) -> tuple[str | None, str] | None:
+        """The configured store's schema revision and the newest its backend knows, ``None`` for
+        a backend without a schema."""
+        backend = self.backend()
+        if backend is None or backend.schema is None:
+            return None
+        return backend.schema(self.store_url())
+
+    def upgrade_store(self) -> None:
+        """Create the configured store or bring its schema up to date (``init``, ``db upgrade``)."""
+        backend = self.backend()
+        if backend is not None and backend.upgrade is not None:
+            backend.upgrade(self.store_url())
+
+    def require_store(self) -> None:
+        """Only ``mediation init`` creates a store: every other command refuses one that has no
+        schema yet (the backend's ``open`` refuses one at an older revision)."""
+        found = self.schema()
+        if found is not None and found[0] is None:
+            msg = (
+                f"no mediation store at {self.store_url()} yet: nothing was read or written; create it with "
+                "`mediation init` (or check --db / MEDIATION_DB_URL)"
+            )
+            raise ConfigurationError(msg)
+
     @contextmanager
-    def store(self) -> Iterator[Store]:
-        """The configured store, created or brought up to date by its backend on opening."""
+    def store(self, *, create: bool = False) -> Iterator[Store]:
+        """The configured store; ``create`` (``mediation init``) creates it or brings its schema
+        up to date first, else one without a schema is refused."""
+        if create:
+            self.upgrade_store()
+        else:
+            self.require_store()
         store = open_store(self.config, self.plugins)
         try:
             yield store
@@ -259,6 +297,7 @@ class Session:
         because nothing is recorded."""
         if not writes:
             self.refuse_missing_store()
+        self.require_store()
         service = open_service(self.config, plugins=self.plugins, writes=writes, **kwargs)
         try:
             yield service
