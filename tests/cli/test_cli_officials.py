@@ -298,3 +298,19 @@ def test_reference_examples_run_through_case_record(office: tuple[str, str], tmp
         path.write_text(json.dumps(example), encoding="utf-8")
         code, _, err = run(*office, "--as", MEDIATOR, "case", "record", str(path))
         assert code != ExitCode.USAGE, (name, err)
+
+
+def test_sweep_and_other_tables_print_titles_not_codes_or_reprs(office: tuple[str, str], tmp_path: Path) -> None:
+    accept = tmp_path / "accept.json"
+    accept.write_text('{"command": "AcceptCase", "case_id": "c-1", "on": "2026-05-06"}', encoding="utf-8")
+    assert run(*office, "--as", MEDIATOR, "case", "record", str(accept))[0] == 0
+    code, text, err = run(*office, "sweep")
+    assert code == 0, err
+    row = text.splitlines()[2]
+    assert "已逾期" in row
+    assert "overdue" not in row
+    assert "mediation_term" not in row
+    for argv in (("sweep",), ("case", "list"), ("report", "--period", "2026"), ("meetings",), ("returns",)):
+        printed = run(*office, *argv)[1]
+        assert "None" not in printed, argv
+        assert "['" not in printed, argv

@@ -7,7 +7,10 @@ from typing import Any
 
 from mediation_core.cli.output import table, to_json
 from mediation_core.cli.session import Session
+from mediation_core.domain.values.deadlines import Urgency
 from mediation_core.serialization import unstructure
+
+URGENCY_TITLES = {Urgency.DUE_SOON: "即将到期", Urgency.DUE_TODAY: "今日到期", Urgency.OVERDUE: "已逾期"}
 
 
 def register(add: Callable[..., Any]) -> None:
@@ -36,7 +39,7 @@ def run_sweep(session: Session) -> int:
         args.stdout.write(
             table(
                 ["到期", "期限", "记录", "紧急程度"],
-                [(i.deadline.due, i.deadline.kind.value, i.stream_id, i.urgency.value) for i in items],
+                [(i.deadline.due, i.deadline.kind.title_zh, i.stream_id, URGENCY_TITLES[i.urgency]) for i in items],
             )
         )
     args.stdout.write(f"deadlines due: {len(items)}; notices in the outbox: {queued}\n")
