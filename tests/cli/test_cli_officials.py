@@ -314,3 +314,18 @@ def test_sweep_and_other_tables_print_titles_not_codes_or_reprs(office: tuple[st
         printed = run(*office, *argv)[1]
         assert "None" not in printed, argv
         assert "['" not in printed, argv
+
+
+def test_a_case_file_shows_titles_names_and_no_reprs(office: tuple[str, str]) -> None:
+    code, text, err = run(*office, "case", "show", "c-1")
+    assert code == 0, err
+    _, _, ledger = text.partition("台账 / ledger line")
+    assert "None" not in ledger
+    assert "[]" not in ledger
+    for line in ("调解室 (room_id): 彭山路派出所联合调解室", "状态 (status): 已登记", "案件来源 (source): 派出所移送"):
+        assert line in ledger
+    assert "纠纷类型 (category): 邻里纠纷" in ledger
+    assert "受理日期 (accepted_on): —" in ledger
+    data = json.loads(run(*office, "--json", "case", "show", "c-1")[1])
+    assert data["ledger"]["accepted_on"] is None  # programs keep JSON's null and the codes
+    assert data["ledger"]["source"] == "station_transfer"

@@ -14,8 +14,6 @@ from mediation_core.cli.output import table, to_json
 from mediation_core.cli.session import Session, common_options
 from mediation_core.domain.case.state import CaseStatus
 from mediation_core.domain.errors import CommandFormatError
-from mediation_core.domain.reporting.ledger import Outcome
-from mediation_core.domain.values.sources import CaseSource
 from mediation_core.exports.forms import DocumentForm
 from mediation_core.serialization import command_from_json, load_json, unstructure
 
@@ -54,14 +52,6 @@ def register(add: Callable[..., Any]) -> None:
     doc.add_argument("-o", "--output", required=True, help="the file to write")
 
 
-OUTCOME_TITLES = {
-    Outcome.OPEN: "办理中",
-    Outcome.DECLINED: "不予受理",
-    Outcome.SETTLED: "调解成功",
-    Outcome.FAILED: "调解不成",
-}
-
-
 def status_arg(text: str) -> CaseStatus:
     """A case status by its code or its Chinese title; anything else names the valid ones."""
     for status in CaseStatus:
@@ -72,14 +62,6 @@ def status_arg(text: str) -> CaseStatus:
     raise argparse.ArgumentTypeError(msg)
 
 
-def source_title(code: str) -> str:
-    """The Chinese title of a source code, the code itself when no source has it."""
-    try:
-        return CaseSource(code).title_zh
-    except ValueError:
-        return code
-
-
 def run_case(session: Session) -> int:
     return {"show": show, "list": listing, "record": record, "document": document}[session.args.action](session)
 
@@ -88,6 +70,10 @@ def show(session: Session) -> int:
     args = session.args
     with session.service(writes=False) as service:
         case = service.case_file(args.case_id, session.actor)
+        registry = service.registry()
+        names = {o.org_id: o.name for o in registry.organisations.values()}
+        names |= {m.mediator_id: m.name for m in registry.mediators.values()}
+        categories = {code: c.name_zh for code, c in service.categories.items()}
     if args.json:
         args.stdout.write(
             to_json(
@@ -99,7 +85,7 @@ def show(session: Session) -> int:
             )
         )
     else:
-        args.stdout.write(render.case_file(case))
+        args.stdout.write(render.case_file(case, names, categories))
     return 0
 
 
@@ -127,9 +113,9 @@ def listing(session: Session) -> int:
                     names.get(r.room_id, r.room_id),
                     r.received_on,
                     categories.get(r.category, r.category),
-                    source_title(r.source),
+                    render.source_title(r.source),
                     r.status.title_zh,
-                    OUTCOME_TITLES[r.outcome],
+                    render.OUTCOME_TITLES[r.outcome],
                 )
                 for r in rows
             ],
