@@ -6,10 +6,19 @@ suite regenerates them in memory and fails when a committed page has drifted.
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
+import json
 import sys
+import types
+import typing
+from collections import abc
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import attrs
 from attrs import fields
 
 from mediation_core.domain.aggregates import RULEBOOK
@@ -539,6 +548,168 @@ def linkage_lifecycles_page() -> str:
     return "\n".join(lines) + "\n"
 
 
+# -- the command reference (docs/commands.md) --------------------------------------------------------
+EXAMPLE_IDS = {"case_id": "c-1", "room_id": "pengshanlu-room", "mediator_id": "m-zhang", "category": "neighbourhood"}
+"""Identifiers the examples use: those of the walkthrough's district, so an example can run."""
+
+
+def _is_party(tp: object) -> bool:
+    from mediation_core.domain.values.parties import Party  # noqa: PLC0415 - only the reference needs it
+
+    return tp == Party
+
+
+def _type_text(tp: Any, enums: dict[str, type[enum.Enum]]) -> str:  # noqa: PLR0911 - one return per kind of type
+    """A field's type as the JSON a command file holds."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if _is_party(tp):
+        return "party (by `kind`: " + ", ".join(f"`{t}`" for t in _party_tags().values()) + ")"
+    if origin in (typing.Union, types.UnionType):
+        shown = [_type_text(a, enums) for a in args if a is not type(None)]
+        return " or ".join(shown) + (" or `null`" if type(None) in args else "")
+    if origin is typing.Literal:
+        return " or ".join(f"`{a}`" for a in args)
+    if origin in (tuple, list, frozenset, set, abc.Sequence, abc.Set):
+        return f"list of {_type_text(args[0], enums)}" if args else "list"
+    if origin in (dict, abc.Mapping):
+        return "object of text"
+    simple = {str: "text", bool: "`true` or `false`", int: "integer", Decimal: 'decimal, as a string (`"3000.00"`)'}
+    if tp in simple:
+        return simple[tp]
+    if tp is dt.date:
+        return "date (`YYYY-MM-DD`)"
+    if tp is dt.datetime:
+        return "date and time (ISO 8601, with its offset)"
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        enums[tp.__name__] = tp
+        return f"[{tp.__name__}](#{tp.__name__.lower()})"
+    if attrs.has(tp):
+        return f"object ({tp.__name__}: {', '.join(f'`{f.name}`' for f in _fields(tp))})"
+    return getattr(tp, "__name__", str(tp))
+
+
+def _party_tags() -> dict[type, str]:
+    from mediation_core.serialization import PARTY_TAGS  # noqa: PLC0415 - only the reference needs it
+
+    return PARTY_TAGS
+
+
+def _fields(cls: type) -> tuple[Any, ...]:
+    attrs.resolve_types(cls)
+    return tuple(attrs.fields(cls))
+
+
+def _example(tp: Any, name: str) -> object:  # noqa: PLR0911 - one return per kind of type
+    """A value of type ``tp`` for the field ``name``: the smallest that parses."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if _is_party(tp):
+        member = next(iter(_party_tags()))
+        return {"kind": _party_tags()[member], **_example(member, name)}  # type: ignore[dict-item]
+    if origin in (typing.Union, types.UnionType):
+        return _example(next(a for a in args if a is not type(None)), name)
+    if origin is typing.Literal:
+        return args[0]
+    if origin in (tuple, list, frozenset, set, abc.Sequence, abc.Set):
+        return [_example(args[0], name)] if args else []
+    if origin in (dict, abc.Mapping):
+        return {}
+    if tp is str:
+        return EXAMPLE_IDS.get(name, f"{name.removesuffix('_id').replace('_', '-')}-1" if name.endswith("_id") else "…")
+    values: dict[object, object] = {bool: False, int: 1, Decimal: "3000.00", dt.date: "2026-05-06"}
+    if tp in values:
+        return values[tp]
+    if tp is dt.datetime:
+        return "2026-05-06T09:30:00+08:00"
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return next(iter(tp)).value
+    if attrs.has(tp):
+        return {f.name: _example(f.type, f.name) for f in _fields(tp) if f.default is attrs.NOTHING}
+    msg = f"no example for {tp!r} ({name})"
+    raise TypeError(msg)
+
+
+def command_example(cls: type) -> dict[str, object]:
+    """The example of a command: its name and every required field."""
+    body = _example(cls, "")
+    assert isinstance(body, dict)
+    return {"command": cls.__name__, **body}
+
+
+def _default_text(field: Any) -> str:
+    from mediation_core.serialization import unstructure  # noqa: PLC0415 - only the reference needs it
+
+    default = field.default
+    if default is attrs.NOTHING:
+        return "required"
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        default = default.factory()
+    return f"`{json.dumps(unstructure(default), ensure_ascii=False)}`"
+
+
+def command_classes() -> list[type]:
+    from mediation_core import commands  # noqa: PLC0415 - only the reference needs it
+
+    return [getattr(commands, n) for n in sorted(commands.__all__) if attrs.has(getattr(commands, n))]
+
+
+def _enum_title(member: enum.Enum) -> str:
+    for name in ("title_zh", "zh", "name_zh"):
+        title = getattr(member, name, None)
+        if isinstance(title, str):
+            return title
+    return ""
+
+
+def commands_page() -> str:
+    from mediation_core.domain.values.categories import MINISTRY_CATEGORIES  # noqa: PLC0415
+
+    enums: dict[str, type[enum.Enum]] = {}
+    body: list[str] = []
+    for cls in command_classes():
+        doc = " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split())
+        body += ["", f"### {cls.__name__}", ""]
+        if doc:
+            body += [doc, ""]
+        body += ["| field | type | default |", "|---|---|---|"]
+        for f in _fields(cls):
+            shown = "a category code ([Categories](#categories))" if f.name == "category" else _type_text(f.type, enums)
+            body.append(f"| `{f.name}` | {shown} | {_default_text(f)} |")
+        example = json.dumps(command_example(cls), ensure_ascii=False, indent=2)
+        body += ["", "```json", example, "```"]
+    lines = [
+        "# Command reference",
+        "",
+        GENERATED,
+        "",
+        "Every command `mediation case record FILE` takes (docs/cli.md), with its fields, their types and",
+        'defaults, and an example. A file holds one command, `{"command": NAME, ...fields}`, or a list of',
+        "them; a field left out takes its default, and a required one left out, an unknown one or one of",
+        "the wrong type is refused before any rule runs (exit 2). Each example holds the required fields",
+        "only; the test suite parses every one, and records some on a store of the walkthrough's district.",
+        "",
+        "## Values",
+        "",
+        "### Categories",
+        "",
+        "The Ministry's dispute categories (a county's plugin may add its own: `mediation plugins`).",
+        "",
+        "| code | 类型 |",
+        "|---|---|",
+        *(f"| `{c.code}` | {c.name_zh} |" for c in MINISTRY_CATEGORIES),
+        "",
+        "### Party kinds",
+        "",
+        "A party is an object whose `kind` says which: "
+        + ", ".join(f"`{tag}` ({cls.__name__})" for cls, tag in _party_tags().items())
+        + ".",
+    ]
+    for name in sorted(enums):
+        lines += ["", f"### {name}", "", "| code | 中文 |", "|---|---|"]
+        lines += [f"| `{m.value}` | {_enum_title(m)} |" for m in enums[name]]
+    lines += ["", "## Commands", *body]
+    return "\n".join(lines) + "\n"
+
+
 PAGES: dict[str, Callable[[], str]] = {
     "linkage-lifecycles.md": linkage_lifecycles_page,
     "evaluation.md": evaluation_page,
@@ -547,6 +718,7 @@ PAGES: dict[str, Callable[[], str]] = {
     "lifecycle.md": lifecycle_page,
     "rules.md": rules_page,
     "policy.md": policy_page,
+    "commands.md": commands_page,
 }
 
 

@@ -93,6 +93,9 @@ def test_a_database_filled_at_the_first_revision_upgrades_with_every_case_intact
         tables = sa.MetaData()
         tables.reflect(conn)
         _fill(conn, tables, source)
+    with pytest.raises(migrate.SchemaOutdatedError, match="run `mediation db upgrade`"):
+        open_sqlalchemy(url)  # opening never upgrades a database holding records
+    migrate.upgrade(url)
     store = open_sqlalchemy(url)
     try:
         assert migrate.current_revision(store.engine) == migrate.head_revision()

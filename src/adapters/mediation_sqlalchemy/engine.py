@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 
+from mediation_core.app.bootstrap import ConfigurationError
 from mediation_core.domain.errors import StoreError
 
 WRITE = "mediation_write"
@@ -38,6 +39,11 @@ SQLITE_SYNCHRONOUS = os.environ.get("MEDIATION_SQLITE_SYNCHRONOUS", "FULL").uppe
 consistent but may lose the last commits on power loss (not on a crash of the process)."""
 
 _json = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+
+
+class DriverMissingError(StoreError, ConfigurationError):
+    """The database's driver is not installed: a deployment's configuration to fix (the extra
+    to install), not a store that failed."""
 
 
 def normalise_url(url: str) -> URL:
@@ -75,8 +81,11 @@ def create_engine(url: str | URL, *, sqlite_busy_timeout: float | None = None, *
         kwargs.setdefault("pool_pre_ping", True)
         return sa.create_engine(parsed, json_serializer=_json, hide_parameters=True, **kwargs)
     except ModuleNotFoundError as exc:
-        msg = f"the PostgreSQL driver is not installed ({exc.name}); install mediation-core[postgres]"
-        raise StoreError(msg) from exc
+        msg = (
+            f"the PostgreSQL driver is not installed ({exc.name}); install the postgres extra: "
+            "pip install 'mediation-core[postgres]'"
+        )
+        raise DriverMissingError(msg) from exc
 
 
 def _synchronous() -> str:

@@ -1,4 +1,8 @@
-"""Schema migrations: applied on first use by the store, or explicitly by :func:`upgrade`.
+"""Schema migrations: an empty database gets the newest schema when the store is first opened;
+an existing database is upgraded only explicitly, by :func:`upgrade` (``mediation db upgrade``,
+``mediation init``). Opening a database at an older revision is refused
+(:class:`SchemaOutdatedError`): an upgrade changes a county's records and is done on purpose,
+after a backup, never as a side effect of a read.
 
 The Alembic scripts live inside the package (``migrations/``), so an installed wheel can
 migrate its own database with no ``alembic.ini``. Migrations run inside one transaction
@@ -19,6 +23,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from mediation_core.app.bootstrap import ConfigurationError
 from mediation_core.domain.errors import StoreError
 from mediation_sqlalchemy.engine import WRITE, create_engine
 from mediation_sqlalchemy.errors import describe, translated
@@ -67,19 +72,32 @@ def downgrade(target: sa.Engine | str, revision: str) -> None:
     _run(target, lambda cfg: command.downgrade(cfg, revision))
 
 
+class SchemaOutdatedError(StoreError, ConfigurationError):
+    """The database's schema is older than this version of the package needs: the deployment
+    upgrades it on purpose (``mediation db upgrade``), never a store opening."""
+
+
 def ensure_current(engine: sa.Engine) -> None:
-    """Migrate to head if needed; refuse a database written by a newer package."""
+    """Create the schema of an empty database; refuse one at an older revision (to be upgraded
+    explicitly) and one written by a newer package."""
     current = current_revision(engine)
     head = head_revision()
     if current == head:
         return
-    if current is not None and current not in revisions():
+    if current is None:
+        upgrade(engine)
+        return
+    if current not in revisions():
         msg = (
             f"the database is at schema revision {current!r}, which this version of mediation-core does not "
             f"know (newest known: {head!r}); upgrade mediation-core"
         )
         raise StoreError(msg)
-    upgrade(engine)
+    msg = (
+        f"{describe(engine.url)}: the database's schema is at revision {current}, this version of mediation-core "
+        f"needs {head}; back the database up, then run `mediation db upgrade`; nothing was read or written"
+    )
+    raise SchemaOutdatedError(msg)
 
 
 def _run(target: sa.Engine | str, action: Callable[[Config], None]) -> None:

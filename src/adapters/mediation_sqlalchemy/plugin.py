@@ -6,6 +6,7 @@ Cheap to import: SQLAlchemy, Alembic and the drivers load only when a store is o
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mediation_core.domain.errors import StoreError
@@ -20,11 +21,7 @@ def open_sqlite(url: str = "") -> SqlStore:
     """The embedded store: ``sqlite:///path``, a bare file path, or the default location."""
     from mediation_sqlalchemy.store import open_sqlalchemy  # noqa: PLC0415 - keep discovery cheap
 
-    target = url or default_sqlite_url()
-    if "://" in target and not target.startswith("sqlite:"):
-        msg = f"the sqlite store takes sqlite:///path or a file path, not {target.split('://')[0]}://…"
-        raise StoreError(msg)
-    return open_sqlalchemy(target)
+    return open_sqlalchemy(_sqlite_target(url))
 
 
 def open_postgresql(url: str = "") -> SqlStore:
@@ -37,6 +34,51 @@ def open_postgresql(url: str = "") -> SqlStore:
     return open_sqlalchemy(url)
 
 
+def _sqlite_target(url: str) -> str:
+    target = url or default_sqlite_url()
+    if "://" in target and not target.startswith("sqlite:"):
+        msg = f"the sqlite store takes sqlite:///path or a file path, not {target.split('://')[0]}://…"
+        raise StoreError(msg)
+    return target
+
+
+def schema_of(url: str) -> tuple[str | None, str]:
+    """The schema revision of the database at ``url`` (``None``: no database, or an empty one)
+    and the newest this package knows. A SQLite file that does not exist is not created."""
+    from mediation_sqlalchemy import migrate  # noqa: PLC0415 - keep discovery cheap
+    from mediation_sqlalchemy.engine import create_engine, normalise_url  # noqa: PLC0415
+    from mediation_sqlalchemy.errors import describe, translated  # noqa: PLC0415
+
+    with translated():
+        parsed = normalise_url(url)
+    if parsed.get_backend_name() == "sqlite" and not Path(str(parsed.database)).expanduser().exists():
+        return None, migrate.head_revision()
+    with translated(where=describe(parsed)):
+        engine = create_engine(parsed)
+    try:
+        return migrate.current_revision(engine), migrate.head_revision()
+    finally:
+        engine.dispose()
+
+
+def upgrade_sqlite(url: str = "") -> None:
+    """Create the embedded database, or bring its schema to the newest revision."""
+    from mediation_sqlalchemy import migrate  # noqa: PLC0415 - keep discovery cheap
+
+    migrate.upgrade(_sqlite_target(url))
+
+
+def schema_sqlite(url: str = "") -> tuple[str | None, str]:
+    return schema_of(_sqlite_target(url))
+
+
+def upgrade_postgresql(url: str = "") -> None:
+    """Create the PostgreSQL store's tables, or bring its schema to the newest revision."""
+    from mediation_sqlalchemy import migrate  # noqa: PLC0415 - keep discovery cheap
+
+    migrate.upgrade(url)
+
+
 @hookimpl
 def mediation_store_backends() -> Iterator[StoreBackend]:
     yield StoreBackend(
@@ -44,9 +86,13 @@ def mediation_store_backends() -> Iterator[StoreBackend]:
         open=open_sqlite,
         description="Embedded SQLite file (WAL); the default store.",
         default_url=default_sqlite_url(),
+        schema=schema_sqlite,
+        upgrade=upgrade_sqlite,
     )
     yield StoreBackend(
         name="postgresql",
         open=open_postgresql,
         description="PostgreSQL server, for production (needs the 'postgres' extra).",
+        schema=schema_of,
+        upgrade=upgrade_postgresql,
     )

@@ -33,7 +33,8 @@ __all__ = ["READ_BATCH", "SIDE_TABLE_MEMORY", "SqlStore", "SqlUnitOfWork", "open
 def open_sqlalchemy(url: str, *, migrate: bool = True, **engine_options: Any) -> SqlStore:
     """Open (and on first use create) the store at ``url``: ``sqlite:///path`` or a bare
     path for the embedded database, ``postgresql+psycopg://user@host/db`` for PostgreSQL.
-    With ``migrate`` (the default) the schema is brought to the newest revision first."""
+    With ``migrate`` (the default) an empty database gets the newest schema first; one at an
+    older revision is refused (``SchemaOutdatedError``: upgrade it explicitly, ``migrate.upgrade``)."""
     with translated():
         parsed = normalise_url(url)
     with translated(where=describe(parsed)):

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import argparse
 import enum
+import importlib.metadata
 import json
+import logging
+import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TextIO
 
 from mediation_core.app.bootstrap import ConfigurationError
@@ -68,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     common_options(parser, top=True)
+    parser.add_argument("--version", action="version", version=f"mediation {package_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def add(name: str, help_text: str, run: Command, **kwargs: object) -> argparse.ArgumentParser:
@@ -81,6 +86,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def package_version() -> str:
+    """The installed mediation-core's version."""
+    try:
+        return importlib.metadata.version("mediation-core")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
@@ -88,10 +101,39 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
     args = parser.parse_args(argv)
     args.stdout, args.stderr = out, err
     session = Session(args)
+    with log_to(err, getattr(args, "log_level", None)):
+        return run(args, session, out, err)
+
+
+@contextmanager
+def log_to(stream: TextIO, level: str | None) -> Iterator[None]:
+    """With ``--log-level``, the log records of that level and above on ``stream`` for the
+    length of the command (the library's loggers redact personal data before any handler)."""
+    if not level:
+        yield
+        return
+    root = logging.getLogger()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(level)
+    previous = root.level
+    root.addHandler(handler)
+    root.setLevel(min(previous or logging.WARNING, logging.getLevelNamesMapping()[level]))
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous)
+
+
+def run(args: argparse.Namespace, session: Session, out: TextIO, err: TextIO) -> int:
     try:
         code: int = args.run(session)
+        out.flush()  # a closed pipe shows here, not in the interpreter's last flush
     except KeyboardInterrupt:
         return report(args, err, ExitCode.INTERRUPTED, "interrupted", "interrupted")
+    except BrokenPipeError:
+        return closed_pipe(out)
     except Exception as exc:  # noqa: BLE001 - every error becomes one line and an exit code
         code, kind, lines = classify(exc)
         lines += [" ".join(str(note).split()) for note in getattr(exc, "__notes__", ())]
@@ -99,6 +141,20 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
             traceback.print_exception(exc, file=err)
         return report(args, err, code, kind, *lines, violations=_violations(exc))
     return code
+
+
+def closed_pipe(out: TextIO) -> int:
+    """The reader of standard output went away (``mediation plugins | head``): what it did not
+    read is dropped quietly, and standard output points at the null device so the interpreter's
+    last flush cannot fail either."""
+    try:
+        fileno = out.fileno()
+    except (AttributeError, OSError, ValueError):
+        return int(ExitCode.OK)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fileno)
+    os.close(devnull)
+    return int(ExitCode.OK)
 
 
 def classify(exc: BaseException) -> tuple[ExitCode, str, list[str]]:

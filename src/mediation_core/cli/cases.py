@@ -12,6 +12,7 @@ from typing import Any
 from mediation_core.cli import render
 from mediation_core.cli.output import table, to_json
 from mediation_core.cli.session import Session, common_options
+from mediation_core.domain.case.state import CaseStatus
 from mediation_core.domain.errors import CommandFormatError
 from mediation_core.exports.forms import DocumentForm
 from mediation_core.serialization import command_from_json, load_json, unstructure
@@ -33,7 +34,11 @@ def register(add: Callable[..., Any]) -> None:
     )
     listed = action("list", "ledger rows, newest first")
     listed.add_argument("--room", action="append", default=None, help="only this room (repeatable)")
-    listed.add_argument("--status", help="only cases in this status (received, mediating, agreed …)")
+    listed.add_argument(
+        "--status",
+        type=status_arg,
+        help="only cases in this status: " + ", ".join(f"{s.value} ({s.title_zh})" for s in CaseStatus),
+    )
     listed.add_argument("--limit", type=int, default=50, help="at most this many rows (default 50; 0: all)")
     recorded = action(
         "record",
@@ -47,6 +52,16 @@ def register(add: Callable[..., Any]) -> None:
     doc.add_argument("-o", "--output", required=True, help="the file to write")
 
 
+def status_arg(text: str) -> CaseStatus:
+    """A case status by its code or its Chinese title; anything else names the valid ones."""
+    for status in CaseStatus:
+        if text in (status.value, status.title_zh):
+            return status
+    valid = ", ".join(f"{s.value} ({s.title_zh})" for s in CaseStatus)
+    msg = f"no status {text!r}; the statuses are: {valid}"
+    raise argparse.ArgumentTypeError(msg)
+
+
 def run_case(session: Session) -> int:
     return {"show": show, "list": listing, "record": record, "document": document}[session.args.action](session)
 
@@ -55,6 +70,10 @@ def show(session: Session) -> int:
     args = session.args
     with session.service(writes=False) as service:
         case = service.case_file(args.case_id, session.actor)
+        registry = service.registry()
+        names = {o.org_id: o.name for o in registry.organisations.values()}
+        names |= {m.mediator_id: m.name for m in registry.mediators.values()}
+        categories = {code: c.name_zh for code, c in service.categories.items()}
     if args.json:
         args.stdout.write(
             to_json(
@@ -66,7 +85,7 @@ def show(session: Session) -> int:
             )
         )
     else:
-        args.stdout.write(render.case_file(case))
+        args.stdout.write(render.case_file(case, names, categories))
     return 0
 
 
@@ -74,8 +93,10 @@ def listing(session: Session) -> int:
     args = session.args
     with session.service(writes=False) as service:
         rows = service.ledger(session.actor, args.room)
+        categories = {code: c.name_zh for code, c in service.categories.items()}
+        names = {o.org_id: o.name for o in service.registry().organisations.values()}
     if args.status:
-        rows = [r for r in rows if r.status.value == args.status]
+        rows = [r for r in rows if r.status is args.status]
     rows.sort(key=lambda r: (r.received_on, r.case_id), reverse=True)
     if args.limit:
         rows = rows[: args.limit]
@@ -89,12 +110,12 @@ def listing(session: Session) -> int:
                 (
                     r.case_id,
                     r.number or "",
-                    r.room_id,
+                    names.get(r.room_id, r.room_id),
                     r.received_on,
-                    r.category,
-                    r.source,
-                    r.status.value,
-                    r.outcome.value,
+                    categories.get(r.category, r.category),
+                    render.source_title(r.source),
+                    r.status.title_zh,
+                    render.OUTCOME_TITLES[r.outcome],
                 )
                 for r in rows
             ],

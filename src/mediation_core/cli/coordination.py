@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from mediation_core.cli.session import Session, UsageError
 from mediation_core.domain.errors import NotFoundError
 from mediation_core.domain.evaluation_round.commands import ConcludeEvaluation
 from mediation_core.domain.meeting.kinds import MeetingKind
+from mediation_core.domain.reporting.evaluation import MediatorResult
 from mediation_core.domain.values.calendar import local_date
 from mediation_core.domain.values.organisations import OrgKind, Registry
 from mediation_core.domain.values.periods import Period
@@ -34,8 +36,9 @@ def register(add: Callable[..., Any]) -> None:
     scope_option(report)
     report.add_argument(
         "--format",
-        default="text",
-        help="text or json on stdout, or a statistics renderer's format into -o: xlsx, html (the dashboard), csv …",
+        default=None,
+        help="text (default) or json on stdout, or a statistics renderer's format into -o: xlsx, html (the "
+        "dashboard), csv …; with -o the file's suffix names the format, and a format the suffix contradicts is refused",
     )
     report.add_argument("-o", "--output", help="the file to write (needed for xlsx, html and other file formats)")
 
@@ -68,9 +71,24 @@ def register(add: Callable[..., Any]) -> None:
 def period_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--period",
-        type=Period.parse,
+        type=period_arg,
         help="2025-07, 2025-Q3, 2025-H2, 2025 or 2025-07-01..2025-09-15 (default: this year so far)",
     )
+
+
+def period_arg(text: str) -> Period:
+    """A period label, or an error that says what is wrong with it (``2025-13``: no month 13)."""
+    found = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text)
+    if found and not 1 <= int(found[2]) <= 12:
+        msg = f"{text!r}: there is no month {int(found[2])}; a month is 01 to 12 (2025-07)"
+        raise argparse.ArgumentTypeError(msg)
+    try:
+        return Period.parse(text)
+    except ValueError as exc:
+        detail = str(exc)
+        if "not a period label" not in detail:
+            detail = f"not a calendar date ({detail}); write 2025-07, 2025-Q3, 2025-H2, 2025 or 2025-07-01..2025-09-15"
+        raise argparse.ArgumentTypeError(f"{text!r}: {detail}") from None
 
 
 def scope_option(parser: argparse.ArgumentParser) -> None:
@@ -100,17 +118,19 @@ def run_report(session: Session) -> int:
     args = session.args
     with session.service(writes=False) as service:
         scope, period = scope_and_period(session, service)
+        offered = {r.format for r in service.plugins.renderers().values() if r.subject == "statistics"}
+        fmt = report_format(args.format, args.output, offered)
         report = service.statistics(period, scope, session.actor)
-        if args.format in TEXT_FORMATS:
-            text = to_json(report) if args.json or args.format == "json" else render.statistics(report)
+        if fmt in TEXT_FORMATS:
+            text = to_json(report) if args.json or fmt == "json" else render.statistics(report)
             if not args.output:
                 args.stdout.write(text)
                 return 0
             data = text.encode("utf-8")
         elif args.output:
-            data = exporting.render(service.plugins.renderers(), "statistics", args.format, report)
+            data = exporting.render(service.plugins.renderers(), "statistics", fmt, report)
         else:
-            msg = f"--format {args.format} writes a file: give -o FILE"
+            msg = f"--format {fmt} writes a file: give -o FILE"
             raise UsageError(msg)
     Path(args.output).write_bytes(data)
     args.stdout.write(
@@ -119,6 +139,29 @@ def run_report(session: Session) -> int:
         else f"wrote {args.output} ({len(data):,} bytes)\n"
     )
     return 0
+
+
+SUFFIX_FORMATS = {".txt": "text", ".text": "text", ".json": "json"}
+
+
+def report_format(given: str | None, output: str | None, offered: set[str]) -> str:
+    """The report's format: ``--format``, else the output file's suffix (``r.xlsx`` → ``xlsx``),
+    else text. A file whose suffix names another format than ``--format`` is refused, so a file
+    named ``.xlsx`` never holds plain text."""
+    if not output:
+        return given or "text"
+    suffix = Path(output).suffix.lower()
+    named = SUFFIX_FORMATS.get(suffix) or (suffix[1:] if suffix[1:] in offered else None)
+    if given is None:
+        if named is None and suffix:
+            known = ", ".join(sorted({*SUFFIX_FORMATS, *(f".{f}" for f in offered)}))
+            msg = f"-o {output}: no report format for the suffix {suffix!r} (known: {known}); give --format"
+            raise UsageError(msg)
+        return named or "text"
+    if named is not None and named != given:
+        msg = f"-o {output}: the suffix {suffix!r} names the format {named}, not --format {given}; nothing was written"
+        raise UsageError(msg)
+    return given
 
 
 def run_meetings(session: Session) -> int:
@@ -142,8 +185,29 @@ def run_meetings(session: Session) -> int:
             slots = service.meeting_compliance(period, scope, session.actor)
             args.stdout.write(to_json([unstructure(s) for s in slots]) if args.json else render.compliance(slots))
             return 0
-        found = [m for m in service.meetings(scope, session.actor) if (m.held_on or m.on) in period]
-    args.stdout.write(to_json([unstructure(m) for m in found]) if args.json else render.meetings(found, names))
+        every = service.meetings(scope, session.actor)
+        found = [m for m in every if (m.held_on or m.on) in period]
+        note = ""
+        if not found and every:
+            latest = max((m.held_on or m.on) for m in every)
+            if args.period is None:
+                period = Period.year(latest.year)
+                found = [m for m in every if (m.held_on or m.on) in period]
+                note = (
+                    f"本年度无例会，显示有记录的最近年度 {latest.year} / "
+                    f"none this year: the latest year with meetings, {latest.year}\n"
+                )
+            else:
+                note = (
+                    f"{period.label} 无例会；最近一次 {latest.isoformat()} / "
+                    f"no meetings in {period.label}; the latest was on {latest.isoformat()}\n"
+                )
+        elif not found:
+            note = f"{names.get(scope, scope)} 尚无例会记录 / no meeting of {scope} is recorded\n"
+    if args.json:
+        args.stdout.write(to_json([unstructure(m) for m in found]))
+        return 0
+    args.stdout.write(note + (render.meetings(found, names) if found else ""))
     return 0
 
 
@@ -154,6 +218,16 @@ def run_returns(session: Session) -> int:
         found = service.filings(period, scope, session.actor)
     args.stdout.write(to_json([unstructure(f) for f in found]) if args.json else render.filings(found))
     return 0
+
+
+def nothing_recorded(results: Sequence[MediatorResult]) -> bool:
+    """No mediator has any fact recorded for the year: grading them would grade the absence of
+    data (everyone 不称职), so the command says so instead."""
+    counted = (
+        "meetings_attended", "call_outs", "follow_ups_due", "files_due", "trainings", "misconduct",
+        "serious_misconduct", "removals", "recusal_breaches", "concluded",
+    )  # fmt: skip
+    return all(not any(getattr(r.facts, name) for name in counted) for r in results)
 
 
 def run_evaluate(session: Session) -> int:
@@ -180,12 +254,22 @@ def run_evaluate(session: Session) -> int:
                     "status": status,
                     "results": [unstructure(r) for r in results],
                     "held_back": list(held),
+                    "nothing_recorded": bool(results) and nothing_recorded(results),
                 }
             )
         )
         return 0
     args.stdout.write(f"{names.get(scope, scope)} {args.year} 年度调解员考评 — {status}\n")
-    args.stdout.write(render.evaluation(results, names))
+    if not results:
+        args.stdout.write(f"{names.get(scope, scope)} 无在册调解员 / no mediator of {scope} in the registry\n")
+    elif nothing_recorded(results):
+        args.stdout.write(
+            f"{args.year} 年无考评依据：没有办结的案件、参加的例会、出警、回访、卷宗或培训记录，不评等次 / nothing "
+            f"recorded for {args.year} (no concluded case, meeting, call-out, follow-up, file or training): nobody "
+            "is graded on no data\n"
+        )
+    else:
+        args.stdout.write(render.evaluation(results, names))
     if held:
         args.stdout.write(
             f"导入案件 {len(held)} 件待第二名管理员批准，不计入考评与以案定补 / {len(held)} imported case(s) "

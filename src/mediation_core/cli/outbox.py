@@ -7,7 +7,10 @@ from typing import Any
 
 from mediation_core.cli.output import table, to_json
 from mediation_core.cli.session import Session
+from mediation_core.domain.values.deadlines import Urgency
 from mediation_core.serialization import unstructure
+
+URGENCY_TITLES = {Urgency.DUE_SOON: "即将到期", Urgency.DUE_TODAY: "今日到期", Urgency.OVERDUE: "已逾期"}
 
 
 def register(add: Callable[..., Any]) -> None:
@@ -36,7 +39,7 @@ def run_sweep(session: Session) -> int:
         args.stdout.write(
             table(
                 ["到期", "期限", "记录", "紧急程度"],
-                [(i.deadline.due, i.deadline.kind.value, i.stream_id, i.urgency.value) for i in items],
+                [(i.deadline.due, i.deadline.kind.title_zh, i.stream_id, URGENCY_TITLES[i.urgency]) for i in items],
             )
         )
     args.stdout.write(f"deadlines due: {len(items)}; notices in the outbox: {queued}\n")
@@ -48,12 +51,23 @@ def run_deliver(session: Session) -> int:
     with session.service() as service:
         due = [] if args.no_sweep else service.sweep(actor=session.job_actor)
         report = service.deliver_pending(limit=args.limit, actor=session.job_actor)
+        delivered = [e for e in map(service.store.outbox_entry, report.delivered) if e is not None]
     if args.json:
         args.stdout.write(
             to_json(
                 {
                     "deadlines_due": len(due),
                     "delivered": len(report.delivered),
+                    "notices": [
+                        {
+                            "key": e.notice.key,
+                            "kind": e.notice.kind.value,
+                            "case_id": e.notice.case_id,
+                            "subject": e.notice.subject,
+                            "delivered_by": list(e.delivered_by),
+                        }
+                        for e in delivered
+                    ],
                     "retrying": len(report.retrying),
                     "dead": len(report.dead),
                     "claimed_elsewhere": len(report.skipped),
@@ -61,6 +75,16 @@ def run_deliver(session: Session) -> int:
             )
         )
         return 0
+    if delivered:
+        args.stdout.write(
+            table(
+                ["通知", "案件", "事由", "送达渠道"],
+                [
+                    (e.notice.key, e.notice.case_id or "—", e.notice.subject, "、".join(e.delivered_by))
+                    for e in delivered
+                ],
+            )
+        )
     args.stdout.write(
         f"deadlines due: {len(due)}; delivered: {len(report.delivered)}; retrying: {len(report.retrying)}; "
         f"dead: {len(report.dead)}; claimed elsewhere: {len(report.skipped)}\n"

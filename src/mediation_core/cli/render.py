@@ -3,7 +3,8 @@ evaluation, meetings, returns. Programs use ``--json`` instead."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import enum
+from collections.abc import Iterable, Mapping, Sequence
 
 from mediation_core.app.service import CaseFile
 from mediation_core.cli.output import table
@@ -11,8 +12,10 @@ from mediation_core.demo import walkthrough
 from mediation_core.domain.meeting.compliance import MeetingSlot
 from mediation_core.domain.meeting.state import Meeting
 from mediation_core.domain.reporting.evaluation import MediatorResult
+from mediation_core.domain.reporting.ledger import LEDGER_HEADERS_ZH, Outcome
 from mediation_core.domain.reporting.statistics import FIGURES, RATES, FigureSet, StatisticsReport
 from mediation_core.domain.statistical_return.filing import FilingStatus
+from mediation_core.domain.values.sources import CaseSource
 
 HEADLINE = (
     "received",
@@ -91,9 +94,57 @@ def _breakdown(lines: Sequence[FigureSet]) -> str:
     )
 
 
-def case_file(case: CaseFile) -> str:
-    """一案一卷: every event with its time, actor and hash, then the ledger line."""
-    return walkthrough.render(case)
+def case_file(case: CaseFile, names: Mapping[str, str], categories: Mapping[str, str]) -> str:
+    """一案一卷: every event with its time, actor and hash, then the ledger line, its codes as
+    their Chinese titles and names, an empty cell as —."""
+    records, _, _ = walkthrough.render(case).partition("\n台账 / ledger line")
+    lines = [records, "", "台账 / ledger line"]
+    row = case.row
+    for key, header in LEDGER_HEADERS_ZH.items():
+        lines.append(f"  {header} ({key}): {ledger_cell(key, getattr(row, key), names, categories)}")
+    return "\n".join(lines) + "\n"
+
+
+def ledger_cell(  # noqa: PLR0911 - one return per kind of cell
+    key: str, value: object, names: Mapping[str, str], categories: Mapping[str, str]
+) -> str:
+    """One ledger cell as an official reads it: titles for codes, names for ids, — for nothing."""
+    if value is None or value in ("", ()):
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, tuple | list | frozenset):
+        return "、".join(ledger_cell(key, v, names, categories) for v in value)
+    if key == "category":
+        return categories.get(str(value), str(value))
+    if key == "source":
+        return source_title(str(value))
+    if key in ("room_id", "presiding_mediator", "mediators"):
+        return names.get(str(value), str(value))
+    if isinstance(value, Outcome):
+        return OUTCOME_TITLES[value]
+    title = getattr(value, "title_zh", None)
+    if isinstance(title, str):
+        return title
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    return str(value)
+
+
+OUTCOME_TITLES = {
+    Outcome.OPEN: "办理中",
+    Outcome.DECLINED: "不予受理",
+    Outcome.SETTLED: "调解成功",
+    Outcome.FAILED: "调解不成",
+}
+
+
+def source_title(code: str) -> str:
+    """The Chinese title of a source code, the code itself when no source has it."""
+    try:
+        return CaseSource(code).title_zh
+    except ValueError:
+        return code
 
 
 def evaluation(results: Iterable[MediatorResult], names: dict[str, str]) -> str:

@@ -27,6 +27,7 @@ from mediation_core.domain.kernel.input import IDENTIFIER
 from mediation_core.domain.values.actors import SYSTEM_ACTOR, Actor, Role
 from mediation_core.domain.values.organisations import Registry
 from mediation_core.plugins.manager import Plugins, load_plugins
+from mediation_core.plugins.types import StoreBackend
 
 
 class UsageError(Exception):
@@ -52,6 +53,22 @@ def backend_of(url: str) -> str:
         return "sqlite"
     scheme = url.split("://", 1)[0].split("+", 1)[0].lower()
     return SCHEME_ALIASES.get(scheme, scheme)
+
+
+def sqlite_path(config: Config, plugins: Plugins) -> Path | None:
+    """The file of an embedded (``sqlite``) store, ``None`` for another backend or in memory."""
+    if config.store != "sqlite":
+        return None
+    backend = plugins.store_backends().get("sqlite")
+    url = config.url or (backend.default_url if backend is not None else "")
+    if "://" in url:
+        if not url.lower().startswith("sqlite:///"):
+            return None
+        url = url[len("sqlite:///") :]
+    url = url.split("?", 1)[0]
+    if not url or url == ":memory:":
+        return None
+    return Path(url).expanduser()
 
 
 def config_from(args: argparse.Namespace) -> Config:
@@ -89,6 +106,17 @@ def common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     group.add_argument("--json", action="store_true", default=flag_default, help="machine-readable output on stdout")
     group.add_argument("--quiet", "-q", action="store_true", default=flag_default, help="no progress bar")
     group.add_argument("--debug", action="store_true", default=flag_default, help="show the traceback of an error")
+    group.add_argument(
+        "--log-level",
+        type=str.upper,
+        choices=LOG_LEVELS,
+        default=default,
+        help="write the library's log records of this level and above to standard error (the log notifier's "
+        "deliveries are INFO)",
+    )
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 def parse_actor(text: str) -> Actor:
@@ -206,9 +234,57 @@ class Session:
             self._plugins = load_plugins(strict=self.config.strict_plugins)
         return self._plugins
 
+    def refuse_missing_store(self) -> None:
+        """A read never creates a store: an embedded database file that does not exist is
+        refused before anything is opened (``mediation init`` creates it)."""
+        path = sqlite_path(self.config, self.plugins)
+        if path is not None and not path.exists():
+            msg = (
+                f"no database at {path}: a read never creates one; check --db / MEDIATION_DB_URL, "
+                "or create the store with `mediation init`"
+            )
+            raise ConfigurationError(msg)
+
+    def backend(self) -> StoreBackend | None:
+        return self.plugins.store_backends().get(self.config.store)
+
+    def store_url(self) -> str:
+        backend = self.backend()
+        return self.config.url or (backend.default_url if backend is not None else "")
+
+    def schema(self) -> tuple[str | None, str] | None:
+        """The configured store's schema revision and the newest its backend knows, ``None`` for
+        a backend without a schema."""
+        backend = self.backend()
+        if backend is None or backend.schema is None:
+            return None
+        return backend.schema(self.store_url())
+
+    def upgrade_store(self) -> None:
+        """Create the configured store or bring its schema up to date (``init``, ``db upgrade``)."""
+        backend = self.backend()
+        if backend is not None and backend.upgrade is not None:
+            backend.upgrade(self.store_url())
+
+    def require_store(self) -> None:
+        """Only ``mediation init`` creates a store: every other command refuses one that has no
+        schema yet (the backend's ``open`` refuses one at an older revision)."""
+        found = self.schema()
+        if found is not None and found[0] is None:
+            msg = (
+                f"no mediation store at {self.store_url()} yet: nothing was read or written; create it with "
+                "`mediation init` (or check --db / MEDIATION_DB_URL)"
+            )
+            raise ConfigurationError(msg)
+
     @contextmanager
-    def store(self) -> Iterator[Store]:
-        """The configured store, created or brought up to date by its backend on opening."""
+    def store(self, *, create: bool = False) -> Iterator[Store]:
+        """The configured store; ``create`` (``mediation init``) creates it or brings its schema
+        up to date first, else one without a schema is refused."""
+        if create:
+            self.upgrade_store()
+        else:
+            self.require_store()
         store = open_store(self.config, self.plugins)
         try:
             yield store
@@ -219,6 +295,9 @@ class Session:
     def service(self, *, writes: bool = True, **kwargs: Any) -> Iterator[MediationService]:
         """The configured service. ``writes=False`` for queries: no identity key is needed,
         because nothing is recorded."""
+        if not writes:
+            self.refuse_missing_store()
+        self.require_store()
         service = open_service(self.config, plugins=self.plugins, writes=writes, **kwargs)
         try:
             yield service

@@ -31,6 +31,13 @@ def register(add: Callable[..., Any]) -> None:
     init.add_argument(
         "--registry", metavar="FILE", help="load the district's organisations, mediators and liaisons from a JSON file"
     )
+    db = add("db", "the store's schema: the revision it is at (current), or bring it up to date (upgrade)", run_db)
+    db.add_argument(
+        "action",
+        choices=("current", "upgrade"),
+        help="current: the schema revision and the newest this version knows; upgrade: migrate to the newest "
+        "(back the database up first)",
+    )
     verify = add(
         "verify",
         "check every stream's seal chain under the configured seal keys; exit 8 when anything is found",
@@ -113,7 +120,7 @@ def read_registry(path: Path) -> Registry:
 def run_init(session: Session) -> int:
     args = session.args
     config = session.config
-    with session.store() as store:
+    with session.store(create=True) as store:
         if args.registry:
             store.save_registry(read_registry(Path(args.registry)))
         registry = store.registry()
@@ -135,6 +142,38 @@ def run_init(session: Session) -> int:
         f"registry: {facts['organisations']} organisation(s), {facts['rooms']} room(s), "
         f"{facts['mediators']} mediator(s)\n"
     )
+    return 0
+
+
+def run_db(session: Session) -> int:
+    args = session.args
+    found = session.schema()
+    if found is None:
+        msg = f"the store backend {session.config.store!r} has no schema to migrate"
+        raise UsageError(msg)
+    before, head = found
+    if args.action == "upgrade":
+        session.upgrade_store()
+        after = session.schema()
+        now = after[0] if after is not None else head
+    else:
+        now = before
+    facts = {"store": session.config.store, "url": session.store_url(), "revision": now, "head": head}
+    if args.action == "upgrade":
+        facts["before"] = before
+    if args.json:
+        args.stdout.write(to_json(facts))
+        return 0
+    where = facts["url"] or "(in memory)"
+    if args.action == "upgrade":
+        done = "already up to date" if before == now else f"{before or 'empty'} → {now}"
+        args.stdout.write(f"schema of {where}: {done} (newest {head})\n")
+    elif now is None:
+        args.stdout.write(f"schema of {where}: no store yet (newest {head}); create it with `mediation init`\n")
+    elif now == head:
+        args.stdout.write(f"schema of {where}: {now}, up to date\n")
+    else:
+        args.stdout.write(f"schema of {where}: {now}, older than {head}; run `mediation db upgrade` after a backup\n")
     return 0
 
 
@@ -300,7 +339,9 @@ def run_walkthrough(session: Session) -> int:
     from mediation_core.demo import walkthrough  # noqa: PLC0415 - only this command needs it
 
     config = session.config
-    with session.store() as store:  # an example case has no place among real ones
+    found = session.schema()
+    new = found is not None and found[0] is None  # like the demo, it may make its own new store
+    with session.store(create=new) as store:  # an example case has no place among real ones
         streams = next((s for s in store.stream_ids() if not is_identity_key_stream(s)), None)
         organisations = len(store.registry().organisations)
     if streams is not None or organisations:
@@ -314,6 +355,7 @@ def run_walkthrough(session: Session) -> int:
 
 
 def run_rekey(session: Session) -> int:
+    session.require_store()
     count = rekey(session.config, plugins=session.plugins)
     if session.args.json:
         session.args.stdout.write(to_json({"rekeyed": count}))

@@ -24,12 +24,20 @@ def _valid_name(_: object, __: object, value: str) -> None:
 
 @frozen(kw_only=True)
 class StoreBackend:
-    """A storage backend a deployment can select by name; ``open(url)`` returns the store."""
+    """A storage backend a deployment can select by name; ``open(url)`` returns the store.
+
+    A backend with a schema offers ``schema(url)``: the revision the store at ``url`` is at
+    (``None`` when there is no store there yet, which it must find out without creating one) and
+    the newest revision it knows; and ``upgrade(url)``: create the store or bring its schema to
+    the newest revision, on purpose (``mediation init``, ``mediation db upgrade``). Its ``open``
+    refuses a store at an older revision rather than upgrading it."""
 
     name: str = field(validator=_valid_name)
     open: Callable[[str], Store] = field(eq=False, repr=False)
     description: str = ""
     default_url: str = ""
+    schema: Callable[[str], tuple[str | None, str]] | None = field(default=None, eq=False, repr=False)
+    upgrade: Callable[[str], None] | None = field(default=None, eq=False, repr=False)
 
 
 @frozen(kw_only=True)
