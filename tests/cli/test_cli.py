@@ -74,7 +74,11 @@ def test_the_demo_writes_the_ledger_the_dashboard_and_documents(demo_db: Path) -
     out = demo_db.parent
     assert (out / "台账.xlsx").read_bytes()[:2] == b"PK"
     assert (out / "统计报表.xlsx").read_bytes()[:2] == b"PK"
-    assert "<svg" in (out / "dashboard.html").read_text(encoding="utf-8")
+    page = (out / "dashboard.html").read_text(encoding="utf-8")
+    assert "<svg" in page
+    # the half year is compared with the one before and with the same half a year earlier
+    assert "上期（2025年上半年）" in page
+    assert "去年同期（2024年下半年）" in page
     documents = sorted(p.name for p in (out / "documents").iterdir())
     assert any("调解协议书" in name for name in documents)
     assert any("移送人民调解函" in name for name in documents)

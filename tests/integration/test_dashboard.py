@@ -32,6 +32,7 @@ from mediation_core.plugins.manager import load_plugins
 from mediation_core.testing.storage import T0, chain, row_for
 from mediation_memory import MemoryStore
 from mediation_reports import plugin as reports_plugin
+from mediation_reports.dashboard import dashboard_html
 
 pytestmark = pytest.mark.integration
 
@@ -270,6 +271,13 @@ def test_a_room_ranks_as_itself_not_as_other(service: MediationService) -> None:
     data = service.dashboard_data(PERIOD, ROOM, director)
     assert [r.name for r in data.ranking] == ["彭山路派出所联合调解室"]
     assert "其他" not in service.dashboard(PERIOD, ROOM, director).decode()
+
+
+def test_a_bare_report_is_refused_rather_than_compared_with_itself(service: MediationService) -> None:
+    """Without the periods it is compared with, a page would show no change where there was one."""
+    director = Actor(actor_id="d-1", role=Role.COORDINATION_CENTRE, scope_id="district")
+    with pytest.raises(TypeError, match="dashboard_data"):
+        dashboard_html(service.statistics(PERIOD, ROOM, director))
 
 
 ALERTS_PROBE = """JSON.stringify({

@@ -10,7 +10,6 @@ ranking sorts by a click on a header (a few lines of inline script, the file's o
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Sequence
 from html import escape
@@ -369,11 +368,11 @@ def _comparison(data: DashboardData) -> str:
 
 
 def dashboard_html(data: DashboardData | StatisticsReport) -> bytes:
-    """The dashboard of ``data``; a bare report (no comparison, no alerts) is compared with itself."""
+    """The dashboard of ``data`` (``service.dashboard_data``). A bare report is refused: without the
+    periods it is compared with and the alerts, the page would show false changes and no alerts."""
     if isinstance(data, StatisticsReport):
-        data = DashboardData(
-            report=data, previous=data, year_ago=data, alerts=(), ranking=(), generated_at=dt.datetime.now(CHINA_TZ)
-        )
+        msg = "the dashboard is drawn from service.dashboard_data(...), not from a bare statistics report"
+        raise TypeError(msg)
     report, previous, year_ago = data.report, data.previous, data.year_ago
     cards = [_card(k, label, report, previous, year_ago) for k, label in CARDS] + [
         _rate_card(k, label, report, previous, year_ago) for k, label in RATE_CARDS

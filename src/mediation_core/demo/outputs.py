@@ -9,7 +9,6 @@ from pathlib import Path
 
 from attrs import frozen
 
-from mediation_core.app import exporting
 from mediation_core.app.service import MediationService
 from mediation_core.demo.district import CENTRE_STAFF, District, mediator_actor
 from mediation_core.demo.plan import Plan
@@ -43,12 +42,11 @@ def write_outputs(service: MediationService, district: District, plan: Plan, out
         path.write_bytes(data)
         files.append(path)
 
-    report = service.statistics(plan.period, "district", CENTRE_STAFF)
     renderers = service.plugins.renderers()
     save("台账.xlsx", lambda: service.export_ledger(CENTRE_STAFF, "xlsx"))
     for fmt, name in (("html", "dashboard.html"), ("xlsx", "统计报表.xlsx")):
         if f"statistics-{fmt}" in renderers:
-            save(name, lambda fmt=fmt: exporting.render(renderers, "statistics", fmt, report))  # type: ignore[misc]
+            save(name, lambda fmt=fmt: service.statistics_file(plan.period, "district", CENTRE_STAFF, fmt))  # type: ignore[misc]
         else:
             skipped.append(f"{name}: no statistics-{fmt} renderer is installed")
     samples = plan.samples
