@@ -162,3 +162,15 @@ def test_template_fields_have_the_documented_names_for_every_form(walked: Mediat
     for form in DocumentForm:
         assert f"| `{form.value}` |" in reference
     assert template_fields(filled(walked, DocumentForm.AGREEMENT)).keys() == TEMPLATE_FIELDS.keys()
+
+
+def test_the_service_refuses_a_broken_county_template_and_prints_nothing(
+    walked: MediationService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    word = Document()
+    word.add_paragraph("{{ title }} {% if %}")
+    word.save(str(tmp_path / "agreement.docx"))
+    monkeypatch.setenv(docx_forms.TEMPLATES_ENV, str(tmp_path))
+    with pytest.raises(docx_forms.TemplateError, match="agreement.docx"):
+        walked.document(CASE, DocumentForm.AGREEMENT, MEDIATOR)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["agreement.docx"]
