@@ -171,6 +171,6 @@ def test_the_service_refuses_a_broken_county_template_and_prints_nothing(
     word.add_paragraph("{{ title }} {% if %}")
     word.save(str(tmp_path / "agreement.docx"))
     monkeypatch.setenv(docx_forms.TEMPLATES_ENV, str(tmp_path))
-    with pytest.raises(docx_forms.TemplateError, match="agreement.docx"):
+    with pytest.raises(docx_forms.TemplateError, match=r"agreement\.docx"):
         walked.document(CASE, DocumentForm.AGREEMENT, MEDIATOR)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["agreement.docx"]
