@@ -13,15 +13,32 @@ its chain as its east-asian font (``w:eastAsia``) and the document's font table 
 of the chain the next one as its alternate name (``w:altName``), which Word substitutes when
 the first is missing: titles 方正小标宋简体 → 华文中宋 → 宋体, body 仿宋_GB2312 → 仿宋 → FangSong.
 Latin letters and digits are set in Times New Roman.
+
+County templates: when the directory named by ``MEDIATION_TEMPLATES_DIR`` holds
+``<form code>.docx`` (``agreement.docx`` …), that form is filled from it with docxtpl (Jinja2 tags
+in the document, the names of :data:`~mediation_core.exports.forms.TEMPLATE_FIELDS`, every value
+inserted as text), keeping the template's letterhead, wording and page set-up; any other form is
+laid out as above. docs/templates.md is the field reference.
 """
 
 from __future__ import annotations
 
 import io
 import itertools
+import os
+from pathlib import Path
 from typing import Any
 
-from mediation_core.exports.forms import Block, Fields, FormDocument, Paragraph, Signatures, Table
+from mediation_core.exports.forms import Block, Fields, FormDocument, Paragraph, Signatures, Table, template_fields
+
+TEMPLATES_ENV = "MEDIATION_TEMPLATES_DIR"
+"""The environment variable naming a county's template directory (``<form code>.docx`` files)."""
+
+
+class TemplateError(ValueError):
+    """A county template cannot be filled: it names a field the form does not have, or its tags are
+    not valid Jinja2. Nothing is written."""
+
 
 TITLE_FONTS = ("方正小标宋简体", "华文中宋", "宋体")
 """The title's font and its fallbacks, best first (小标宋 is what GB/T 9704 §7.3.1 names)."""
@@ -137,7 +154,51 @@ class _Writer:
                 self.line(text, WD_ALIGN_PARAGRAPH.RIGHT)
 
 
+def county_template(doc: FormDocument, directory: str | None = None) -> Path | None:
+    """The county's template for this form, if its directory (``MEDIATION_TEMPLATES_DIR``) has one."""
+    folder = os.environ.get(TEMPLATES_ENV, "") if directory is None else directory
+    path = Path(folder) / f"{doc.form.value}.docx" if folder else None
+    return path if path is not None and path.is_file() else None
+
+
+def template_docx(doc: FormDocument, template: Path) -> bytes:
+    """Fill a county template with the form's fields; an unknown field or a broken tag is a
+    :class:`TemplateError` naming the template and the field, and nothing is returned."""
+    import jinja2  # noqa: PLC0415 - the optional extra, only when a county template is used
+    from docxtpl import DocxTemplate  # noqa: PLC0415
+
+    tpl = DocxTemplate(str(template))
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    try:
+        tpl.render(template_fields(doc), env, autoescape=True)
+    except jinja2.UndefinedError as e:
+        raise TemplateError(
+            f"模板 {template} 使用了表单 {doc.form.value} 没有的字段：{e.message} / "
+            f"template {template} uses a field form {doc.form.value} does not have: {e.message} "
+            "(see docs/templates.md)"
+        ) from e
+    except jinja2.TemplateSyntaxError as e:
+        raise TemplateError(
+            f"模板 {template} 的标记有误（第{e.lineno}行）：{e.message} / "
+            f"template {template} has a broken tag (line {e.lineno}): {e.message}"
+        ) from e
+    tpl.docx.core_properties.title = doc.title
+    tpl.docx.core_properties.subject = doc.number
+    tpl.docx.core_properties.keywords = f"{doc.form.value}{' masked' if doc.masked else ''}"
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
 def document_docx(doc: FormDocument) -> bytes:
+    """The form as Word: from the county's template for it if there is one, else the built-in layout."""
+    template = county_template(doc)
+    if template is not None:
+        return template_docx(doc, template)
+    return _builtin_docx(doc)
+
+
+def _builtin_docx(doc: FormDocument) -> bytes:
     from docx.enum.section import WD_SECTION  # noqa: PLC0415
     from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: PLC0415
 

@@ -147,6 +147,63 @@ def typeset(text: str) -> str:
     return _PADDED_DATE.sub(lambda m: f"{m[1]}年{int(m[2])}月{int(m[3])}日", text.translate(_QUOTES))
 
 
+TEMPLATE_FIELDS: dict[str, str] = {
+    "form": "the form's code (agreement, acceptance_register …), also the county template's file name",
+    "title": "the form's Chinese title (人民调解协议书)",
+    "committee_name": "the issuing people's mediation committee",
+    "case_number": "the case (or referral) number, empty before one is given",
+    "masked": "true when ID and phone numbers are masked for this reader",
+    "parties": "the parties, in order: each has side (申请人/被申请人), name and fields (label → value)",
+    "fields": "every label → value pair of the form, first occurrence (性别, 履行期限 …)",
+    "paragraphs": "every paragraph's text, in order",
+    "pages": "the pages (one per copy or record): each has caption, fields, paragraphs, tables, signatures",
+}
+"""The names a county template (docxtpl / Jinja2 in .docx) may use, for every form; docs/templates.md."""
+
+
+def _page_fields(page: Page) -> dict[str, object]:
+    fields = [f for b in page.blocks if isinstance(b, Fields) for f in b.items]
+    return {
+        "caption": page.caption,
+        "fields": {f.label: f.value for f in reversed(fields)},
+        "paragraphs": [b.text for b in page.blocks if isinstance(b, Paragraph)],
+        "tables": [
+            {"headers": list(b.headers), "rows": [list(r) for r in b.rows]} for b in page.blocks if isinstance(b, Table)
+        ],
+        "signatures": [line for b in page.blocks if isinstance(b, Signatures) for line in b.lines],
+    }
+
+
+def template_fields(doc: FormDocument) -> dict[str, object]:
+    """A form's content as plain values for a county's own template, the names of
+    :data:`TEMPLATE_FIELDS`; a party starts at its side's label (申请人/被申请人) in the first page."""
+    pages = [_page_fields(p) for p in doc.pages]
+    parties: list[dict[str, object]] = []
+    sides = set(SIDE_ZH.values())
+    first = doc.pages[0].blocks if doc.pages else ()
+    for f in (f for b in first if isinstance(b, Fields) for f in b.items):
+        if f.label in sides:
+            parties.append({"side": f.label, "name": f.value, "fields": {}})
+        elif parties:
+            fields = parties[-1]["fields"]
+            assert isinstance(fields, dict)
+            fields[f.label] = f.value
+    every = [f for p in doc.pages for b in p.blocks if isinstance(b, Fields) for f in b.items]
+    values: dict[str, object] = {
+        "form": doc.form.value,
+        "title": doc.title,
+        "committee_name": doc.organisation,
+        "case_number": doc.number,
+        "masked": doc.masked,
+        "parties": parties,
+        "fields": {f.label: f.value for f in reversed(every)},
+        "paragraphs": [b.text for p in doc.pages for b in p.blocks if isinstance(b, Paragraph)],
+        "pages": pages,
+    }
+    assert values.keys() == TEMPLATE_FIELDS.keys()
+    return values
+
+
 def _typeset_block(block: Block) -> Block:
     if isinstance(block, Fields):
         return Fields(items=tuple(Field(label=typeset(f.label), value=typeset(f.value)) for f in block.items))
