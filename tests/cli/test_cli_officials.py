@@ -3,6 +3,7 @@ never create a store, Chinese titles and names in the tables, errors that say wh
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -18,6 +19,7 @@ import pytest
 from builders import person
 from mediation_core.cli import ExitCode, main
 from mediation_core.demo.walkthrough import demo_registry
+from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.domain.values.parties import Side
 from mediation_core.serialization import COMMAND_BY_NAME, command_from_json, unstructure
 from mediation_sqlalchemy import migrate
@@ -170,6 +172,31 @@ def test_an_evaluation_with_no_data_says_so_instead_of_grading(office: tuple[str
     assert "不称职" not in text
     data = json.loads(run(*office, "--json", "evaluate", "--year", "2031")[1])
     assert data["nothing_recorded"] is True
+
+
+def test_evaluate_without_a_year_takes_the_latest_year_with_cases_and_says_so(
+    office: tuple[str, str], tmp_path: Path
+) -> None:
+    """The office's one case was received in 2026: that is the year, named on stderr; a
+    district whose ledger is empty is evaluated for the current year, and says nothing is recorded."""
+    code, text, err = run(*office, "evaluate")
+    assert code == 0, err
+    assert "考评有案件记录的最近年度 2026 年" in err
+    assert text.startswith("市中区 2026 年度调解员考评")
+    data = json.loads(run(*office, "--json", "evaluate")[1])
+    assert data["year"] == 2026
+    db = str(tmp_path / "empty.sqlite3")
+    registry = tmp_path / "empty-registry.json"
+    registry.write_text(json.dumps(unstructure(demo_registry()), ensure_ascii=False), encoding="utf-8")
+    assert run("--db", db, "init", "--registry", str(registry))[0] == 0
+    this_year = dt.datetime.now(CHINA_TZ).year
+    code, text, err = run("--db", db, "evaluate")
+    assert code == 0, err
+    assert f"台账无案件记录，考评本年度 {this_year} 年" in err
+    assert f"{this_year} 年无考评依据" in text
+    code, _, err = run(*office, "evaluate", "--conclude")
+    assert code == ExitCode.USAGE
+    assert "--conclude needs --year" in err
 
 
 def test_an_empty_meetings_table_says_why(office: tuple[str, str]) -> None:

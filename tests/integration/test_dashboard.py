@@ -213,7 +213,15 @@ def test_the_dashboard_is_one_self_contained_file(service: MediationService) -> 
 
 def test_the_statistics_workbook_has_the_figures_and_a_sheet_per_breakdown(service: MediationService) -> None:
     book = load_workbook(io.BytesIO(service.statistics_file(PERIOD, "district", CENTRE, "xlsx")))
-    assert book.sheetnames == ["总表", "按月", "按单位", "按纠纷类型", "按案件来源", "柏杨街道"]
+    assert book.sheetnames == [
+        "总表",
+        "按月",
+        "按单位",
+        "按纠纷类型",
+        "按案件来源",
+        "柏杨街道",
+        "彭山路派出所联合调解室",
+    ]
     summary = {row[0]: row[1:] for row in book["总表"].iter_rows(values_only=True) if row and row[0]}
     assert summary["登记纠纷"][:2] == (6, 12)
     assert summary["调解成功"][:2] == (4, 8)

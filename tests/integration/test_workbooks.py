@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from decimal import Decimal
 
 import attrs
@@ -25,7 +26,7 @@ from mediation_core.domain.values.organisations import Organisation, OrgKind
 from mediation_core.domain.values.periods import Period
 from mediation_core.exports.ledger import HEADERS, ledger_table, registry_names, rows_from_table
 from mediation_core.plugins.manager import Plugins, load_plugins
-from mediation_core.testing.storage import row_for
+from mediation_core.testing.storage import ledger_append, row_for
 from mediation_memory import MemoryStore
 from mediation_reports import plugin as reports_plugin
 from mediation_reports.statistics_files import statistics_xlsx
@@ -237,3 +238,83 @@ def test_a_sheet_per_unit_holds_that_units_own_figures() -> None:
         figures = {r[0]: r[1:4] for r in sheet.iter_rows(min_row=4, values_only=True) if r[0]}
         assert figures["登记纠纷"] == (line["received"].cases, line["received"].persons, float(line["received"].amount))
     assert book["新华调解室"]["A3"].value == "项目"
+
+
+DONGCHENG = Organisation(org_id="dongcheng", kind=OrgKind.TOWNSHIP, name="东城街道", parent_id="district")
+DONGCHENG_ROOM = Organisation(
+    org_id="dongcheng-room",
+    kind=OrgKind.MEDIATION_ROOM,
+    name="东城街道滨江路派出所驻所人民调解室暨矛盾纠纷多元化解联合工作站",
+    parent_id="dongcheng",
+    committee_id=None,
+)
+
+
+def test_a_district_has_a_sheet_per_room_after_its_townships_holding_the_rooms_own_figures(
+    plugins: Plugins,
+) -> None:
+    """Rooms in two townships: each room's sheet (name cut to Excel's 31 characters) carries the
+    figures of the room's own report, read from the rollup cells as the service reads them."""
+    registry = demo_registry().merged(demo_registry().of([SECOND_ROOM, DONGCHENG, DONGCHENG_ROOM]))
+    store = MemoryStore()
+    service = MediationService(store, plugins=plugins, clock=StoryClock(dt.datetime(2026, 1, 11, 10, tzinfo=CHINA_TZ)))
+    service.register(registry, ADMIN)
+    rows = [
+        row_for("c-1", 1, "pengshanlu-room", received_on=dt.date(2025, 7, 3), persons=3),
+        row_for(
+            "c-2",
+            1,
+            "dongcheng-room",
+            received_on=dt.date(2025, 8, 1),
+            accepted_on=dt.date(2025, 8, 1),
+            concluded_on=dt.date(2025, 8, 20),
+            status=CaseStatus.FOLLOWING_UP,
+            outcome=Outcome.SETTLED,
+            amount_involved=Decimal("1200"),
+        ),
+        row_for("c-3", 1, "dongcheng-room", received_on=dt.date(2025, 11, 9), persons=4),
+    ]
+    with store.transaction() as tx:
+        for row in rows:
+            tx.append(ledger_append(row, tx.read(row.case_id)))
+        tx.commit()
+    built = service.statistics(H2, "district", ADMIN)
+    assert [line.key for line in built.by_room] == ["dongcheng-room", "pengshanlu-room", "xinhua-room"]
+    assert built.by_room == report(rows, H2, "district", registry, category_table()).by_room
+    book = load_workbook(io.BytesIO(service.statistics_file(H2, "district", ADMIN)))
+    long_name = DONGCHENG_ROOM.name[:28]
+    assert book.sheetnames[5:] == ["柏杨街道", "东城街道", long_name, "彭山路派出所联合调解室", "新华调解室"]
+    assert all(len(name) <= 31 for name in book.sheetnames)
+    for room_id, sheet_name in (("dongcheng-room", long_name), ("pengshanlu-room", "彭山路派出所联合调解室")):
+        own = service.statistics(H2, room_id, ADMIN).total
+        sheet = book[sheet_name]
+        assert sheet["A2"].value == f"填报单位：市中区　单位：{registry.org(room_id).name}"  # type: ignore[union-attr]
+        figures = {r[0]: r[1:4] for r in sheet.iter_rows(min_row=4, values_only=True) if r[0]}
+        for figure in FIGURES:
+            tally = own[figure.key]
+            assert figures[figure.title_zh] == (tally.cases, tally.persons, float(tally.amount))
+    assert figures["登记纠纷"] == (1, 3, 12.5)  # the room of c-1 only
+    doc = json.loads(service.statistics_file(H2, "district", ADMIN, "json"))
+    assert [(line["key"], line["figures"]["received"]["cases"]) for line in doc["by_room"]] == [
+        ("dongcheng-room", 2),
+        ("pengshanlu-room", 1),
+        ("xinhua-room", 0),
+    ]
+
+
+def test_a_room_sheet_whose_name_is_taken_is_numbered_within_31_characters() -> None:
+    long = "调" * 40
+    registry = demo_registry().merged(
+        demo_registry().of(
+            [
+                attrs.evolve(SECOND_ROOM, name=long),
+                DONGCHENG,
+                attrs.evolve(DONGCHENG_ROOM, name=long),
+            ]
+        )
+    )
+    book = load_workbook(io.BytesIO(statistics_xlsx(report([], H2, "district", registry, category_table()))))
+    rooms = book.sheetnames[7:]
+    assert len(rooms) == 3
+    assert len(set(rooms)) == 3
+    assert all(len(name) <= 31 for name in rooms)

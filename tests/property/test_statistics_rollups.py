@@ -35,7 +35,7 @@ from mediation_core.domain.reporting.rollups import (
     rollup_report,
     totals,
 )
-from mediation_core.domain.reporting.statistics import in_scope, report
+from mediation_core.domain.reporting.statistics import in_scope, reconcile, report
 from mediation_core.domain.statistical_return.commands import ResubmitReturn, SubmitReturn
 from mediation_core.domain.statistical_return.figures import ReturnFigures
 from mediation_core.domain.values.actors import Actor, Role
@@ -93,6 +93,29 @@ def test_cells_changed_row_by_row_give_the_reference_report(
             wanted = set(months(period))
             summed = totals(c for c in stored if c.room_id in rooms and c.month in wanted)
             assert report_of_totals(summed, period, scope_id, registry) == expected
+
+
+@given(data=corrected_ledgers())
+def test_room_lines_from_cells_are_each_rooms_own_report_and_sum_to_the_total(
+    data: tuple[Registry, list[LedgerRow], list[LedgerRow]],
+) -> None:
+    """``by_room``: one line per room in scope, named as the registry names it, equal to the
+    room's own report in both paths, adding up to the scope's total."""
+    registry, rows, _ = data
+    stored = [Cell(*key, t.cases, t.persons, t.amount) for key, t in cells_of(rows).items()]
+    names = {o.org_id: o.name for o in registry.rooms()}
+    for period in (PERIODS[1], PERIODS[4]):
+        for scope_id in scopes(registry):
+            reference = report(rows, period, scope_id, registry)
+            rolled = rollup_report(stored, period, scope_id, registry)
+            assert rolled.by_room == reference.by_room
+            expected_rooms = sorted(r for r in names if in_scope(registry, scope_id, r))
+            assert [line.key for line in reference.by_room] == expected_rooms
+            for line in rolled.by_room:
+                assert line.title_zh == names[line.key]
+                assert dict(line.figures) == dict(report(rows, period, line.key, registry).total.figures)
+            assert reconcile(reference) == []
+            assert reconcile(rolled) == []
 
 
 @given(data=corrected_ledgers(), sessions=st.integers(min_value=0, max_value=9), status=st.sampled_from(CaseStatus))

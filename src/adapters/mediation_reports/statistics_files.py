@@ -67,6 +67,7 @@ def statistics_json(report: StatisticsReport) -> bytes:
         else str(report.median_days_to_conclude),
         "total": _figure_set(report.total),
         **{attr: [_figure_set(line) for line in getattr(report, attr)] for attr, _ in BREAKDOWNS},
+        "by_room": [_figure_set(line) for line in report.by_room],
         "screening_figures": {f.key: f.title_zh for f in SCREENING_FIGURES},
         "screening": {f.key: report.screening[f.key] for f in SCREENING_FIGURES},
     }
@@ -141,7 +142,8 @@ def _rate_cell(cell: Any, ratio: Any) -> None:
 def statistics_xlsx(report: StatisticsReport) -> bytes:
     """Sheet 总表 (every figure and rate of the scope), one sheet per breakdown (grouped 件 / 人
     headers, a 合计 row equal to the scope's totals), and one sheet per unit (the townships of a
-    district, the rooms of a township or station). Every sheet has the title with the period in
+    district, the rooms of a township or station), then one sheet per room the unit sheets do not
+    already show (every room of a district, after its townships' sheets). Every sheet has the title with the period in
     Chinese, 填报单位 and 统计期间, the 填报人 / 审核人 / 报出日期 footer and prints on landscape
     A4, one page wide."""
     from openpyxl import Workbook  # noqa: PLC0415 - the optional extra
@@ -169,6 +171,12 @@ def statistics_xlsx(report: StatisticsReport) -> bytes:
     for line in report.by_unit:
         _figures_sheet(book.create_sheet(_sheet_name(book, line.title_zh)), report, line)
         _footer(book.worksheets[-1])
+    unit_keys = {line.key for line in report.by_unit}
+    for line in report.by_room:
+        if line.key in unit_keys or line.key == report.scope_id:
+            continue
+        _figures_sheet(book.create_sheet(_sheet_name(book, line.title_zh)), report, line)
+        _footer(book.worksheets[-1])
     _texts_stay_text(book)
     out = io.BytesIO()
     book.save(out)
@@ -176,12 +184,15 @@ def statistics_xlsx(report: StatisticsReport) -> bytes:
 
 
 def _sheet_name(book: Any, name: str) -> str:
-    """A unit's sheet: its name, without the characters a sheet name may not hold, at most 31
-    characters, and numbered when two units (or a unit and a breakdown) would share it."""
+    """A unit's or a room's sheet: its name, without the characters a sheet name may not hold, at
+    most 31 characters (Excel's limit), and numbered when two units or rooms (or one and a
+    breakdown) would share it."""
     base = "".join(" " if c in "[]:*?/\\" else c for c in name).strip().strip("'")[:28] or "单位"
+    taken = {name.casefold() for name in book.sheetnames}  # Excel compares sheet names without case
     candidate, n = base, 2
-    while candidate in book.sheetnames:
-        candidate, n = f"{base}({n})", n + 1
+    while candidate.casefold() in taken:
+        suffix = f"({n})"
+        candidate, n = f"{base[: 31 - len(suffix)]}{suffix}", n + 1
     return candidate
 
 

@@ -18,6 +18,8 @@ from mediation_core.domain.errors import NotFoundError
 from mediation_core.domain.evaluation_round.commands import ConcludeEvaluation
 from mediation_core.domain.meeting.kinds import MeetingKind
 from mediation_core.domain.reporting.evaluation import MediatorResult
+from mediation_core.domain.reporting.statistics import in_scope
+from mediation_core.domain.values.actors import Actor
 from mediation_core.domain.values.calendar import local_date
 from mediation_core.domain.values.organisations import OrgKind, Registry
 from mediation_core.domain.values.periods import Period
@@ -64,7 +66,13 @@ def register(add: Callable[..., Any]) -> None:
         "evaluate", "the year-end evaluation of mediators (考评): scores, grades, bonus, per-case subsidy", run_evaluate
     )
     scope_option(evaluate)
-    evaluate.add_argument("--year", type=int, required=True)
+    evaluate.add_argument(
+        "--year",
+        type=int,
+        default=None,
+        help="the year to evaluate; without it the latest year the scope's ledger has a case received or "
+        "concluded in (the current year when the ledger has none), named on stderr",
+    )
     evaluate.add_argument("--conclude", action="store_true", help="conclude and lock the round (after the year ends)")
 
 
@@ -230,11 +238,39 @@ def nothing_recorded(results: Sequence[MediatorResult]) -> bool:
     return all(not any(getattr(r.facts, name) for name in counted) for r in results)
 
 
+def latest_year(service: MediationService, scope: str, actor: Actor) -> int | None:
+    """The latest year a case of ``scope``'s rooms was received or concluded in, or ``None``."""
+    registry = service.registry()
+    rooms = [r.org_id for r in registry.rooms() if in_scope(registry, scope, r.org_id)]
+    if not rooms:
+        return None
+    years = [d.year for row in service.ledger(actor, rooms) for d in (row.received_on, row.concluded_on) if d]
+    return max(years, default=None)
+
+
 def run_evaluate(session: Session) -> int:
     args = session.args
+    if args.year is None and args.conclude:
+        msg = "--conclude 需指定 --year / --conclude needs --year: a round is locked for a year named on purpose"
+        raise UsageError(msg)
     with session.service(writes=args.conclude) as service:
         scope = args.scope or district_of(service.registry())
         names = {o.org_id: o.name for o in service.registry().organisations.values()}
+        if args.year is None:
+            this_year = local_date(service.clock()).year
+            latest = latest_year(service, scope, session.actor)
+            if latest is None:
+                args.year = this_year
+                args.stderr.write(
+                    f"未指定 --year，台账无案件记录，考评本年度 {this_year} 年 / no --year given and no case "
+                    f"recorded: evaluating the current year {this_year}\n"
+                )
+            else:
+                args.year = min(latest, this_year)
+                args.stderr.write(
+                    f"未指定 --year，考评有案件记录的最近年度 {args.year} 年 / no --year given: evaluating "
+                    f"{args.year}, the latest year with a case received or concluded\n"
+                )
         if args.conclude:
             on = local_date(service.clock())
             service.handle(ConcludeEvaluation(scope_id=scope, year=args.year, on=on), session.writer(service))

@@ -18,8 +18,8 @@ starting or ending inside a month) are counted from ledger rows by the reference
 :func:`~mediation_core.domain.reporting.statistics.report`.
 
 A report does not need every cell: :func:`totals` sums them over the scope's rooms and the
-period's months (per axis value and figure, and per room and month for the total, month and
-unit lines), which a SQL store does in the database, so a few thousand lines reach Python
+period's months (per axis value and figure, and per room and month for the total, month, unit and
+room lines), which a SQL store does in the database, so a few thousand lines reach Python
 whatever the size of the ledger; :func:`report_of_totals` makes the report from them.
 """
 
@@ -42,6 +42,7 @@ from mediation_core.domain.reporting.statistics import (
     assemble,
     in_scope,
     median_of_counts,
+    rooms_in_scope,
     unit_of,
     units,
 )
@@ -273,7 +274,12 @@ def report_of_totals(
             unit = room_units[room_id]
             if unit is None:
                 continue
-            targets = [total, lines.setdefault(("month", month), {}), lines.setdefault(("unit", unit), {})]
+            targets = [
+                total,
+                lines.setdefault(("month", month), {}),
+                lines.setdefault(("unit", unit), {}),
+                lines.setdefault(("room", room_id), {}),
+            ]
         for target in targets:
             sums = target.get(figure)
             if sums is None:
@@ -293,6 +299,8 @@ def report_of_totals(
     by_month.update(axis_lines("month"))
     by_unit: dict[str, dict[str, Tally]] = {u: {} for u in unit_ids}
     by_unit.update(axis_lines("unit"))
+    by_room: dict[str, dict[str, Tally]] = {r: {} for r, _ in rooms_in_scope(registry, scope_id)}
+    by_room.update(axis_lines("room"))
     return assemble(
         period,
         scope_id,
@@ -303,5 +311,6 @@ def report_of_totals(
         by_source=axis_lines(SOURCE),
         by_month=by_month,
         by_unit=by_unit,
+        by_room=by_room,
         median=median_of_counts(days),
     )

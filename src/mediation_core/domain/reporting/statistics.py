@@ -510,6 +510,8 @@ class StatisticsReport:
     ``by_unit`` break the same figures down, and each breakdown sums to ``total``.
     ``by_unit`` is the next level down: the townships of a district, the rooms of a township
     or of a station; rooms in scope that belong to no such unit are gathered under ``other``.
+    ``by_room`` has one line per mediation room in scope (named as the registry names the
+    room, rooms without cases kept), so a district's workbook can give every room its sheet.
     ``screening`` holds the screening figures, counted from the screening rounds."""
 
     scope_id: str
@@ -521,6 +523,8 @@ class StatisticsReport:
     by_source: tuple[FigureSet, ...]
     by_month: tuple[FigureSet, ...]
     by_unit: tuple[FigureSet, ...]
+    by_room: tuple[FigureSet, ...] = ()
+    """One line per room in scope, in id order; sums to ``total``."""
     screening: ScreeningFigures = field(factory=ScreeningFigures)
     """The rooms' dispute screening in the period (not ledger figures: read off the rounds)."""
     scope_kinds_zh: str = ""
@@ -561,6 +565,11 @@ def units(registry: Registry, scope_id: str) -> list[tuple[str, str]]:
     return sorted(((o.org_id, o.name) for o in wanted), key=lambda pair: pair[0])
 
 
+def rooms_in_scope(registry: Registry, scope_id: str) -> list[tuple[str, str]]:
+    """(id, name) of the mediation rooms whose cases count towards a scope, in id order."""
+    return sorted((r.org_id, r.name) for r in registry.rooms() if in_scope(registry, scope_id, r.org_id))
+
+
 def unit_of(registry: Registry, unit_ids: Sequence[str], room_id: str) -> str:
     """The unit a room's cases fall under, or :data:`OTHER_UNIT`."""
     return next((u for u in unit_ids if in_scope(registry, u, room_id)), OTHER_UNIT)
@@ -585,6 +594,7 @@ def report(
     by_source: dict[str, dict[str, Tally]] = {}
     by_month: dict[str, dict[str, Tally]] = {m.label: {} for m in period.months()}
     by_unit: dict[str, dict[str, Tally]] = {u: {} for u in unit_ids}
+    by_room: dict[str, dict[str, Tally]] = {r: {} for r, _ in rooms_in_scope(registry, scope_id)}
     durations: list[int] = []
     room_units: dict[str, str | None] = {}  # a room's unit, or None when it is outside the scope
     for row in rows:
@@ -605,6 +615,7 @@ def report(
                 by_source.setdefault(row.source, {}),
                 by_month.setdefault(month_label(dated), {}),
                 by_unit.setdefault(unit, {}),
+                by_room.setdefault(row.room_id, {}),
             ):
                 bucket[figure.key] = bucket.get(figure.key, ZERO) + tally
             if figure.key == MEDIAN_DAYS_TO_CONCLUDE.figure:
@@ -621,6 +632,7 @@ def report(
         by_source=by_source,
         by_month=by_month,
         by_unit=by_unit,
+        by_room=by_room,
         median=_median(durations),
     )
 
@@ -636,6 +648,7 @@ def assemble(
     by_source: Mapping[str, Mapping[str, Tally]],
     by_month: Mapping[str, Mapping[str, Tally]],
     by_unit: Mapping[str, Mapping[str, Tally]],
+    by_room: Mapping[str, Mapping[str, Tally]],
     median: Decimal | None,
 ) -> StatisticsReport:
     """The report from summed figures: titles, report order, units without cases kept.
@@ -644,6 +657,7 @@ def assemble(
     (:func:`mediation_core.domain.reporting.rollups.rollup_report`), so both order and name lines alike."""
     scope = registry.org(scope_id)
     unit_names = dict(units(registry, scope_id))
+    room_names = dict(rooms_in_scope(registry, scope_id))
     return StatisticsReport(
         scope_id=scope_id,
         scope_name=scope.name if scope else scope_id,
@@ -664,6 +678,11 @@ def assemble(
             FigureSet(key=u, title_zh=unit_names.get(u, "其他"), figures=figures)
             for u, figures in sorted(by_unit.items(), key=lambda kv: (kv[0] == OTHER_UNIT, kv[0]))
             if u in unit_names or figures
+        ),
+        by_room=tuple(
+            FigureSet(key=r, title_zh=room_names.get(r, r), figures=figures)
+            for r, figures in sorted(by_room.items())
+            if r in room_names or figures
         ),
     )
 
@@ -722,7 +741,7 @@ class Mismatch:
 
 
 def reconcile(report_: StatisticsReport) -> list[Mismatch]:
-    """Every figure whose breakdown (category, source, month, unit) does not sum to the total.
+    """Every figure whose breakdown (category, source, month, unit, room) does not sum to the total.
 
     Empty for any report :func:`report` produced; a report assembled from submitted returns
     or pushed down into SQL is checked the same way."""
@@ -732,8 +751,9 @@ def reconcile(report_: StatisticsReport) -> list[Mismatch]:
         ("source", report_.by_source),
         ("month", report_.by_month),
         ("unit", report_.by_unit),
+        ("room", report_.by_room),
     ):
-        if name == "unit" and not lines:
+        if name in ("unit", "room") and not lines:
             continue
         for figure in FIGURES:
             summed = sum((line[figure.key] for line in lines), ZERO)
