@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from mediation_core.app import exporting
 from mediation_core.app.service import MediationService
 from mediation_core.cli import render
 from mediation_core.cli.output import to_json
@@ -136,7 +135,7 @@ def run_report(session: Session) -> int:
                 return 0
             data = text.encode("utf-8")
         elif args.output:
-            data = exporting.render(service.plugins.renderers(), "statistics", fmt, report)
+            data = service.statistics_file(period, scope, session.actor, fmt)  # html: with its comparisons
         else:
             msg = f"--format {fmt} writes a file: give -o FILE"
             raise UsageError(msg)
