@@ -21,7 +21,7 @@ from attrs import frozen
 
 from mediation_core.app.access import _document as denial_document
 from mediation_core.app.catalogue import BY_NAME, READERS
-from mediation_core.app.ports import Document, Store, is_identity_key_stream
+from mediation_core.app.ports import Document, Store, recorded_streams
 from mediation_core.app.runtime import event_of, masked_notice
 from mediation_core.domain.reporting.imports import LedgerRowImported
 from mediation_core.domain.reporting.ledger import LedgerRow
@@ -138,12 +138,11 @@ def deep_findings(service: ServiceBase) -> list[Finding]:
     deadlines: dict[str, set[Any]] = {}
     for stream_id, deadline in store.deadlines_due(dt.date.max):
         deadlines.setdefault(stream_id, set()).add(deadline)
-    for stream_id in store.stream_ids():
+    for stream_id in recorded_streams(store):
         streams.add(stream_id)
         records = store.read(stream_id)
         if not records:
-            if not is_identity_key_stream(stream_id):  # the key's fingerprint is filed through an empty append
-                findings.append(Finding(kind=FindingKind.STREAM_MISSING, stream_id=stream_id, detail="no events"))
+            findings.append(Finding(kind=FindingKind.STREAM_MISSING, stream_id=stream_id, detail="no events"))
             continue
         try:
             findings += _replayed(service, stream_id, records, context, reading, raised, expected_docs, deadlines)

@@ -327,3 +327,9 @@ re-key files its own under ``deployment-identity-key/<time>``."""
 def is_identity_key_stream(stream_id: str) -> bool:
     """True for the empty streams the key's fingerprint was written through (no case file)."""
     return stream_id == IDENTITY_KEY_STREAM or stream_id.startswith(IDENTITY_KEY_STREAM + "/")
+
+
+def recorded_streams(store: EventStore) -> Iterator[str]:
+    """The ids of the store's streams, less the empty ones the identity key's fingerprint was
+    filed through: what counts as the store's records."""
+    return (s for s in store.stream_ids() if not is_identity_key_stream(s))

@@ -13,7 +13,7 @@ import cattrs
 from mediation_core.app.anchors import AnchorError
 from mediation_core.app.bootstrap import ConfigurationError, rekey
 from mediation_core.app.integrity import chain_finding
-from mediation_core.app.ports import is_identity_key_stream
+from mediation_core.app.ports import recorded_streams
 from mediation_core.cli.output import table, to_json
 from mediation_core.cli.session import Session, UsageError
 from mediation_core.domain.kernel.input import text_problems
@@ -124,7 +124,7 @@ def run_init(session: Session) -> int:
         if args.registry:
             store.save_registry(read_registry(Path(args.registry)))
         registry = store.registry()
-        streams = sum(1 for s in store.stream_ids() if not is_identity_key_stream(s))
+        streams = sum(1 for _ in recorded_streams(store))
     backend = session.plugins.store_backends()[config.store]
     facts = {
         "store": config.store,
@@ -182,7 +182,7 @@ def run_verify(session: Session) -> int:
     if args.deep or args.anchor:
         return _verify_findings(session)
     with session.service(writes=False) as service:
-        streams = sum(1 for s in service.store.stream_ids() if not is_identity_key_stream(s))
+        streams = sum(1 for _ in recorded_streams(service.store))
         breaks = service.verify(session.actor)
         keyed = bool(service.seal_keys.keys)
     if args.json:
@@ -342,7 +342,7 @@ def run_walkthrough(session: Session) -> int:
     found = session.schema()
     new = found is not None and found[0] is None  # like the demo, it may make its own new store
     with session.store(create=new) as store:  # an example case has no place among real ones
-        streams = next((s for s in store.stream_ids() if not is_identity_key_stream(s)), None)
+        streams = next(recorded_streams(store), None)
         organisations = len(store.registry().organisations)
     if streams is not None or organisations:
         msg = (

@@ -15,7 +15,7 @@ from pathlib import Path
 from attrs import frozen
 
 from mediation_core.app.bootstrap import DEMO_IDENTITY_KEY
-from mediation_core.app.ports import is_identity_key_stream
+from mediation_core.app.ports import recorded_streams
 from mediation_core.app.service import MediationService
 from mediation_core.demo.district import CENTRE_STAFF, DISTRICT, District, build_district
 from mediation_core.demo.figures import SOURCE, Comparison, compare
@@ -58,7 +58,7 @@ def run_demo(
     """Run the story for ``seed`` on ``service`` (whose clock is ``clock``, and whose store is
     empty), then write the outputs into ``out`` (when given). ``scale`` shrinks the volume of
     disputes (1: the source report's)."""
-    if any(not is_identity_key_stream(s) for s in service.store.stream_ids()):  # the key's fingerprint may be there
+    if next(recorded_streams(service.store), None) is not None:
         msg = "the demo needs an empty store; this one already holds records"
         raise DemoError(msg)
     started = time.perf_counter()
