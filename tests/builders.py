@@ -9,6 +9,7 @@ decider with these.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -277,3 +278,12 @@ def accident(
         simple_procedure=simple,
         insurers=insurers,
     )
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    """The ``mediation`` command run in this process: its exit code, stdout and stderr."""
+    from mediation_core.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()

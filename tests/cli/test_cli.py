@@ -13,8 +13,9 @@ import attrs
 import pytest
 
 from builders import person
+from builders import run_cli as run
 from mediation_core.app.service import MediationService
-from mediation_core.cli import ExitCode, main
+from mediation_core.cli import ExitCode
 from mediation_core.cli.output import Progress, table, width
 from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.domain.case import commands as c
@@ -24,12 +25,6 @@ from mediation_core.testing import scenarios as sc
 from mediation_sqlalchemy import open_sqlalchemy
 
 KEY = "test-identity-key-of-32-bytes-at-least"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(autouse=True)

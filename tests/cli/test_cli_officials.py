@@ -4,7 +4,6 @@ never create a store, Chinese titles and names in the tables, errors that say wh
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import os
 import re
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from builders import person
+from builders import run_cli as run
 from mediation_core.cli import ExitCode, main
 from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.domain.values.calendar import CHINA_TZ
@@ -26,12 +26,6 @@ from mediation_sqlalchemy import migrate
 
 KEY = "test-identity-key-of-32-bytes-at-least"
 MEDIATOR = "mediator:m-zhang@pengshanlu-room"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(autouse=True)

@@ -8,26 +8,20 @@ writes its example case into a store that holds records.
 from __future__ import annotations
 
 import getpass
-import io
 import json
 from pathlib import Path
 
 import pytest
 
 from builders import person
-from mediation_core.cli import ExitCode, main
+from builders import run_cli as run
+from mediation_core.cli import ExitCode
 from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.domain.values.parties import Side
 from mediation_core.serialization import unstructure
 
 MEDIATOR = "mediator:m-zhang@pengshanlu-room"
 ADMIN_LI, ADMIN_WANG = "administrator:a-li@district", "administrator:a-wang@district"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(autouse=True)

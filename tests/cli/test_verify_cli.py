@@ -3,15 +3,15 @@ command line, on a SQLite file tampered with through sqlite3."""
 
 from __future__ import annotations
 
-import io
 import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from builders import run_cli as run
 from mediation_core.app.service import MediationService
-from mediation_core.cli import ExitCode, main
+from mediation_core.cli import ExitCode
 from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.testing import scenarios as sc
 from mediation_sqlalchemy import open_sqlalchemy
@@ -31,12 +31,6 @@ id = "anchor-1"
 algorithm = "hmac-sha256"
 secret = "hex:{anchor}"
 """
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

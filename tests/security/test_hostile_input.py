@@ -9,7 +9,6 @@ bytes that are not UTF-8 are a ``CommandFormatError`` (exit 2 on the command lin
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
@@ -19,8 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builders import ADMIN, D0, intake
+from builders import run_cli as run
 from mediation_core.app.service import MediationService
-from mediation_core.cli import ExitCode, main
+from mediation_core.cli import ExitCode
 from mediation_core.cli.output import table
 from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.domain.errors import CommandFormatError, RuleViolationError
@@ -144,10 +144,6 @@ def test_nesting_inside_strings_does_not_count() -> None:
 
 
 # -- the command line --------------------------------------------------------------------------------
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")
