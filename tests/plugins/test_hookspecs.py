@@ -32,7 +32,7 @@ BUILT_IN = [defaults, *(ep.load() for ep in ADAPTERS)]
 
 
 def test_every_adapter_of_the_distribution_is_checked() -> None:
-    assert [ep.name for ep in ADAPTERS] == ["memory", "notify", "reports", "sqlalchemy"]
+    assert [ep.name for ep in ADAPTERS] == ["amqp", "memory", "notify", "reports", "sqlalchemy"]
     assert "mediation_sqlalchemy.plugin" in {m.__name__ for m in BUILT_IN}
 
 

@@ -17,7 +17,15 @@ from typing import Self
 import attrs
 
 from mediation_core.app.appending import check_append, check_reseal, head_of
-from mediation_core.app.ports import Append, DeliveryStatus, Document, OutboxEntry, Reseal
+from mediation_core.app.ports import (
+    Append,
+    DeliveryStatus,
+    Document,
+    OutboxEntry,
+    RelayPosition,
+    RelayStatus,
+    Reseal,
+)
 from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError, StoreError
 from mediation_core.domain.reporting.ledger import LedgerRow
 from mediation_core.domain.reporting.rollups import Cell, CellKey, add, change, totals
@@ -45,6 +53,7 @@ class MemoryStore:
         self._outbox: dict[str, OutboxEntry] = {}
         self._numbers: dict[tuple[str, int], int] = {}
         self._registry = Registry()
+        self._relay: dict[tuple[str, str], RelayPosition] = {}
         self._closed = False
 
     def transaction(self) -> MemoryUnitOfWork:
@@ -127,6 +136,45 @@ class MemoryStore:
                 msg = f"outbox entry {entry.notice.key!r} has {stored.attempts} attempts, not {expected_attempts}"
                 raise ConcurrencyConflictError(msg)
             self._outbox[entry.notice.key] = attrs.evolve(entry, notice=stored.notice, created_at=stored.created_at)
+
+    # -- relay positions ------------------------------------------------------------------------
+    def relay_backlog(
+        self, subscriber: str, now: dt.datetime | None = None, limit: int | None = None
+    ) -> list[RelayPosition]:
+        with self._lock:
+            found = []
+            for stream_id in sorted(self._streams):
+                head = len(self._streams[stream_id])
+                stored = self._relay.get((subscriber, stream_id))
+                position = stored or RelayPosition(subscriber=subscriber, stream_id=stream_id)
+                if head <= position.version or position.status is RelayStatus.DEAD:
+                    continue
+                if now is not None and position.next_attempt_at is not None and position.next_attempt_at > now:
+                    continue
+                found.append(attrs.evolve(position, head=head))
+                if limit is not None and len(found) >= limit:
+                    break
+            return found
+
+    def relay_positions(self, subscriber: str | None = None, status: RelayStatus | None = None) -> list[RelayPosition]:
+        with self._lock:
+            return [
+                attrs.evolve(p, head=len(self._streams.get(p.stream_id, ())))
+                for key, p in sorted(self._relay.items())
+                if (subscriber is None or key[0] == subscriber) and (status is None or p.status is status)
+            ]
+
+    def save_relay_position(self, position: RelayPosition, *, expected: RelayPosition) -> None:
+        key = (position.subscriber, position.stream_id)
+        with self._lock:
+            stored = self._relay.get(key) or RelayPosition(subscriber=position.subscriber, stream_id=position.stream_id)
+            if (stored.version, stored.attempts) != (expected.version, expected.attempts):
+                msg = (
+                    f"relay position of {position.subscriber!r} on {position.stream_id!r} is at version "
+                    f"{stored.version} with {stored.attempts} attempts, not {expected.version} with {expected.attempts}"
+                )
+                raise ConcurrencyConflictError(msg)
+            self._relay[key] = attrs.evolve(position, head=0)
 
     def registry(self) -> Registry:
         with self._lock:

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from mediation_core.app.ports import DeliveryStatus, Document, OutboxEntry
+from mediation_core.app.ports import DeliveryStatus, Document, OutboxEntry, RelayPosition, RelayStatus
 from mediation_core.domain.reporting.ledger import LedgerRow
 from mediation_core.domain.reporting.rollups import ALL, CATEGORY, TOTAL, Cell
 from mediation_core.domain.values.deadlines import Deadline
@@ -220,11 +220,73 @@ class SqlQueries:
             row = conn.execute(sa.select(t.outbox).where(t.outbox.c.key == key)).first()
         return None if row is None else outbox_entry_of(row)
 
+    # -- relay positions ------------------------------------------------------------------------
+    def relay_backlog(
+        self, subscriber: str, now: dt.datetime | None = None, limit: int | None = None
+    ) -> list[RelayPosition]:
+        """The streams whose version is ahead of the subscriber's position: one join of the
+        streams with the positions, which the append path never writes."""
+        s, p = t.streams, t.relay_positions
+        joined = s.outerjoin(p, sa.and_(p.c.stream_id == s.c.stream_id, p.c.subscriber == subscriber))
+        query = (
+            sa.select(s.c.stream_id, s.c.version.label("head"), *(p.c[n] for n in _POSITION_COLUMNS))
+            .select_from(joined)
+            .where(
+                s.c.version > sa.func.coalesce(p.c.version, 0),
+                sa.func.coalesce(p.c.status, RelayStatus.PENDING.value) == RelayStatus.PENDING.value,
+            )
+            .order_by(s.c.stream_id)
+        )
+        if now is not None:
+            query = query.where(sa.or_(p.c.next_attempt_at.is_(None), p.c.next_attempt_at <= now))
+        if limit is not None:
+            query = query.limit(limit)
+        with self._reading() as conn:
+            return [_position_of(subscriber, r) for r in conn.execute(query)]
+
+    def relay_positions(self, subscriber: str | None = None, status: RelayStatus | None = None) -> list[RelayPosition]:
+        s, p = t.streams, t.relay_positions
+        query = (
+            sa.select(
+                p.c.subscriber,
+                p.c.stream_id,
+                sa.func.coalesce(s.c.version, 0).label("head"),
+                *(p.c[n] for n in _POSITION_COLUMNS),
+            )
+            .select_from(p.outerjoin(s, s.c.stream_id == p.c.stream_id))
+            .order_by(p.c.subscriber, p.c.stream_id)
+        )
+        if subscriber is not None:
+            query = query.where(p.c.subscriber == subscriber)
+        if status is not None:
+            query = query.where(p.c.status == status.value)
+        with self._reading() as conn:
+            return [_position_of(r.subscriber, r) for r in conn.execute(query)]
+
     # -- registry -----------------------------------------------------------------------------
     def registry(self) -> Registry:
         with self._reading() as conn:
             rows = conn.execute(sa.select(t.registry)).mappings().all()
         return registry_from_rows(rows)
+
+
+_POSITION_COLUMNS = ("version", "status", "attempts", "next_attempt_at", "last_error")
+
+
+def _position_of(subscriber: str, row: Any) -> RelayPosition:
+    """A position from a row of the streams joined with the positions (all ``None``: none stored)."""
+    if row.status is None:
+        return RelayPosition(subscriber=subscriber, stream_id=row.stream_id, head=row.head)
+    return RelayPosition(
+        subscriber=subscriber,
+        stream_id=row.stream_id,
+        version=row.version,
+        head=row.head,
+        status=RelayStatus(row.status),
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        last_error=row.last_error,
+    )
 
 
 def _check_stream(

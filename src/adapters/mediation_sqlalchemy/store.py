@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from mediation_core.app.ports import OutboxEntry
+from mediation_core.app.ports import OutboxEntry, RelayPosition
 from mediation_core.domain.errors import ConcurrencyConflictError, StoreError
 from mediation_core.domain.values.organisations import Registry
 from mediation_sqlalchemy import tables as t
@@ -96,6 +96,42 @@ class SqlStore(SqlQueries):
             msg = f"no outbox entry with key {key!r}"
             raise StoreError(msg)
         msg = f"outbox entry {key!r} has {stored} attempts, not {expected_attempts}"
+        raise ConcurrencyConflictError(msg)
+
+    # -- relay positions: the relay's bookkeeping ----------------------------------------------
+    def save_relay_position(self, position: RelayPosition, *, expected: RelayPosition) -> None:
+        p = t.relay_positions
+        values = {
+            "version": position.version,
+            "status": position.status.value,
+            "attempts": position.attempts,
+            "next_attempt_at": position.next_attempt_at,
+            "last_error": position.last_error,
+        }
+        mine = sa.and_(p.c.subscriber == position.subscriber, p.c.stream_id == position.stream_id)
+        with self._writing() as conn:
+            if (expected.version, expected.attempts) == (0, 0):
+                # no stored position counts as version 0 with 0 attempts: insert it, unless a
+                # relay got in first (the primary key refuses the second insert)
+                try:
+                    with conn.begin_nested():
+                        conn.execute(
+                            sa.insert(p).values(subscriber=position.subscriber, stream_id=position.stream_id, **values)
+                        )
+                    return
+                except sa.exc.IntegrityError:
+                    pass
+            result = conn.execute(
+                sa.update(p)
+                .where(mine, p.c.version == expected.version, p.c.attempts == expected.attempts)
+                .values(**values)
+            )
+            if result.rowcount == 1:
+                return
+        msg = (
+            f"relay position of {position.subscriber!r} on {position.stream_id!r} is no longer at version "
+            f"{expected.version} with {expected.attempts} attempts"
+        )
         raise ConcurrencyConflictError(msg)
 
     # -- registry -----------------------------------------------------------------------------

@@ -256,3 +256,18 @@ registry = sa.Table(
     comment="The organisation registry: organisations, mediators, liaisons … as JSON records.",
     sqlite_with_rowid=False,
 )
+
+relay_positions = sa.Table(
+    "relay_positions",
+    metadata,
+    sa.Column("subscriber", key_type(), primary_key=True),
+    sa.Column("stream_id", key_type(), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False, comment="the last version published and confirmed"),
+    sa.Column("status", sa.String, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime),
+    sa.Column("last_error", sa.Text, nullable=False),
+    sa.Index(None, "subscriber", "status"),
+    comment="How far each subscriber of the event relay has been sent each stream, with its retry bookkeeping.",
+    sqlite_with_rowid=False,
+)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import attrs
 import cattrs
 from attrs import field, frozen
 
@@ -23,10 +24,13 @@ from mediation_core.app.ports import (
     Document,
     Store,
 )
+from mediation_core.app.relay import RELAY_POLICY, SubscriberConfig
 from mediation_core.app.runtime import event_of
 from mediation_core.app.service import MediationService, utc_now
 from mediation_core.calendars import NATIONAL
 from mediation_core.domain.errors import ConcurrencyConflictError
+from mediation_core.domain.kernel.input import IDENTIFIER
+from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.plugins.manager import PluginError, Plugins, load_plugins
 from mediation_core.records import NO_KEYS, SealKey, SealKeyError, SealKeys
 from mediation_core.serialization import structure
@@ -140,17 +144,26 @@ class Config:
     delivery: DeliveryPolicy = field(factory=DeliveryPolicy)
     seal_keys: SealKeys = NO_KEYS
     anchor_keys: SealKeys = NO_KEYS
+    subscribers: tuple[SubscriberConfig, ...] = ()
+    relay: DeliveryPolicy = RELAY_POLICY
 
     @classmethod
     def from_env(cls) -> Config:
         """``MEDIATION_STORE``, ``MEDIATION_DB_URL``, ``MEDIATION_REGION``, ``MEDIATION_IDENTITY_KEY``,
-        ``MEDIATION_NOTIFIERS_FILE`` (a TOML file: see :func:`notifier_config`) and
-        ``MEDIATION_SEAL_KEYS_FILE`` (a TOML file: see :func:`seal_key_config`)."""
+        ``MEDIATION_NOTIFIERS_FILE`` (a TOML file: see :func:`notifier_config`),
+        ``MEDIATION_SEAL_KEYS_FILE`` (a TOML file: see :func:`seal_key_config`) and
+        ``MEDIATION_SUBSCRIBERS_FILE`` (a TOML file: see :func:`subscriber_config`)."""
         path = os.environ.get("MEDIATION_NOTIFIERS_FILE", "")
         notifiers, policy = notifier_config(Path(path).read_text(encoding="utf-8")) if path else ((), DeliveryPolicy())
         keys_path = os.environ.get("MEDIATION_SEAL_KEYS_FILE", "")
         no_keys = (NO_KEYS, NO_KEYS)
         seal_keys, anchor_keys = seal_key_config(Path(keys_path).read_text(encoding="utf-8")) if keys_path else no_keys
+        subscribers_path = os.environ.get("MEDIATION_SUBSCRIBERS_FILE", "")
+        subscribers, relay = (
+            subscriber_config(Path(subscribers_path).read_text(encoding="utf-8"))
+            if subscribers_path
+            else ((), RELAY_POLICY)
+        )
         return cls(
             store=os.environ.get("MEDIATION_STORE", DEFAULT_STORE),
             url=os.environ.get("MEDIATION_DB_URL", ""),
@@ -160,7 +173,29 @@ class Config:
             delivery=policy,
             seal_keys=seal_keys,
             anchor_keys=anchor_keys,
+            subscribers=subscribers,
+            relay=relay,
         )
+
+
+def actor_of(text: str, where: str) -> Actor:
+    """``role:actor_id@scope_id`` (the form an actor is recorded in), e.g.
+    ``mediator:m-zhang@pengshanlu-room``; ``where`` names the option or key it came from."""
+    try:
+        role_text, rest = text.split(":", 1)
+        actor_id, scope_id = rest.rsplit("@", 1)
+        role = Role(role_text)
+    except ValueError:
+        roles = ", ".join(r.value for r in Role)
+        msg = f"{where} {text!r}: expected ROLE:ID@SCOPE with ROLE one of {roles}"
+        raise ConfigurationError(msg) from None
+    if not actor_id or not scope_id:
+        msg = f"{where} {text!r}: the actor id and the scope are required"
+        raise ConfigurationError(msg)
+    if not (IDENTIFIER.fullmatch(actor_id) and (scope_id == "*" or IDENTIFIER.fullmatch(scope_id))):
+        msg = f"{where} {text[:80]!r}: an id and a scope are letters, digits and _ . : @ -, at most 64 characters"
+        raise ConfigurationError(msg)
+    return Actor(actor_id=actor_id, role=role, scope_id=scope_id)
 
 
 ENV_PREFIX = "env:"
@@ -196,19 +231,84 @@ def notifier_config(
     if unknown:
         msg = f"notifier configuration: unknown section(s) {', '.join(sorted(unknown))}"
         raise ConfigurationError(msg)
-    try:
-        policy = structure(data.get("delivery", {}), DeliveryPolicy)
-    except cattrs.BaseValidationError as exc:
-        problems = cattrs.transform_error(exc, format_exception=lambda e, _: str(e))
-        msg = f"notifier configuration [delivery]: {'; '.join(problems)}"
-        raise ConfigurationError(msg) from exc
-    except (ValueError, TypeError) as exc:
-        msg = f"notifier configuration [delivery]: {exc}"
-        raise ConfigurationError(msg) from exc
+    policy = _policy("notifier configuration [delivery]", data.get("delivery", {}), DeliveryPolicy())
     return tuple(_channel_config(n, item, env) for n, item in enumerate(data.get("notifier", []), 1)), policy
 
 
 HEX_PREFIX = "hex:"
+
+
+def _policy(where: str, data: Any, default: DeliveryPolicy) -> DeliveryPolicy:
+    if not isinstance(data, dict):
+        msg = f"{where}: expected a table of DeliveryPolicy fields"
+        raise ConfigurationError(msg)
+    try:
+        policy: DeliveryPolicy = structure({**attrs.asdict(default), **data}, DeliveryPolicy)
+    except cattrs.BaseValidationError as exc:
+        problems = cattrs.transform_error(exc, format_exception=lambda e, _: str(e))
+        msg = f"{where}: {'; '.join(problems)}"
+        raise ConfigurationError(msg) from exc
+    except (ValueError, TypeError) as exc:
+        msg = f"{where}: {exc}"
+        raise ConfigurationError(msg) from exc
+    return policy
+
+
+def subscriber_config(
+    text: str, environ: Mapping[str, str] | None = None
+) -> tuple[tuple[SubscriberConfig, ...], DeliveryPolicy]:
+    """Parse the event relay's configuration (TOML, docs/events.md)::
+
+        [relay]                     # optional; DeliveryPolicy's fields
+        max_attempts = 8
+
+        [[subscriber]]
+        name = "county-bus"         # its positions are kept under this name
+        backend = "amqp"            # a registered publisher (the default)
+        actor = "coordination_centre:county-bus@district"   # whom it reads as
+        [subscriber.settings]
+        url = "env:MEDIATION_AMQP_URL"
+        exchange = "mediation.events"
+
+    Raises :class:`ConfigurationError` naming what is wrong."""
+    env = os.environ if environ is None else environ
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = f"subscriber configuration is not valid TOML: {exc}"
+        raise ConfigurationError(msg) from exc
+    unknown = set(data) - {"relay", "subscriber"}
+    if unknown:
+        msg = f"subscriber configuration: unknown section(s) {', '.join(sorted(unknown))}"
+        raise ConfigurationError(msg)
+    policy = _policy("subscriber configuration [relay]", data.get("relay", {}), RELAY_POLICY)
+    subscribers = []
+    for n, item in enumerate(data.get("subscriber", []), 1):
+        where = f"subscriber configuration [[subscriber]] #{n}"
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("name"), str)
+            or not isinstance(item.get("actor"), str)
+        ):
+            msg = f"{where}: needs a name and an actor (ROLE:ID@SCOPE, whom the subscriber reads as)"
+            raise ConfigurationError(msg)
+        unknown = set(item) - {"name", "backend", "actor", "settings"}
+        if unknown:
+            msg = f"{where}: unknown key(s) {', '.join(sorted(unknown))}"
+            raise ConfigurationError(msg)
+        try:
+            subscribers.append(
+                SubscriberConfig(
+                    name=item["name"],
+                    backend=str(item.get("backend", "amqp")),
+                    actor=actor_of(item["actor"], f"{where} actor"),
+                    settings=_settings(where, item, env),
+                )
+            )
+        except ValueError as exc:
+            msg = f"{where}: {exc}"
+            raise ConfigurationError(msg) from exc
+    return tuple(subscribers), policy
 
 
 def seal_key_config(text: str, environ: Mapping[str, str] | None = None) -> tuple[SealKeys, SealKeys]:
@@ -288,6 +388,17 @@ def _channel_config(n: int, item: Any, env: Mapping[str, str]) -> NotifierConfig
     if unknown:
         msg = f"{where}: unknown key(s) {', '.join(sorted(unknown))}"
         raise ConfigurationError(msg)
+    return NotifierConfig(
+        name=str(item.get("name", item["backend"])),
+        backend=item["backend"],
+        settings=_settings(where, item, env),
+        kinds=frozenset(map(str, item.get("kinds", ()))),
+        roles=frozenset(map(str, item.get("roles", ()))),
+    )
+
+
+def _settings(where: str, item: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, str]:
+    """A channel's or subscriber's settings as text; ``"env:NAME"`` read from the environment."""
     settings = {}
     for key, value in dict(item.get("settings", {})).items():
         text = str(value).lower() if isinstance(value, bool) else str(value)
@@ -298,13 +409,7 @@ def _channel_config(n: int, item: Any, env: Mapping[str, str]) -> NotifierConfig
                 raise ConfigurationError(msg)
             text = env[name]
         settings[str(key)] = text
-    return NotifierConfig(
-        name=str(item.get("name", item["backend"])),
-        backend=item["backend"],
-        settings=settings,
-        kinds=frozenset(map(str, item.get("kinds", ()))),
-        roles=frozenset(map(str, item.get("roles", ()))),
-    )
+    return settings
 
 
 def open_store(config: Config, plugins: Plugins) -> Store:
@@ -365,6 +470,7 @@ def open_service(
         identity_key=key,
         channels=channels,
         delivery_policy=config.delivery,
+        relay_policy=config.relay,
         seal_keys=config.seal_keys,
         anchor_keys=config.anchor_keys,
     )

@@ -38,6 +38,9 @@ __all__ = [
     "OutboxStore",
     "ProjectionStore",
     "RegistryStore",
+    "RelayPosition",
+    "RelayStatus",
+    "RelayStore",
     "Reseal",
     "Store",
     "UnitOfWork",
@@ -314,6 +317,60 @@ class Store(EventStore, ProjectionStore, OutboxStore, RegistryStore, Protocol):
     projections and notices in one transaction)."""
 
     def close(self) -> None: ...
+
+
+class RelayStatus(enum.Enum):
+    PENDING = "pending"
+    DEAD = "dead"  # gave up on the stream after the configured attempts; requeued by hand
+
+
+@frozen(kw_only=True)
+class RelayPosition:
+    """How far one subscriber of the event relay has been sent one stream
+    (:mod:`mediation_core.app.relay`).
+
+    ``version`` is the last version published and confirmed (0: none); ``head`` the stream's
+    version when the position was read (what the relay is to catch up to; a store fills it in,
+    and ignores it when saving). ``attempts``, ``next_attempt_at`` and ``last_error`` are the
+    retry bookkeeping, as for an :class:`OutboxEntry`: a relay claims a stream by raising
+    ``attempts`` with a compare-and-set, and a publication that made progress starts the count
+    again."""
+
+    subscriber: str
+    stream_id: str
+    version: int = 0
+    head: int = 0
+    status: RelayStatus = RelayStatus.PENDING
+    attempts: int = 0
+    next_attempt_at: dt.datetime | None = None
+    last_error: str = ""
+
+
+@runtime_checkable
+class RelayStore(Protocol):
+    """The relay role, which a store may play beside :class:`Store`: per subscriber and stream,
+    how far the stream's events have been published. Nothing on the append path writes it:
+    the relay compares the streams' versions with its positions."""
+
+    def relay_backlog(
+        self, subscriber: str, now: dt.datetime | None = None, limit: int | None = None
+    ) -> list[RelayPosition]:
+        """The positions of ``subscriber`` on every stream whose version is ahead of it, in
+        stream id order, at most ``limit``: the stored position, or a fresh one at version 0
+        for a stream never published, with ``head`` the stream's version. Dead streams are left
+        out, and with ``now`` so are the ones whose ``next_attempt_at`` is after ``now``."""
+        ...
+
+    def relay_positions(self, subscriber: str | None = None, status: RelayStatus | None = None) -> list[RelayPosition]:
+        """Stored positions (of one subscriber, of one status), by subscriber and stream id,
+        each with ``head`` filled in."""
+        ...
+
+    def save_relay_position(self, position: RelayPosition, *, expected: RelayPosition) -> None:
+        """Store ``position`` if the stored one still has ``expected``'s version and attempts (no
+        stored position counts as version 0 and 0 attempts); else ``ConcurrencyConflictError``
+        and nothing changes: two relays cannot both claim, or both advance, one stream."""
+        ...
 
 
 IDENTITY_KEY_DOCUMENT = ("deployment", "identity-key")

@@ -18,6 +18,7 @@ from mediation_core.app.aggregates import Reading
 from mediation_core.app.authorisation import authorise_administration
 from mediation_core.app.delivery import Channel, DeliveryPolicy
 from mediation_core.app.ports import Store
+from mediation_core.app.relay import RELAY_POLICY
 from mediation_core.app.views import Viewer, people_of_case
 from mediation_core.calendars import NATIONAL
 from mediation_core.domain.errors import AuthorisationError, CommandFormatError
@@ -107,6 +108,7 @@ class ServiceBase:
         identity_key: bytes | None = None,
         channels: Sequence[Channel] = (),
         delivery_policy: DeliveryPolicy | None = None,
+        relay_policy: DeliveryPolicy | None = None,
         seal_keys: SealKeys = NO_KEYS,
         anchor_keys: SealKeys = NO_KEYS,
     ) -> None:
@@ -115,6 +117,7 @@ class ServiceBase:
         self.anchor_keys = anchor_keys
         self.channels = tuple(channels)
         self.delivery_policy = delivery_policy or DeliveryPolicy()
+        self.relay_policy = relay_policy or RELAY_POLICY
         self.plugins = plugins or Plugins.default()
         self.region = region
         self.policy = policy or self.plugins.policy(region)

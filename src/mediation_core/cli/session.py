@@ -19,11 +19,10 @@ from typing import Any
 
 import attrs
 
-from mediation_core.app.bootstrap import Config, ConfigurationError, open_service, open_store
+from mediation_core.app.bootstrap import Config, ConfigurationError, actor_of, open_service, open_store
 from mediation_core.app.ports import Store
 from mediation_core.app.service import MediationService
 from mediation_core.domain.errors import AuthorisationError
-from mediation_core.domain.kernel.input import IDENTIFIER
 from mediation_core.domain.values.actors import SYSTEM_ACTOR, Actor, Role
 from mediation_core.domain.values.organisations import Registry
 from mediation_core.plugins.manager import Plugins, load_plugins
@@ -122,21 +121,7 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 def parse_actor(text: str) -> Actor:
     """``role:actor_id@scope_id`` (the form an actor is recorded in), e.g.
     ``mediator:m-zhang@pengshanlu-room``."""
-    try:
-        role_text, rest = text.split(":", 1)
-        actor_id, scope_id = rest.rsplit("@", 1)
-        role = Role(role_text)
-    except ValueError:
-        roles = ", ".join(r.value for r in Role)
-        msg = f"--as {text!r}: expected ROLE:ID@SCOPE with ROLE one of {roles}"
-        raise ConfigurationError(msg) from None
-    if not actor_id or not scope_id:
-        msg = f"--as {text!r}: the actor id and the scope are required"
-        raise ConfigurationError(msg)
-    if not (IDENTIFIER.fullmatch(actor_id) and (scope_id == "*" or IDENTIFIER.fullmatch(scope_id))):
-        msg = f"--as {text[:80]!r}: an id and a scope are letters, digits and _ . : @ -, at most 64 characters"
-        raise ConfigurationError(msg)
-    return Actor(actor_id=actor_id, role=role, scope_id=scope_id)
+    return actor_of(text, "--as")
 
 
 def read_operators(path: str) -> dict[str, Actor]:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from mediation_core.domain.values.notices import Notice
     from mediation_core.domain.values.policy import Policy
     from mediation_core.plugins.inputs import AggregateState, CheckInputs
-    from mediation_core.plugins.types import LedgerReader, Notifier, Renderer, StoreBackend
+    from mediation_core.plugins.types import LedgerReader, Notifier, Publisher, Renderer, StoreBackend
     from mediation_core.records import RecordedEvent
 
 
@@ -222,6 +222,23 @@ class NotificationSpecs:
         .. versionadded:: 0.1
         """
 
+    @hookspec
+    def mediation_publishers(self) -> Iterable[Publisher]:
+        """Contribute message brokers the event relay publishes recorded events to (AMQP …),
+        which a subscriber's configuration selects and sets up by name (docs/events.md).
+
+        Registration (broadcast): two publishers with the same ``name`` are an error.
+
+        Example::
+
+            @hookimpl
+            def mediation_publishers():
+                yield Publisher(name="county-bus", open=open_county_bus, requires=("pika",),
+                                extra="amqp", settings=("url", "exchange"))
+
+        .. versionadded:: 0.2
+        """
+
 
 class ReportingSpecs:
     """Hooks that contribute output formats."""
@@ -280,6 +297,7 @@ HOOK_KINDS: dict[str, HookKind] = {
     "mediation_categories": HookKind.REGISTRATION,
     "mediation_evaluation_items": HookKind.REGISTRATION,
     "mediation_notifiers": HookKind.REGISTRATION,
+    "mediation_publishers": HookKind.REGISTRATION,
     "mediation_renderers": HookKind.REGISTRATION,
     "mediation_ledger_readers": HookKind.REGISTRATION,
     "mediation_referral_checks": HookKind.CONTRIBUTION,

@@ -36,7 +36,7 @@ from mediation_core.plugins import defaults
 from mediation_core.plugins._markers import ENTRY_POINT_GROUP, PROJECT
 from mediation_core.plugins.hookspecs import HOOK_KINDS, SPEC_CLASSES, HookKind
 from mediation_core.plugins.inputs import AggregateState, CheckInputs
-from mediation_core.plugins.types import LedgerReader, Notifier, Renderer, StoreBackend
+from mediation_core.plugins.types import LedgerReader, Notifier, Publisher, Renderer, StoreBackend
 from mediation_core.records import RecordedEvent
 
 
@@ -185,6 +185,7 @@ def _unique(records: Iterable[Iterable[Any]], what: str) -> dict[str, Any]:
 REGISTRATION_HOOKS: dict[str, str] = {
     "mediation_store_backends": "store backends",
     "mediation_notifiers": "notifiers",
+    "mediation_publishers": "publishers",
     "mediation_renderers": "renderers",
     "mediation_ledger_readers": "ledger readers",
     "mediation_categories": "categories",
@@ -280,6 +281,9 @@ class Plugins:
 
     def notifiers(self) -> Mapping[str, Notifier]:
         return _unique(self.pm.hook.mediation_notifiers(), "notifier")
+
+    def publishers(self) -> Mapping[str, Publisher]:
+        return _unique(self.pm.hook.mediation_publishers(), "publisher")
 
     def policy(self, region: str, default: Policy | None = None) -> Policy:
         result: Policy = self.pm.hook.mediation_policy(default=default or Policy(), region=region)

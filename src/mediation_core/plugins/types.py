@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from attrs import field, frozen
 
@@ -118,6 +118,53 @@ class Notifier:
 
     name: str = field(validator=_valid_name)
     open: Callable[[Mapping[str, str]], Deliver] = field(eq=False, repr=False)
+    description: str = ""
+    requires: tuple[str, ...] = ()
+    extra: str = ""
+    settings: tuple[str, ...] = ()
+
+
+class PublishError(Exception):
+    """A publisher could not get a message confirmed. ``permanent``: retrying cannot help (the
+    broker refused the message itself), so the stream goes straight to the relay's dead letters."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+@frozen(kw_only=True)
+class EventMessage:
+    """One recorded event as a subscriber receives it (docs/events.md): ``message_id`` is
+    ``<stream id>:<version>``, by which a consumer drops a repeat; ``body`` the JSON of the
+    event in the subscriber's view; ``routing_key`` the event type (``case.accepted``)."""
+
+    message_id: str
+    routing_key: str
+    body: bytes
+    headers: Mapping[str, str | int]
+    content_type: str = "application/json"
+
+
+class EventSink(Protocol):
+    """An opened publisher: ``publish`` returns once the broker has confirmed the message (and
+    raises :class:`PublishError`, or anything else for a transient failure, when it has not);
+    ``close`` lets go of the connection."""
+
+    def publish(self, message: EventMessage) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@frozen(kw_only=True)
+class Publisher:
+    """A message broker the event relay can publish to, selected by name in a subscriber's
+    configuration. ``open(settings)`` checks the settings (``ValueError`` naming a missing or
+    bad one) and returns an :class:`EventSink`; ``requires`` and ``extra`` as for a
+    :class:`Notifier`."""
+
+    name: str = field(validator=_valid_name)
+    open: Callable[[Mapping[str, str]], EventSink] = field(eq=False, repr=False)
     description: str = ""
     requires: tuple[str, ...] = ()
     extra: str = ""

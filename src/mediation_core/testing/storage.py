@@ -13,8 +13,9 @@ fixture to return a zero-argument callable that creates a fresh, empty store::
 (:mod:`mediation_core.app.ports`): :class:`EventStoreContract`, :class:`ProjectionContract`,
 :class:`OutboxContract` and :class:`RegistryContract`. Subclass a part the same way to check a
 store role by role while writing it; every part but the registry's writes through the events
-role's unit of work. The base classes are not collected by pytest (their names do not start
-with ``Test``).
+role's unit of work. A store that also keeps the event relay's positions
+(:class:`~mediation_core.app.ports.RelayStore`) subclasses :class:`RelayContract` as well.
+The base classes are not collected by pytest (their names do not start with ``Test``).
 Property tests use inner ``@given`` functions and the state machine runs through
 ``run_state_machine_as_test``, so subclasses for several stores do not trip hypothesis'
 executor health check.
@@ -35,7 +36,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from mediation_core.app.ports import Append, DeliveryStatus, Document, OutboxEntry, Reseal, Store
+from mediation_core.app.ports import (
+    Append,
+    DeliveryStatus,
+    Document,
+    OutboxEntry,
+    RelayPosition,
+    RelayStatus,
+    RelayStore,
+    Reseal,
+    Store,
+)
 from mediation_core.domain.case.state import CaseStatus
 from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError, StoreError
 from mediation_core.domain.reporting.ledger import LedgerRow, Outcome
@@ -948,6 +959,72 @@ class RegistryContract(StoreFixtures):
         renamed = Registry.of([Organisation(org_id="d", kind=OrgKind.DISTRICT, name="新区")])
         store.save_registry(renamed)
         assert store.registry() == first.merged(renamed)
+
+
+class RelayContract(StoreFixtures):
+    """The relay role (:class:`~mediation_core.app.ports.RelayStore`), which a store may play
+    beside the four: per subscriber and stream, the last version published, found by comparing
+    it with the stream's version, and saved as a compare-and-set."""
+
+    @staticmethod
+    def relay(store: Store) -> RelayStore:
+        assert isinstance(store, RelayStore), f"{type(store).__name__} does not keep relay positions"
+        return store
+
+    def test_streams_never_published_are_behind_from_version_0(self, store: Store) -> None:
+        append(store, "b", [{"n": 1}])
+        append(store, "a", [{"n": 1}, {"n": 2}])
+        relay = self.relay(store)
+        assert relay.relay_backlog("bus", T0) == [
+            RelayPosition(subscriber="bus", stream_id="a", head=2),
+            RelayPosition(subscriber="bus", stream_id="b", head=1),
+        ]
+        assert [p.stream_id for p in relay.relay_backlog("bus", T0, limit=1)] == ["a"]
+        assert relay.relay_positions() == []
+
+    def test_a_stream_caught_up_leaves_the_backlog_until_it_grows(self, store: Store) -> None:
+        append(store, "a", [{"n": 1}, {"n": 2}])
+        relay = self.relay(store)
+        fresh = relay.relay_backlog("bus", T0)[0]
+        relay.save_relay_position(attrs.evolve(fresh, version=2), expected=fresh)
+        assert relay.relay_backlog("bus", T0) == []
+        assert relay.relay_backlog("other", T0) == [RelayPosition(subscriber="other", stream_id="a", head=2)]
+        append(store, "a", [{"n": 3}])
+        assert relay.relay_backlog("bus", T0) == [RelayPosition(subscriber="bus", stream_id="a", version=2, head=3)]
+        assert relay.relay_positions("bus") == [RelayPosition(subscriber="bus", stream_id="a", version=2, head=3)]
+
+    def test_saving_is_a_compare_and_set_on_version_and_attempts(self, store: Store) -> None:
+        append(store, "a", [{"n": 1}, {"n": 2}])
+        relay = self.relay(store)
+        fresh = relay.relay_backlog("bus", T0)[0]
+        claimed = attrs.evolve(fresh, attempts=1)
+        relay.save_relay_position(claimed, expected=fresh)
+        with pytest.raises(ConcurrencyConflictError):  # a second relay with the same stale read
+            relay.save_relay_position(attrs.evolve(fresh, attempts=1), expected=fresh)
+        with pytest.raises(ConcurrencyConflictError):
+            relay.save_relay_position(attrs.evolve(fresh, version=2), expected=attrs.evolve(fresh, version=1))
+        assert relay.relay_positions("bus") == [attrs.evolve(claimed, head=2)]
+        relay.save_relay_position(attrs.evolve(claimed, version=2, attempts=0), expected=claimed)
+        assert relay.relay_positions("bus")[0].version == 2
+
+    def test_retry_bookkeeping_round_trips_and_holds_a_stream_back_until_due(self, store: Store) -> None:
+        append(store, "a", [{"n": 1}])
+        append(store, "b", [{"n": 1}])
+        relay = self.relay(store)
+        a, b = relay.relay_backlog("bus", T0)
+        later = T0 + dt.timedelta(minutes=5, microseconds=7)
+        waiting = attrs.evolve(a, attempts=2, next_attempt_at=later, last_error="StreamLostError: 连接断开")
+        relay.save_relay_position(waiting, expected=a)
+        dead = attrs.evolve(b, attempts=8, status=RelayStatus.DEAD, last_error="nack")
+        relay.save_relay_position(dead, expected=b)
+        assert relay.relay_backlog("bus", T0) == []
+        assert relay.relay_backlog("bus", later) == [attrs.evolve(waiting, head=1)]
+        assert relay.relay_backlog("bus") == [attrs.evolve(waiting, head=1)]  # no time: every pending one
+        assert relay.relay_positions("bus", RelayStatus.DEAD) == [attrs.evolve(dead, head=1)]
+        assert relay.relay_positions(status=RelayStatus.PENDING) == [attrs.evolve(waiting, head=1)]
+        stored = relay.relay_positions("bus", RelayStatus.PENDING)[0]
+        assert stored.next_attempt_at == later
+        assert stored.next_attempt_at.tzinfo is not None
 
 
 class StorageContract(EventStoreContract, ProjectionContract, OutboxContract, RegistryContract):
