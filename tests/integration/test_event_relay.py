@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -31,6 +33,7 @@ from builders import (
     intake,
     person,
     resident_id,
+    run_cli,
     two_people,
 )
 from mediation_amqp.plugin import open_amqp
@@ -315,3 +318,35 @@ def test_a_stream_that_cannot_be_published_becomes_a_dead_letter_and_is_requeued
         bus.sink.close()
         service.store.close()
         consumer.delete()
+
+
+def test_the_relay_command_exits_1_while_a_stream_fails_and_lists_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, consumers: Callable[[], Consumer]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    service = district(url)
+    [case] = record_cases(service, 1)
+    service.store.close()
+    consumer = consumers()
+    config = tmp_path / "subscribers.toml"
+    listening = "amqp://guest:guest@127.0.0.1:5672/%2F"
+    with socket.socket() as s:  # a port nobody listens on: the broker is away
+        s.bind(("127.0.0.1", 0))
+        closed = f"amqp://guest:guest@127.0.0.1:{s.getsockname()[1]}/%2F"
+    monkeypatch.setenv("MEDIATION_SUBSCRIBERS_FILE", str(config))
+    monkeypatch.setenv("MEDIATION_ACTOR", "administrator:a-li@district")
+    subscribers = (
+        '[relay]\nfirst_retry_seconds = 0\nspread = 0\n[[subscriber]]\nname = "bus"\n'
+        f'actor = "room_director:bus@{ROOM}"\n[subscriber.settings]\nexchange = "{consumer.exchange}"\n'
+    )
+    config.write_text(subscribers + f'url = "{closed}"\n', encoding="utf-8")
+    code, out, _ = run_cli("relay", "run", "--once", "--db", url)
+    assert code == 1
+    assert "published 0; caught up 0; retrying 1; dead 0" in out
+    code, out, _ = run_cli("relay", "status", "--db", url, "--json")
+    assert json.loads(out) == [{"subscriber": "bus", "streams_behind": 1, "events_behind": 3, "retrying": 1, "dead": 0}]
+    config.write_text(subscribers + f'url = "{listening}"\n', encoding="utf-8")
+    code, out, _ = run_cli("relay", "run", "--once", "--db", url)
+    assert code == 0
+    assert "published 3; caught up 1" in out
+    assert [m.message_id for m in consumer.drain()] == [f"{case}:1", f"{case}:2", f"{case}:3"]

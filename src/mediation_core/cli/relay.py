@@ -78,8 +78,8 @@ def _run(session: Session) -> int:
                 for report in reports:
                     args.stdout.write(to_json(unstructure(report)) if args.json else _line(report))
                 args.stdout.flush()
-                if args.once:
-                    return 0
+                if args.once:  # a timer's run: 1 when a stream failed this pass, for monitoring to see
+                    return 1 if any(r.retrying or r.dead for r in reports) else 0
                 if not any(r.published or r.caught_up or r.passed_over for r in reports):
                     time.sleep(max(args.interval, 0.0))
         finally:
