@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pika.exceptions
 import pytest
-from rabbit import AMQP_URL, Consumer, broker_stopped, connect, deduplicated
+from rabbit import AMQP_URL, Consumer, broker_stopped, connect, deduplicated, rabbitmqctl
 
 from builders import (
     ADMIN,
@@ -350,3 +350,22 @@ def test_the_relay_command_exits_1_while_a_stream_fails_and_lists_it(
     assert code == 0
     assert "published 3; caught up 1" in out
     assert [m.message_id for m in consumer.drain()] == [f"{case}:1", f"{case}:2", f"{case}:3"]
+
+
+def test_a_connection_the_broker_dropped_is_replaced_without_a_failed_attempt(
+    sqlite_files: Callable[[], str], consumers: Callable[[], Consumer]
+) -> None:
+    service = district(sqlite_files())
+    first, second = record_cases(service, 2)
+    consumer = consumers()
+    bus = subscriber("bus", ROOM_DIRECTOR, consumer)
+    try:
+        assert service.relay(bus, limit=1).caught_up == (first,)
+        rabbitmqctl("close_all_connections", "connection dropped by the event relay's test")
+        after = service.relay(bus)
+        assert (after.caught_up, after.retrying) == ((second,), ())
+        kept = deduplicated(consumer.drain())
+        assert [m.message_id for m in kept] == [f"{case}:{v}" for case in (first, second) for v in (1, 2, 3)]
+    finally:
+        bus.sink.close()
+        service.store.close()

@@ -18,6 +18,14 @@ from attrs import define, field
 
 from mediation_core.plugins.types import EventMessage, PublishError
 
+STALE = (
+    pika.exceptions.StreamLostError,
+    pika.exceptions.ConnectionWrongStateError,
+    pika.exceptions.ChannelWrongStateError,
+    pika.exceptions.ConnectionClosed,
+)
+"""What publishing on a connection the broker has dropped meanwhile raises."""
+
 TRUE = {"true", "1", "yes"}
 FALSE = {"false", "0", "no"}
 
@@ -102,6 +110,17 @@ class AmqpSink:
             headers=dict(message.headers),
         )
         try:
+            if self._channel is not None and self._channel.is_open:
+                try:
+                    self._channel.basic_publish(
+                        self.exchange, message.routing_key, message.body, properties, mandatory=self.mandatory
+                    )
+                except STALE:
+                    # the broker dropped a connection that sat idle (missed heartbeats, a restart):
+                    # connect again and publish once more; a repeat is dropped by its message id
+                    self.close()
+                else:
+                    return
             channel = self._open()
             channel.basic_publish(
                 self.exchange, message.routing_key, message.body, properties, mandatory=self.mandatory
