@@ -66,7 +66,7 @@ from mediation_core.domain.values.organisations import Registry
 from mediation_core.exports.ledger import LedgerTable
 from mediation_core.records import ChainBreak
 from mediation_core.serialization import COMMAND_BY_NAME, EVENT_BY_TAG, PARTY_TAGS, unstructure
-from mediation_core.titles import FIELD_TITLES_ZH, TITLES_ZH
+from mediation_core.titles import COMMAND_TITLES_ZH, EVENT_TITLES_ZH, FIELD_TITLES_ZH, RESULT_TITLES_ZH
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ID = "urn:mediation-core:schemas"
@@ -234,6 +234,16 @@ def _names(extra: tuple[type, ...] = ()) -> dict[type, str]:
     return names
 
 
+def _title_zh(cls: type, name: str) -> str:
+    """A class's Chinese title: a command's, an event's or a result's (:mod:`mediation_core.titles`)."""
+    if COMMAND_BY_NAME.get(cls.__name__) is cls:
+        return COMMAND_TITLES_ZH.get(cls.__name__, "")
+    tag = getattr(cls, "EVENT_TYPE", None)
+    if isinstance(tag, str) and EVENT_BY_TAG.get(tag) is cls:
+        return EVENT_TITLES_ZH.get(tag, "")
+    return RESULT_TITLES_ZH.get(name, "") if cls in RESULT_TYPES else ""
+
+
 class _Builder:
     """Definitions for one schema, built as the walk reaches them."""
 
@@ -250,7 +260,7 @@ class _Builder:
 
     def _titles(self, cls: type) -> dict[str, Any]:
         shown: dict[str, Any] = {"title": _english(cls.__name__)}
-        zh = TITLES_ZH.get(cls)
+        zh = _title_zh(cls, self.names[cls])
         if zh:
             shown["x-title-zh"] = zh
         doc = _doc(cls)
@@ -278,7 +288,7 @@ class _Builder:
         if cls in COMMAND_BY_NAME.values():
             properties["command"] = {"const": cls.__name__, "title": "Command", "x-title-zh": "指令"}
             required.append("command")
-        field_zh = FIELD_TITLES_ZH.get(cls, {})
+        field_zh = FIELD_TITLES_ZH.get(self.names[cls], {})
         for f in _fields(cls):
             prop = {**self.of(f.type), "title": _english(f.name)}
             if f.name in field_zh:
@@ -385,7 +395,7 @@ def _schema(cls: type) -> dict[str, Any]:
     builder = _Builder(_names(extra))
     ref = builder.ref(cls)
     root: dict[str, Any] = {"$schema": DIALECT, **ref, "title": _english(cls.__name__)}
-    zh = TITLES_ZH.get(cls)
+    zh = _title_zh(cls, builder.names[cls])
     if zh:
         root["x-title-zh"] = zh
     root["$defs"] = dict(sorted(builder.defs.items()))
@@ -455,7 +465,7 @@ def title_zh(kind: str, name: str) -> str:
     """The Chinese title of a command, event or result (``kind`` ``command``/``event``/``result``)."""
     tables: dict[str, Mapping[str, type]] = {"command": COMMAND_BY_NAME, "event": EVENT_BY_TAG, "result": _results()}
     table = tables[kind]
-    return TITLES_ZH.get(_lookup(kind, name, table), "")
+    return _title_zh(_lookup(kind, name, table), name if kind == "result" else "")
 
 
 @functools.cache

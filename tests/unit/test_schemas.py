@@ -193,3 +193,17 @@ def test_schema_for_any_attrs_class_and_a_clear_error_for_anything_else() -> Non
         schemas.schema_for(dict)
     with pytest.raises(KeyError, match="no command named 'Nope'"):
         schemas.command_schema("Nope")
+
+
+def test_every_command_event_and_result_has_its_chinese_title() -> None:
+    missing = [
+        f"{kind} {name}"
+        for kind, names in (
+            ("command", schemas.command_names()),
+            ("event", schemas.event_names()),
+            ("result", schemas.result_names()),
+        )
+        for name in names
+        if not schemas.title_zh(kind, name)
+    ]
+    assert missing == []
