@@ -66,7 +66,13 @@ from mediation_core.domain.values.organisations import Registry
 from mediation_core.exports.ledger import LedgerTable
 from mediation_core.records import ChainBreak
 from mediation_core.serialization import COMMAND_BY_NAME, EVENT_BY_TAG, PARTY_TAGS, unstructure
-from mediation_core.titles import COMMAND_TITLES_ZH, EVENT_TITLES_ZH, FIELD_TITLES_ZH, RESULT_TITLES_ZH
+from mediation_core.titles import (
+    COMMAND_TITLES_ZH,
+    ENUM_TITLES_ZH,
+    EVENT_TITLES_ZH,
+    FIELD_TITLES_ZH,
+    RESULT_TITLES_ZH,
+)
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ID = "urn:mediation-core:schemas"
@@ -148,11 +154,12 @@ def _english(name: str) -> str:
 
 
 def _enum_title(member: enum.Enum) -> str:
+    """A code's Chinese title: the enum's own, or the one :mod:`mediation_core.titles` declares."""
     for name in ("title_zh", "zh", "name_zh"):
         title = getattr(member, name, None)
         if isinstance(title, str):
             return title
-    return ""
+    return ENUM_TITLES_ZH.get(type(member), {}).get(member, "")
 
 
 def _doc(cls: type) -> str:
@@ -431,6 +438,11 @@ def result_names() -> tuple[str, ...]:
     return tuple(_results())
 
 
+def result_class(name: str) -> type:
+    """The class of the query result ``name``."""
+    return _lookup("result", name, _results())
+
+
 class UnknownSchemaError(KeyError):
     """No command, event or result of that name; the message lists the names there are."""
 
@@ -504,6 +516,7 @@ __all__ = [
     "command_schema",
     "event_names",
     "event_schema",
+    "result_class",
     "result_names",
     "result_schema",
     "schema_document",
