@@ -166,7 +166,7 @@ def _doc(cls: type) -> str:
     """The first paragraph of a class's docstring, on one line."""
     if cls.__doc__ is None or cls.__doc__ == (cls.__mro__[1].__doc__ if len(cls.__mro__) > 1 else None):
         return ""
-    return " ".join(cls.__doc__.strip().split("\n\n")[0].split())
+    return " ".join(cls.__doc__.strip().split("\n\n")[0].split()).replace("``", "`")
 
 
 _NO_DEFAULT = object()
@@ -308,6 +308,10 @@ class _Builder:
                     prop["default"] = default
             properties[f.name] = prop
         schema: dict[str, Any] = {**self._titles(cls), "type": "object", "properties": properties}
+        tag = getattr(cls, "EVENT_TYPE", None)
+        if isinstance(tag, str) and EVENT_BY_TAG.get(tag) is cls:
+            schema["x-event-type"] = tag
+            schema["x-schema-version"] = cls.SCHEMA_VERSION
         if required:
             schema["required"] = required
         schema["additionalProperties"] = False
