@@ -32,6 +32,7 @@ from typing import Any
 import attrs
 
 from mediation_core.app.dashboard import DashboardData
+from mediation_core.app.delivery import DeliveryReport
 from mediation_core.app.integrity import Finding as IntegrityFinding
 from mediation_core.app.jobs import Expired
 from mediation_core.app.ports import Document, OutboxEntry
@@ -86,6 +87,7 @@ RESULT_TYPES: tuple[type, ...] = (
     DueItem,
     Document,
     OutboxEntry,
+    DeliveryReport,
     Expired,
     CaseState,
     ReferralState,

@@ -233,6 +233,7 @@ RESULT_TITLES_ZH: Mapping[str, str] = {
     "CrossCheck": "公调数据比对",
     "DashboardData": "工作看板",
     "Deadline": "期限",
+    "DeliveryReport": "通知投递情况",
     "DispatchState": "110警情",
     "Document": "查询文档",
     "DueItem": "到期事项",
