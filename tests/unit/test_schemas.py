@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+import typing
 from typing import Any
 
 import attrs
@@ -211,3 +212,23 @@ def test_every_command_event_and_result_has_its_chinese_title() -> None:
         if not schemas.title_zh(kind, name)
     ]
     assert missing == []
+
+
+def test_every_attrs_class_a_query_returns_has_a_result_schema() -> None:
+    returned: dict[str, set[type]] = {}
+
+    def classes(tp: Any) -> set[type]:
+        if isinstance(tp, type) and attrs.has(tp):
+            return {tp}
+        return {c for arg in typing.get_args(tp) for c in classes(arg)}
+
+    for name in dir(MediationService):
+        method = getattr(MediationService, name)
+        if callable(method) and hasattr(method, "__wrapped__"):
+            hints = typing.get_type_hints(method.__wrapped__)
+            found = classes(hints.get("return"))
+            if found:
+                returned[name] = found
+    assert {"case_file", "ledger", "statistics", "referral", "documents", "sweep"} <= set(returned)
+    missing = {name: sorted(c.__name__ for c in found - set(schemas.RESULT_TYPES)) for name, found in returned.items()}
+    assert {name: found for name, found in missing.items() if found} == {}
