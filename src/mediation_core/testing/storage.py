@@ -364,11 +364,10 @@ class EventStoreContract(StoreFixtures):
     def test_an_assumed_head_another_writer_moved_conflicts_and_writes_nothing(self, store: Store) -> None:
         base = append(store, "c", [{"a": 1}], notices=[notice("n1", "c")])
         append(store, "c", [{"other": 1}])  # another writer, after the head was remembered
-        with store.transaction() as tx:
-            with pytest.raises(ConcurrencyConflictError):
-                tx.assume("c", 1, base[-1].hash)
-                tx.append(append_of("c", chain("c", [{"b": 1}], after=base), notices=[notice("n2", "c")]))
-                tx.commit()
+        with store.transaction() as tx, pytest.raises(ConcurrencyConflictError):
+            tx.assume("c", 1, base[-1].hash)
+            tx.append(append_of("c", chain("c", [{"b": 1}], after=base), notices=[notice("n2", "c")]))
+            tx.commit()
         assert [r.body for r in store.read("c")] == [{"a": 1}, {"other": 1}]
         assert [e.notice.key for e in store.outbox()] == ["n1"]
         assert store.verify() == []
