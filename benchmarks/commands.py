@@ -278,6 +278,8 @@ def fresh_and_cached(db: Database, samples: int, say: Say) -> list[str]:
 # -- K writers in processes --------------------------------------------------------------------
 HOT = "hot-case"
 HOT_EVERY = 10
+MAX_ATTEMPTS = 100
+"""A command that conflicts this often stops the benchmark rather than spin."""
 
 
 def hot_command(writer: int, n: int, moment: dt.datetime) -> c.RecordInvestigation:
@@ -307,12 +309,15 @@ def our_writer(url: str, writer: int, cases: int, hot: bool, barrier: Any, out: 
             for cmd in todo:
                 clock.now = moment
                 began = time.perf_counter()
-                while True:
+                for _attempt in range(MAX_ATTEMPTS):
                     try:
                         service.handle(cmd, sc.MEDIATOR)
                         break
                     except ConcurrencyConflictError:
                         conflicts += 1
+                else:
+                    msg = f"writer {writer}: {type(cmd).__name__} conflicted {MAX_ATTEMPTS} times"
+                    raise RuntimeError(msg)
                 latencies.append((time.perf_counter() - began) * 1000)
                 hot_done += cmd is not command
     elapsed = time.perf_counter() - started
@@ -360,7 +365,7 @@ def es_writer(
             latencies.append((time.perf_counter() - began) * 1000)
             if hot and n % HOT_EVERY == 0:
                 began = time.perf_counter()
-                while True:
+                for _attempt in range(MAX_ATTEMPTS):
                     shared = app.repository.get(uuid.UUID(hot_id))
                     shared.record(type="case.investigation_recorded", body={"subject": f"写者{writer}第{n}次"})
                     try:
@@ -368,6 +373,9 @@ def es_writer(
                         break
                     except EsIntegrityError:
                         conflicts += 1
+                else:
+                    msg = f"eventsourcing writer {writer}: the hot case conflicted {MAX_ATTEMPTS} times"
+                    raise RuntimeError(msg)
                 latencies.append((time.perf_counter() - began) * 1000)
                 hot_done += 1
     elapsed = time.perf_counter() - started
