@@ -1,6 +1,6 @@
 """Every benchmark in one run: ``python -m benchmarks`` (or ``python3 dev.py bench``).
 
-    python -m benchmarks                      # storage, dispatch and import, report (1,000,000 cases)
+    python -m benchmarks                      # storage, commands, dispatch and import, report (1,000,000 cases)
     python -m benchmarks --quick              # small sizes: a minute or two, for a smoke run
     python -m benchmarks --only report --cases 200000
 
@@ -13,9 +13,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from benchmarks import dispatch, report, seals, storage
+from benchmarks import commands, dispatch, report, seals, storage
 
-PARTS = ("storage", "dispatch", "report", "seals")
+PARTS = ("storage", "commands", "dispatch", "report", "seals")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     if "storage" in parts:
         status |= storage.main(["--backend", args.backend, *(["--cases", "5"] if args.quick else []), *runs])
+    if "commands" in parts:
+        status |= commands.main(["--backend", args.backend, *(["--quick"] if args.quick else [])])
     if "dispatch" in parts:
         status |= dispatch.main([*(["--cases", "5"] if args.quick else []), *runs])
     if "report" in parts:

@@ -181,3 +181,18 @@ def test_open_service_uses_the_named_store_and_policy_hook(clock: StoryClock) ->
     service = open_service(Config(store="memory"), plugins=load_plugins(plugins=[County()]), clock=clock)
     assert service.policy.label == "qingyang@2026.1"
     assert isinstance(service.store, MemoryStore)
+
+
+def test_ready_freezes_what_start_up_built_and_the_service_goes_on(service: MediationService) -> None:
+    import gc
+
+    receive(service)
+    try:
+        service.ready()
+        assert gc.get_freeze_count() > 0  # the modules, the rulebook, the registry, the remembered case
+        case_id = receive(service)
+        row = service.store.ledger_row(case_id)
+        assert row is not None
+        assert row.status is CaseStatus.RECEIVED
+    finally:
+        gc.unfreeze()

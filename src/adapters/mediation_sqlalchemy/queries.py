@@ -8,7 +8,7 @@ cursor. Rows become domain values through :mod:`mediation_sqlalchemy.codecs`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -31,7 +31,7 @@ from mediation_sqlalchemy.codecs import (
     registry_from_rows,
 )
 from mediation_sqlalchemy.errors import describe, translated
-from mediation_sqlalchemy.statements import EVENT_COLUMNS, LEDGER_COLUMNS, CursorStatements, Statements
+from mediation_sqlalchemy.statements import EVENT_COLUMNS, LEDGER_COLUMNS, Compiled, CursorStatements, Statements
 
 READ_BATCH = 2_000
 """Rows fetched at a time when streaming the ledger or verifying every chain."""
@@ -167,22 +167,43 @@ class SqlQueries:
         run = self.cursor_statements
         dbapi = self.engine.dialect.loaded_dbapi
         with translated(dbapi, self.where):  # every intake asks this: the compiled statement on a pooled cursor
-            raw = self.engine.raw_connection()
+            raw: Any = self.engine.raw_connection()
             try:
-                cursor = raw.cursor()
                 found: dict[str, LedgerRow] = {}
-                for key in keys:
-                    for row in run.fetch(cursor, run.ledger_of_party, {"b_key": key}):
+                for rows in self._each(raw, run.ledger_of_party, [{"b_key": key} for key in keys]):
+                    for row in rows:
                         ledger_row = self.ledger_codec.decode(dict(zip(LEDGER_COLUMNS, row, strict=True)))
                         found[ledger_row.case_id] = ledger_row
-                cursor.close()
                 raw.rollback()
             except dbapi.OperationalError:
                 raw.invalidate()  # lost or unusable: not back into the pool
                 raise
             finally:
-                raw.close()
+                if raw.dbapi_connection is not None:
+                    raw.close()
         return [found[case_id] for case_id in sorted(found)]
+
+    def _each(self, raw: Any, statement: Compiled, values: list[dict[str, Any]]) -> list[list[Sequence[Any]]]:
+        """The rows of ``statement`` for each of ``values``. On PostgreSQL in one round trip
+        (psycopg pipelines ``executemany``, and each parameter set's rows come back as a result
+        set of their own), outside a transaction: the lookups are reads, each its own snapshot
+        as under READ COMMITTED anyway, so no ``BEGIN`` need travel first (ADR 0018)."""
+        cursor = raw.cursor()
+        try:
+            if self.dialect != "postgresql":
+                return [self.cursor_statements.fetch(cursor, statement, v) for v in values]
+            driver = raw.driver_connection
+            driver.autocommit = True
+            try:
+                cursor.executemany(statement.sql, [statement.bind(v) for v in values], returning=True)
+                found = [statement.rows(cursor)]
+                while cursor.nextset():
+                    found.append(statement.rows(cursor))
+            finally:
+                driver.autocommit = False
+            return found
+        finally:
+            cursor.close()
 
     def deadlines_due(self, until: dt.date) -> list[tuple[str, Deadline]]:
         d = t.deadlines.c

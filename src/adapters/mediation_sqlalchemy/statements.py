@@ -62,7 +62,13 @@ class Statements:
         )
         self.move_stream = (
             sa.update(t.streams)
-            .where(t.streams.c.stream_id == bp("b_stream_id"), t.streams.c.version == bp("b_expected"))
+            .where(
+                t.streams.c.stream_id == bp("b_stream_id"),
+                t.streams.c.version == bp("b_expected"),
+                # the head the unit appends after (when it knows it): a stream re-sealed
+                # since, at the same version, has another head
+                t.streams.c.head_hash == sa.func.coalesce(bp("b_base_head", type_=sa.String), t.streams.c.head_hash),
+            )
             .values(
                 version=bp("b_version"),
                 head_hash=sa.func.coalesce(bp("b_head", type_=sa.String), t.streams.c.head_hash),

@@ -1,12 +1,14 @@
 """The write side of the SQL store: the unit of work.
 
 One unit of work is one database transaction on one pooled driver connection, opened at its
-first statement (``BEGIN IMMEDIATE`` on SQLite, so writers queue on the lock). An append is
+first statement (``BEGIN IMMEDIATE`` on SQLite, so writers queue on the lock; on PostgreSQL
+``BEGIN`` travels with the first statement, in one pipeline, ADR 0018). An append is
 checked at once (:func:`~mediation_core.app.appending.check_append` against the stream's
 version and head as the unit sees them, the notice keys; then the row's values), so a refused
 append writes nothing and the unit goes on; its rows are staged and written at commit. There
 each stream's version is claimed (an insert for a new stream, ``UPDATE … WHERE version =
-:base`` for an existing one) in the same pipeline as the rows, so a writer that got in first
+:base AND head_hash = :head`` for an existing one) in the same pipeline as the rows, so a
+writer that got in first (or re-sealed the stream)
 makes the commit fail with a conflict and nothing is written; the primary key (stream id,
 version) of the events table is the second guard. A number series is read and locked (an
 upsert that returns the counter) at its first use in the unit, counted in the unit and written
@@ -19,10 +21,10 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import attrs
 
@@ -41,6 +43,9 @@ from mediation_sqlalchemy.statements import LEDGER_COLUMNS
 
 if TYPE_CHECKING:
     from mediation_sqlalchemy.queries import SqlQueries
+    from mediation_sqlalchemy.statements import Compiled
+
+_T = TypeVar("_T")
 
 
 @attrs.frozen
@@ -122,6 +127,7 @@ class SqlUnitOfWork:
         self._where = store.where
         self._raw: Any = None
         self._cursor: Any = None
+        self._opened = False  # whether the transaction has begun on the server
         self._streams: dict[str, _Staged] = {}
         self._seen: dict[str, tuple[int, str | None]] = {}  # (version, head if known) read in this unit
         self._documents: dict[tuple[str, str], Document] = {}
@@ -147,29 +153,85 @@ class SqlUnitOfWork:
             msg = "this unit of work is already finished"
             raise StoreError(msg)
         if self._cursor is None:
-            with translated(self._dbapi, self._where):
-                raw = self._store.engine.raw_connection()
-                try:
-                    cursor = raw.cursor()
-                    if self._sql.sqlite:
-                        cursor.execute("BEGIN IMMEDIATE")  # take the write lock now (see engine)
-                except BaseException:
-                    raw.close()
-                    raise
-                self._raw, self._cursor = raw, cursor
+            self._connect()
         return self._cursor
+
+    def _connect(self) -> None:
+        """Take a pooled connection for the unit (on SQLite, begin at once)."""
+        with translated(self._dbapi, self._where):
+            raw: Any = self._store.engine.raw_connection()
+            try:
+                if not self._sql.sqlite:  # BEGIN is ours, sent with the first statement
+                    raw.driver_connection.autocommit = True
+                cursor = raw.cursor()
+                if self._sql.sqlite:
+                    cursor.execute("BEGIN IMMEDIATE")  # take the write lock now (see engine)
+            except BaseException:
+                raw.close()
+                raise
+            self._raw, self._cursor = raw, cursor
+            self._opened = self._sql.sqlite
+
+    def _fetch(self, statement: Compiled, values: Mapping[str, Any]) -> list[Sequence[Any]]:
+        """The processed rows of a query in this unit's transaction (the caller translates
+        driver errors). On PostgreSQL the unit's first statement carries its ``BEGIN``."""
+        cursor = self._cursor if self._cursor is not None else self._begin()
+        if self._opened:
+            return self._sql.fetch(cursor, statement, values)
+
+        def send() -> None:
+            with self._sql.pipeline(self._raw):
+                self._cursor.execute("BEGIN")
+                self._sql.execute(self._cursor, statement, values)
+
+        self._opening(send)
+        return statement.rows(self._cursor)
+
+    def _opening(self, send: Callable[[], _T]) -> _T:
+        """Begin the transaction on PostgreSQL with ``send``, which sends ``BEGIN`` and the
+        unit's first statements in one pipeline (one round trip). A connection found lost
+        there had seen nothing of this unit, so the unit goes on, once, on a new connection
+        (the pool no longer pings before each checkout, ADR 0018)."""
+        for attempt in (1, 2):
+            try:
+                result = send()
+            except self._dbapi.OperationalError as exc:
+                if attempt == 2 or not self._lost(exc):
+                    raise
+                self._reconnect()
+                continue
+            self._opened = True
+            return result
+        raise AssertionError  # pragma: no cover - the loop returns or raises
+
+    def _lost(self, exc: Any) -> bool:
+        return bool(self._store.engine.dialect.is_disconnect(exc, self._raw.driver_connection, self._cursor))
+
+    def _reconnect(self) -> None:
+        """Drop the lost connection (the pool does not hand it out again) and take another."""
+        raw = self._raw
+        self._raw = self._cursor = None
+        raw.invalidate()
+        self._connect()
+
+    def assume(self, stream_id: str, version: int, head: str) -> None:
+        """Take the stream to be at ``version`` with last hash ``head`` (a head the caller
+        remembers from its own commit) without reading it. Appends are checked against that;
+        a stream another writer moved or re-sealed since fails the commit with a conflict."""
+        if self._done:
+            msg = "this unit of work is already finished"
+            raise StoreError(msg)
+        if stream_id not in self._streams and stream_id not in self._seen:
+            self._set(self._seen, stream_id, (version, head))
 
     # -- reads ---------------------------------------------------------------------------------
     def read(self, stream_id: str, after: int = 0) -> list[RecordedEvent]:
         staged = self._streams.get(stream_id)
         if staged is not None and after >= staged.base:
             return [r for r in staged.records if r.version > after]
-        cursor = self._begin()
         sql = self._sql
         with translated(self._dbapi, self._where):
-            stored = [
-                recorded(r) for r in sql.fetch(cursor, sql.read_stream, {"b_stream_id": stream_id, "b_after": after})
-            ]
+            stored = [recorded(r) for r in self._fetch(sql.read_stream, {"b_stream_id": stream_id, "b_after": after})]
         rewritten = self._rewrites.get(stream_id)
         if rewritten:
             stored = [rewritten.get(r.version, r) for r in stored]
@@ -183,7 +245,7 @@ class SqlUnitOfWork:
             return stored
         return [*stored, *staged.records]
 
-    def _position(self, cursor: Any, stream_id: str) -> tuple[int, str | None]:
+    def _position(self, stream_id: str) -> tuple[int, str | None]:
         """The stream's version and last hash as this unit sees them (the hash ``None`` when
         the unit does not know it); one statement when the unit has not met the stream yet."""
         staged = self._streams.get(stream_id)
@@ -191,16 +253,15 @@ class SqlUnitOfWork:
             return staged.version, staged.head or staged.base_head
         if stream_id not in self._seen:
             sql = self._sql
-            found = sql.fetch(cursor, sql.stream_version, {"b_stream_id": stream_id})
+            found = self._fetch(sql.stream_version, {"b_stream_id": stream_id})
             self._set(self._seen, stream_id, (0, GENESIS_HASH) if not found else (found[0][0], found[0][1]))
         return self._seen[stream_id]
 
     def allocate_number(self, series: str, year: int) -> int:
         key = (series, year)
         if key not in self._numbers:
-            cursor = self._begin()
             with translated(self._dbapi, self._where):  # creates the counter if need be and locks it until commit
-                (counter,) = self._sql.fetch(cursor, self._sql.lock_number, {"b_series": series, "b_year": year})
+                (counter,) = self._fetch(self._sql.lock_number, {"b_series": series, "b_year": year})
                 self._set(self._numbers, key, (counter[0], 0))
         base, drawn = self._numbers[key]
         self._set(self._numbers, key, (base, drawn + 1))
@@ -214,12 +275,12 @@ class SqlUnitOfWork:
 
     # -- staging -------------------------------------------------------------------------------
     def append(self, batch: Append) -> None:
-        cursor = self._begin()
+        self._begin()
         stream_id, expected = batch.stream_id, batch.expected_version
         with translated(self._dbapi, self._where):
-            version, head = self._position(cursor, stream_id)
+            version, head = self._position(stream_id)
             staged_keys = {n.key for n, _, _ in self._notices}
-            check_append(batch, version, head, lambda key: key in staged_keys or self._key_stored(cursor, key))
+            check_append(batch, version, head, lambda key: key in staged_keys or self._key_stored(key))
         row = None if batch.row is None else self._store.ledger_codec.encode(batch.row)
         before = self._streams.get(stream_id)
         if before is None:
@@ -272,16 +333,16 @@ class SqlUnitOfWork:
             if batch.log is not None:
                 self.append(batch.log)
 
-    def _key_stored(self, cursor: Any, key: str) -> bool:
-        return bool(self._sql.fetch(cursor, self._sql.outbox_key, {"b_key": key}))
+    def _key_stored(self, key: str) -> bool:
+        return bool(self._fetch(self._sql.outbox_key, {"b_key": key}))
 
     def enqueue(self, notices: Sequence[Notice], created_at: dt.datetime) -> list[str]:
-        cursor = self._begin()
+        self._begin()
         taken = {n.key for n, _, _ in self._notices}
         added = []
         with translated(self._dbapi, self._where):
             for notice in notices:
-                if notice.key in taken or self._key_stored(cursor, notice.key):
+                if notice.key in taken or self._key_stored(notice.key):
                     continue
                 taken.add(notice.key)
                 self._notices.append((notice, created_at, True))
@@ -316,9 +377,9 @@ class SqlUnitOfWork:
             raise StoreError(msg)
         self._done = True
         try:
-            if self._cursor is not None:
+            if self._cursor is not None and (self._opened or self._staged()):
                 with translated(self._dbapi, self._where):
-                    written = self._flush(self._cursor)
+                    written = self._flush()
                     if self._sql.sqlite:
                         self._cursor.execute("COMMIT")  # a local file: it commits or it does not
                 if not self._sql.sqlite:
@@ -333,19 +394,34 @@ class SqlUnitOfWork:
         finally:
             self._close()
 
-    def _flush(self, cursor: Any) -> dict[str, SideTables]:
-        """Write everything staged (on PostgreSQL in one round trip); return what the side
-        tables now hold per stream. A stream another writer created or moved first is a
-        conflict: its insert breaks the primary key, or its move matches no row."""
-        sql = self._sql
+    def _staged(self) -> bool:
+        """Whether the unit has anything to write."""
+        return bool(self._streams or self._documents or self._rewrites or self._notices or self._numbers)
+
+    def _flush(self) -> dict[str, SideTables]:
+        """Write everything staged; return what the side tables now hold per stream. On
+        PostgreSQL the statements go in one pipeline (one round trip), with the ``BEGIN`` when
+        no statement has begun the transaction yet. A stream another writer created, moved
+        or re-sealed first is a conflict: its insert breaks the primary key, or its move
+        matches no row."""
+        cells = self._cell_changes()
+        if self._opened:
+            return self._send_all(cells, begin=False)
+        return self._opening(lambda: self._send_all(cells, begin=True))
+
+    def _send_all(self, cells: list[dict[str, Any]], *, begin: bool) -> dict[str, SideTables]:
+        """The statements of :meth:`_flush`, in one pipeline on PostgreSQL, after ``BEGIN``
+        when ``begin``."""
+        sql, cursor = self._sql, self._cursor
         new = [(sid, st) for sid, st in self._streams.items() if st.base == 0]
         moved = [(sid, st) for sid, st in self._streams.items() if st.base > 0]
-        cells = self._cell_changes(cursor)
         with closing(self._raw.cursor()) as mover:
             failure: Exception | None = None
             try:
                 with sql.pipeline(self._raw):
                     try:
+                        if begin:
+                            cursor.execute("BEGIN")
                         written = self._send(cursor, mover, new, moved, cells)
                     except self._dbapi.Error as exc:
                         # leave the pipeline cleanly: leaving it with an exception makes psycopg
@@ -360,11 +436,11 @@ class SqlUnitOfWork:
                 raise failure
             conflicted = bool(moved) and mover.rowcount != len(moved)  # known once the pipeline synced
         if conflicted:
-            msg = "a stream this unit appends to moved on before the unit committed"
+            msg = "a stream this unit appends to moved on (or was re-sealed) before the unit committed"
             raise ConcurrencyConflictError(msg)
         return written
 
-    def _cell_changes(self, cursor: Any) -> list[dict[str, Any]]:
+    def _cell_changes(self) -> list[dict[str, Any]]:
         """What this unit's ledger rows change in the statistics cells: each stream's last
         row's contribution less the committed row's. The committed row is the one the store
         remembers writing at this unit's base version, else it is read (a move by another
@@ -379,7 +455,7 @@ class SqlUnitOfWork:
                 if side is not None and side.version == st.base and side.row is not None:
                     old = side.row
                 else:
-                    found = self._sql.fetch(cursor, self._sql.ledger_row, {"b_case_id": sid})
+                    found = self._fetch(self._sql.ledger_row, {"b_case_id": sid})
                     old = (
                         self._store.ledger_codec.decode(dict(zip(LEDGER_COLUMNS, found[0], strict=True)))
                         if found
@@ -418,6 +494,7 @@ class SqlUnitOfWork:
                 {
                     "b_stream_id": sid,
                     "b_expected": st.base,
+                    "b_base_head": st.base_head,
                     "b_version": st.version,
                     "b_head": st.head,
                     "b_at": st.created_at,
@@ -531,7 +608,20 @@ class SqlUnitOfWork:
                     cursor.close()
             finally:
                 if raw is not None:
-                    raw.close()  # back to the pool
+                    self._give_back(raw)
+
+    def _give_back(self, raw: Any) -> None:
+        """Return the connection to the pool as the pool's other users expect it: on
+        PostgreSQL with the driver's own transactions again (the unit sent its ``BEGIN``
+        itself); a connection that cannot be reset (lost, or still in a transaction) is
+        dropped instead."""
+        if not self._sql.sqlite and raw.dbapi_connection is not None:
+            try:
+                raw.driver_connection.autocommit = False
+            except self._dbapi.Error:
+                raw.invalidate()
+                return
+        raw.close()  # back to the pool
 
 
 def _breaks_stream_key(exc: Exception) -> bool:

@@ -41,6 +41,15 @@ from mediation_core.domain.kernel.shapes import shape_problems
 from mediation_core.domain.values.actors import Actor
 from mediation_core.records import GENESIS_HASH, RecordedEvent
 
+_MAY_BE_STALE = (
+    ConcurrencyConflictError,
+    RuleViolationError,
+    InvalidTransitionError,
+    NotFoundError,
+    AuthorisationError,
+)
+"""What a unit decided on a remembered head that another writer had moved may end in."""
+
 MAX_STEPS = 64
 """How many commands one command may entail in a unit of work; more means a decision loops."""
 
@@ -118,9 +127,7 @@ class Commands(ServiceBase):
         try:
             self._refuse_internal(command, actor)
             now = self.clock()
-            with self.store.transaction() as tx:
-                steps = self._run(tx, command, actor, now)
-                tx.commit()
+            steps = self._decide_and_commit(command, actor, now)
         except ConcurrencyConflictError:
             self._forget()
             raise
@@ -132,6 +139,25 @@ class Commands(ServiceBase):
             self.compact()
         self._observe(steps)
         return steps[0].state
+
+    def _decide_and_commit(self, command: Any, actor: Actor, now: dt.datetime) -> list[_Step]:
+        """Decide and commit ``command`` in one unit of work, on the remembered heads of its
+        streams without reading them (the commit's version check catches another writer,
+        ADR 0018). A unit that assumed a head and then conflicts or is refused may have
+        decided on a stream another writer had moved: it runs once more, reading."""
+        assumed: list[str] = []
+        try:
+            return self._unit(command, actor, now, assumed)
+        except _MAY_BE_STALE:
+            if not assumed:
+                raise
+        return self._unit(command, actor, now, None)
+
+    def _unit(self, command: Any, actor: Actor, now: dt.datetime, assumed: list[str] | None) -> list[_Step]:
+        with self.store.transaction() as tx:
+            steps = self._run(tx, command, actor, now, assumed=assumed)
+            tx.commit()
+        return steps
 
     def compact(self) -> None:
         """Have the store give back the space of rewritten rows, so that what anonymisation
@@ -187,12 +213,15 @@ class Commands(ServiceBase):
         with self._heads_lock:
             self._heads.clear()
 
-    def _load(self, tx: UnitOfWork, aggregate: AggregateType, stream_id: str) -> _Head:
-        """The stream's head inside ``tx``: the remembered one brought up to date, or a
-        full replay. A stream grows, so records after the remembered version are all that can
-        have changed, unless it was re-sealed (its remembered record's seal differs: read
-        afresh); a store rebuilt behind the service's back shows as a conflict, which clears
-        the memory."""
+    def _load(
+        self, tx: UnitOfWork, aggregate: AggregateType, stream_id: str, assumed: list[str] | None = None
+    ) -> _Head:
+        """The stream's head inside ``tx``: the remembered one, assumed current when
+        ``assumed`` collects the streams so taken, else brought up to date; or a full replay.
+        A stream grows, so records after the remembered version are all that can have
+        changed, unless it was re-sealed (its remembered record's seal differs: read afresh);
+        a store rebuilt behind the service's back shows as a conflict, which clears the
+        memory."""
         with self._heads_lock:
             head = self._heads.get(stream_id)
         if head is None:
@@ -203,6 +232,10 @@ class Commands(ServiceBase):
             last = records[-1].hash if records else GENESIS_HASH
             return _Head(version=len(records), hash=last, state=state, kind=kind)
         _check_kind(head.kind, aggregate, stream_id)
+        if assumed is not None:  # no read: the commit claims this version after this hash
+            tx.assume(stream_id, head.version, head.hash)
+            assumed.append(stream_id)
+            return head
         # from the remembered last record on: a stream re-sealed elsewhere (a new seal key,
         # an anonymisation by another process) has another seal there, and is loaded afresh;
         # one that lost records is left to the append's version check (a conflict)
@@ -224,10 +257,18 @@ class Commands(ServiceBase):
                 self.plugins.event_recorded(event=r, state=step.state)
 
     def _run(
-        self, tx: UnitOfWork, command: Any, actor: Actor, now: dt.datetime, known: dict[str, _Head] | None = None
+        self,
+        tx: UnitOfWork,
+        command: Any,
+        actor: Actor,
+        now: dt.datetime,
+        known: dict[str, _Head] | None = None,
+        *,
+        assumed: list[str] | None = None,
     ) -> list[_Step]:
         """Decide ``command`` and, depth first, every follow-on it entails; append each.
-        ``known`` (bulk units only) holds the streams this unit already loaded or wrote."""
+        ``known`` (bulk units only) holds the streams this unit already loaded or wrote;
+        ``assumed`` collects the streams whose remembered heads were taken without a read."""
         steps: list[_Step] = []
         pending: list[tuple[Any, bool]] = [(command, True)]
         while pending:
@@ -244,7 +285,7 @@ class Commands(ServiceBase):
                 raise RuleViolationError([_blank_identifier(cmd)])
             head = known.get(stream_id) if known is not None else None
             if head is None:
-                head = self._load(tx, aggregate, stream_id)
+                head = self._load(tx, aggregate, stream_id, assumed)
             else:
                 _check_kind(head.kind, aggregate, stream_id)
             state = head.state

@@ -162,6 +162,14 @@ class UnitOfWork(Protocol):
         order, including this unit's own appends (empty when there are none)."""
         ...
 
+    def assume(self, stream_id: str, version: int, head: str) -> None:
+        """Take the stream to be at ``version`` with last hash ``head`` (a head the caller
+        remembers from its own last commit) without reading it. Appends are checked against
+        that; a stream another writer has moved or re-sealed since makes the append or the
+        commit raise ``ConcurrencyConflictError`` and write nothing. A store whose reads cost
+        nothing may check at once instead."""
+        ...
+
     def allocate_number(self, series: str, year: int) -> int:
         """The next number of ``series`` (a room's cases, a station's letters) in ``year``:
         1, 2, 3 … with no gap once committed; a rolled-back number is handed out again."""

@@ -363,6 +363,26 @@ class EventStoreContract(StoreFixtures):
                 two.commit()
         assert [r.body for r in store.read("c")] == [{"a": 1}, {"one": 1}]
 
+    def test_an_assumed_head_that_is_current_is_appended_after_without_a_read(self, store: Store) -> None:
+        base = append(store, "c", [{"a": 1}])
+        with store.transaction() as tx:
+            tx.assume("c", 1, base[-1].hash)
+            tx.append(append_of("c", chain("c", [{"b": 1}], after=base)))
+            tx.commit()
+        assert [r.body for r in store.read("c")] == [{"a": 1}, {"b": 1}]
+        assert store.verify() == []
+
+    def test_an_assumed_head_another_writer_moved_conflicts_and_writes_nothing(self, store: Store) -> None:
+        base = append(store, "c", [{"a": 1}], notices=[notice("n1", "c")])
+        append(store, "c", [{"other": 1}])  # another writer, after the head was remembered
+        with store.transaction() as tx, pytest.raises(ConcurrencyConflictError):
+            tx.assume("c", 1, base[-1].hash)
+            tx.append(append_of("c", chain("c", [{"b": 1}], after=base), notices=[notice("n2", "c")]))
+            tx.commit()
+        assert [r.body for r in store.read("c")] == [{"a": 1}, {"other": 1}]
+        assert [e.notice.key for e in store.outbox()] == ["n1"]
+        assert store.verify() == []
+
     def test_several_cases_in_one_unit_of_work_commit_together(self, store: Store) -> None:
         with store.transaction() as tx:
             for case_id in ("a", "b", "c"):
