@@ -35,9 +35,10 @@ from mediation_core.app.dashboard import DashboardData
 from mediation_core.app.delivery import DeliveryReport
 from mediation_core.app.integrity import Finding as IntegrityFinding
 from mediation_core.app.jobs import Expired
-from mediation_core.app.ports import Document, OutboxEntry
+from mediation_core.app.ports import Document, OutboxEntry, RelayPosition
 from mediation_core.app.queries import CaseFile
 from mediation_core.app.rekeying import Rekeyed
+from mediation_core.app.relay import RelayLag, RelayReport
 from mediation_core.domain.case.state import CaseState
 from mediation_core.domain.dispatch.state import DispatchState
 from mediation_core.domain.evaluation_round.state import EvaluationRound
@@ -88,6 +89,9 @@ RESULT_TYPES: tuple[type, ...] = (
     Document,
     OutboxEntry,
     DeliveryReport,
+    RelayReport,
+    RelayLag,
+    RelayPosition,
     Expired,
     CaseState,
     ReferralState,

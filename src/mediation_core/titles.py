@@ -16,7 +16,7 @@ from typing import Any
 
 from mediation_core.app.integrity import TITLES as FINDING_TITLES
 from mediation_core.app.integrity import FindingKind
-from mediation_core.app.ports import DeliveryStatus
+from mediation_core.app.ports import DeliveryStatus, RelayStatus
 from mediation_core.domain.case.agreements import AgreementForm, AgreementSubject, Mark, SignatoryKind
 from mediation_core.domain.case.commands import Authority
 from mediation_core.domain.case.followups import Satisfaction
@@ -252,6 +252,9 @@ RESULT_TITLES_ZH: Mapping[str, str] = {
     "PoliceCaseState": "治安案件",
     "ReferralState": "移送（委托）",
     "Registry": "组织名册",
+    "RelayLag": "事件推送积压",
+    "RelayPosition": "事件推送进度",
+    "RelayReport": "事件推送情况",
     "Rekeyed": "身份密钥更换情况",
     "ResealEntry": "重新签封记录",
     "Screening": "纠纷排查",
@@ -345,6 +348,7 @@ ENUM_TITLES_ZH: Mapping[type[enum.Enum], Mapping[enum.Enum, str]] = {
         OrgKind.COORDINATION_CENTRE: "矛盾纠纷多元化解协调中心",
         OrgKind.INSURER: "保险公司",
     },
+    RelayStatus: {RelayStatus.PENDING: "待推送", RelayStatus.DEAD: "推送失败"},
     DeliveryStatus: {
         DeliveryStatus.PENDING: "待发送",
         DeliveryStatus.DELIVERED: "已送达",
