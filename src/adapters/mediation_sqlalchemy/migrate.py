@@ -14,6 +14,7 @@ opening a new database at once create it exactly once. The version is kept in th
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.engine import make_url
 
 from mediation_core.app.bootstrap import ConfigurationError
 from mediation_core.domain.errors import StoreError
@@ -70,6 +72,42 @@ def upgrade(target: sa.Engine | str, revision: str = "head") -> None:
 def downgrade(target: sa.Engine | str, revision: str) -> None:
     """Take the database back to ``revision`` (``"base"`` drops every table of the store)."""
     _run(target, lambda cfg: command.downgrade(cfg, revision))
+
+
+SEARCH_PATH = re.compile(r"-csearch_path=([a-z][a-z0-9_]{0,62})")
+"""The one search_path a URL may name for a store of its own: a plain schema name."""
+
+
+def search_path_schema(url: str | sa.URL) -> str | None:
+    """The schema a PostgreSQL URL's ``options=-csearch_path=NAME`` names, ``None`` when it
+    names none. Any other ``options`` value with a search_path is refused."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    options = parsed.query.get("options")
+    texts = [options] if isinstance(options, str) else list(options or ())
+    for text in texts:
+        if "search_path" not in text:
+            continue
+        found = SEARCH_PATH.fullmatch(text.strip())
+        if found is None:
+            msg = "the URL's search_path must name one schema: lower-case letters, digits and '_'"
+            raise ConfigurationError(msg)
+        return found.group(1)
+    return None
+
+
+def create_search_path_schema(url: str) -> None:
+    """Create the schema ``url``'s search_path names, when it does not exist yet (a county
+    added to a deployment). Its name is a plain identifier (:data:`SEARCH_PATH`)."""
+    engine = create_engine(url)
+    schema = search_path_schema(engine.url)
+    try:
+        if schema is None or engine.dialect.name != "postgresql":
+            return
+        with translated(where=describe(engine.url)), engine.connect() as conn, conn.begin():
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK})
+            conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    finally:
+        engine.dispose()
 
 
 class SchemaOutdatedError(StoreError, ConfigurationError):
