@@ -32,7 +32,10 @@ from mediation_sqlalchemy.errors import describe, translated
 
 VERSION_TABLE = "mediation_schema_version"
 SCRIPT_LOCATION = str(Path(__file__).with_name("migrations"))
-_ADVISORY_LOCK = 0x6D65_6469  # "medi": serialises migrations of one PostgreSQL database
+_ADVISORY_LOCK = 0x6D65_6469  # "medi": with the schema's name, serialises migrations of one store
+_SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(:key, hashtext(:schema))"
+"""One lock per schema: the stores of a database's schemas (the counties of a deployment)
+migrate independently, and processes opening one new store at once still create it once."""
 
 
 def _config() -> Config:
@@ -104,7 +107,7 @@ def create_search_path_schema(url: str) -> None:
         if schema is None or engine.dialect.name != "postgresql":
             return
         with translated(where=describe(engine.url)), engine.connect() as conn, conn.begin():
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK})
+            conn.execute(sa.text(_SCHEMA_LOCK), {"key": _ADVISORY_LOCK, "schema": schema})
             conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
     finally:
         engine.dispose()
@@ -147,7 +150,8 @@ def _run(target: sa.Engine | str, action: Callable[[Config], None]) -> None:
             conn.begin(),
         ):
             if conn.dialect.name == "postgresql":
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK})
+                schema = conn.exec_driver_sql("SELECT coalesce(current_schema(), '')").scalar_one()
+                conn.execute(sa.text(_SCHEMA_LOCK), {"key": _ADVISORY_LOCK, "schema": schema})
             cfg = _config()
             cfg.attributes["connection"] = conn
             action(cfg)

@@ -33,7 +33,13 @@ from mediation_core.calendars import NATIONAL
 from mediation_core.domain.errors import AuthorisationError
 from mediation_core.domain.kernel.input import text_problems
 from mediation_core.domain.reporting import rollups
-from mediation_core.domain.reporting.province import CountyFigures, ProvinceReport, days_histogram, province_report
+from mediation_core.domain.reporting.province import (
+    CountyFigures,
+    ProvinceReport,
+    county_report,
+    days_histogram,
+    province_report,
+)
 from mediation_core.domain.reporting.statistics import screening_figures
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.categories import Category
@@ -360,9 +366,9 @@ def open_county(
 class ProvinceStatistics:
     """The statistics of the province (or city) above a deployment's counties, for the
     province actors the deployment lists. It opens each county read-only, once, and reads only
-    its statistics cells (summed in the county's database) and its screening rounds' counts:
-    never a ledger row, never personal data. Close it (or use it as a context manager) to
-    release the counties' connections."""
+    its registry, its statistics cells (summed over its rooms and the months in the county's
+    database) and its screening rounds' counts: never a ledger row, never personal data. Close
+    it (or use it as a context manager) to release the counties' connections."""
 
     def __init__(
         self,
@@ -392,7 +398,8 @@ class ProvinceStatistics:
 
     def report(self, period: Period, actor: Actor) -> ProvinceReport:
         """The province's report for ``period`` (whole calendar months: statistics cells answer
-        only those) with each county's own report beside it."""
+        only those) with each county's report beside it (its figures, categories, sources,
+        months and median; the county's own report also has township and room lines)."""
         if self.deployment.actor(actor) is None:
             msg = (
                 f"{actor} 不是本省（市）部署登记的省（市）级人员，无权查看全省（市）统计 / "
@@ -408,8 +415,9 @@ class ProvinceStatistics:
         for county in self.deployment.counties:
             service = self._services[county.county_id]
             registry = service.store.registry()
-            summed = list(service.store.rollup_totals(rooms_in(registry, county.scope), months))
-            report = rollups.report_of_totals(summed, period, county.scope, registry, service.categories)
+            rooms = rooms_in(registry, county.scope)
+            summed = list(service.store.rollup_totals(rooms, months, per_room=False))
+            report = county_report(summed, period, county.scope, registry, service.categories)
             screening = screening_figures(screening_rounds(service.store), period, county.scope, registry)
             counties.append(
                 CountyFigures(

@@ -1,13 +1,12 @@
 """The statistics of a city or province that several counties report to: each county's report
 made from its own statistics cells, and the province's report adding them up.
 
-A county's summed cells (what ``Store.rollup_totals`` returns for the county's rooms and the
-period's months) give its report through
-:func:`~mediation_core.domain.reporting.rollups.report_of_totals`, exactly as the county reads
-it itself. The province's report adds the counties' lines figure by figure; its units are the
-counties, and its median days to conclude comes from the counties' day histograms added up
-(a median of medians would be wrong). Room ids are a county's own, so the province keeps no
-room lines: each county's report has them.
+A county's cells summed over its rooms and the period's months (``Store.rollup_totals`` with
+``per_room=False``: a few hundred lines) give its report without unit and room lines
+(:func:`county_report`), line for line what the county reads itself for its district, which
+also breaks the figures down by township and room. The province's report adds the counties'
+lines figure by figure; its units are the counties, and its median days to conclude comes from
+the counties' day histograms added up (a median of medians would be wrong).
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 from attrs import frozen
 
-from mediation_core.domain.reporting.rollups import DAYS, Cell
+from mediation_core.domain.reporting.rollups import CATEGORY, DAYS, SOURCE, TOTAL, Cell, months
 from mediation_core.domain.reporting.statistics import (
     FigureSet,
     ScreeningFigures,
@@ -25,16 +24,18 @@ from mediation_core.domain.reporting.statistics import (
     Tally,
     _category_order,
     _source_order,
+    assemble,
     median_of_counts,
 )
 from mediation_core.domain.values.categories import Category
+from mediation_core.domain.values.organisations import Registry
 from mediation_core.domain.values.periods import Period
 
 
 @frozen(kw_only=True)
 class CountyFigures:
-    """One county's part of a province report: its report, and the day histogram behind its
-    median (days to conclude → cases), which the province adds up."""
+    """One county's part of a province report: its report (without unit and room lines), and
+    the day histogram behind its median (days to conclude → cases), which the province adds up."""
 
     county_id: str
     name: str
@@ -49,6 +50,54 @@ def days_histogram(summed: Iterable[Cell]) -> dict[int, int]:
         if cell.axis == DAYS and cell.cases:
             out[int(cell.value)] = out.get(int(cell.value), 0) + cell.cases
     return out
+
+
+def county_report(
+    summed: Iterable[Cell],
+    period: Period,
+    scope_id: str,
+    registry: Registry,
+    categories: Mapping[str, Category],
+) -> StatisticsReport:
+    """The report of a county's ``scope_id`` (its district) for ``period`` (whole months) from its
+    cells summed with ``per_room=False``: equal to the county's own report with its ``by_unit``
+    and ``by_room`` lines left out."""
+    wanted = set(months(period))
+    total: dict[str, Tally] = {}
+    by_month: dict[str, dict[str, Tally]] = {m: {} for m in wanted}
+    by_axis: dict[str, dict[str, dict[str, Tally]]] = {CATEGORY: {}, SOURCE: {}}
+    days: dict[int, int] = {}
+    for _, month, axis, value, figure, cases, persons, amount in summed:
+        if cases == 0:
+            continue
+        if axis == DAYS:
+            days[int(value)] = days.get(int(value), 0) + cases
+            continue
+        tally = Tally(cases=cases, persons=persons, amount=amount)
+        if axis == TOTAL:
+            if month not in wanted:
+                continue
+            targets = [total, by_month[month]]
+        elif axis in by_axis:
+            targets = [by_axis[axis].setdefault(value, {})]
+        else:
+            continue
+        for target in targets:
+            target[figure] = target[figure] + tally if figure in target else tally
+    report = assemble(
+        period,
+        scope_id,
+        registry,
+        categories,
+        total=total,
+        by_category=by_axis[CATEGORY],
+        by_source=by_axis[SOURCE],
+        by_month=by_month,
+        by_unit={},
+        by_room={},
+        median=median_of_counts(days),
+    )
+    return attrs.evolve(report, by_unit=(), by_room=())
 
 
 @frozen(kw_only=True)
