@@ -19,6 +19,7 @@ import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ from mediation_core.domain.reporting.province import (
 from mediation_core.domain.reporting.statistics import screening_figures
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.categories import Category
+from mediation_core.domain.values.organisations import Registry
 from mediation_core.domain.values.periods import Period
 from mediation_core.plugins.manager import Plugins, load_plugins
 
@@ -54,6 +56,9 @@ COUNTY_ID = re.compile(r"[a-z][a-z0-9_-]{0,39}")
 
 SCHEMA_NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
 """A county's PostgreSQL schema: a plain identifier (never quoted, never ``pg_…``)."""
+
+READERS = 8
+"""Counties read at once: their statements overlap on the server."""
 
 PROVINCE_READERS = frozenset({Role.COORDINATION_CENTRE, Role.ADMINISTRATOR})
 """The roles a province or city actor may hold: they read statistics, nothing else."""
@@ -366,9 +371,11 @@ def open_county(
 class ProvinceStatistics:
     """The statistics of the province (or city) above a deployment's counties, for the
     province actors the deployment lists. It opens each county read-only, once, and reads only
-    its registry, its statistics cells (summed over its rooms and the months in the county's
-    database) and its screening rounds' counts: never a ledger row, never personal data. Close
-    it (or use it as a context manager) to release the counties' connections."""
+    its registry (once, when opened: :meth:`refresh` reads them again), its statistics cells
+    (summed over its rooms and the months in the county's database) and its screening rounds'
+    counts: never a ledger row, never personal data. The counties are read a few at a time
+    (:data:`READERS`). Close it (or use it as a context manager) to release the counties'
+    connections."""
 
     def __init__(
         self,
@@ -379,6 +386,7 @@ class ProvinceStatistics:
     ) -> None:
         self.deployment = deployment
         self._services: dict[str, MediationService] = {}
+        self._registries: dict[str, Registry] = {}
         loaded: dict[tuple[str, ...], Plugins] = {}
         try:
             for county in deployment.counties:
@@ -392,6 +400,7 @@ class ProvinceStatistics:
                     writes=False,
                     environ=environ,
                 )
+            self.refresh()
         except BaseException:
             self.close()
             raise
@@ -409,26 +418,32 @@ class ProvinceStatistics:
         if not rollups.answers(period):
             msg = f"period {period.label}: the province report is made from statistics cells, so it covers whole months"
             raise ValueError(msg)
-        months = rollups.months(period)
-        counties = []
+        with ThreadPoolExecutor(max_workers=min(READERS, len(self.deployment.counties) or 1)) as pool:
+            counties = list(pool.map(lambda county: self._county(county, period), self.deployment.counties))
         categories: dict[str, Category] = {}
-        for county in self.deployment.counties:
-            service = self._services[county.county_id]
-            registry = service.store.registry()
-            rooms = rooms_in(registry, county.scope)
-            summed = list(service.store.rollup_totals(rooms, months, per_room=False))
-            report = county_report(summed, period, county.scope, registry, service.categories)
-            screening = screening_figures(screening_rounds(service.store), period, county.scope, registry)
-            counties.append(
-                CountyFigures(
-                    county_id=county.county_id,
-                    name=county.name,
-                    report=attrs.evolve(report, screening=screening),
-                    days=days_histogram(summed),
-                )
-            )
+        for service in self._services.values():
             categories.update(service.categories)
         return province_report(self.deployment.province_id, self.deployment.province_name, period, counties, categories)
+
+    def _county(self, county: County, period: Period) -> CountyFigures:
+        """One county's part: two reads of its schema (summed cells, screening rounds)."""
+        service = self._services[county.county_id]
+        registry = self._registries[county.county_id]
+        rooms = rooms_in(registry, county.scope)
+        summed = list(service.store.rollup_totals(rooms, rollups.months(period), per_room=False))
+        report = county_report(summed, period, county.scope, registry, service.categories)
+        screening = screening_figures(screening_rounds(service.store), period, county.scope, registry)
+        return CountyFigures(
+            county_id=county.county_id,
+            name=county.name,
+            report=attrs.evolve(report, screening=screening),
+            days=days_histogram(summed),
+        )
+
+    def refresh(self) -> None:
+        """Read every county's registry again (a county added a room or renamed an office)."""
+        for county_id, service in self._services.items():
+            self._registries[county_id] = service.store.registry()
 
     def close(self) -> None:
         for service in self._services.values():
