@@ -70,6 +70,9 @@ def test_a_county_is_opened_on_its_own_schema_with_its_own_key_and_plugins() -> 
         county_config(deployment, "shizhong", environ={})
     with pytest.raises(ConfigurationError, match="'nowhere' is not in the deployment"):
         county_config(deployment, "nowhere", environ=ENV)
+    keyed = deployment_config(text('seal_keys_file = "/nonexistent/seal-keys.toml"'), ENV)
+    with pytest.raises(ConfigurationError, match="shizhong: its seal-key file /nonexistent/seal-keys"):
+        county_config(keyed, "shizhong", environ=ENV)
 
 
 @pytest.mark.parametrize(

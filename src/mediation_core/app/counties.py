@@ -329,9 +329,6 @@ def county_config(
             f"{county.identity_key_env}, which is not set"
         )
         raise ConfigurationError(msg)
-    keys = (
-        seal_key_config(Path(county.seal_keys_file).read_text(encoding="utf-8"), env) if county.seal_keys_file else None
-    )
     config = Config(
         store=COUNTY_STORE,
         url=county_url(deployment.url, county.schema),
@@ -339,18 +336,15 @@ def county_config(
         identity_key=key,
         disabled_plugins=county.disabled_plugins,
     )
-    if keys is None:
+    if not county.seal_keys_file:
         return config
-    seal_keys, anchor_keys = keys
-    return Config(
-        store=config.store,
-        url=config.url,
-        region=config.region,
-        identity_key=config.identity_key,
-        disabled_plugins=config.disabled_plugins,
-        seal_keys=seal_keys,
-        anchor_keys=anchor_keys,
-    )
+    try:
+        text = Path(county.seal_keys_file).read_text(encoding="utf-8")
+    except OSError as exc:
+        msg = f"county {county_id}: its seal-key file {county.seal_keys_file} cannot be read ({exc.strerror})"
+        raise ConfigurationError(msg) from exc
+    seal_keys, anchor_keys = seal_key_config(text, env)
+    return attrs.evolve(config, seal_keys=seal_keys, anchor_keys=anchor_keys)
 
 
 def open_county(
