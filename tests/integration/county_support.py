@@ -116,6 +116,7 @@ schema = "{schemas[1]}"
 scope = "south-district"
 identity_key = "env:COUNTY_B_IDENTITY_KEY"
 seal_keys_file = "{seal_files[1]}"
+disable_plugins = ["notify"]
 """
 
 

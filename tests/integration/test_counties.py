@@ -255,6 +255,14 @@ def test_a_countys_database_role_cannot_reach_another_countys_schema(
         admin.dispose()
 
 
+def test_each_county_has_its_own_plugin_selection(counties: tuple[MediationService, MediationService]) -> None:
+    a, b = counties
+    assert "notify" in {s.name for s in a.plugins.statuses if s.state == "loaded"}
+    assert "notify" not in {s.name for s in b.plugins.statuses if s.state == "loaded"}
+    assert "webhook" in a.plugins.notifiers()
+    assert "webhook" not in b.plugins.notifiers()
+
+
 def test_each_county_seals_with_its_own_keys(counties: tuple[MediationService, MediationService]) -> None:
     a, b = counties
     assert a.verify(ADMIN_A) == []
