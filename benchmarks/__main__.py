@@ -3,6 +3,7 @@
     python -m benchmarks                      # storage, commands, dispatch and import, report (1,000,000 cases)
     python -m benchmarks --quick              # small sizes: a minute or two, for a smoke run
     python -m benchmarks --only report --cases 200000
+    python -m benchmarks --only province      # 100 counties x 3,000 cases on one PostgreSQL
 
 Each part prints ratios measured side by side in one run, medians of several runs; see
 docs/performance.md. The parts can also be run alone (``python -m benchmarks.storage`` …).
@@ -13,9 +14,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from benchmarks import commands, dispatch, report, seals, storage
+from benchmarks import commands, dispatch, province, report, seals, storage
 
-PARTS = ("storage", "commands", "dispatch", "report", "seals")
+PARTS = ("storage", "commands", "dispatch", "report", "seals", "province")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         status |= report.main(["--backend", args.backend, "--cases", str(cases), *runs])
     if "seals" in parts:
         status |= seals.main([*(["--cases", "5"] if args.quick else []), *runs])
+    if "province" in parts and args.backend != "sqlite":  # counties share one PostgreSQL database
+        status |= province.main([*(["--counties", "10", "--cases", "300"] if args.quick else []), *runs])
     return status
 
 

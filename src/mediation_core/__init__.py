@@ -23,6 +23,10 @@ _EXPORTS: dict[str, str] = {
     "ConfigurationError": "mediation_core.app.bootstrap",
     "open_service": "mediation_core.app.bootstrap",
     "open_store": "mediation_core.app.bootstrap",
+    "Deployment": "mediation_core.app.counties",
+    "ProvinceStatistics": "mediation_core.app.counties",
+    "deployment_config": "mediation_core.app.counties",
+    "open_county": "mediation_core.app.counties",
     "CaseFile": "mediation_core.app.service",
     "MediationService": "mediation_core.app.service",
     "Actor": "mediation_core.domain.values.actors",
@@ -65,6 +69,10 @@ __all__ = [  # noqa: RUF022 - kept in the order of _EXPORTS
     "ConfigurationError",
     "open_service",
     "open_store",
+    "Deployment",
+    "ProvinceStatistics",
+    "deployment_config",
+    "open_county",
     "CaseFile",
     "MediationService",
     "Actor",
@@ -119,6 +127,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # re-exported names for type checkers; resolved lazily at runtime
     from mediation_core.app.bootstrap import Config, ConfigurationError, open_service, open_store
+    from mediation_core.app.counties import Deployment, ProvinceStatistics, deployment_config, open_county
     from mediation_core.app.delivery import NotifierConfig, open_channels
     from mediation_core.app.service import CaseFile, MediationService
     from mediation_core.domain.aggregates import RULEBOOK

@@ -94,9 +94,9 @@ class MemoryStore:
         )
 
     def rollup_totals(
-        self, room_ids: Iterable[str] | None = None, months: Iterable[str] | None = None
+        self, room_ids: Iterable[str] | None = None, months: Iterable[str] | None = None, *, per_room: bool = True
     ) -> Iterator[Cell]:
-        return iter(totals(self.rollups(room_ids, months)))
+        return iter(totals(self.rollups(room_ids, months), per_room=per_room))
 
     def ledger_sharing_parties(self, party_keys: Collection[str]) -> list[LedgerRow]:
         with self._lock:

@@ -14,6 +14,7 @@ opening a new database at once create it exactly once. The version is kept in th
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.engine import make_url
 
 from mediation_core.app.bootstrap import ConfigurationError
 from mediation_core.domain.errors import StoreError
@@ -30,7 +32,10 @@ from mediation_sqlalchemy.errors import describe, translated
 
 VERSION_TABLE = "mediation_schema_version"
 SCRIPT_LOCATION = str(Path(__file__).with_name("migrations"))
-_ADVISORY_LOCK = 0x6D65_6469  # "medi": serialises migrations of one PostgreSQL database
+_ADVISORY_LOCK = 0x6D65_6469  # "medi": with the schema's name, serialises migrations of one store
+_SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(:key, hashtext(:schema))"
+"""One lock per schema: the stores of a database's schemas (the counties of a deployment)
+migrate independently, and processes opening one new store at once still create it once."""
 
 
 def _config() -> Config:
@@ -72,6 +77,42 @@ def downgrade(target: sa.Engine | str, revision: str) -> None:
     _run(target, lambda cfg: command.downgrade(cfg, revision))
 
 
+SEARCH_PATH = re.compile(r"-csearch_path=([a-z][a-z0-9_]{0,62})")
+"""The one search_path a URL may name for a store of its own: a plain schema name."""
+
+
+def search_path_schema(url: str | sa.URL) -> str | None:
+    """The schema a PostgreSQL URL's ``options=-csearch_path=NAME`` names, ``None`` when it
+    names none. Any other ``options`` value with a search_path is refused."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    options = parsed.query.get("options")
+    texts = [options] if isinstance(options, str) else list(options or ())
+    for text in texts:
+        if "search_path" not in text:
+            continue
+        found = SEARCH_PATH.fullmatch(text.strip())
+        if found is None:
+            msg = "the URL's search_path must name one schema: lower-case letters, digits and '_'"
+            raise ConfigurationError(msg)
+        return found.group(1)
+    return None
+
+
+def create_search_path_schema(url: str) -> None:
+    """Create the schema ``url``'s search_path names, when it does not exist yet (a county
+    added to a deployment). Its name is a plain identifier (:data:`SEARCH_PATH`)."""
+    engine = create_engine(url)
+    schema = search_path_schema(engine.url)
+    try:
+        if schema is None or engine.dialect.name != "postgresql":
+            return
+        with translated(where=describe(engine.url)), engine.connect() as conn, conn.begin():
+            conn.execute(sa.text(_SCHEMA_LOCK), {"key": _ADVISORY_LOCK, "schema": schema})
+            conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    finally:
+        engine.dispose()
+
+
 class SchemaOutdatedError(StoreError, ConfigurationError):
     """The database's schema is older than this version of the package needs: the deployment
     upgrades it on purpose (``mediation db upgrade``), never a store opening."""
@@ -109,7 +150,8 @@ def _run(target: sa.Engine | str, action: Callable[[Config], None]) -> None:
             conn.begin(),
         ):
             if conn.dialect.name == "postgresql":
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK})
+                schema = conn.exec_driver_sql("SELECT coalesce(current_schema(), '')").scalar_one()
+                conn.execute(sa.text(_SCHEMA_LOCK), {"key": _ADVISORY_LOCK, "schema": schema})
             cfg = _config()
             cfg.attributes["connection"] = conn
             action(cfg)

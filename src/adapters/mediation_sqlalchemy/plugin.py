@@ -73,9 +73,12 @@ def schema_sqlite(url: str = "") -> tuple[str | None, str]:
 
 
 def upgrade_postgresql(url: str = "") -> None:
-    """Create the PostgreSQL store's tables, or bring its schema to the newest revision."""
+    """Create the PostgreSQL store's tables, or bring its schema to the newest revision. A URL
+    that names a schema (``options=-csearch_path=NAME``, a county of a deployment) gets the
+    schema created first when it does not exist."""
     from mediation_sqlalchemy import migrate  # noqa: PLC0415 - keep discovery cheap
 
+    migrate.create_search_path_schema(url)
     migrate.upgrade(url)
 
 

@@ -132,10 +132,11 @@ class SqlQueries:
         return iter([Cell(*row[:7], from_fen(row[7])) for row in rows])
 
     def rollup_totals(
-        self, room_ids: Iterable[str] | None = None, months: Iterable[str] | None = None
+        self, room_ids: Iterable[str] | None = None, months: Iterable[str] | None = None, *, per_room: bool = True
     ) -> Iterator[Cell]:
         """The cells summed in the database (two ``GROUP BY`` over the primary key's range of
-        the rooms and months, in one statement), so only the summed lines are fetched."""
+        the rooms and months, in one statement), so only the summed lines are fetched;
+        ``per_room=False`` sums the month lines over the rooms too."""
         c = t.statistics_cells.c
         where: list[sa.ColumnElement[bool]] = []
         for column, wanted in ((c.room_id, room_ids), (c.month, months)):
@@ -151,10 +152,15 @@ class SqlQueries:
             .where(*where)
             .group_by(c.axis, c.value, c.figure)
         )
+        total = sa.literal_column(f"'{TOTAL}'", sa.String)
         by_room_month = (
-            sa.select(c.room_id, c.month, sa.literal_column(f"'{TOTAL}'", sa.String), everywhere, c.figure, *sums)
+            sa.select(c.room_id, c.month, total, everywhere, c.figure, *sums)
             .where(c.axis == CATEGORY, *where)
             .group_by(c.room_id, c.month, c.figure)
+            if per_room
+            else sa.select(everywhere, c.month, total, everywhere, c.figure, *sums)
+            .where(c.axis == CATEGORY, *where)
+            .group_by(c.month, c.figure)
         )
         with self._reading() as conn:  # one statement: one snapshot
             rows = conn.execute(sa.union_all(by_value, by_room_month)).all()

@@ -146,6 +146,8 @@ class Config:
     anchor_keys: SealKeys = NO_KEYS
     subscribers: tuple[SubscriberConfig, ...] = ()
     relay: DeliveryPolicy = RELAY_POLICY
+    disabled_plugins: tuple[str, ...] = ()
+    """Plugins (entry-point names) this deployment leaves out, beside ``MEDIATION_DISABLE_PLUGINS``."""
 
     @classmethod
     def from_env(cls) -> Config:
@@ -453,7 +455,7 @@ def open_service(
             "set MEDIATION_IDENTITY_KEY to the deployment's own secret"
         )
         raise ConfigurationError(msg)
-    plugins = plugins or load_plugins(strict=config.strict_plugins)
+    plugins = plugins or load_plugins(strict=config.strict_plugins, blocked=config.disabled_plugins)
     channels = open_channels(config.notifiers, plugins)
     store = open_store(config, plugins)
     if key is not None and writes:  # reading makes no digests: a read-only opening needs no key

@@ -259,11 +259,12 @@ class ProjectionStore(Protocol):
         ...
 
     def rollup_totals(
-        self, room_ids: Iterable[str] | None = None, months: Iterable[str] | None = None
+        self, room_ids: Iterable[str] | None = None, months: Iterable[str] | None = None, *, per_room: bool = True
     ) -> Iterator[Cell]:
         """The statistics cells of the given rooms and months (all when ``None``) summed as a
         report reads them, in no particular order: what
-        :func:`mediation_core.domain.reporting.rollups.totals` makes of :meth:`rollups`. A store sums
+        :func:`mediation_core.domain.reporting.rollups.totals` makes of :meth:`rollups` (with the
+        same ``per_room``: ``False`` sums the month lines over the rooms too). A store sums
         them where the cells are (a SQL store in the database), so the report receives a few
         thousand lines however large the ledger."""
         ...

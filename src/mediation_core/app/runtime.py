@@ -54,12 +54,19 @@ _QUERY: contextvars.ContextVar[str | None] = contextvars.ContextVar("mediation_q
 """The query being answered in this context (a query built from others records its refusals once)."""
 
 
+QUERIES: dict[str, str] = {}
+"""Every query (and administrative operation) of the service by its action name, with the
+method that implements it: the list a check of every read path walks."""
+
+
 def query(
     action: str,
 ) -> Callable[[Callable[Concatenate[B, P], R]], Callable[Concatenate[B, P], R]]:
     """A query (or administrative operation) whose refusals go to the access log."""
 
     def wrap(method: Callable[Concatenate[B, P], R]) -> Callable[Concatenate[B, P], R]:
+        QUERIES[action] = method.__qualname__
+
         @functools.wraps(method)
         def guarded(self: B, /, *args: P.args, **kwargs: P.kwargs) -> R:
             outermost = _QUERY.get() is None

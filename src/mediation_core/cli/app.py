@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from typing import TextIO
 
 from mediation_core.app.bootstrap import ConfigurationError
-from mediation_core.cli import cases, coordination, demo, ledger, outbox, plugins, relay, schema, stores
+from mediation_core.cli import cases, coordination, counties, demo, ledger, outbox, plugins, relay, schema, stores
 from mediation_core.cli.session import Session, UsageError, common_options
 from mediation_core.domain.errors import (
     AuthorisationError,
@@ -60,8 +60,8 @@ EPILOG = """exit codes:
   8 verify found something   9 store busy, unreachable or full, run again   130 interrupted
 
 environment: MEDIATION_STORE, MEDIATION_DB_URL, MEDIATION_IDENTITY_KEY, MEDIATION_NOTIFIERS_FILE,
-MEDIATION_SEAL_KEYS_FILE, MEDIATION_SUBSCRIBERS_FILE, MEDIATION_ACTOR, MEDIATION_OPERATORS, MEDIATION_REGION
-(docs/cli.md, docs/operations.md)"""
+MEDIATION_SEAL_KEYS_FILE, MEDIATION_SUBSCRIBERS_FILE, MEDIATION_ACTOR, MEDIATION_OPERATORS, MEDIATION_REGION,
+MEDIATION_DEPLOYMENT_FILE (docs/cli.md, docs/operations.md, docs/counties.md)"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(run=run)
         return p
 
-    for module in (stores, demo, cases, coordination, ledger, outbox, relay, plugins, schema):
+    for module in (stores, counties, demo, cases, coordination, ledger, outbox, relay, plugins, schema):
         module.register(add)
     return parser
 

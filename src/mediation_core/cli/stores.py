@@ -14,6 +14,7 @@ from mediation_core.app.anchors import AnchorError
 from mediation_core.app.bootstrap import ConfigurationError, rekey
 from mediation_core.app.integrity import chain_finding
 from mediation_core.app.ports import recorded_streams
+from mediation_core.cli.counties import deployment_option, upgrade_all_counties
 from mediation_core.cli.output import table, to_json
 from mediation_core.cli.session import Session, UsageError
 from mediation_core.domain.kernel.input import text_problems
@@ -38,6 +39,12 @@ def register(add: Callable[..., Any]) -> None:
         help="current: the schema revision and the newest this version knows; upgrade: migrate to the newest "
         "(back the database up first)",
     )
+    db.add_argument(
+        "--all-counties",
+        action="store_true",
+        help="upgrade: every county's schema of the deployment file (--deployment or MEDIATION_DEPLOYMENT_FILE)",
+    )
+    deployment_option(db)
     verify = add(
         "verify",
         "check every stream's seal chain under the configured seal keys; exit 8 when anything is found",
@@ -147,6 +154,11 @@ def run_init(session: Session) -> int:
 
 def run_db(session: Session) -> int:
     args = session.args
+    if args.all_counties:
+        if args.action != "upgrade":
+            msg = "--all-counties goes with upgrade (`mediation county list` shows every county's revision)"
+            raise UsageError(msg)
+        return upgrade_all_counties(session)
     found = session.schema()
     if found is None:
         msg = f"the store backend {session.config.store!r} has no schema to migrate"

@@ -76,20 +76,25 @@ def make_plugin_manager(
     return _build(autoload=autoload, plugins=plugins, strict=strict)[0]
 
 
-def load_plugins(*, autoload: bool = True, plugins: Iterable[object] = (), strict: bool = False) -> Plugins:
-    """Like :func:`make_plugin_manager`, wrapped in the facade that remembers load statuses."""
-    pm, statuses = _build(autoload=autoload, plugins=plugins, strict=strict)
+def load_plugins(
+    *, autoload: bool = True, plugins: Iterable[object] = (), strict: bool = False, blocked: Iterable[str] = ()
+) -> Plugins:
+    """Like :func:`make_plugin_manager`, wrapped in the facade that remembers load statuses.
+    ``blocked`` names entry points left out, like ``MEDIATION_DISABLE_PLUGINS`` (a county's
+    plugin selection in a deployment of many counties)."""
+    pm, statuses = _build(autoload=autoload, plugins=plugins, strict=strict, blocked=blocked)
     return Plugins(pm, tuple(statuses))
 
 
 def _build(
-    *, autoload: bool, plugins: Iterable[object], strict: bool
+    *, autoload: bool, plugins: Iterable[object], strict: bool, blocked: Iterable[str] = ()
 ) -> tuple[pluggy.PluginManager, list[PluginStatus]]:
     pm = pluggy.PluginManager(PROJECT)
     for specs in SPEC_CLASSES:
         pm.add_hookspecs(specs)
     pm.register(defaults, name="mediation_core.defaults")
-    for name in filter(None, (n.strip() for n in os.environ.get("MEDIATION_DISABLE_PLUGINS", "").split(","))):
+    disabled = os.environ.get("MEDIATION_DISABLE_PLUGINS", "").split(",")
+    for name in filter(None, (n.strip() for n in (*disabled, *blocked))):
         pm.set_blocked(name)
     statuses: list[PluginStatus] = []
     if autoload and not _truthy("MEDIATION_DISABLE_PLUGIN_AUTOLOAD"):

@@ -856,6 +856,9 @@ class ProjectionContract(StoreFixtures):
                         assert rollup_report(cells, period, scope_id, registry) == expected
                         summed = list(store.rollup_totals(rooms, rollup_months(period)))
                         assert sorted(summed) == sorted(totals(store.rollups(rooms, rollup_months(period))))
+                        across = list(store.rollup_totals(rooms, rollup_months(period), per_room=False))
+                        cells = store.rollups(rooms, rollup_months(period))
+                        assert sorted(across) == sorted(totals(cells, per_room=False))
                         assert report_of_totals(summed, period, scope_id, registry) == expected
             finally:
                 store.close()

@@ -182,12 +182,14 @@ TOTAL = "total"
 a month summed over their values (every row is on the category axis exactly once per figure)."""
 
 
-def totals(cells: Iterable[Cell]) -> list[Cell]:
+def totals(cells: Iterable[Cell], *, per_room: bool = True) -> list[Cell]:
     """The cells summed as a report needs them, and as ``Store.rollup_totals`` returns them:
     one cell per (axis, value, figure) with room and month :data:`ALL`, and one per (room,
     month, figure) on the :data:`TOTAL` axis with value :data:`ALL`. A report needs the
     rooms and months one by one only for its total, month and unit lines, so a few thousand
-    summed cells answer it however many cells the ledger has."""
+    summed cells answer it however many cells the ledger has. ``per_room=False`` sums the
+    :data:`TOTAL` lines over the rooms too (room :data:`ALL`): what a reader that needs no unit or
+    room lines (a province adding counties up) asks for, a tenth of the lines."""
     by_value: dict[tuple[str, str, str], list[Any]] = {}
     by_room_month: dict[tuple[str, str, str], list[Any]] = {}
     for room_id, month, axis, value, figure, cases, persons, amount in cells:
@@ -195,7 +197,7 @@ def totals(cells: Iterable[Cell]) -> list[Cell]:
             continue
         targets = [(by_value, (axis, value, figure))]
         if axis == CATEGORY:
-            targets.append((by_room_month, (room_id, month, figure)))
+            targets.append((by_room_month, (room_id if per_room else ALL, month, figure)))
         for sums_of, key in targets:
             sums = sums_of.get(key)
             if sums is None:
