@@ -36,6 +36,7 @@ from sqlalchemy.engine import make_url
 
 import builders
 from mediation_core.app.counties import Deployment, ProvinceStatistics, county_url, open_county
+from mediation_core.app.relay import Subscriber
 from mediation_core.app.runtime import QUERIES
 from mediation_core.app.service import MediationService
 from mediation_core.domain.errors import AuthorisationError, NotFoundError, StoreError
@@ -44,6 +45,7 @@ from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.domain.values.periods import Period
 from mediation_core.exports.forms import DocumentForm
+from mediation_core.plugins.types import EventMessage
 from mediation_core.serialization import unstructure
 from mediation_core.testing import scenarios as sc
 from mediation_sqlalchemy import open_sqlalchemy
@@ -104,6 +106,27 @@ def attempt(call: Callable[[], Any]) -> Any:
         return f"{type(refused).__name__}: {refused}"
 
 
+class Collected:
+    """An event sink that keeps what it is given: what county A's relay would publish."""
+
+    def __init__(self) -> None:
+        self.messages: list[EventMessage] = []
+
+    def publish(self, message: EventMessage) -> None:
+        self.messages.append(message)
+
+    def close(self) -> None:
+        """Nothing to let go of."""
+
+
+def relayed(a: MediationService) -> list[EventMessage]:
+    """Every event county A's relay publishes to an administrator's subscriber."""
+    sink = Collected()
+    a.relay(Subscriber(name="county-bus", actor=ADMIN_A, sink=sink), actor=ADMIN_A)
+    assert sink.messages, "county A's own events are published"
+    return sink.messages
+
+
 def refused_or_missing(call: Callable[[], Any]) -> None:
     with pytest.raises((NotFoundError, AuthorisationError)):
         call()
@@ -154,6 +177,10 @@ def probes(a: MediationService) -> dict[str, Callable[[], Any] | None]:
         "anonymise_expired": lambda: a.anonymise_expired(dt.date(2100, 1, 1), ADMIN_A, dry_run=True),
         "seal_again": lambda: a.seal_again(ADMIN_A),
         "register": lambda: a.register(REGISTRY_A, ADMIN_A),
+        "relay": lambda: relayed(a),
+        "relay_lag": lambda: a.relay_lag(["county-bus"], ADMIN_A),
+        "relay_dead_letters": lambda: a.relay_dead_letters(ADMIN_A),
+        "relay_requeue": lambda: a.relay_requeue("county-bus", [*A_CASES, *B_CASES], ADMIN_A),
         "import_ledger": lambda: attempt(lambda: a.import_ledger(a.export_ledger(ADMIN_A, "json"), "json", ADMIN_A)),
     }
 
