@@ -15,6 +15,11 @@ from mediation_core.domain.case.commands import (
     Authority,
     PriorProceeding,
 )
+from mediation_core.domain.case.courts import (
+    ConfirmationResult,
+    ConfirmationRuling,
+    RefusalRoute,
+)
 from mediation_core.domain.case.followups import (
     Performance,
     Satisfaction,
@@ -217,6 +222,8 @@ __all__ = [
     "Category",
     "Circumstance",
     "CompensationItem",
+    "ConfirmationResult",
+    "ConfirmationRuling",
     "ConsentEvidence",
     "ConsentForm",
     "Damage",
@@ -288,6 +295,7 @@ __all__ = [
     "ReferralMode",
     "ReferralState",
     "ReferralStatus",
+    "RefusalRoute",
     "Registry",
     "Responsibility",
     "Resubmission",

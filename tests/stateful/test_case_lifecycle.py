@@ -31,6 +31,7 @@ from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.domain.aggregates import RULEBOOK
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.case.agreements import AgreementSubject, Mark, SignatoryKind
+from mediation_core.domain.case.courts import ConfirmationResult
 from mediation_core.domain.case.followups import Performance, Satisfaction
 from mediation_core.domain.case.invariants import broken_invariants
 from mediation_core.domain.case.outcomes import DeclineReason, TerminationReason
@@ -392,6 +393,18 @@ class CaseLifecycle(RuleBasedStateMachine):
         self.apply(
             c.ApplyJudicialConfirmation(
                 case_id=CASE, on=self.today, applicant_ids=tuple(sorted(applicants)), court="市中区人民法院"
+            )
+        )
+
+    @rule(
+        result=st.sampled_from(ConfirmationResult),
+        court=st.sampled_from(["市中区人民法院", "高新区人民法院"]),
+        number=st.sampled_from(["（2026）川1102民特7号", "7号"]),
+    )
+    def rule_on_confirmation(self, result: ConfirmationResult, court: str, number: str) -> None:
+        self.apply(
+            c.RecordJudicialConfirmation(
+                case_id=CASE, on=self.today, result=result, court=court, court_case_number=number
             )
         )
 

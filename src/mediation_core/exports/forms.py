@@ -536,6 +536,7 @@ def agreement(c: _Case) -> FormDocument:
             f"本协议一式{copies}份，当事人各执一份，人民调解委员会留存一份。"
         ),
         Paragraph(text=f"生效日期：{zh_date(s.agreement.effective_on)}"),
+        *((Paragraph(text=f"司法确认：{s.confirmation.summary_zh()}"),) if s.confirmation else ()),
         Signatures(
             lines=(
                 *(f"当事人（签名、盖章或按指印）：{p.name}" for p in s.parties),
@@ -658,6 +659,7 @@ def _filed_on(c: _Case) -> dict[CaseFileItem, tuple[dt.date, str]]:
         ev.OralAgreementReached: CaseFileItem.AGREEMENT,
         ev.CaseTerminated: CaseFileItem.TERMINATION_RECORD,
         ev.JudicialConfirmationApplied: CaseFileItem.JUDICIAL_CONFIRMATION,
+        ev.JudicialConfirmationRuled: CaseFileItem.JUDICIAL_CONFIRMATION,
     }
     for e in c.events:
         if isinstance(e, ev.DocumentFiled):

@@ -13,6 +13,7 @@ from decimal import Decimal
 from attrs import field, frozen
 
 from mediation_core.domain.case.agreements import AgreementSubject, Mark, SignatoryKind, WrittenTerms
+from mediation_core.domain.case.courts import ConfirmationResult
 from mediation_core.domain.case.followups import Performance, Satisfaction
 from mediation_core.domain.case.outcomes import DeclineReason, Route, TerminationReason
 from mediation_core.domain.traffic.accident import InsurerNotice, JointBody
@@ -279,6 +280,20 @@ class ApplyJudicialConfirmation(CaseCommand):
 
 
 @frozen(kw_only=True)
+class RecordJudicialConfirmation(CaseCommand):
+    """The court's ruling on the joint application (民事诉讼法（2023年修正）第206条): ``on`` is the
+    day it ruled, ``court`` the court applied to, ``court_case_number`` its 案号. ``CONFIRMED``
+    makes the agreement enforceable; ``REFUSED`` records the routes left to the parties, with the
+    court's ``reason`` where it gave one."""
+
+    on: dt.date
+    result: ConfirmationResult
+    court: str
+    court_case_number: str
+    reason: str = ""
+
+
+@frozen(kw_only=True)
 class RecordFollowUp(CaseCommand):
     on: dt.date
     visitor_id: str
@@ -334,6 +349,7 @@ COMMAND_TYPES: tuple[type[CaseCommand], ...] = (
     TerminateCase,
     EndForProceedings,
     ApplyJudicialConfirmation,
+    RecordJudicialConfirmation,
     RecordFollowUp,
     ArchiveCase,
     AnonymiseParties,

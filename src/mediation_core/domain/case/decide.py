@@ -17,6 +17,7 @@ from mediation_core.domain.case import commands as c
 from mediation_core.domain.case import events as ev
 from mediation_core.domain.case.agreements import Signature, copies_for, written_effective_on
 from mediation_core.domain.case.context import CaseContext
+from mediation_core.domain.case.courts import REFUSAL_NOTICE_ZH, REFUSAL_ROUTES, ConfirmationResult
 from mediation_core.domain.case.followups import FollowUp
 from mediation_core.domain.case.limitation import interruption
 from mediation_core.domain.case.outcomes import ALL_ROUTES, PROCEEDINGS_REASONS, ROUTES_NOTICE_ZH, TerminationReason
@@ -269,6 +270,21 @@ def _wards(state: CaseState) -> tuple[str, ...]:
     return wards(state.parties, state.drafted_on) if state.drafted_on else ()
 
 
+def _ruled(cmd: c.RecordJudicialConfirmation, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
+    refused = cmd.result is ConfirmationResult.REFUSED
+    return [
+        ev.JudicialConfirmationRuled(
+            on=cmd.on,
+            result=cmd.result,
+            court=cmd.court.strip(),
+            court_case_number=cmd.court_case_number.strip(),
+            routes=REFUSAL_ROUTES if refused else (),
+            notice=REFUSAL_NOTICE_ZH if refused else "",
+            reason=cmd.reason,
+        )
+    ]
+
+
 def _follow_up(cmd: c.RecordFollowUp, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
     visit = FollowUp(
         on=cmd.on,
@@ -466,6 +482,15 @@ DECIDERS.update(
             emits=ev.JudicialConfirmationApplied,
             rules=(*BASE, PARTY, confirmation.confirmation_window, confirmation.confirmation_excluded_subjects),
             build=_simple(ev.JudicialConfirmationApplied, "on", "applicant_ids", "court"),
+        ),
+        c.RecordJudicialConfirmation: Decider(
+            emits=ev.JudicialConfirmationRuled,
+            rules=(
+                *BASE,
+                confirmation.confirmation_ruling_follows_application,
+                confirmation.court_case_number_well_formed,
+            ),
+            build=_ruled,
         ),
         c.RecordFollowUp: Decider(
             emits=ev.FollowUpRecorded, rules=(*BASE, PARTY, followup.follow_up_records_performance), build=_follow_up
