@@ -152,6 +152,7 @@ from mediation_core.domain.values.deadlines import (
     DueItem,
     Urgency,
 )
+from mediation_core.domain.values.digests import DigestAlgorithm, FileDigest, digest_of
 from mediation_core.domain.values.editions import (
     EditionTerms,
     LawEdition,
@@ -201,6 +202,7 @@ from mediation_core.domain.values.risks import (
 )
 from mediation_core.domain.values.sources import (
     CaseSource,
+    OnlineConsent,
     OnScene,
     ReferralMode,
 )
@@ -236,6 +238,7 @@ __all__ = [
     "Determination",
     "DeterminationKind",
     "Difficulty",
+    "DigestAlgorithm",
     "DispatchState",
     "DispatchStatus",
     "DueItem",
@@ -245,6 +248,7 @@ __all__ = [
     "ExcludedMatter",
     "Exclusion",
     "FeedbackKind",
+    "FileDigest",
     "FindingStatus",
     "GroupParty",
     "Guardian",
@@ -273,6 +277,7 @@ __all__ = [
     "NoticeKind",
     "OnScene",
     "OnTheSpotConditions",
+    "OnlineConsent",
     "OrgKind",
     "Organisation",
     "OrganisationParty",
@@ -330,6 +335,7 @@ __all__ = [
     "Urgency",
     "WorkingDayCalendar",
     "WrittenTerms",
+    "digest_of",
     "edition_for",
     "id_document_problem",
     "is_valid_resident_id",

@@ -40,8 +40,9 @@ from mediation_core.domain.errors import RuleViolationError
 from mediation_core.domain.reporting.ledger import Outcome, ledger_row
 from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.domain.values.casefile import CaseFileItem
+from mediation_core.domain.values.digests import digest_of
 from mediation_core.domain.values.risks import Difficulty, RiskKind
-from mediation_core.domain.values.sources import CaseSource, OnScene
+from mediation_core.domain.values.sources import CaseSource, OnlineConsent, OnScene
 from mediation_core.plugins.manager import load_plugins
 from mediation_core.serialization import event_from_body
 from mediation_core.testing.strategies import party_lists
@@ -124,6 +125,19 @@ class CaseLifecycle(RuleBasedStateMachine):
                 )
                 if source is CaseSource.MEDIATOR_ON_SCENE
                 else None
+            ),
+            online_consents=(
+                (
+                    OnlineConsent(
+                        party_id=parties[0].party_id,
+                        channel="浙里调",
+                        captured_at=dt.datetime.combine(self.today, dt.time(8), tzinfo=CHINA_TZ),
+                        reference="ZLT-0001",
+                        text_hash=digest_of(b"consent"),
+                    ),
+                )
+                if source is CaseSource.ONLINE_APPLICATION
+                else ()
             ),
         )
         if category == "nope":

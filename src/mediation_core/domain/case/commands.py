@@ -20,7 +20,7 @@ from mediation_core.domain.traffic.accident import InsurerNotice, JointBody
 from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.parties import Party
 from mediation_core.domain.values.risks import Difficulty, RiskKind
-from mediation_core.domain.values.sources import CaseSource, OnScene, ReferralMode
+from mediation_core.domain.values.sources import CaseSource, OnlineConsent, OnScene, ReferralMode
 
 
 @frozen(kw_only=True)
@@ -42,7 +42,8 @@ class ReceiveDispute(CaseCommand):
     names the parties who asked for mediation (a walk-in application counts as the applicants'
     request); ``confidential`` marks a dispute involving a party's privacy or trade secrets;
     ``on_scene`` is the mediator who went to the scene on their own (source
-    ``MEDIATOR_ON_SCENE``)."""
+    ``MEDIATOR_ON_SCENE``); ``online_consents`` the applicants' consent captured online (source
+    ``ONLINE_APPLICATION``)."""
 
     room_id: str
     received_on: dt.date
@@ -58,6 +59,7 @@ class ReceiveDispute(CaseCommand):
     requested_by: tuple[str, ...] = ()
     confidential: bool = False
     on_scene: OnScene | None = None
+    online_consents: tuple[OnlineConsent, ...] = ()
 
 
 class Authority(enum.Enum):

@@ -23,7 +23,7 @@ from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.deadlines import Deadline
 from mediation_core.domain.values.parties import Party
 from mediation_core.domain.values.risks import Difficulty, RiskKind
-from mediation_core.domain.values.sources import CaseSource, OnScene, ReferralMode
+from mediation_core.domain.values.sources import CaseSource, OnlineConsent, OnScene, ReferralMode
 
 
 @frozen(kw_only=True)
@@ -58,6 +58,7 @@ class DisputeReceived(CaseEvent):
     requested_by: tuple[str, ...] = ()
     confidential: bool = False
     on_scene: OnScene | None = None
+    online_consents: tuple[OnlineConsent, ...] = ()
 
 
 @frozen(kw_only=True)

@@ -33,7 +33,7 @@ from mediation_core.domain.values.deadlines import Deadline, DeadlineKind
 from mediation_core.domain.values.parties import Party, holds_sensitive_data, persons
 from mediation_core.domain.values.privacy import anonymised_party, anonymised_text, person_names
 from mediation_core.domain.values.risks import Difficulty, PoliceReport, Prevention, RiskFlag
-from mediation_core.domain.values.sources import CaseSource, OnScene, ReferralMode
+from mediation_core.domain.values.sources import CaseSource, OnlineConsent, OnScene, ReferralMode
 
 
 class CaseStatus(enum.Enum):
@@ -180,6 +180,7 @@ class CaseState:
     repeat_of: str | None = None
     insurers: tuple[str, ...] = ()
     on_scene: OnScene | None = None
+    online_consents: tuple[OnlineConsent, ...] = ()
     scheduled: tuple[ScheduledSession, ...] = ()
     number: str | None = None
     accepted_on: dt.date | None = None
@@ -521,6 +522,7 @@ def start(case_id: str, version: int, event: ev.DisputeReceived) -> CaseState:
         repeat_of=event.repeat_of,
         insurers=event.insurers,
         on_scene=event.on_scene,
+        online_consents=event.online_consents,
         sensitive=event.sensitive or holds_sensitive_data(event.parties, event.received_on),
         requested_by=event.requested_by,
         confidential=event.confidential,
