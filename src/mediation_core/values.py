@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from mediation_core.domain.case.agreements import (
     AgreementSubject,
+    EvidenceKind,
     Mark,
     Responsibility,
     SignatoryKind,
+    SignatureEvidence,
     WrittenTerms,
 )
 from mediation_core.domain.case.commands import (
@@ -245,6 +247,7 @@ __all__ = [
     "EditionTerms",
     "Employment",
     "EvaluationRound",
+    "EvidenceKind",
     "ExcludedMatter",
     "Exclusion",
     "FeedbackKind",
@@ -321,6 +324,7 @@ __all__ = [
     "SettlementRoute",
     "Side",
     "SignatoryKind",
+    "SignatureEvidence",
     "StatisticalReturn",
     "StatisticsReport",
     "TerminationReason",

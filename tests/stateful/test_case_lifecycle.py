@@ -30,7 +30,13 @@ from mediation_core.app.service import MediationService, replay_records
 from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.domain.aggregates import RULEBOOK
 from mediation_core.domain.case import commands as c
-from mediation_core.domain.case.agreements import AgreementSubject, Mark, SignatoryKind
+from mediation_core.domain.case.agreements import (
+    AgreementSubject,
+    EvidenceKind,
+    Mark,
+    SignatoryKind,
+    SignatureEvidence,
+)
 from mediation_core.domain.case.courts import ConfirmationResult
 from mediation_core.domain.case.followups import Performance, Satisfaction
 from mediation_core.domain.case.invariants import broken_invariants
@@ -393,7 +399,26 @@ class CaseLifecycle(RuleBasedStateMachine):
             SignatoryKind.MEDIATOR: presiding if plausible and presiding else data.draw(mediators),
             SignatoryKind.COMMITTEE_SEAL: "",
         }[kind]
-        self.apply(c.SignAgreement(case_id=CASE, kind=kind, signer_id=signer, on=self.on(d), mark=Mark.SIGNATURE))
+        on = self.on(d)
+        evidence = data.draw(
+            st.sampled_from(
+                [
+                    None,
+                    SignatureEvidence(kind=EvidenceKind.HANDWRITTEN, signer="签署人"),
+                    SignatureEvidence(
+                        kind=EvidenceKind.ELECTRONIC_SIGNATURE,
+                        signer="签署人",
+                        certificate="2A6F3C01",
+                        signed_file=digest_of(b"agreement.pdf"),
+                        signed_at=dt.datetime.combine(on, dt.time(9), tzinfo=CHINA_TZ),
+                    ),
+                    SignatureEvidence(kind=EvidenceKind.ELECTRONIC_SIGNATURE, signer="签署人"),
+                ]
+            )
+        )
+        self.apply(
+            c.SignAgreement(case_id=CASE, kind=kind, signer_id=signer, on=on, mark=Mark.SIGNATURE, evidence=evidence)
+        )
 
     @rule(reason=st.sampled_from(TerminationReason), note=st.sampled_from(["", "说明"]), now=st.integers(0, 6))
     def terminate(self, reason: TerminationReason, note: str, now: int) -> None:

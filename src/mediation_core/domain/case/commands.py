@@ -12,7 +12,13 @@ from decimal import Decimal
 
 from attrs import field, frozen
 
-from mediation_core.domain.case.agreements import AgreementSubject, Mark, SignatoryKind, WrittenTerms
+from mediation_core.domain.case.agreements import (
+    AgreementSubject,
+    Mark,
+    SignatoryKind,
+    SignatureEvidence,
+    WrittenTerms,
+)
 from mediation_core.domain.case.courts import ConfirmationResult
 from mediation_core.domain.case.followups import Performance, Satisfaction
 from mediation_core.domain.case.outcomes import DeclineReason, Route, TerminationReason
@@ -244,13 +250,15 @@ class DraftWrittenAgreement(CaseCommand):
 
 @frozen(kw_only=True)
 class SignAgreement(CaseCommand):
-    """A party's mark, the presiding mediator's signature, or the committee seal."""
+    """A party's mark, the presiding mediator's signature, or the committee seal; ``evidence``
+    what proves it (a handwritten or electronic signature, an electronic seal, a fingerprint)."""
 
     kind: SignatoryKind
     on: dt.date
     signer_id: str = ""
     mark: Mark = Mark.SIGNATURE
     late_explanation: str = ""
+    evidence: SignatureEvidence | None = None
 
 
 @frozen(kw_only=True)

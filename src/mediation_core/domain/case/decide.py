@@ -252,7 +252,7 @@ def _oral(cmd: c.ReachOralAgreement, state: CaseState, ctx: DecisionContext) -> 
 
 
 def _signed(cmd: c.SignAgreement, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
-    signature = Signature(kind=cmd.kind, signer_id=cmd.signer_id, mark=cmd.mark, on=cmd.on)
+    signature = Signature(kind=cmd.kind, signer_id=cmd.signer_id, mark=cmd.mark, on=cmd.on, evidence=cmd.evidence)
     out: list[ev.CaseEvent] = [ev.AgreementSigned(signature=signature, **_after_term(cmd, state))]
     effective = written_effective_on(state.party_ids, (*state.signatures, signature), _wards(state))
     if effective is not None:
@@ -467,7 +467,14 @@ DECIDERS.update(
         ),
         c.SignAgreement: Decider(
             emits=ev.AgreementSigned,
-            rules=(*BASE, CONSENT, agreement.signature_valid, agreement.minor_signed_by_guardian, LATE_AGREEMENT),
+            rules=(
+                *BASE,
+                CONSENT,
+                agreement.signature_valid,
+                agreement.minor_signed_by_guardian,
+                agreement.signature_evidence_complete,
+                LATE_AGREEMENT,
+            ),
             build=_signed,
         ),
         c.TerminateCase: Decider(
