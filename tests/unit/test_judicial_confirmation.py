@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import mediation_core.app.service  # noqa: F401 - declares every aggregate's rules
-from builders import D0, REGISTRY, day
+from builders import D0, MEDIATOR, REGISTRY, day
+from mediation_core.app.service import MediationService
+from mediation_core.demo.walkthrough import render
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.case.courts import (
     COURT_CASE_NUMBER,
@@ -22,6 +25,7 @@ from mediation_core.domain.case.courts import (
 from mediation_core.domain.case.state import CaseStatus
 from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.exports.forms import DocumentForm, case_document
+from mediation_core.testing import scenarios as sc
 from story import Story
 
 COURT = "市中区人民法院"
@@ -143,3 +147,25 @@ def test_the_agreement_prints_a_rejection_with_the_routes() -> None:
     assert "裁定驳回申请" in text
     assert "也可以向人民法院提起诉讼" in text
     assert "强制执行效力" not in text
+
+
+def test_the_case_file_shown_says_the_agreement_is_enforceable(
+    service: MediationService, clock: sc.ScriptClock
+) -> None:
+    """``mediation case show`` prints the case file through ``walkthrough.render``."""
+    later = (c.RecordFollowUp, c.FileDocument, c.ArchiveCase)
+    script = [(m, cmd) for m, cmd in sc.lifecycle("jc-1") if not isinstance(cmd, later)]
+    sc.run(service.handle, clock, script)
+    clock.now = script[-1][0] + dt.timedelta(days=1)
+    applied_on = clock.now.date()
+    apply = c.ApplyJudicialConfirmation(case_id="jc-1", on=applied_on, applicant_ids=("p1", "p2"), court=COURT)
+    service.handle(apply, MEDIATOR)
+    shown = render(service.case_file("jc-1", MEDIATOR))
+    assert "司法确认" not in shown.splitlines()[1]
+    clock.now += dt.timedelta(days=7)
+    service.handle(attrs.evolve(ruling(clock.now.date()), case_id="jc-1"), MEDIATOR)
+    shown = render(service.case_file("jc-1", MEDIATOR))
+    assert shown.splitlines()[1] == (
+        f"  司法确认 / judicial confirmation: {COURT}于2026年5月17日裁定调解协议有效（{NUMBER}），"
+        "本协议已经人民法院司法确认，具有强制执行效力。"
+    )

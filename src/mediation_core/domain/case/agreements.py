@@ -64,6 +64,10 @@ class Mark(enum.Enum):
     SEAL = "seal"
     FINGERPRINT = "fingerprint"
 
+    @property
+    def title_zh(self) -> str:
+        return {"signature": "签名", "seal": "盖章", "fingerprint": "按指印"}[self.value]
+
 
 class EvidenceKind(enum.Enum):
     """What proves a mark: a handwritten signature, an electronic signature or seal, a fingerprint."""

@@ -185,7 +185,7 @@ def signature_evidence_complete(cmd: SignAgreement, state: CaseState, ctx: Decis
     if evidence.kind.mark is not cmd.mark:
         yield v(
             "evidence.kind",
-            f"{evidence.kind.title_zh}与签署方式（{cmd.mark.value}）不符",
+            f"{evidence.kind.title_zh}与签署方式（{cmd.mark.title_zh}）不符",
             f"{evidence.kind.value} does not prove a {cmd.mark.value}",
         )
     if evidence.kind.electronic:
