@@ -88,7 +88,9 @@ def test_a_confirmed_agreement_becomes_enforceable() -> None:
     assert CaseFileItem.JUDICIAL_CONFIRMATION in story.s.documents
     confirmation = story.s.confirmation
     assert confirmation is not None
-    assert confirmation.summary_zh() == f"{COURT}于2026年5月15日裁定调解协议有效（{NUMBER}），本协议{ENFORCEABLE_ZH}。"
+    assert (
+        confirmation.summary_zh() == f"{COURT}于2026年5月15日裁定调解协议有效，案号{NUMBER}。本协议{ENFORCEABLE_ZH}。"
+    )
     assert ENFORCEABLE_ZH == "已经人民法院司法确认，具有强制执行效力"
 
 
@@ -134,10 +136,8 @@ def test_the_agreement_prints_the_courts_confirmation() -> None:
     assert "司法确认" not in before
     story.do(ruling(day(9)))
     text = case_document(DocumentForm.AGREEMENT, story.s, story.events, REGISTRY, {}, masked=False).text()
-    assert (
-        f"司法确认：{COURT}于2026年5月15日裁定调解协议有效（{NUMBER}），本协议已经人民法院司法确认，具有强制执行效力。"
-        in text
-    )
+    ruled = f"司法确认：{COURT}于2026年5月15日裁定调解协议有效，案号{NUMBER}。"
+    assert f"{ruled}本协议已经人民法院司法确认，具有强制执行效力。" in text
 
 
 def test_the_agreement_prints_a_rejection_with_the_routes() -> None:
@@ -166,6 +166,6 @@ def test_the_case_file_shown_says_the_agreement_is_enforceable(
     service.handle(attrs.evolve(ruling(clock.now.date()), case_id="jc-1"), MEDIATOR)
     shown = render(service.case_file("jc-1", MEDIATOR))
     assert shown.splitlines()[1] == (
-        f"  司法确认 / judicial confirmation: {COURT}于2026年5月17日裁定调解协议有效（{NUMBER}），"
+        f"  司法确认 / judicial confirmation: {COURT}于2026年5月17日裁定调解协议有效，案号{NUMBER}。"
         "本协议已经人民法院司法确认，具有强制执行效力。"
     )

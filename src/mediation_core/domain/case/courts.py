@@ -91,7 +91,7 @@ class ConfirmationRuling:
     def summary_zh(self) -> str:
         """One line for the case file and the agreement."""
         day = f"{self.on.year}年{self.on.month}月{self.on.day}日"
-        head = f"{self.court}于{day}{self.result.title_zh}（{self.court_case_number}）"
+        head = f"{self.court}于{day}{self.result.title_zh}，案号{self.court_case_number}。"
         if self.enforceable:
-            return f"{head}，本协议{ENFORCEABLE_ZH}。"
-        return f"{head}。{self.notice}"
+            return f"{head}本协议{ENFORCEABLE_ZH}。"
+        return f"{head}{self.notice}"
