@@ -13,8 +13,9 @@ from builders import D0, MEDIATOR, MEDIATOR_ID, REGISTRY
 from mediation_core.app import integrity
 from mediation_core.app.service import MediationService
 from mediation_core.domain.case import commands as c
-from mediation_core.domain.case.agreements import EvidenceKind, Mark, SignatoryKind, SignatureEvidence
+from mediation_core.domain.case.agreements import EvidenceKind, Mark, SignatoryKind, Signature, SignatureEvidence
 from mediation_core.domain.case.events import AgreementSigned
+from mediation_core.domain.case.retention import anonymised_event
 from mediation_core.domain.case.state import CaseStatus
 from mediation_core.domain.errors import AuthorisationError
 from mediation_core.domain.values.actors import Actor, Role
@@ -212,3 +213,19 @@ def test_deep_verification_finds_an_electronic_mark_without_its_certificate(
     ]
     assert "certificate or seal id" in found[0].detail
     assert found[0].title_zh == "签章凭证不全"
+
+
+def test_anonymising_strikes_the_signer_and_keeps_the_digest_and_certificate() -> None:
+    """After the retention period the signer's name goes, but the file can still be checked."""
+    phone = "13812345678"  # the signer's phone, erased wherever it was copied, but not out of a digest
+    digits = FileDigest(algorithm=DigestAlgorithm.SHA256, hex=phone + "0" * 53)
+    evidence = electronic("王建国", signed_file=digits, certificate=f"CA{phone}")
+    event = AgreementSigned(
+        signature=Signature(kind=SignatoryKind.PARTY, signer_id="p1", mark=Mark.SIGNATURE, on=D0, evidence=evidence)
+    )
+    kept = anonymised_event(event, ("王建国",), erase=(phone,))
+    assert isinstance(kept, AgreementSigned)
+    assert kept.signature.evidence is not None
+    assert "王建国" not in kept.signature.evidence.signer
+    assert kept.signature.evidence.signed_file == digits
+    assert kept.signature.evidence.certificate == f"CA{phone}"

@@ -49,7 +49,7 @@ def confirmation_eligible(
 @rule(
     "confirmation_window",
     basis=(
-        "人民调解法 第33条 (2010年); 民事诉讼法 第205条; 民法典 第203条 (2020年: 末日为休假日的顺延); "
+        "人民调解法 第33条 (2010年); 民事诉讼法 第205条 (2023年修正); 民法典 第203条 (2020年: 末日为休假日的顺延); "
         "see docs/legal-basis.md §1.4.7, §1.5"
     ),
     kind=RuleKind.HARD,
@@ -106,7 +106,7 @@ def confirmation_excluded_subjects(
 RULING_BASIS = (
     "人民调解法 第33条 (2010年); 民事诉讼法 第205条、第206条 (2023年修正; 2021年修正本 第201条、第202条); "
     "最高人民法院关于人民调解协议司法确认程序的若干规定 第2条、第4条 (法释〔2011〕5号); "
-    "see docs/legal-basis.md §1.4.7"
+    "see docs/legal-basis.md §1.4.7a"
 )
 
 
