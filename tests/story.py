@@ -22,9 +22,21 @@ from mediation_core.domain.errors import RuleViolationError
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.domain.values.casefile import CaseFileItem
+from mediation_core.domain.values.digests import digest_of
 from mediation_core.domain.values.parties import Party
 from mediation_core.domain.values.policy import Policy
-from mediation_core.domain.values.sources import CaseSource, OnScene
+from mediation_core.domain.values.sources import CaseSource, OnlineConsent, OnScene
+
+
+def online_consent(party_id: str, on: dt.date) -> OnlineConsent:
+    """An applicant's consent captured online at 8 in the morning of ``on``."""
+    return OnlineConsent(
+        party_id=party_id,
+        channel="浙里调",
+        captured_at=dt.datetime.combine(on, dt.time(8), CHINA_TZ),
+        reference=f"ZLT-{on:%Y%m%d}-0001",
+        text_hash=digest_of("本人自愿申请人民调解".encode()),
+    )
 
 
 class Story:
@@ -81,6 +93,8 @@ class Story:
         if source is CaseSource.MEDIATOR_ON_SCENE and "on_scene" not in kw:
             arrived = dt.datetime.combine(on, dt.time(9), CHINA_TZ)
             kw["on_scene"] = OnScene(mediator_id=MEDIATOR_ID, arrived_at=arrived, place="幸福路1号")
+        if source is CaseSource.ONLINE_APPLICATION and "online_consents" not in kw:
+            kw["online_consents"] = (online_consent(parties[0].party_id, on),)
         self.do(
             c.ReceiveDispute(
                 case_id=self.case_id,

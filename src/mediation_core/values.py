@@ -6,14 +6,21 @@ from __future__ import annotations
 
 from mediation_core.domain.case.agreements import (
     AgreementSubject,
+    EvidenceKind,
     Mark,
     Responsibility,
     SignatoryKind,
+    SignatureEvidence,
     WrittenTerms,
 )
 from mediation_core.domain.case.commands import (
     Authority,
     PriorProceeding,
+)
+from mediation_core.domain.case.courts import (
+    ConfirmationResult,
+    ConfirmationRuling,
+    RefusalRoute,
 )
 from mediation_core.domain.case.followups import (
     Performance,
@@ -147,6 +154,7 @@ from mediation_core.domain.values.deadlines import (
     DueItem,
     Urgency,
 )
+from mediation_core.domain.values.digests import DigestAlgorithm, FileDigest, digest_of
 from mediation_core.domain.values.editions import (
     EditionTerms,
     LawEdition,
@@ -196,6 +204,7 @@ from mediation_core.domain.values.risks import (
 )
 from mediation_core.domain.values.sources import (
     CaseSource,
+    OnlineConsent,
     OnScene,
     ReferralMode,
 )
@@ -217,6 +226,8 @@ __all__ = [
     "Category",
     "Circumstance",
     "CompensationItem",
+    "ConfirmationResult",
+    "ConfirmationRuling",
     "ConsentEvidence",
     "ConsentForm",
     "Damage",
@@ -229,15 +240,18 @@ __all__ = [
     "Determination",
     "DeterminationKind",
     "Difficulty",
+    "DigestAlgorithm",
     "DispatchState",
     "DispatchStatus",
     "DueItem",
     "EditionTerms",
     "Employment",
     "EvaluationRound",
+    "EvidenceKind",
     "ExcludedMatter",
     "Exclusion",
     "FeedbackKind",
+    "FileDigest",
     "FindingStatus",
     "GroupParty",
     "Guardian",
@@ -266,6 +280,7 @@ __all__ = [
     "NoticeKind",
     "OnScene",
     "OnTheSpotConditions",
+    "OnlineConsent",
     "OrgKind",
     "Organisation",
     "OrganisationParty",
@@ -288,6 +303,7 @@ __all__ = [
     "ReferralMode",
     "ReferralState",
     "ReferralStatus",
+    "RefusalRoute",
     "Registry",
     "Responsibility",
     "Resubmission",
@@ -308,6 +324,7 @@ __all__ = [
     "SettlementRoute",
     "Side",
     "SignatoryKind",
+    "SignatureEvidence",
     "StatisticalReturn",
     "StatisticsReport",
     "TerminationReason",
@@ -322,6 +339,7 @@ __all__ = [
     "Urgency",
     "WorkingDayCalendar",
     "WrittenTerms",
+    "digest_of",
     "edition_for",
     "id_document_problem",
     "is_valid_resident_id",

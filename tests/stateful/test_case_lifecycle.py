@@ -30,7 +30,14 @@ from mediation_core.app.service import MediationService, replay_records
 from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.domain.aggregates import RULEBOOK
 from mediation_core.domain.case import commands as c
-from mediation_core.domain.case.agreements import AgreementSubject, Mark, SignatoryKind
+from mediation_core.domain.case.agreements import (
+    AgreementSubject,
+    EvidenceKind,
+    Mark,
+    SignatoryKind,
+    SignatureEvidence,
+)
+from mediation_core.domain.case.courts import ConfirmationResult
 from mediation_core.domain.case.followups import Performance, Satisfaction
 from mediation_core.domain.case.invariants import broken_invariants
 from mediation_core.domain.case.outcomes import DeclineReason, TerminationReason
@@ -39,8 +46,9 @@ from mediation_core.domain.errors import RuleViolationError
 from mediation_core.domain.reporting.ledger import Outcome, ledger_row
 from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.domain.values.casefile import CaseFileItem
+from mediation_core.domain.values.digests import digest_of
 from mediation_core.domain.values.risks import Difficulty, RiskKind
-from mediation_core.domain.values.sources import CaseSource, OnScene
+from mediation_core.domain.values.sources import CaseSource, OnlineConsent, OnScene
 from mediation_core.plugins.manager import load_plugins
 from mediation_core.serialization import event_from_body
 from mediation_core.testing.strategies import party_lists
@@ -123,6 +131,19 @@ class CaseLifecycle(RuleBasedStateMachine):
                 )
                 if source is CaseSource.MEDIATOR_ON_SCENE
                 else None
+            ),
+            online_consents=(
+                (
+                    OnlineConsent(
+                        party_id=parties[0].party_id,
+                        channel="浙里调",
+                        captured_at=dt.datetime.combine(self.today, dt.time(8), tzinfo=CHINA_TZ),
+                        reference="ZLT-0001",
+                        text_hash=digest_of(b"consent"),
+                    ),
+                )
+                if source is CaseSource.ONLINE_APPLICATION
+                else ()
             ),
         )
         if category == "nope":
@@ -378,7 +399,26 @@ class CaseLifecycle(RuleBasedStateMachine):
             SignatoryKind.MEDIATOR: presiding if plausible and presiding else data.draw(mediators),
             SignatoryKind.COMMITTEE_SEAL: "",
         }[kind]
-        self.apply(c.SignAgreement(case_id=CASE, kind=kind, signer_id=signer, on=self.on(d), mark=Mark.SIGNATURE))
+        on = self.on(d)
+        evidence = data.draw(
+            st.sampled_from(
+                [
+                    None,
+                    SignatureEvidence(kind=EvidenceKind.HANDWRITTEN, signer="签署人"),
+                    SignatureEvidence(
+                        kind=EvidenceKind.ELECTRONIC_SIGNATURE,
+                        signer="签署人",
+                        certificate="2A6F3C01",
+                        signed_file=digest_of(b"agreement.pdf"),
+                        signed_at=dt.datetime.combine(on, dt.time(9), tzinfo=CHINA_TZ),
+                    ),
+                    SignatureEvidence(kind=EvidenceKind.ELECTRONIC_SIGNATURE, signer="签署人"),
+                ]
+            )
+        )
+        self.apply(
+            c.SignAgreement(case_id=CASE, kind=kind, signer_id=signer, on=on, mark=Mark.SIGNATURE, evidence=evidence)
+        )
 
     @rule(reason=st.sampled_from(TerminationReason), note=st.sampled_from(["", "说明"]), now=st.integers(0, 6))
     def terminate(self, reason: TerminationReason, note: str, now: int) -> None:
@@ -392,6 +432,18 @@ class CaseLifecycle(RuleBasedStateMachine):
         self.apply(
             c.ApplyJudicialConfirmation(
                 case_id=CASE, on=self.today, applicant_ids=tuple(sorted(applicants)), court="市中区人民法院"
+            )
+        )
+
+    @rule(
+        result=st.sampled_from(ConfirmationResult),
+        court=st.sampled_from(["市中区人民法院", "高新区人民法院"]),
+        number=st.sampled_from(["（2026）川1102民特7号", "7号"]),
+    )
+    def rule_on_confirmation(self, result: ConfirmationResult, court: str, number: str) -> None:
+        self.apply(
+            c.RecordJudicialConfirmation(
+                case_id=CASE, on=self.today, result=result, court=court, court_case_number=number
             )
         )
 

@@ -10,6 +10,7 @@ the store alone cannot tell: a stream deleted whole, or history rewritten by a k
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import re
@@ -23,6 +24,8 @@ from mediation_core.app.access import _document as denial_document
 from mediation_core.app.catalogue import BY_NAME, READERS
 from mediation_core.app.ports import Document, Store, recorded_streams
 from mediation_core.app.runtime import event_of, masked_notice
+from mediation_core.domain.case.agreements import EvidenceKind, SignatoryKind, Signature
+from mediation_core.domain.case.events import AgreementSigned
 from mediation_core.domain.reporting.imports import LedgerRowImported
 from mediation_core.domain.reporting.ledger import LedgerRow
 from mediation_core.domain.reporting.rollups import CellKey, add, contributions
@@ -38,6 +41,7 @@ from mediation_core.domain.values.access import (
     ChainResealed,
 )
 from mediation_core.domain.values.calendar import local_date
+from mediation_core.domain.values.digests import DigestAlgorithm, digest_of
 from mediation_core.domain.values.notices import NoticeKind
 from mediation_core.records import ChainBreak, RecordedEvent
 from mediation_core.serialization import event_body
@@ -62,6 +66,7 @@ class FindingKind(enum.Enum):
     STREAM_MISSING = "stream_missing"
     ANCHOR_DIFFERS = "anchor_differs"
     ANCHOR_INVALID = "anchor_invalid"
+    SIGNATURE_EVIDENCE_INCOMPLETE = "signature_evidence_incomplete"
 
 
 TITLES: Mapping[FindingKind, tuple[str, str]] = {
@@ -78,6 +83,7 @@ TITLES: Mapping[FindingKind, tuple[str, str]] = {
     FindingKind.STREAM_MISSING: ("记录流缺失", "stream missing"),
     FindingKind.ANCHOR_DIFFERS: ("与锚定清单不符", "differs from the anchor"),
     FindingKind.ANCHOR_INVALID: ("锚定清单无效", "anchor invalid"),
+    FindingKind.SIGNATURE_EVIDENCE_INCOMPLETE: ("签章凭证不全", "signature evidence incomplete"),
 }
 
 
@@ -221,6 +227,36 @@ def _replayed(  # noqa: PLR0917 - the walk's accumulators, passed on purpose
         )
     for doc in projection.documents:
         expected_docs[(doc.kind, doc.key)] = doc
+    findings += evidence_findings(stream_id, records, events)
+    return findings
+
+
+def evidence_findings(stream_id: str, records: Sequence[RecordedEvent], events: Sequence[object]) -> list[Finding]:
+    """Every recorded electronic signature or seal names its certificate or seal id and the
+    signed file's well-formed digest (电子签名法（2019年修正） 第13条): the rule checks it on the
+    way in; this finds a record that came in another way (an import, an older version)."""
+    findings = []
+    for r, e in zip(records, events, strict=True):
+        if not isinstance(e, AgreementSigned) or e.signature.evidence is None:
+            continue
+        evidence = e.signature.evidence
+        missing = []
+        if evidence.kind.electronic and not evidence.certificate.strip():
+            missing.append("certificate or seal id")
+        if evidence.kind.electronic and evidence.signed_file is None:
+            missing.append("signed file digest")
+        if evidence.signed_file is not None and evidence.signed_file.problem() is not None:
+            missing.append("a well-formed signed file digest")
+        if missing:
+            findings.append(
+                Finding(
+                    kind=FindingKind.SIGNATURE_EVIDENCE_INCOMPLETE,
+                    stream_id=stream_id,
+                    version=r.version,
+                    detail=f"{evidence.kind.value} of {e.signature.signer_id or e.signature.kind.value} "
+                    f"lacks: {', '.join(missing)}",
+                )
+            )
     return findings
 
 
@@ -400,3 +436,59 @@ def _outbox(store: Store, raised: Mapping[str, str], streams: set[str]) -> list[
                 )
             )
     return findings
+
+
+@frozen(kw_only=True)
+class SignedFileMatch:
+    """A mark whose recorded signed-file digest is the presented file's."""
+
+    signatory: SignatoryKind
+    signer_id: str
+    evidence: EvidenceKind
+    certificate: str
+    algorithm: DigestAlgorithm
+
+
+@frozen(kw_only=True)
+class SignedFileCheck:
+    """A presented file against a case's signature evidence: its SHA-256 (and SM3 where this
+    Python's OpenSSL offers it), how many marks record a signed-file digest, and which match."""
+
+    case_id: str
+    sha256: str
+    sm3: str | None
+    recorded: int
+    matches: tuple[SignedFileMatch, ...]
+
+    @property
+    def ok(self) -> bool:
+        """The file is one the case file says was signed."""
+        return bool(self.matches)
+
+
+def signed_file_check(case_id: str, signatures: Iterable[Signature], data: bytes) -> SignedFileCheck:
+    """Which of ``signatures`` recorded ``data`` as the file they signed."""
+    digests = {DigestAlgorithm.SHA256: digest_of(data, DigestAlgorithm.SHA256).hex}
+    with contextlib.suppress(ValueError):  # an OpenSSL without SM3 checks SHA-256 digests only
+        digests[DigestAlgorithm.SM3] = digest_of(data, DigestAlgorithm.SM3).hex
+    recorded = [s for s in signatures if s.evidence is not None and s.evidence.signed_file is not None]
+    matches = tuple(
+        SignedFileMatch(
+            signatory=s.kind,
+            signer_id=s.signer_id,
+            evidence=s.evidence.kind,
+            certificate=s.evidence.certificate,
+            algorithm=s.evidence.signed_file.algorithm,
+        )
+        for s in recorded
+        if s.evidence is not None
+        and s.evidence.signed_file is not None
+        and digests.get(s.evidence.signed_file.algorithm) == s.evidence.signed_file.hex
+    )
+    return SignedFileCheck(
+        case_id=case_id,
+        sha256=digests[DigestAlgorithm.SHA256],
+        sm3=digests.get(DigestAlgorithm.SM3),
+        recorded=len(recorded),
+        matches=matches,
+    )

@@ -300,6 +300,16 @@ class Queries(ServiceBase):
         authorise_administration(actor, "校验案卷哈希链", "verify the hash chains")
         return self.store.verify(self.seal_keys)
 
+    @query("verify_signed_file")
+    def verify_signed_file(self, case_id: str, data: bytes, actor: Actor) -> integrity.SignedFileCheck:
+        """Whether ``data`` is a file the case's signature evidence says was signed: its digest
+        against every mark's recorded signed-file digest, under the algorithm each recorded
+        (:func:`~mediation_core.app.integrity.signed_file_check`); for those who may read the case."""
+        self.case_file(case_id, actor)  # authorises the read and logs a refusal
+        state = replay_records(case_id, self.store.read(case_id))
+        signatures = state.signatures if state is not None else ()
+        return integrity.signed_file_check(case_id, signatures, data)
+
     @query("verify_deep")
     def verify_deep(self, actor: Actor = SYSTEM_ACTOR) -> list[integrity.Finding]:
         """Everything :meth:`verify` finds, and every derived table (ledger rows, statistics

@@ -62,6 +62,13 @@ def register(add: Callable[..., Any]) -> None:
         help="write a signed manifest of every stream's head to FILE when it does not exist; "
         "check the store against it when it does",
     )
+    verify.add_argument(
+        "--signed-file",
+        nargs=2,
+        metavar=("CASE", "FILE"),
+        help="check that FILE is the file a mark on CASE's agreement recorded as signed (its SHA-256 or SM3 "
+        "digest); exit 8 when no mark recorded it",
+    )
     keys = add(
         "seal-keys",
         "the configured seal keys and how many records each sealed; --reseal seals every stream again "
@@ -191,6 +198,8 @@ def run_db(session: Session) -> int:
 
 def run_verify(session: Session) -> int:
     args = session.args
+    if args.signed_file:
+        return _verify_signed_file(session)
     if args.deep or args.anchor:
         return _verify_findings(session)
     with session.service(writes=False) as service:
@@ -219,6 +228,59 @@ def run_verify(session: Session) -> int:
     else:
         args.stdout.write(f"{streams} stream(s); every hash chain is whole\n")
     return 8 if breaks else 0
+
+
+def _verify_signed_file(session: Session) -> int:
+    """``verify --signed-file CASE FILE``: the file's digest against the case's signature evidence."""
+    args = session.args
+    case_id, path = args.signed_file
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        msg = f"{path}: {exc.strerror or exc}"
+        raise UsageError(msg) from exc
+    with session.service(writes=False) as service:
+        check = service.verify_signed_file(case_id, data, session.actor)
+    if args.json:
+        args.stdout.write(
+            to_json(
+                {
+                    "case_id": check.case_id,
+                    "file": path,
+                    "sha256": check.sha256,
+                    "sm3": check.sm3,
+                    "recorded": check.recorded,
+                    "matches": [
+                        {
+                            "signatory": m.signatory.value,
+                            "signer_id": m.signer_id,
+                            "evidence": m.evidence.value,
+                            "certificate": m.certificate,
+                            "algorithm": m.algorithm.value,
+                        }
+                        for m in check.matches
+                    ],
+                }
+            )
+        )
+        return 0 if check.ok else 8
+    args.stdout.write(f"SHA-256 {check.sha256}\n")
+    if check.sm3:
+        args.stdout.write(f"SM3     {check.sm3}\n")
+    for m in check.matches:
+        args.stdout.write(
+            f"相符 / matches: {m.signatory.title_zh} {m.signer_id} {m.evidence.title_zh}"
+            f"{'（' + m.certificate + '）' if m.certificate else ''} {m.algorithm.title_zh}\n"
+        )
+    if check.ok:
+        args.stdout.write(
+            f"{len(check.matches)} of {check.recorded} recorded signed-file digest(s) match / 文件与签署记录相符\n"
+        )
+        return 0
+    args.stdout.write(
+        f"no mark on {check.case_id} recorded this file ({check.recorded} digest(s) recorded) / 文件与签署记录不符\n"
+    )
+    return 8
 
 
 def _verify_findings(session: Session) -> int:

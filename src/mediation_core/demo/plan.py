@@ -41,6 +41,7 @@ from mediation_core.demo.figures import SOURCE
 from mediation_core.demo.people import People
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.case.agreements import Mark, Responsibility, SignatoryKind, WrittenTerms
+from mediation_core.domain.case.courts import ConfirmationResult
 from mediation_core.domain.case.followups import Performance, Satisfaction
 from mediation_core.domain.case.outcomes import DeclineReason, TerminationReason
 from mediation_core.domain.dispatch import commands as dc
@@ -82,6 +83,7 @@ from mediation_core.exports.forms import zh_date
 PERIOD = Period.half(2025, 2)
 """The half-year the demo reports on: July to December 2025."""
 STORY_END = dt.date(2026, 1, 20)
+DEMO_COURT = "市中区人民法院"
 """The story goes on into January: follow-ups, archiving, the December returns, the evaluation."""
 EVALUATION_DAY = dt.date(2026, 1, 16)
 TRAFFIC_OFFICER = Actor(actor_id="t-officer", role=Role.POLICE_OFFICER, scope_id=BRIGADE, name="交警")
@@ -997,6 +999,8 @@ class Planner:
         )
         if written:
             self.written_agreement(d, m, end)
+            if "written_agreement" not in self.samples:
+                self.confirmed(d, actor, end)
             self.samples.setdefault("written_agreement", case)
         else:
             self.add(
@@ -1008,6 +1012,32 @@ class Planner:
             )
             self.samples.setdefault("oral_agreement", case)
         self.follow_up_and_archive(d, m)
+
+    def confirmed(self, d: Dispute, actor: Actor, effective_on: dt.date) -> None:
+        """The sample agreement: the parties apply for 司法确认 the next day and the court confirms
+        it two days later (no draw: the rest of the story stays as it was)."""
+        applied_on, ruled_on = effective_on + dt.timedelta(days=1), effective_on + dt.timedelta(days=3)
+        parties = tuple(p.party_id for p in d.parties)
+        self.add(
+            applied_on,
+            16,
+            40,
+            actor,
+            c.ApplyJudicialConfirmation(case_id=d.case_id, on=applied_on, applicant_ids=parties, court=DEMO_COURT),
+        )
+        self.add(
+            ruled_on,
+            9,
+            0,
+            actor,
+            c.RecordJudicialConfirmation(
+                case_id=d.case_id,
+                on=ruled_on,
+                result=ConfirmationResult.CONFIRMED,
+                court=DEMO_COURT,
+                court_case_number=f"（{applied_on.year}）川1102民特{d.serial % 1000 + 1}号",
+            ),
+        )
 
     def prevent(self, d: Dispute, case: str, actor: Actor, on: dt.date) -> None:
         """The flagged risk did not escalate: the room records it (防止民转刑, 预防处置群体性事件)

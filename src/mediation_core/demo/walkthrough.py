@@ -227,6 +227,8 @@ def render(case_file: CaseFile) -> str:
     out = io.StringIO()
     state = case_file.state
     print(f"案件卷宗 / case file {state.number}  ({state.status.title_zh} / {state.status.value})", file=out)
+    if state.confirmation is not None:
+        print(f"  司法确认 / judicial confirmation: {state.confirmation.summary_zh()}", file=out)
     for r in case_file.records:
         body = json.dumps(r.body, ensure_ascii=False, sort_keys=True)
         print(

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from attrs import evolve, frozen
 
 from mediation_core.domain.case import events as ev
-from mediation_core.domain.case.agreements import AgreementForm, SignatoryKind
+from mediation_core.domain.case.agreements import AgreementForm, SignatoryKind, Signature
 from mediation_core.domain.case.state import CaseState
 from mediation_core.domain.errors import DomainError
 from mediation_core.domain.kernel.event import DomainEvent
@@ -536,6 +536,8 @@ def agreement(c: _Case) -> FormDocument:
             f"本协议一式{copies}份，当事人各执一份，人民调解委员会留存一份。"
         ),
         Paragraph(text=f"生效日期：{zh_date(s.agreement.effective_on)}"),
+        *((Paragraph(text=f"司法确认：{s.confirmation.summary_zh()}"),) if s.confirmation else ()),
+        *_evidence(c, s.agreement.signatures),
         Signatures(
             lines=(
                 *(f"当事人（签名、盖章或按指印）：{p.name}" for p in s.parties),
@@ -551,6 +553,29 @@ def agreement(c: _Case) -> FormDocument:
     holders += [f"副本{n}" for n in range(len(holders) + 1, copies + 1)]
     pages = tuple(Page(caption=f"第{n}份 共{copies}份 {holders[n - 1]}", blocks=body) for n in range(1, copies + 1))
     return c.form(DocumentForm.AGREEMENT, "人民调解协议书", pages)
+
+
+def _signatory(c: _Case, sig: Signature) -> str:
+    if sig.kind is SignatoryKind.PARTY:
+        return f"当事人{c.party_name(sig.signer_id)}"
+    if sig.kind is SignatoryKind.GUARDIAN:
+        return f"监护人（{_guardian_name(c.state, sig.signer_id)}）"
+    if sig.kind is SignatoryKind.MEDIATOR:
+        return f"人民调解员{c.mediator(sig.signer_id)}"
+    return f"{c.committee}印章"
+
+
+def _evidence(c: _Case, signatures: Sequence[Signature]) -> tuple[Block, ...]:
+    """签署凭证: each mark's evidence (how it was made, by whom, the certificate or seal id, the
+    signed file's digest), where the case file recorded it."""
+    lines = [
+        f"{_signatory(c, sig)}：{c.text('；'.join(sig.evidence.lines_zh()))}"
+        for sig in signatures
+        if sig.evidence is not None
+    ]
+    if not lines:
+        return ()
+    return (Paragraph(text="签署凭证", heading=True), *(Paragraph(text=line) for line in lines))
 
 
 def _signers(c: _Case, kind: SignatoryKind) -> str:
@@ -658,6 +683,7 @@ def _filed_on(c: _Case) -> dict[CaseFileItem, tuple[dt.date, str]]:
         ev.OralAgreementReached: CaseFileItem.AGREEMENT,
         ev.CaseTerminated: CaseFileItem.TERMINATION_RECORD,
         ev.JudicialConfirmationApplied: CaseFileItem.JUDICIAL_CONFIRMATION,
+        ev.JudicialConfirmationRuled: CaseFileItem.JUDICIAL_CONFIRMATION,
     }
     for e in c.events:
         if isinstance(e, ev.DocumentFiled):

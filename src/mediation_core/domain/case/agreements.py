@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 from attrs import field, frozen
 
+from mediation_core.domain.values.digests import FileDigest
+
 
 class AgreementForm(enum.Enum):
     ORAL = "oral"  # 口头协议
@@ -41,6 +43,15 @@ class SignatoryKind(enum.Enum):
     GUARDIAN = "guardian"
 
     @property
+    def title_zh(self) -> str:
+        return {
+            "party": "当事人",
+            "mediator": "人民调解员",
+            "committee_seal": "人民调解委员会印章",
+            "guardian": "监护人（法定代理人）",
+        }[self.value]
+
+    @property
     def per_signer(self) -> bool:
         """Each party (or each ward's guardian) marks once; the mediator and the seal once in all."""
         return self in (SignatoryKind.PARTY, SignatoryKind.GUARDIAN)
@@ -53,15 +64,85 @@ class Mark(enum.Enum):
     SEAL = "seal"
     FINGERPRINT = "fingerprint"
 
+    @property
+    def title_zh(self) -> str:
+        return {"signature": "签名", "seal": "盖章", "fingerprint": "按指印"}[self.value]
+
+
+class EvidenceKind(enum.Enum):
+    """What proves a mark: a handwritten signature, an electronic signature or seal, a fingerprint."""
+
+    HANDWRITTEN = "handwritten"  # 手写签名
+    ELECTRONIC_SIGNATURE = "electronic_signature"  # 电子签名
+    ELECTRONIC_SEAL = "electronic_seal"  # 电子印章
+    FINGERPRINT = "fingerprint"  # 捺印
+
+    @property
+    def title_zh(self) -> str:
+        return _EVIDENCE_TITLES[self]
+
+    @property
+    def electronic(self) -> bool:
+        return self in (EvidenceKind.ELECTRONIC_SIGNATURE, EvidenceKind.ELECTRONIC_SEAL)
+
+    @property
+    def mark(self) -> Mark:
+        """The mark this evidence proves (签名、盖章或者按指印)."""
+        return _EVIDENCE_MARKS[self]
+
+
+_EVIDENCE_TITLES = {
+    EvidenceKind.HANDWRITTEN: "手写签名",
+    EvidenceKind.ELECTRONIC_SIGNATURE: "电子签名",
+    EvidenceKind.ELECTRONIC_SEAL: "电子印章",
+    EvidenceKind.FINGERPRINT: "捺印",
+}
+_EVIDENCE_MARKS = {
+    EvidenceKind.HANDWRITTEN: Mark.SIGNATURE,
+    EvidenceKind.ELECTRONIC_SIGNATURE: Mark.SIGNATURE,
+    EvidenceKind.ELECTRONIC_SEAL: Mark.SEAL,
+    EvidenceKind.FINGERPRINT: Mark.FINGERPRINT,
+}
+
+
+@frozen(kw_only=True)
+class SignatureEvidence:
+    """What the case file keeps of a mark: its kind, the signer as the mark names them, the
+    certificate serial of an electronic signature or the id of a seal (``certificate``), the
+    digest of the signed file and when it was signed (with its time zone). An electronic
+    signature or seal records its certificate or seal id and the signed file's digest
+    (电子签名法（2019年修正） 第13条: any change after signing can be detected)."""
+
+    kind: EvidenceKind
+    signer: str
+    certificate: str = ""
+    signed_file: FileDigest | None = None
+    signed_at: dt.datetime | None = None
+
+    def lines_zh(self) -> tuple[str, ...]:
+        """The evidence as the agreement prints it."""
+        lines = [f"签署方式：{self.kind.title_zh}；签署人：{self.signer}"]
+        if self.certificate:
+            label = "印章编号" if self.kind in (EvidenceKind.ELECTRONIC_SEAL,) else "证书序列号"
+            lines.append(f"{label}：{self.certificate}")
+        if self.signed_file is not None:
+            lines.append(f"签署文件摘要（{self.signed_file.algorithm.title_zh}）：{self.signed_file.hex}")
+        if self.signed_at is not None:
+            at = self.signed_at
+            lines.append(f"签署时间：{at.year}年{at.month}月{at.day}日 {at:%H:%M}")
+        return tuple(lines)
+
 
 @frozen(kw_only=True)
 class Signature:
-    """One mark on the written agreement. ``signer_id`` is a party or mediator id."""
+    """One mark on the written agreement. ``signer_id`` is a party or mediator id; ``evidence``
+    what proves the mark, where it was recorded."""
 
     kind: SignatoryKind
     signer_id: str
     mark: Mark
     on: dt.date
+    evidence: SignatureEvidence | None = None
 
 
 @frozen(kw_only=True)

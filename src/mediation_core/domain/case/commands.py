@@ -12,14 +12,21 @@ from decimal import Decimal
 
 from attrs import field, frozen
 
-from mediation_core.domain.case.agreements import AgreementSubject, Mark, SignatoryKind, WrittenTerms
+from mediation_core.domain.case.agreements import (
+    AgreementSubject,
+    Mark,
+    SignatoryKind,
+    SignatureEvidence,
+    WrittenTerms,
+)
+from mediation_core.domain.case.courts import ConfirmationResult
 from mediation_core.domain.case.followups import Performance, Satisfaction
 from mediation_core.domain.case.outcomes import DeclineReason, Route, TerminationReason
 from mediation_core.domain.traffic.accident import InsurerNotice, JointBody
 from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.parties import Party
 from mediation_core.domain.values.risks import Difficulty, RiskKind
-from mediation_core.domain.values.sources import CaseSource, OnScene, ReferralMode
+from mediation_core.domain.values.sources import CaseSource, OnlineConsent, OnScene, ReferralMode
 
 
 @frozen(kw_only=True)
@@ -41,7 +48,8 @@ class ReceiveDispute(CaseCommand):
     names the parties who asked for mediation (a walk-in application counts as the applicants'
     request); ``confidential`` marks a dispute involving a party's privacy or trade secrets;
     ``on_scene`` is the mediator who went to the scene on their own (source
-    ``MEDIATOR_ON_SCENE``)."""
+    ``MEDIATOR_ON_SCENE``); ``online_consents`` the applicants' consent captured online (source
+    ``ONLINE_APPLICATION``)."""
 
     room_id: str
     received_on: dt.date
@@ -57,6 +65,7 @@ class ReceiveDispute(CaseCommand):
     requested_by: tuple[str, ...] = ()
     confidential: bool = False
     on_scene: OnScene | None = None
+    online_consents: tuple[OnlineConsent, ...] = ()
 
 
 class Authority(enum.Enum):
@@ -241,13 +250,15 @@ class DraftWrittenAgreement(CaseCommand):
 
 @frozen(kw_only=True)
 class SignAgreement(CaseCommand):
-    """A party's mark, the presiding mediator's signature, or the committee seal."""
+    """A party's mark, the presiding mediator's signature, or the committee seal; ``evidence``
+    what proves it (a handwritten or electronic signature, an electronic seal, a fingerprint)."""
 
     kind: SignatoryKind
     on: dt.date
     signer_id: str = ""
     mark: Mark = Mark.SIGNATURE
     late_explanation: str = ""
+    evidence: SignatureEvidence | None = None
 
 
 @frozen(kw_only=True)
@@ -276,6 +287,20 @@ class ApplyJudicialConfirmation(CaseCommand):
     on: dt.date
     applicant_ids: tuple[str, ...]
     court: str
+
+
+@frozen(kw_only=True)
+class RecordJudicialConfirmation(CaseCommand):
+    """The court's ruling on the joint application (民事诉讼法（2023年修正）第206条): ``on`` is the
+    day it ruled, ``court`` the court applied to, ``court_case_number`` its 案号. ``CONFIRMED``
+    makes the agreement enforceable; ``REFUSED`` records the routes left to the parties, with the
+    court's ``reason`` where it gave one."""
+
+    on: dt.date
+    result: ConfirmationResult
+    court: str
+    court_case_number: str
+    reason: str = ""
 
 
 @frozen(kw_only=True)
@@ -334,6 +359,7 @@ COMMAND_TYPES: tuple[type[CaseCommand], ...] = (
     TerminateCase,
     EndForProceedings,
     ApplyJudicialConfirmation,
+    RecordJudicialConfirmation,
     RecordFollowUp,
     ArchiveCase,
     AnonymiseParties,

@@ -17,6 +17,7 @@ from mediation_core.domain.case import commands as c
 from mediation_core.domain.case import events as ev
 from mediation_core.domain.case.agreements import Signature, copies_for, written_effective_on
 from mediation_core.domain.case.context import CaseContext
+from mediation_core.domain.case.courts import REFUSAL_NOTICE_ZH, REFUSAL_ROUTES, ConfirmationResult
 from mediation_core.domain.case.followups import FollowUp
 from mediation_core.domain.case.limitation import interruption
 from mediation_core.domain.case.outcomes import ALL_ROUTES, PROCEEDINGS_REASONS, ROUTES_NOTICE_ZH, TerminationReason
@@ -86,6 +87,7 @@ def _received(cmd: c.ReceiveDispute, state: None, ctx: CaseContext) -> list[ev.C
             dispatch_id=cmd.dispatch_id,
             insurers=cmd.insurers,
             on_scene=cmd.on_scene,
+            online_consents=cmd.online_consents,
             sensitive=holds_sensitive_data(cmd.parties, cmd.received_on),
             requested_by=cmd.requested_by,
             confidential=cmd.confidential,
@@ -250,7 +252,7 @@ def _oral(cmd: c.ReachOralAgreement, state: CaseState, ctx: DecisionContext) -> 
 
 
 def _signed(cmd: c.SignAgreement, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
-    signature = Signature(kind=cmd.kind, signer_id=cmd.signer_id, mark=cmd.mark, on=cmd.on)
+    signature = Signature(kind=cmd.kind, signer_id=cmd.signer_id, mark=cmd.mark, on=cmd.on, evidence=cmd.evidence)
     out: list[ev.CaseEvent] = [ev.AgreementSigned(signature=signature, **_after_term(cmd, state))]
     effective = written_effective_on(state.party_ids, (*state.signatures, signature), _wards(state))
     if effective is not None:
@@ -267,6 +269,21 @@ def _signed(cmd: c.SignAgreement, state: CaseState, ctx: DecisionContext) -> lis
 def _wards(state: CaseState) -> tuple[str, ...]:
     """Parties whose guardian signs the agreement: their age is taken on the day it was drafted."""
     return wards(state.parties, state.drafted_on) if state.drafted_on else ()
+
+
+def _ruled(cmd: c.RecordJudicialConfirmation, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
+    refused = cmd.result is ConfirmationResult.REFUSED
+    return [
+        ev.JudicialConfirmationRuled(
+            on=cmd.on,
+            result=cmd.result,
+            court=cmd.court.strip(),
+            court_case_number=cmd.court_case_number.strip(),
+            routes=REFUSAL_ROUTES if refused else (),
+            notice=REFUSAL_NOTICE_ZH if refused else "",
+            reason=cmd.reason,
+        )
+    ]
 
 
 def _follow_up(cmd: c.RecordFollowUp, state: CaseState, ctx: DecisionContext) -> list[ev.CaseEvent]:
@@ -326,6 +343,7 @@ DECIDERS.update(
                 intake.child_data_guardian_consent,
                 intake.representatives_at_most_five,
                 intake.on_scene_recorded,
+                intake.online_application_evidenced,
             ),
             build=_received,
         ),
@@ -449,7 +467,14 @@ DECIDERS.update(
         ),
         c.SignAgreement: Decider(
             emits=ev.AgreementSigned,
-            rules=(*BASE, CONSENT, agreement.signature_valid, agreement.minor_signed_by_guardian, LATE_AGREEMENT),
+            rules=(
+                *BASE,
+                CONSENT,
+                agreement.signature_valid,
+                agreement.minor_signed_by_guardian,
+                agreement.signature_evidence_complete,
+                LATE_AGREEMENT,
+            ),
             build=_signed,
         ),
         c.TerminateCase: Decider(
@@ -466,6 +491,15 @@ DECIDERS.update(
             emits=ev.JudicialConfirmationApplied,
             rules=(*BASE, PARTY, confirmation.confirmation_window, confirmation.confirmation_excluded_subjects),
             build=_simple(ev.JudicialConfirmationApplied, "on", "applicant_ids", "court"),
+        ),
+        c.RecordJudicialConfirmation: Decider(
+            emits=ev.JudicialConfirmationRuled,
+            rules=(
+                *BASE,
+                confirmation.confirmation_ruling_follows_application,
+                confirmation.court_case_number_well_formed,
+            ),
+            build=_ruled,
         ),
         c.RecordFollowUp: Decider(
             emits=ev.FollowUpRecorded, rules=(*BASE, PARTY, followup.follow_up_records_performance), build=_follow_up

@@ -14,6 +14,7 @@ from typing import ClassVar
 from attrs import frozen
 
 from mediation_core.domain.case.agreements import AgreementSubject, Signature, WrittenTerms
+from mediation_core.domain.case.courts import ConfirmationResult, RefusalRoute
 from mediation_core.domain.case.followups import FollowUp
 from mediation_core.domain.case.outcomes import DeclineReason, Route, TerminationReason
 from mediation_core.domain.kernel.event import DomainEvent
@@ -22,7 +23,7 @@ from mediation_core.domain.values.casefile import CaseFileItem
 from mediation_core.domain.values.deadlines import Deadline
 from mediation_core.domain.values.parties import Party
 from mediation_core.domain.values.risks import Difficulty, RiskKind
-from mediation_core.domain.values.sources import CaseSource, OnScene, ReferralMode
+from mediation_core.domain.values.sources import CaseSource, OnlineConsent, OnScene, ReferralMode
 
 
 @frozen(kw_only=True)
@@ -57,6 +58,7 @@ class DisputeReceived(CaseEvent):
     requested_by: tuple[str, ...] = ()
     confidential: bool = False
     on_scene: OnScene | None = None
+    online_consents: tuple[OnlineConsent, ...] = ()
 
 
 @frozen(kw_only=True)
@@ -318,6 +320,21 @@ class JudicialConfirmationApplied(CaseEvent):
 
 
 @frozen(kw_only=True)
+class JudicialConfirmationRuled(CaseEvent):
+    """The court ruled on the application: the agreement confirmed (enforceable from here) or the
+    application rejected, with the notice of the routes left to the parties."""
+
+    EVENT_TYPE: ClassVar[str] = "case.judicial_confirmation_ruled"
+    on: dt.date
+    result: ConfirmationResult
+    court: str
+    court_case_number: str
+    routes: tuple[RefusalRoute, ...] = ()
+    notice: str = ""
+    reason: str = ""
+
+
+@frozen(kw_only=True)
 class FollowUpRecorded(CaseEvent):
     """回访记录."""
 
@@ -377,6 +394,7 @@ EVENT_TYPES: tuple[type[CaseEvent], ...] = (
     AgreementTookEffect,
     CaseTerminated,
     JudicialConfirmationApplied,
+    JudicialConfirmationRuled,
     FollowUpRecorded,
     CaseArchived,
     PartiesAnonymised,

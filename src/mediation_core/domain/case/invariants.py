@@ -13,6 +13,7 @@ from collections.abc import Callable
 from attrs import field, frozen
 
 from mediation_core.domain.case.agreements import AgreementForm, copies_for, written_effective_on
+from mediation_core.domain.case.courts import REFUSAL_ROUTES
 from mediation_core.domain.case.limitation import requested_by_a_party
 from mediation_core.domain.case.outcomes import ALL_ROUTES
 from mediation_core.domain.case.state import CaseState, CaseStatus
@@ -79,6 +80,16 @@ def _archive(s: CaseState) -> bool:
 
 def _one_outcome(s: CaseState) -> bool:
     return not (s.agreement is not None and s.termination is not None)
+
+
+def _ruling(s: CaseState) -> bool:
+    """A ruling answers an application on a written agreement; a rejection records its routes."""
+    r = s.confirmation
+    if r is None:
+        return True
+    written = s.agreement is not None and s.agreement.form is AgreementForm.WRITTEN
+    applied = s.confirmation_applied_on is not None and s.confirmation_applied_on <= r.on
+    return written and applied and (r.enforceable or set(r.routes) == set(REFUSAL_ROUTES))
 
 
 INVARIANTS: tuple[Invariant, ...] = (
@@ -155,6 +166,15 @@ INVARIANTS: tuple[Invariant, ...] = (
         summary_zh="案件不能既达成协议又终止调解",
         summary_en="a case is never both agreed and terminated",
         holds=_one_outcome,
+    ),
+    Invariant(
+        name="ruling_answers_an_application",
+        basis="民事诉讼法 第205条、第206条 (2023年修正); 人民调解法 第33条 (2010年)",
+        section9=(),
+        summary_zh="司法确认结果只针对已申请确认的书面协议，裁定日不早于申请日；驳回的均告知变更协议、重新调解或起诉的途径",
+        summary_en="a ruling answers an application on a written agreement, not before it; a rejection records "
+        "the routes of amending, a new agreement by mediation, or a lawsuit",
+        holds=_ruling,
     ),
 )
 

@@ -45,8 +45,8 @@ class Interruption:
 
 def requested_by_a_party(source: CaseSource, requested_by: tuple[str, ...]) -> bool:
     """Whether a party asked for mediation: ``requested_by`` names who did, and a walk-in
-    application (当事人申请) is the applicants' own request."""
-    return bool(requested_by) or source is CaseSource.WALK_IN
+    application (当事人申请) or an online one (线上申请) is the applicants' own request."""
+    return bool(requested_by) or source in (CaseSource.WALK_IN, CaseSource.ONLINE_APPLICATION)
 
 
 def interruption(

@@ -22,6 +22,7 @@ from mediation_core.domain.case.agreements import (
     Signature,
     WrittenTerms,
 )
+from mediation_core.domain.case.courts import ConfirmationRuling
 from mediation_core.domain.case.followups import FollowUp
 from mediation_core.domain.case.outcomes import DeclineReason, Route, TerminationReason
 from mediation_core.domain.errors import InvalidTransitionError
@@ -32,7 +33,7 @@ from mediation_core.domain.values.deadlines import Deadline, DeadlineKind
 from mediation_core.domain.values.parties import Party, holds_sensitive_data, persons
 from mediation_core.domain.values.privacy import anonymised_party, anonymised_text, person_names
 from mediation_core.domain.values.risks import Difficulty, PoliceReport, Prevention, RiskFlag
-from mediation_core.domain.values.sources import CaseSource, OnScene, ReferralMode
+from mediation_core.domain.values.sources import CaseSource, OnlineConsent, OnScene, ReferralMode
 
 
 class CaseStatus(enum.Enum):
@@ -116,11 +117,18 @@ _KEEP = {
         ev.WrittenAgreementDrafted,
         ev.AgreementSigned,
     ),
-    S.AGREED: (ev.DocumentFiled, ev.JudicialConfirmationApplied, ev.PoliceReportRecorded, ev.EscalationPrevented),
+    S.AGREED: (
+        ev.DocumentFiled,
+        ev.JudicialConfirmationApplied,
+        ev.JudicialConfirmationRuled,
+        ev.PoliceReportRecorded,
+        ev.EscalationPrevented,
+    ),
     S.TERMINATED: (ev.DocumentFiled, ev.PoliceReportRecorded, ev.EscalationPrevented),
     S.FOLLOWING_UP: (
         ev.DocumentFiled,
         ev.JudicialConfirmationApplied,
+        ev.JudicialConfirmationRuled,
         ev.FollowUpRecorded,
         ev.PoliceReportRecorded,
         ev.EscalationPrevented,
@@ -172,6 +180,7 @@ class CaseState:
     repeat_of: str | None = None
     insurers: tuple[str, ...] = ()
     on_scene: OnScene | None = None
+    online_consents: tuple[OnlineConsent, ...] = ()
     scheduled: tuple[ScheduledSession, ...] = ()
     number: str | None = None
     accepted_on: dt.date | None = None
@@ -203,6 +212,9 @@ class CaseState:
     limitation_interrupted_on: dt.date | None = None
     concluded_on: dt.date | None = None
     confirmation_applied_on: dt.date | None = None
+    confirmation_court: str | None = None
+    confirmation: ConfirmationRuling | None = None
+    """The court's ruling on the application for 司法确认, once recorded."""
     follow_ups: tuple[FollowUp, ...] = ()
     documents: frozenset[CaseFileItem] = frozenset()
     archived_on: dt.date | None = None
@@ -235,6 +247,11 @@ class CaseState:
         return self.source is CaseSource.STATION_ENTRUSTMENT or (
             self.referral_mode is ReferralMode.ENTRUSTMENT and self.source.from_police
         )
+
+    @property
+    def enforceable(self) -> bool:
+        """The court confirmed the agreement: a party may apply for its enforcement (民事诉讼法 第206条)."""
+        return self.confirmation is not None and self.confirmation.enforceable
 
     @property
     def settled(self) -> bool:
@@ -439,8 +456,23 @@ def _terminated(s: CaseState, e: ev.CaseTerminated) -> dict[str, Any]:
 def _confirmation(s: CaseState, e: ev.JudicialConfirmationApplied) -> dict[str, Any]:
     return {
         "confirmation_applied_on": e.on,
+        "confirmation_court": e.court,
         "documents": _file(s, CaseFileItem.JUDICIAL_CONFIRMATION),
     }
+
+
+@_on(ev.JudicialConfirmationRuled)
+def _ruled(s: CaseState, e: ev.JudicialConfirmationRuled) -> dict[str, Any]:
+    ruling = ConfirmationRuling(
+        result=e.result,
+        court=e.court,
+        court_case_number=e.court_case_number,
+        on=e.on,
+        routes=e.routes,
+        notice=e.notice,
+        reason=e.reason,
+    )
+    return {"confirmation": ruling, "documents": _file(s, CaseFileItem.JUDICIAL_CONFIRMATION)}
 
 
 @_on(ev.FollowUpRecorded)
@@ -490,6 +522,7 @@ def start(case_id: str, version: int, event: ev.DisputeReceived) -> CaseState:
         repeat_of=event.repeat_of,
         insurers=event.insurers,
         on_scene=event.on_scene,
+        online_consents=event.online_consents,
         sensitive=event.sensitive or holds_sensitive_data(event.parties, event.received_on),
         requested_by=event.requested_by,
         confidential=event.confidential,

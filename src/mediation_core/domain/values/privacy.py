@@ -525,7 +525,9 @@ def personal_strings(value: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(dict.fromkeys(n for n in names if n)), tuple(dict.fromkeys(o for o in other if o))
 
 
-_CODE_FIELDS = frozenset({"category", "insurers", "reference", "notice"})
+_CODE_FIELDS = frozenset(
+    {"category", "insurers", "reference", "notice", "hex", "certificate", "court", "court_case_number", "channel"}
+)
 """Text fields that hold codes, references or fixed wording, never a party's data."""
 
 

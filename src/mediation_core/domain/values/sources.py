@@ -7,6 +7,8 @@ import enum
 
 from attrs import frozen
 
+from mediation_core.domain.values.digests import FileDigest
+
 
 class CaseSource(enum.Enum):
     """Sources counted in statistics (docs/legal-basis.md §5.2.2, §10.2, §10.9, §10.10).
@@ -16,7 +18,9 @@ class CaseSource(enum.Enum):
     the station's 告知 (人民调解法 第18条) that sent the party to apply, and the case opened from
     it still counts as the party's application. ``SCREENING`` is a dispute the room found in
     its own screening round (纠纷排查); ``MEDIATOR_ON_SCENE`` one a mediator went to the scene of
-    on their own, not with officers on a 110 call (that is ``DISPATCH_110``)."""
+    on their own, not with officers on a 110 call (that is ``DISPATCH_110``). ``ONLINE_APPLICATION``
+    (线上申请) is a party's own application made online; the intake records each applicant's
+    consent as the platform captured it (:class:`OnlineConsent`)."""
 
     DISPATCH_110 = "dispatch_110"  # 110接处警 / 同步介入
     COMMUNITY_VISIT = "community_visit"  # 社区民警走访
@@ -31,6 +35,7 @@ class CaseSource(enum.Enum):
     INITIATIVE = "initiative"  # 主动调解
     SCREENING = "screening"  # 纠纷排查 (found by the room's own screening round, then mediated)
     MEDIATOR_ON_SCENE = "mediator_on_scene"  # 调解员自行赶赴现场 (without going out with a 110 call)
+    ONLINE_APPLICATION = "online_application"  # 线上申请 (a party applied through an online platform)
 
     @property
     def title_zh(self) -> str:
@@ -56,6 +61,7 @@ _TITLES = {
     CaseSource.INITIATIVE: "主动调解",
     CaseSource.SCREENING: "纠纷排查",
     CaseSource.MEDIATOR_ON_SCENE: "调解员自行赶赴现场",
+    CaseSource.ONLINE_APPLICATION: "线上申请",
 }
 
 _POLICE = frozenset(
@@ -80,6 +86,21 @@ class OnScene:
     mediator_id: str
     arrived_at: dt.datetime
     place: str
+
+
+@frozen(kw_only=True)
+class OnlineConsent:
+    """An online applicant's consent to people's mediation as the platform captured it: who
+    (``party_id``), on which platform (``channel``, e.g. 浙里调), when (``captured_at``, with its
+    time zone), the platform's record number (``reference``) and the digest of the consent text
+    the applicant agreed to (``text_hash``), so the text kept on the platform can be checked
+    against the case file (电子签名法（2019年修正） 第2条、第13条)."""
+
+    party_id: str
+    channel: str
+    captured_at: dt.datetime
+    reference: str
+    text_hash: FileDigest
 
 
 class ReferralMode(enum.Enum):

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mediation_core.domain.case.agreements import SignatoryKind
+from mediation_core.domain.case.agreements import EvidenceKind, SignatoryKind
 from mediation_core.domain.case.commands import DraftWrittenAgreement, ReachOralAgreement, SignAgreement
 from mediation_core.domain.case.state import CaseState
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.rulebook import RuleKind, Violation, rule
+from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.domain.values.parties import GroupParty, NaturalPerson, Party, needs_guardian_signature
 from mediation_core.domain.values.policy import POLICE_BINDING_TERMS
 
@@ -159,6 +160,56 @@ def signature_valid(cmd: SignAgreement, state: CaseState, ctx: DecisionContext) 
     if cmd.kind is SignatoryKind.MEDIATOR and cmd.signer_id != state.presiding:
         yield signature_valid.violation(
             "signer_id", "须由本案主持调解员签名", "the presiding mediator of the case must sign"
+        )
+
+
+@rule(
+    "signature_evidence_complete",
+    basis=(
+        "人民调解法 第29条 (2010年: 签名、盖章或者按指印); 电子签名法 第13条、第14条 (2019年修正: 可靠的电子签名); "
+        "see docs/legal-basis.md §1.4.4a"
+    ),
+    kind=RuleKind.STANDARD,
+    zh="签署凭证须写明签署人并与签署方式一致；电子签名或电子印章须记录证书序列号或印章编号、签署文件摘要和签署时间，"
+    "签署时间在签署日当天",
+    en="signature evidence names the signer and matches the mark; an electronic signature or seal records its "
+    "certificate serial or seal id, the signed file's digest and the time signed, on the day of the mark",
+)
+def signature_evidence_complete(cmd: SignAgreement, state: CaseState, ctx: DecisionContext) -> Iterator[Violation]:
+    evidence = cmd.evidence
+    if evidence is None:
+        return
+    v = signature_evidence_complete.violation
+    if not evidence.signer.strip():
+        yield v("evidence.signer", "须写明签署人", "the signer must be named")
+    if evidence.kind.mark is not cmd.mark:
+        yield v(
+            "evidence.kind",
+            f"{evidence.kind.title_zh}与签署方式（{cmd.mark.title_zh}）不符",
+            f"{evidence.kind.value} does not prove a {cmd.mark.value}",
+        )
+    if evidence.kind.electronic:
+        if not evidence.certificate.strip():
+            what = "印章编号" if evidence.kind is EvidenceKind.ELECTRONIC_SEAL else "证书序列号"
+            yield v(
+                "evidence.certificate",
+                f"{evidence.kind.title_zh}须记录{what}",
+                "the certificate serial or seal id must be recorded",
+            )
+        if evidence.signed_file is None:
+            yield v("evidence.signed_file", "须记录签署文件摘要", "the signed file's digest must be recorded")
+        if evidence.signed_at is None:
+            yield v("evidence.signed_at", "须记录签署时间", "the time signed must be recorded")
+    if evidence.signed_file is not None:
+        problem = evidence.signed_file.problem()
+        if problem:
+            yield v("evidence.signed_file.hex", *problem)
+    at = evidence.signed_at
+    if at is not None and at.utcoffset() is not None and (at.astimezone(CHINA_TZ).date() != cmd.on or at > ctx.now):
+        yield v(
+            "evidence.signed_at",
+            "签署时间须在签署日当天且不晚于当前时间",
+            "signed on the day of the mark, not later than now",
         )
 
 

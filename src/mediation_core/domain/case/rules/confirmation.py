@@ -1,5 +1,5 @@
 """Judicial confirmation: joint application within 30 days (the last day rolled over a rest day),
-never for excluded subjects."""
+never for excluded subjects; the court's ruling on an application made, by the court applied to."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import datetime as dt
 from collections.abc import Iterator
 
 from mediation_core.domain.case.agreements import JUDICIAL_CONFIRMATION_DAYS, Agreement, AgreementForm
-from mediation_core.domain.case.commands import ApplyJudicialConfirmation
+from mediation_core.domain.case.commands import ApplyJudicialConfirmation, RecordJudicialConfirmation
+from mediation_core.domain.case.courts import COURT_CASE_NUMBER, COURT_NAME, court_case_year
 from mediation_core.domain.case.rules.common import text_required
 from mediation_core.domain.case.state import CaseState
 from mediation_core.domain.kernel.context import DecisionContext
@@ -48,7 +49,7 @@ def confirmation_eligible(
 @rule(
     "confirmation_window",
     basis=(
-        "人民调解法 第33条 (2010年); 民事诉讼法 第205条; 民法典 第203条 (2020年: 末日为休假日的顺延); "
+        "人民调解法 第33条 (2010年); 民事诉讼法 第205条 (2023年修正); 民法典 第203条 (2020年: 末日为休假日的顺延); "
         "see docs/legal-basis.md §1.4.7, §1.5"
     ),
     kind=RuleKind.HARD,
@@ -99,4 +100,88 @@ def confirmation_excluded_subjects(
             "agreement.subject",
             f"协议标的为 {state.agreement.subject.value}",
             f"the agreement's subject is {state.agreement.subject.value}",
+        )
+
+
+RULING_BASIS = (
+    "人民调解法 第33条 (2010年); 民事诉讼法 第205条、第206条 (2023年修正; 2021年修正本 第201条、第202条); "
+    "最高人民法院关于人民调解协议司法确认程序的若干规定 第2条、第4条 (法释〔2011〕5号); "
+    "see docs/legal-basis.md §1.4.7a"
+)
+
+
+@rule(
+    "confirmation_ruling_follows_application",
+    basis=RULING_BASIS,
+    kind=RuleKind.HARD,
+    zh="司法确认结果须在共同申请之后记录，由受理申请的人民法院作出，裁定日不早于申请日，每次申请只记录一次",
+    en="a ruling is recorded once, after the joint application, by the court applied to, not before the application",
+)
+def confirmation_ruling_follows_application(
+    cmd: RecordJudicialConfirmation, state: CaseState, ctx: DecisionContext
+) -> Iterator[Violation]:
+    applied_on = state.confirmation_applied_on
+    if applied_on is None:
+        yield confirmation_ruling_follows_application.violation(
+            "result", "本案尚未共同申请司法确认", "no joint application for confirmation was recorded"
+        )
+        return
+    if state.confirmation is not None:
+        yield confirmation_ruling_follows_application.violation(
+            "result",
+            f"已记录司法确认结果（{state.confirmation.result.title_zh}）",
+            f"the ruling ({state.confirmation.result.value}) was already recorded",
+        )
+    if cmd.on < applied_on:
+        yield confirmation_ruling_follows_application.violation(
+            "on",
+            f"裁定日 {cmd.on.isoformat()} 早于申请日 {applied_on.isoformat()}",
+            f"ruled on {cmd.on.isoformat()}, before the application of {applied_on.isoformat()}",
+        )
+    court = (state.confirmation_court or "").strip()
+    if cmd.court.strip() != court:
+        yield confirmation_ruling_follows_application.violation(
+            "court",
+            f"须为受理申请的人民法院（{court}）",
+            f"must be the court applied to ({court})",
+        )
+
+
+@rule(
+    "court_case_number_well_formed",
+    basis=(
+        "最高人民法院关于人民法院案件案号的若干规定 (2015年, 2018年修正): （收案年度）法院代字类型代字案件编号号; "
+        "法释〔2011〕5号 第4条 (编立案号)"
+    ),
+    kind=RuleKind.STANDARD,
+    zh="法院名称须为某人民法院（或人民法庭），案号须为“（年度）代字编号号”且年度不早于申请年度、不晚于裁定年度",
+    en=(
+        "the court is a people's court (or tribunal) and the case number reads (year)code-number号, "
+        "its year between the application's and the ruling's"
+    ),
+)
+def court_case_number_well_formed(
+    cmd: RecordJudicialConfirmation, state: CaseState, ctx: DecisionContext
+) -> Iterator[Violation]:
+    if not COURT_NAME.fullmatch(cmd.court.strip()):
+        yield court_case_number_well_formed.violation(
+            "court",
+            f"法院名称 {cmd.court!r} 须以“人民法院”或“人民法庭”结尾",
+            f"{cmd.court!r} is not the name of a people's court",
+        )
+    number = cmd.court_case_number.strip()
+    if not COURT_CASE_NUMBER.fullmatch(number):
+        yield court_case_number_well_formed.violation(
+            "court_case_number",
+            f"案号 {cmd.court_case_number!r} 格式不符，如（2025）川1102民特123号",
+            f"{cmd.court_case_number!r} is not a case number such as （2025）川1102民特123号",
+        )
+        return
+    year = court_case_year(number)
+    first = state.confirmation_applied_on.year if state.confirmation_applied_on else cmd.on.year
+    if year is not None and not first <= year <= cmd.on.year:
+        yield court_case_number_well_formed.violation(
+            "court_case_number",
+            f"案号年度 {year} 不在申请年度 {first} 至裁定年度 {cmd.on.year} 之间",
+            f"the case number's year {year} is not between {first} and {cmd.on.year}",
         )

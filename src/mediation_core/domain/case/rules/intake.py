@@ -378,3 +378,55 @@ def on_scene_recorded(cmd: ReceiveDispute, state: None, ctx: DecisionContext) ->
         yield on_scene_recorded.violation(
             "on_scene.arrived_at", "到场时间晚于登记日或当前时间", "arrived after the registration day or now"
         )
+
+
+@rule(
+    "online_application_evidenced",
+    basis=(
+        "人民调解法 第17条 (2010年: 当事人申请调解); "
+        "电子签名法 第2条、第13条、第14条 (2019年修正: 数据电文与可靠的电子签名); see docs/legal-basis.md §1.3.20"
+    ),
+    kind=RuleKind.STANDARD,
+    zh="来源为「线上申请」的纠纷须记录申请人在线同意调解的凭证（当事人、平台、时间、平台记录号、同意文本摘要），"
+    "时间不晚于登记日；其他来源不记录",
+    en="an online application records each applicant's consent as captured online (party, platform, time, "
+    "record number, digest of the consent text), no later than the registration day; other sources record none",
+)
+def online_application_evidenced(cmd: ReceiveDispute, state: None, ctx: DecisionContext) -> Iterator[Violation]:
+    consents = cmd.online_consents
+    if cmd.source is not CaseSource.ONLINE_APPLICATION:
+        if consents:
+            yield online_application_evidenced.violation(
+                "online_consents", "只有线上申请的纠纷记录在线同意凭证", "only an online application records them"
+            )
+        return
+    if not consents:
+        yield online_application_evidenced.violation(
+            "online_consents", "线上申请须记录申请人的在线同意凭证", "an online application needs the consent evidence"
+        )
+        return
+    party_ids = {p.party_id for p in cmd.parties}
+    for i, consent in enumerate(consents):
+        path = f"online_consents[{i}]"
+        if consent.party_id not in party_ids:
+            yield online_application_evidenced.violation(
+                f"{path}.party_id",
+                f"{consent.party_id!r} 不是本案当事人",
+                f"{consent.party_id!r} is not a party to the dispute",
+            )
+        for name in ("channel", "reference"):
+            if not getattr(consent, name).strip():
+                yield online_application_evidenced.violation(
+                    f"{path}.{name}", f"{name} 不得为空", f"{name} must not be blank"
+                )
+        problem = consent.text_hash.problem()
+        if problem:
+            yield online_application_evidenced.violation(f"{path}.text_hash.hex", *problem)
+        if consent.captured_at.utcoffset() is None:
+            continue  # a time without its zone is refused by the input rules
+        if consent.captured_at.astimezone(CHINA_TZ).date() > cmd.received_on or consent.captured_at > ctx.now:
+            yield online_application_evidenced.violation(
+                f"{path}.captured_at",
+                "同意时间晚于登记日或当前时间",
+                "consent captured after the registration day or now",
+            )
