@@ -34,6 +34,7 @@ import attrs
 from mediation_core.app.dashboard import DashboardData
 from mediation_core.app.delivery import DeliveryReport
 from mediation_core.app.integrity import Finding as IntegrityFinding
+from mediation_core.app.integrity import SignedFileCheck
 from mediation_core.app.jobs import Expired
 from mediation_core.app.ports import Document, OutboxEntry, RelayPosition
 from mediation_core.app.queries import CaseFile
@@ -117,6 +118,7 @@ RESULT_TYPES: tuple[type, ...] = (
     Registry,
     ChainBreak,
     IntegrityFinding,
+    SignedFileCheck,
     Rekeyed,
     ResealEntry,
     AccessDenial,

@@ -35,6 +35,7 @@ from mediation_core.demo.plan import PERIOD, TRAFFIC_OFFICER, Step, plan
 from mediation_core.demo.run import DemoError
 from mediation_core.demo.walkthrough import StoryClock
 from mediation_core.domain.case import commands as c
+from mediation_core.domain.case.courts import ConfirmationResult
 from mediation_core.domain.case.decide import CASES
 from mediation_core.domain.case.outcomes import DeclineReason, Route
 from mediation_core.domain.dispatch import commands as dc
@@ -183,6 +184,18 @@ def _cases(story: _Story) -> None:
         signed.at,
         signed.actor,
         c.ApplyJudicialConfirmation(case_id=confirmed, on=on, applicant_ids=ids, court="市中区人民法院"),
+    )
+    ruled = signed.at + dt.timedelta(days=7)
+    story.add(
+        ruled,
+        signed.actor,
+        c.RecordJudicialConfirmation(
+            case_id=confirmed,
+            on=ruled.date(),
+            result=ConfirmationResult.CONFIRMED,
+            court="市中区人民法院",
+            court_case_number=f"（{ruled.year}）川1102民特17号",
+        ),
     )
     archived = steps[-1].at.date()
     story.add(
