@@ -808,6 +808,84 @@ def templates_page() -> str:
     return "\n".join([GENERATED, "", _TEMPLATES_HEAD, *forms, _TEMPLATES_MIDDLE, *names, _TEMPLATES_TAIL])
 
 
+# -- the schema reference (docs/schema-reference.md) ------------------------------------------------
+ORIGINS = {
+    "demo": "the demo's story",
+    "continuation": "the story's continuation",
+    "follow-on": "issued by the service as a follow-on",
+}
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def schema_reference_page() -> str:
+    """Every command with its Chinese title, required fields and an example from a real run; every
+    event and query result with its title."""
+    from mediation_core import schemas  # noqa: PLC0415 - only the reference needs it
+    from mediation_core.demo.examples import examples_of_a_run  # noqa: PLC0415
+    from mediation_core.domain.values.calendar import CHINA_TZ  # noqa: PLC0415
+    from mediation_core.serialization import command_to_json  # noqa: PLC0415
+
+    examples = examples_of_a_run()
+    document = schemas.schema_document()
+    defs = document["$defs"]
+
+    def definition(table: str, name: str) -> dict[str, Any]:
+        ref: str = document[table][name]["$ref"]
+        found: dict[str, Any] = defs[ref.removeprefix("#/$defs/")]
+        return found
+
+    lines = [
+        "# Schema reference",
+        "",
+        GENERATED,
+        "",
+        "Every command, event and query result by the name `mediation schema NAME` takes, with its Chinese",
+        "title; how to read them is in [schemas.md](schemas.md). Each command's example is the first command",
+        "of its type in a run of the demo's story and its continuation (`mediation_core.demo.examples`),",
+        "with who issued it and when; the tests validate every example against its schema and run the",
+        "whole story through the service's rules.",
+        "",
+        "## Commands",
+        "",
+        "| command | 中文 | required fields |",
+        "|---|---|---|",
+    ]
+    for name in schemas.command_names():
+        required = [f"`{f}`" for f in definition("commands", name).get("required", []) if f != "command"]
+        lines.append(f"| [`{name}`](#{name.lower()}) | {schemas.title_zh('command', name)} | {', '.join(required)} |")
+    for name in schemas.command_names():
+        body = definition("commands", name)
+        example = examples[name]
+        at = example.at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+        lines += [
+            "",
+            f"### {name}",
+            "",
+            f"{schemas.title_zh('command', name)}. {_one_line(body.get('description', ''))}",
+        ]
+        lines += [
+            "",
+            f"Example ({ORIGINS[example.origin]}, `{example.actor}`, {at}):",
+            "",
+            "```json",
+            json.dumps(command_to_json(example.command), ensure_ascii=False, indent=2),
+            "```",
+        ]
+    lines += ["", "## Events", "", "The body of each stored event, by its tag.", ""]
+    lines += ["| event | 中文 | class |", "|---|---|---|"]
+    for name in schemas.event_names():
+        ref = document["events"][name]["$ref"].removeprefix("#/$defs/")
+        lines.append(f"| `{name}` | {schemas.title_zh('event', name)} | `{ref}` |")
+    lines += ["", "## Query results", "", "| result | 中文 | what it is |", "|---|---|---|"]
+    for name in schemas.result_names():
+        about = _one_line(definition("results", name).get("description", ""))
+        lines.append(f"| `{name}` | {schemas.title_zh('result', name)} | {about} |")
+    return "\n".join(lines) + "\n"
+
+
 PAGES: dict[str, Callable[[], str]] = {
     "linkage-lifecycles.md": linkage_lifecycles_page,
     "evaluation.md": evaluation_page,
@@ -818,6 +896,7 @@ PAGES: dict[str, Callable[[], str]] = {
     "policy.md": policy_page,
     "commands.md": commands_page,
     "templates.md": templates_page,
+    "schema-reference.md": schema_reference_page,
 }
 
 

@@ -307,6 +307,10 @@ def configure_converter(conv: cattrs.Converter) -> cattrs.Converter:
         _is_frozenset, lambda s: sorted((conv.unstructure(x) for x in s), key=canonical_json)
     )
     configure_tagged_union(Party, conv, tag_name="kind", tag_generator=PARTY_TAGS.__getitem__)
+    conv.register_unstructure_hook_func(
+        lambda tp: tp is DomainEvent,
+        lambda e: {"event_type": e.EVENT_TYPE, **conv.unstructure(e, unstructure_as=type(e))},
+    )
     return conv
 
 

@@ -10,8 +10,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
+import jsonschema
 import pytest
 from http_support import IDENTITY_KEY, Keys, Tally, command, serve, serve_process
+from openapi_spec_validator import validate
 
 from mediation_core.app.ports import recorded_streams
 from mediation_core.app.service import MediationService
@@ -19,6 +21,7 @@ from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.domain.case import commands as c
 from mediation_core.domain.values.calendar import CHINA_TZ
 from mediation_core.plugins.manager import load_plugins
+from mediation_core.schemas import command_names
 from mediation_core.testing import scenarios as sc
 from mediation_sqlalchemy import open_sqlalchemy
 
@@ -80,6 +83,31 @@ def get(base: str, path: str, headers: dict[str, str], name: str = "", **params:
     return TALLY.count(httpx.get(f"{base}{path}", headers=headers, params=params, timeout=30), name)
 
 
+def conforms(base: str, name: str, value: object) -> None:
+    """``value`` is valid against the schema the API's OpenAPI document gives ``name``."""
+    document = httpx.get(f"{base}/openapi.json", timeout=30).json()
+    schema = {"$ref": f"#/components/schemas/{name}", "components": document["components"]}
+    jsonschema.Draft202012Validator(schema).validate(value)
+
+
+def test_the_openapi_document_is_valid_and_describes_every_command(api: tuple[str, MediationService]) -> None:
+    base, _ = api
+    response = TALLY.count(httpx.get(f"{base}/openapi.json", timeout=30), "openapi")
+    assert response.status_code == 200
+    document = response.json()
+    validate(document)
+    body = document["paths"]["/commands"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert sorted(body["discriminator"]["mapping"]) == sorted(command_names())
+    answers = document["paths"]["/commands"]["post"]["responses"]
+    assert {"200", "400", "401", "403", "404", "409", "412", "422", "503"} <= set(answers)
+    for name, value in (
+        ("AcceptCase", command(c.AcceptCase(case_id="c-1", on=dt.date(2026, 5, 6)))),
+        ("ReceiveDispute", command(receive("c-2")[1])),
+    ):
+        schema = {"$ref": body["discriminator"]["mapping"][name], "components": document["components"]}
+        jsonschema.Draft202012Validator(schema).validate(value)
+
+
 def receive(case_id: str) -> tuple[dt.datetime, c.ReceiveDispute]:
     moment, first = sc.lifecycle(case_id)[0]
     assert isinstance(first, c.ReceiveDispute)
@@ -105,6 +133,8 @@ def test_a_case_goes_from_intake_to_archive_over_http(
     case = get(base, "/cases/case-http-1", auth, "read ok")
     assert case.status_code == 200
     assert case.json()["state"]["status"] == "archived"
+    conforms(base, "CaseFile", case.json())
+    conforms(base, "CommandAnswer", answer)
     assert case.headers["etag"] == f'"case-http-1:{version}"'
     assert len(case.json()["records"]) == version
     assert (
@@ -113,6 +143,7 @@ def test_a_case_goes_from_intake_to_archive_over_http(
     ledger = get(base, "/ledger", auth, "read ok")
     assert [row["case_id"] for row in ledger.json()] == ["case-http-1"]
     assert ledger.json()[0]["status"] == "archived"
+    conforms(base, "LedgerRow", ledger.json()[0])
     workbook = get(base, "/ledger", auth, "read ok", format="xlsx")
     assert workbook.content[:2] == b"PK"
     document = get(base, "/cases/case-http-1/documents/agreement", auth, "read ok")
@@ -122,6 +153,7 @@ def test_a_case_goes_from_intake_to_archive_over_http(
     stats = get(base, "/statistics", auth, "read ok", scope="pengshanlu-room", start="2026-05-01", end="2026-05-31")
     assert stats.status_code == 200, stats.text
     assert stats.json()["scope_id"] == "pengshanlu-room"
+    conforms(base, "StatisticsReport", stats.json())
     deadlines = get(base, "/deadlines", auth, "read ok")
     assert deadlines.status_code == 200
     assert all(item["stream_id"] == "case-http-1" for item in deadlines.json())
@@ -156,6 +188,7 @@ def test_a_refused_command_is_a_problem_naming_every_rule(
     assert refused.status_code == 422
     assert refused.headers["content-type"] == "application/problem+json"
     problem = refused.json()
+    conforms(base, "Problem", problem)
     assert problem["status"] == 422
     assert problem["type"] == "urn:mediation:problem:refused"
     assert problem["violations"]

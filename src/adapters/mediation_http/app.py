@@ -1,6 +1,6 @@
 """The ASGI application: routes, who is asking, and the service in Starlette's thread pool.
 
-Every route authenticates first (``mediation_authenticate``, then the
+Every route but ``/openapi.json`` authenticates first (``mediation_authenticate``, then the
 registered-actor check) and only then calls the service; the service is synchronous, so its
 call runs in Starlette's thread pool (``run_in_threadpool``) while the event loop serves other
 requests. docs/http.md lists the routes."""
@@ -8,6 +8,7 @@ requests. docs/http.md lists the routes."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -135,12 +136,7 @@ class Api:
         tag = commands.etag(case.state.case_id, case.state.version)
         if request.headers.get("if-none-match") == tag:
             return Response(status_code=304, headers={"ETag": tag})
-        body = {
-            "state": unstructure(case.state),
-            "ledger": unstructure(case.row),
-            "records": [unstructure(r) for r in case.records],
-        }
-        return JSONResponse(body, headers={"ETag": tag})
+        return JSONResponse(unstructure(case), headers={"ETag": tag})
 
     def get_record(self, request: Request, actor: Actor) -> Response:
         aggregate = request.path_params["aggregate"]
@@ -265,7 +261,15 @@ def create_app(
             pm.unregister(name=JWT_PLUGIN)
         pm.register(authenticator, name=JWT_PLUGIN)
         api.actors = authenticator.actors
+    from mediation_http.openapi import openapi_document  # noqa: PLC0415 - the schemas are built once, here
+
+    document = json.dumps(openapi_document(), ensure_ascii=False).encode()
+
+    async def openapi(_: Request) -> Response:
+        return Response(document, media_type="application/json")
+
     routes = [
+        Route("/openapi.json", openapi, methods=["GET"]),
         Route("/commands", api.route(api.post_command), methods=["POST"]),
         Route("/cases/{case_id}", api.route(api.get_case), methods=["GET"]),
         Route("/cases/{case_id}/documents/{form}", api.route(api.get_case_document), methods=["GET"]),

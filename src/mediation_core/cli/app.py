@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from typing import TextIO
 
 from mediation_core.app.bootstrap import ConfigurationError
-from mediation_core.cli import cases, coordination, demo, ledger, outbox, plugins, stores
+from mediation_core.cli import cases, coordination, demo, ledger, outbox, plugins, schema, stores
 from mediation_core.cli.session import Session, UsageError, common_options
 from mediation_core.domain.errors import (
     AuthorisationError,
@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(run=run)
         return p
 
-    for module in (stores, demo, cases, coordination, ledger, outbox, plugins):
+    for module in (stores, demo, cases, coordination, ledger, outbox, plugins, schema):
         module.register(add)
     return parser
 
