@@ -29,7 +29,11 @@ from mediation_http import HttpSettings, create_app
 ISSUER = "https://idp.district.example"
 AUDIENCE = "mediation-api"
 IDENTITY_KEY = "http-tests-identity-key-0123456789abcdef"
-ACTORS = {"o-wang": "police_officer:o-wang@pengshanlu-station", "admin": "administrator:admin@district"}
+ACTORS = {
+    "o-wang": "police_officer:o-wang@pengshanlu-station",
+    "admin": "administrator:admin@district",
+    "j-li": "justice_office:j-li@baiyang-justice",
+}
 
 
 class Keys:
