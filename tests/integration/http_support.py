@@ -87,12 +87,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(service: MediationService, keys: Keys) -> Iterator[str]:
+def serve(service: MediationService, keys: Keys, settings: HttpSettings | None = None) -> Iterator[str]:
     """The API over ``service`` on uvicorn in a thread, on a free loopback port; its base URL."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(service, keys.settings()), log_level="warning", lifespan="off"))
+    app = create_app(service, settings or keys.settings())
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     while not server.started:
@@ -160,3 +161,33 @@ def command(command: Any) -> dict[str, Any]:
     from mediation_core.serialization import command_to_json
 
     return command_to_json(command)
+
+
+@contextmanager
+def jwks_server(keys: Keys) -> Iterator[tuple[str, list[str]]]:
+    """The identity provider's key set served on loopback; the URL and the paths fetched."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    fetched: list[str] = []
+    body = keys.jwks.read_bytes()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            fetched.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/.well-known/jwks.json", fetched
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -12,12 +12,16 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
+import attrs
 import httpx
 import jsonschema
+import jwt
 import pytest
-from http_support import IDENTITY_KEY, Keys, Tally, command, serve, serve_process
+from cryptography.hazmat.primitives import serialization
+from http_support import AUDIENCE, IDENTITY_KEY, ISSUER, Keys, Tally, command, jwks_server, serve, serve_process
 from openapi_spec_validator import validate
 
+from mediation_core.app.bootstrap import ConfigurationError
 from mediation_core.app.ports import recorded_streams
 from mediation_core.app.service import MediationService
 from mediation_core.cli.session import parse_actor
@@ -30,6 +34,7 @@ from mediation_core.plugins import hookimpl
 from mediation_core.plugins.manager import load_plugins
 from mediation_core.schemas import command_names
 from mediation_core.testing import scenarios as sc
+from mediation_http import create_app
 from mediation_sqlalchemy import open_sqlalchemy
 
 pytestmark = pytest.mark.integration
@@ -408,3 +413,55 @@ def test_the_server_refuses_to_start_without_its_token_settings(tmp_path: Path) 
     assert done.returncode == 6
     assert "MEDIATION_HTTP_JWKS" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_tokens_are_checked_against_a_key_set_fetched_from_its_url(store_url: str, keys: Keys) -> None:
+    service = open_service(store_url)
+    with jwks_server(keys) as (url, fetched):
+        settings = attrs.evolve(keys.settings(), jwks=url)
+        with serve(service, keys, settings) as base:
+            assert get(base, "/ledger", keys.headers(), "read ok (key set URL)").status_code == 200
+            assert get(base, "/ledger", keys.headers("m-liu"), "read ok (key set URL)").status_code == 200
+            stranger = {"Authorization": f"Bearer {keys.token(stranger=True)}"}
+            assert get(base, "/ledger", stranger, "bad signature").status_code == 401
+    assert fetched == ["/.well-known/jwks.json"]  # fetched once, then cached
+    service.store.close()
+    with pytest.raises(ConfigurationError, match="https"):
+        create_app(open_service(store_url), attrs.evolve(keys.settings(), jwks="http://idp.example/jwks.json"))
+
+
+def test_unsigned_early_and_algorithm_confused_tokens_are_refused(
+    api: tuple[str, MediationService], keys: Keys
+) -> None:
+    base, _ = api
+    now = dt.datetime.now(dt.UTC)
+    claims = {"sub": "m-zhang", "iss": ISSUER, "aud": AUDIENCE, "exp": now + dt.timedelta(minutes=5)}
+    unsigned = jwt.encode(claims, None, algorithm="none", headers={"kid": "k1"})
+    public_pem = keys.signing.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    confused = hmac_token(claims, public_pem)
+    early = jwt.encode(
+        {**claims, "nbf": now + dt.timedelta(minutes=10)}, keys.signing, algorithm="RS256", headers={"kid": "k1"}
+    )
+    for token, name in ((unsigned, "unsigned"), (confused, "HS256 with the public key"), (early, "not yet valid")):
+        response = get(base, "/ledger", {"Authorization": f"Bearer {token}"}, name)
+        assert response.status_code == 401, (name, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+
+
+def hmac_token(claims: dict[str, object], secret: bytes) -> str:
+    """A token signed with HMAC-SHA256 under ``secret`` (PyJWT refuses a PEM key as an HMAC
+    secret, so the signature is made by hand, as an attacker would)."""
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    def part(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    header = part(json.dumps({"alg": "HS256", "typ": "JWT", "kid": "k1"}).encode())
+    payload = part(json.dumps(claims, default=lambda v: int(v.timestamp())).encode())
+    signature = hmac.new(secret, f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    return f"{header}.{payload}.{part(signature)}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jwt
 
@@ -23,17 +24,22 @@ from mediation_core.domain.values.organisations import Registry
 from mediation_core.plugins import hookimpl
 from mediation_http.settings import ALGORITHMS, HttpSettings
 
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
 
 class KeySet:
     """The keys tokens are checked with: a JWKS file read once, or a URL fetched (and
-    cached) by PyJWT's client."""
+    cached for five minutes) by PyJWT's client; ``http://`` only from this machine."""
 
     def __init__(self, source: str) -> None:
         self.source = source
         self._client: jwt.PyJWKClient | None = None
         self._keys: jwt.PyJWKSet | None = None
+        if source.startswith("http://") and urlsplit(source).hostname not in LOOPBACK:
+            msg = f"the key set {source}: fetch it over https (plain http only from this machine)"
+            raise ConfigurationError(msg)
         if source.startswith(("https://", "http://")):
-            self._client = jwt.PyJWKClient(source, cache_keys=True, lifespan=300)
+            self._client = jwt.PyJWKClient(source, cache_keys=True, lifespan=300, timeout=10)
         else:
             try:
                 self._keys = jwt.PyJWKSet.from_dict(json.loads(Path(source).read_text(encoding="utf-8")))
