@@ -227,6 +227,16 @@ def test_not_allowed_and_not_found(api: tuple[str, MediationService], keys: Keys
     assert officer.status_code == 403
     assert officer.json()["type"] == "urn:mediation:problem:not-allowed"
     assert len(service.store.read("case-http-4")) == 1
+    nowhere = get(base, "/no-such-endpoint", keys.headers(), "not found")
+    assert nowhere.status_code == 404
+    assert nowhere.headers["content-type"] == "application/problem+json"
+    huge = post(
+        base,
+        {"command": "AcceptCase", "case_id": "x", "on": "2026-05-06", "pad": "x" * (1 << 21)},
+        keys.headers(),
+        "too large",
+    )
+    assert huge.status_code == 413
     missing = get(base, "/cases/no-such-case", keys.headers(), "not found")
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from mediation_core.app.bootstrap import ConfigurationError
 from mediation_core.app.commands import Bulk
+from mediation_core.app.logs import logger
 from mediation_core.app.service import MediationService
 from mediation_core.domain.errors import (
     AuthenticationError,
@@ -37,7 +38,8 @@ from mediation_http.auth import JwtAuthenticator, registered
 from mediation_http.problems import Problem, render
 from mediation_http.settings import HttpSettings
 
-log = logging.getLogger("mediation_http")
+log = logger("mediation_http")
+"""The library's logger: resident ID and phone numbers are redacted before any handler."""
 
 MAX_BODY = 1 << 20
 """The largest command body accepted (1 MiB): a command is a few kilobytes."""
@@ -74,10 +76,13 @@ class Api:
 
     def route(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
-            body = await request.body() if request.method == "POST" else b""
-            if len(body) > MAX_BODY:
-                return render(Problem(413, "too large", f"a request body is at most {MAX_BODY} bytes"))
-            request.state.body = body
+            body = bytearray()
+            if request.method == "POST":
+                async for chunk in request.stream():  # read no further than the limit
+                    body += chunk
+                    if len(body) > MAX_BODY:
+                        return render(Problem(413, "too large", f"a request body is at most {MAX_BODY} bytes"))
+            request.state.body = bytes(body)
             return await run_in_threadpool(self._guarded, handler, request)
 
         return endpoint
@@ -85,10 +90,10 @@ class Api:
     def _guarded(self, handler: Handler, request: Request) -> Response:
         try:
             return handler(request, self.actor(request))
-        except Exception as exc:  # noqa: BLE001 - every error becomes a problem response
+        except Exception as exc:
             response = render(exc)
-            if response.status_code >= 500:
-                log.error("%s %s failed: %s", request.method, request.url.path, type(exc).__name__)
+            if response.status_code == 500:
+                log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
             return response
 
     # -- commands ---------------------------------------------------------------------------
@@ -190,6 +195,14 @@ class Api:
         return JSONResponse([{"stream_id": stream_id, "deadline": unstructure(d)} for stream_id, d in due])
 
 
+async def _no_route(_: Request, exc: Exception) -> Response:
+    """An unknown path (404) or method (405), as a problem like every other error."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    kind = {404: "not found", 405: "method not allowed"}.get(status, "error")
+    detail = "no such endpoint (GET /openapi.json lists them)" if status == 404 else str(getattr(exc, "detail", ""))
+    return render(Problem(status, kind, detail))
+
+
 def _required(request: Request, name: str) -> str:
     value = request.query_params.get(name, "")
     if not value:
@@ -280,7 +293,7 @@ def create_app(
         Route("/statistics", api.route(api.get_statistics), methods=["GET"]),
         Route("/deadlines", api.route(api.get_deadlines), methods=["GET"]),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, exception_handlers={HTTPException: _no_route})
     app.state.api = api
     if not service.plugins.pm.hook.mediation_authenticate.get_hookimpls():
         msg = "no mediation_authenticate hook is registered: give the HTTP API its settings (docs/http.md)"

@@ -32,6 +32,7 @@ TITLES = {
     401: "未认证 / not authenticated",
     403: "无权办理 / not allowed",
     404: "未找到 / not found",
+    405: "方法不支持 / method not allowed",
     409: "冲突，请重试 / conflict: another writer was first",
     412: "版本已变 / precondition failed: the record changed since it was read",
     413: "请求过大 / request too large",
