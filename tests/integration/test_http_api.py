@@ -5,6 +5,7 @@ store), and authentication failures."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -307,6 +308,17 @@ def test_a_retried_write_returns_the_first_result_and_writes_once(
     assert written == 1
     again = post(base, command(first), headers, "idempotent retry")
     assert again.text == answers[0].text
+    respaced = TALLY.count(
+        httpx.post(
+            f"{base}/commands",
+            content=json.dumps(dict(reversed(command(first).items())), ensure_ascii=False, indent=2).encode(),
+            headers={**headers, "Content-Type": "application/json"},
+            timeout=30,
+        ),
+        "idempotent retry",
+    )
+    assert respaced.headers["idempotency-replayed"] == "true"
+    assert respaced.text == answers[0].text
     changed = command(first) | {"summary": "另一个纠纷"}
     reused = post(base, changed, headers, "refused")
     assert reused.status_code == 422

@@ -116,7 +116,7 @@ class Api:
                     done = batch.handle(command, actor, expected_version=expected)
                     return commands.written(command, done), done
 
-                digest = idempotency.request_digest(body, {k.lower(): v for k, v in request.headers.items()})
+                digest = idempotency.request_digest(command, request.headers.get("if-match"))
                 result, fresh = self.keys.run(actor, idempotency.check_key(key), digest, work)
                 replayed = fresh is None
                 if fresh is None:

@@ -15,6 +15,7 @@ key, so two actors' keys never meet; a key reused with another body is refused (
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -24,6 +25,7 @@ from mediation_core.app.ports import Append, Document, service_record_stream
 from mediation_core.app.service import MediationService
 from mediation_core.domain.errors import ConcurrencyConflictError
 from mediation_core.domain.values.actors import Actor
+from mediation_core.serialization import command_to_json
 from mediation_http.commands import Written
 from mediation_http.problems import Problem
 
@@ -44,9 +46,12 @@ def digest(actor: Actor, key: str) -> str:
     return hashlib.sha256(f"{actor}\n{key}".encode()).hexdigest()
 
 
-def request_digest(body: bytes, headers: dict[str, str]) -> str:
-    """What makes two requests the same request: the body and the ``If-Match`` it carried."""
-    return hashlib.sha256(headers.get("if-match", "").encode() + b"\n" + body).hexdigest()
+def request_digest(command: Any, if_match: str | None) -> str:
+    """What makes two requests the same request: the command (as ``command_to_json`` writes it,
+    so that a retry serialised with other spacing or key order is the same request) and the
+    ``If-Match`` it carried."""
+    canonical = json.dumps(command_to_json(command), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(f"{if_match or ''}\n{canonical}".encode()).hexdigest()
 
 
 class Keys:
