@@ -421,6 +421,9 @@ def test_a_countys_own_authentication_answers_first_and_its_actor_must_be_regist
     assert "m-ghost" in ghost.json()["detail"]
     wrong_room = get(base, "/ledger", {"X-Gateway-Actor": "mediator:m-liu@another-room"}, "unregistered")
     assert wrong_room.status_code == 403
+    officer = get(base, "/ledger", {"X-Gateway-Actor": "police_officer:o-zhao@pengshanlu-station"}, "unregistered")
+    assert officer.status_code == 403
+    assert "MEDIATION_HTTP_ACTORS" in officer.json()["detail"]
     forged = get(base, "/ledger", {"X-Gateway-Actor": "forged", **keys.headers()}, "bad signature")
     assert forged.status_code == 401
     assert get(base, "/ledger", keys.headers(), "read ok").status_code == 200

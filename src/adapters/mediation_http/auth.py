@@ -22,7 +22,7 @@ from mediation_core.domain.errors import AuthenticationError, AuthorisationError
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.organisations import Registry
 from mediation_core.plugins import hookimpl
-from mediation_http.settings import ALGORITHMS, HttpSettings
+from mediation_http.settings import ACTORS_ENV, ALGORITHMS, HttpSettings
 
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
@@ -128,7 +128,7 @@ class JwtAuthenticator:
 def registered(actor: Actor, registry: Registry, actors: Mapping[str, Actor]) -> Actor:
     """``actor`` if the deployment registered it (as for a write on the command line), else
     :class:`AuthorisationError`: whatever hook answered, an unknown actor never acts."""
-    problem = unregistered(actor, registry, actors)
+    problem = unregistered(actor, registry, actors, listed_in=ACTORS_ENV)
     if problem:
         msg = f"{problem}; the request was not carried out"
         raise AuthorisationError(msg, actor=actor, action="authenticate")
