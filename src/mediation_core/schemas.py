@@ -32,6 +32,7 @@ from typing import Any
 import attrs
 
 from mediation_core.app.dashboard import DashboardData
+from mediation_core.app.delivery import DeliveryReport
 from mediation_core.app.integrity import Finding as IntegrityFinding
 from mediation_core.app.jobs import Expired
 from mediation_core.app.ports import Document, OutboxEntry
@@ -66,7 +67,13 @@ from mediation_core.domain.values.organisations import Registry
 from mediation_core.exports.ledger import LedgerTable
 from mediation_core.records import ChainBreak
 from mediation_core.serialization import COMMAND_BY_NAME, EVENT_BY_TAG, PARTY_TAGS, unstructure
-from mediation_core.titles import COMMAND_TITLES_ZH, EVENT_TITLES_ZH, FIELD_TITLES_ZH, RESULT_TITLES_ZH
+from mediation_core.titles import (
+    COMMAND_TITLES_ZH,
+    ENUM_TITLES_ZH,
+    EVENT_TITLES_ZH,
+    FIELD_TITLES_ZH,
+    RESULT_TITLES_ZH,
+)
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ID = "urn:mediation-core:schemas"
@@ -80,6 +87,7 @@ RESULT_TYPES: tuple[type, ...] = (
     DueItem,
     Document,
     OutboxEntry,
+    DeliveryReport,
     Expired,
     CaseState,
     ReferralState,
@@ -148,18 +156,19 @@ def _english(name: str) -> str:
 
 
 def _enum_title(member: enum.Enum) -> str:
+    """A code's Chinese title: the enum's own, or the one :mod:`mediation_core.titles` declares."""
     for name in ("title_zh", "zh", "name_zh"):
         title = getattr(member, name, None)
         if isinstance(title, str):
             return title
-    return ""
+    return ENUM_TITLES_ZH.get(type(member), {}).get(member, "")
 
 
 def _doc(cls: type) -> str:
     """The first paragraph of a class's docstring, on one line."""
     if cls.__doc__ is None or cls.__doc__ == (cls.__mro__[1].__doc__ if len(cls.__mro__) > 1 else None):
         return ""
-    return " ".join(cls.__doc__.strip().split("\n\n")[0].split())
+    return " ".join(cls.__doc__.strip().split("\n\n")[0].split()).replace("``", "`")
 
 
 _NO_DEFAULT = object()
@@ -301,6 +310,10 @@ class _Builder:
                     prop["default"] = default
             properties[f.name] = prop
         schema: dict[str, Any] = {**self._titles(cls), "type": "object", "properties": properties}
+        tag = getattr(cls, "EVENT_TYPE", None)
+        if isinstance(tag, str) and EVENT_BY_TAG.get(tag) is cls:
+            schema["x-event-type"] = tag
+            schema["x-schema-version"] = cls.SCHEMA_VERSION
         if required:
             schema["required"] = required
         schema["additionalProperties"] = False
@@ -431,6 +444,11 @@ def result_names() -> tuple[str, ...]:
     return tuple(_results())
 
 
+def result_class(name: str) -> type:
+    """The class of the query result ``name``."""
+    return _lookup("result", name, _results())
+
+
 class UnknownSchemaError(KeyError):
     """No command, event or result of that name; the message lists the names there are."""
 
@@ -504,6 +522,7 @@ __all__ = [
     "command_schema",
     "event_names",
     "event_schema",
+    "result_class",
     "result_names",
     "result_schema",
     "schema_document",

@@ -1,16 +1,38 @@
-"""The Chinese titles of commands, events and query results, which their classes do not carry.
+"""The Chinese titles of commands, events, query results and the enums that carry none.
 
-Enums carry their own (``title_zh``) and the ledger row its columns (``LEDGER_HEADERS_ZH``); these
-are the titles the schemas (:mod:`mediation_core.schemas`) and ``mediation schema`` show beside the
-code names. The words are the glossary's (docs/glossary.md). A command or event without a title
-here fails the schema tests.
+Most enums carry their own (``title_zh``), some have a table where they are printed (the ledger's
+columns, the forms, the reminders), and the ledger row names its columns (``LEDGER_HEADERS_ZH``):
+those are reused here, and the rest is declared here. These are the titles the schemas
+(:mod:`mediation_core.schemas`) and ``mediation schema`` show beside the codes, in the glossary's
+words (docs/glossary.md). A command, event, result or enum value without a title fails the
+schema tests.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
+from typing import Any
 
-from mediation_core.domain.reporting.ledger import LEDGER_HEADERS_ZH
+from mediation_core.app.integrity import TITLES as FINDING_TITLES
+from mediation_core.app.integrity import FindingKind
+from mediation_core.app.ports import DeliveryStatus
+from mediation_core.domain.case.agreements import AgreementForm, AgreementSubject, Mark, SignatoryKind
+from mediation_core.domain.case.commands import Authority
+from mediation_core.domain.case.followups import Satisfaction
+from mediation_core.domain.case.rules.intake import _AUTHORITY_ZH
+from mediation_core.domain.police_case.mediability import Circumstance, SessionReason
+from mediation_core.domain.referral.letters import ConsentForm, FeedbackKind, OriginKind
+from mediation_core.domain.reminders import _URGENCY_ZH
+from mediation_core.domain.reporting.ledger import LEDGER_HEADERS_ZH, Outcome
+from mediation_core.domain.traffic.accident import DamageKind, DeterminationKind, TrafficRoute
+from mediation_core.domain.values.deadlines import Urgency
+from mediation_core.domain.values.notices import NoticeKind
+from mediation_core.domain.values.organisations import Employment, OrgKind
+from mediation_core.domain.values.parties import Side
+from mediation_core.domain.values.risks import Difficulty
+from mediation_core.exports.forms import SIDE_ZH
+from mediation_core.exports.ledger import DIFFICULTY_TITLES, FORM_TITLES, OUTCOME_TITLES, SATISFACTION_TITLES
 
 COMMAND_TITLES_ZH: Mapping[str, str] = {
     "AcceptCase": "受理纠纷",
@@ -211,6 +233,7 @@ RESULT_TITLES_ZH: Mapping[str, str] = {
     "CrossCheck": "公调数据比对",
     "DashboardData": "工作看板",
     "Deadline": "期限",
+    "DeliveryReport": "通知投递情况",
     "DispatchState": "110警情",
     "Document": "查询文档",
     "DueItem": "到期事项",
@@ -244,3 +267,103 @@ RESULT_TITLES_ZH: Mapping[str, str] = {
 
 FIELD_TITLES_ZH: Mapping[str, Mapping[str, str]] = {"LedgerRow": LEDGER_HEADERS_ZH}
 """Schema name → field → the Chinese title of the field, where the code names them already."""
+
+
+def _by_value(cls: type[enum.Enum], titles: Mapping[str, str]) -> dict[enum.Enum, str]:
+    return {member: titles[member.value] for member in cls}
+
+
+def _by_member(titles: Mapping[Any, str]) -> dict[enum.Enum, str]:
+    return {member: title for member, title in titles.items() if isinstance(member, enum.Enum)}
+
+
+ENUM_TITLES_ZH: Mapping[type[enum.Enum], Mapping[enum.Enum, str]] = {
+    # reused from where they are printed
+    Outcome: _by_value(Outcome, OUTCOME_TITLES),
+    AgreementForm: _by_value(AgreementForm, FORM_TITLES),
+    Difficulty: _by_value(Difficulty, DIFFICULTY_TITLES),
+    Satisfaction: _by_value(Satisfaction, SATISFACTION_TITLES),
+    Side: _by_member(SIDE_ZH),
+    Urgency: _by_member(_URGENCY_ZH),
+    Authority: _by_member(_AUTHORITY_ZH),
+    FindingKind: {kind: zh for kind, (zh, _) in FINDING_TITLES.items()},
+    # declared here
+    AgreementSubject: {
+        AgreementSubject.CIVIL_RIGHTS: "民事权利义务",
+        AgreementSubject.IDENTITY_RELATION: "身份关系",
+        AgreementSubject.REAL_RIGHT_OWNERSHIP: "物权归属",
+        AgreementSubject.IP_OWNERSHIP: "知识产权归属",
+    },
+    Mark: {Mark.SIGNATURE: "签名", Mark.SEAL: "盖章", Mark.FINGERPRINT: "按指印"},
+    SignatoryKind: {
+        SignatoryKind.PARTY: "当事人",
+        SignatoryKind.MEDIATOR: "调解员",
+        SignatoryKind.COMMITTEE_SEAL: "人民调解委员会印章",
+        SignatoryKind.GUARDIAN: "监护人",
+    },
+    Circumstance: {
+        Circumstance.RELATIONSHIP_TRIVIAL: "亲友、邻里、同事之间因琐事引发",
+        Circumstance.VICTIM_FAULT: "被侵害人有过错",
+        Circumstance.EASIER_BY_MEDIATION: "调解处理更易化解矛盾",
+    },
+    SessionReason: {SessionReason.POLICE_NECESSARY: "公安机关认为必要", SessionReason.PARTY_REQUEST: "当事人要求"},
+    ConsentForm: {ConsentForm.WRITTEN: "书面", ConsentForm.RECORDED: "记录在案", ConsentForm.ORAL: "口头"},
+    FeedbackKind: {
+        FeedbackKind.DECLINED: "未予调解",
+        FeedbackKind.SETTLED: "调解成功",
+        FeedbackKind.FAILED: "调解不成",
+        FeedbackKind.PERFORMED: "已履行",
+        FeedbackKind.NOT_PERFORMED: "未履行",
+    },
+    OriginKind: {
+        OriginKind.POLICE_CASE: "治安案件",
+        OriginKind.DISPATCH: "110接处警",
+        OriginKind.TRAFFIC: "道路交通事故",
+    },
+    DamageKind: {
+        DamageKind.DEATH: "死亡",
+        DamageKind.INJURY: "受伤",
+        DamageKind.DISABILITY: "伤残",
+        DamageKind.PROPERTY: "财产损失",
+    },
+    DeterminationKind: {
+        DeterminationKind.DETERMINATION: "道路交通事故认定书",
+        DeterminationKind.CERTIFICATE: "道路交通事故证明",
+        DeterminationKind.REVIEW_DECISION: "道路交通事故认定复核结论",
+    },
+    TrafficRoute: {TrafficRoute.POLICE: "公安机关交通管理部门调解", TrafficRoute.PEOPLES: "人民调解"},
+    Employment: {Employment.FULL_TIME: "专职", Employment.PART_TIME: "兼职"},
+    OrgKind: {
+        OrgKind.DISTRICT: "区（县）",
+        OrgKind.TOWNSHIP: "乡镇（街道）",
+        OrgKind.POLICE_STATION: "派出所",
+        OrgKind.TRAFFIC_POLICE: "公安交警部门",
+        OrgKind.MEDIATION_ROOM: "驻所调解室",
+        OrgKind.COMMITTEE: "人民调解委员会",
+        OrgKind.JUSTICE_OFFICE: "司法所",
+        OrgKind.GOVERNANCE_OFFICE: "综治办（综治中心）",
+        OrgKind.COORDINATION_CENTRE: "矛盾纠纷多元化解协调中心",
+        OrgKind.INSURER: "保险公司",
+    },
+    DeliveryStatus: {
+        DeliveryStatus.PENDING: "待发送",
+        DeliveryStatus.DELIVERED: "已送达",
+        DeliveryStatus.DEAD: "发送失败",
+    },
+    NoticeKind: {
+        NoticeKind.ESCALATION_RISK: "矛盾激化风险",
+        NoticeKind.REFERRAL_RECEIVED: "收到移送（委托）函",
+        NoticeKind.REFERRAL_ACKNOWLEDGED: "移送（委托）已签收",
+        NoticeKind.REFERRAL_DECLINED: "不予调解",
+        NoticeKind.REFERRAL_RETURNED: "移送（委托）已退回",
+        NoticeKind.REFERRAL_RESULT: "调解结果反馈",
+        NoticeKind.ENTRUSTED_CASE_CONCLUDED: "委托调解案件已办结",
+        NoticeKind.POLICE_DECISION_DUE: "待作出治安处理决定",
+        NoticeKind.DEADLINE_DUE: "期限即将到期",
+        NoticeKind.DEADLINE_OVERDUE: "期限已逾期",
+        NoticeKind.MEETING_SCHEDULED: "例会通知",
+        NoticeKind.INSURER_SESSION: "保险公司参加调解通知",
+        NoticeKind.CASE_CONCLUDED: "案件已办结",
+    },
+}
+"""Enum → member → its Chinese title, for the enums without ``title_zh``."""

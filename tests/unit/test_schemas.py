@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+import typing
 from typing import Any
 
 import attrs
@@ -124,7 +125,7 @@ def results_of(service: MediationService, story: Plan) -> list[Any]:
 
 def test_every_result_the_queries_return_validates_against_its_schema(district: tuple[MediationService, Plan]) -> None:
     service, story = district
-    names = {cls: name for name in schemas.result_names() for cls in [schemas._results()[name]]}
+    names = {schemas.result_class(name): name for name in schemas.result_names()}
     checked = set()
     for value in results_of(service, story):
         name = names[type(value)]
@@ -169,9 +170,13 @@ def test_a_schema_refuses_what_the_converter_refuses() -> None:
 
 
 def test_enum_values_carry_their_chinese_titles() -> None:
-    source = schemas.schema_document()["$defs"]["CaseSource"]
-    assert source["x-enum-titles"]["walk_in"] == "当事人申请"
-    assert set(source["x-enum-titles"]) == set(source["enum"])
+    defs = schemas.schema_document()["$defs"]
+    assert defs["CaseSource"]["x-enum-titles"]["walk_in"] == "当事人申请"
+    assert defs["Side"]["x-enum-titles"] == {"applicant": "申请人", "respondent": "被申请人"}
+    enums = {name: d for name, d in defs.items() if "enum" in d and "properties" not in d}
+    assert len(enums) > 60
+    untitled = {name: sorted(set(map(str, d["enum"])) - set(d.get("x-enum-titles", {}))) for name, d in enums.items()}
+    assert {name: codes for name, codes in untitled.items() if codes} == {}
 
 
 def test_two_classes_of_one_name_are_told_apart_by_their_module() -> None:
@@ -207,3 +212,23 @@ def test_every_command_event_and_result_has_its_chinese_title() -> None:
         if not schemas.title_zh(kind, name)
     ]
     assert missing == []
+
+
+def test_every_attrs_class_a_query_returns_has_a_result_schema() -> None:
+    returned: dict[str, set[type]] = {}
+
+    def classes(tp: Any) -> set[type]:
+        if isinstance(tp, type) and attrs.has(tp):
+            return {tp}
+        return {c for arg in typing.get_args(tp) for c in classes(arg)}
+
+    for name in dir(MediationService):
+        method = getattr(MediationService, name)
+        if callable(method) and hasattr(method, "__wrapped__"):
+            hints = typing.get_type_hints(method.__wrapped__)
+            found = classes(hints.get("return"))
+            if found:
+                returned[name] = found
+    assert {"case_file", "ledger", "statistics", "referral", "documents", "sweep"} <= set(returned)
+    missing = {name: sorted(c.__name__ for c in found - set(schemas.RESULT_TYPES)) for name, found in returned.items()}
+    assert {name: found for name, found in missing.items() if found} == {}
