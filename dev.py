@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("MEDIATION_VENV", ROOT / ".venv"))
 EXTRAS = {
     "demo": "[xlsx,docx]",
-    "test": "[dev,webhook,xlsx,docx,postgres,amqp]",
-    "lint": "[dev,webhook,xlsx,docx,postgres,amqp]",
+    "test": "[dev,webhook,xlsx,docx,postgres,amqp,http]",
+    "lint": "[dev,webhook,xlsx,docx,postgres,amqp,http]",
     "bench": "[bench]",
 }
 """The extras each task installs: the demo writes the ledger workbook and Word documents; the

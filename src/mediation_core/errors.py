@@ -10,6 +10,7 @@ the wrong type); a refused actor :class:`AuthorisationError`; a stale write
 from __future__ import annotations
 
 from mediation_core.domain.errors import (
+    AuthenticationError,
     AuthorisationError,
     CalendarRangeError,
     CaseNotFoundError,
@@ -29,6 +30,7 @@ from mediation_core.domain.errors import (
 from mediation_core.domain.kernel.rulebook import Violation
 
 __all__ = [
+    "AuthenticationError",
     "AuthorisationError",
     "CalendarRangeError",
     "CaseNotFoundError",

@@ -122,6 +122,42 @@ def test_observers_see_each_committed_event(clock: StoryClock) -> None:
     assert seen == [("case.received", 1), ("case.accepted", 2)]
 
 
+def test_a_command_on_an_expected_version_is_refused_when_the_stream_moved(service: MediationService) -> None:
+    case_id = receive(service)
+    with pytest.raises(ConcurrencyConflictError, match="at version 1, not 2"):
+        service.handle(c.AcceptCase(case_id=case_id, on=D0), MEDIATOR, expected_version=2)
+    assert len(service.store.read(case_id)) == 1
+    with service.bulk() as batch, pytest.raises(ConcurrencyConflictError):
+        batch.handle(c.AcceptCase(case_id=case_id, on=D0), MEDIATOR, expected_version=0)
+    state = service.handle(c.AcceptCase(case_id=case_id, on=D0), MEDIATOR, expected_version=1)
+    assert state.version == 2
+
+
+def test_the_state_view_masks_a_command_result_for_a_reader_outside_the_room(service: MediationService) -> None:
+    case_id = receive(service)
+    state = service.handle(c.AcceptCase(case_id=case_id, on=D0), MEDIATOR)
+    mine = service.state_view("case", case_id, state, MEDIATOR)
+    assert mine.parties[0].id_number == PARTIES[0].id_number
+    justice = Actor(actor_id="j-li", role=Role.JUSTICE_OFFICE, scope_id="baiyang-justice")
+    theirs = service.state_view("case", case_id, state, justice)
+    assert PARTIES[0].id_number[6:14] not in theirs.parties[0].id_number  # the birth date is masked
+    stranger = Actor(actor_id="m-x", role=Role.MEDIATOR, scope_id="elsewhere-room")
+    with pytest.raises(AuthorisationError):
+        service.state_view("case", case_id, state, stranger)
+
+
+def test_open_deadlines_are_those_of_the_cases_the_reader_may_read(service: MediationService) -> None:
+    case_id = receive(service)
+    service.handle(c.AcceptCase(case_id=case_id, on=D0), MEDIATOR)
+    due = service.open_deadlines(MEDIATOR)
+    assert due
+    assert {stream for stream, _ in due} == {case_id}
+    assert [d.due for _, d in due] == sorted(d.due for _, d in due)
+    stranger = Actor(actor_id="m-x", role=Role.MEDIATOR, scope_id="elsewhere-room")
+    assert service.open_deadlines(stranger) == []
+    assert service.open_deadlines(MEDIATOR, until=D0 - dt.timedelta(days=1)) == []
+
+
 def test_a_concurrent_writer_gets_a_conflict_and_nothing_is_lost(service: MediationService) -> None:
     case_id = receive(service)
     store = service.store

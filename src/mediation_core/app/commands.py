@@ -110,7 +110,7 @@ class Commands(ServiceBase):
         self._heads_lock = threading.Lock()
         self.stream_cache_size = STREAM_CACHE_SIZE
 
-    def handle(self, command: Any, actor: Actor) -> Any:
+    def handle(self, command: Any, actor: Actor, *, expected_version: int | None = None) -> Any:
         """Decide ``command`` and record its events atomically; return the new state.
 
         A decision may entail commands for other streams (accepting a referral opens its
@@ -120,14 +120,18 @@ class Commands(ServiceBase):
         ``AuthorisationError``, a not-found error or ``ConcurrencyConflictError`` (reload and
         retry); in each case nothing is written. A command that rewrites a stream
         (anonymising a case file) is followed by the store's compaction, see :meth:`compact`.
-        """
-        return self._handle(command, actor, compact=True)
 
-    def _handle(self, command: Any, actor: Actor, *, compact: bool) -> Any:
+        ``expected_version`` is the version of the command's stream the caller decided on (an
+        HTTP ``If-Match``): a stream at another version is a ``ConcurrencyConflictError`` and
+        nothing is written. Without it the command is decided on the stream as it is now.
+        """
+        return self._handle(command, actor, compact=True, expected_version=expected_version)
+
+    def _handle(self, command: Any, actor: Actor, *, compact: bool, expected_version: int | None = None) -> Any:
         try:
             self._refuse_internal(command, actor)
             now = self.clock()
-            steps = self._decide_and_commit(command, actor, now)
+            steps = self._decide_and_commit(command, actor, now, expected_version)
         except ConcurrencyConflictError:
             self._forget()
             raise
@@ -140,22 +144,26 @@ class Commands(ServiceBase):
         self._observe(steps)
         return steps[0].state
 
-    def _decide_and_commit(self, command: Any, actor: Actor, now: dt.datetime) -> list[_Step]:
+    def _decide_and_commit(
+        self, command: Any, actor: Actor, now: dt.datetime, expected_version: int | None = None
+    ) -> list[_Step]:
         """Decide and commit ``command`` in one unit of work, on the remembered heads of its
         streams without reading them (the commit's version check catches another writer,
         ADR 0018). A unit that assumed a head and then conflicts or is refused may have
         decided on a stream another writer had moved: it runs once more, reading."""
         assumed: list[str] = []
         try:
-            return self._unit(command, actor, now, assumed)
+            return self._unit(command, actor, now, assumed, expected_version)
         except _MAY_BE_STALE:
             if not assumed:
                 raise
-        return self._unit(command, actor, now, None)
+        return self._unit(command, actor, now, None, expected_version)
 
-    def _unit(self, command: Any, actor: Actor, now: dt.datetime, assumed: list[str] | None) -> list[_Step]:
+    def _unit(
+        self, command: Any, actor: Actor, now: dt.datetime, assumed: list[str] | None, expected_version: int | None
+    ) -> list[_Step]:
         with self.store.transaction() as tx:
-            steps = self._run(tx, command, actor, now, assumed=assumed)
+            steps = self._run(tx, command, actor, now, assumed=assumed, expected_version=expected_version)
             tx.commit()
         return steps
 
@@ -265,10 +273,12 @@ class Commands(ServiceBase):
         known: dict[str, _Head] | None = None,
         *,
         assumed: list[str] | None = None,
+        expected_version: int | None = None,
     ) -> list[_Step]:
         """Decide ``command`` and, depth first, every follow-on it entails; append each.
         ``known`` (bulk units only) holds the streams this unit already loaded or wrote;
-        ``assumed`` collects the streams whose remembered heads were taken without a read."""
+        ``assumed`` collects the streams whose remembered heads were taken without a read;
+        ``expected_version`` is the version the caller saw of the command's own stream."""
         steps: list[_Step] = []
         pending: list[tuple[Any, bool]] = [(command, True)]
         while pending:
@@ -288,6 +298,9 @@ class Commands(ServiceBase):
                 head = self._load(tx, aggregate, stream_id, assumed)
             else:
                 _check_kind(head.kind, aggregate, stream_id)
+            if primary and expected_version is not None and head.version != expected_version:
+                msg = f"stream {stream_id} is at version {head.version}, not {expected_version}"
+                raise ConcurrencyConflictError(msg)
             state = head.state
             org_id = aggregate.scope(cmd, state)
             if primary:  # a follow-on is the decision's own consequence, authorised with its cause
@@ -525,15 +538,25 @@ class Bulk:
         self._known: dict[str, _Head] = {}
         self.steps: list[_Step] = []
 
-    def handle(self, command: Any, actor: Actor) -> Any:
+    @property
+    def unit(self) -> UnitOfWork:
+        """The batch's unit of work, for a service record an adapter keeps with the batch's
+        commands in the same transaction (an HTTP request's idempotency key and response,
+        filed under :func:`~mediation_core.app.ports.service_record_stream`)."""
+        return self._tx
+
+    def handle(self, command: Any, actor: Actor, *, expected_version: int | None = None) -> Any:
         """Decide and append ``command`` (and what it entails) inside the bulk unit; return
-        the new state. If it raises, nothing of it stays in the unit and the batch may go on."""
+        the new state. If it raises, nothing of it stays in the unit and the batch may go on.
+        ``expected_version`` as for :meth:`Commands.handle`."""
         service = self._service
         try:
             service._refuse_internal(command, actor)  # noqa: SLF001 - the service's own loop, shared on purpose
             now = service.clock()
             with self._tx.savepoint():
-                steps = service._run(self._tx, command, actor, now, self._known)  # noqa: SLF001
+                steps = service._run(  # noqa: SLF001
+                    self._tx, command, actor, now, self._known, expected_version=expected_version
+                )
         except AuthorisationError as refused:
             self._refusals.append((refused, f"bulk:{type(command).__name__}"))
             self._known.clear()

@@ -395,7 +395,22 @@ def is_identity_key_stream(stream_id: str) -> bool:
     return stream_id == IDENTITY_KEY_STREAM or stream_id.startswith(IDENTITY_KEY_STREAM + "/")
 
 
+SERVICE_RECORDS_STREAM = "service-records"
+"""The prefix of the empty streams the service's own bookkeeping documents are filed through
+(an HTTP request's idempotency key and response): never an event, never a record of a case."""
+
+
+def service_record_stream(kind: str, key: str) -> str:
+    """The stream id a service record of ``kind`` under ``key`` is filed through."""
+    return f"{SERVICE_RECORDS_STREAM}/{kind}/{key}"
+
+
+def is_service_record_stream(stream_id: str) -> bool:
+    """True for a stream :func:`service_record_stream` names (it holds no event)."""
+    return stream_id.startswith(SERVICE_RECORDS_STREAM + "/")
+
+
 def recorded_streams(store: EventStore) -> Iterator[str]:
-    """The ids of the store's streams, less the empty ones the identity key's fingerprint was
-    filed through: what counts as the store's records."""
-    return (s for s in store.stream_ids() if not is_identity_key_stream(s))
+    """The ids of the store's streams, less the empty ones the identity key's fingerprint and
+    the service records were filed through: what counts as the store's records."""
+    return (s for s in store.stream_ids() if not (is_identity_key_stream(s) or is_service_record_stream(s)))

@@ -55,6 +55,7 @@ from mediation_core.domain.training.report import TrainingLine
 from mediation_core.domain.values.access import AccessDenial, ResealEntry
 from mediation_core.domain.values.actors import SYSTEM_ACTOR, Actor, Role
 from mediation_core.domain.values.calendar import local_date
+from mediation_core.domain.values.deadlines import Deadline
 from mediation_core.domain.values.periods import Period
 from mediation_core.domain.values.privacy import person_names
 from mediation_core.records import ChainBreak, RecordedEvent
@@ -120,12 +121,32 @@ class Queries(ServiceBase):
         if state is None:
             msg = f"{kind.name} {stream_id!r} does not exist"
             raise NotFoundError(msg)
+        return self.state_view(aggregate, stream_id, state, actor)
+
+    @query("state_view")
+    def state_view(self, aggregate: str, stream_id: str, state: Any, actor: Actor) -> Any:
+        """``state`` of the ``aggregate`` stream ``stream_id`` (what :meth:`handle` returned, or
+        a replay) as the actor may read it, in the actor's personal-data view: what a network
+        interface answers a command with, since ``handle`` returns the state unmasked."""
+        kind = BY_NAME[aggregate]
+        registry = self.registry()
+        if kind is CASES:
+            authorise_case_read(actor, state.room_id, registry, target=stream_id)
+            return self.viewer(actor).value(state, state.room_id)
         documents = kind.project(state, self.context(self.clock()), self.reading()).documents
         readers = document_readers(documents[0]) if documents else Readers()
-        if not may_read_linked(actor, readers, self.registry()):
+        if not may_read_linked(actor, readers, registry):
             msg = f"{actor} 无权查阅 {stream_id} / may not read {kind.name} {stream_id}"
             raise AuthorisationError(msg, actor=actor, action="read", target=stream_id)
         return self.viewer(actor).value(state, *readers.orgs, *readers.stations)
+
+    @query("open_deadlines")
+    def open_deadlines(self, actor: Actor, until: dt.date | None = None) -> list[tuple[str, Deadline]]:
+        """The open deadlines of the cases the actor may read (:meth:`ledger`), due by
+        ``until`` (every open one without it), soonest first, each with its case's id."""
+        readable = {row.case_id for row in self.ledger(actor)}
+        due = self.store.deadlines_due(until or dt.date.max)
+        return sorted(((s, d) for s, d in due if s in readable), key=lambda item: (item[1].due, item[0]))
 
     @query("referral")
     def referral(self, referral_id: str, actor: Actor) -> ReferralState:

@@ -141,10 +141,13 @@ def _key(actor: Actor) -> tuple[Role, str, str]:
     return actor.role, actor.actor_id, actor.scope_id
 
 
-def unregistered(actor: Actor, registry: Registry, operators: Mapping[str, Actor]) -> str | None:
+def unregistered(
+    actor: Actor, registry: Registry, operators: Mapping[str, Actor], *, listed_in: str = OPERATORS_ENV
+) -> str | None:
     """Why ``actor`` may not write, or ``None``: a mediator or room director is a mediator of
     the registry acting for their room, a station liaison a liaison of the registry acting for
-    their room or organisation; anyone (any role) listed in the operators file is registered."""
+    their room or organisation; anyone (any role) listed in the operators file is registered.
+    ``listed_in`` names that file's setting in the answer (the HTTP API's actors file)."""
     if _key(actor) in {_key(a) for a in operators.values()}:
         return None
     if actor.role in (Role.MEDIATOR, Role.ROOM_DIRECTOR):
@@ -159,7 +162,7 @@ def unregistered(actor: Actor, registry: Registry, operators: Mapping[str, Actor
         return f"{actor}: no liaison {actor.actor_id!r} of {actor.scope_id!r} in the registry"
     return (
         f"{actor}: the role {actor.role.value} is registered in the deployment's operators file "
-        f"({OPERATORS_ENV}), and this actor is not in it"
+        f"({listed_in}), and this actor is not in it"
     )
 
 

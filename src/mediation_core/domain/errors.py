@@ -74,6 +74,12 @@ class AuthorisationError(DomainError):
         self.recorded = False
 
 
+class AuthenticationError(DomainError):
+    """A request's credentials are missing or do not prove who sent it (a bad signature, an
+    expired token, the wrong issuer or audience): nobody is acting, so nothing is read or
+    written (HTTP 401, docs/http.md)."""
+
+
 class StoreError(DomainError):
     """The storage backend failed; adapters translate driver errors into this."""
 

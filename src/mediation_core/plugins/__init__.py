@@ -11,6 +11,7 @@ from mediation_core.domain.referral.commands import AcceptReferral
 from mediation_core.domain.referral.state import ReferralState
 from mediation_core.domain.reporting.evaluation import Dimension, EvaluationItem, capped
 from mediation_core.domain.reporting.statistics import StatisticsReport
+from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.calendar import WorkingDayCalendar
 from mediation_core.domain.values.categories import Category
 from mediation_core.domain.values.deadlines import DueItem, Urgency
@@ -48,6 +49,7 @@ __all__ = [
     "HOOK_KINDS",
     "PROJECT",
     "AcceptReferral",
+    "Actor",
     "AggregateState",
     "Category",
     "CheckInputs",
@@ -76,6 +78,7 @@ __all__ = [
     "RecordedEvent",
     "ReferralState",
     "Renderer",
+    "Role",
     "StatisticsReport",
     "StoreBackend",
     "Urgency",

@@ -3,7 +3,7 @@ plugin can override them) and the built-in notice rules."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 from mediation_core.calendars import national_calendar
 from mediation_core.domain.case.state import CaseState
@@ -16,6 +16,7 @@ from mediation_core.domain.reminders import case_deadline_notice, referral_deadl
 from mediation_core.domain.reporting.ledger import Outcome
 from mediation_core.domain.traffic.insurers import insurer_session_notice
 from mediation_core.domain.traffic.state import TrafficState
+from mediation_core.domain.values.actors import Actor
 from mediation_core.domain.values.calendar import WorkingDayCalendar
 from mediation_core.domain.values.deadlines import DeadlineKind, DueItem
 from mediation_core.domain.values.notices import Notice, NoticeKind, Recipient
@@ -36,6 +37,13 @@ def mediation_policy(default: Policy) -> Policy:
 @hookimpl(trylast=True)
 def mediation_calendar(region: str) -> WorkingDayCalendar:
     return national_calendar()
+
+
+@hookimpl(trylast=True)
+def mediation_authenticate(headers: Mapping[str, str], method: str, path: str) -> Actor | None:
+    """Nobody: a request is authenticated only by a deployment's scheme (the HTTP API's
+    bearer-JWT check, or a county's own)."""
+    return None
 
 
 @hookimpl

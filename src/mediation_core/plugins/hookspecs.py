@@ -12,7 +12,7 @@ arguments; an implementation may accept a subset.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from mediation_core.plugins._markers import hookspec
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from mediation_core.domain.referral.commands import AcceptReferral
     from mediation_core.domain.referral.state import ReferralState
     from mediation_core.domain.reporting.evaluation import EvaluationItem
+    from mediation_core.domain.values.actors import Actor
     from mediation_core.domain.values.calendar import WorkingDayCalendar
     from mediation_core.domain.values.categories import Category
     from mediation_core.domain.values.deadlines import DueItem
@@ -290,7 +291,29 @@ class LifecycleSpecs:
         """
 
 
-SPEC_CLASSES = (StorageSpecs, PolicySpecs, NotificationSpecs, ReportingSpecs, LifecycleSpecs)
+class AccessSpecs:
+    """Hooks that say who is asking."""
+
+    @hookspec(firstresult=True)
+    def mediation_authenticate(self, headers: Mapping[str, str], method: str, path: str) -> Actor | None:
+        """The actor a request over a network interface (the HTTP API) comes from, or ``None``
+        when this implementation cannot tell. ``headers`` are the request's headers, names in
+        lower case (``authorization`` …), ``method`` its HTTP method and ``path`` its path; no
+        framework object. An implementation that finds the credentials invalid raises
+        :class:`~mediation_core.errors.AuthenticationError` with the reason.
+
+        Decision. Stops at first non-None result. The core's default (``trylast``) returns
+        ``None``: nobody is authenticated, and the request is refused (401). The HTTP adapter
+        registers its bearer-JWT verifier ``trylast`` as well, after the core's default, so a
+        county's own scheme answers first, then the JWT check. The actor returned must still
+        be a registered one (docs/http.md, "Authentication"), or the request is refused (403)
+        before it reaches the service.
+
+        .. versionadded:: 0.2
+        """
+
+
+SPEC_CLASSES = (StorageSpecs, PolicySpecs, NotificationSpecs, ReportingSpecs, LifecycleSpecs, AccessSpecs)
 
 HOOK_KINDS: dict[str, HookKind] = {
     "mediation_store_backends": HookKind.REGISTRATION,
@@ -306,5 +329,6 @@ HOOK_KINDS: dict[str, HookKind] = {
     "mediation_event_recorded": HookKind.OBSERVER,
     "mediation_policy": HookKind.DECISION,
     "mediation_calendar": HookKind.DECISION,
+    "mediation_authenticate": HookKind.DECISION,
 }
 """Every hook's kind: how the core calls it (the docs and the facade follow this table)."""

@@ -26,6 +26,7 @@ from mediation_core.domain.kernel.rulebook import Violation
 from mediation_core.domain.referral.commands import AcceptReferral
 from mediation_core.domain.referral.state import ReferralState
 from mediation_core.domain.reporting.evaluation import EvaluationItem, item_table
+from mediation_core.domain.values.actors import Actor
 from mediation_core.domain.values.calendar import WorkingDayCalendar
 from mediation_core.domain.values.categories import Category, category_table
 from mediation_core.domain.values.deadlines import DueItem
@@ -296,6 +297,13 @@ class Plugins:
 
     def calendar(self, region: str) -> WorkingDayCalendar:
         result: WorkingDayCalendar = self.pm.hook.mediation_calendar(region=region)
+        return result
+
+    def authenticate(self, headers: Mapping[str, str], method: str, path: str) -> Actor | None:
+        """The actor a network request comes from (``mediation_authenticate``), or ``None``."""
+        result: Actor | None = self.pm.hook.mediation_authenticate(
+            headers={k.lower(): v for k, v in headers.items()}, method=method, path=path
+        )
         return result
 
     def categories(self) -> Mapping[str, Category]:
