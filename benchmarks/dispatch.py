@@ -9,7 +9,7 @@
   (``mediation_notices``, none for these cases) and observes every recorded event
   (``mediation_event_recorded``). The share of the command's time that the five cost is
   measured two ways: directly, the time spent inside the hook calls of the command path
-  (``notices``, ``event_recorded``, ``referral_checks``) with the five registered, timed
+  (``notices``, ``event_recorded``, ``referral_checks``, ``command_checks``) with the five registered, timed
   around each call, ÷ the command path's time; and by difference, (with − without) ÷ with,
   the median over runs whose order alternates (the difference of two noisy times, so it
   moves more from run to run than the direct share).
@@ -86,6 +86,13 @@ class TimedPlugins(Plugins):
         started = time.perf_counter()
         try:
             return super().referral_checks(referral, acceptance, context)
+        finally:
+            SPENT[0] += time.perf_counter() - started
+
+    def command_checks(self, command: object, state: Any, **kwargs: Any) -> list[Violation]:
+        started = time.perf_counter()
+        try:
+            return super().command_checks(command, state, **kwargs)
         finally:
             SPENT[0] += time.perf_counter() - started
 

@@ -27,7 +27,7 @@ from mediation_core.app.ports import (
     Reseal,
 )
 from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError, StoreError
-from mediation_core.domain.reporting.ledger import LedgerRow
+from mediation_core.domain.reporting.ledger import LedgerRow, Outcome
 from mediation_core.domain.reporting.rollups import Cell, CellKey, add, change, totals
 from mediation_core.domain.reporting.statistics import Tally
 from mediation_core.domain.values.deadlines import Deadline
@@ -79,6 +79,21 @@ class MemoryStore:
     def ledger_row(self, case_id: str) -> LedgerRow | None:
         with self._lock:
             return self._rows.get(case_id)
+
+    def ledger_rows(self, case_ids: Collection[str]) -> list[LedgerRow]:
+        with self._lock:
+            return [self._rows[k] for k in sorted(set(case_ids)) if k in self._rows]
+
+    def ledger_for_agenda(self, room_ids: Iterable[str], repeats_since: dt.date) -> list[LedgerRow]:
+        rooms = frozenset(room_ids)
+        with self._lock:
+            rows = [self._rows[k] for k in sorted(self._rows)]
+        return [
+            r
+            for r in rows
+            if r.room_id in rooms
+            and (r.outcome is Outcome.OPEN or (r.repeat_of is not None and r.received_on >= repeats_since))
+        ]
 
     def rollups(self, room_ids: Iterable[str] | None = None, months: Iterable[str] | None = None) -> Iterator[Cell]:
         rooms = None if room_ids is None else frozenset(room_ids)

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
+from attrs import field, frozen
 
 from mediation_core.app.logs import attach_filter, scrub
-from mediation_core.plugins.types import DeliveryError
+from mediation_core.plugins.types import Delivery, DeliveryError
 
 RETRYABLE_STATUS = frozenset({408, 425, 429})
 
@@ -73,3 +74,19 @@ def client(timeout: float) -> httpx.Client:
     is configured to go. Its requests are logged without URL secrets (:func:`guard_http_logs`)."""
     guard_http_logs()
     return httpx.Client(timeout=timeout, trust_env=False)
+
+
+@frozen
+class ClientDeliver:
+    """A notifier's ``deliver`` that owns an HTTP client: called, it delivers; closed (when the
+    service closes, :meth:`mediation_core.app.delivery.Channel.close`), it releases the
+    client's pooled connections."""
+
+    client: httpx.Client = field(repr=False)
+    send: Callable[[Delivery], None] = field(repr=False)
+
+    def __call__(self, delivery: Delivery) -> None:
+        self.send(delivery)
+
+    def close(self) -> None:
+        self.client.close()

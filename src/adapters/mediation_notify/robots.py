@@ -90,7 +90,7 @@ def open_dingtalk(settings: Mapping[str, str]) -> Deliver:
         target = dingtalk_signed_url(url, secret, int(time.time() * 1000)) if secret else url
         _check_answer("DingTalk", http.post_json(client, target, dingtalk_message(delivery)), DINGTALK_RETRYABLE)
 
-    return deliver
+    return http.ClientDeliver(client, deliver)
 
 
 def open_wecom(settings: Mapping[str, str]) -> Deliver:
@@ -103,4 +103,4 @@ def open_wecom(settings: Mapping[str, str]) -> Deliver:
     def deliver(delivery: Delivery) -> None:
         _check_answer("WeCom", http.post_json(client, url, wecom_message(delivery)), WECOM_RETRYABLE)
 
-    return deliver
+    return http.ClientDeliver(client, deliver)

@@ -73,7 +73,7 @@ def open_webhook(settings: Mapping[str, str]) -> Deliver:
             headers["X-Mediation-Signature"] = signature(secret, stamp, body)
         http.post_bytes(client, url, body, headers)
 
-    return deliver
+    return http.ClientDeliver(client, deliver)
 
 
 def sms_text(delivery: Delivery, sign: str, max_chars: int) -> str:
@@ -109,4 +109,4 @@ def open_sms(settings: Mapping[str, str]) -> Deliver:
             headers["Authorization"] = f"Bearer {token}"
         http.post_json(client, url, body, headers)
 
-    return deliver
+    return http.ClientDeliver(client, deliver)

@@ -6,10 +6,12 @@ reading a CSV takes exactly that ``'`` off again, so a ledger read back is the l
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -49,6 +51,8 @@ def ledger_json(table: LedgerTable) -> bytes:
 
 
 def read_json(data: bytes) -> RawTable:
+    """A JSON ledger is parsed whole (the standard library has no streaming parser), within
+    ``MAX_FILE_BYTES``; CSV and xlsx files are read as they go."""
     doc = json.loads(data.decode("utf-8-sig"))
     headers = tuple(doc["headers"])
     rows = tuple(tuple(row.get(h) for h in headers) for row in doc["rows"])
@@ -64,26 +68,50 @@ def ledger_csv(table: LedgerTable) -> bytes:
     return ("\ufeff" + out.getvalue()).encode()
 
 
+def _check_utf8(data: bytes) -> None:
+    """Refuse a file that is not UTF-8 before a row is read, naming the first bad byte; decoded
+    a MiB at a time, so checking holds no second copy of the file."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 2**20
+    for start in range(0, len(data), step):
+        try:
+            decoder.decode(data[start : start + step], final=start + step >= len(data))
+        except UnicodeDecodeError as exc:
+            raise LedgerFileError(
+                f"不是 UTF-8 编码（第 {start + exc.start} 字节）",
+                f"not UTF-8 (byte {start + exc.start}): save it as CSV UTF-8",
+            ) from None
+
+
 def read_csv(data: bytes) -> RawTable:
-    """Row 1 the headers (checked before the rest is read), then at most ``MAX_ROWS`` rows."""
+    """Row 1 the headers (checked before the rest is read), then at most ``MAX_ROWS`` rows, read
+    as they are iterated (the file is decoded as it goes, never copied whole)."""
+    _check_utf8(data)
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""))
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise LedgerFileError(
-            f"不是 UTF-8 编码（第 {exc.start} 字节）", f"not UTF-8 (byte {exc.start}): save it as CSV UTF-8"
-        ) from None
-    rows: list[tuple[str, ...]] = []
-    try:
-        for row in csv.reader(io.StringIO(text, newline="")):
-            if len(rows) > MAX_ROWS:
-                raise LedgerFileError(f"超过 {MAX_ROWS} 行", f"more than {MAX_ROWS} rows")
-            if len(row) > MAX_COLUMNS:
-                raise LedgerFileError(f"超过 {MAX_COLUMNS} 列", f"more than {MAX_COLUMNS} columns")
-            rows.append(tuple(unescape_formula(cell) for cell in row))
-            if len(rows) == 1:
-                check_headers(rows[0])
+        first = next(reader, None)
     except csv.Error as exc:
         raise LedgerFileError("不是有效的 CSV 文件", f"not a valid CSV file: {exc}") from None
-    if not rows:
+    if first is None:
         return RawTable(headers=(), rows=())
-    return RawTable(headers=rows[0], rows=tuple(rows[1:]), first_row=2)
+    headers = _csv_row(first)
+    check_headers(headers)
+    return RawTable(headers=headers, rows=_csv_rows(reader), first_row=2)
+
+
+def _csv_row(row: list[str]) -> tuple[str, ...]:
+    if len(row) > MAX_COLUMNS:
+        raise LedgerFileError(f"超过 {MAX_COLUMNS} 列", f"more than {MAX_COLUMNS} columns")
+    return tuple(unescape_formula(cell) for cell in row)
+
+
+def _csv_rows(reader: Iterator[list[str]]) -> Iterator[tuple[str, ...]]:
+    count = 0
+    try:
+        for row in reader:
+            count += 1
+            if count > MAX_ROWS:
+                raise LedgerFileError(f"超过 {MAX_ROWS} 行", f"more than {MAX_ROWS} rows")
+            yield _csv_row(row)
+    except csv.Error as exc:
+        raise LedgerFileError("不是有效的 CSV 文件", f"not a valid CSV file: {exc}") from None

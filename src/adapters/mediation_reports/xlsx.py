@@ -6,7 +6,7 @@ after; dates are real dates, amounts real numbers, so a clerk can sort, filter a
 header row is frozen, filtered and repeated on every printed page (landscape A4, fitted to the
 page width). Text is written as text (a party named ``=HYPERLINK(…)`` is a string cell,
 quote-prefixed, never a formula). Reading refuses, before parsing any cell, a workbook that
-unpacks to more than the ledger's size caps (:data:`~mediation_core.exports.ledger.MAX_FILE_BYTES`,
+unpacks to more than the ledger's size caps (:data:`~mediation_core.exports.ledger.MAX_UNPACKED_BYTES`,
 rows, columns) or without the ledger's headers in one of its first rows.
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -23,8 +24,8 @@ from mediation_core.exports.ledger import (
     HEADER_ROWS,
     HEADERS,
     MAX_COLUMNS,
-    MAX_FILE_BYTES,
     MAX_ROWS,
+    MAX_UNPACKED_BYTES,
     LedgerFileError,
     LedgerTable,
     RawTable,
@@ -154,17 +155,18 @@ def _unpacked_size(data: bytes) -> int:
 def read_xlsx(data: bytes) -> RawTable:
     """The first sheet (or the one named 台账): the header row (the first of the first
     ``HEADER_ROWS`` rows holding a ledger header: row 1 of a plain file, row 3 below an export's
-    title and 填表单位 rows), then the data rows. Refused
+    title and 填表单位 rows), then the data rows, read as they are iterated (openpyxl's
+    read-only mode streams the sheet's XML; the workbook closes when the rows run out). Refused
     (:class:`~mediation_core.exports.ledger.LedgerFileError`) before any cell is read when it
-    unpacks to more than ``MAX_FILE_BYTES``; when the header row is not the ledger's headers
+    unpacks to more than ``MAX_UNPACKED_BYTES``; when the header row is not the ledger's headers
     (or none of the first rows holds one); as soon as it passes ``MAX_ROWS`` rows."""
     from openpyxl import load_workbook  # noqa: PLC0415
 
     size = _unpacked_size(data)
-    if size > MAX_FILE_BYTES:
+    if size > MAX_UNPACKED_BYTES:
         raise LedgerFileError(
-            f"解压后超过 {MAX_FILE_BYTES // 2**20} MiB（{size // 2**20} MiB）",
-            f"it unpacks to more than {MAX_FILE_BYTES // 2**20} MiB ({size // 2**20} MiB)",
+            f"解压后超过 {MAX_UNPACKED_BYTES // 2**20} MiB（{size // 2**20} MiB）",
+            f"it unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MiB ({size // 2**20} MiB)",
         )
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -173,31 +175,40 @@ def read_xlsx(data: bytes) -> RawTable:
     try:
         sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
         sheet.reset_dimensions()  # the file's own <dimension> may lie
-        above: list[tuple[object, ...]] = []  # the rows before the header row
-        rows: list[tuple[object, ...]] = []
-        header: tuple[object, ...] | None = None
-        for row in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
-            if len(rows) > MAX_ROWS:
-                raise LedgerFileError(f"超过 {MAX_ROWS} 行", f"more than {MAX_ROWS} rows")
-            if len(row) > MAX_COLUMNS and any(v is not None for v in row[MAX_COLUMNS:]):
-                raise LedgerFileError(f"超过 {MAX_COLUMNS} 列", f"more than {MAX_COLUMNS} columns")
-            cells = tuple(_value(v) for v in row[:MAX_COLUMNS])
-            if header is not None:
-                rows.append(cells)
-                continue
-            above.append(cells)
-            if any(isinstance(v, str) and v.strip() in HEADERS for v in cells):
-                header = cells
-                check_headers(header, len(above))
-            elif len(above) == HEADER_ROWS:
+        found = sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)
+        above: list[tuple[object, ...]] = []  # the rows before the header row, and the header
+        for row in found:
+            above.append(_cells(row))
+            if any(isinstance(v, str) and v.strip() in HEADERS for v in above[-1]):
+                check_headers(above[-1], len(above))
+                return RawTable(headers=above[-1], rows=_rows(book, found), first_row=len(above) + 1)
+            if len(above) == HEADER_ROWS:
                 check_headers(above[0])  # none of the first rows holds a header: say what row 1 lacks
+    except BaseException:
+        book.close()
+        raise
+    book.close()
+    if above:
+        check_headers(above[0])
+    return RawTable(headers=(), rows=())
+
+
+def _cells(row: tuple[object, ...]) -> tuple[object, ...]:
+    if len(row) > MAX_COLUMNS and any(v is not None for v in row[MAX_COLUMNS:]):
+        raise LedgerFileError(f"超过 {MAX_COLUMNS} 列", f"more than {MAX_COLUMNS} columns")
+    return tuple(_value(v) for v in row[:MAX_COLUMNS])
+
+
+def _rows(book: Any, found: Iterator[tuple[object, ...]]) -> Iterator[tuple[object, ...]]:
+    """The data rows below the header, as the sheet is read; the workbook is closed at the end
+    (or when the reading stops early)."""
+    try:
+        for count, row in enumerate(found, start=1):
+            if count > MAX_ROWS:
+                raise LedgerFileError(f"超过 {MAX_ROWS} 行", f"more than {MAX_ROWS} rows")
+            yield _cells(row)
     finally:
         book.close()
-    if header is None:
-        if above:
-            check_headers(above[0])
-        return RawTable(headers=(), rows=())
-    return RawTable(headers=header, rows=tuple(rows), first_row=len(above) + 1)
 
 
 def _value(value: object) -> object:

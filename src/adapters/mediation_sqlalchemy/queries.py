@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from mediation_core.app.ports import DeliveryStatus, Document, OutboxEntry, RelayPosition, RelayStatus
-from mediation_core.domain.reporting.ledger import LedgerRow
+from mediation_core.domain.reporting.ledger import LedgerRow, Outcome
 from mediation_core.domain.reporting.rollups import ALL, CATEGORY, TOTAL, Cell
 from mediation_core.domain.values.deadlines import Deadline
 from mediation_core.domain.values.organisations import Registry
@@ -35,6 +35,8 @@ from mediation_sqlalchemy.statements import EVENT_COLUMNS, LEDGER_COLUMNS, Compi
 
 READ_BATCH = 2_000
 """Rows fetched at a time when streaming the ledger or verifying every chain."""
+IN_CHUNK = 500
+"""Case ids per ``IN`` list when rows are read by id (well below every driver's parameter limit)."""
 
 
 class SqlQueries:
@@ -115,6 +117,33 @@ class SqlQueries:
         with self._reading() as conn:
             row = conn.execute(sa.select(t.ledger).where(t.ledger.c.case_id == case_id)).mappings().first()
         return None if row is None else self.ledger_codec.decode(row)
+
+    def ledger_rows(self, case_ids: Collection[str]) -> list[LedgerRow]:
+        wanted = sorted(set(case_ids))
+        found: list[LedgerRow] = []
+        with self._reading() as conn:
+            for start in range(0, len(wanted), IN_CHUNK):  # the primary key, a bounded IN list at a time
+                chunk = wanted[start : start + IN_CHUNK]
+                query = sa.select(t.ledger).where(t.ledger.c.case_id.in_(chunk)).order_by(t.ledger.c.case_id)
+                found.extend(self.ledger_codec.decode(row) for row in conn.execute(query).mappings())
+        return found
+
+    def ledger_for_agenda(self, room_ids: Iterable[str], repeats_since: dt.date) -> list[LedgerRow]:
+        rooms = sorted(set(room_ids))
+        if not rooms:
+            return []
+        c = t.ledger.c
+        open_cases = sa.select(t.ledger).where(c.room_id.in_(rooms), c.outcome == Outcome.OPEN.value)
+        repeats = sa.select(t.ledger).where(
+            c.room_id.in_(rooms), c.received_on >= repeats_since, c.repeat_of.is_not(None)
+        )
+        found: dict[str, LedgerRow] = {}
+        with self._reading() as conn:  # (room, outcome) and (room, received_on): two index range reads
+            for query in (open_cases, repeats):
+                for row in conn.execute(query).mappings():
+                    decoded = self.ledger_codec.decode(row)
+                    found[decoded.case_id] = decoded
+        return [found[case_id] for case_id in sorted(found)]
 
     def rollups(self, room_ids: Iterable[str] | None = None, months: Iterable[str] | None = None) -> Iterator[Cell]:
         c = t.statistics_cells.c

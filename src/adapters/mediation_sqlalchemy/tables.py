@@ -149,6 +149,7 @@ ledger = sa.Table(
     sa.Index(None, "received_on"),
     sa.Index(None, "concluded_on"),
     sa.Index(None, "status", "room_id"),
+    sa.Index(None, "room_id", "outcome"),
     comment="台账: one typed row per case, kept in step with its stream; statistics read these.",
 )
 

@@ -25,6 +25,7 @@ from mediation_core.app.ports import Append, Reseal, UnitOfWork
 from mediation_core.app.runtime import ServiceBase, event_of, masked_notice
 from mediation_core.app.sealing import seal_after
 from mediation_core.app.views import notice_for
+from mediation_core.domain.aggregates import RULEBOOK
 from mediation_core.domain.errors import (
     AuthorisationError,
     CaseNotFoundError,
@@ -49,6 +50,8 @@ _MAY_BE_STALE = (
     AuthorisationError,
 )
 """What a unit decided on a remembered head that another writer had moved may end in."""
+LEGAL_RULES = frozenset(RULEBOOK)
+"""The rulebook's names: a county's check names rules of its own, never one of these."""
 
 MAX_STEPS = 64
 """How many commands one command may entail in a unit of work; more means a decision loops."""
@@ -309,11 +312,13 @@ class Commands(ServiceBase):
             context = self.context(now, tx.allocate_number(*series) if series else None)
             reading = self.reading(head.hash)
             context = aggregate.lifecycle.inputs(context, **aggregate.lookup(reading, cmd, context))
-            local = tuple(aggregate.local_checks(self.plugins, cmd, state, context))
             try:
                 events, new_state = aggregate.execute(cmd, state, context)
             except RuleViolationError as refused:
-                raise RuleViolationError((*refused.violations, *local)) from None
+                raise RuleViolationError(
+                    (*refused.violations, *self._local(aggregate, cmd, state, context, actor))
+                ) from None
+            local = self._local(aggregate, cmd, state, context, actor)
             if local:
                 raise RuleViolationError(local)
             sealed = seal_after(
@@ -348,6 +353,18 @@ class Commands(ServiceBase):
                 known[stream_id] = head
             pending[:0] = [(follow_on, False) for follow_on in aggregate.follow_ons(cmd, events, new_state)]
         return steps
+
+    def _local(
+        self, aggregate: AggregateType, command: Any, state: Any, context: DecisionContext, actor: Actor
+    ) -> tuple[Violation, ...]:
+        """The county's own violations, checked after the legal rules and added to theirs:
+        the aggregate's own hook (a referral's acceptance) and ``mediation_command_checks``."""
+        return (
+            *aggregate.local_checks(self.plugins, command, state, context),
+            *self.plugins.command_checks(
+                command, state, aggregate=aggregate.name, actor=actor, context=context, rulebook=LEGAL_RULES
+            ),
+        )
 
     def _authorise(self, aggregate: AggregateType, command: Any, actor: Actor, org_id: str) -> None:
         """Staff act within their scope; a command that rewrites a stream (anonymising a case

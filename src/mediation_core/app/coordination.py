@@ -9,7 +9,7 @@ from committed storage before deciding, and the Document it projects.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from mediation_core.app.aggregates import AggregateType, Projection, Reading
@@ -23,7 +23,7 @@ from mediation_core.domain.inspection.commands import RecordInspection
 from mediation_core.domain.inspection.decide import INSPECTIONS
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.lifecycle import Lifecycle
-from mediation_core.domain.meeting.agenda import AgendaItem, agenda_for
+from mediation_core.domain.meeting.agenda import REPEAT_DAYS, AgendaItem, agenda_for
 from mediation_core.domain.meeting.commands import HoldMeeting, MeetingCommand, ScheduleMeeting
 from mediation_core.domain.meeting.compliance import attendance
 from mediation_core.domain.meeting.decide import MEETINGS
@@ -166,27 +166,40 @@ def _meeting_org(store: Store, command: MeetingCommand) -> str:
 
 
 def _meeting_lookup(reading: Reading, command: MeetingCommand, ctx: DecisionContext) -> Mapping[str, Any]:
+    """Scheduling reads the agenda (:func:`agenda_from`); recording reads, of the case ids its
+    decisions and action items name, those that are cases of the meeting's scope. Both read
+    the ledger by index (:meth:`~mediation_core.app.ports.ProjectionStore.ledger_rows`,
+    :meth:`~mediation_core.app.ports.ProjectionStore.ledger_for_agenda`), never the scope's
+    whole ledger."""
     store = reading.store
-    """Scheduling reads the agenda from the ledger, the open deadlines and the organisation's
-    earlier action items; recording reads the scope's case ids its decisions may name."""
     org_id = _meeting_org(store, command)
     if not org_id or not isinstance(command, ScheduleMeeting | HoldMeeting):
         return {}
-    rows = list(store.ledger(rooms_in(ctx.registry, org_id)))
+    rooms = rooms_in(ctx.registry, org_id)
     if isinstance(command, HoldMeeting):
-        return {"scope_cases": frozenset(r.case_id for r in rows)}
-    return {"agenda": agenda_from(store, rows, kind=command.kind, org_id=org_id, today=ctx.today)}
+        named = {c for d in command.decisions for c in d.case_ids}
+        named |= {c for a in command.action_items for c in a.case_ids}
+        in_rooms = set(rooms)
+        return {"scope_cases": frozenset(r.case_id for r in store.ledger_rows(named) if r.room_id in in_rooms)}
+    return {"agenda": agenda_from(store, rooms, kind=command.kind, org_id=org_id, today=ctx.today)}
 
 
 def agenda_from(
-    store: Store, rows: list[LedgerRow], *, kind: MeetingKind, org_id: str, today: dt.date
+    store: Store, rooms: Sequence[str], *, kind: MeetingKind, org_id: str, today: dt.date
 ) -> tuple[AgendaItem, ...]:
-    """The agenda for a meeting of ``org_id`` held ``today``: the scope's ``rows``, their
-    overdue deadlines, and the open action items of the organisation's earlier meetings."""
-    case_ids = {r.case_id for r in rows}
-    overdue = [(sid, d) for sid, d in store.deadlines_due(today - dt.timedelta(days=1)) if sid in case_ids]
+    """The agenda for a meeting of ``org_id`` (over the ledger of ``rooms``) held ``today``: its
+    open cases and recent repeats, the cases with an overdue deadline, and the open action items
+    of the organisation's earlier meetings. Only those rows are read (by index), so the cost
+    follows the open work of the scope, not the size of its ledger."""
+    in_rooms = set(rooms)
+    yesterday = today - dt.timedelta(days=1)
+    rows = {r.case_id: r for r in store.ledger_for_agenda(rooms, today - dt.timedelta(days=REPEAT_DAYS))}
+    due = store.deadlines_due(yesterday)
+    late_ids = {sid for sid, _ in due} - set(rows)
+    rows.update((r.case_id, r) for r in store.ledger_rows(late_ids) if r.room_id in in_rooms)
+    overdue = [(sid, d) for sid, d in due if sid in rows]
     open_items = [i for m in meetings_of(store, org_id) if m.kind is kind for i in m.open_items()]
-    return agenda_for(rows, overdue, open_items, today=today)
+    return agenda_for(rows.values(), overdue, open_items, today=today, repeat_days=REPEAT_DAYS)
 
 
 def _meeting_projection(state: Meeting, ctx: DecisionContext) -> Projection:

@@ -110,6 +110,13 @@ class Channel:
             return False
         return not self.roles or any(r.role in self.roles for r in notice.recipients)
 
+    def close(self) -> None:
+        """Release what the opened notifier holds (an HTTP client's connections): a ``deliver``
+        with a ``close`` method has it called; one without holds nothing open."""
+        close = getattr(self.deliver, "close", None)
+        if callable(close):
+            close()
+
     def delivery(self, notice: Notice, resolution: Resolution, attempt: int) -> Delivery:
         def keep(role: str) -> bool:
             return not self.roles or role in self.roles

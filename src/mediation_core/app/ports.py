@@ -250,6 +250,18 @@ class ProjectionStore(Protocol):
 
     def ledger_row(self, case_id: str) -> LedgerRow | None: ...
 
+    def ledger_rows(self, case_ids: Collection[str]) -> list[LedgerRow]:
+        """The rows of those of ``case_ids`` that have one, by case id. Read by key (an
+        index), whatever the size of the ledger: what a meeting's decisions name."""
+        ...
+
+    def ledger_for_agenda(self, room_ids: Iterable[str], repeats_since: dt.date) -> list[LedgerRow]:
+        """The rows of ``room_ids`` a standing meeting's agenda may list, by case id: every open
+        case (``Outcome.OPEN``) and every repeat dispute (``repeat_of`` set) received on or
+        after ``repeats_since``. Read through indexes on the room with the outcome and with the
+        received date: its cost follows the open and recent cases, not the whole ledger."""
+        ...
+
     def rollups(self, room_ids: Iterable[str] | None = None, months: Iterable[str] | None = None) -> Iterator[Cell]:
         """The statistics cells of the committed ledger (see :mod:`mediation_core.domain.reporting.rollups`),
         optionally only of the given rooms and months, in no particular order; cells that

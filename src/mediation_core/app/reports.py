@@ -103,8 +103,7 @@ def proposed_agenda(
     store: Store, registry: Registry, *, kind: MeetingKind, org_id: str, today: dt.date
 ) -> tuple[AgendaItem, ...]:
     """The agenda a meeting of ``org_id`` scheduled today would take from the ledger."""
-    rows = list(store.ledger(rooms_in(registry, org_id)))
-    return agenda_from(store, rows, kind=kind, org_id=org_id, today=today)
+    return agenda_from(store, rooms_in(registry, org_id), kind=kind, org_id=org_id, today=today)
 
 
 def evaluation_preview(

@@ -7,9 +7,11 @@ import contextvars
 import datetime as dt
 import functools
 import secrets
+import threading
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Concatenate, ParamSpec, TypeVar
+from types import TracebackType
+from typing import Concatenate, NoReturn, ParamSpec, Self, TypeVar, cast
 
 import attrs
 
@@ -17,11 +19,12 @@ from mediation_core.app.access import AccessLog
 from mediation_core.app.aggregates import Reading
 from mediation_core.app.authorisation import authorise_administration
 from mediation_core.app.delivery import Channel, DeliveryPolicy
+from mediation_core.app.logs import logger
 from mediation_core.app.ports import Store
 from mediation_core.app.relay import RELAY_POLICY
 from mediation_core.app.views import Viewer, people_of_case
 from mediation_core.calendars import NATIONAL
-from mediation_core.domain.errors import AuthorisationError, CommandFormatError
+from mediation_core.domain.errors import AuthorisationError, CommandFormatError, ServiceClosedError
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.kernel.event import DomainEvent
 from mediation_core.domain.kernel.input import text_problems
@@ -97,10 +100,25 @@ def masked_notice(notice: Notice) -> Notice:
     )
 
 
+LOG = logger("mediation_core.service")
+
+
+class _ClosedStore:
+    """What a closed service holds in place of its store: every use is a clear error, not a
+    silent reconnection (a disposed SQLAlchemy engine would open new connections)."""
+
+    def __getattr__(self, name: str) -> NoReturn:
+        msg = f"the service is closed (store.{name}): open a new service to go on"
+        raise ServiceClosedError(msg)
+
+
 class ServiceBase:
     """What the parts of the service share: the store, the county's policy, calendar,
     categories and plugins, the clock, the keyer of party identities, the registry snapshot and
-    the access log (the arguments are :class:`~mediation_core.app.service.MediationService`'s)."""
+    the access log (the arguments are :class:`~mediation_core.app.service.MediationService`'s).
+
+    A service is used from many threads at once (docs/concurrency.md) and closed once:
+    :meth:`close`, or a ``with`` block (``with open_service(config) as service: ...``)."""
 
     def __init__(
         self,
@@ -136,6 +154,44 @@ class ServiceBase:
         self.party_keyer = PartyKeyer(key=identity_key if identity_key is not None else secrets.token_bytes(32))
         self._registry: Registry | None = None
         self.access_log = AccessLog(store, clock, seal_keys.sealing)
+        self._close_lock = threading.Lock()
+        self._closed = False
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` has run."""
+        return self._closed
+
+    def close(self) -> None:
+        """Close the store (its connections) and the notifier channels (their HTTP clients).
+        Idempotent. Afterwards every command, query or job raises ``ServiceClosedError``. Close
+        when the work in other threads is done: a command already inside its transaction
+        finishes on its connection, but nothing new starts."""
+        with self._close_lock:
+            if self._closed:
+                return
+            self._closed = True
+            store = self.store
+            self.store = cast("Store", _ClosedStore())
+            self.access_log = AccessLog(self.store, self.clock, self.seal_keys.sealing)
+            self._registry = None
+        try:
+            for channel in self.channels:
+                try:
+                    channel.close()
+                except Exception as exc:  # noqa: BLE001 - one channel's failure must not keep the store open
+                    LOG.warning("closing notifier channel %r failed: %s: %s", channel.name, type(exc).__name__, exc)
+        finally:
+            store.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
 
     # -- registry -------------------------------------------------------------------------
     def registry(self) -> Registry:

@@ -18,7 +18,6 @@ from mediation_core.app.runtime import event_of, query, utc_now
 from mediation_core.domain.errors import AuthorisationError
 from mediation_core.domain.kernel.context import DecisionContext
 from mediation_core.domain.reporting.imports import IMPORT_BATCH_DOCUMENT, held_back
-from mediation_core.domain.reporting.ledger import LedgerRow
 from mediation_core.domain.values.actors import Actor, Role
 from mediation_core.domain.values.calendar import local_date
 from mediation_core.domain.values.periods import Period
@@ -74,11 +73,17 @@ class MediationService(Jobs):
         return exporting.render(self.plugins.renderers(), "ledger", fmt, self.ledger_table(actor, room_ids))
 
     @query("import_ledger")
-    def import_ledger(self, data: bytes, fmt: str, actor: Actor, source: str = "") -> list[LedgerRow]:
-        """Import a ledger file (cases kept outside the system): every row in one transaction,
-        or none, with :class:`~mediation_core.exports.ledger.LedgerImportError` naming each
-        bad cell by row and column. Only an administrator imports, and the rows count in
-        evaluations and subsidies once another administrator approves the batch."""
+    def import_ledger(
+        self, data: bytes, fmt: str, actor: Actor, source: str = "", *, resume: str = ""
+    ) -> exporting.ImportedBatch:
+        """Import a ledger file (cases kept outside the system) as one batch: the file is checked
+        whole first, with :class:`~mediation_core.exports.ledger.LedgerImportError` naming each
+        bad cell by row and column, and nothing is written unless every row passes; then the rows
+        are written a chunk at a time, the file read as it goes (memory does not grow with it).
+        Only an administrator imports, and the rows count in evaluations and subsidies once
+        another administrator approves the batch. An import interrupted while writing leaves its
+        batch incomplete (never counted, not approvable): ``resume=<batch>`` with the same file
+        writes the rest (docs/reports.md)."""
         now = self.clock()
         return exporting.import_ledger(
             self.store,
@@ -93,6 +98,7 @@ class MediationService(Jobs):
             now=now,
             source=source,
             key=self.seal_keys.sealing,
+            resume=resume,
         )
 
     @query("export_screening_ledger")

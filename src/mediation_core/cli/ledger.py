@@ -18,7 +18,9 @@ def register(add: Callable[..., Any]) -> None:
     export.add_argument("--room", action="append", default=None, help="only this room (repeatable)")
     export.add_argument("-o", "--output", help="the file to write (csv and json go to stdout without it)")
     imported = add(
-        "import", "import a ledger file: every row in one transaction, or none (each bad cell listed)", run_import
+        "import",
+        "import a ledger file: checked whole first (each bad cell listed, nothing written), then written in chunks",
+        run_import,
     )
     imported.add_argument("file")
     imported.add_argument(
@@ -26,6 +28,9 @@ def register(add: Callable[..., Any]) -> None:
     )
     imported.add_argument(
         "--source", default="", help="where the rows came from (recorded on each; default: the file's digest)"
+    )
+    imported.add_argument(
+        "--resume", metavar="BATCH", default="", help="finish an interrupted import of the same file (its batch id)"
     )
     batches = add(
         "imports",
@@ -69,15 +74,14 @@ def run_import(session: Session) -> int:
     data = path.read_bytes()
     with session.service() as service:
         actor = session.writer(service)
-        rows = service.import_ledger(data, _format(args.format, args.file, ""), actor, args.source or path.name)
-        first = rows[0].case_id if rows else None
-        batch = next((d.key for d in service.import_batches(actor) if first in d.body["case_ids"]), "")
+        fmt = _format(args.format, args.file, "")
+        done = service.import_ledger(data, fmt, actor, args.source or path.name, resume=args.resume)
     if args.json:
-        args.stdout.write(to_json({"imported": len(rows), "batch": batch, "case_ids": [r.case_id for r in rows]}))
+        args.stdout.write(to_json({"imported": len(done), "batch": done.batch, "case_ids": list(done.case_ids)}))
     else:
         args.stdout.write(
-            f"imported {len(rows)} ledger row(s) from {path.name} as batch {batch}; they count in evaluations and "
-            f"subsidies once another administrator runs: mediation imports --approve {batch}\n"
+            f"imported {len(done)} ledger row(s) from {path.name} as batch {done.batch}; they count in evaluations "
+            f"and subsidies once another administrator runs: mediation imports --approve {done.batch}\n"
         )
     return 0
 
@@ -96,6 +100,7 @@ def run_imports(session: Session) -> int:
             "imported_by": d.body["imported_by"],
             "imported_at": d.body["imported_at"],
             "approved_by": d.body["approved_by"],
+            "complete": d.body.get("complete", True),
         }
         for d in batches
     ]
@@ -106,7 +111,13 @@ def run_imports(session: Session) -> int:
         table(
             ["批次 batch", "来源 source", "案件 cases", "导入 imported by", "批准 approved by"],
             [
-                (b["batch"], b["source"], b["cases"], b["imported_by"], b["approved_by"] or "待批准 awaiting")
+                (
+                    b["batch"],
+                    b["source"],
+                    b["cases"],
+                    b["imported_by"],
+                    b["approved_by"] or ("待批准 awaiting" if b["complete"] else "未完成 incomplete: --resume"),
+                )
                 for b in listed
             ],
         )

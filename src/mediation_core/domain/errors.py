@@ -84,6 +84,11 @@ class StoreError(DomainError):
     """The storage backend failed; adapters translate driver errors into this."""
 
 
+class ServiceClosedError(StoreError):
+    """The service (or its store) was closed by :meth:`MediationService.close`, or by the
+    ``with`` block it was opened in ending: open a new one to go on."""
+
+
 class IntegrityError(StoreError):
     """Stored data broke an integrity rule (a constraint, or a hash chain)."""
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -37,11 +37,18 @@ SEPARATOR = "、"
 
 TITLE = "人民调解案件台账"
 
-MAX_FILE_BYTES = 20 * 2**20
-"""A ledger file, unpacked (an .xlsx's XML parts added up), holds at most 20 MiB: a room's
-ledger of several thousand cases is well under 5 MiB."""
-MAX_ROWS = 20_000
-"""At most 20,000 data rows in one file (a district's year is a few thousand cases)."""
+MAX_FILE_BYTES = 64 * 2**20
+"""A ledger file holds at most 64 MiB (a CSV of 100,000 cases is about 30 MiB). The file is
+read as it goes, row by row, so memory does not grow with it beyond the bytes themselves."""
+MAX_UNPACKED_BYTES = 512 * 2**20
+"""An .xlsx's XML parts add up to at most 512 MiB unpacked (a workbook of 100,000 cases is
+about 150 MiB): a zip bomb is refused before a cell is read."""
+MAX_ROWS = 200_000
+"""At most 200,000 data rows in one file (a district's year is a few thousand cases; a county
+bringing in years of rooms' ledgers at once, a few tens of thousands)."""
+MAX_PROBLEMS = 1_000
+"""An import stops checking a file after this many problems and reports them (with a note that
+there may be more): a wrong file says what is wrong in its first thousand problems."""
 MAX_COLUMNS = 100
 """At most 100 columns (the ledger has 38; a clerk's own columns beside them are ignored)."""
 
@@ -162,7 +169,10 @@ class RawTable:
     ``first_row`` is the file's number of the first data row (for problem reports)."""
 
     headers: tuple[Any, ...]
-    rows: tuple[tuple[Any, ...], ...]
+    rows: Iterable[tuple[Any, ...]]
+    """The data rows: a tuple, or an iterator that reads the file as it goes (the built-in CSV
+    and xlsx readers). The import iterates them once per pass and calls the reader again for
+    each pass, so a reader never has to hold the whole file's rows."""
     first_row: int = 2
 
 
@@ -182,13 +192,26 @@ class ImportProblem:
 
 
 class LedgerImportError(ValueError):
-    """A ledger file was not imported; ``problems`` lists every bad cell at once."""
+    """A ledger file was not imported; ``problems`` lists every bad cell at once (``more``:
+    checking stopped at :data:`MAX_PROBLEMS`). ``incomplete`` names the batch when a row could
+    not be written after earlier chunks were: that batch never counts and cannot be approved
+    (see :func:`mediation_core.app.exporting.import_ledger`)."""
 
-    def __init__(self, problems: Sequence[ImportProblem]) -> None:
+    def __init__(self, problems: Sequence[ImportProblem], *, more: bool = False, incomplete: str = "") -> None:
         self.problems = tuple(problems)
+        self.more = more  # checking stopped at MAX_PROBLEMS problems: the file may hold more
+        self.incomplete = incomplete  # the batch left incomplete when a row failed after others were written
         shown = "\n".join(f"  - {p}" for p in self.problems[:50])
-        more = f"\n  … and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
-        super().__init__(f"{len(self.problems)} problem(s) in the ledger file; nothing was imported:\n{shown}{more}")
+        hidden = len(self.problems) - 50
+        tail = f"\n  … and {hidden} more" if hidden > 0 else ""
+        if more:
+            tail += f"\n  (checking stopped after {len(self.problems)} problems; there may be more)"
+        what = (
+            f"batch {incomplete} stopped incomplete here (it never counts and cannot be approved)"
+            if incomplete
+            else "nothing was imported"
+        )
+        super().__init__(f"{len(self.problems)} problem(s) in the ledger file; {what}:\n{shown}{tail}")
 
 
 @frozen(kw_only=True)
@@ -449,25 +472,30 @@ def _read_row(
     return values, problems
 
 
-def rows_from_table(
+@frozen(kw_only=True)
+class ParsedRow:
+    """One non-blank row of a file read back: its row number, the row (``None`` when a cell is
+    bad) and the problems of its cells."""
+
+    line: int
+    row: LedgerRow | None
+    problems: tuple[ImportProblem, ...] = ()
+
+
+def parse_rows(
     headers: Sequence[Any],
-    rows: Sequence[Sequence[Any]],
+    rows: Iterable[Sequence[Any]],
     categories: Mapping[str, Category],
     *,
     first_row: int = 2,
     names: Mapping[str, str] | None = None,
-) -> ParsedLedger:
-    """Read a ledger table back. ``headers`` are the header cells (row ``first_row - 1`` of the
-    file), ``rows`` the data rows from ``first_row`` on; blank rows are skipped. Columns may
-    come in any order; columns that are not the ledger's are ignored. Raises
-    :class:`LedgerImportError` listing every problem: a missing column, a bad cell, a
-    required cell left empty, or a case id used twice. ``names`` (the export's
-    :func:`registry_names`) reads a room's or mediator's name back to its id; an id is read as is."""
+) -> Iterator[ParsedRow]:
+    """Read a ledger table back one row at a time (see :func:`rows_from_table`, which collects
+    them): blank rows are skipped, every cell is checked, a case id used by an earlier row is a
+    problem. Only the case ids seen so far are kept, so a file of any length is read in
+    bounded memory. Raises :class:`LedgerImportError` at once when a ledger column is missing."""
     positions = _positions(headers, first_row - 1)
     parsers = _parsers(categories, names or {})
-    problems: list[ImportProblem] = []
-    parsed: list[LedgerRow] = []
-    numbers: list[int] = []
     seen: dict[str, int] = {}
     for offset, cells in enumerate(rows):
         line = first_row + offset
@@ -488,13 +516,36 @@ def rows_from_table(
         if case_id:
             seen.setdefault(case_id, line)
         if row_problems:
-            problems += row_problems
+            yield ParsedRow(line=line, row=None, problems=tuple(row_problems))
             continue
         values["status"] = CaseStatus(values["status"])
         values["outcome"] = Outcome(values["outcome"])
         values["difficulty"] = values["difficulty"] or Difficulty.ORDINARY.value
-        parsed.append(LedgerRow(**values, party_keys=()))
-        numbers.append(line)
+        yield ParsedRow(line=line, row=LedgerRow(**values, party_keys=()))
+
+
+def rows_from_table(
+    headers: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    categories: Mapping[str, Category],
+    *,
+    first_row: int = 2,
+    names: Mapping[str, str] | None = None,
+) -> ParsedLedger:
+    """Read a ledger table back. ``headers`` are the header cells (row ``first_row - 1`` of the
+    file), ``rows`` the data rows from ``first_row`` on; blank rows are skipped. Columns may
+    come in any order; columns that are not the ledger's are ignored. Raises
+    :class:`LedgerImportError` listing every problem: a missing column, a bad cell, a
+    required cell left empty, or a case id used twice. ``names`` (the export's
+    :func:`registry_names`) reads a room's or mediator's name back to its id; an id is read as is."""
+    problems: list[ImportProblem] = []
+    parsed: list[LedgerRow] = []
+    numbers: list[int] = []
+    for found in parse_rows(headers, rows, categories, first_row=first_row, names=names):
+        problems += found.problems
+        if found.row is not None:
+            parsed.append(found.row)
+            numbers.append(found.line)
     if problems:
         raise LedgerImportError(problems)
     return ParsedLedger(rows=tuple(parsed), line_numbers=tuple(numbers))
@@ -521,45 +572,61 @@ def input_problems(
     what a file can get wrong that a command cannot: an identifier in a column not named
     ``…_id``, a date of what happened after the import, and a case number (案号) used by two
     rows or by a case already in the system (``numbers_in_store``: number → case id)."""
-    problems: list[ImportProblem] = []
     numbers: dict[str, int] = {}
-    for row, line in zip(parsed.rows, parsed.line_numbers, strict=True):
+    return [
+        problem
+        for row, line in zip(parsed.rows, parsed.line_numbers, strict=True)
+        for problem in row_input_problems(row, line, context, numbers_in_store=numbers_in_store, numbers_seen=numbers)
+    ]
 
-        def problem(column: str, zh: str, en: str, *, at: int = line, row: LedgerRow = row) -> None:
-            problems.append(
-                ImportProblem(
-                    row=at,
-                    column=LEDGER_HEADERS_ZH.get(column, column),
-                    value=_shown(getattr(row, column)),
-                    message_zh=zh,
-                    message_en=en,
-                )
+
+def row_input_problems(
+    row: LedgerRow,
+    line: int,
+    context: DecisionContext,
+    *,
+    numbers_in_store: Mapping[str, str],
+    numbers_seen: dict[str, int],
+) -> list[ImportProblem]:
+    """One row of :func:`input_problems`; ``numbers_seen`` (case number → row) carries the
+    numbers of the rows before it and takes this row's."""
+    problems: list[ImportProblem] = []
+
+    def problem(column: str, zh: str, en: str) -> None:
+        problems.append(
+            ImportProblem(
+                row=line,
+                column=LEDGER_HEADERS_ZH.get(column, column),
+                value=_shown(getattr(row, column)),
+                message_zh=zh,
+                message_en=en,
             )
+        )
 
-        for violation in input_violations(row, context):
-            problem(violation.field.split("[", 1)[0].split(".", 1)[0], violation.message_zh, violation.message_en)
-        for column in ID_VALUED:
-            value = getattr(row, column)
-            for item in value if isinstance(value, tuple) else (value,) if value else ():
-                if not IDENTIFIER.fullmatch(item):
-                    problem(
-                        column,
-                        "标识只能由字母、数字及 _ . : @ - 组成，不超过64字符",
-                        "an identifier is letters, digits and _ . : @ -, at most 64 characters",
-                    )
-                    break
-        for column in PAST_DATES:
-            day = getattr(row, column)
-            if day is not None and day > context.today:
-                problem(column, f"晚于导入之日 {context.today.isoformat()}", f"after the import ({context.today})")
-        if row.number:
-            if row.number in numbers:
+    for violation in input_violations(row, context):
+        problem(violation.field.split("[", 1)[0].split(".", 1)[0], violation.message_zh, violation.message_en)
+    for column in ID_VALUED:
+        value = getattr(row, column)
+        for item in value if isinstance(value, tuple) else (value,) if value else ():
+            if not IDENTIFIER.fullmatch(item):
                 problem(
-                    "number",
-                    f"与第{numbers[row.number]}行案号重复",
-                    f"the same case number as row {numbers[row.number]}",
+                    column,
+                    "标识只能由字母、数字及 _ . : @ - 组成，不超过64字符",
+                    "an identifier is letters, digits and _ . : @ -, at most 64 characters",
                 )
-            elif numbers_in_store.get(row.number, row.case_id) != row.case_id:
-                problem("number", "案号已被系统中的案件使用", "a case in the system has this case number")
-            numbers.setdefault(row.number, line)
+                break
+    for column in PAST_DATES:
+        day = getattr(row, column)
+        if day is not None and day > context.today:
+            problem(column, f"晚于导入之日 {context.today.isoformat()}", f"after the import ({context.today})")
+    if row.number:
+        if row.number in numbers_seen:
+            problem(
+                "number",
+                f"与第{numbers_seen[row.number]}行案号重复",
+                f"the same case number as row {numbers_seen[row.number]}",
+            )
+        elif numbers_in_store.get(row.number, row.case_id) != row.case_id:
+            problem("number", "案号已被系统中的案件使用", "a case in the system has this case number")
+        numbers_seen.setdefault(row.number, line)
     return problems

@@ -1,6 +1,6 @@
 """Public plugin API: everything a county plugin needs, importable from here.
 
-The ``hookimpl`` marker; what hooks receive (:class:`CheckInputs`, :data:`AggregateState`, the
+The ``hookimpl`` marker; what hooks receive (:class:`CheckInputs`, :class:`CommandInputs`, :data:`AggregateState`, the
 referral, the acceptance, the deadline, the policy and calendar, the recorded event); what they
 return (violations, notices, categories, evaluation items and the named records of the
 registration hooks); and the manager with its typed facade.
@@ -20,7 +20,7 @@ from mediation_core.domain.values.policy import Policy
 from mediation_core.exports.ledger import RawTable
 from mediation_core.plugins._markers import ENTRY_POINT_GROUP, PROJECT, hookimpl
 from mediation_core.plugins.hookspecs import HOOK_KINDS, HookKind
-from mediation_core.plugins.inputs import AggregateState, CheckInputs
+from mediation_core.plugins.inputs import AggregateState, CheckInputs, CommandInputs
 from mediation_core.plugins.manager import (
     ObserverFailure,
     PluginError,
@@ -53,6 +53,7 @@ __all__ = [
     "AggregateState",
     "Category",
     "CheckInputs",
+    "CommandInputs",
     "Deliver",
     "Delivery",
     "DeliveryError",

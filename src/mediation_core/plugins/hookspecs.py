@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mediation_core.plugins._markers import hookspec
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from mediation_core.domain.values.deadlines import DueItem
     from mediation_core.domain.values.notices import Notice
     from mediation_core.domain.values.policy import Policy
-    from mediation_core.plugins.inputs import AggregateState, CheckInputs
+    from mediation_core.plugins.inputs import AggregateState, CheckInputs, CommandInputs
     from mediation_core.plugins.types import LedgerReader, Notifier, Publisher, Renderer, StoreBackend
     from mediation_core.records import RecordedEvent
 
@@ -159,9 +159,44 @@ class PolicySpecs:
                                     message_en="land requisition disputes go to the coordination centre")
 
         .. versionadded:: 0.1
+        .. deprecated:: 0.2 superseded by ``mediation_command_checks``, which sees every
+           command; kept working until 0.3.
         .. versionchanged:: 0.1 typed: a ``ReferralState`` and its ``AcceptReferral``.
         .. versionchanged:: 0.2 ``inputs`` (:class:`~mediation_core.plugins.CheckInputs`);
            ``context`` deprecated, removed in 0.3.
+        """
+
+    @hookspec
+    def mediation_command_checks(
+        self, command: Any, state: AggregateState | None, inputs: CommandInputs
+    ) -> Iterable[Violation]:
+        """Return a county's own violations for ``command`` (any command of any aggregate),
+        about to be decided on ``state``, its aggregate's current state (``None`` before the
+        stream's first event; frozen, so read-only). ``inputs``
+        (:class:`~mediation_core.plugins.CommandInputs`) holds the clock reading, the policy,
+        the calendar, the registry, the categories, the aggregate's name and the actor's role
+        and organisation: nothing else of the service.
+
+        Contribution (broadcast): the legal rules always run first, and every plugin's violations
+        are added to theirs and reported together (all at once, and nothing is written); a plugin
+        can add violations, never remove or change the legal ones. Each violation must name the
+        field and a namespaced rule of the county's own (``county.<name>``: a dot, and not a
+        rule of the rulebook); a malformed violation, or a check that raises, is a
+        ``PluginError`` naming the plugin, and the command is not recorded. Follow-on commands
+        (a case opened by accepting a referral) are checked too. Match on the command's type:
+        the hook is called for every command.
+
+        Example::
+
+            @hookimpl
+            def mediation_command_checks(command, state, inputs):
+                if isinstance(command, ScheduleMeeting) and command.on and command.on.weekday() >= 5:
+                    yield Violation(rule="county.meetings_on_working_days", field="on",
+                                    basis="某县联席会议制度 第3条",
+                                    message_zh="联席会议安排在工作日召开",
+                                    message_en="joint meetings are held on working days")
+
+        .. versionadded:: 0.2
         """
 
 
@@ -324,6 +359,7 @@ HOOK_KINDS: dict[str, HookKind] = {
     "mediation_renderers": HookKind.REGISTRATION,
     "mediation_ledger_readers": HookKind.REGISTRATION,
     "mediation_referral_checks": HookKind.CONTRIBUTION,
+    "mediation_command_checks": HookKind.CONTRIBUTION,
     "mediation_notices": HookKind.CONTRIBUTION,
     "mediation_deadline_notices": HookKind.CONTRIBUTION,
     "mediation_event_recorded": HookKind.OBSERVER,

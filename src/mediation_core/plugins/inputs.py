@@ -27,6 +27,7 @@ from mediation_core.domain.screening.state import Screening
 from mediation_core.domain.statistical_return.state import StatisticalReturn
 from mediation_core.domain.traffic.state import TrafficState
 from mediation_core.domain.training.state import TrainingSession
+from mediation_core.domain.values.actors import Role
 from mediation_core.domain.values.calendar import WorkingDayCalendar, local_date
 from mediation_core.domain.values.categories import MINISTRY_CATEGORIES, Category
 from mediation_core.domain.values.organisations import Registry
@@ -96,3 +97,17 @@ class CheckInputs:
     def today(self) -> dt.date:
         """Today's date in China."""
         return local_date(self.now)
+
+
+@frozen(kw_only=True)
+class CommandInputs(CheckInputs):
+    """What ``mediation_command_checks`` may read besides the command and its aggregate's
+    state: :class:`CheckInputs` (clock reading, policy, calendar, read-only registry and
+    categories), the aggregate's name (``"case"``, ``"referral"``, ``"meeting"`` …) and who
+    issues the command: the actor's role and organisation. Never the actor's id, the store or
+    the service."""
+
+    aggregate: str
+    role: Role
+    org_id: str
+    """The organisation the actor acts for (``Actor.scope_id``)."""

@@ -36,7 +36,7 @@ from mediation_core.domain.values.privacy import mask_text
 from mediation_core.plugins import defaults
 from mediation_core.plugins._markers import ENTRY_POINT_GROUP, PROJECT
 from mediation_core.plugins.hookspecs import HOOK_KINDS, SPEC_CLASSES, HookKind
-from mediation_core.plugins.inputs import AggregateState, CheckInputs
+from mediation_core.plugins.inputs import AggregateState, CheckInputs, CommandInputs
 from mediation_core.plugins.types import LedgerReader, Notifier, Publisher, Renderer, StoreBackend
 from mediation_core.records import RecordedEvent
 
@@ -172,9 +172,43 @@ def _validate(pm: pluggy.PluginManager, plugin: object) -> None:
             hint = f" (did you mean {near[0]!r}?)" if near else ""
             msg = f"unknown hook {caller.name!r}{hint}"
             raise pluggy.PluginValidationError(plugin, msg)
-        if HOOK_KINDS.get(caller.name) is HookKind.OBSERVER and any(i.wrapper or i.hookwrapper for i in mine):
-            msg = f"observer hook {caller.name!r} takes no wrapper (plugin {pm.get_name(plugin)!r})"
+        if caller.name in ONE_BY_ONE and any(i.wrapper or i.hookwrapper for i in mine):
+            what = "observer hook" if HOOK_KINDS.get(caller.name) is HookKind.OBSERVER else "hook"
+            msg = f"{what} {caller.name!r} takes no wrapper (plugin {pm.get_name(plugin)!r})"
             raise pluggy.PluginValidationError(plugin, msg)
+
+
+ONE_BY_ONE = frozenset({"mediation_event_recorded", "mediation_command_checks"})
+"""The hooks whose implementations the facade calls one at a time, so that a failure is
+charged to its plugin (an observer's is logged, a check's is a ``PluginError``): they take
+no wrappers."""
+
+
+def _check_violations(plugin: str, found: object, rulebook: frozenset[str]) -> list[Violation]:
+    """A county check's answer, held to the hook's contract: violations, each naming a field
+    and a namespaced rule of the county's own."""
+    if found is None:
+        return []
+    if not isinstance(found, Iterable) or isinstance(found, (str, bytes, Violation)):
+        msg = f"plugin {plugin!r}: mediation_command_checks must return violations, not {type(found).__name__}"
+        raise PluginError(msg)
+    checked = []
+    for v in found:
+        if not isinstance(v, Violation):
+            msg = f"plugin {plugin!r}: mediation_command_checks returned a {type(v).__name__}, not a Violation"
+            raise PluginError(msg)
+        namespace, dot, name = v.rule.partition(".")
+        if not (namespace and dot and name) or v.rule in rulebook:
+            msg = (
+                f"plugin {plugin!r}: violation rule {v.rule!r} must be the county's own, "
+                "namespaced as '<county>.<rule>' (not a rule of the rulebook)"
+            )
+            raise PluginError(msg)
+        if not v.field.strip():
+            msg = f"plugin {plugin!r}: violation {v.rule!r} names no field"
+            raise PluginError(msg)
+        checked.append(v)
+    return checked
 
 
 def _unique(records: Iterable[Iterable[Any]], what: str) -> dict[str, Any]:
@@ -338,6 +372,48 @@ class Plugins:
         legacy = DecisionContext(**{f.name: getattr(context, f.name) for f in attrs.fields(DecisionContext)})
         found = hook(referral=referral, acceptance=acceptance, inputs=inputs, context=legacy)
         return [v for batch in found for v in batch or ()]
+
+    def command_checks(
+        self,
+        command: object,
+        state: AggregateState | None,
+        *,
+        aggregate: str,
+        actor: Actor,
+        context: DecisionContext,
+        rulebook: frozenset[str] = frozenset(),
+    ) -> list[Violation]:
+        """Every plugin's violations for ``command`` on ``state``, each plugin called on its own:
+        one that raises, or answers with something other than violations naming a field and a
+        namespaced rule outside ``rulebook``, is a :class:`PluginError` naming it."""
+        implementations = self.pm.hook.mediation_command_checks.get_hookimpls()
+        if not implementations:
+            return []
+        inputs = CommandInputs(
+            now=context.now,
+            policy=context.policy,
+            calendar=context.calendar,
+            registry=context.registry,
+            categories=context.categories,
+            aggregate=aggregate,
+            role=actor.role,
+            org_id=actor.scope_id,
+        )
+        arguments = {"command": command, "state": state, "inputs": inputs}
+        found: list[Violation] = []
+        for impl in reversed(implementations):
+            try:
+                answer = impl.function(*(arguments[name] for name in impl.argnames))
+                found.extend(_check_violations(impl.plugin_name, answer, rulebook))
+            except PluginError:
+                raise
+            except Exception as exc:
+                msg = (
+                    f"plugin {impl.plugin_name!r} failed in mediation_command_checks on "
+                    f"{type(command).__name__}: {type(exc).__name__}: {mask_text(str(exc))}"
+                )
+                raise PluginError(" ".join(msg.split())) from exc
+        return found
 
     def notices(self, event: RecordedEvent, state: AggregateState) -> list[Notice]:
         return [n for batch in self.pm.hook.mediation_notices(event=event, state=state) for n in batch or ()]

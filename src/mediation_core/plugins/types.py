@@ -104,7 +104,9 @@ class Delivery:
 
 
 Deliver = Callable[[Delivery], None]
-"""Deliver one notice or raise (:class:`DeliveryError`, or any exception: a transient failure)."""
+"""Deliver one notice or raise (:class:`DeliveryError`, or any exception: a transient failure).
+A deliverer that holds something open (an HTTP client, a connection) may also have a
+``close()`` method: the service calls it once when it closes."""
 
 
 @frozen(kw_only=True)

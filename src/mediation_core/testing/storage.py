@@ -670,6 +670,48 @@ class ProjectionContract(StoreFixtures):
 
         check()
 
+    def test_ledger_rows_are_read_by_case_id(self, store: Store) -> None:
+        for case_id, room in (("b", "room-b"), ("a", "room-a"), ("c", "room-a")):
+            append(store, case_id, [{"x": 1}], room_id=room)
+        assert [r.case_id for r in store.ledger_rows(["c", "a", "zz", "a"])] == ["a", "c"]
+        assert store.ledger_rows(["b"]) == [store.ledger_row("b")]
+        assert store.ledger_rows([]) == []
+        many = [f"n{n:04d}" for n in range(1_200)]  # more ids than one IN list takes
+        assert [r.case_id for r in store.ledger_rows([*many, "b"])] == ["b"]
+        with store.transaction() as tx:
+            tx.append(append_of("d", chain("d", [{"d": 1}]), row=row_for("d", 1)))
+        assert store.ledger_rows(["d"]) == []  # rolled back
+
+    def test_the_agenda_reads_open_cases_and_recent_repeats_of_its_rooms(self, store: Store) -> None:
+        since = dt.date(2026, 3, 1)
+        rows = {
+            "open": row_for("open", 1),
+            "settled": row_for("settled", 1, outcome=Outcome.SETTLED),
+            "repeat-recent": row_for("repeat-recent", 1, outcome=Outcome.SETTLED, repeat_of="open"),
+            "repeat-on-the-day": row_for(
+                "repeat-on-the-day", 1, outcome=Outcome.FAILED, repeat_of="open", received_on=since
+            ),
+            "repeat-old": row_for(
+                "repeat-old", 1, outcome=Outcome.SETTLED, repeat_of="open", received_on=dt.date(2026, 2, 28)
+            ),
+            "declined": row_for("declined", 1, outcome=Outcome.DECLINED),
+            "other-room": row_for("other-room", 1, room_id="room-b"),
+        }
+        for case_id, row in rows.items():
+            append(store, case_id, [{"x": 1}], room_id=row.room_id, row=row)
+        found = store.ledger_for_agenda(["room-a"], since)
+        assert [r.case_id for r in found] == ["open", "repeat-on-the-day", "repeat-recent"]
+        assert found[0] == rows["open"]
+        assert [r.case_id for r in store.ledger_for_agenda(["room-a", "room-b"], since)] == [
+            "open",
+            "other-room",
+            "repeat-on-the-day",
+            "repeat-recent",
+        ]
+        assert store.ledger_for_agenda([], since) == []
+        append(store, "open", [{"x": 2}], row=row_for("open", 2, outcome=Outcome.SETTLED))
+        assert [r.case_id for r in store.ledger_for_agenda(["room-a"], since)] == ["repeat-on-the-day", "repeat-recent"]
+
     def test_ledger_rows_are_found_by_shared_party_keys(self, store: Store) -> None:
         append(store, "a", [{"a": 1}], row=row_for("a", 1, party_keys=("k1", "k2")))
         append(store, "b", [{"b": 1}], row=row_for("b", 1, party_keys=("k2", "k3")))

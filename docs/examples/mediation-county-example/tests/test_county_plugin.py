@@ -27,6 +27,7 @@ from mediation_core.values import (
     CaseSource,
     ConsentEvidence,
     ConsentForm,
+    MeetingKind,
     NaturalPerson,
     Period,
     ReferralMode,
@@ -120,6 +121,28 @@ def test_elsewhere_the_county_rule_is_silent() -> None:
     referral = svc.handle(letter("land_requisition", 150_000), LIAISON)
     accepted = svc.handle(rc.AcceptReferral(referral_id=referral.referral_id, on=DAY), MEDIATOR)
     assert accepted.case_id
+
+
+TOWNSHIP = Actor(actor_id="zhao", role=Role.TOWNSHIP, scope_id="baiyang", name="赵主任")
+
+
+def joint_meeting(place: str = "") -> rc.ScheduleMeeting:
+    return rc.ScheduleMeeting(meeting_id="", kind=MeetingKind.JOINT, org_id="baiyang", on=DAY, place=place)
+
+
+def test_a_joint_meeting_is_scheduled_with_its_place() -> None:
+    svc = service(REGION)
+    with pytest.raises(RuleViolationError) as refused:
+        svc.handle(joint_meeting(), TOWNSHIP)
+    assert [(v.rule, v.field, v.basis) for v in refused.value.violations] == [
+        ("example_county.meeting_place", "place", "示范县联席会议制度 第3条")
+    ]
+    assert list(svc.store.stream_ids()) == []
+    assert svc.handle(joint_meeting("柏杨司法所会议室"), TOWNSHIP).place == "柏杨司法所会议室"
+
+
+def test_elsewhere_the_meeting_rule_is_silent() -> None:
+    assert service("CN").handle(joint_meeting(), TOWNSHIP).place == ""
 
 
 # -- the SMS platform ---------------------------------------------------------------------------------

@@ -70,6 +70,9 @@ class OpenItem:
     case_ids: tuple[str, ...] = ()
 
 
+REPEAT_DAYS = 31
+"""A repeat dispute received this many days before the meeting is on its agenda even when closed."""
+
 RISK_COLUMNS = ("civil_to_criminal_persons", "public_order_persons", "mass_incident_persons", "suicide_persons")
 
 
@@ -84,7 +87,7 @@ def agenda_for(
     open_items: Iterable[OpenItem],
     *,
     today: dt.date,
-    repeat_days: int = 31,
+    repeat_days: int = REPEAT_DAYS,
 ) -> tuple[AgendaItem, ...]:
     """The agenda for a meeting held ``today`` over ``rows`` (the scope's ledger).
 

@@ -54,6 +54,16 @@ class LedgerImportApproved(DomainEvent):
     batch: str
 
 
+@frozen(kw_only=True)
+class LedgerImportCompleted(DomainEvent):
+    """The last of batch ``batch``'s ``rows`` rows was written: the rows are written a chunk to
+    a transaction after the batch's record, and only a complete batch may be approved."""
+
+    EVENT_TYPE: ClassVar[str] = "ledger.import_completed"
+    batch: str
+    rows: int
+
+
 IMPORT_BATCH_DOCUMENT = "ledger-import"
 """The document kind a batch projects to (key: the batch id; tag ``approved``: yes or no)."""
 
@@ -64,4 +74,9 @@ def held_back(batches: Iterable[Mapping[str, Any]]) -> frozenset[str]:
     return frozenset(c for body in batches if not body.get("approved_by") for c in body.get("case_ids", ()))
 
 
-EVENT_TYPES: tuple[type[DomainEvent], ...] = (LedgerRowImported, LedgerImportRecorded, LedgerImportApproved)
+EVENT_TYPES: tuple[type[DomainEvent], ...] = (
+    LedgerRowImported,
+    LedgerImportRecorded,
+    LedgerImportCompleted,
+    LedgerImportApproved,
+)

@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import attrs
 
 from mediation_core.plugins import (
     AcceptReferral,
+    AggregateState,
     CheckInputs,
+    CommandInputs,
     Notifier,
     Policy,
     ReferralState,
@@ -37,6 +40,13 @@ def mediation_referral_checks(
     from mediation_county_example.referrals import diversion  # noqa: PLC0415 - keep discovery cheap
 
     return list(diversion(referral, acceptance, inputs))
+
+
+@hookimpl
+def mediation_command_checks(command: Any, state: AggregateState | None, inputs: CommandInputs) -> Iterable[Violation]:
+    from mediation_county_example.meetings import meeting_place  # noqa: PLC0415 - keep discovery cheap
+
+    return list(meeting_place(command, inputs))
 
 
 @hookimpl
