@@ -33,6 +33,7 @@ import attrs
 
 from mediation_core.app.dashboard import DashboardData
 from mediation_core.app.delivery import DeliveryReport
+from mediation_core.app.exporting import ImportedBatch
 from mediation_core.app.integrity import Finding as IntegrityFinding
 from mediation_core.app.integrity import SignedFileCheck
 from mediation_core.app.jobs import Expired
@@ -84,6 +85,7 @@ RESULT_TYPES: tuple[type, ...] = (
     CaseFile,
     LedgerRow,
     LedgerTable,
+    ImportedBatch,
     StatisticsReport,
     Deadline,
     DueItem,
