@@ -39,6 +39,7 @@ __all__ = [
     "ProjectionStore",
     "RegistryStore",
     "Reseal",
+    "Snapshot",
     "Store",
     "UnitOfWork",
 ]
@@ -83,10 +84,29 @@ class Document:
 
 
 @frozen(kw_only=True)
+class Snapshot:
+    """A stream's folded state as of its record ``version``, whose seal is ``hash``, encoded
+    as JSON-ready ``state`` in the aggregate's snapshot ``schema`` (docs/adr/0017-snapshots.md).
+
+    The service writes it with an append and reads it back with the records after it, so a
+    stream that is not in its memory is not folded from its first record. A store keeps the
+    last one written per stream, as written, and never reads into it; the service trusts it
+    only when its schema is the current one and the record at ``version`` still carries
+    ``hash`` (otherwise it folds the records instead), so a stale or damaged snapshot costs
+    time, never a wrong state."""
+
+    version: int
+    hash: str
+    schema: str
+    state: Mapping[str, Any]
+
+
+@frozen(kw_only=True)
 class Append:
     """Everything one command writes to one stream, atomically: the new events and what
     they project. ``row`` is the case's ledger row (``None`` for streams that are not
-    cases); ``deadlines`` replace the stream's open deadlines; ``documents`` are upserted."""
+    cases); ``deadlines`` replace the stream's open deadlines; ``documents`` are upserted;
+    ``snapshot`` (if any) is the stream's state after the append, replacing the one stored."""
 
     stream_id: str
     expected_version: int
@@ -96,6 +116,7 @@ class Append:
     notices: Sequence[Notice]
     created_at: dt.datetime
     documents: Sequence[Document] = ()
+    snapshot: Snapshot | None = None
 
 
 @frozen(kw_only=True)
@@ -119,7 +140,11 @@ class Reseal:
     case in the same transaction and may append nothing (k ≥ 0), its re-sealing being recorded
     in the case's file and in ``log``, which it must carry. ``notices`` replace the outbox
     notices of the same keys (their subject, body and payload anonymised; delivery bookkeeping
-    and every other notice stay as they are)."""
+    and every other notice stay as they are).
+
+    The stream's stored snapshot is dropped in the same transaction (it holds what the
+    re-sealing may have erased) and ``snapshot``, if given, stored in its place: the state of
+    the rewritten stream at its new version."""
 
     stream_id: str
     expected_version: int
@@ -132,6 +157,7 @@ class Reseal:
     log: Append | None = None
     for_case: str = ""
     notices: Sequence[Notice] = ()
+    snapshot: Snapshot | None = None
 
 
 class UnitOfWork(Protocol):
@@ -157,6 +183,13 @@ class UnitOfWork(Protocol):
     def read(self, stream_id: str, after: int = 0) -> list[RecordedEvent]:
         """The stream's records after version ``after`` (all of them by default) in version
         order, including this unit's own appends (empty when there are none)."""
+        ...
+
+    def read_with_snapshot(self, stream_id: str, schema: str) -> tuple[Snapshot | None, list[RecordedEvent]]:
+        """The stream's stored snapshot if it is in ``schema``, with the stream's records from
+        the snapshot's version on (the record it was taken at first, so its seal can be
+        checked), in one read; without one (none stored, another schema, or this unit has
+        written to the stream): ``None`` and every record, as :meth:`read` gives them."""
         ...
 
     def allocate_number(self, series: str, year: int) -> int:
