@@ -1,6 +1,7 @@
 """A conflict costs one retry: the service forgets only the stream that conflicted, reads it
 back from its snapshot (not from its first record), and decides the command again when the
-caller said it is safe to; every other stream it remembers stays remembered."""
+caller said it is safe to; every other stream it remembers stays remembered. And a snapshot
+changed in the database behind the store's back is passed over for the records."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from sql_support import raw
 
 from mediation_core.app.commands import MAX_RETRIES
 from mediation_core.app.ports import Snapshot, Store
@@ -17,7 +20,7 @@ from mediation_core.domain.case import commands as c
 from mediation_core.domain.errors import ConcurrencyConflictError
 from mediation_core.records import RecordedEvent
 from mediation_core.testing import scenarios as sc
-from mediation_core.testing.storage import SNAPSHOT_IDENTITY_KEY, service_on
+from mediation_core.testing.storage import SNAPSHOT_IDENTITY_KEY, assert_snapshot_is_the_fold, service_on
 from mediation_memory import MemoryStore
 from mediation_sqlalchemy import open_sqlalchemy
 
@@ -166,3 +169,32 @@ def test_retries_are_bounded_and_the_last_conflict_is_raised(
     assert len(base.read("hot")) == version + 3
     with pytest.raises(ValueError, match="retries"):
         a.handle(investigation("hot", "走访邻居"), sc.MEDIATOR, retries=MAX_RETRIES + 1)
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "UPDATE snapshots SET hash = '" + "0" * 64 + "'",  # the stream re-sealed behind the store's back
+        "UPDATE snapshots SET version = version + 5",  # past the stream's end
+        "UPDATE snapshots SET version = version - 1",  # its record is not the one it names
+    ],
+)
+def test_a_snapshot_changed_in_the_database_is_passed_over_for_the_records(
+    database_urls: Callable[[], str], tamper: str
+) -> None:
+    url = database_urls()
+    store = open_sqlalchemy(url)
+    try:
+        writer = service_on(store)
+        clock = writer.clock
+        assert isinstance(clock, sc.ScriptClock)
+        script = sc.lifecycle("c", serial=1)
+        sc.run(writer.handle, clock, script[:6])
+        with raw(url) as conn:
+            assert conn.execute(sa.text(tamper)).rowcount == 1
+        fresh = MediationService(store, clock=clock, identity_key=SNAPSHOT_IDENTITY_KEY)
+        state = sc.run(fresh.handle, clock, script[6:7])
+        assert state.version == len(store.read("c")) == 7
+        assert state == assert_snapshot_is_the_fold(store, "c")  # and the append wrote one that fits
+    finally:
+        store.close()
