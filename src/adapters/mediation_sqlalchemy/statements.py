@@ -147,19 +147,21 @@ class Statements:
         event with ``NULL`` there."""
         bp = sa.bindparam
         st, sn, ev = t.streams, t.snapshots, t.events
-        joined = st.join(ev, ev.c.stream_id == st.c.stream_id).outerjoin(
+        # streams, then its snapshot, then the events from the snapshot's version: in this
+        # order the events are a range of their primary key, not the whole stream filtered
+        joined = st.outerjoin(
             sn,
             sa.and_(
                 sn.c.stream_id == st.c.stream_id,
                 sn.c.state_schema == bp("b_schema"),
                 sn.c.version <= st.c.version,
             ),
-        )
+        ).join(ev, sa.and_(ev.c.stream_id == st.c.stream_id, ev.c.version >= sa.func.coalesce(sn.c.version, 1)))
         state = sa.type_coerce(sa.case((ev.c.version == sn.c.version, sn.c.state), else_=sa.null()), sa.JSON)
         self.read_from_snapshot = (
             sa.select(*EVENT_COLUMNS, sn.c.version, sn.c.hash, state)
             .select_from(joined)
-            .where(st.c.stream_id == bp("b_stream_id"), ev.c.version >= sa.func.coalesce(sn.c.version, 1))
+            .where(st.c.stream_id == bp("b_stream_id"))
             .order_by(ev.c.version)
         )
         snapshot_insert = insert(sn)
