@@ -28,7 +28,8 @@ def check_append(batch: Append, version: int, head: str | None, taken: Callable[
     statement (the first record's link to the stream is then not checked here; a broken one is
     what :meth:`~mediation_core.app.ports.EventStore.verify` reports). ``taken(key)`` says whether
     a notice key is in the outbox or staged in the unit. In order: the version (a conflict), the
-    records' stream and numbering, their hash links, the ledger row's case, the notice keys."""
+    records' stream and numbering, their hash links, the ledger row's case, the snapshot, the
+    notice keys."""
     stream_id, expected = batch.stream_id, batch.expected_version
     if version != expected:
         msg = f"stream {stream_id} is at version {version}, not {expected}"

@@ -199,10 +199,11 @@ class UnitOfWork(Protocol):
 
     def append(self, batch: Append) -> None:
         """Append the records after ``expected_version``, replace the stream's ledger row
-        (if any) and open deadlines, upsert its documents and add its notices. Raises
-        ``ConcurrencyConflictError`` (and writes nothing) when the stream is no longer at
-        ``expected_version``, ``IntegrityError`` for records or a row that do not continue the
-        stream or a notice key already used: what :func:`~mediation_core.app.appending.check_append`
+        (if any) and open deadlines, upsert its documents, add its notices and keep its snapshot
+        (if any) as the stream's. Raises ``ConcurrencyConflictError`` (and writes nothing) when
+        the stream is no longer at ``expected_version``, ``IntegrityError`` for records or a
+        row that do not continue the stream, a snapshot not of the stream as the append leaves
+        it, or a notice key already used: what :func:`~mediation_core.app.appending.check_append`
         raises, which every store calls."""
         ...
 
