@@ -88,6 +88,7 @@ def test_deep_verify_names_a_tampered_cell_and_the_anchor_a_deleted_case(db: Pat
     )
     for table, column in (
         ("events", "stream_id"),
+        ("snapshots", "stream_id"),
         ("ledger_party_keys", "case_id"),
         ("deadlines", "stream_id"),
         ("ledger", "case_id"),

@@ -14,13 +14,14 @@ from mediation_core.testing.storage import (
     OutboxContract,
     ProjectionContract,
     RegistryContract,
+    SnapshotContract,
     StorageContract,
 )
 from mediation_memory import MemoryStore
 from mediation_sqlalchemy.store import SqlStore
 
 ROLES = (EventStore, ProjectionStore, OutboxStore, RegistryStore)
-PARTS = (EventStoreContract, ProjectionContract, OutboxContract, RegistryContract)
+PARTS = (EventStoreContract, ProjectionContract, OutboxContract, RegistryContract, SnapshotContract)
 
 
 def methods(protocol: type) -> set[str]:

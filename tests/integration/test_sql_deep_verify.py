@@ -92,6 +92,22 @@ def test_a_changed_ledger_row_is_named_with_its_case_and_version(filed: tuple[st
     assert "outcome" in row.detail
 
 
+def test_a_snapshot_changed_with_its_seal_kept_is_named(filed: tuple[str, MediationService]) -> None:
+    url, service = filed
+    snapshots = t.snapshots.c
+    with raw(url) as conn:
+        state = conn.execute(sa.select(snapshots.state).where(snapshots.stream_id == "case-00003")).scalar_one()
+        changed = {**state, "summary": "另一起纠纷"}
+        conn.execute(sa.update(t.snapshots).where(snapshots.stream_id == "case-00003").values(state=changed))
+    assert service.verify() == []  # the seals cannot see it
+    (found,) = service.verify_deep()
+    assert (found.kind, found.stream_id, found.version) == (
+        FindingKind.SNAPSHOT_DIFFERS,
+        "case-00003",
+        len(service.store.read("case-00003")),
+    )
+
+
 def test_a_deleted_deadline_is_a_projection_difference_of_its_case(filed: tuple[str, MediationService]) -> None:
     url, service = filed
     (open_case,) = {sid for sid, _ in service.store.deadlines_due(dt.date.max)}
@@ -154,6 +170,7 @@ def test_a_changed_access_log_document_is_named(filed: tuple[str, MediationServi
 def _delete_stream(conn: sa.Connection, stream_id: str) -> None:
     for table, column in (
         (t.events, t.events.c.stream_id),
+        (t.snapshots, t.snapshots.c.stream_id),
         (t.ledger_party_keys, t.ledger_party_keys.c.case_id),
         (t.deadlines, t.deadlines.c.stream_id),
         (t.ledger, t.ledger.c.case_id),

@@ -25,6 +25,7 @@ from mediation_core.app.ports import (
     RelayPosition,
     RelayStatus,
     Reseal,
+    Snapshot,
 )
 from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError, StoreError
 from mediation_core.domain.reporting.ledger import LedgerRow, Outcome
@@ -39,12 +40,13 @@ Numbers = dict[tuple[str, int], tuple[int, int]]  # (series, year) -> (base, all
 
 
 class MemoryStore:
-    """Streams, ledger rows and their statistics cells, deadlines, documents, outbox, numbers and
-    registry in dicts."""
+    """Streams and their snapshots, ledger rows and their statistics cells, deadlines, documents,
+    outbox, numbers and registry in dicts."""
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._streams: dict[str, list[RecordedEvent]] = {}
+        self._snapshots: dict[str, Snapshot] = {}
         self._rows: dict[str, LedgerRow] = {}
         self._cells: dict[CellKey, Tally] = {}
         self._by_party: dict[str, set[str]] = {}
@@ -65,6 +67,16 @@ class MemoryStore:
     def read(self, stream_id: str) -> list[RecordedEvent]:
         with self._lock:
             return list(self._streams.get(stream_id, ()))
+
+    def read_with_snapshot(self, stream_id: str, schema: str) -> tuple[Snapshot | None, list[RecordedEvent]]:
+        """The committed stream's snapshot in ``schema`` and the records from its version on,
+        or ``None`` and every record (see :meth:`UnitOfWork.read_with_snapshot`)."""
+        with self._lock:
+            snapshot = self._snapshots.get(stream_id)
+            records = self._streams.get(stream_id, [])
+            if snapshot is None or snapshot.schema != schema:
+                return None, list(records)
+            return snapshot, records[max(snapshot.version - 1, 0) :]
 
     def stream_ids(self) -> Iterator[str]:
         with self._lock:
@@ -225,11 +237,14 @@ class MemoryStore:
             for batch in appends:
                 if isinstance(batch, Reseal):
                     self._streams[batch.stream_id] = list(batch.records)
+                    self._snapshots.pop(batch.stream_id, None)
                     for notice in batch.notices:  # anonymised in place, bookkeeping kept
                         if notice.key in self._outbox:
                             self._outbox[notice.key] = attrs.evolve(self._outbox[notice.key], notice=notice)
                 else:
                     self._streams.setdefault(batch.stream_id, []).extend(batch.records)
+                if batch.snapshot is not None:
+                    self._snapshots[batch.stream_id] = batch.snapshot
                 if batch.row is not None:
                     self._index_row(batch.stream_id, batch.row)
                 self._deadlines[batch.stream_id] = tuple(batch.deadlines)
@@ -253,7 +268,7 @@ class MemoryStore:
             head = heads.get(batch.stream_id, stream[-1].hash if stream else GENESIS_HASH)
             if committed != batch.expected_version or (isinstance(batch, Reseal) and head != batch.replaced_head):
                 msg = f"stream {batch.stream_id} moved to version {committed} before this commit"
-                raise ConcurrencyConflictError(msg)
+                raise ConcurrencyConflictError(msg, stream_ids=[batch.stream_id])
             if isinstance(batch, Reseal):
                 versions[batch.stream_id] = len(batch.records)
             else:
@@ -263,7 +278,7 @@ class MemoryStore:
         for (series, year), (base, _) in numbers.items():
             if self._numbers.get((series, year), 0) != base:
                 msg = f"numbers of {series} in {year} were allocated concurrently"
-                raise ConcurrencyConflictError(msg)
+                raise ConcurrencyConflictError(msg, stream_ids=[b.stream_id for b in appends])
         for notice_key in (n.key for b in appends if isinstance(b, Append) for n in b.notices):
             if notice_key in self._outbox:
                 msg = f"notice {notice_key!r} is already in the outbox"
@@ -308,6 +323,10 @@ class MemoryUnitOfWork:
     def assume(self, stream_id: str, version: int, head: str) -> None:
         """Nothing to skip: every append is checked against the stored stream itself."""
         self._check_active()
+    def read_with_snapshot(self, stream_id: str, schema: str) -> tuple[Snapshot | None, list[RecordedEvent]]:
+        if any(batch.stream_id == stream_id for batch in self._appends):
+            return None, self.read(stream_id)
+        return self._store.read_with_snapshot(stream_id, schema)
 
     def allocate_number(self, series: str, year: int) -> int:
         self._check_active()

@@ -37,6 +37,10 @@ EVENT_COLUMNS = (
 )
 """The events table's columns in the order :func:`mediation_sqlalchemy.codecs.recorded` reads them."""
 
+SNAPSHOT_COLUMNS = ("version", "hash", "state")
+"""What :attr:`Statements.read_from_snapshot` returns after the event columns: the snapshot's
+version, seal and state (``NULL`` without a snapshot; the state on its own record's row only)."""
+
 LEDGER_COLUMNS = tuple(c.name for c in t.ledger.c)
 """The ledger table's column names in table order (a ``SELECT`` of the table returns them so)."""
 
@@ -138,6 +142,40 @@ class Statements:
             .where(t.events.c.stream_id == bp("b_stream_id"), t.events.c.version > bp("b_after"))
             .order_by(t.events.c.version)
         )
+        self._snapshot_statements(insert)
+
+    def _snapshot_statements(self, insert: Callable[[sa.Table], Any]) -> None:
+        """Reading a stream from its snapshot in one statement, and keeping the snapshot.
+
+        ``read_from_snapshot`` returns the events from the snapshot's version on, each with the
+        snapshot's version and seal and (on the first row only) its state; a stream without a
+        snapshot in the schema asked for, or whose snapshot is past its end, returns every
+        event with ``NULL`` there."""
+        bp = sa.bindparam
+        st, sn, ev = t.streams, t.snapshots, t.events
+        # streams, then its snapshot, then the events from the snapshot's version: in this
+        # order the events are a range of their primary key, not the whole stream filtered
+        joined = st.outerjoin(
+            sn,
+            sa.and_(
+                sn.c.stream_id == st.c.stream_id,
+                sn.c.state_schema == bp("b_schema"),
+                sn.c.version <= st.c.version,
+            ),
+        ).join(ev, sa.and_(ev.c.stream_id == st.c.stream_id, ev.c.version >= sa.func.coalesce(sn.c.version, 1)))
+        state = sa.type_coerce(sa.case((ev.c.version == sn.c.version, sn.c.state), else_=sa.null()), sa.JSON)
+        self.read_from_snapshot = (
+            sa.select(*EVENT_COLUMNS, sn.c.version, sn.c.hash, state)
+            .select_from(joined)
+            .where(st.c.stream_id == bp("b_stream_id"))
+            .order_by(ev.c.version)
+        )
+        snapshot_insert = insert(sn)
+        self.upsert_snapshot = snapshot_insert.on_conflict_do_update(
+            index_elements=[sn.c.stream_id],
+            set_={c.name: snapshot_insert.excluded[c.name] for c in sn.c if c.name != "stream_id"},
+        )
+        self.drop_snapshot = sa.delete(sn).where(sn.c.stream_id == bp("b_stream_id"))
 
 
 Process = Callable[[Any], Any]
@@ -229,6 +267,9 @@ class CursorStatements:
         self.rewrite_notice = Compiled(s.rewrite_notice, dialect)
         self.ledger_of_party = Compiled(s.ledger_of_party, dialect)
         self.read_stream = Compiled(s.read_stream, dialect)
+        self.read_from_snapshot = Compiled(s.read_from_snapshot, dialect)
+        self.upsert_snapshot = Compiled(s.upsert_snapshot, dialect)
+        self.drop_snapshot = Compiled(s.drop_snapshot, dialect)
 
     @staticmethod
     def execute(cursor: Any, statement: Compiled, values: Mapping[str, Any]) -> Any:

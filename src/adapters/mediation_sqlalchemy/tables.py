@@ -91,6 +91,19 @@ events = sa.Table(
     sqlite_with_rowid=False,
 )
 
+snapshots = sa.Table(
+    "snapshots",
+    metadata,
+    sa.Column("stream_id", key_type(), sa.ForeignKey("streams.stream_id"), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False, comment="the stream's version the state was folded to"),
+    sa.Column("hash", sa.String(64), nullable=False, comment="the seal of the record at that version"),
+    sa.Column("state_schema", sa.String, nullable=False, comment="the aggregate and its state layout's digest"),
+    sa.Column("state", sa.JSON, nullable=False),
+    comment="The last folded state of each stream, read with the records after it; never trusted "
+    "unless its schema is current and its record still carries its seal (ADR 0017).",
+    sqlite_with_rowid=False,
+)
+
 ledger = sa.Table(
     "ledger",
     metadata,

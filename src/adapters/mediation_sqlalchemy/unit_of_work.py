@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 import attrs
 
 from mediation_core.app.appending import check_append, check_reseal
-from mediation_core.app.ports import Append, Document, Reseal
+from mediation_core.app.ports import Append, Document, Reseal, Snapshot
 from mediation_core.domain.errors import ConcurrencyConflictError, OperationalError, StoreError
 from mediation_core.domain.reporting.ledger import LedgerRow
 from mediation_core.domain.reporting.rollups import CellKey, add, change
@@ -39,7 +39,7 @@ from mediation_core.domain.values.notices import Notice
 from mediation_core.records import GENESIS_HASH, RecordedEvent
 from mediation_sqlalchemy.codecs import cell_rows, deadline_row, event_rows, notice_json, outbox_row, recorded
 from mediation_sqlalchemy.errors import translate_commit, translated
-from mediation_sqlalchemy.statements import LEDGER_COLUMNS
+from mediation_sqlalchemy.statements import EVENT_COLUMNS, LEDGER_COLUMNS
 
 if TYPE_CHECKING:
     from mediation_sqlalchemy.queries import SqlQueries
@@ -101,6 +101,7 @@ class _Staged:
     ledger_row: LedgerRow | None = None
     deadlines: tuple[Deadline, ...] | None = None
     created_at: dt.datetime | None = None
+    snapshot: Snapshot | None = None
 
 
 _Undo = tuple[dict[Any, Any], Any, Any]
@@ -245,6 +246,23 @@ class SqlUnitOfWork:
             return stored
         return [*stored, *staged.records]
 
+    def read_with_snapshot(self, stream_id: str, schema: str) -> tuple[Snapshot | None, list[RecordedEvent]]:
+        """The stream's snapshot in ``schema`` and the records from its version on, in one
+        statement (:attr:`~mediation_sqlalchemy.statements.Statements.read_from_snapshot`);
+        a stream this unit has written is read as :meth:`read` reads it, without one."""
+        if stream_id in self._streams or stream_id in self._rewrites:
+            return None, self.read(stream_id)
+        with translated(self._dbapi, self._where):
+            rows = self._fetch(self._sql.read_from_snapshot, {"b_stream_id": stream_id, "b_schema": schema})
+        width = len(EVENT_COLUMNS)
+        stored = [recorded(r[:width]) for r in rows]
+        snapshot = None
+        if rows and rows[0][width] is not None and rows[0][width + 2] is not None:
+            version, seal, state = rows[0][width:]
+            snapshot = Snapshot(version=version, hash=seal, schema=schema, state=state)
+        self._set(self._seen, stream_id, (stored[-1].version, stored[-1].hash) if stored else (0, GENESIS_HASH))
+        return snapshot, stored
+
     def _position(self, stream_id: str) -> tuple[int, str | None]:
         """The stream's version and last hash as this unit sees them (the hash ``None`` when
         the unit does not know it); one statement when the unit has not met the stream yet."""
@@ -293,6 +311,8 @@ class SqlUnitOfWork:
             staged.head = batch.records[-1].hash
         if batch.row is not None:
             staged.row, staged.ledger_row = row, batch.row
+        if batch.snapshot is not None:
+            staged.snapshot = batch.snapshot
         staged.deadlines = tuple(batch.deadlines)
         staged.created_at = batch.created_at
         self._set(self._streams, stream_id, staged)
@@ -322,6 +342,7 @@ class SqlUnitOfWork:
                 ledger_row=batch.row,
                 deadlines=tuple(batch.deadlines),
                 created_at=batch.created_at,
+                snapshot=batch.snapshot,  # the stored one is dropped at commit: see _write_snapshots
             )
             if before is not None and batch.row is None:
                 staged.row, staged.ledger_row = before.row, before.ledger_row
@@ -432,12 +453,12 @@ class SqlUnitOfWork:
             if failure is not None:
                 if isinstance(failure, self._dbapi.IntegrityError) and _breaks_stream_key(failure):
                     msg = "another writer created or appended to a stream of this unit first"
-                    raise ConcurrencyConflictError(msg) from failure
+                    raise ConcurrencyConflictError(msg, stream_ids=self._streams) from failure
                 raise failure
             conflicted = bool(moved) and mover.rowcount != len(moved)  # known once the pipeline synced
         if conflicted:
             msg = "a stream this unit appends to moved on (or was re-sealed) before the unit committed"
-            raise ConcurrencyConflictError(msg)
+            raise ConcurrencyConflictError(msg, stream_ids=[sid for sid, _ in moved])
         return written
 
     def _cell_changes(self) -> list[dict[str, Any]]:
@@ -503,8 +524,30 @@ class SqlUnitOfWork:
             ),
         )
         written = self._write(cursor)
+        self._write_snapshots(cursor)
         sql.executemany(cursor, sql.add_cells, cells)
         return written
+
+    def _write_snapshots(self, cursor: Any) -> None:
+        """Drop the snapshots of re-sealed streams (they may hold what the re-sealing erased)
+        and write the last snapshot staged for each stream."""
+        sql = self._sql
+        sql.executemany(cursor, sql.drop_snapshot, ({"b_stream_id": sid} for sid in self._rewrites))
+        sql.executemany(
+            cursor,
+            sql.upsert_snapshot,
+            (
+                {
+                    "stream_id": sid,
+                    "version": st.snapshot.version,
+                    "hash": st.snapshot.hash,
+                    "state_schema": st.snapshot.schema,
+                    "state": st.snapshot.state,
+                }
+                for sid, st in self._streams.items()
+                if st.snapshot is not None
+            ),
+        )
 
     def _write(self, cursor: Any) -> dict[str, SideTables]:
         sql, side_tables = self._sql, self._side_tables

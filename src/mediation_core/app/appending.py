@@ -16,7 +16,7 @@ from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityErro
 from mediation_core.records import GENESIS_HASH, RecordedEvent, verify_stream
 
 if TYPE_CHECKING:
-    from mediation_core.app.ports import Append, Reseal
+    from mediation_core.app.ports import Append, Reseal, Snapshot
 
 
 def check_append(batch: Append, version: int, head: str | None, taken: Callable[[str], bool]) -> None:
@@ -28,11 +28,12 @@ def check_append(batch: Append, version: int, head: str | None, taken: Callable[
     statement (the first record's link to the stream is then not checked here; a broken one is
     what :meth:`~mediation_core.app.ports.EventStore.verify` reports). ``taken(key)`` says whether
     a notice key is in the outbox or staged in the unit. In order: the version (a conflict), the
-    records' stream and numbering, their hash links, the ledger row's case, the notice keys."""
+    records' stream and numbering, their hash links, the ledger row's case, the snapshot, the
+    notice keys."""
     stream_id, expected = batch.stream_id, batch.expected_version
     if version != expected:
         msg = f"stream {stream_id} is at version {version}, not {expected}"
-        raise ConcurrencyConflictError(msg)
+        raise ConcurrencyConflictError(msg, stream_ids=[stream_id])
     prev = head
     for offset, rec in enumerate(batch.records, start=1):
         if rec.stream_id != stream_id or rec.version != expected + offset:
@@ -45,12 +46,26 @@ def check_append(batch: Append, version: int, head: str | None, taken: Callable[
     if batch.row is not None and batch.row.case_id != stream_id:
         msg = f"ledger row of case {batch.row.case_id!r} appended to stream {stream_id!r}"
         raise IntegrityError(msg)
+    if batch.snapshot is not None:
+        check_snapshot(stream_id, batch.snapshot, expected + len(batch.records), prev)
     keys: set[str] = set()
     for notice in batch.notices:
         if notice.key in keys or taken(notice.key):
             msg = f"notice {notice.key!r} is already in the outbox"
             raise IntegrityError(msg)
         keys.add(notice.key)
+
+
+def check_snapshot(stream_id: str, snapshot: Snapshot, version: int, head: str | None) -> None:
+    """A snapshot written with an append or a re-sealing is of the stream as that batch leaves
+    it: at its version, sealed by its last record (``head``; ``None``: not known to the store,
+    the version alone is checked), and of a stream that has a record."""
+    if snapshot.version != version or version < 1 or (head is not None and snapshot.hash != head):
+        msg = (
+            f"the snapshot of {stream_id} at version {snapshot.version} is not of the stream as the batch "
+            f"leaves it (version {version})"
+        )
+        raise IntegrityError(msg)
 
 
 def head_of(records: Sequence[RecordedEvent]) -> str:
@@ -77,7 +92,7 @@ def check_reseal(stored: Sequence[RecordedEvent], batch: Reseal) -> None:
     The re-sealing's ``log`` is an append of its own: check it with :func:`check_append`."""
     if len(stored) != batch.expected_version or head_of(stored) != batch.replaced_head:
         msg = f"stream {batch.stream_id} moved on from version {batch.expected_version} before it was re-sealed"
-        raise ConcurrencyConflictError(msg)
+        raise ConcurrencyConflictError(msg, stream_ids=[batch.stream_id])
     if batch.row is not None and batch.row.case_id != batch.stream_id:
         msg = f"ledger row of case {batch.row.case_id!r} re-sealed with stream {batch.stream_id!r}"
         raise IntegrityError(msg)
@@ -91,6 +106,8 @@ def check_reseal(stored: Sequence[RecordedEvent], batch: Reseal) -> None:
     if broken is not None:
         msg = f"the re-sealed chain is not whole: {broken}"
         raise IntegrityError(msg)
+    if batch.snapshot is not None:
+        check_snapshot(batch.stream_id, batch.snapshot, len(batch.records), head_of(batch.records))
     for old, new in zip(stored, batch.records, strict=False):
         if (old.event_type, old.recorded_at, old.actor) != (new.event_type, new.recorded_at, new.actor):
             msg = f"re-sealing {batch.stream_id} may change only the body of record {old.version}"

@@ -17,11 +17,11 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from mediation_core.app import retention
+from mediation_core.app import retention, snapshots
 from mediation_core.app.aggregates import CASES, AggregateType
 from mediation_core.app.authorisation import authorise_administration
 from mediation_core.app.catalogue import BY_COMMAND, BY_NAME
-from mediation_core.app.ports import Append, Reseal, UnitOfWork
+from mediation_core.app.ports import Append, Reseal, Snapshot, UnitOfWork
 from mediation_core.app.runtime import ServiceBase, event_of, masked_notice
 from mediation_core.app.sealing import seal_after
 from mediation_core.app.views import notice_for
@@ -66,6 +66,8 @@ class _Head:
     state: Any
     kind: str = ""
     """The aggregate type whose stream this is (an empty stream: none yet)."""
+    snapshot: int = 0
+    """The version of the stream's stored snapshot as far as this service knows (0: none)."""
 
 
 @frozen(kw_only=True)
@@ -83,6 +85,8 @@ class _Step:
 
 STREAM_CACHE_SIZE = 1024
 """How many streams' committed states a service keeps, most recently used first."""
+MAX_RETRIES = 8
+"""The most times ``handle(…, retries=n)`` decides a command again after conflicts."""
 
 
 def _check_kind(kind: str, aggregate: AggregateType, stream_id: str) -> None:
@@ -112,35 +116,55 @@ class Commands(ServiceBase):
         self._heads: OrderedDict[str, _Head] = OrderedDict()
         self._heads_lock = threading.Lock()
         self.stream_cache_size = STREAM_CACHE_SIZE
+        self.snapshot_every = snapshots.SNAPSHOT_EVERY
 
-    def handle(self, command: Any, actor: Actor, *, expected_version: int | None = None) -> Any:
+    def handle(self, command: Any, actor: Actor, *, expected_version: int | None = None, retries: int = 0) -> Any:
         """Decide ``command`` and record its events atomically; return the new state.
 
         A decision may entail commands for other streams (accepting a referral opens its
         case; a concluded entrusted case reports back to the referral): they run in the same
         unit of work, each against its own stream's expected version, so either everything
         is written or nothing is. Raises ``RuleViolationError`` (every broken rule),
-        ``AuthorisationError``, a not-found error or ``ConcurrencyConflictError`` (reload and
-        retry); in each case nothing is written. A command that rewrites a stream
-        (anonymising a case file) is followed by the store's compaction, see :meth:`compact`.
+        ``AuthorisationError``, a not-found error or ``ConcurrencyConflictError``; in each case
+        nothing is written. A command that rewrites a stream (anonymising a case file) is
+        followed by the store's compaction, see :meth:`compact`.
 
         ``expected_version`` is the version of the command's stream the caller decided on (an
         HTTP ``If-Match``): a stream at another version is a ``ConcurrencyConflictError`` and
         nothing is written. Without it the command is decided on the stream as it is now.
-        """
-        return self._handle(command, actor, compact=True, expected_version=expected_version)
 
-    def _handle(self, command: Any, actor: Actor, *, compact: bool, expected_version: int | None = None) -> Any:
-        try:
-            self._refuse_internal(command, actor)
-            now = self.clock()
-            steps = self._decide_and_commit(command, actor, now, expected_version)
-        except ConcurrencyConflictError:
-            self._forget()
-            raise
-        except AuthorisationError as refused:  # recorded after the refused unit rolled back
-            self.access_log.record(refused, f"handle:{type(command).__name__}")
-            raise
+        ``retries`` (at most :data:`MAX_RETRIES`) is how many times the service itself decides
+        the command again, in a new unit of work against the streams as the other writer left
+        them, when another writer got in first; the conflict is raised only after the last.
+        Give it only for a command that is safe to retry: one whose decision depends on its
+        streams and the command alone, so that deciding it against the newer state is what
+        the caller means (docs/storage.md, "Conflicts"); never with ``expected_version``.
+        """
+        if not 0 <= retries <= MAX_RETRIES:
+            msg = f"retries: {retries} is not between 0 and {MAX_RETRIES}"
+            raise ValueError(msg)
+        if retries and expected_version is not None:
+            msg = "retries: a command decided on an expected version is not retried against another"
+            raise ValueError(msg)
+        return self._handle(command, actor, compact=True, expected_version=expected_version, retries=retries)
+
+    def _handle(
+        self, command: Any, actor: Actor, *, compact: bool, expected_version: int | None = None, retries: int = 0
+    ) -> Any:
+        for attempt in range(retries + 1):
+            try:
+                self._refuse_internal(command, actor)
+                now = self.clock()
+                steps = self._decide_and_commit(command, actor, now, expected_version)
+            except ConcurrencyConflictError as conflict:
+                self._forget(conflict.stream_ids)
+                if attempt < retries:
+                    continue
+                raise
+            except AuthorisationError as refused:  # recorded after the refused unit rolled back
+                self.access_log.record(refused, f"handle:{type(command).__name__}")
+                raise
+            break
         self._remember(steps)
         if compact and type(command) in self._aggregate_of(command).rewrites:
             self.compact()
@@ -196,8 +220,8 @@ class Commands(ServiceBase):
                 batch = Bulk(self, tx, refusals)
                 yield batch
                 tx.commit()
-        except ConcurrencyConflictError:
-            self._forget()
+        except ConcurrencyConflictError as conflict:
+            self._forget(conflict.stream_ids)
             raise
         finally:  # the batch's transaction is over: its refusals can go to the access log
             for refused, action in refusals:
@@ -220,28 +244,32 @@ class Commands(ServiceBase):
             while len(self._heads) > self.stream_cache_size:
                 self._heads.popitem(last=False)
 
-    def _forget(self) -> None:
+    def _forget(self, stream_ids: Sequence[str] = ()) -> None:
+        """After a conflict: the heads of the streams it names are dropped, so the next load
+        reads them from the store (their snapshots and what was appended after); every other
+        stream's head stays. A conflict that names no stream clears them all."""
         with self._heads_lock:
-            self._heads.clear()
+            if not stream_ids:
+                self._heads.clear()
+            for stream_id in stream_ids:
+                self._heads.pop(stream_id, None)
+
+    def _drop(self, stream_id: str) -> None:
+        with self._heads_lock:
+            self._heads.pop(stream_id, None)
 
     def _load(
         self, tx: UnitOfWork, aggregate: AggregateType, stream_id: str, assumed: list[str] | None = None
     ) -> _Head:
         """The stream's head inside ``tx``: the remembered one, assumed current when
-        ``assumed`` collects the streams so taken, else brought up to date; or a full replay.
-        A stream grows, so records after the remembered version are all that can have
-        changed, unless it was re-sealed (its remembered record's seal differs: read afresh);
-        a store rebuilt behind the service's back shows as a conflict, which clears the
-        memory."""
+        ``assumed`` collects the streams so taken, else brought up to date; else its snapshot
+        brought up to date; else a full replay. A stream grows, so records after a remembered
+        or snapshotted version are all that can have changed, unless it was re-sealed (the
+        record at that version has another seal: read afresh)."""
         with self._heads_lock:
             head = self._heads.get(stream_id)
         if head is None:
-            records = tx.read(stream_id)
-            kind = records[0].event_type.split(".", 1)[0] if records else ""
-            _check_kind(kind, aggregate, stream_id)
-            state = aggregate.replay(stream_id, [event_of(r) for r in records])
-            last = records[-1].hash if records else GENESIS_HASH
-            return _Head(version=len(records), hash=last, state=state, kind=kind)
+            return self._load_stored(tx, aggregate, stream_id)
         _check_kind(head.kind, aggregate, stream_id)
         if assumed is not None:  # no read: the commit claims this version after this hash
             tx.assume(stream_id, head.version, head.hash)
@@ -249,18 +277,37 @@ class Commands(ServiceBase):
             return head
         # from the remembered last record on: a stream re-sealed elsewhere (a new seal key,
         # an anonymisation by another process) has another seal there, and is loaded afresh;
-        # one that lost records is left to the append's version check (a conflict)
+        # one that lost records is left to the append's version check (a conflict, which
+        # drops the head)
         newer = tx.read(stream_id, after=head.version - 1)
         if newer and newer[0].hash != head.hash:
-            self._forget()
-            return self._load(tx, aggregate, stream_id)
-        newer = newer[1:]
-        if not newer:
-            return head
-        state = head.state
-        for r in newer:
-            state = aggregate.evolve(state, event_of(r), stream_id)
-        return _Head(version=head.version + len(newer), hash=newer[-1].hash, state=state, kind=head.kind)
+            self._drop(stream_id)
+            return self._load_stored(tx, aggregate, stream_id)
+        return _caught_up(aggregate, stream_id, head, newer[1:])
+
+    def _load_stored(self, tx: UnitOfWork, aggregate: AggregateType, stream_id: str) -> _Head:
+        """The stream's head from the store: its snapshot and the records after it in one
+        read, or (no snapshot to trust) every record folded."""
+        snapshot, records = tx.read_with_snapshot(stream_id, snapshots.schema_of(aggregate))
+        if snapshot is not None:
+            state = None
+            if records and records[0].version == snapshot.version and records[0].hash == snapshot.hash:
+                state = snapshots.decode(aggregate, snapshot)
+            if state is not None:
+                head = _Head(
+                    version=snapshot.version,
+                    hash=snapshot.hash,
+                    state=state,
+                    kind=aggregate.name,
+                    snapshot=snapshot.version,
+                )
+                return _caught_up(aggregate, stream_id, head, records[1:])
+            records = tx.read(stream_id)  # stale or damaged: the records decide
+        kind = records[0].event_type.split(".", 1)[0] if records else ""
+        _check_kind(kind, aggregate, stream_id)
+        state = aggregate.replay(stream_id, [event_of(r) for r in records])
+        last = records[-1].hash if records else GENESIS_HASH
+        return _Head(version=len(records), hash=last, state=state, kind=kind)
 
     def _observe(self, steps: Iterable[_Step]) -> None:
         for step in steps:
@@ -330,7 +377,7 @@ class Commands(ServiceBase):
                 actor=actor,
                 key=self.seal_keys.sealing,
             )
-            sealed, new_state = self._write(
+            sealed, new_state, snapshot = self._write(
                 tx,
                 aggregate,
                 cmd,
@@ -347,6 +394,7 @@ class Commands(ServiceBase):
                 hash=sealed[-1].hash if sealed else head.hash,
                 state=new_state,
                 kind=aggregate.name if sealed else head.kind,
+                snapshot=snapshot.version if snapshot is not None else head.snapshot,
             )
             steps.append(_Step(stream_id=stream_id, records=tuple(sealed), head=head))
             if known is not None:
@@ -388,10 +436,11 @@ class Commands(ServiceBase):
         context: DecisionContext,
         now: dt.datetime,
         actor: Actor,
-    ) -> tuple[list[RecordedEvent], Any]:
+    ) -> tuple[list[RecordedEvent], Any, Snapshot | None]:
         """Append a decided step's records with its projection and notices (or, for a command
         the aggregate declares a rewrite, re-seal the stream); return the records after
-        ``head`` and the new state."""
+        ``head``, the new state and the snapshot written with them (every
+        ``snapshot_every`` records, and with every re-sealing)."""
         if type(command) in aggregate.rewrites:
             return self._reseal(
                 tx, aggregate, stream_id, head=head, appended=sealed, context=context, now=now, actor=actor
@@ -406,6 +455,10 @@ class Commands(ServiceBase):
             for n in self.plugins.notices(event=r, state=state)
         ]
         projection = aggregate.project(state, context, self.reading())
+        version = head.version + len(sealed)
+        snapshot = None
+        if sealed and version - head.snapshot >= self.snapshot_every:
+            snapshot = snapshots.encode(aggregate, state, version, sealed[-1].hash)
         tx.append(
             Append(
                 stream_id=stream_id,
@@ -416,9 +469,10 @@ class Commands(ServiceBase):
                 documents=projection.documents,
                 notices=notices,
                 created_at=now,
+                snapshot=snapshot,
             )
         )
-        return list(sealed), state
+        return list(sealed), state, snapshot
 
     def _reseal(
         self,
@@ -431,11 +485,12 @@ class Commands(ServiceBase):
         context: DecisionContext,
         now: dt.datetime,
         actor: Actor,
-    ) -> tuple[list[RecordedEvent], Any]:
+    ) -> tuple[list[RecordedEvent], Any, Snapshot]:
         """Anonymise a case file in the store: its records rewritten and sealed again with
         ``appended`` (the ``PartiesAnonymised`` record) after them, the projection of the
         rewritten file, and the re-sealing logged (docs/adr/0008-anonymising-a-sealed-case-file.md).
-        Returns the new records after ``head`` and the state they fold to."""
+        Returns the new records after ``head``, the state they fold to and its snapshot, which
+        replaces the one that held the parties' data."""
         stored = tx.read(stream_id)
         linked = retention.linked_streams(stream_id, head.state, tx.read, self.store.documents("meeting"))
         names, erase = retention.personal_data(head.state, stored, *(x.stored for x in linked if not x.shared))
@@ -454,6 +509,7 @@ class Commands(ServiceBase):
         )
         state = aggregate.replay(stream_id, [event_of(r) for r in records])
         projection = aggregate.project(state, context, self.reading())
+        snapshot = snapshots.encode(aggregate, state, len(records), records[-1].hash)
         tx.reseal(
             Reseal(
                 stream_id=stream_id,
@@ -466,6 +522,7 @@ class Commands(ServiceBase):
                 created_at=now,
                 log=log,
                 notices=retention.anonymised_notices(self.store.outbox(), ids, names, erase),
+                snapshot=snapshot,
             )
         )
         on = getattr(state, "anonymised_on", None) or context.today
@@ -473,7 +530,7 @@ class Commands(ServiceBase):
             self._reseal_linked(
                 tx, link, stream_id, names=names, erase=erase, on=on, context=context, now=now, actor=actor
             )
-        return records[head.version :], state
+        return records[head.version :], state, snapshot
 
     def _reseal_linked(
         self,
@@ -517,10 +574,10 @@ class Commands(ServiceBase):
                 created_at=now,
                 log=log,
                 for_case=case_id,
+                snapshot=snapshots.encode(aggregate, state, len(records), records[-1].hash),
             )
         )
-        with self._heads_lock:
-            self._heads.pop(link.stream_id, None)
+        self._drop(link.stream_id)
 
     def _screen(self, command: Any, now: dt.datetime) -> None:
         """Refuse a malformed command before anything is read or decided: fields of the wrong
@@ -543,6 +600,17 @@ class Commands(ServiceBase):
             msg = f"{type(command).__name__} is not a command this service handles @ $"
             raise CommandFormatError([msg])
         return aggregate
+
+
+def _caught_up(aggregate: AggregateType, stream_id: str, head: _Head, newer: Sequence[RecordedEvent]) -> _Head:
+    """``head`` with the records appended after it folded in."""
+    if not newer:
+        return head
+    state = head.state
+    for r in newer:
+        state = aggregate.evolve(state, event_of(r), stream_id)
+    kind = head.kind or newer[0].event_type.split(".", 1)[0]
+    return attrs.evolve(head, version=newer[-1].version, hash=newer[-1].hash, state=state, kind=kind)
 
 
 class Bulk:

@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from attrs import frozen
 
+from mediation_core.app import snapshots
 from mediation_core.app.access import _document as denial_document
+from mediation_core.app.aggregates import AggregateType
 from mediation_core.app.catalogue import BY_NAME, READERS
 from mediation_core.app.ports import Document, Store, recorded_streams
 from mediation_core.app.runtime import event_of, masked_notice
@@ -62,6 +64,7 @@ class FindingKind(enum.Enum):
     OUTBOX_WITHOUT_EVENT = "outbox_without_event"
     EVENT_WITHOUT_OUTBOX = "event_without_outbox"
     DOCUMENT_DIFFERS = "document_differs"
+    SNAPSHOT_DIFFERS = "snapshot_differs"
     REGISTRY_DIFFERS = "registry_differs"
     STREAM_MISSING = "stream_missing"
     ANCHOR_DIFFERS = "anchor_differs"
@@ -79,6 +82,7 @@ TITLES: Mapping[FindingKind, tuple[str, str]] = {
     FindingKind.OUTBOX_WITHOUT_EVENT: ("通知无对应事件", "outbox row without its event"),
     FindingKind.EVENT_WITHOUT_OUTBOX: ("事件缺少通知", "event without its outbox row"),
     FindingKind.DOCUMENT_DIFFERS: ("文档与事件不符", "document differs from its events"),
+    FindingKind.SNAPSHOT_DIFFERS: ("状态快照与事件不符", "snapshot differs from its events"),
     FindingKind.REGISTRY_DIFFERS: ("组织名录与记录不符", "registry differs from its records"),
     FindingKind.STREAM_MISSING: ("记录流缺失", "stream missing"),
     FindingKind.ANCHOR_DIFFERS: ("与锚定清单不符", "differs from the anchor"),
@@ -131,6 +135,7 @@ SWEEP_KINDS = frozenset({NoticeKind.DEADLINE_DUE, NoticeKind.DEADLINE_OVERDUE})
 def deep_findings(service: ServiceBase) -> list[Finding]:
     """Everything :meth:`Store.verify` finds, and every derived table compared with what the
     streams replay to: ledger rows, open deadlines and documents (each stream's projection),
+    snapshots (each the fold of its stream up to its version),
     statistics cells (recomputed from the ledger), case numbers (gap-free per room and year),
     the access log (each refusal's document and its record) and the outbox (each notice
     against the events that raise one)."""
@@ -212,6 +217,7 @@ def _replayed(  # noqa: PLR0917 - the walk's accumulators, passed on purpose
         for r in step:
             for n in service.plugins.notices(event=r, state=state):
                 raised[masked_notice(n).key] = stream_id
+    findings += _snapshot(store, aggregate, stream_id, records, events)
     state = aggregate.replay(stream_id, events)
     projection = aggregate.project(state, context, reading)
     if projection.row is not None or store.ledger_row(stream_id) is not None:
@@ -258,6 +264,25 @@ def evidence_findings(stream_id: str, records: Sequence[RecordedEvent], events: 
                 )
             )
     return findings
+
+
+def _snapshot(
+    store: Store, aggregate: AggregateType, stream_id: str, records: Sequence[RecordedEvent], events: Sequence[Any]
+) -> list[Finding]:
+    """The stream's snapshot, if the service would use it (current schema, its record's seal),
+    against the fold of the records up to its version: one changed in the database with its
+    seal kept would otherwise be decided on."""
+    with store.transaction() as tx:
+        snapshot, _ = tx.read_with_snapshot(stream_id, snapshots.schema_of(aggregate))
+    if snapshot is None or not 0 < snapshot.version <= len(records):
+        return []
+    if records[snapshot.version - 1].hash != snapshot.hash:
+        return []
+    stored = snapshots.decode(aggregate, snapshot)
+    if stored is None or stored == aggregate.replay(stream_id, events[: snapshot.version]):
+        return []
+    detail = "the stored state is not the fold of the stream's records up to its version"
+    return [Finding(kind=FindingKind.SNAPSHOT_DIFFERS, stream_id=stream_id, version=snapshot.version, detail=detail)]
 
 
 def log_document(stream_id: str, r: RecordedEvent) -> Document | None:

@@ -42,6 +42,7 @@ __all__ = [
     "RelayStatus",
     "RelayStore",
     "Reseal",
+    "Snapshot",
     "Store",
     "UnitOfWork",
 ]
@@ -86,10 +87,29 @@ class Document:
 
 
 @frozen(kw_only=True)
+class Snapshot:
+    """A stream's folded state as of its record ``version``, whose seal is ``hash``, encoded
+    as JSON-ready ``state`` in the aggregate's snapshot ``schema`` (docs/adr/0017-snapshots.md).
+
+    The service writes it with an append and reads it back with the records after it, so a
+    stream that is not in its memory is not folded from its first record. A store keeps the
+    last one written per stream, as written, and never reads into it; the service trusts it
+    only when its schema is the current one and the record at ``version`` still carries
+    ``hash`` (otherwise it folds the records instead), so a stale or damaged snapshot costs
+    time, never a wrong state."""
+
+    version: int
+    hash: str
+    schema: str
+    state: Mapping[str, Any]
+
+
+@frozen(kw_only=True)
 class Append:
     """Everything one command writes to one stream, atomically: the new events and what
     they project. ``row`` is the case's ledger row (``None`` for streams that are not
-    cases); ``deadlines`` replace the stream's open deadlines; ``documents`` are upserted."""
+    cases); ``deadlines`` replace the stream's open deadlines; ``documents`` are upserted;
+    ``snapshot`` (if any) is the stream's state after the append, replacing the one stored."""
 
     stream_id: str
     expected_version: int
@@ -99,6 +119,7 @@ class Append:
     notices: Sequence[Notice]
     created_at: dt.datetime
     documents: Sequence[Document] = ()
+    snapshot: Snapshot | None = None
 
 
 @frozen(kw_only=True)
@@ -122,7 +143,11 @@ class Reseal:
     case in the same transaction and may append nothing (k ≥ 0), its re-sealing being recorded
     in the case's file and in ``log``, which it must carry. ``notices`` replace the outbox
     notices of the same keys (their subject, body and payload anonymised; delivery bookkeeping
-    and every other notice stay as they are)."""
+    and every other notice stay as they are).
+
+    The stream's stored snapshot is dropped in the same transaction (it holds what the
+    re-sealing may have erased) and ``snapshot``, if given, stored in its place: the state of
+    the rewritten stream at its new version."""
 
     stream_id: str
     expected_version: int
@@ -135,6 +160,7 @@ class Reseal:
     log: Append | None = None
     for_case: str = ""
     notices: Sequence[Notice] = ()
+    snapshot: Snapshot | None = None
 
 
 class UnitOfWork(Protocol):
@@ -168,6 +194,11 @@ class UnitOfWork(Protocol):
         that; a stream another writer has moved or re-sealed since makes the append or the
         commit raise ``ConcurrencyConflictError`` and write nothing. A store whose reads cost
         nothing may check at once instead."""
+    def read_with_snapshot(self, stream_id: str, schema: str) -> tuple[Snapshot | None, list[RecordedEvent]]:
+        """The stream's stored snapshot if it is in ``schema``, with the stream's records from
+        the snapshot's version on (the record it was taken at first, so its seal can be
+        checked), in one read; without one (none stored, another schema, or this unit has
+        written to the stream): ``None`` and every record, as :meth:`read` gives them."""
         ...
 
     def allocate_number(self, series: str, year: int) -> int:
@@ -177,10 +208,11 @@ class UnitOfWork(Protocol):
 
     def append(self, batch: Append) -> None:
         """Append the records after ``expected_version``, replace the stream's ledger row
-        (if any) and open deadlines, upsert its documents and add its notices. Raises
-        ``ConcurrencyConflictError`` (and writes nothing) when the stream is no longer at
-        ``expected_version``, ``IntegrityError`` for records or a row that do not continue the
-        stream or a notice key already used: what :func:`~mediation_core.app.appending.check_append`
+        (if any) and open deadlines, upsert its documents, add its notices and keep its snapshot
+        (if any) as the stream's. Raises ``ConcurrencyConflictError`` (and writes nothing) when
+        the stream is no longer at ``expected_version``, ``IntegrityError`` for records or a
+        row that do not continue the stream, a snapshot not of the stream as the append leaves
+        it, or a notice key already used: what :func:`~mediation_core.app.appending.check_append`
         raises, which every store calls."""
         ...
 

@@ -44,7 +44,14 @@ class InvalidTransitionError(DomainError):
 
 
 class ConcurrencyConflictError(DomainError):
-    """Another writer appended to the case first; reload and retry."""
+    """Another writer appended to the case first; reload and retry.
+
+    ``stream_ids`` names the streams the conflict is about: the one that moved on when the
+    store can tell, else every stream the refused unit wrote (empty: the store did not say)."""
+
+    def __init__(self, message: str = "", *, stream_ids: Iterable[str] = ()) -> None:
+        self.stream_ids: tuple[str, ...] = tuple(dict.fromkeys(stream_ids))
+        super().__init__(message)
 
 
 class NotFoundError(DomainError):

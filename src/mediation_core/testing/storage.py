@@ -36,6 +36,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
+from mediation_core.app import snapshots
+from mediation_core.app.aggregates import CASES
 from mediation_core.app.ports import (
     Append,
     DeliveryStatus,
@@ -45,19 +47,33 @@ from mediation_core.app.ports import (
     RelayStatus,
     RelayStore,
     Reseal,
+    Snapshot,
     Store,
 )
+from mediation_core.app.runtime import event_of
+from mediation_core.app.service import MediationService
+from mediation_core.demo.walkthrough import demo_registry
+from mediation_core.domain.case import commands as c
 from mediation_core.domain.case.state import CaseStatus
-from mediation_core.domain.errors import ConcurrencyConflictError, IntegrityError, StoreError
+from mediation_core.domain.errors import (
+    ConcurrencyConflictError,
+    IntegrityError,
+    NotFoundError,
+    RuleViolationError,
+    StoreError,
+)
 from mediation_core.domain.reporting.ledger import LedgerRow, Outcome
 from mediation_core.domain.reporting.rollups import Cell, cells_of, report_of_totals, rollup_report, totals
 from mediation_core.domain.reporting.rollups import months as rollup_months
 from mediation_core.domain.reporting.statistics import in_scope, report
+from mediation_core.domain.statistical_return.commands import SubmitReturn
+from mediation_core.domain.values.calendar import CHINA_TZ, local_date
 from mediation_core.domain.values.deadlines import Deadline, DeadlineKind
 from mediation_core.domain.values.notices import Notice, NoticeKind, Recipient
 from mediation_core.domain.values.organisations import Employment, Mediator, Organisation, OrgKind, Registry
 from mediation_core.domain.values.periods import Period
 from mediation_core.records import GENESIS_HASH, HMAC_SHA256, RecordedEvent, SealKey, SealKeys, record, verify_stream
+from mediation_core.testing import scenarios as sc
 from mediation_core.testing import strategies as mst
 
 OpenStore = Callable[[], Store]
@@ -1092,7 +1108,267 @@ class RelayContract(StoreFixtures):
         assert stored.next_attempt_at.tzinfo is not None
 
 
-class StorageContract(EventStoreContract, ProjectionContract, OutboxContract, RegistryContract):
+def numbered(count: int, start: int = 1) -> list[dict[str, Any]]:
+    """``count`` bodies ``{"n": start}``, ``{"n": start + 1}`` …"""
+    return [{"n": n} for n in range(start, start + count)]
+
+
+def snapshot_of(records: Sequence[RecordedEvent], schema: str = "test/1", **state: Any) -> Snapshot:
+    """A snapshot taken at the last of ``records``."""
+    return Snapshot(version=records[-1].version, hash=records[-1].hash, schema=schema, state=state or {"n": 1})
+
+
+def read_with_snapshot(
+    store: Store, stream_id: str, schema: str = "test/1"
+) -> tuple[Snapshot | None, list[RecordedEvent]]:
+    with store.transaction() as tx:
+        return tx.read_with_snapshot(stream_id, schema)
+
+
+SNAPSHOT_IDENTITY_KEY = b"the snapshot contract's identity key, 32+ bytes"
+RETENTION_PASSED = dt.datetime(2036, 7, 1, 10, tzinfo=CHINA_TZ)
+"""Ten years after the scenarios' cases were archived: their retention period is over."""
+
+
+def service_on(store: Store) -> MediationService:
+    """A service over ``store`` with the demo district registered, its clock a script clock."""
+    service = MediationService(store, clock=sc.ScriptClock(), identity_key=SNAPSHOT_IDENTITY_KEY)
+    service.register(demo_registry(), sc.ADMIN)
+    return service
+
+
+def assert_snapshot_is_the_fold(store: Store, case_id: str) -> Any:
+    """The case's stored snapshot is the fold of its stored records, taken at its last record;
+    return that state."""
+    records = store.read(case_id)
+    folded = CASES.replay(case_id, [event_of(r) for r in records])
+    snapshot, after = read_with_snapshot(store, case_id, snapshots.schema_of(CASES))
+    assert snapshot is not None
+    assert (snapshot.version, snapshot.hash) == (records[-1].version, records[-1].hash)
+    assert after == records[-1:]
+    assert snapshots.decode(CASES, snapshot) == folded
+    return folded
+
+
+class _Rewriting:
+    """A store whose units of work write ``rewrite(snapshot)`` in place of every snapshot the
+    service hands them: how a damaged or stale snapshot is put in front of the service."""
+
+    def __init__(self, store: Store, rewrite: Callable[[Snapshot], Snapshot]) -> None:
+        self._store = store
+        self._rewrite = rewrite
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def transaction(self) -> Any:
+        return _RewritingUnit(self._store.transaction(), self._rewrite)
+
+
+class _RewritingUnit:
+    def __init__(self, unit: Any, rewrite: Callable[[Snapshot], Snapshot]) -> None:
+        self._unit = unit
+        self._rewrite = rewrite
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._unit, name)
+
+    def __enter__(self) -> Any:
+        self._unit.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._unit.__exit__(*exc)
+
+    def append(self, batch: Append) -> None:
+        if batch.snapshot is not None:
+            batch = attrs.evolve(batch, snapshot=self._rewrite(batch.snapshot))
+        self._unit.append(batch)
+
+
+SNAPSHOT_ACTIONS = st.lists(st.sampled_from(("next", "next", "next", "investigate", "skip", "forget")), max_size=24)
+"""What a random run does: the case's next scripted command, an investigation, a skipped
+step (so that later commands may be refused), or a service that has not met the case yet."""
+
+
+class SnapshotContract(StoreFixtures):
+    """Snapshots (:class:`~mediation_core.app.ports.Snapshot`): kept with their stream, read back
+    with the records after them in one read, dropped by a re-sealing; and, through the
+    service, always the fold of the stream they are stored with."""
+
+    # -- the store keeps them ---------------------------------------------------------------
+    def test_a_stream_without_a_snapshot_reads_whole(self, store: Store) -> None:
+        assert read_with_snapshot(store, "nope") == (None, [])
+        records = append(store, "case-1", numbered(3))
+        assert read_with_snapshot(store, "case-1") == (None, json_faithful(records))
+
+    def test_the_snapshot_is_read_with_the_records_from_its_version_on(self, store: Store) -> None:
+        first = chain("case-1", numbered(3))
+        kept = snapshot_of(first, n=3, nested={"list": [1, "二", None], "flag": True})
+        with store.transaction() as tx:
+            tx.append(attrs.evolve(append_of("case-1", first), snapshot=kept))
+            tx.commit()
+        later = append(store, "case-1", numbered(2, start=4))
+        snapshot, records = read_with_snapshot(store, "case-1")
+        assert snapshot == kept
+        assert records == json_faithful([first[-1], *later])
+
+    def test_a_later_snapshot_replaces_the_earlier_one(self, store: Store) -> None:
+        first = chain("case-1", numbered(2))
+        second = chain("case-1", numbered(2, start=3), after=first)
+        with store.transaction() as tx:
+            tx.append(attrs.evolve(append_of("case-1", first), snapshot=snapshot_of(first, n=2)))
+            tx.commit()
+        with store.transaction() as tx:
+            tx.append(attrs.evolve(append_of("case-1", second), snapshot=snapshot_of(second, n=4)))
+            tx.commit()
+        snapshot, records = read_with_snapshot(store, "case-1")
+        assert snapshot == snapshot_of(second, n=4)
+        assert records == json_faithful(second[-1:])
+
+    def test_a_snapshot_of_another_schema_is_not_read(self, store: Store) -> None:
+        records = chain("case-1", numbered(3))
+        with store.transaction() as tx:
+            tx.append(attrs.evolve(append_of("case-1", records), snapshot=snapshot_of(records, schema="test/0")))
+            tx.commit()
+        assert read_with_snapshot(store, "case-1", "test/1") == (None, json_faithful(records))
+
+    def test_a_snapshot_not_of_the_stream_as_the_append_leaves_it_is_refused(self, store: Store) -> None:
+        records = chain("case-1", numbered(3))
+        wrong = [
+            attrs.evolve(snapshot_of(records), version=2),
+            attrs.evolve(snapshot_of(records), hash=records[1].hash),
+        ]
+        for snapshot in wrong:
+            with store.transaction() as tx, pytest.raises(IntegrityError, match="snapshot"):
+                tx.append(attrs.evolve(append_of("case-1", records), snapshot=snapshot))
+                tx.commit()
+        assert store.read("case-1") == []
+
+    def test_a_rolled_back_snapshot_is_not_kept(self, store: Store) -> None:
+        first = append(store, "case-1", numbered(2))
+        more = chain("case-1", numbered(1, start=3), after=first)
+        with store.transaction() as tx:
+            tx.append(attrs.evolve(append_of("case-1", more), snapshot=snapshot_of(more)))
+        assert read_with_snapshot(store, "case-1") == (None, json_faithful(first))
+
+    def test_inside_a_unit_that_wrote_the_stream_it_reads_whole(self, store: Store) -> None:
+        first = chain("case-1", numbered(2))
+        with store.transaction() as tx:
+            tx.append(attrs.evolve(append_of("case-1", first), snapshot=snapshot_of(first)))
+            tx.commit()
+        more = chain("case-1", numbered(1, start=3), after=first)
+        with store.transaction() as tx:
+            tx.append(append_of("case-1", more))
+            assert tx.read_with_snapshot("case-1", "test/1") == (None, tx.read("case-1"))
+
+    def test_a_reseal_drops_the_snapshot_or_stores_the_new_one(self, store: Store) -> None:
+        for stream_id, keep in (("case-1", False), ("case-2", True)):
+            first = chain(stream_id, numbered(2))
+            with store.transaction() as tx:
+                tx.append(attrs.evolve(append_of(stream_id, first, row=None), snapshot=snapshot_of(first, name="王某")))
+                tx.commit()
+            records, batch = _reseal_of(store, stream_id, [{"n": 1}, {"n": 2}], log_id=f"log-{stream_id}")
+            if keep:
+                batch = attrs.evolve(batch, snapshot=snapshot_of(records, name="当事人甲"))
+            with store.transaction() as tx:
+                tx.reseal(batch)
+                tx.commit()
+            snapshot, read = read_with_snapshot(store, stream_id)
+            assert snapshot == (snapshot_of(records, name="当事人甲") if keep else None)
+            assert read == json_faithful(records[-1:] if keep else records)
+
+    # -- the service folds from them --------------------------------------------------------
+    def test_the_snapshot_is_the_fold_after_any_commands(self, open_store: OpenStore) -> None:
+        store = open_store()
+        first = service_on(store)
+        clock = first.clock
+        assert isinstance(clock, sc.ScriptClock)
+        serials = iter(range(10_000))
+
+        @given(actions=SNAPSHOT_ACTIONS)
+        @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+        def check(actions: list[str]) -> None:
+            serial = next(serials)
+            case_id = f"case-{serial:05d}"
+            script = sc.lifecycle(case_id, serial=serial)
+            service, step = first, 0
+            for action in actions:
+                if action == "forget":
+                    service = MediationService(store, clock=clock, identity_key=SNAPSHOT_IDENTITY_KEY)
+                    continue
+                if action == "skip":
+                    step += 1
+                    continue
+                if action == "next" and step < len(script):
+                    clock.now, command = script[step]
+                    step += 1
+                else:
+                    command = c.RecordInvestigation(
+                        case_id=case_id,
+                        on=local_date(clock.now),
+                        investigator_id="m-zhang",
+                        subject="回访了解",
+                        content="双方情绪平稳",
+                    )
+                try:
+                    state = service.handle(command, sc.MEDIATOR)
+                except (RuleViolationError, NotFoundError):
+                    continue
+                assert state == assert_snapshot_is_the_fold(store, case_id)
+
+        try:
+            check()
+        finally:
+            store.close()
+
+    def test_after_anonymising_the_snapshot_is_the_fold_and_holds_no_party(self, store: Store) -> None:
+        service = service_on(store)
+        clock = service.clock
+        assert isinstance(clock, sc.ScriptClock)
+        sc.run(service.handle, clock, sc.lifecycle("case-1", serial=1))
+        clock.now = dt.datetime(2026, 7, 2, 10, tzinfo=CHINA_TZ)
+        service.handle(SubmitReturn(org_id=sc.ROOM, period=Period.month(2026, 5), on=dt.date(2026, 7, 2)), sc.MEDIATOR)
+        clock.now = RETENTION_PASSED
+        service.handle(c.AnonymiseParties(case_id="case-1", on=RETENTION_PASSED.date()), sc.ADMIN)
+        state = assert_snapshot_is_the_fold(store, "case-1")
+        assert state.anonymised_on == RETENTION_PASSED.date()
+        snapshot, _ = read_with_snapshot(store, "case-1", snapshots.schema_of(CASES))
+        assert snapshot is not None
+        assert "王建国" not in json.dumps(snapshot.state, ensure_ascii=False)
+
+    def test_a_snapshot_that_does_not_fit_is_passed_over_for_the_records(self, open_store: OpenStore) -> None:
+        """Damaged (its state is no state), of another version, or of an older schema (a
+        state class or an upcaster changed since): the records decide, and the next append
+        stores a snapshot that fits."""
+
+        def damaged(s: Snapshot) -> Snapshot:
+            return attrs.evolve(s, state={"case_id": 7})
+
+        def older(s: Snapshot) -> Snapshot:
+            return attrs.evolve(s, state={**s.state, "version": s.version - 1, "status": "received"})
+
+        def old_schema(s: Snapshot) -> Snapshot:
+            return attrs.evolve(s, schema="case/0000000000000000", state={**s.state, "status": "received"})
+
+        for n, rewrite in enumerate((damaged, older, old_schema)):
+            store = open_store()
+            try:
+                case_id = f"case-{n}"
+                script = sc.lifecycle(case_id, serial=n)
+                writer = service_on(_Rewriting(store, rewrite))
+                clock = writer.clock
+                assert isinstance(clock, sc.ScriptClock)
+                sc.run(writer.handle, clock, script[:6])
+                fresh = MediationService(store, clock=clock, identity_key=SNAPSHOT_IDENTITY_KEY)
+                state = sc.run(fresh.handle, clock, script[6:7])
+                assert state == assert_snapshot_is_the_fold(store, case_id)
+                assert state.version == len(store.read(case_id))
+            finally:
+                store.close()
+
+
+class StorageContract(EventStoreContract, ProjectionContract, OutboxContract, RegistryContract, SnapshotContract):
     """Behaviour every storage adapter must show: every part. Override :meth:`open_store`."""
 
 

@@ -542,10 +542,14 @@ def replay(case_id: str, events: Iterable[ev.CaseEvent]) -> CaseState | None:
     return FOLD.replay(case_id, events)
 
 
+def _start(case_id: str, event: ev.DisputeReceived) -> CaseState:
+    return start(case_id, 1, event)
+
+
 FOLD: Fold[CaseState] = Fold(
     noun="case",
     transitions=TRANSITIONS,
-    start=lambda case_id, e: start(case_id, 1, e),
+    start=_start,
     apply=_APPLY,
     event_types=ev.EVENT_TYPES,
 )
