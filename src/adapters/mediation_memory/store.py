@@ -323,6 +323,7 @@ class MemoryUnitOfWork:
     def assume(self, stream_id: str, version: int, head: str) -> None:
         """Nothing to skip: every append is checked against the stored stream itself."""
         self._check_active()
+
     def read_with_snapshot(self, stream_id: str, schema: str) -> tuple[Snapshot | None, list[RecordedEvent]]:
         if any(batch.stream_id == stream_id for batch in self._appends):
             return None, self.read(stream_id)

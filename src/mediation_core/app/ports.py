@@ -194,6 +194,8 @@ class UnitOfWork(Protocol):
         that; a stream another writer has moved or re-sealed since makes the append or the
         commit raise ``ConcurrencyConflictError`` and write nothing. A store whose reads cost
         nothing may check at once instead."""
+        ...
+
     def read_with_snapshot(self, stream_id: str, schema: str) -> tuple[Snapshot | None, list[RecordedEvent]]:
         """The stream's stored snapshot if it is in ``schema``, with the stream's records from
         the snapshot's version on (the record it was taken at first, so its seal can be
