@@ -50,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = HttpSettings.from_env()
         with Session(args).service() as service:
             app = create_app(service, settings)
+            service.ready()  # what start-up built is frozen out of the collector's full passes
             uvicorn.run(
                 app,
                 host=args.host,

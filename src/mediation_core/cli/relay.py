@@ -72,6 +72,8 @@ def _run(session: Session) -> int:
     configs = _selected(session)
     with session.service(writes=False) as service:
         subscribers = open_subscribers(configs, service.plugins)
+        if not args.once:  # a long-running worker: start-up's objects leave the collector's passes
+            service.ready()
         try:
             while True:
                 reports = [service.relay(s, limit=args.limit, actor=session.job_actor) for s in subscribers]
