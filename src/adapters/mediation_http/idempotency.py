@@ -115,16 +115,7 @@ class Keys:
             },
             tags={"actor": actor.actor_id},
         )
-        return Append(
-            stream_id=service_record_stream(KIND, ident),
-            expected_version=0,
-            records=(),
-            row=None,
-            deadlines=(),
-            notices=(),
-            created_at=now,
-            documents=(document,),
-        )
+        return Append.new_documents(service_record_stream(KIND, ident), (document,), now)
 
     def _stored(self, ident: str, request: str) -> Written | None:
         document = self.service.store.document(KIND, ident)

@@ -112,18 +112,7 @@ def _record_fingerprint(store: Store, fingerprint: str, now: dt.datetime, stream
         body={"fingerprint": fingerprint, "algorithm": "HMAC-SHA256", "recorded_at": now.isoformat()},
     )
     with store.transaction() as tx:
-        tx.append(
-            Append(
-                stream_id=stream_id,
-                expected_version=0,
-                records=(),
-                row=None,
-                deadlines=(),
-                notices=(),
-                created_at=now,
-                documents=(document,),
-            )
-        )
+        tx.append(Append.new_documents(stream_id, (document,), now))
         tx.commit()
 
 
@@ -224,20 +213,26 @@ def notifier_config(
 
     Raises :class:`ConfigurationError` naming what is wrong."""
     env = os.environ if environ is None else environ
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg = f"notifier configuration is not valid TOML: {exc}"
-        raise ConfigurationError(msg) from exc
-    unknown = set(data) - {"delivery", "notifier"}
-    if unknown:
-        msg = f"notifier configuration: unknown section(s) {', '.join(sorted(unknown))}"
-        raise ConfigurationError(msg)
+    data = _sections(text, "notifier configuration", {"delivery", "notifier"})
     policy = _policy("notifier configuration [delivery]", data.get("delivery", {}), DeliveryPolicy())
     return tuple(_channel_config(n, item, env) for n, item in enumerate(data.get("notifier", []), 1)), policy
 
 
 HEX_PREFIX = "hex:"
+
+
+def _sections(text: str, what: str, allowed: set[str]) -> dict[str, Any]:
+    """A configuration file's TOML, refused when it does not parse or has a section not in ``allowed``."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = f"{what} is not valid TOML: {exc}"
+        raise ConfigurationError(msg) from exc
+    unknown = set(data) - allowed
+    if unknown:
+        msg = f"{what}: unknown section(s) {', '.join(sorted(unknown))}"
+        raise ConfigurationError(msg)
+    return data
 
 
 def _policy(where: str, data: Any, default: DeliveryPolicy) -> DeliveryPolicy:
@@ -274,15 +269,7 @@ def subscriber_config(
 
     Raises :class:`ConfigurationError` naming what is wrong."""
     env = os.environ if environ is None else environ
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg = f"subscriber configuration is not valid TOML: {exc}"
-        raise ConfigurationError(msg) from exc
-    unknown = set(data) - {"relay", "subscriber"}
-    if unknown:
-        msg = f"subscriber configuration: unknown section(s) {', '.join(sorted(unknown))}"
-        raise ConfigurationError(msg)
+    data = _sections(text, "subscriber configuration", {"relay", "subscriber"})
     policy = _policy("subscriber configuration [relay]", data.get("relay", {}), RELAY_POLICY)
     subscribers = []
     for n, item in enumerate(data.get("subscriber", []), 1):

@@ -34,7 +34,7 @@ from mediation_core.domain.errors import ConcurrencyConflictError
 from mediation_core.domain.values.notices import Notice
 from mediation_core.domain.values.recipients import Resolution, resolve
 from mediation_core.plugins.manager import PluginError, Plugins
-from mediation_core.plugins.types import Deliver, Delivery, DeliveryError, Notifier
+from mediation_core.plugins.types import Deliver, Delivery, DeliveryError, Notifier, Publisher
 
 log = logger("mediation_core.delivery")
 
@@ -150,7 +150,7 @@ def open_channels(configs: Sequence[NotifierConfig], plugins: Plugins) -> tuple[
                 f"installed: {', '.join(available) or 'none'}"
             ) + (f"; failed to load: {', '.join(failed)}" if failed else "")
             raise PluginError(msg)
-        _check_requirements(notifier)
+        check_requirements("notifier", notifier)
         try:
             deliver = notifier.open(config.settings)
         except (ValueError, KeyError) as exc:
@@ -160,11 +160,12 @@ def open_channels(configs: Sequence[NotifierConfig], plugins: Plugins) -> tuple[
     return tuple(channels)
 
 
-def _check_requirements(notifier: Notifier) -> None:
-    missing = [m for m in notifier.requires if importlib.util.find_spec(m) is None]
+def check_requirements(what: str, plugin: Notifier | Publisher) -> None:
+    """Refuse a notifier or publisher whose libraries are not installed, naming its extra."""
+    missing = [m for m in plugin.requires if importlib.util.find_spec(m) is None]
     if missing:
-        hint = f': pip install "mediation-core[{notifier.extra}]"' if notifier.extra else ""
-        msg = f"notifier {notifier.name!r} needs {', '.join(missing)}{hint}"
+        hint = f': pip install "mediation-core[{plugin.extra}]"' if plugin.extra else ""
+        msg = f"{what} {plugin.name!r} needs {', '.join(missing)}{hint}"
         raise PluginError(msg)
 
 

@@ -121,6 +121,22 @@ class Append:
     documents: Sequence[Document] = ()
     snapshot: Snapshot | None = None
 
+    @classmethod
+    def new_documents(cls, stream_id: str, documents: Sequence[Document], created_at: dt.datetime) -> Append:
+        """A new stream holding only ``documents`` (no records, no row): how the service keeps
+        its own facts (the identity key's fingerprint, an idempotency key) in the store, with
+        a second writer of the same stream refused as a conflict."""
+        return cls(
+            stream_id=stream_id,
+            expected_version=0,
+            records=(),
+            row=None,
+            deadlines=(),
+            notices=(),
+            created_at=created_at,
+            documents=tuple(documents),
+        )
+
 
 @frozen(kw_only=True)
 class Reseal:

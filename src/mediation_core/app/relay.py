@@ -24,14 +24,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import attrs
 from attrs import field, frozen
 
-from mediation_core.app.delivery import MAX_ERROR_CHARS, DeliveryPolicy
+from mediation_core.app.delivery import MAX_ERROR_CHARS, DeliveryPolicy, check_requirements
 from mediation_core.app.logs import logger, scrub
 from mediation_core.app.ports import RelayPosition, RelayStatus, RelayStore, is_identity_key_stream
 from mediation_core.domain.errors import ConcurrencyConflictError
 from mediation_core.domain.values.actors import Actor
 from mediation_core.domain.values.privacy import PersonalDataView
 from mediation_core.plugins.manager import PluginError, Plugins
-from mediation_core.plugins.types import EventMessage, EventSink, Publisher, PublishError
+from mediation_core.plugins.types import EventMessage, EventSink, PublishError
 from mediation_core.records import RecordedEvent
 
 log = logger("mediation_core.relay")
@@ -90,7 +90,7 @@ def open_subscribers(configs: Sequence[SubscriberConfig], plugins: Plugins) -> t
                     f"installed: {', '.join(available) or 'none'}"
                 )
                 raise PluginError(msg)
-            _check_requirements(publisher)
+            check_requirements("publisher", publisher)
             try:
                 sink = publisher.open(config.settings)
             except (ValueError, KeyError) as exc:
@@ -109,16 +109,6 @@ def close_subscribers(subscribers: Iterable[Subscriber]) -> None:
             subscriber.sink.close()
         except Exception as exc:  # noqa: BLE001 - closing a broken connection is not worth failing over
             log.warning("closing subscriber %s: %s", subscriber.name, scrub(str(exc)))
-
-
-def _check_requirements(publisher: Publisher) -> None:
-    import importlib.util  # noqa: PLC0415 - only when a subscriber is configured
-
-    missing = [m for m in publisher.requires if importlib.util.find_spec(m) is None]
-    if missing:
-        hint = f': pip install "mediation-core[{publisher.extra}]"' if publisher.extra else ""
-        msg = f"publisher {publisher.name!r} needs {', '.join(missing)}{hint}"
-        raise PluginError(msg)
 
 
 @frozen(kw_only=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mediation_core.cli.output import table, to_json
+from mediation_core.cli.output import requeued, table, to_json
 from mediation_core.cli.session import Session
 from mediation_core.domain.values.deadlines import Urgency
 from mediation_core.serialization import unstructure
@@ -110,11 +110,4 @@ def run_requeue(session: Session) -> int:
     args = session.args
     with session.service() as service:
         done = service.requeue(args.keys, session.writer(service))
-    skipped = sorted(set(args.keys) - set(done))
-    if args.json:
-        args.stdout.write(to_json({"requeued": done, "not_dead_letters": skipped}))
-        return 0
-    args.stdout.write(
-        f"requeued: {len(done)}" + (f"; not dead letters: {', '.join(skipped)}" if skipped else "") + "\n"
-    )
-    return 0
+    return requeued(args.stdout, args.keys, done, as_json=args.json)

@@ -73,3 +73,14 @@ class Progress:
         line = f"{self.label} {bar:<30} {share:6.1%} {done}/{total}{eta}"
         self.stream.write("\r\x1b[K" + (line if done < total else ""))
         self.stream.flush()
+
+
+def requeued(out: TextIO, asked: Sequence[str], done: Sequence[str], *, as_json: bool) -> int:
+    """What a requeue of dead letters (notices or relayed streams) did: those put back, and
+    those asked for that were not dead letters."""
+    skipped = sorted(set(asked) - set(done))
+    if as_json:
+        out.write(to_json({"requeued": list(done), "not_dead_letters": skipped}))
+        return 0
+    out.write(f"requeued: {len(done)}" + (f"; not dead letters: {', '.join(skipped)}" if skipped else "") + "\n")
+    return 0

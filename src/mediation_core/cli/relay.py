@@ -9,7 +9,7 @@ from typing import Any
 
 from mediation_core.app.bootstrap import ConfigurationError
 from mediation_core.app.relay import RelayReport, SubscriberConfig, close_subscribers, open_subscribers
-from mediation_core.cli.output import table, to_json
+from mediation_core.cli.output import requeued, table, to_json
 from mediation_core.cli.session import Session
 from mediation_core.serialization import unstructure
 
@@ -124,11 +124,4 @@ def _requeue(session: Session) -> int:
         raise ConfigurationError(msg)
     with session.service(writes=False) as service:
         done = service.relay_requeue(args.subscriber, args.streams, session.writer(service))
-    skipped = sorted(set(args.streams) - set(done))
-    if args.json:
-        args.stdout.write(to_json({"requeued": done, "not_dead_letters": skipped}))
-        return 0
-    args.stdout.write(
-        f"requeued: {len(done)}" + (f"; not dead letters: {', '.join(skipped)}" if skipped else "") + "\n"
-    )
-    return 0
+    return requeued(args.stdout, args.streams, done, as_json=args.json)
