@@ -213,7 +213,7 @@ def notifier_config(
 
     Raises :class:`ConfigurationError` naming what is wrong."""
     env = os.environ if environ is None else environ
-    data = _sections(text, "notifier configuration", {"delivery", "notifier"})
+    data = sections("notifier configuration", text, {"delivery", "notifier"})
     policy = _policy("notifier configuration [delivery]", data.get("delivery", {}), DeliveryPolicy())
     return tuple(_channel_config(n, item, env) for n, item in enumerate(data.get("notifier", []), 1)), policy
 
@@ -221,8 +221,9 @@ def notifier_config(
 HEX_PREFIX = "hex:"
 
 
-def _sections(text: str, what: str, allowed: set[str]) -> dict[str, Any]:
-    """A configuration file's TOML, refused when it does not parse or has a section not in ``allowed``."""
+def sections(what: str, text: str, allowed: set[str], noun: str = "section(s)") -> dict[str, Any]:
+    """A configuration file's TOML, refused naming ``what`` when it does not parse or has a
+    top-level key or section not in ``allowed``."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -230,7 +231,7 @@ def _sections(text: str, what: str, allowed: set[str]) -> dict[str, Any]:
         raise ConfigurationError(msg) from exc
     unknown = set(data) - allowed
     if unknown:
-        msg = f"{what}: unknown section(s) {', '.join(sorted(unknown))}"
+        msg = f"{what}: unknown {noun} {', '.join(sorted(unknown))}"
         raise ConfigurationError(msg)
     return data
 
@@ -269,7 +270,7 @@ def subscriber_config(
 
     Raises :class:`ConfigurationError` naming what is wrong."""
     env = os.environ if environ is None else environ
-    data = _sections(text, "subscriber configuration", {"relay", "subscriber"})
+    data = sections("subscriber configuration", text, {"relay", "subscriber"})
     policy = _policy("subscriber configuration [relay]", data.get("relay", {}), RELAY_POLICY)
     subscribers = []
     for n, item in enumerate(data.get("subscriber", []), 1):
@@ -322,15 +323,7 @@ def seal_key_config(text: str, environ: Mapping[str, str] | None = None) -> tupl
     Raises :class:`ConfigurationError` naming what is wrong (an SM3 key where this Python's
     OpenSSL has no SM3 is refused here, never replaced by another algorithm)."""
     env = os.environ if environ is None else environ
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg = f"seal-key configuration is not valid TOML: {exc}"
-        raise ConfigurationError(msg) from exc
-    unknown = set(data) - {"current", "key", "anchor"}
-    if unknown:
-        msg = f"seal-key configuration: unknown key(s) {', '.join(sorted(unknown))}"
-        raise ConfigurationError(msg)
+    data = sections("seal-key configuration", text, {"current", "key", "anchor"}, "key(s)")
     anchor = data.get("anchor", {})
     return _keys("seal-key configuration", data, env), _keys("seal-key configuration [anchor]", anchor, env)
 

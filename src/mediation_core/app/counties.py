@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -26,7 +25,7 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
-from mediation_core.app.bootstrap import Config, ConfigurationError, open_service, seal_key_config
+from mediation_core.app.bootstrap import Config, ConfigurationError, open_service, seal_key_config, sections
 from mediation_core.app.coordination import rooms_in
 from mediation_core.app.reports import screening_rounds
 from mediation_core.app.service import MediationService, utc_now
@@ -194,15 +193,7 @@ def deployment_config(text: str, environ: Mapping[str, str] | None = None) -> De
     the identity key is named by its environment variable and read when a county is opened
     for writes."""
     env = os.environ if environ is None else environ
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg = f"deployment file is not valid TOML: {exc}"
-        raise ConfigurationError(msg) from exc
-    unknown = set(data) - {"database", "province", "county"}
-    if unknown:
-        msg = f"deployment file: unknown section(s) {', '.join(sorted(unknown))}"
-        raise ConfigurationError(msg)
+    data = sections("deployment file", text, {"database", "province", "county"})
     url = _setting("deployment file [database] url", _table(data, "database").get("url"), env)
     if not url.startswith(("postgresql", "postgres:")):
         msg = "deployment file [database] url: counties share a PostgreSQL database (postgresql+psycopg://…)"
