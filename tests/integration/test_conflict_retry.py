@@ -121,11 +121,12 @@ def test_one_conflict_costs_one_retry_that_reads_only_the_new_state(
     a, b, recording = writers
     version = len(base.read("hot"))
     recording.before_commit.append(lambda: b.handle(investigation("hot", "另一调解员走访"), sc.MEDIATOR))
-    state = a.handle(investigation("hot", "走访邻居"), sc.MEDIATOR, retries=1)
+    state = a.handle(investigation("hot", "走访邻居"), sc.MEDIATOR)
     assert recording.log == [
-        ("read", "hot", version - 1, [version]),  # the remembered head, caught up: nothing new yet
+        # the remembered head is assumed, not read (ADR 0018); the commit finds the stream moved
         ("conflict", ("hot",)),
-        ("snapshot", "hot", version + 1, [version + 1]),  # the other writer's snapshot: nothing to fold
+        # the unit runs once more, reading only what was appended after the remembered head
+        ("read", "hot", version - 1, [version, version + 1]),
         ("commit",),
     ]
     assert state.version == len(base.read("hot")) == version + 2
@@ -134,7 +135,8 @@ def test_one_conflict_costs_one_retry_that_reads_only_the_new_state(
     recording.log.clear()
     cold = len(base.read("cold"))
     a.handle(investigation("cold", "走访"), sc.MEDIATOR)
-    assert recording.log[0] == ("read", "cold", cold - 1, [cold])  # still remembered: not read from the store
+    assert recording.log == [("commit",)]  # still remembered: its head assumed, nothing read
+    assert len(base.read("cold")) == cold + 1
 
 
 def test_without_retries_the_conflict_names_the_stream_and_the_rest_stays_remembered(
@@ -142,18 +144,19 @@ def test_without_retries_the_conflict_names_the_stream_and_the_rest_stays_rememb
 ) -> None:
     a, b, recording = writers
     version = len(base.read("hot"))
-    recording.before_commit.append(lambda: b.handle(investigation("hot", "另一调解员走访"), sc.MEDIATOR))
+    for n in range(2):  # the other writer gets in before the unit and before its run on the stream read
+        recording.before_commit.append(lambda n=n: b.handle(investigation("hot", f"另一调解员走访{n}"), sc.MEDIATOR))
     with pytest.raises(ConcurrencyConflictError) as raised:
         a.handle(investigation("hot", "走访邻居"), sc.MEDIATOR)
     assert raised.value.stream_ids == ("hot",)
-    assert len(base.read("hot")) == version + 1  # the other writer's record only
+    assert len(base.read("hot")) == version + 2  # the other writer's records only
 
     recording.log.clear()
     cold = len(base.read("cold"))
     a.handle(investigation("cold", "走访"), sc.MEDIATOR)
     a.handle(investigation("hot", "走访邻居"), sc.MEDIATOR)  # the caller's own retry
-    assert recording.log[0] == ("read", "cold", cold - 1, [cold])
-    assert ("snapshot", "hot", version + 1, [version + 1]) in recording.log
+    assert recording.log[0] == ("commit",)  # "cold" still remembered: its head assumed, nothing read
+    assert ("snapshot", "hot", version + 2, [version + 2]) in recording.log  # forgotten: read from its snapshot
 
 
 def test_retries_are_bounded_and_the_last_conflict_is_raised(
@@ -161,12 +164,12 @@ def test_retries_are_bounded_and_the_last_conflict_is_raised(
 ) -> None:
     a, b, recording = writers
     version = len(base.read("hot"))
-    for n in range(3):
+    for n in range(4):  # the assumed head's unit and its run reading, then two retries
         recording.before_commit.append(lambda n=n: b.handle(investigation("hot", f"走访{n}"), sc.MEDIATOR))
     with pytest.raises(ConcurrencyConflictError):
         a.handle(investigation("hot", "走访邻居"), sc.MEDIATOR, retries=2)
-    assert [e for e in recording.log if e[0] in {"conflict", "commit"}] == [("conflict", ("hot",))] * 3
-    assert len(base.read("hot")) == version + 3
+    assert [e for e in recording.log if e[0] in {"conflict", "commit"}] == [("conflict", ("hot",))] * 4
+    assert len(base.read("hot")) == version + 4
     with pytest.raises(ValueError, match="retries"):
         a.handle(investigation("hot", "走访邻居"), sc.MEDIATOR, retries=MAX_RETRIES + 1)
 

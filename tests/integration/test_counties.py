@@ -36,6 +36,7 @@ from sqlalchemy.engine import make_url
 
 import builders
 from mediation_core.app.counties import Deployment, ProvinceStatistics, county_url, open_county
+from mediation_core.app.queries import replay_records
 from mediation_core.app.relay import Subscriber
 from mediation_core.app.runtime import QUERIES
 from mediation_core.app.service import MediationService
@@ -142,6 +143,11 @@ def probes(a: MediationService) -> dict[str, Callable[[], Any] | None]:
         "referral": None,
         "document": None,
         "referral_document": None,
+        "verify_signed_file": None,
+        "state_view": lambda: [
+            a.state_view("case", cid, replay_records(cid, a.store.read(cid)), ADMIN_A) for cid in A_CASES
+        ],
+        "open_deadlines": lambda: a.open_deadlines(ADMIN_A),
         "approve_import": None,
         "documents": lambda: [a.documents(kind, ADMIN_A) for kind in ("referral", "meeting", "import-batch")],
         "ledger": lambda: a.ledger(ADMIN_A),
@@ -208,6 +214,7 @@ def test_an_actor_of_one_county_reads_nothing_of_another_through_any_query(
         for aggregate in ("referral", "police_case", "meeting"):
             refused_or_missing(functools.partial(a.load, aggregate, case_id, ADMIN_A))
         refused_or_missing(functools.partial(a.document, case_id, DocumentForm.AGREEMENT, ADMIN_A, "docx"))
+        refused_or_missing(functools.partial(a.verify_signed_file, case_id, b"%PDF-1.7", ADMIN_A))
         assert a.store.ledger_row(case_id) is None
         assert a.store.read(case_id) == []
     refused_or_missing(functools.partial(a.referral, B_REFERRAL, ADMIN_A))
