@@ -151,7 +151,8 @@ def test_the_limitation_notice_appears_exactly_when_a_party_asked(
 ) -> None:
     story = Story().receive(source=source, requested_by=requested).accept().prepare().start()
     story.terminate(on=day(ended))
-    asked = bool(requested) or source is CaseSource.WALK_IN
+    # a party's own application: at the room's door or through the online platform
+    asked = bool(requested) or source in {CaseSource.WALK_IN, CaseSource.ONLINE_APPLICATION}
     assert story.s.limitation_interrupted_on == (D0 if asked else None)
     assert ("诉讼时效中断" in story.events[-1].notice) == asked  # type: ignore[attr-defined]
 

@@ -321,8 +321,13 @@ class MemoryUnitOfWork:
         return records[after:]
 
     def assume(self, stream_id: str, version: int, head: str) -> None:
-        """Nothing to skip: every append is checked against the stored stream itself."""
+        """Reads cost nothing here, so the assumed head is checked at once: a stream another
+        writer moved or re-sealed since is a conflict naming it."""
         self._check_active()
+        stream = self.read(stream_id)
+        if len(stream) != version or head_of(stream) != head:
+            msg = f"stream {stream_id} moved on (or was re-sealed) since version {version} was remembered"
+            raise ConcurrencyConflictError(msg, stream_ids=[stream_id])
 
     def read_with_snapshot(self, stream_id: str, schema: str) -> tuple[Snapshot | None, list[RecordedEvent]]:
         if any(batch.stream_id == stream_id for batch in self._appends):

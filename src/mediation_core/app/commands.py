@@ -181,10 +181,31 @@ class Commands(ServiceBase):
         assumed: list[str] = []
         try:
             return self._unit(command, actor, now, assumed, expected_version)
-        except _MAY_BE_STALE:
+        except ConcurrencyConflictError:
             if not assumed:
                 raise
+        except _MAY_BE_STALE:  # a refusal: decided again only if a remembered head had moved
+            if not assumed or not self._moved(assumed):
+                raise
         return self._unit(command, actor, now, None, expected_version)
+
+    def _moved(self, stream_ids: Sequence[str]) -> bool:
+        """Whether any of the streams has moved on from (or been re-sealed since) the head this
+        service remembers: one read each, only on the refused path."""
+        with self.store.transaction() as tx:
+            for stream_id in stream_ids:
+                with self._heads_lock:
+                    head = self._heads.get(stream_id)
+                if head is None:
+                    return True
+                newer = tx.read(stream_id, after=max(head.version - 1, 0))
+                last = newer[-1] if newer else None
+                if head.version == 0:
+                    if newer:
+                        return True
+                elif len(newer) != 1 or last is None or last.hash != head.hash:
+                    return True
+        return False
 
     def _unit(
         self, command: Any, actor: Actor, now: dt.datetime, assumed: list[str] | None, expected_version: int | None
@@ -272,8 +293,8 @@ class Commands(ServiceBase):
             return self._load_stored(tx, aggregate, stream_id)
         _check_kind(head.kind, aggregate, stream_id)
         if assumed is not None:  # no read: the commit claims this version after this hash
+            assumed.append(stream_id)  # first: a store that checks at once may refuse the head
             tx.assume(stream_id, head.version, head.hash)
-            assumed.append(stream_id)
             return head
         # from the remembered last record on: a stream re-sealed elsewhere (a new seal key,
         # an anonymisation by another process) has another seal there, and is loaded afresh;
