@@ -25,13 +25,14 @@ ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("MEDIATION_VENV", ROOT / ".venv"))
 EXTRAS = {
     "demo": "[xlsx,docx]",
-    "test": "[dev,webhook,xlsx,docx,postgres,amqp,http]",
+    "test": "[dev,webhook,xlsx,docx,postgres,amqp,http,bench]",
     "lint": "[dev,webhook,xlsx,docx,postgres,amqp,http]",
     "bench": "[bench]",
 }
 """The extras each task installs: the demo writes the ledger workbook and Word documents; the
 tests exercise every optional adapter against real servers (PostgreSQL at 127.0.0.1:5432 among
-them); the benchmark also needs the eventsourcing library it compares against."""
+them) and run the command benchmark at tiny sizes, which needs the eventsourcing library it
+compares against, as the benchmarks do."""
 EXAMPLE = ROOT / "docs" / "examples" / "mediation-county-example"
 """The example county package: installed for the tests and the linters, tested like a county's own."""
 WITH_EXAMPLE = {"test", "lint"}
