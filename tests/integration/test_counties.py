@@ -32,6 +32,7 @@ from county_support import (
     run_case,
     two_counties,
 )
+from sql_support import raw
 from sqlalchemy.engine import make_url
 
 import builders
@@ -340,6 +341,13 @@ def test_a_county_opened_with_another_countys_identity_key_is_refused(
         open_county(deployment, "county-a", environ=swapped)
 
 
+def idle_connections(url: str) -> int:
+    """The server's idle connections to the test database, seen from a connection of its own."""
+    with raw(url) as conn:
+        query = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle'"
+        return int(conn.execute(sa.text(query)).scalar_one())
+
+
 def test_the_province_report_adds_up_the_counties_own_reports(
     deployment: Deployment, counties: tuple[MediationService, MediationService]
 ) -> None:
@@ -349,8 +357,12 @@ def test_the_province_report_adds_up_the_counties_own_reports(
         "county-a": a.statistics(YEAR, "district", ADMIN_A),
         "county-b": b.statistics(YEAR, "south-district", ADMIN_B),
     }
+    idle_before = idle_connections(deployment.url)
     with ProvinceStatistics(deployment, environ=KEYS) as province:
         report = province.report(YEAR, CITY_CENTRE)
+        # between reads the province holds no county's connection (a hundred counties' pools
+        # kept open would pass the server's connection limit)
+        assert idle_connections(deployment.url) <= idle_before
     assert [c.county_id for c in report.counties] == ["county-a", "county-b"]
     for line in report.counties:  # identical figures, line by line (the county's own has units and rooms too)
         assert line.report == attrs.evolve(own[line.county_id], by_unit=(), by_room=())

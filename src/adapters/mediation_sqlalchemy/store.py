@@ -176,5 +176,11 @@ class SqlStore(SqlQueries):
                 for table in self.COMPACTED_TABLES:
                     conn.exec_driver_sql(f"VACUUM {table}")
 
+    def release(self) -> None:
+        """Close the pool's idle connections; the store stays open and the next statement
+        takes a new one. For a reader of many stores (the province's report over a hundred
+        counties' schemas), so that it holds no connections between reads."""
+        self.engine.dispose()
+
     def close(self) -> None:
         self.engine.dispose()

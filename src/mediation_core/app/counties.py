@@ -353,14 +353,23 @@ def open_county(
     return open_service(config, plugins=plugins, clock=clock, writes=writes)
 
 
+def _release(store: object) -> None:
+    """Let go of a county store's idle connections after reading it (a store with a pool has
+    ``release``): a hundred counties' pools kept open would pass PostgreSQL's connection limit."""
+    release = getattr(store, "release", None)
+    if callable(release):
+        release()
+
+
 class ProvinceStatistics:
     """The statistics of the province (or city) above a deployment's counties, for the
     province actors the deployment lists. It opens each county read-only, once, and reads only
     its registry (once, when opened: :meth:`refresh` reads them again), its statistics cells
     (summed over its rooms and the months in the county's database) and its screening rounds'
     counts: never a ledger row, never personal data. The counties are read a few at a time
-    (:data:`READERS`). Close it (or use it as a context manager) to release the counties'
-    connections."""
+    (:data:`READERS`), each county's connections let go of after its reads, so the province
+    holds at most :data:`READERS` connections whatever the number of counties. Close it (or use
+    it as a context manager) when done."""
 
     def __init__(
         self,
@@ -418,6 +427,7 @@ class ProvinceStatistics:
         summed = list(service.store.rollup_totals(rooms, rollups.months(period), per_room=False))
         report = county_report(summed, period, county.scope, registry, service.categories)
         screening = screening_figures(screening_rounds(service.store), period, county.scope, registry)
+        _release(service.store)
         return CountyFigures(
             county_id=county.county_id,
             name=county.name,
@@ -429,6 +439,7 @@ class ProvinceStatistics:
         """Read every county's registry again (a county added a room or renamed an office)."""
         for county_id, service in self._services.items():
             self._registries[county_id] = service.store.registry()
+            _release(service.store)
 
     def close(self) -> None:
         for service in self._services.values():
