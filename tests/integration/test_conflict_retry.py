@@ -152,7 +152,6 @@ def test_without_retries_the_conflict_names_the_stream_and_the_rest_stays_rememb
     assert len(base.read("hot")) == version + 2  # the other writer's records only
 
     recording.log.clear()
-    cold = len(base.read("cold"))
     a.handle(investigation("cold", "走访"), sc.MEDIATOR)
     a.handle(investigation("hot", "走访邻居"), sc.MEDIATOR)  # the caller's own retry
     assert recording.log[0] == ("commit",)  # "cold" still remembered: its head assumed, nothing read

@@ -387,14 +387,16 @@ class ProvinceStatistics:
                 selection = county.disabled_plugins
                 if plugins is None and selection not in loaded:
                     loaded[selection] = load_plugins(blocked=selection)
-                self._services[county.county_id] = open_county(
+                service = open_county(
                     deployment,
                     county.county_id,
                     plugins=plugins or loaded[selection],
                     writes=False,
                     environ=environ,
                 )
-            self.refresh()
+                self._services[county.county_id] = service
+                self._registries[county.county_id] = service.store.registry()
+                _release(service.store)  # opened one after another: none keeps a connection
         except BaseException:
             self.close()
             raise
