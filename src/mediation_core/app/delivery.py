@@ -24,6 +24,7 @@ import datetime as dt
 import hashlib
 import importlib.util
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import attrs
 from attrs import field, frozen
@@ -134,30 +135,47 @@ def open_channels(configs: Sequence[NotifierConfig], plugins: Plugins) -> tuple[
     """Open every configured notifier. A notifier the configuration names must be there and
     work: a missing plugin, a missing optional library or a bad setting stops with an error
     that says what to install or fix, never a silent fallback."""
+    unique_names("notifier channel", [c.name for c in configs])
     available = plugins.notifiers()
-    names = [c.name for c in configs]
+    return tuple(
+        Channel(
+            name=config.name,
+            deliver=open_configured(("notifier", "channel", "notifier channel"), available, config, plugins),
+            kinds=config.kinds,
+            roles=config.roles,
+        )
+        for config in configs
+    )
+
+
+def unique_names(what: str, names: Sequence[str]) -> None:
+    """Refuse a configuration that gives two channels (or subscribers) one name."""
     doubled = sorted({n for n in names if names.count(n) > 1})
     if doubled:
-        msg = f"notifier channel names must be unique; repeated: {', '.join(doubled)}"
+        msg = f"{what} names must be unique; repeated: {', '.join(doubled)}"
         raise PluginError(msg)
-    channels = []
-    for config in configs:
-        notifier = available.get(config.backend)
-        if notifier is None:
-            failed = [f"{s.name} ({s.error})" for s in plugins.statuses if s.state == "failed"]
-            msg = (
-                f"notifier {config.backend!r} (channel {config.name!r}) is not available; "
-                f"installed: {', '.join(available) or 'none'}"
-            ) + (f"; failed to load: {', '.join(failed)}" if failed else "")
-            raise PluginError(msg)
-        check_requirements("notifier", notifier)
-        try:
-            deliver = notifier.open(config.settings)
-        except (ValueError, KeyError) as exc:
-            msg = f"notifier channel {config.name!r} ({config.backend}): {exc}"
-            raise PluginError(msg) from exc
-        channels.append(Channel(name=config.name, deliver=deliver, kinds=config.kinds, roles=config.roles))
-    return tuple(channels)
+
+
+def open_configured(words: tuple[str, str, str], available: Mapping[str, Any], config: Any, plugins: Plugins) -> Any:
+    """Open the plugin ``config.backend`` names (a notifier or a publisher) with its settings:
+    a plugin not installed (or failed to load), a library it needs missing or a bad setting is
+    a :class:`PluginError` saying which. ``words`` name the plugin, what is configured and how
+    an opening error calls it: ``("notifier", "channel", "notifier channel")``."""
+    kind, owner, label = words
+    plugin = available.get(config.backend)
+    if plugin is None:
+        failed = [f"{s.name} ({s.error})" for s in plugins.statuses if s.state == "failed"]
+        msg = (
+            f"{kind} {config.backend!r} ({owner} {config.name!r}) is not available; "
+            f"installed: {', '.join(available) or 'none'}"
+        ) + (f"; failed to load: {', '.join(failed)}" if failed else "")
+        raise PluginError(msg)
+    check_requirements(kind, plugin)
+    try:
+        return plugin.open(config.settings)
+    except (ValueError, KeyError) as exc:
+        msg = f"{label} {config.name!r} ({config.backend}): {exc}"
+        raise PluginError(msg) from exc
 
 
 def check_requirements(what: str, plugin: Notifier | Publisher) -> None:

@@ -24,13 +24,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import attrs
 from attrs import field, frozen
 
-from mediation_core.app.delivery import MAX_ERROR_CHARS, DeliveryPolicy, check_requirements
+from mediation_core.app.delivery import MAX_ERROR_CHARS, DeliveryPolicy, open_configured, unique_names
 from mediation_core.app.logs import logger, scrub
 from mediation_core.app.ports import RelayPosition, RelayStatus, RelayStore, is_identity_key_stream
 from mediation_core.domain.errors import ConcurrencyConflictError
 from mediation_core.domain.values.actors import Actor
 from mediation_core.domain.values.privacy import PersonalDataView
-from mediation_core.plugins.manager import PluginError, Plugins
+from mediation_core.plugins.manager import Plugins
 from mediation_core.plugins.types import EventMessage, EventSink, PublishError
 from mediation_core.records import RecordedEvent
 
@@ -74,28 +74,12 @@ class Subscriber:
 def open_subscribers(configs: Sequence[SubscriberConfig], plugins: Plugins) -> tuple[Subscriber, ...]:
     """Open every configured subscriber's publisher: a missing plugin, library or setting is an
     error that says what to install or fix. Close them with :func:`close_subscribers`."""
+    unique_names("subscriber", [c.name for c in configs])
     available = plugins.publishers()
-    names = [c.name for c in configs]
-    doubled = sorted({n for n in names if names.count(n) > 1})
-    if doubled:
-        msg = f"subscriber names must be unique; repeated: {', '.join(doubled)}"
-        raise PluginError(msg)
     opened: list[Subscriber] = []
     try:
         for config in configs:
-            publisher = available.get(config.backend)
-            if publisher is None:
-                msg = (
-                    f"publisher {config.backend!r} (subscriber {config.name!r}) is not available; "
-                    f"installed: {', '.join(available) or 'none'}"
-                )
-                raise PluginError(msg)
-            check_requirements("publisher", publisher)
-            try:
-                sink = publisher.open(config.settings)
-            except (ValueError, KeyError) as exc:
-                msg = f"subscriber {config.name!r} ({config.backend}): {exc}"
-                raise PluginError(msg) from exc
+            sink = open_configured(("publisher", "subscriber", "subscriber"), available, config, plugins)
             opened.append(Subscriber(name=config.name, actor=config.actor, sink=sink))
     except BaseException:
         close_subscribers(opened)
