@@ -50,7 +50,17 @@ import sqlalchemy as sa
 from eventsourcing.persistence import IntegrityError as EsIntegrityError
 from sqlalchemy import event
 
-from benchmarks.storage import IDENTITY_KEY, POSTGRES_URL, Case, Cases, Database, patched_environ, scripts, service_on
+from benchmarks.storage import (
+    IDENTITY_KEY,
+    POSTGRES_URL,
+    Case,
+    Cases,
+    Database,
+    es_command,
+    patched_environ,
+    scripts,
+    service_on,
+)
 from mediation_core.app.service import MediationService
 from mediation_core.demo.walkthrough import demo_registry
 from mediation_core.domain.case import commands as c
@@ -353,16 +363,7 @@ def es_writer(
         for command_events in per_command:
             n += 1
             began = time.perf_counter()
-            if case_id is None:
-                (first_type, first_body), *rest = command_events
-                case = Case(type=first_type, body=first_body)
-                case_id = case.id
-            else:
-                case = app.repository.get(case_id)
-                rest = command_events
-            for event_type, body in rest:
-                case.record(type=event_type, body=body)
-            app.save(case)
+            case_id = es_command(app, case_id, command_events)
             latencies.append((time.perf_counter() - began) * 1000)
             if hot and n % HOT_EVERY == 0:
                 began = time.perf_counter()

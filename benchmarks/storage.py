@@ -199,6 +199,21 @@ class Cases(Application[uuid.UUID]):
     """An eventsourcing application with the library's defaults (no snapshots, no cache)."""
 
 
+def es_command(app: Any, case_id: Any, command_events: list[tuple[str, Any]]) -> Any:
+    """One command's events saved by eventsourcing as our command path saves them: a new case
+    for the first command, else the case read back and its new events recorded; its id."""
+    if case_id is None:
+        (first_type, first_body), *rest = command_events
+        case = Case(type=first_type, body=first_body)
+    else:
+        case = app.repository.get(case_id)
+        rest = command_events
+    for event_type, body in rest:
+        case.record(type=event_type, body=body)
+    app.save(case)
+    return case.id
+
+
 def eventsourcing_path(env: dict[str, str], grouped: list[list[list[tuple[str, Any]]]]) -> float:
     with patched_environ(env):
         app = Cases()
@@ -206,16 +221,7 @@ def eventsourcing_path(env: dict[str, str], grouped: list[list[list[tuple[str, A
     for per_command in grouped:
         case_id = None
         for command_events in per_command:
-            if case_id is None:
-                (first_type, first_body), *rest = command_events
-                case = Case(type=first_type, body=first_body)
-                case_id = case.id
-            else:
-                case = app.repository.get(case_id)
-                rest = command_events
-            for event_type, body in rest:
-                case.record(type=event_type, body=body)
-            app.save(case)
+            case_id = es_command(app, case_id, command_events)
     elapsed = time.perf_counter() - started
     app.close()
     return elapsed
